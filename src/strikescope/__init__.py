@@ -1,0 +1,34 @@
+"""strikescope: the Air Force reports of Russian missile and drone attacks on Ukraine as
+evidence. The functions below are the API that the CLI and the web dashboard call."""
+
+from strikescope.api import (
+    connect,
+    export,
+    ingest,
+    night,
+    nights,
+    quarantine,
+    releases,
+    table,
+    warnings,
+    weapons,
+    write_frame,
+)
+from strikescope.taxonomy import classify
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "classify",
+    "connect",
+    "export",
+    "ingest",
+    "night",
+    "nights",
+    "quarantine",
+    "releases",
+    "table",
+    "warnings",
+    "weapons",
+    "write_frame",
+]

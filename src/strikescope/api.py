@@ -1,0 +1,120 @@
+"""The Python API: the functions that the CLI and the web call, one per command."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from strikescope import nights as night_rules
+from strikescope.config import default_data_dir
+from strikescope.store import IngestReport, ProgressFn, Store
+
+PathLike = str | os.PathLike
+EXPORT_TABLES = ("nights", "night_classes", "reports", "parts", "attacks", "quarantine",
+                 "weapons", "releases")
+FORMATS = ("csv", "parquet", "json")
+
+
+def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
+    """Open the embedded store (`--db`, `$STRIKESCOPE_DB`, or the user data directory)."""
+    return Store(db, read_only=read_only)
+
+
+def default_inputs() -> list[Path]:
+    return [default_data_dir() / "attacks"]
+
+
+def ingest(paths: Iterable[PathLike] | None = None, db: PathLike | None = None,
+           progress: ProgressFn | None = None) -> list[IngestReport]:
+    """Ingest attack releases and the weapon reference, then rebuild the nights."""
+    with connect(db) as store:
+        return store.ingest(list(paths) if paths else default_inputs(), progress=progress)
+
+
+def nights(start=None, end=None, weapon_class: str | None = None, db: PathLike | None = None,
+           dense: bool = True) -> pd.DataFrame:
+    """Nightly totals: one row per night (see `nights.nightly_totals`)."""
+    with connect(db, read_only=True) as store:
+        if not store.has_table("night_classes"):
+            return pd.DataFrame(columns=["night"])
+        return night_rules.nightly_totals(store.con, start, end, weapon_class, dense)
+
+
+def night(date, db: PathLike | None = None) -> night_rules.NightDetail:
+    """One night: per-class counts, the report rows behind them and their sources."""
+    with connect(db, read_only=True) as store:
+        return night_rules.night_detail(store.con, date)
+
+
+def quarantine(db: PathLike | None = None, all_releases: bool = False) -> pd.DataFrame:
+    """Rows kept out of the store, one per (row, problem), with file and reason."""
+    where = "" if all_releases else "WHERE r.status = 'current'"
+    with connect(db, read_only=True) as store:
+        return store.con.execute(
+            f"SELECT q.file, q.rec AS row, q.field, q.value, q.reason, r.status "
+            f"FROM quarantine q JOIN releases r USING (release_id) {where} "
+            "ORDER BY q.file, q.rec").df()
+
+
+def warnings(db: PathLike | None = None) -> pd.DataFrame:
+    """Rows loaded with a warning (one row per warning)."""
+    with connect(db, read_only=True) as store:
+        return store.con.execute("""
+            SELECT file, rec AS row, w.field AS field, w.value AS value, w.reason AS reason
+            FROM (SELECT file, rec, unnest(warnings) AS w FROM reports
+                  WHERE len(warnings) > 0) ORDER BY file, rec""").df()
+
+
+def releases(db: PathLike | None = None) -> pd.DataFrame:
+    with connect(db, read_only=True) as store:
+        return store.con.execute("SELECT * FROM releases ORDER BY release_id").df()
+
+
+def weapons(db: PathLike | None = None) -> pd.DataFrame:
+    """The taxonomy of every model string in the store, enriched by the reference."""
+    with connect(db, read_only=True) as store:
+        return store.con.execute("SELECT * FROM weapons").df()
+
+
+def table(name: str, db: PathLike | None = None, **kwargs) -> pd.DataFrame:
+    if name not in EXPORT_TABLES:
+        raise ValueError(f"unknown table {name!r}; choose from {', '.join(EXPORT_TABLES)}")
+    if name == "nights":
+        return nights(db=db, **kwargs)
+    with connect(db, read_only=True) as store:
+        return store.con.execute(f"SELECT * FROM {name}").df()
+
+
+def write_frame(df: pd.DataFrame, path: PathLike, fmt: str | None = None) -> Path:
+    """Write a frame as CSV, Parquet or JSON (a list of objects, ISO dates)."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        df.to_csv(path, index=False)
+    elif fmt == "parquet":
+        df.to_parquet(path, index=False)
+    else:
+        path.write_text(frame_to_json(df), encoding="utf-8")
+    return path
+
+
+def frame_to_json(df: pd.DataFrame) -> str:
+    df = df.copy()
+    for col in df.columns[[pd.api.types.is_datetime64_any_dtype(t) for t in df.dtypes]]:
+        if (df[col].dropna().dt.normalize() == df[col].dropna()).all():
+            df[col] = df[col].dt.strftime("%Y-%m-%d")
+    return json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),
+                      ensure_ascii=False, indent=1)
+
+
+def export(name: str, path: PathLike, fmt: str | None = None, db: PathLike | None = None
+           ) -> Path:
+    """Export a store table (or the nightly totals) to CSV, Parquet or JSON."""
+    return write_frame(table(name, db=db), path, fmt)

@@ -1,0 +1,155 @@
+"""Core commands: ingest, nights, night, quarantine, weapons, releases, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+import strikescope.api as api
+from strikescope.cli.app import app
+from strikescope.cli.output import (
+    FORMAT_HELP,
+    DbOption,
+    console,
+    emit,
+    err_console,
+    fail,
+    print_table,
+    progress_bar,
+)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(None, help="Files or directories (default: the "
+                                       "attacks folder of the shared data)."),
+    db: Path = DbOption,
+) -> None:
+    """Ingest attack releases (any schema) and the weapon reference; rebuild the nights."""
+    try:
+        with progress_bar("ingesting") as update:
+            reports = api.ingest(paths or None, db=db, progress=update)
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    for r in reports:
+        console.print(r.summary())
+        for note in r.notes:
+            console.print(f"  note: {note}")
+    _print_store_summary(db)
+
+
+def _print_store_summary(db) -> None:
+    df = api.nights(db=db)
+    if df.empty:
+        console.print("The store holds no nights yet.")
+        return
+    q = api.quarantine(db=db)
+    console.print(
+        f"Store {api.connect(db, read_only=True).path}: {len(df):,} nights "
+        f"{df.night.min():%Y-%m-%d} .. {df.night.max():%Y-%m-%d}; "
+        f"{int(df.drones_launched.sum()):,} long-range drones and "
+        f"{int(df.missiles_launched.sum()):,} missiles; {q['row'].nunique() if len(q) else 0}"
+        " row(s) in quarantine.")
+
+
+@app.command()
+def nights(
+    start: str = typer.Option(None, "--from", help="First night (YYYY-MM-DD)."),
+    end: str = typer.Option(None, "--to", help="Last night (YYYY-MM-DD)."),
+    weapon_class: str = typer.Option(None, "--class", help="One weapon class (long table)."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    out: Path = typer.Option(None, "--out", "-o", help="Write to this file."),
+    sparse: bool = typer.Option(False, "--sparse", help="Only nights with reports."),
+    db: Path = DbOption,
+) -> None:
+    """Nightly totals: launched, shot down, lost and reached, per kind and class."""
+    df = _guard(lambda: api.nights(start, end, weapon_class, db=db, dense=not sparse))
+    if fmt == "table" and not out and not weapon_class:
+        df = df[["night", "drones_launched", "drones_destroyed", "drones_not_reach_goal",
+                 "missiles_launched", "missiles_destroyed", "total_launched",
+                 "short_range_drones_launched"]]
+    emit(df, fmt, out, title="Nights")
+
+
+@app.command()
+def night(
+    date: str = typer.Argument(..., help="The night, by the date it ended (YYYY-MM-DD)."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    db: Path = DbOption,
+) -> None:
+    """One night: per-class table, the report rows behind it, sources and targets."""
+    detail = _guard(lambda: api.night(date, db=db))
+    if fmt != "table":
+        emit(detail.rows, fmt, None)
+        return
+    console.print(detail.summary())
+    print_table(detail.classes.drop(columns=["sources"]), title="Per class (counted rows)")
+    print_table(detail.rows[["counted", "rank_name", "model", "launched", "destroyed",
+                             "not_reach_goal", "target", "source", "rec"]],
+                title="Report rows")
+
+
+@app.command()
+def quarantine(
+    all_releases: bool = typer.Option(False, "--all", help="Include superseded releases."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    out: Path = typer.Option(None, "--out", "-o"),
+    db: Path = DbOption,
+) -> None:
+    """Rows kept out of the nights: file, row, field and reason."""
+    emit(_guard(lambda: api.quarantine(db=db, all_releases=all_releases)), fmt, out,
+         title="Quarantine")
+
+
+@app.command()
+def warnings(
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    out: Path = typer.Option(None, "--out", "-o"),
+    db: Path = DbOption,
+) -> None:
+    """Rows loaded with a warning: file, row, field and reason."""
+    emit(_guard(lambda: api.warnings(db=db)), fmt, out, title="Warnings")
+
+
+@app.command()
+def weapons(
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    out: Path = typer.Option(None, "--out", "-o"),
+    db: Path = DbOption,
+) -> None:
+    """The weapon taxonomy of every model string in the store."""
+    cols = ["model", "components", "weapon_class", "kind", "long_range", "known", "name_nato"]
+    df = _guard(lambda: api.weapons(db=db))
+    emit(df[cols] if fmt == "table" and not out else df, fmt, out, title="Weapons")
+
+
+@app.command()
+def releases(
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    db: Path = DbOption,
+) -> None:
+    """The releases ingested, with their row accounting and changes."""
+    df = _guard(lambda: api.releases(db=db))
+    cols = ["release_id", "name", "status", "n_read", "n_loaded", "n_quarantined", "added",
+            "changed", "removed", "period_start", "period_end"]
+    emit(df[cols] if fmt == "table" else df, fmt, None, title="Releases")
+
+
+@app.command()
+def export(
+    name: str = typer.Argument(..., help=f"One of: {', '.join(api.EXPORT_TABLES)}."),
+    out: Path = typer.Argument(..., help="Target file; the suffix picks the format."),
+    fmt: str = typer.Option(None, "--format", "-f", help="csv, parquet or json."),
+    db: Path = DbOption,
+) -> None:
+    """Export a table of the store to CSV, Parquet or JSON."""
+    path = _guard(lambda: api.export(name, out, fmt, db=db))
+    err_console.print(f"wrote {path}")
+
+
+def _guard(fn):
+    try:
+        return fn()
+    except (FileNotFoundError, LookupError, ValueError) as exc:
+        raise fail(str(exc)) from None

@@ -1,0 +1,81 @@
+"""Rendering helpers shared by the commands: Rich tables, formats, progress bars."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from strikescope.api import frame_to_json, write_frame
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+DbOption = typer.Option(None, "--db", envvar="STRIKESCOPE_DB",
+                        help="Store file (default: the user data directory).")
+FORMAT_HELP = "Output format: table, csv, json or parquet (parquet needs --out)."
+
+
+def _cell(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M}"
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def print_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in df.columns:
+        numeric = pd.api.types.is_numeric_dtype(df[col])
+        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+    for row in df.head(max_rows).itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console.print(table)
+    if len(df) > max_rows:
+        console.print(f"... {len(df) - max_rows:,} more rows (use --format csv)")
+
+
+def emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str | None = None) -> None:
+    """Print or write a frame in the requested format."""
+    fmt = fmt.lower()
+    if out:
+        path = write_frame(df, out, None if fmt == "table" else fmt)
+        err_console.print(f"wrote {len(df):,} rows to {path}")
+    elif fmt == "table":
+        print_table(df, title)
+    elif fmt == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        sys.stdout.write(frame_to_json(df) + "\n")
+    else:
+        raise typer.BadParameter(f"format {fmt!r} needs --out (or use table, csv, json)")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def progress_bar(description: str):
+    """A Rich progress bar whose update function takes (message, fraction)."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+            "{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err_console,
+            transient=False) as bar:
+        task = bar.add_task(description, total=1.0)
+
+        def update(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=fraction)
+
+        yield update

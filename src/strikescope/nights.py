@@ -1,0 +1,348 @@
+"""The rules that turn report rows into attacks and reporting nights.
+
+Night rule
+    Night D is the local (Europe/Kyiv) period from 18:00 on D-1 to 18:00 on D: the night
+    ending on the morning of D plus the daytime that follows. A row whose window ends at a
+    given local time belongs to the night of that time + 6 hours (its date); a row with a bare
+    date (no time) belongs to that date. All rows of one report (same `source` post) form one
+    attack and take the latest night among them, so drones reported 18:00-09:00 and missiles
+    reported 02:00-06:00 in the same post stay together.
+
+Combination policy
+    See `data/policy.toml`: per night and weapon class, only the best-ranked source group that
+    reported that class counts. Every row stays in `parts` with `counted` telling whether it
+    entered the totals and `rank_name` telling why.
+
+Group rows
+    A group row (`X-101/X-555 and Kalibr`) with `launched_details` is split into one part per
+    model; shot-down and lost counts, reported for the group only, stay on a `mixed` remainder
+    part together with any launched count that the details do not explain. Without details
+    the row stays whole, classed `mixed` (or the common class of its components).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from strikescope.config import package_data
+from strikescope.db import run
+from strikescope.taxonomy import classify
+
+NIGHT_CUTOFF_HOURS = 6  # 18:00 local + 6 h = midnight: windows ending after 18:00 move on
+
+
+@dataclass(frozen=True)
+class Rank:
+    name: str
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    ranks: tuple[Rank, ...]
+    default: str = "priority"
+    per_class: tuple[tuple[str, str], ...] = ()
+
+    def mode(self, weapon_class: str) -> str:
+        return dict(self.per_class).get(weapon_class, self.default)
+
+
+@cache
+def load_policy(path: str | None = None) -> Policy:
+    raw = tomllib.loads(Path(path or package_data("policy.toml")).read_text("utf-8"))
+    ranks = tuple(Rank(r["name"], tuple(r["channels"])) for r in raw["rank"])
+    classes = dict(raw.get("classes", {}))
+    default = classes.pop("default", "priority")
+    for mode in [default, *classes.values()]:
+        if mode not in ("priority", "sum"):
+            raise ValueError(f"policy: class mode must be 'priority' or 'sum', not {mode!r}")
+    return Policy(ranks, default, tuple(sorted(classes.items())))
+
+
+def night_of(end_local: pd.Timestamp, has_time: bool = True) -> pd.Timestamp:
+    """The reporting night of a window ending at `end_local` (Kyiv local time)."""
+    ts = pd.Timestamp(end_local)
+    return (ts + pd.Timedelta(hours=NIGHT_CUTOFF_HOURS) if has_time else ts).normalize()
+
+
+def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
+    rows = [(i, r.name, ch.lower()) for i, r in enumerate(policy.ranks) for ch in r.channels]
+    df = pd.DataFrame(rows, columns=["rank", "rank_name", "channel"]).astype(
+        {"rank": "int64", "rank_name": object, "channel": object}
+    )
+    con.register("rank_df", df)
+    run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE rank_map AS SELECT rank::INTEGER AS rank, "
+        "rank_name::VARCHAR AS rank_name, channel::VARCHAR AS channel FROM rank_df",
+    )
+    con.unregister("rank_df")
+    modes = pd.DataFrame(
+        [(c, policy.mode(c)) for c in _classes()], columns=["weapon_class", "mode"]
+    ).astype(object)
+    con.register("mode_df", modes)
+    run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE class_mode AS SELECT weapon_class::VARCHAR AS "
+        "weapon_class, mode::VARCHAR AS mode FROM mode_df",
+    )
+    con.unregister("mode_df")
+
+
+def _classes() -> tuple[str, ...]:
+    from strikescope.taxonomy import CLASSES
+
+    return CLASSES
+
+
+CHANNEL_SQL = (
+    r"lower(regexp_extract(coalesce(source, ''), "
+    r"'^(?:https?://)?(?:www\.)?(?:t\.me/|facebook\.com/)?([^/?#]+)', 1))"
+)
+
+
+def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Parts of the group rows that carry `launched_details` (few rows: done in Python)."""
+    rows = con.execute("""
+        SELECT row_key, model, kind, launched, destroyed, not_reach_goal, still_attacking,
+               launched_details_json
+        FROM reports
+        WHERE launched_details_json IS NOT NULL AND json_array_length(components) > 1
+    """).fetchall()
+    out = []
+    for key, model, kind, launched, destroyed, lost, airborne, details in rows:
+        out.extend(
+            split_group_row(
+                key, model, kind, launched, destroyed, lost, airborne, json.loads(details)
+            )
+        )
+    return pd.DataFrame(out, columns=PART_COLUMNS)
+
+
+PART_COLUMNS = [
+    "row_key",
+    "part",
+    "model",
+    "weapon_class",
+    "kind",
+    "long_range",
+    "launched",
+    "destroyed",
+    "not_reach_goal",
+    "still_attacking",
+]
+
+
+def split_group_row(key, model, kind, launched, destroyed, lost, airborne, details) -> list:
+    """Split one group row by its per-model launched counts; never loses a launched count."""
+    counts = {}
+    if isinstance(details, dict):
+        for name, value in details.items():
+            if isinstance(value, int | float) and value >= 0 and float(value).is_integer():
+                counts[str(name)] = int(value)
+    explained = sum(counts.values())
+    if not counts or explained > launched:
+        return []  # keep whole: the details cannot be reconciled with the total
+    parts = []
+    for i, (name, n) in enumerate(counts.items(), start=1):
+        c = classify(name, warn=False)
+        parts.append([key, i, name, c.weapon_class, c.kind, c.long_range, n, None, None, None])
+    rest = launched - explained
+    if rest or destroyed is not None or lost is not None or airborne is not None:
+        group = classify(model, warn=False)
+        parts.append(
+            [key, 0, model, "mixed", kind, group.long_range, rest, destroyed, lost, airborne]
+        )
+    return parts
+
+
+def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> None:
+    """(Re)build `parts`, `attacks` and `night_classes` from `reports`."""
+    policy = policy or load_policy()
+    _rank_table(con, policy)
+    split = _split_groups(con)
+    con.register("split_df", split.astype(object))
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE split_parts AS
+        SELECT row_key::VARCHAR AS row_key, part::INTEGER AS part, model::VARCHAR AS model,
+               weapon_class::VARCHAR AS weapon_class, kind::VARCHAR AS kind,
+               long_range::BOOLEAN AS long_range, launched::BIGINT AS launched,
+               destroyed::BIGINT AS destroyed, not_reach_goal::BIGINT AS not_reach_goal,
+               still_attacking::BIGINT AS still_attacking
+        FROM split_df;
+        CREATE OR REPLACE TABLE attacks AS
+        WITH r AS (
+            SELECT row_key, coalesce(nullif(source, ''), 'row:' || row_key) AS attack_id,
+                   {CHANNEL_SQL} AS channel, time_start_local, time_end_local,
+                   CAST(CASE WHEN end_has_time
+                        THEN time_end_local + INTERVAL {NIGHT_CUTOFF_HOURS} HOUR
+                        ELSE time_end_local END AS DATE) AS row_night
+            FROM reports)
+        SELECT attack_id, any_value(channel) AS channel, max(row_night) AS night,
+               min(time_start_local) AS window_start, max(time_end_local) AS window_end,
+               count(*) AS n_rows
+        FROM r GROUP BY attack_id;
+        CREATE OR REPLACE TABLE parts AS
+        WITH base AS (
+            SELECT row_key, 0 AS part, model, weapon_class, kind, long_range, launched,
+                   destroyed, not_reach_goal, still_attacking
+            FROM reports WHERE row_key NOT IN (SELECT row_key FROM split_parts)
+            UNION ALL SELECT * FROM split_parts),
+        placed AS (
+            SELECT b.*, a.night, a.attack_id, a.channel,
+                   coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
+                   coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
+                       AS rank_name
+            FROM base b
+            JOIN reports r USING (row_key)
+            JOIN attacks a ON a.attack_id = coalesce(nullif(r.source, ''), 'row:' || r.row_key)
+            LEFT JOIN rank_map rk ON rk.channel = a.channel)
+        SELECT p.*, (cm.mode = 'sum'
+                     OR p.rank = min(p.rank) OVER (PARTITION BY p.night, p.weapon_class, p.kind))
+                    AS counted
+        FROM placed p JOIN class_mode cm USING (weapon_class);
+    """,
+    )
+    con.unregister("split_df")
+    _build_night_classes(con)
+
+
+def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
+    run(
+        con,
+        """
+        CREATE OR REPLACE TABLE night_classes AS
+        SELECT night, weapon_class, kind, bool_or(long_range) AS long_range,
+               CAST(sum(launched) AS BIGINT) AS launched,
+               CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT)
+                   AS launched_with_outcome,
+               CAST(sum(destroyed) AS BIGINT) AS destroyed,
+               CAST(sum(coalesce(not_reach_goal, 0)) FILTER (WHERE destroyed IS NOT NULL)
+                   AS BIGINT) AS not_reach_goal,
+               CAST(sum(launched) FILTER (WHERE not_reach_goal IS NOT NULL) AS BIGINT)
+                   AS launched_with_lost,
+               CAST(sum(still_attacking) AS BIGINT) AS still_attacking,
+               CAST(sum(launched - destroyed - coalesce(not_reach_goal, 0))
+                   FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
+               count(*) AS n_rows, min(rank_name) AS rank_name,
+               list(DISTINCT attack_id ORDER BY attack_id) AS sources
+        FROM parts WHERE counted
+        GROUP BY night, weapon_class, kind
+        ORDER BY night, weapon_class, kind
+    """,
+    )
+
+
+TOTAL_GROUPS = {
+    "drones": "kind = 'drone' AND long_range",
+    "missiles": "kind = 'missile' AND long_range",
+    "short_range_drones": "kind = 'drone' AND NOT long_range",
+}
+MEASURES = ("launched", "destroyed", "not_reach_goal", "reached")
+
+
+def _wide_columns() -> str:
+    cols = []
+    for name, cond in TOTAL_GROUPS.items():
+        for m in MEASURES if name in ("drones", "missiles") else ("launched",):
+            cols.append(f"CAST(coalesce(sum({m}) FILTER (WHERE {cond}), 0) AS BIGINT) "
+                        f"AS {name}_{m}")
+        if name in ("drones", "missiles"):
+            cols.append(f"CAST(coalesce(sum(launched_with_outcome) FILTER (WHERE {cond}), 0)"
+                        f" AS BIGINT) AS {name}_launched_with_outcome")
+    for cls in _classes():
+        cols.append(f"CAST(coalesce(sum(launched) FILTER (WHERE weapon_class = '{cls}'), 0) "
+                    f"AS BIGINT) AS {cls}_launched")
+    return ",\n               ".join(cols)
+
+
+def _date_bounds(con, start, end) -> tuple:
+    lo, hi = con.execute("SELECT min(night), max(night) FROM night_classes").fetchall()[0]
+    return (pd.Timestamp(start).date() if start else lo, pd.Timestamp(end).date() if end else hi)
+
+
+def nightly_totals(con: duckdb.DuckDBPyConnection, start=None, end=None,
+                   weapon_class: str | None = None, dense: bool = True) -> pd.DataFrame:
+    """One row per night: per-kind and per-class totals (wide), every night in the range.
+
+    Nights without any report are included with zeros when `dense` (the series analyses
+    need a regular calendar). With `weapon_class`, the long table of that class only.
+    """
+    lo, hi = _date_bounds(con, start, end)
+    if lo is None or hi is None:
+        return pd.DataFrame(columns=["night"])
+    if weapon_class:
+        return con.execute(
+            "SELECT * FROM night_classes WHERE weapon_class = ? AND night BETWEEN ? AND ? "
+            "ORDER BY night, kind", [weapon_class, lo, hi]).df()
+    cal = (f"SELECT CAST(d AS DATE) AS night FROM generate_series(DATE '{lo}', DATE '{hi}', "
+           "INTERVAL 1 DAY) t(d)") if dense else (
+        f"SELECT DISTINCT night FROM night_classes WHERE night BETWEEN '{lo}' AND '{hi}'")
+    df = con.execute(f"""
+        WITH cal AS ({cal}),
+        w AS (SELECT night, {_wide_columns()},
+                     list(DISTINCT s ORDER BY s) AS sources
+              FROM night_classes, unnest(sources) AS u(s)
+              WHERE night BETWEEN ? AND ? GROUP BY night)
+        SELECT cal.night, w.* EXCLUDE (night, sources), coalesce(w.sources, []) AS sources
+        FROM cal LEFT JOIN w USING (night) ORDER BY cal.night""", [lo, hi]).df()
+    counts = [c for c in df.columns if c.endswith(MEASURES + ("_launched_with_outcome",))]
+    df[counts] = df[counts].fillna(0).astype("int64")
+    df["total_launched"] = df["drones_launched"] + df["missiles_launched"]
+    df["night"] = pd.to_datetime(df["night"])
+    return df
+
+
+@dataclass
+class NightDetail:
+    """One reporting night: per-class counts, every report row behind them, and sources."""
+
+    night: pd.Timestamp
+    classes: pd.DataFrame
+    rows: pd.DataFrame
+    totals: pd.Series
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.classes
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted(self.rows.loc[self.rows["counted"], "source"].dropna().unique())
+
+    def summary(self) -> str:
+        t = self.totals
+        lines = [f"Night ending {self.night:%Y-%m-%d}: {t.drones_launched:,} drones and "
+                 f"{t.missiles_launched:,} missiles launched ({t.total_launched:,} in all)."]
+        for r in self.classes.itertuples():
+            shot = "" if pd.isna(r.destroyed) else f", {r.destroyed:,} shot down"
+            lines.append(f"  {r.weapon_class} ({r.kind}): {r.launched:,} launched{shot}")
+        lines.append(f"Sources: {len(self.sources)} report(s).")
+        return "\n".join(lines)
+
+
+def night_detail(con: duckdb.DuckDBPyConnection, night) -> NightDetail:
+    day = pd.Timestamp(night).normalize()
+    classes = con.execute(
+        "SELECT * EXCLUDE (night) FROM night_classes WHERE night = ? "
+        "ORDER BY kind, weapon_class", [day.date()]).df()
+    rows = con.execute("""
+        SELECT p.weapon_class, p.kind, p.model, p.launched, p.destroyed, p.not_reach_goal,
+               p.counted, p.rank_name, r.source, r.time_start_local, r.time_end_local,
+               r.target, r.target_main, r.affected_region_json AS affected_region,
+               r.launch_place, r.file, r.rec
+        FROM parts p JOIN reports r USING (row_key)
+        WHERE p.night = ? ORDER BY p.counted DESC, p.kind, p.weapon_class, r.rec""",
+        [day.date()]).df()
+    totals = nightly_totals(con, day, day).iloc[0] if len(classes) else None
+    if totals is None:
+        raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
+    return NightDetail(day, classes, rows, totals)

@@ -1,0 +1,391 @@
+"""Ukraine's 27 regions: one list, every spelling the sources use, and a tile-grid map.
+
+`regions.csv` (shipped in the package) holds the 24 oblasts, Kyiv city, the Autonomous
+Republic of Crimea and Sevastopol with English and Ukrainian names, the Air Force
+macro-area, a tile-grid position and the spellings seen in the attack reports and in
+both siren files. Bare "Kyiv" always means the city; the oblast is "Kyiv oblast".
+
+The `macro` column is an approximation: the Air Force reports by regional air command
+(South, East, West, Centre) and loosely by "north", without publishing a fixed list of
+oblasts per area, so the assignment follows geography.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from strikescope.config import package_data
+from strikescope.sources.literals import LiteralError, parse_literal
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+MACRO_AREAS = ("north", "south", "east", "west", "center")
+
+# Regions that are a city: "<name> oblast" must never resolve to them.
+CITY_REGIONS = frozenset({"kyiv_city", "sevastopol"})
+
+# Places inside one region, named in the reports instead of the region.
+PLACES: dict[str, str] = {
+    "Starokostiantyniv": "khmelnytskyi",
+    "Kryvyi Rih": "dnipropetrovsk",
+    "Kryvyi Rih Raion": "dnipropetrovsk",
+    "Krivoy Rog": "dnipropetrovsk",
+    "Dnipro Raion": "dnipropetrovsk",
+    "Synelnykove Raion": "dnipropetrovsk",
+    "Pavlohrad": "dnipropetrovsk",
+    "Pavlohrad Raion": "dnipropetrovsk",
+    "Novomoskovsk Raion": "dnipropetrovsk",
+    "Kamianske": "dnipropetrovsk",
+    "Kamianske Raion": "dnipropetrovsk",
+    "Nikopol": "dnipropetrovsk",
+    "Kremenchuk": "poltava",
+    "Myrhorod Raion": "poltava",
+    "Lubenskyi raion": "poltava",
+    "Kramatorsk": "donetsk",
+    "Sloviansk": "donetsk",
+    "Kolomyia": "ivano_frankivsk",
+    "Burshtyn": "ivano_frankivsk",
+    "Ochakiv": "mykolaiv",
+    "Lutsk": "volyn",
+    "Uzhhorod": "zakarpattia",
+    "Kropyvnytskyi": "kirovohrad",
+    "Bila Tserkva": "kyiv_oblast",
+    "Uman": "cherkasy",
+    "Izmail": "odesa",
+    "Snake Island": "odesa",
+    "Zmiinyi Island": "odesa",
+    "Simferopol": "crimea",
+}
+
+# Spellings that are deliberately not a region of Ukraine (macro-areas are handled apart).
+NON_REGIONS = frozenset(
+    {
+        "ukraine",
+        "front line",
+        "black sea",
+        "sea of azov",
+        "kursk oblast",
+        "bryansk oblast",
+        "belgorod oblast",
+        "russia",
+        "belarus",
+    }
+)
+
+_MACRO_WORDS: dict[str, tuple[str, ...]] = {
+    "north": ("north",),
+    "northern": ("north",),
+    "south": ("south",),
+    "southern": ("south",),
+    "east": ("east",),
+    "eastern": ("east",),
+    "west": ("west",),
+    "western": ("west",),
+    "center": ("center",),
+    "centre": ("center",),
+    "central": ("center",),
+    "south east": ("south", "east"),
+    "north east": ("north", "east"),
+    "south west": ("south", "west"),
+    "north west": ("north", "west"),
+    "північ": ("north",),
+    "південь": ("south",),
+    "схід": ("east",),
+    "захід": ("west",),
+    "центр": ("center",),
+}
+
+_APOSTROPHES = re.compile(r"['’‘ʼʹ`´′]")
+_SEPARATORS = re.compile(r"[\s\-‐-―_./,]+")
+_PARENS = re.compile(r"\([^)]*\)")
+_SPLIT = re.compile(r"\s+(?:and|та|і|и)\s+|[,;/&+]", flags=re.IGNORECASE)
+_LITERAL_DEBRIS = " \t'\"[]{}"
+_OBLAST_SUFFIXES = ("oblast", "oblasti", "obl", "region", "область", "обл", "регіон")
+_CITY_WORDS = ("city of", "city", "misto", "місто", "m", "м", "г")
+
+
+def _key(text: str) -> str:
+    """Case-, apostrophe-, hyphen- and whitespace-insensitive form of a name."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return _SEPARATORS.sub(" ", _APOSTROPHES.sub("", folded)).strip()
+
+
+@cache
+def _table() -> pd.DataFrame:
+    frame = pd.read_csv(package_data("regions.csv"), dtype={"tile_row": int, "tile_col": int})
+    return frame.set_index("region_id", drop=False)
+
+
+def regions() -> pd.DataFrame:
+    """The 27 regions, one row each, in the file's order (read once; a copy each call so
+    that a caller's edits never reach the shared table)."""
+    return _table().copy()
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for row in _table().itertuples(index=False):
+        names = [row.region_id, row.name_en, row.name_uk, *str(row.aliases).split("|")]
+        for name in names:
+            table.setdefault(_key(name), row.region_id)
+    return table
+
+
+@cache
+def _places() -> dict[str, str]:
+    return {_key(name): region for name, region in PLACES.items()}
+
+
+def _strip_words(key: str, words: Iterable[str], prefix: bool) -> str | None:
+    for word in words:
+        if prefix and key.startswith(word + " "):
+            return key[len(word) + 1 :]
+        if not prefix and key.endswith(" " + word):
+            return key[: -len(word) - 1]
+    return None
+
+
+def _lookup(key: str, places: bool) -> str | None:
+    aliases = _aliases()
+    if key in aliases:
+        return aliases[key]
+    bare = _strip_words(key, _OBLAST_SUFFIXES, prefix=False)
+    # "Kyiv region" must not fall back to the city that bare "Kyiv" names.
+    if bare is not None and aliases.get(bare) not in (None, *CITY_REGIONS):
+        return aliases[bare]
+    for stripped in (
+        _strip_words(key, _CITY_WORDS, prefix=True),
+        _strip_words(key, _CITY_WORDS, prefix=False),
+    ):
+        if stripped and stripped in aliases:
+            return aliases[stripped]
+    if places:
+        return _places().get(key) or (_places().get(bare) if bare else None)
+    return None
+
+
+@cache
+def _normalize_key(key: str, places: bool) -> str | None:
+    found = _lookup(key, places)
+    if found is None and "(" in key:
+        found = _lookup(_key(_PARENS.sub(" ", key)), places)
+    return found
+
+
+def normalize_region(name: str | None, places: bool = True) -> str | None:
+    """The region_id a spelling names, or None.
+
+    Accepts English, Ukrainian and common Russian or older transliterations ("Kyivska
+    oblast", "Київська область", "kyiv-oblast", "Odessa", "Zaporozhye"), ignoring case,
+    apostrophes, hyphens and spacing. With `places`, a few cities and raions that lie in a
+    single region map to it ("Starokostiantyniv" -> khmelnytskyi).
+    """
+    if name is None or (not isinstance(name, str) and pd.isna(name)):
+        return None
+    key = _key(name)
+    return _normalize_key(key, places) if key else None
+
+
+def map_regions(values: pd.Series | Iterable[str], places: bool = True) -> pd.Series:
+    """`normalize_region` over many values, resolving each distinct spelling once."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="str")
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    resolved = np.array([normalize_region(u, places) for u in uniques] + [None], dtype=object)
+    return pd.Series(resolved[codes], index=series.index, dtype="str")
+
+
+def _literal_items(text: str) -> list[str] | None:
+    """The strings of a list or dict literal cell (dict keys), or None if not a literal."""
+    body = text.strip()
+    if not body.startswith(("[", "{", "(")):
+        return None
+    try:
+        value = parse_literal(body)
+    except LiteralError:
+        return None
+    items = value.keys() if isinstance(value, dict) else value or []
+    return [str(item) for item in items if item is not None]
+
+
+def split_region_text(text: str | None) -> list[str]:
+    """The place names in a free-text cell: list literals, "A and B", "A, B", "A; B"."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return []
+    text = str(text)
+    items = _literal_items(text)
+    if items is not None:
+        return [piece for item in items for piece in split_region_text(item)]
+    if normalize_region(text) is not None:
+        return [text.strip()]
+    # Brackets and quotes left over from a malformed list literal are not part of a name.
+    pieces = (piece.strip(_LITERAL_DEBRIS) for piece in _SPLIT.split(text))
+    return [piece for piece in pieces if piece]
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def region_tags(text: str | None, places: bool = True) -> list[str]:
+    """Every region_id named in a cell, in order of first mention, without repeats.
+
+    "Odesa oblast and Mykolaiv oblast" -> ["odesa", "mykolaiv"];
+    "['Kyiv', 'Kyiv oblast']" -> ["kyiv_city", "kyiv_oblast"]. Macro-areas ("south"),
+    "Ukraine" and other non-regions yield nothing; see `macro_area`.
+    """
+    return _unique(normalize_region(piece, places) for piece in split_region_text(text))
+
+
+def macro_area(text: str | None) -> list[str]:
+    """The Air Force macro-areas named in a cell: "south and east" -> ["south", "east"]."""
+    found: list[str] = []
+    for piece in split_region_text(text):
+        found.extend(_MACRO_WORDS.get(_key(_PARENS.sub(" ", piece)), ()))
+    return _unique(found)
+
+
+def is_non_region(name: str) -> bool:
+    """True for a spelling that deliberately maps to no region (a macro-area, "Ukraine")."""
+    key = _key(name)
+    return key in NON_REGIONS or key in _MACRO_WORDS
+
+
+def _values_by_region(values: Mapping[str, float] | pd.Series) -> pd.Series:
+    """Values keyed by region_id; unknown keys are an error, never silently dropped."""
+    series = pd.Series(values, dtype="float64")
+    ids = map_regions(pd.Series(series.index.astype(str), dtype="str"), places=False)
+    unknown = series.index[ids.isna().to_numpy()].tolist()
+    if unknown:
+        raise ValueError(f"not a region: {unknown}")
+    twice = series.index[ids.duplicated(keep=False).to_numpy()].tolist()
+    if twice:
+        raise ValueError(f"one region given under several names: {twice}")
+    series.index = pd.Index(ids.to_numpy())
+    return series
+
+
+def _format_value(value: float) -> str:
+    if np.isnan(value):
+        return "–"
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.1f}"
+
+
+def _tile_frame(values: Mapping[str, float] | pd.Series) -> pd.DataFrame:
+    frame = _table()[["region_id", "name_en", "abbr", "tile_row", "tile_col"]].copy()
+    frame["value"] = _values_by_region(values).reindex(frame.index)
+    frame["label"] = [
+        f"{a}<br>{_format_value(v)}" for a, v in zip(frame.abbr, frame.value, strict=True)
+    ]
+    return frame
+
+
+def _grid(frame: pd.DataFrame, column: str, fill) -> np.ndarray:
+    # The full grid for every trace, so the grey and coloured layers line up.
+    shape = (_table().tile_row.max() + 1, _table().tile_col.max() + 1)
+    grid = np.full(shape, fill, dtype=object)
+    grid[frame.tile_row.to_numpy(), frame.tile_col.to_numpy()] = frame[column].to_numpy()
+    return grid
+
+
+def tile_map(
+    values: Mapping[str, float] | pd.Series,
+    title: str = "",
+    colorscale: str = "Reds",
+    missing_color: str = "#d9d9d9",
+) -> go.Figure:
+    """A tile-grid map of Ukraine as a plotly Figure: one square per region, coloured
+    by value (keys may be any region spelling); regions without a value are grey."""
+    # Imported here: plotting libraries are slow to load and most callers only map names.
+    import plotly.graph_objects as go
+
+    frame = _tile_frame(values)
+    has = frame.value.notna()
+    hover = frame.name_en + ": " + frame.value.map(_format_value)
+    frame = frame.assign(hover=hover, text=frame.label)
+    fig = go.Figure()
+    for subset, scale, show in (
+        (frame[~has].assign(z=0.0), [[0, missing_color], [1, missing_color]], False),
+        (frame[has].assign(z=frame.value[has]), colorscale, True),
+    ):
+        if subset.empty:
+            continue
+        fig.add_trace(
+            go.Heatmap(
+                z=_grid(subset, "z", np.nan).astype(float),
+                text=_grid(subset, "text", ""),
+                hovertext=_grid(subset, "hover", ""),
+                texttemplate="%{text}",
+                hovertemplate="%{hovertext}<extra></extra>",
+                colorscale=scale,
+                showscale=show,
+                hoverongaps=False,
+                xgap=3,
+                ygap=3,
+            )
+        )
+    axis = {"visible": False, "showgrid": False, "zeroline": False}
+    fig.update_layout(
+        title=title,
+        xaxis={**axis, "range": [-0.5, frame.tile_col.max() + 0.5]},
+        yaxis={**axis, "autorange": "reversed", "scaleanchor": "x"},
+        plot_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+    )
+    return fig
+
+
+def tile_map_png(
+    values: Mapping[str, float] | pd.Series,
+    path: str | Path,
+    title: str = "",
+    cmap: str = "Reds",
+    missing_color: str = "#d9d9d9",
+) -> Path:
+    """The same tile-grid map drawn with matplotlib (Agg) into a PNG file."""
+    from matplotlib import colormaps
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    frame = _tile_frame(values)
+    colours = colormaps[cmap]
+    known = frame.value.dropna()
+    norm = Normalize(known.min() if len(known) else 0, known.max() if len(known) else 1)
+    fig = Figure(figsize=(10, 6), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for row in frame.itertuples(index=False):
+        face = missing_color if np.isnan(row.value) else colours(norm(row.value))
+        ax.add_patch(Rectangle((row.tile_col, row.tile_row), 0.94, 0.94, facecolor=face))
+        dark = not np.isnan(row.value) and norm(row.value) > 0.6
+        ax.text(
+            row.tile_col + 0.47,
+            row.tile_row + 0.47,
+            row.label.replace("<br>", "\n"),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="white" if dark else "black",
+        )
+    ax.set_xlim(-0.1, frame.tile_col.max() + 1)
+    ax.set_ylim(frame.tile_row.max() + 1, -0.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    fig.colorbar(ScalarMappable(norm=norm, cmap=colours), ax=ax, shrink=0.6)
+    path = Path(path)
+    fig.savefig(path, bbox_inches="tight")
+    return path

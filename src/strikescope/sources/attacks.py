@@ -1,0 +1,472 @@
+"""Reader for every release of `missile_attacks_daily.csv` (Air Force strike reports).
+
+A release is read into DuckDB as text, its header mapped to canonical column names, then
+parsed by one SQL statement into typed rows. Each row either loads (possibly with warnings)
+or is quarantined with the field and the reason; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from strikescope.db import run
+from strikescope.sources.literals import literal_to_json
+from strikescope.taxonomy import classify
+
+REQUIRED = ("time_start", "time_end", "model", "launched")
+TEXT_COLUMNS = ("model", "launch_place", "target", "target_main", "carrier", "source")
+COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "still_attacking")
+EXTRA_NUMBERS = (
+    "is_shahed",
+    "num_hit_location",
+    "num_fall_fragment_location",
+    "turbojet",
+    "turbojet_destroyed",
+)
+LITERAL_COLUMNS = (
+    "border_crossing",
+    "affected_region",
+    "destroyed_details",
+    "launched_details",
+    "launch_place_details",
+)
+CANONICAL = (
+    "time_start",
+    "time_end",
+    *TEXT_COLUMNS,
+    *COUNT_COLUMNS,
+    *EXTRA_NUMBERS,
+    *LITERAL_COLUMNS,
+)
+# Old releases split border crossings into two count columns.
+LEGACY_BORDER = {"cross_border_belarus": "belarus", "back_russia": "russia"}
+COLUMN_ALIASES = {
+    "affected_regions": "affected_region",
+    "affected_region": "affected_region",
+    "start": "time_start",
+    "end": "time_end",
+    "weapon": "model",
+    "shot_down": "destroyed",
+    "lost": "not_reach_goal",
+    "source_url": "source",
+}
+TIME_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+)
+
+
+class MissingColumnError(ValueError):
+    """A release lacks a column that every release must have."""
+
+    def __init__(self, path: str | Path, column: str, found: list[str]):
+        self.path, self.column = str(path), column
+        super().__init__(
+            f"{path}: required column '{column}' is missing (columns found: {', '.join(found)})"
+        )
+
+
+@dataclass
+class RawRelease:
+    """A release file loaded as text into a DuckDB table."""
+
+    path: Path
+    table: str
+    columns: dict[str, str]  # canonical -> column name in the file
+    extras: list[str]
+    rejected: int = 0
+    header: list[str] = field(default_factory=list)
+
+
+def canonical_name(column: str) -> str:
+    key = re.sub(r"[\s\-]+", "_", column.strip().lower())
+    return COLUMN_ALIASES.get(key, key)
+
+
+def read_header(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return next(csv.reader(fh), [])
+
+
+def map_header(path: Path, header: list[str]) -> tuple[dict[str, str], list[str]]:
+    mapping: dict[str, str] = {}
+    extras: list[str] = []
+    for col in header:
+        name = canonical_name(col)
+        if (
+            name in CANONICAL
+            and name not in mapping
+            or name in LEGACY_BORDER
+            and "border_crossing" not in header
+        ):
+            mapping[name] = col
+        else:
+            extras.append(col)
+    for req in REQUIRED:
+        if req not in mapping:
+            raise MissingColumnError(path, req, header)
+    return mapping, extras
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _legacy_border_sql(mapping: dict[str, str]) -> str:
+    parts = [
+        f"CASE WHEN nullif(trim({_q(mapping[c])}), '') IS NOT NULL "
+        f"THEN '''{key}'': ' || trim({_q(mapping[c])}) END"
+        for c, key in LEGACY_BORDER.items()
+        if c in mapping
+    ]
+    return "'{' || concat_ws(', ', " + ", ".join(parts) + ") || '}'" if parts else "NULL"
+
+
+def _select_canonical(mapping: dict[str, str], extras: list[str]) -> str:
+    cols = []
+    for name in CANONICAL:
+        if name == "border_crossing" and name not in mapping:
+            cols.append(f"{_legacy_border_sql(mapping)} AS border_crossing")
+        elif name in mapping:
+            cols.append(f"{_q(mapping[name])} AS {name}")
+        else:
+            cols.append(f"NULL::VARCHAR AS {name}")
+    if extras:
+        pairs = ", ".join(f"{_lit(c)}, {_q(c)}" for c in extras)
+        cols.append(f"json_object({pairs})::VARCHAR AS extra")
+    else:
+        cols.append("NULL::VARCHAR AS extra")
+    return ", ".join(cols)
+
+
+def _read_fast(con, path: Path, header: list[str], table: str) -> int:
+    """DuckDB's parallel reader; returns the number of lines it could not read."""
+    columns = "{" + ", ".join(f"{_lit(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
+    renamed = ", ".join(f"c{i} AS {_q(col)}" for i, col in enumerate(header))
+    run(con, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
+    run(
+        con,
+        f"CREATE OR REPLACE TEMP TABLE {table}_text AS SELECT {renamed} FROM read_csv("
+        f"{_lit(str(path))}, header=true, auto_detect=false, columns={columns}, delim=',', "
+        "quote='\"', escape='\"', store_rejects=true, strict_mode=false)",
+    )
+    return con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
+
+
+def _read_exact(con, path: Path, header: list[str], table: str) -> None:
+    """Python's csv reader, record by record: the fallback for files with odd lines.
+
+    A record whose field count differs from the header is quarantined whole.
+    """
+    good, bad = [], []
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        for rec, fields in enumerate(reader, start=1):
+            if len(fields) == len(header):
+                good.append((rec, [f if f != "" else None for f in fields]))
+            else:
+                bad.append((rec, "line", ",".join(fields)[:500],
+                            f"malformed CSV record: {len(fields)} fields, header has "
+                            f"{len(header)}"))
+    frame = pd.DataFrame([[i, *f] for i, f in good], columns=["__rec", *header], dtype=object)
+    con.register("exact_df", frame)
+    cols = ", ".join(f"{_q(c)}::VARCHAR AS {_q(c)}" for c in header) + ", __rec::BIGINT AS __rec"
+    run(con, f"CREATE OR REPLACE TEMP TABLE {table}_text AS SELECT {cols} FROM exact_df")
+    con.unregister("exact_df")
+    rejects = pd.DataFrame(bad, columns=["rec", "field", "value", "reason"]).astype(
+        {"rec": "int64", "field": object, "value": object, "reason": object})
+    con.register("rej_df", rejects)
+    run(con, f"CREATE OR REPLACE TEMP TABLE {table}_rejects AS SELECT rec::BIGINT AS rec, "
+        "field::VARCHAR AS field, value::VARCHAR AS value, reason::VARCHAR AS reason "
+        "FROM rej_df")
+    con.unregister("rej_df")
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw") -> RawRelease:
+    """Load one release as text into `table` (rec = 1-based record number in the file)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    header = read_header(path)
+    mapping, extras = map_header(path, header)
+    rec = "rowid + 1"
+    if _read_fast(con, path, header, table):
+        _read_exact(con, path, header, table)
+        rec = "__rec"
+    else:
+        run(con, f"CREATE OR REPLACE TEMP TABLE {table}_rejects (rec BIGINT, field VARCHAR, "
+            "value VARCHAR, reason VARCHAR)")
+    run(
+        con,
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {rec} AS rec, "
+        f"{_select_canonical(mapping, extras)} FROM {table}_text ORDER BY rec",
+    )
+    run(con, f"DROP TABLE {table}_text")
+    rejected = con.execute(f"SELECT count(*) FROM {table}_rejects").fetchall()[0][0]
+    return RawRelease(path, table, mapping, extras, rejected, header)
+
+
+def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.DataFrame:
+    """Records the CSV reader could not split into the header's fields (quarantined whole)."""
+    return con.execute(f"SELECT * FROM {table}_rejects").df()
+
+
+def _ts_sql(col: str) -> str:
+    tries = ", ".join(f"try_strptime(trim({col}), '{f}')" for f in TIME_FORMATS)
+    return f"coalesce({tries})"
+
+
+def _count_checks(col: str, required: bool) -> list[str]:
+    raw, num = f"nullif(trim({col}), '')", f"n_{col}"
+    checks = [
+        f"CASE WHEN {raw} IS NOT NULL AND ({num} IS NULL OR NOT isfinite({num})) "
+        f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'not a number'}} END",
+        f"CASE WHEN isfinite({num}) AND {num} < 0 "
+        f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'negative count'}} END",
+        f"CASE WHEN isfinite({num}) AND {num} <> floor({num}) "
+        f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'not a whole number'}} END",
+    ]
+    if required:
+        checks.append(
+            f"CASE WHEN {raw} IS NULL "
+            f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'missing value'}} END"
+        )
+    return checks
+
+
+def _time_checks(col: str) -> list[str]:
+    parsed = f"l_{col}"
+    return [
+        f"CASE WHEN nullif(trim({col}), '') IS NULL "
+        f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'missing value'}} END",
+        f"CASE WHEN nullif(trim({col}), '') IS NOT NULL AND {parsed} IS NULL "
+        f"THEN {{'field': '{col}', 'value': {col}, "
+        f"'reason': 'not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM)'}} END",
+        f"CASE WHEN year({parsed}) NOT BETWEEN 2014 AND 2100 "
+        f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'implausible year'}} END",
+    ]
+
+
+def _typed_sql(table: str) -> str:
+    nums = ", ".join(
+        f"CASE WHEN nullif(trim({c}), '') IS NULL THEN NULL "
+        f"ELSE try_cast(trim({c}) AS DOUBLE) END AS n_{c}"
+        for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)
+    )
+    times = ", ".join(
+        f"{_ts_sql(c)} AS l_{c}, length(trim({c})) > 10 AS {c}_has_time"
+        for c in ("time_start", "time_end")
+    )
+    return f"SELECT *, {nums}, {times} FROM {table}"
+
+
+def _checks_sql() -> tuple[str, str]:
+    errors = [
+        *_time_checks("time_start"),
+        *_time_checks("time_end"),
+        "CASE WHEN nullif(trim(model), '') IS NULL "
+        "THEN {'field': 'model', 'value': model, 'reason': 'missing value'} END",
+        "CASE WHEN l_time_end + CASE WHEN time_end_has_time THEN INTERVAL 0 DAY "
+        "ELSE INTERVAL 1 DAY END < l_time_start THEN {'field': 'time_end', 'value': time_end, "
+        "'reason': 'window ends before it starts (' || time_start || ')'} END",
+    ]
+    for col in COUNT_COLUMNS:
+        errors += _count_checks(col, col == "launched")
+    warnings = [
+        "CASE WHEN coalesce(n_destroyed, 0) + coalesce(n_not_reach_goal, 0) > n_launched "
+        "THEN {'field': 'destroyed', 'value': destroyed, "
+        "'reason': 'destroyed + not_reach_goal exceeds launched (' || launched || ')'} END",
+        "CASE WHEN l_time_end - l_time_start > INTERVAL 48 HOUR "
+        "THEN {'field': 'time_start', 'value': time_start, "
+        "'reason': 'window longer than 48 hours'} END",
+        "CASE WHEN nullif(trim(source), '') IS NULL "
+        "THEN {'field': 'source', 'value': source, 'reason': 'no source post'} END",
+    ]
+    for col in EXTRA_NUMBERS:
+        warnings.append(
+            f"CASE WHEN nullif(trim({col}), '') IS NOT NULL AND NOT coalesce(isfinite(n_{col}), "
+            f"false) THEN {{'field': '{col}', 'value': {col}, "
+            f"'reason': 'not a number (ignored)'}} END"
+        )
+    return (
+        "list_filter([" + ", ".join(errors) + "], lambda x: x IS NOT NULL)",
+        "list_filter([" + ", ".join(warnings) + "], lambda x: x IS NOT NULL)",
+    )
+
+
+def _num(col: str) -> str:
+    return f"CASE WHEN isfinite(n_{col}) THEN n_{col} END"
+
+
+def _key_sql() -> str:
+    ts = "coalesce(strftime(l_time_start, '%Y-%m-%d %H:%M'), trim(time_start))"
+    te = "coalesce(strftime(l_time_end, '%Y-%m-%d %H:%M'), trim(time_end))"
+    return f"md5(concat_ws(chr(31), coalesce(trim(source), ''), trim(model), {ts}, {te}))"
+
+
+def _content_sql() -> str:
+    parts = [f"coalesce(trim({c}), '')" for c in TEXT_COLUMNS]
+    parts += [f"coalesce(CAST({_num(c)} AS VARCHAR), '')" for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)]
+    parts += [f"coalesce(trim({c}), '')" for c in LITERAL_COLUMNS]
+    parts += ["coalesce(extra, '')"]
+    return "md5(concat_ws(chr(31), " + ", ".join(parts) + "))"
+
+
+def _lookup_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Parse the literal cells and classify the model strings once per distinct value."""
+    union = " UNION ".join(f"SELECT {c} AS raw FROM {table}" for c in LITERAL_COLUMNS)
+    distinct = [r[0] for r in con.execute(f"SELECT DISTINCT raw FROM ({union})").fetchall()]
+    lit = pd.DataFrame(
+        [(v, *literal_to_json(v)) for v in distinct if v is not None],
+        columns=["raw", "json", "error"],
+    ).astype(object)
+    models = [r[0] for r in con.execute(f"SELECT DISTINCT model FROM {table}").fetchall()]
+    tax = pd.DataFrame(
+        [_classify_row(m) for m in models if m is not None],
+        columns=["model", "weapon_class", "kind", "long_range", "known", "components"],
+    ).astype(object)
+    con.register("lit_df", lit)
+    con.register("tax_df", tax)
+    run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE lit_map AS SELECT raw::VARCHAR AS raw, "
+        "json::VARCHAR AS json, error::VARCHAR AS error FROM lit_df",
+    )
+    run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE tax_map AS SELECT model::VARCHAR AS model, "
+        "weapon_class::VARCHAR AS weapon_class, kind::VARCHAR AS kind, "
+        "long_range::BOOLEAN AS long_range, known::BOOLEAN AS known, "
+        "components::VARCHAR AS components FROM tax_df",
+    )
+    con.unregister("lit_df")
+    con.unregister("tax_df")
+
+
+def _classify_row(model: str) -> tuple:
+    c = classify(model, warn=False)
+    return (model, c.weapon_class, c.kind, c.long_range, c.known, json.dumps(c.components))
+
+
+def _literal_joins() -> tuple[str, str, list[str]]:
+    selects, joins, warns = [], [], []
+    for c in LITERAL_COLUMNS:
+        selects.append(f"lm_{c}.json AS {c}_json")
+        joins.append(f"LEFT JOIN lit_map lm_{c} ON lm_{c}.raw = t.{c}")
+        warns.append(
+            f"CASE WHEN lm_{c}.error IS NOT NULL THEN {{'field': '{c}', "
+            f"'value': t.{c}, 'reason': lm_{c}.error || ' (kept as text)'}} END"
+        )
+    return ", ".join(selects), " ".join(joins), warns
+
+
+def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
+    """Turn the text table into `{table}_parsed`: typed rows with `errors` and `warnings`."""
+    _lookup_tables(con, table)
+    errors, warnings = _checks_sql()
+    lit_select, lit_joins, lit_warns = _literal_joins()
+    tax_warn = (
+        "CASE WHEN NOT tx.known THEN {'field': 'model', 'value': t.model, "
+        "'reason': 'unknown weapon model (class unknown)'} END"
+    )
+    all_warn = (
+        "list_filter(list_concat(t.warnings_sql, ["
+        + ", ".join([*lit_warns, tax_warn])
+        + "]), lambda x: x IS NOT NULL)"
+    )
+    counts = ", ".join(f"{_num(c)}::BIGINT AS {c}" for c in COUNT_COLUMNS)
+    extra = ", ".join(f"{_num(c)} AS {c}" for c in EXTRA_NUMBERS)
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table}_parsed AS
+        WITH typed AS ({_typed_sql(table)}),
+        checked AS (
+            SELECT *, {errors} AS errors, {warnings} AS warnings_sql, {_key_sql()} AS key_base,
+                   {_content_sql()} AS content_hash
+            FROM typed)
+        SELECT t.rec, t.key_base || ':' || row_number() OVER (
+                   PARTITION BY t.key_base ORDER BY t.rec) AS row_key,
+               t.content_hash, t.errors, {all_warn} AS warnings,
+               trim(t.source) AS source, trim(t.time_start) AS time_start_text,
+               trim(t.time_end) AS time_end_text,
+               t.l_time_start AS time_start_local, t.l_time_end AS time_end_local,
+               timezone('UTC', timezone('Europe/Kyiv', t.l_time_start)) AS time_start_utc,
+               timezone('UTC', timezone('Europe/Kyiv', t.l_time_end)) AS time_end_utc,
+               t.time_start_has_time AS start_has_time, t.time_end_has_time AS end_has_time,
+               trim(t.model) AS model, trim(t.launch_place) AS launch_place,
+               trim(t.target) AS target, trim(t.target_main) AS target_main,
+               trim(t.carrier) AS carrier, {counts}, {extra},
+               {", ".join(f"t.{c} AS {c}_text" for c in LITERAL_COLUMNS)}, {lit_select},
+               tx.weapon_class, tx.kind, tx.long_range, tx.components, t.extra
+        FROM checked t
+        LEFT JOIN tax_map tx ON tx.model = t.model
+        {lit_joins}
+        ORDER BY t.rec
+    """,
+    )
+
+
+QUARANTINE_COLUMNS = ["rec", "field", "value", "reason"]
+
+
+def quarantine_rows(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.DataFrame:
+    """One row per (record, problem) of the quarantined records, plus malformed lines."""
+    errs = con.execute(f"""
+        SELECT rec, e.field AS field, e.value AS value, e.reason AS reason
+        FROM (SELECT rec, unnest(errors) AS e FROM {table}_parsed WHERE len(errors) > 0)
+        ORDER BY rec""").df()
+    return pd.concat([errs, rejected_lines(con, table)], ignore_index=True)[QUARANTINE_COLUMNS]
+
+
+@dataclass
+class ParseResult:
+    """Rows of one input: loaded (typed, with warnings) and quarantined (one row per reason)."""
+
+    loaded: pd.DataFrame
+    quarantine: pd.DataFrame
+    read: int
+
+    @property
+    def n_quarantined(self) -> int:
+        return int(self.quarantine["rec"].nunique()) if len(self.quarantine) else 0
+
+
+def parse_file(path: str | Path) -> ParseResult:
+    """Read and parse one release without a store (for inspection and tests)."""
+    con = duckdb.connect()
+    try:
+        raw = load_raw(con, path)
+        parse_raw(con)
+        loaded = con.execute("SELECT * FROM raw_parsed WHERE len(errors) = 0").df()
+        n = con.execute("SELECT count(*) FROM raw").fetchall()[0][0] + raw.rejected
+        return ParseResult(loaded, quarantine_rows(con), n)
+    finally:
+        con.close()
+
+
+def parse_frame(df: pd.DataFrame) -> ParseResult:
+    """Parse a frame of text cells with release column names (used for property tests)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "frame.csv"
+        df.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
+        return parse_file(path)

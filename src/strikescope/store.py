@@ -1,0 +1,410 @@
+"""The embedded DuckDB store: releases, raw report rows with provenance, quarantine, weapons,
+attacks, parts and nights.
+
+Release semantics
+    Every attack file is a release: a snapshot of the reports over the period it covers
+    (first to last `time_end`). Applying a release makes the store agree with it over that
+    period: rows it lacks are removed, rows edited in place (same source post, model and
+    window) are updated, new rows are added. A file already ingested (same SHA-256) changes
+    nothing; a release older than one already applied over an overlapping period is recorded
+    as superseded and changes nothing either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from strikescope import nights as night_rules
+from strikescope.config import resolve_db
+from strikescope.db import run
+from strikescope.sources import attacks as attack_source
+from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
+from strikescope.taxonomy import taxonomy_frame, weapons_table
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS release_seq START 1;
+CREATE TABLE IF NOT EXISTS releases (
+    release_id INTEGER PRIMARY KEY, file VARCHAR, name VARCHAR, sha256 VARCHAR,
+    columns VARCHAR, extras VARCHAR, n_read BIGINT, n_loaded BIGINT, n_quarantined BIGINT,
+    n_warnings BIGINT, period_start TIMESTAMP, period_end TIMESTAMP, status VARCHAR,
+    added BIGINT, changed BIGINT, removed BIGINT, ingested_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS quarantine (
+    release_id INTEGER, file VARCHAR, rec BIGINT, field VARCHAR, value VARCHAR,
+    reason VARCHAR);
+CREATE TABLE IF NOT EXISTS weapon_reference (
+    model VARCHAR, category VARCHAR, national_origin VARCHAR, type VARCHAR,
+    launch_platform VARCHAR, name VARCHAR, name_nato VARCHAR, file VARCHAR);
+"""
+
+ProgressFn = Callable[[str, float], None]
+
+
+@dataclass
+class IngestReport:
+    """What one input file did to the store."""
+
+    file: str
+    kind: str
+    status: str
+    read: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+    warnings: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.file}: read {self.read:,} = loaded {self.loaded:,} + quarantined "
+            f"{self.quarantined:,}"
+        )
+        if self.kind == "attacks":
+            text += (
+                f"; {self.warnings:,} with warnings; added {self.added:,}, changed "
+                f"{self.changed:,}, removed {self.removed:,} ({self.status})"
+            )
+        else:
+            text += f" ({self.kind}, {self.status})"
+        return text
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+class Store:
+    """One DuckDB file. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+        self.path = resolve_db(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise FileNotFoundError(
+                f"{self.path}: no store yet; run `strikescope ingest PATH` first"
+            )
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            run(self.con, SCHEMA)
+            self._ensure_weapons()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with suppress(Exception):
+            self.con.close()
+
+    def has_table(self, name: str) -> bool:
+        return bool(
+            self.con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+                "AND table_schema = 'main'",
+                [name],
+            ).fetchall()[0][0]
+        )
+
+    # -- ingest -------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike],
+        progress: ProgressFn | None = None,
+        rebuild: bool = True,
+    ) -> list[IngestReport]:
+        """Ingest files or directories; attack releases are applied oldest first."""
+        files = order_files(expand_paths(paths))
+        reports = []
+        for i, path in enumerate(files):
+            if progress:
+                progress(f"ingesting {path.name}", i / max(len(files), 1))
+            reports.append(self.ingest_file(path))
+        if rebuild and any(r.kind in ("attacks", "weapons") for r in reports):
+            if progress:
+                progress("rebuilding nights", 0.95)
+            self.rebuild()
+        if progress:
+            progress("done", 1.0)
+        return reports
+
+    def ingest_file(self, path: Path) -> IngestReport:
+        start = time.perf_counter()
+        header = attack_source.read_header(path)
+        if is_weapon_reference(header):
+            report = self._ingest_weapon_reference(path)
+        elif is_attack_release(header):
+            report = self._ingest_attacks(path)
+        else:
+            report = IngestReport(
+                str(path), "other", "skipped: not an attack release or weapon reference"
+            )
+        report.seconds = round(time.perf_counter() - start, 3)
+        return report
+
+    def _ingest_attacks(self, path: Path) -> IngestReport:
+        sha = file_sha256(path)
+        known = self.con.execute(
+            "SELECT n_read, n_loaded, n_quarantined, n_warnings FROM releases WHERE sha256 = ?",
+            [sha],
+        ).fetchall()
+        if known:
+            return IngestReport(str(path), "attacks", "already ingested", *known[0])
+        raw = attack_source.load_raw(self.con, path)
+        attack_source.parse_raw(self.con)
+        report = self._apply_release(path, sha, raw)
+        run(self.con, "DROP TABLE IF EXISTS raw; DROP TABLE IF EXISTS raw_parsed")
+        return report
+
+    def _apply_release(self, path: Path, sha: str, raw) -> IngestReport:
+        con = self.con
+        counts = con.execute("""
+            SELECT count(*), count(*) FILTER (WHERE len(errors) = 0),
+                   count(*) FILTER (WHERE len(errors) > 0),
+                   count(*) FILTER (WHERE len(errors) = 0 AND len(warnings) > 0),
+                   min(time_end_local) FILTER (WHERE len(errors) = 0),
+                   max(time_end_local) FILTER (WHERE len(errors) = 0)
+            FROM raw_parsed""").fetchall()[0]
+        n_rows, loaded, quarantined, warned, p_start, p_end = counts
+        quarantined += raw.rejected
+        rid = con.execute("SELECT nextval('release_seq')").fetchall()[0][0]
+        run(con, "BEGIN")
+        try:
+            self._ensure_reports_table()
+            newer = self._newer_release(p_start, p_end)
+            status, diff = ("superseded", (0, 0, 0)) if newer else ("current", (0, 0, 0))
+            if not newer and p_start is not None:
+                diff = self._merge(rid, path, p_start, p_end)
+                self._supersede_covered(p_start, p_end)
+            self._record_release(
+                rid,
+                path,
+                sha,
+                raw,
+                (n_rows + raw.rejected, loaded, quarantined, warned, p_start, p_end, status, *diff),
+            )
+            self._record_quarantine(rid, path)
+            run(con, "COMMIT")
+        except BaseException:
+            run(con, "ROLLBACK")
+            raise
+        notes = [f"older than release {newer}: recorded, not applied"] if newer else []
+        return IngestReport(
+            str(path),
+            "attacks",
+            status,
+            n_rows + raw.rejected,
+            loaded,
+            quarantined,
+            warned,
+            *diff,
+            notes=notes,
+        )
+
+    def _ensure_reports_table(self) -> None:
+        if not self.has_table("reports"):
+            run(
+                self.con,
+                "CREATE TABLE reports AS SELECT 0::INTEGER AS release_id, ''::VARCHAR AS file, "
+                "* EXCLUDE (errors) FROM raw_parsed WHERE false",
+            )
+
+    def _newer_release(self, p_start, p_end) -> int | None:
+        if p_start is None:
+            return None
+        row = self.con.execute(
+            """
+            SELECT release_id FROM releases
+            WHERE status = 'current' AND period_end > ? AND period_start <= ?
+            ORDER BY period_end DESC LIMIT 1""",
+            [p_end, p_end],
+        ).fetchall()
+        return row[0][0] if row else None
+
+    def _merge(self, rid: int, path: Path, p_start, p_end) -> tuple[int, int, int]:
+        con = self.con
+        run(
+            con,
+            """
+            CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT * EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0;
+            CREATE OR REPLACE TEMP TABLE diff AS
+            SELECT coalesce(i.row_key, r.row_key) AS row_key,
+                   CASE WHEN r.row_key IS NULL THEN 'added'
+                        WHEN i.row_key IS NULL THEN 'removed'
+                        WHEN i.content_hash <> r.content_hash THEN 'changed' END AS change
+            FROM incoming i
+            FULL OUTER JOIN (SELECT row_key, content_hash FROM reports
+                             WHERE time_end_local BETWEEN $1 AND $2) r USING (row_key)
+        """,
+            [p_start, p_end],
+        )
+        added, changed, removed = con.execute(
+            "SELECT count(*) FILTER (WHERE change = 'added'), "
+            "count(*) FILTER (WHERE change = 'changed'), "
+            "count(*) FILTER (WHERE change = 'removed') FROM diff"
+        ).fetchall()[0]
+        if changed or removed:
+            run(
+                con,
+                "DELETE FROM reports WHERE row_key IN (SELECT row_key FROM diff "
+                "WHERE change IN ('changed', 'removed'))",
+            )
+        if added or changed:
+            run(
+                con,
+                "INSERT INTO reports SELECT ?, ?, i.* FROM incoming i WHERE i.row_key IN "
+                "(SELECT row_key FROM diff WHERE change IN ('added', 'changed'))",
+                [rid, str(path)],
+            )
+        run(con, "DROP TABLE incoming; DROP TABLE diff")
+        return added, changed, removed
+
+    def _supersede_covered(self, p_start, p_end) -> None:
+        run(
+            self.con,
+            "UPDATE releases SET status = 'superseded' WHERE status = 'current' "
+            "AND period_start >= ? AND period_end <= ?",
+            [p_start, p_end],
+        )
+
+    def _record_release(self, rid, path, sha, raw, values) -> None:
+        import json
+
+        run(
+            self.con,
+            "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "now()::TIMESTAMP)",
+            [
+                rid,
+                str(path),
+                path.name,
+                sha,
+                json.dumps(raw.columns),
+                json.dumps(raw.extras),
+                *values,
+            ],
+        )
+
+    def _record_quarantine(self, rid: int, path: Path) -> None:
+        q = attack_source.quarantine_rows(self.con)
+        if len(q):
+            q = q.assign(release_id=rid, file=str(path)).astype(
+                {"rec": "int64", "field": object, "value": object, "reason": object}
+            )
+            self.con.register("q_df", q)
+            run(
+                self.con,
+                "INSERT INTO quarantine SELECT release_id, file, rec, field, "
+                "value, reason FROM q_df",
+            )
+            self.con.unregister("q_df")
+
+    def _ingest_weapon_reference(self, path: Path) -> IngestReport:
+        ref = read_weapon_reference(path)
+        run(self.con, "DELETE FROM weapon_reference")
+        self.con.register("ref_df", ref.assign(file=str(path)).astype(object))
+        run(
+            self.con,
+            "INSERT INTO weapon_reference SELECT model, category, national_origin,"
+            " type, launch_platform, name, name_nato, file FROM ref_df",
+        )
+        self.con.unregister("ref_df")
+        self._ensure_weapons()
+        return IngestReport(str(path), "weapons", "reference loaded", len(ref), len(ref), 0)
+
+    def _ensure_weapons(self) -> None:
+        """`weapons`: the taxonomy of every model seen, enriched by the reference file."""
+        models = set(weapons_table()["model"])
+        if self.has_table("reports"):
+            models |= {
+                r[0] for r in self.con.execute("SELECT DISTINCT model FROM reports").fetchall()
+            }
+        tax = taxonomy_frame(models).merge(
+            weapons_table()[["model", "canonical", "note"]], on="model", how="left"
+        )
+        self.con.register("tax_df", tax.astype(object))
+        run(
+            self.con,
+            """
+            CREATE OR REPLACE TABLE weapons AS
+            SELECT t.model::VARCHAR AS model, t.canonical::VARCHAR AS canonical,
+                   t.components::VARCHAR AS components, t.weapon_class::VARCHAR AS weapon_class,
+                   t.kind::VARCHAR AS kind, t.long_range::BOOLEAN AS long_range,
+                   t.known::BOOLEAN AS known, t.note::VARCHAR AS note, w.category, w.name,
+                   w.name_nato, w.launch_platform, w.national_origin, w.type
+            FROM tax_df t LEFT JOIN weapon_reference w ON lower(w.model) = lower(t.model)
+            ORDER BY weapon_class, model""",
+        )
+        self.con.unregister("tax_df")
+
+    def rebuild(self, policy_path: str | None = None) -> None:
+        """Rebuild weapons, attacks, parts and nights from the current reports."""
+        self._ensure_weapons()
+        if self.has_table("reports"):
+            night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
+
+
+def is_attack_release(header: Sequence[str]) -> bool:
+    names = {attack_source.canonical_name(c) for c in header}
+    # Two of the required columns make it an attack release; a missing third is then an error.
+    return len({"time_start", "time_end", "model", "launched"} & names) >= 2
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(x for x in p.rglob("*.csv") if x.is_file()))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"{p}: no such file or directory")
+    return files
+
+
+def _attack_as_of(path: Path) -> pd.Timestamp:
+    """Latest `time_end` of a release, read cheaply, to apply releases oldest first."""
+    try:
+        header = attack_source.read_header(path)
+        col = next(c for c in header if attack_source.canonical_name(c) == "time_end")
+        q = (
+            f'SELECT max(try_cast(left(trim("{col}"), 10) AS DATE)) FROM read_csv(?, '
+            "all_varchar=true, header=true)"
+        )
+        value = duckdb.execute(q, [str(path)]).fetchall()[0][0]
+        return pd.Timestamp(value) if value else pd.Timestamp.min
+    except Exception:  # noqa: BLE001 - ordering only; the real read reports the problem
+        return pd.Timestamp.min
+
+
+def order_files(files: list[Path]) -> list[Path]:
+    """Weapon references first, then attack releases oldest first, then anything else."""
+
+    def key(p: Path):
+        header = attack_source.read_header(p) if p.suffix == ".csv" else []
+        if is_weapon_reference(header):
+            return (0, pd.Timestamp.min, str(p))
+        if is_attack_release(header):
+            return (1, _attack_as_of(p) if len(files) > 1 else pd.Timestamp.min, str(p))
+        return (2, pd.Timestamp.min, str(p))
+
+    return sorted(files, key=key)

@@ -1,0 +1,167 @@
+"""Weapon taxonomy: every model string of the reports mapped to components, a class and a kind.
+
+The reviewable table is `data/weapons.csv` (one row per single model or "one of" pair such as
+`Iskander-M/KN-23`). Group strings (`X-101/X-555 and Kalibr and Iskander-K`) are resolved by
+splitting on their separators, so a new combination of known models needs no new row.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from strikescope.config import package_data
+
+CLASSES = (
+    "strike_drone",
+    "tactical_uav",
+    "cruise",
+    "ballistic",
+    "aeroballistic",
+    "antiship",
+    "guided_bomb",
+    "unknown",
+    "mixed",
+)
+KINDS = ("drone", "missile")
+CLASS_LABELS = {
+    "strike_drone": "Strike drones (Shahed/Geran and decoys)",
+    "tactical_uav": "Reconnaissance and tactical UAVs",
+    "cruise": "Cruise missiles",
+    "ballistic": "Ballistic missiles (incl. S-300/S-400)",
+    "aeroballistic": "Aeroballistic missiles (Kinzhal)",
+    "antiship": "Hypersonic and anti-ship missiles",
+    "guided_bomb": "Guided bombs",
+    "unknown": "Unknown type",
+    "mixed": "Mixed group (not split in the report)",
+}
+
+# Group separators in the reports: "A and B", occasionally commas or "+".
+_GROUP_SPLIT = re.compile(r"\s+(?:and|та|і|и)\s+|\s*[,+;]\s*", re.IGNORECASE)
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+# Cyrillic letters that look like Latin ones; only applied to designations with digits
+# ("С-300", "Х-101"), never to Cyrillic names such as "Молнія".
+_LOOKALIKES = str.maketrans("асекморхіу", "acekmopxiy")
+_DRONE_WORDS = re.compile(r"uav|drone|бпла|дрон|shahed|geran|герань|шахед", re.IGNORECASE)
+
+
+class UnknownModelWarning(UserWarning):
+    """A model string that the taxonomy does not know; it is stored as `unknown`."""
+
+
+@dataclass(frozen=True)
+class Classification:
+    model: str
+    components: tuple[str, ...]
+    weapon_class: str
+    kind: str
+    long_range: bool
+    known: bool
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.components) > 1
+
+
+def normalize_model(text: str) -> str:
+    key = " ".join(str(text).translate(_DASHES).split()).casefold()
+    if any(ch.isdigit() for ch in key):
+        key = key.translate(_LOOKALIKES)
+    return key
+
+
+@cache
+def weapons_table() -> pd.DataFrame:
+    df = pd.read_csv(package_data("weapons.csv"), dtype=str, keep_default_na=False)
+    df["long_range"] = df["long_range"].str.lower().eq("true")
+    bad = sorted(set(df["class"]) - set(CLASSES)) + sorted(set(df["kind"]) - set(KINDS))
+    if bad:
+        raise ValueError(f"weapons.csv: unknown class or kind {bad}")
+    df["key"] = df["model"].map(normalize_model)
+    if df["key"].duplicated().any():
+        raise ValueError(f"weapons.csv: duplicate models {df.loc[df.key.duplicated(), 'model']}")
+    return df
+
+
+@cache
+def _lookup() -> dict[str, tuple[str, str, str, bool]]:
+    df = weapons_table()
+    return {
+        k: (m, c, kd, lr)
+        for k, m, c, kd, lr in zip(
+            df.key, df.model, df["class"], df.kind, df.long_range, strict=True
+        )
+    }
+
+
+def _guess_kind(text: str) -> str:
+    return "drone" if _DRONE_WORDS.search(text) else "missile"
+
+
+def split_group(model: str) -> list[str]:
+    return [p for p in (s.strip() for s in _GROUP_SPLIT.split(str(model))) if p]
+
+
+def component_info(name: str) -> tuple[str, str, str, bool, bool]:
+    """(canonical model, class, kind, long_range, known) of one component string."""
+    hit = _lookup().get(normalize_model(name))
+    if hit:
+        return (*hit, True)
+    alternatives = [a for a in name.split("/") if a.strip()]
+    if len(alternatives) > 1:
+        infos = [_lookup().get(normalize_model(a)) for a in alternatives]
+        if all(infos) and len({i[1] for i in infos}) == 1:
+            first = infos[0]
+            return name.strip(), first[1], first[2], first[3], True
+    kind = _guess_kind(name)
+    return name.strip(), "unknown", kind, kind == "missile", False
+
+
+@cache
+def classify(model: str, warn: bool = True) -> Classification:
+    """Classify one model string. Unknown strings become class `unknown` with a warning."""
+    text = "" if model is None else str(model)
+    whole = _lookup().get(normalize_model(text))
+    parts = [whole[0]] if whole else split_group(text) or [text]
+    infos = [component_info(p) for p in parts] if not whole else [(*whole, True)]
+    classes = {i[1] for i in infos}
+    kinds = [i[2] for i in infos]
+    known = all(i[4] for i in infos)
+    if not known and warn:
+        warnings.warn(
+            f"unknown weapon model {text!r}: stored as class 'unknown'",
+            UnknownModelWarning,
+            stacklevel=2,
+        )
+    return Classification(
+        model=text,
+        components=tuple(i[0] for i in infos),
+        weapon_class=classes.pop() if len(classes) == 1 else "mixed",
+        kind=max(set(kinds), key=kinds.count),
+        long_range=any(i[3] for i in infos),
+        known=known,
+    )
+
+
+def taxonomy_frame(models) -> pd.DataFrame:
+    """One row per distinct model string: components, class, kind, long_range, known."""
+    rows = []
+    for m in sorted({str(x) for x in models}):
+        c = classify(m, warn=False)
+        rows.append(
+            {
+                "model": m,
+                "components": " | ".join(c.components),
+                "weapon_class": c.weapon_class,
+                "kind": c.kind,
+                "long_range": c.long_range,
+                "known": c.known,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["model", "components", "weapon_class", "kind", "long_range", "known"]
+    )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+ATTACKS = SHARED / "attacks" / "missile_attacks_daily.csv"
+OLD_RELEASE = SHARED / "attacks" / "versions" / "missile_attacks_daily_2024-11-03.csv"
+REFERENCE = SHARED / "attacks" / "missiles_and_uav.csv"
+
+CURRENT_HEADER = [
+    "time_start", "time_end", "model", "launch_place", "target", "target_main", "launched",
+    "destroyed", "not_reach_goal", "still_attacking", "border_crossing", "is_shahed",
+    "num_hit_location", "num_fall_fragment_location", "carrier", "turbojet",
+    "turbojet_destroyed", "affected region", "destroyed_details", "launched_details",
+    "launch_place_details", "source",
+]
+
+
+def write_release(path: Path, rows: list[dict], header: list[str] | None = None) -> Path:
+    """Write a small release in the current schema (missing cells left empty)."""
+    header = header or CURRENT_HEADER
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in header})
+    return path
+
+
+@pytest.fixture
+def release(tmp_path):
+    def make(rows, name="release.csv", header=None):
+        return write_release(tmp_path / name, rows, header)
+    return make
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory):
+    """A store with both shared releases and the weapon reference ingested."""
+    import strikescope
+
+    db = tmp_path_factory.mktemp("real") / "store.duckdb"
+    strikescope.ingest([SHARED / "attacks"], db=db)
+    return db

@@ -1,0 +1,42 @@
+import json
+
+from typer.testing import CliRunner
+
+from strikescope.cli import app
+
+runner = CliRunner()
+ROW = ("time_start,time_end,model,launched,destroyed,source\n"
+       "2025-07-03 18:00,2025-07-04 06:00,Shahed-136/131,539,268,kpszsu/p/1\n"
+       "2025-07-04 02:00,2025-07-04 06:00,Iskander-M/KN-23,6,0,kpszsu/p/1\n"
+       "2025-07-04 02:00,2025-07-04 06:00,Kalibr,x,0,kpszsu/p/1\n")
+
+
+def test_ingest_night_nights_quarantine(tmp_path):
+    src = tmp_path / "attacks.csv"
+    src.write_text(ROW)
+    db = str(tmp_path / "s.duckdb")
+    out = runner.invoke(app, ["ingest", str(src), "--db", db])
+    assert out.exit_code == 0, out.output
+    assert "read 3 = loaded 2 + quarantined 1" in out.output
+    out = runner.invoke(app, ["night", "2025-07-04", "--db", db])
+    assert "539 drones and 6 missiles" in out.output
+    out = runner.invoke(app, ["nights", "--from", "2025-07-01", "--to", "2025-07-31",
+                              "--format", "json", "--sparse", "--db", db])
+    data = json.loads(out.stdout)
+    assert data == [d for d in data if d["night"] == "2025-07-04"]
+    assert data[0]["drones_launched"] == 539 and data[0]["missiles_launched"] == 6
+    out = runner.invoke(app, ["quarantine", "--format", "csv", "--db", db])
+    assert "launched,x,not a number" in out.stdout
+
+
+def test_errors_are_messages_not_tracebacks(tmp_path):
+    out = runner.invoke(app, ["nights", "--db", str(tmp_path / "missing.duckdb")])
+    assert out.exit_code == 1 and "strikescope ingest" in out.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time_start,time_end,model\n2025-01-01,2025-01-01,Kalibr\n")
+    out = runner.invoke(app, ["ingest", str(bad), "--db", str(tmp_path / "s.duckdb")])
+    assert out.exit_code == 1 and "required column 'launched' is missing" in out.output
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    out = runner.invoke(app, ["ingest", str(other), "--db", str(tmp_path / "s.duckdb")])
+    assert out.exit_code == 0 and "skipped" in out.output

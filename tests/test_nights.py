@@ -1,0 +1,130 @@
+"""Hand-built fixtures for the night rules: every expected figure worked out by hand."""
+
+import pandas as pd
+import pytest
+
+import strikescope
+from strikescope.nights import night_of, split_group_row
+
+NAT = "kpszsu/posts/night1"
+REG = "PvKPivden/posts/night1"
+
+
+def ingest(release, rows, tmp_path):
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release(rows)], db=db)
+    return db
+
+
+def totals(db, night):
+    return strikescope.nights(night, night, db=db).iloc[0]
+
+
+def test_night_rule():
+    assert night_of(pd.Timestamp("2025-07-04 06:00")) == pd.Timestamp("2025-07-04")
+    assert night_of(pd.Timestamp("2025-07-04 17:59")) == pd.Timestamp("2025-07-04")
+    assert night_of(pd.Timestamp("2025-07-04 18:00")) == pd.Timestamp("2025-07-05")
+    assert night_of(pd.Timestamp("2025-07-04"), has_time=False) == pd.Timestamp("2025-07-04")
+
+
+def test_group_row_with_details_is_split(release, tmp_path):
+    db = ingest(release, [{
+        "time_start": "2025-07-04 01:00", "time_end": "2025-07-04 06:00",
+        "model": "Iskander-M/KN-23 and Iskander-K and Kalibr", "launched": "38",
+        "destroyed": "20", "launched_details": "{'Iskander-M/KN-23': 25, 'Iskander-K': 10, "
+        "'Kalibr': 3}", "source": NAT}], tmp_path)
+    t = totals(db, "2025-07-04")
+    assert (t.ballistic_launched, t.cruise_launched, t.mixed_launched) == (25, 13, 0)
+    assert t.missiles_launched == 38 and t.missiles_destroyed == 20
+
+
+def test_group_details_short_of_total_keep_the_rest(release, tmp_path):
+    db = ingest(release, [{
+        "time_start": "2025-07-04 01:00", "time_end": "2025-07-04 06:00",
+        "model": "X-101/X-555 and Kalibr", "launched": "70",
+        "launched_details": "{'X-101/X-555': 50, 'Kalibr': NaN}", "source": NAT}], tmp_path)
+    t = totals(db, "2025-07-04")
+    assert (t.cruise_launched, t.mixed_launched, t.missiles_launched) == (50, 20, 70)
+
+
+def test_group_row_without_details_is_kept_whole(release, tmp_path):
+    db = ingest(release, [{
+        "time_start": "2025-07-04 01:00", "time_end": "2025-07-04 06:00",
+        "model": "X-47 Kinzhal and Iskander-M", "launched": "5", "destroyed": "2",
+        "source": NAT}], tmp_path)
+    t = totals(db, "2025-07-04")
+    assert (t.mixed_launched, t.missiles_launched, t.missiles_destroyed) == (5, 5, 2)
+
+
+def test_split_never_loses_a_count():
+    parts = split_group_row("k", "A and B", "missile", 10, 4, None, None,
+                            {"Kalibr": 3, "X-59": 2})
+    assert sum(p[6] for p in parts) == 10
+    assert split_group_row("k", "A and B", "missile", 3, None, None, None,
+                           {"Kalibr": 3, "X-59": 2}) == []  # details exceed total: keep whole
+
+
+def test_national_and_regional_report_of_one_night(release, tmp_path):
+    rows = [
+        {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+         "model": "Shahed-136/131", "launched": "100", "destroyed": "80", "source": NAT},
+        {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+         "model": "Iskander-M", "launched": "2", "destroyed": "0", "source": NAT},
+        # the regional command repeats part of the national count ...
+        {"time_start": "2025-07-04", "time_end": "2025-07-04", "model": "Shahed-136/131",
+         "launched": "30", "destroyed": "30", "source": REG},
+        {"time_start": "2025-07-04", "time_end": "2025-07-04", "model": "Iskander-M",
+         "launched": "2", "destroyed": "0", "source": REG},
+        # ... and adds tactical drones that the national report leaves out
+        {"time_start": "2025-07-04", "time_end": "2025-07-04", "model": "Lancet",
+         "launched": "3", "destroyed": "3", "source": REG},
+    ]
+    t = totals(ingest(release, rows, tmp_path), "2025-07-04")
+    assert (t.drones_launched, t.drones_destroyed, t.missiles_launched) == (100, 80, 2)
+    assert t.short_range_drones_launched == 3 and t.tactical_uav_launched == 3
+
+
+def test_regional_report_counts_when_national_is_silent(release, tmp_path):
+    rows = [{"time_start": "2025-07-09", "time_end": "2025-07-09", "model": "Iskander-M",
+             "launched": "1", "destroyed": "0", "source": REG}]
+    assert totals(ingest(release, rows, tmp_path), "2025-07-09").missiles_launched == 1
+
+
+def test_one_post_with_different_windows_is_one_night(release, tmp_path):
+    rows = [
+        {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 09:00",
+         "model": "Shahed-136/131", "launched": "50", "destroyed": "40", "source": NAT},
+        {"time_start": "2025-07-04 02:00", "time_end": "2025-07-04 06:00",
+         "model": "Kalibr", "launched": "4", "destroyed": "4", "source": NAT},
+        # an evening window that ends after 18:00 belongs to the next night on its own ...
+        {"time_start": "2025-07-04 19:00", "time_end": "2025-07-04 20:00",
+         "model": "X-59", "launched": "1", "destroyed": "1", "source": "kpszsu/posts/eve"},
+    ]
+    db = ingest(release, rows, tmp_path)
+    t = totals(db, "2025-07-04")
+    assert (t.drones_launched, t.missiles_launched, t.total_launched) == (50, 4, 54)
+    assert totals(db, "2025-07-05").missiles_launched == 1
+
+
+def test_reached_subtracts_shot_down_and_lost(release, tmp_path):
+    rows = [{"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+             "model": "Shahed-136/131", "launched": "100", "destroyed": "70",
+             "not_reach_goal": "20", "source": NAT}]
+    t = totals(ingest(release, rows, tmp_path), "2025-07-04")
+    assert (t.drones_destroyed, t.drones_not_reach_goal, t.drones_reached) == (70, 20, 10)
+
+
+def test_quiet_nights_are_zero_in_the_dense_calendar(release, tmp_path):
+    rows = [{"time_start": d, "time_end": d, "model": "Kalibr", "launched": "1",
+             "source": f"kpszsu/posts/{d}"} for d in ("2025-01-01", "2025-01-04")]
+    df = strikescope.nights(db=ingest(release, rows, tmp_path))
+    assert list(df.missiles_launched) == [1, 0, 0, 1]
+
+
+@pytest.mark.slow
+def test_real_night_of_4_july_2025(real_db):
+    t = totals(real_db, "2025-07-04")
+    assert (t.drones_launched, t.missiles_launched, t.total_launched) == (539, 11, 550)
+    detail = strikescope.night("2025-07-04", db=real_db)
+    assert any(s.startswith("kpszsu/") for s in detail.sources)
+    assert "539 drones and 11 missiles" in detail.summary()

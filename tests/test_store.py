@@ -1,0 +1,93 @@
+import json
+
+import pandas as pd
+import pytest
+
+import strikescope
+from tests.conftest import ATTACKS, OLD_RELEASE, SHARED
+
+ROW = {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+       "model": "Shahed-136/131", "launched": "10", "destroyed": "7", "source": "kpszsu/p/1"}
+
+
+def test_reingest_changes_nothing(release, tmp_path):
+    db, path = tmp_path / "s.duckdb", release([ROW])
+    first = strikescope.ingest([path], db=db)[0]
+    again = strikescope.ingest([path], db=db)[0]
+    assert (first.added, again.added, again.changed, again.removed) == (1, 0, 0, 0)
+    assert again.status == "already ingested"
+    assert len(strikescope.releases(db=db)) == 1
+
+
+def test_newer_release_reports_added_changed_removed(release, tmp_path):
+    db = tmp_path / "s.duckdb"
+    other = {**ROW, "model": "Kalibr", "launched": "3", "source": "kpszsu/p/2"}
+    strikescope.ingest([release([ROW, other], "v1.csv")], db=db)
+    edited = {**ROW, "destroyed": "9"}
+    new = {**ROW, "time_start": "2025-07-04 18:00", "time_end": "2025-07-05 06:00",
+           "source": "kpszsu/p/3"}
+    report = strikescope.ingest([release([edited, new], "v2.csv")], db=db)[0]
+    assert (report.added, report.changed, report.removed) == (1, 1, 1)
+    t = strikescope.nights(db=db).set_index("night")
+    assert t.loc["2025-07-04", "drones_destroyed"] == 9
+    assert t.loc["2025-07-04", "missiles_launched"] == 0
+
+
+def test_older_release_after_newer_is_not_applied(release, tmp_path):
+    db = tmp_path / "s.duckdb"
+    new = {**ROW, "time_start": "2025-07-04 18:00", "time_end": "2025-07-05 06:00",
+           "source": "kpszsu/p/2"}
+    strikescope.ingest([release([ROW, new], "v2.csv")], db=db)
+    report = strikescope.ingest([release([{**ROW, "launched": "99"}], "v1.csv")], db=db)[0]
+    assert report.status == "superseded" and report.added == report.changed == 0
+    assert strikescope.nights(db=db).drones_launched.iloc[0] == 10
+
+
+def test_quarantine_is_kept_with_file_row_field(release, tmp_path):
+    db = tmp_path / "s.duckdb"
+    report = strikescope.ingest([release([ROW, {**ROW, "launched": "-1"}])], db=db)[0]
+    assert (report.read, report.loaded, report.quarantined) == (2, 1, 1)
+    q = strikescope.quarantine(db=db)
+    assert q[["row", "field", "reason"]].values.tolist() == [[2, "launched", "negative count"]]
+    assert q.file.iloc[0].endswith("release.csv")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_export_formats(release, tmp_path, fmt):
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    path = strikescope.export("nights", tmp_path / f"n.{fmt}", db=db)
+    if fmt == "json":
+        data = json.loads(path.read_text())
+        assert data[0]["night"] == "2025-07-04" and data[0]["drones_launched"] == 10
+    elif fmt == "csv":
+        assert pd.read_csv(path).drones_launched.tolist() == [10]
+    else:
+        assert pd.read_parquet(path).drones_launched.tolist() == [10]
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="strikescope ingest"):
+        strikescope.nights(db=tmp_path / "none.duckdb")
+
+
+@pytest.mark.slow
+def test_both_releases_then_current_again_leaves_totals_unchanged(tmp_path):
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([OLD_RELEASE, ATTACKS], db=db)
+    before = strikescope.nights(db=db)
+    again = strikescope.ingest([ATTACKS], db=db)[0]
+    assert (again.added, again.changed, again.removed) == (0, 0, 0)
+    pd.testing.assert_frame_equal(before, strikescope.nights(db=db))
+    only_current = tmp_path / "c.duckdb"
+    strikescope.ingest([ATTACKS], db=only_current)
+    pd.testing.assert_frame_equal(before, strikescope.nights(db=only_current))
+
+
+@pytest.mark.slow
+def test_every_read_row_is_accounted_for(real_db):
+    rel = strikescope.releases(db=real_db)
+    assert (rel.n_read == rel.n_loaded + rel.n_quarantined).all()
+    w = strikescope.weapons(db=real_db)
+    assert w.known.all() and w.weapon_class.notna().all()
+    assert SHARED.exists()

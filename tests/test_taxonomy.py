@@ -1,0 +1,68 @@
+import warnings
+
+import pandas as pd
+import pytest
+
+from strikescope.taxonomy import CLASSES, UnknownModelWarning, classify, weapons_table
+from tests.conftest import ATTACKS, OLD_RELEASE
+
+
+def test_every_model_string_in_both_releases_is_known():
+    models = set(pd.read_csv(ATTACKS, dtype=str).model) | set(
+        pd.read_csv(OLD_RELEASE, dtype=str).model)
+    unknown = [m for m in models if not classify(m, warn=False).known]
+    assert unknown == []
+    assert all(classify(m).weapon_class in CLASSES for m in models)
+
+
+@pytest.mark.parametrize("model,cls,kind", [
+    ("Shahed-136/131", "strike_drone", "drone"),
+    ("C-300", "ballistic", "missile"),
+    ("С-300", "ballistic", "missile"),  # Cyrillic С
+    ("C-300/C-400", "ballistic", "missile"),
+    ("Iskander-M/KN-23", "ballistic", "missile"),
+    ("X-47 Kinzhal", "aeroballistic", "missile"),
+    ("3M22 Zircon", "antiship", "missile"),
+    ("P-800 Oniks", "antiship", "missile"),
+    ("X-35", "antiship", "missile"),
+    ("KAB", "guided_bomb", "missile"),
+    ("Молнія", "tactical_uav", "drone"),
+    ("Фенікс", "tactical_uav", "drone"),
+    ("Картограф", "tactical_uav", "drone"),
+    ("Привет-82", "tactical_uav", "drone"),
+    ("Orlan-10 and ZALA and Supercam", "tactical_uav", "drone"),
+    ("Unknown Missile", "unknown", "missile"),
+])
+def test_classes(model, cls, kind):
+    c = classify(model)
+    assert (c.weapon_class, c.kind, c.known) == (cls, kind, True)
+
+
+def test_group_components_and_common_class():
+    c = classify("X-101/X-555 and Kalibr and Iskander-K")
+    assert c.components == ("X-101/X-555", "Kalibr", "Iskander-K")
+    assert c.weapon_class == "cruise" and c.is_group
+
+
+def test_group_of_different_classes_is_mixed():
+    c = classify("X-47 Kinzhal and Iskander-M")
+    assert c.weapon_class == "mixed" and c.kind == "missile"
+
+
+def test_unseen_one_of_pair_of_known_models():
+    assert classify("X-22/X-59").weapon_class == "cruise"
+
+
+def test_unseen_string_is_unknown_with_warning():
+    with pytest.warns(UnknownModelWarning, match="Geran-9"):
+        c = classify("Geran-9 jet UAV")
+    assert c.weapon_class == "unknown" and c.kind == "drone" and not c.known
+
+
+def test_table_has_no_duplicates_and_valid_classes():
+    df = weapons_table()
+    assert not df.key.duplicated().any()
+    assert set(df["class"]) <= set(CLASSES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        classify("Kalibr")
