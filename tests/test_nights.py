@@ -23,7 +23,8 @@ def totals(db, night):
 def test_night_rule():
     assert night_of(pd.Timestamp("2025-07-04 06:00")) == pd.Timestamp("2025-07-04")
     assert night_of(pd.Timestamp("2025-07-04 17:59")) == pd.Timestamp("2025-07-04")
-    assert night_of(pd.Timestamp("2025-07-04 18:00")) == pd.Timestamp("2025-07-05")
+    assert night_of(pd.Timestamp("2025-07-04 18:00")) == pd.Timestamp("2025-07-04")
+    assert night_of(pd.Timestamp("2025-07-04 18:01")) == pd.Timestamp("2025-07-05")
     assert night_of(pd.Timestamp("2025-07-04"), has_time=False) == pd.Timestamp("2025-07-04")
 
 
@@ -128,3 +129,34 @@ def test_real_night_of_4_july_2025(real_db):
     detail = strikescope.night("2025-07-04", db=real_db)
     assert any(s.startswith("kpszsu/") for s in detail.sources)
     assert "539 drones and 11 missiles" in detail.summary()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("night,missiles,drones", [
+    ("2024-08-26", 127, 109),  # the largest combined strike of summer 2024
+    ("2023-12-29", 122, 36),
+    ("2024-11-17", 120, 90),
+])
+def test_real_published_combined_strikes(real_db, night, missiles, drones):
+    t = totals(real_db, night)
+    assert (t.missiles_launched, t.drones_launched) == (missiles, drones)
+
+
+def test_one_post_id_reused_weeks_apart_is_two_attacks(release, tmp_path):
+    rows = [
+        {"time_start": "2024-08-26 03:00", "time_end": "2024-08-26 12:00", "model": "Kalibr",
+         "launched": "28", "source": NAT},
+        {"time_start": "2024-12-25 05:00", "time_end": "2024-12-25 10:00", "model": "Kalibr",
+         "launched": "12", "source": NAT},
+    ]
+    db = ingest(release, rows, tmp_path)
+    assert totals(db, "2024-08-26").missiles_launched == 28
+    assert totals(db, "2024-12-25").missiles_launched == 12
+
+
+def test_regions_and_kyiv_flag(release, tmp_path):
+    rows = [{"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+             "model": "Shahed-136/131", "launched": "10", "target": "Ukraine",
+             "affected region": "['Kyiv', 'Lviv oblast']", "source": NAT}]
+    t = totals(ingest(release, rows, tmp_path), "2025-07-04")
+    assert bool(t.kyiv_targeted) and list(t.regions) == ["kyiv_city", "lviv"]

@@ -2,9 +2,9 @@
 
 Night rule
     Night D is the local (Europe/Kyiv) period from 18:00 on D-1 to 18:00 on D: the night
-    ending on the morning of D plus the daytime that follows. A row whose window ends at a
-    given local time belongs to the night of that time + 6 hours (its date); a row with a bare
-    date (no time) belongs to that date. All rows of one report (same `source` post) form one
+    ending on the morning of D plus the daytime that follows. A row whose window ends after
+    18:00 belongs to the next night; one ending at or before 18:00 to that date; a row with a
+    bare date (no time) belongs to that date. All rows of one report (same `source` post) form one
     attack and take the latest night among them, so drones reported 18:00-09:00 and missiles
     reported 02:00-06:00 in the same post stay together.
 
@@ -35,7 +35,9 @@ from strikescope.config import package_data
 from strikescope.db import run
 from strikescope.taxonomy import classify
 
-NIGHT_CUTOFF_HOURS = 6  # 18:00 local + 6 h = midnight: windows ending after 18:00 move on
+# A window ending after 18:00 local moves on to the next night; one ending at 18:00 sharp is
+# the daytime report of D. Shifting by 6 h less a minute maps (D-1 18:00, D 18:00] onto D.
+NIGHT_SHIFT_MINUTES = 6 * 60 - 1
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def load_policy(path: str | None = None) -> Policy:
 def night_of(end_local: pd.Timestamp, has_time: bool = True) -> pd.Timestamp:
     """The reporting night of a window ending at `end_local` (Kyiv local time)."""
     ts = pd.Timestamp(end_local)
-    return (ts + pd.Timedelta(hours=NIGHT_CUTOFF_HOURS) if has_time else ts).normalize()
+    return (ts + pd.Timedelta(minutes=NIGHT_SHIFT_MINUTES) if has_time else ts).normalize()
 
 
 def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
@@ -179,18 +181,31 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                destroyed::BIGINT AS destroyed, not_reach_goal::BIGINT AS not_reach_goal,
                still_attacking::BIGINT AS still_attacking
         FROM split_df;
-        CREATE OR REPLACE TABLE attacks AS
+        CREATE OR REPLACE TEMP TABLE row_attack AS
         WITH r AS (
-            SELECT row_key, coalesce(nullif(source, ''), 'row:' || row_key) AS attack_id,
+            SELECT row_key, coalesce(nullif(source, ''), 'row:' || row_key) AS post,
                    {CHANNEL_SQL} AS channel, time_start_local, time_end_local,
                    CAST(CASE WHEN end_has_time
-                        THEN time_end_local + INTERVAL {NIGHT_CUTOFF_HOURS} HOUR
+                        THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE
                         ELSE time_end_local END AS DATE) AS row_night
-            FROM reports)
-        SELECT attack_id, any_value(channel) AS channel, max(row_night) AS night,
-               min(time_start_local) AS window_start, max(time_end_local) AS window_end,
-               count(*) AS n_rows
-        FROM r GROUP BY attack_id;
+            FROM reports),
+        g AS (
+            SELECT *, CASE WHEN row_night - lag(row_night) OVER (
+                          PARTITION BY post ORDER BY row_night, row_key) > 1
+                      THEN 1 ELSE 0 END AS gap
+            FROM r),
+        c AS (
+            SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night, row_key
+                                     ROWS UNBOUNDED PRECEDING) AS cluster
+            FROM g)
+        SELECT row_key, post, channel, time_start_local, time_end_local, row_night,
+               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id
+        FROM c;
+        CREATE OR REPLACE TABLE attacks AS
+        SELECT attack_id, any_value(post) AS source, any_value(channel) AS channel,
+               max(row_night) AS night, min(time_start_local) AS window_start,
+               max(time_end_local) AS window_end, count(*) AS n_rows
+        FROM row_attack GROUP BY attack_id;
         CREATE OR REPLACE TABLE parts AS
         WITH base AS (
             SELECT row_key, 0 AS part, model, weapon_class, kind, long_range, launched,
@@ -198,13 +213,13 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
             FROM reports WHERE row_key NOT IN (SELECT row_key FROM split_parts)
             UNION ALL SELECT * FROM split_parts),
         placed AS (
-            SELECT b.*, a.night, a.attack_id, a.channel,
+            SELECT b.*, a.night, a.attack_id, a.source, a.channel,
                    coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
                    coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
                        AS rank_name
             FROM base b
-            JOIN reports r USING (row_key)
-            JOIN attacks a ON a.attack_id = coalesce(nullif(r.source, ''), 'row:' || r.row_key)
+            JOIN row_attack ra USING (row_key)
+            JOIN attacks a ON a.attack_id = ra.attack_id
             LEFT JOIN rank_map rk ON rk.channel = a.channel)
         SELECT p.*, (cm.mode = 'sum'
                      OR p.rank = min(p.rank) OVER (PARTITION BY p.night, p.weapon_class, p.kind))
@@ -213,7 +228,28 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     """,
     )
     con.unregister("split_df")
+    _build_report_regions(con)
     _build_night_classes(con)
+
+
+def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
+    """`report_regions`: the regions each report row names as target or affected."""
+    from strikescope.regions import region_tags
+
+    cells = con.execute(
+        "SELECT DISTINCT t FROM (SELECT unnest([target, target_main, affected_region_text]) "
+        "AS t FROM reports) WHERE t IS NOT NULL").fetchall()
+    pairs = [(c, r) for (c,) in cells for r in region_tags(c)]
+    con.register("tag_df", pd.DataFrame(pairs, columns=["cell", "region_id"]).astype(object))
+    run(con, """
+        CREATE OR REPLACE TABLE report_regions AS
+        WITH tags AS (SELECT cell::VARCHAR AS cell, region_id::VARCHAR AS region_id
+                      FROM tag_df)
+        SELECT DISTINCT r.row_key, t.region_id
+        FROM (SELECT row_key, unnest([target, target_main, affected_region_text]) AS cell
+              FROM reports) r
+        JOIN tags t USING (cell)""")
+    con.unregister("tag_df")
 
 
 def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
@@ -234,7 +270,7 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(launched - destroyed - coalesce(not_reach_goal, 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
                count(*) AS n_rows, min(rank_name) AS rank_name,
-               list(DISTINCT attack_id ORDER BY attack_id) AS sources
+               list(DISTINCT source ORDER BY source) AS sources
         FROM parts WHERE counted
         GROUP BY night, weapon_class, kind
         ORDER BY night, weapon_class, kind
@@ -289,12 +325,20 @@ def nightly_totals(con: duckdb.DuckDBPyConnection, start=None, end=None,
         f"SELECT DISTINCT night FROM night_classes WHERE night BETWEEN '{lo}' AND '{hi}'")
     df = con.execute(f"""
         WITH cal AS ({cal}),
-        w AS (SELECT night, {_wide_columns()},
-                     list(DISTINCT s ORDER BY s) AS sources
-              FROM night_classes, unnest(sources) AS u(s)
-              WHERE night BETWEEN ? AND ? GROUP BY night)
-        SELECT cal.night, w.* EXCLUDE (night, sources), coalesce(w.sources, []) AS sources
-        FROM cal LEFT JOIN w USING (night) ORDER BY cal.night""", [lo, hi]).df()
+        w AS (SELECT night, {_wide_columns()}
+              FROM night_classes WHERE night BETWEEN ? AND ? GROUP BY night),
+        src AS (SELECT night, list(DISTINCT s ORDER BY s) AS sources
+                FROM night_classes, unnest(sources) AS u(s)
+                WHERE night BETWEEN ? AND ? GROUP BY night)
+        , reg AS (SELECT p.night, list(DISTINCT rr.region_id ORDER BY rr.region_id) AS regions
+              FROM parts p JOIN report_regions rr USING (row_key)
+              WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
+        SELECT cal.night, w.* EXCLUDE (night), coalesce(src.sources, []) AS sources,
+               coalesce(reg.regions, []) AS regions,
+               coalesce(list_contains(reg.regions, 'kyiv_city'), false) AS kyiv_targeted
+        FROM cal LEFT JOIN w USING (night) LEFT JOIN src USING (night)
+        LEFT JOIN reg USING (night)
+        ORDER BY cal.night""", [lo, hi, lo, hi, lo, hi]).df()
     counts = [c for c in df.columns if c.endswith(MEASURES + ("_launched_with_outcome",))]
     df[counts] = df[counts].fillna(0).astype("int64")
     df["total_launched"] = df["drones_launched"] + df["missiles_launched"]
