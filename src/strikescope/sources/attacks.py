@@ -259,7 +259,7 @@ def _time_checks(col: str) -> list[str]:
         f"CASE WHEN nullif(trim({col}), '') IS NOT NULL AND {parsed} IS NULL "
         f"THEN {{'field': '{col}', 'value': {col}, "
         f"'reason': 'not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM)'}} END",
-        f"CASE WHEN year({parsed}) NOT BETWEEN 2014 AND 2100 "
+        f"CASE WHEN year({parsed}) NOT BETWEEN 2000 AND 9999 "
         f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'implausible year'}} END",
     ]
 

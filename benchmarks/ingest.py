@@ -1,0 +1,152 @@
+"""Ingest benchmark: the real release replicated x1, x100 and x1000 (about 3.2 M rows).
+
+Each copy is shifted by a whole number of 1,200-day blocks so that its nights stay distinct,
+and its source posts get a copy suffix. Times ingest + night rebuild into a fresh store and a
+straightforward pandas computation of the same nightly totals, and prints rows/s and the
+ratio. Then ingests 20 separate files one after another and prints the resident memory, to
+show that it does not grow with the number of files.
+
+    .venv/bin/python benchmarks/ingest.py [--scales 1 100 1000] [--source PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from strikescope.nights import NIGHT_SHIFT_MINUTES
+from strikescope.store import Store
+from strikescope.taxonomy import classify
+
+DEFAULT_SOURCE = (
+    Path(__file__).resolve().parents[2] / "shared/data/attacks/missile_attacks_daily.csv"
+)
+SHIFT_DAYS = 1200
+
+
+def _shift(col: str) -> str:
+    ts = f"try_strptime(trim({col}), ['%Y-%m-%d %H:%M', '%Y-%m-%d'])"
+    moved = f"({ts} + to_days(CAST(k * {SHIFT_DAYS} AS INTEGER)))"
+    return (
+        f"coalesce(CASE WHEN length(trim({col})) > 10 "
+        f"THEN strftime({moved}, '%Y-%m-%d %H:%M') ELSE strftime({moved}, '%Y-%m-%d') END,"
+        f" {col}) AS {col}"
+    )
+
+
+def replicate(source: Path, copies: int, out: Path, first: int = 0) -> int:
+    con = duckdb.connect()
+    cols = [
+        c[0]
+        for c in con.execute(
+            f"DESCRIBE SELECT * FROM read_csv('{source}', all_varchar=true)"
+        ).fetchall()
+    ]
+    select = []
+    for c in cols:
+        q = f'"{c}"'
+        if c in ("time_start", "time_end"):
+            select.append(_shift(q))
+        elif c == "source":
+            select.append(f"{q} || '/copy' || k AS {q}")
+        else:
+            select.append(q)
+    con.execute(
+        f"COPY (SELECT {', '.join(select)} FROM read_csv('{source}', all_varchar=true), "
+        f"range({first}, {first + copies}) t(k) ORDER BY k) TO '{out}' (HEADER, DELIMITER ',')"
+    )
+    n = con.execute(f"SELECT count(*) FROM read_csv('{out}', all_varchar=true)").fetchall()[0][0]
+    con.close()
+    return n
+
+
+def pandas_nights(path: Path) -> pd.DataFrame:
+    """The straightforward way: read with pandas, parse, classify, group (same policy)."""
+    df = pd.read_csv(path, dtype=str)
+    df = df[pd.to_numeric(df.launched, errors="coerce").notna()]
+    end = pd.to_datetime(df.time_end.str.strip(), format="mixed", errors="coerce")
+    has_time = df.time_end.str.strip().str.len() > 10
+    shifted = end + pd.to_timedelta(has_time * NIGHT_SHIFT_MINUTES, unit="min")
+    df = df.assign(row_night=shifted.dt.normalize(), launched=df.launched.astype(float))
+    df["night"] = df.groupby("source").row_night.transform("max")
+    info = {m: classify(m, warn=False) for m in df.model.unique()}
+    df["weapon_class"] = df.model.map(lambda m: info[m].weapon_class)
+    df["kind"] = df.model.map(lambda m: info[m].kind)
+    df["long_range"] = df.model.map(lambda m: info[m].long_range)
+    channel = df.source.str.extract(r"^(?:https?://)?(?:t\.me/)?([^/?#]+)")[0].str.lower()
+    df["rank"] = channel.map({"kpszsu": 0, "cincafu": 1, "generalstaff.ua": 2}).fillna(3)
+    best = df.groupby(["night", "weapon_class", "kind"])["rank"].transform("min")
+    df = df[df["rank"] == best]
+    df["group"] = df.kind.where(df.long_range, "short")
+    return df.pivot_table(
+        index="night", columns="group", values="launched", aggfunc="sum", fill_value=0
+    )
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_scale(source: Path, copies: int, tmp: Path) -> None:
+    path = tmp / f"x{copies}.csv"
+    rows = replicate(source, copies, path)
+    db = tmp / f"x{copies}.duckdb"
+    t0 = time.perf_counter()
+    with Store(db) as store:
+        report = store.ingest([path])[0]
+    t_ingest = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pandas_nights(path)
+    t_pandas = time.perf_counter() - t0
+    assert report.read == rows, (report.read, rows)
+    print(
+        f"x{copies:<5} rows {rows:>10,}  strikescope {t_ingest:7.2f} s "
+        f"({rows / t_ingest:>10,.0f} rows/s)  pandas {t_pandas:7.2f} s "
+        f"({rows / t_pandas:>10,.0f} rows/s)  ratio {t_pandas / t_ingest:5.2f}x",
+        flush=True,
+    )
+    path.unlink()
+    db.unlink()
+
+
+def bench_memory(source: Path, tmp: Path, files: int = 20) -> None:
+    db = tmp / "many.duckdb"
+    readings = []
+    with Store(db) as store:
+        for i in range(files):
+            path = tmp / f"file{i}.csv"
+            replicate(source, 1, path, first=i + 1)
+            store.ingest([path], rebuild=(i == files - 1))
+            path.unlink()
+            gc.collect()
+            readings.append(rss_mb())
+    marks = sorted({1, files // 4 or 1, files // 2 or 1, files})
+    print(
+        "resident memory after "
+        + ", ".join(f"{i} file(s): {readings[i - 1]:.0f} MB" for i in marks)
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100, 1000])
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--files", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for copies in args.scales:
+            bench_scale(args.source, copies, Path(tmp))
+        bench_memory(args.source, Path(tmp), args.files)
+
+
+if __name__ == "__main__":
+    main()
