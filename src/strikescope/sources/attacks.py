@@ -305,10 +305,15 @@ def _checks_sql() -> tuple[str, str]:
             f"false) THEN {{'field': '{col}', 'value': {col}, "
             f"'reason': 'not a number (ignored)'}} END"
         )
-    return (
-        "list_filter([" + ", ".join(errors) + "], lambda x: x IS NOT NULL)",
-        "list_filter([" + ", ".join(warnings) + "], lambda x: x IS NOT NULL)",
-    )
+    return _gated(errors), _gated(warnings)
+
+
+def _gated(checks: list[str]) -> str:
+    """The list of problems of a row, built only for rows that have one (most have none)."""
+    preds = [c[len("CASE WHEN "):c.rindex(" THEN {")] for c in checks]
+    any_problem = " OR ".join(f"coalesce(({p}), false)" for p in preds)
+    listed = "list_filter([" + ", ".join(checks) + "], lambda x: x IS NOT NULL)"
+    return f"CASE WHEN {any_problem} THEN {listed} ELSE [] END"
 
 
 def _num(col: str) -> str:
