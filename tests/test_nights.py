@@ -160,3 +160,17 @@ def test_regions_and_kyiv_flag(release, tmp_path):
              "affected region": "['Kyiv', 'Lviv oblast']", "source": NAT}]
     t = totals(ingest(release, rows, tmp_path), "2025-07-04")
     assert bool(t.kyiv_targeted) and list(t.regions) == ["kyiv_city", "lviv"]
+
+
+def test_reached_is_never_negative_when_counts_overshoot(release, tmp_path):
+    # 9 shot down + 5 lost > 10 launched: loaded with a warning, reached floors at 0
+    rows = [{"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+             "model": "Shahed-136/131", "launched": "10", "destroyed": "9",
+             "not_reach_goal": "5", "source": NAT}]
+    assert totals(ingest(release, rows, tmp_path), "2025-07-04").drones_reached == 0
+
+
+@pytest.mark.slow
+def test_real_reached_is_never_negative(real_db):
+    df = strikescope.nights(db=real_db)
+    assert (df.drones_reached >= 0).all() and (df.missiles_reached >= 0).all()

@@ -127,3 +127,8 @@ cells = st.one_of(st.text(max_size=30), st.sampled_from(
 def test_parser_never_raises_and_accounts_for_every_row(rows):
     result = parse_frame(pd.DataFrame(rows))
     assert result.read == len(rows) == len(result.loaded) + result.n_quarantined
+
+
+def test_huge_count_is_quarantined_not_a_crash(release):
+    result = parse_file(release([{**GOOD, "launched": "9.3e18"}]))
+    assert ("launched", "implausibly large count") in reasons(result)

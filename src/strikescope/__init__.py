@@ -14,6 +14,7 @@ from strikescope.api import (
     weapons,
     write_frame,
 )
+from strikescope.study import study
 from strikescope.taxonomy import classify
 
 __version__ = "0.1.0"
@@ -27,6 +28,7 @@ __all__ = [
     "nights",
     "quarantine",
     "releases",
+    "study",
     "table",
     "warnings",
     "weapons",

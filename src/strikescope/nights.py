@@ -267,7 +267,7 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(launched) FILTER (WHERE not_reach_goal IS NOT NULL) AS BIGINT)
                    AS launched_with_lost,
                CAST(sum(still_attacking) AS BIGINT) AS still_attacking,
-               CAST(sum(launched - destroyed - coalesce(not_reach_goal, 0))
+               CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
                count(*) AS n_rows, min(rank_name) AS rank_name,
                list(DISTINCT source ORDER BY source) AS sources

@@ -1,6 +1,13 @@
 """Command-line interface: thin commands over the Python API."""
 
-from strikescope.cli import campaign, core, events  # noqa: F401  (register their commands)
+from strikescope.cli import (  # noqa: F401  (register their commands)
+    brief,
+    campaign,
+    core,
+    events,
+    forecast,
+    study,
+)
 from strikescope.cli.app import app
 
 

@@ -242,6 +242,8 @@ def _count_checks(col: str, required: bool) -> list[str]:
         f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'negative count'}} END",
         f"CASE WHEN isfinite({num}) AND {num} <> floor({num}) "
         f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'not a whole number'}} END",
+        f"CASE WHEN isfinite({num}) AND {num} > {MAX_COUNT} "
+        f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'implausibly large count'}} END",
     ]
     if required:
         checks.append(
@@ -316,8 +318,11 @@ def _gated(checks: list[str]) -> str:
     return f"CASE WHEN {any_problem} THEN {listed} ELSE [] END"
 
 
+MAX_COUNT = 1_000_000
+
+
 def _num(col: str) -> str:
-    return f"CASE WHEN isfinite(n_{col}) THEN n_{col} END"
+    return f"CASE WHEN isfinite(n_{col}) AND abs(n_{col}) <= {MAX_COUNT} THEN n_{col} END"
 
 
 def _key_sql() -> str:

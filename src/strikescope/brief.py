@@ -1,0 +1,434 @@
+"""Data-backed briefs: a news article for a night, an ISO week or a diplomatic event.
+
+Every number in a brief comes from the store and carries a footnote to the report rows it
+came from (source post, file, row). The wording follows fixed rules, documented in
+docs/brief-check.md: a night is a record only if it is strictly above every earlier night
+in the store; an attack is a surge only at 1.5 times the mean of the 28 preceding nights.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+import strikescope.api as api
+
+SURGE_RATIO = 1.5
+CONTEXT_DAYS = 7
+META_MAX = 160
+TEMPLATES = Path(__file__).parent / "templates"
+CLASS_NAMES = {
+    "strike_drone": "strike drones (Shahed type)", "tactical_uav": "tactical drones",
+    "cruise": "cruise missiles", "ballistic": "ballistic missiles",
+    "aeroballistic": "aeroballistic missiles (Kinzhal)", "antiship": "anti-ship missiles",
+    "guided_bomb": "guided bombs", "unknown": "unidentified drones", "mixed": "mixed groups",
+}
+
+
+def source_url(source: str) -> str:
+    """A report's public address: Facebook post ids become links, URLs stay as they are."""
+    source = str(source)
+    return source if source.startswith("http") else f"https://www.facebook.com/{source}"
+
+
+# --- footnotes --------------------------------------------------------------------------
+
+
+@dataclass
+class Footnotes:
+    """Numbered footnotes, one per distinct set of report rows."""
+
+    notes: list[dict] = field(default_factory=list)
+
+    def cite(self, rows: pd.DataFrame, what: str) -> str:
+        """The Markdown reference `[^n]` for the rows behind a number."""
+        refs = tuple(sorted({(str(r.source), Path(str(r.file)).name, int(r.rec))
+                             for r in rows.itertuples()}))
+        for note in self.notes:
+            if note["refs"] == refs and note["what"] == what:
+                return f"[^{note['n']}]"
+        n = len(self.notes) + 1
+        self.notes.append({"n": n, "what": what, "refs": refs,
+                           "links": [(s, source_url(s), f, rec) for s, f, rec in refs]})
+        return f"[^{n}]"
+
+    def method(self, text: str) -> str:
+        """A footnote for a figure computed from the store rather than read from one report."""
+        n = len(self.notes) + 1
+        self.notes.append({"n": n, "what": text, "refs": (), "links": []})
+        return f"[^{n}]"
+
+
+# --- the brief ---------------------------------------------------------------------------
+
+
+@dataclass
+class Brief:
+    title: str
+    standfirst: str
+    sections: list[tuple[str, str]]
+    meta_description: str
+    published: dt.date
+    data_as_of: dt.date
+    footnotes: list[dict]
+    charts: list = field(default_factory=list, repr=False)
+    slug: str = "brief"
+
+    @property
+    def markdown(self) -> str:
+        return _env().get_template("brief.md.j2").render(brief=self)
+
+    @property
+    def html(self) -> str:
+        sections = [(h, _md_to_html(body)) for h, body in self.sections]
+        charts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0))
+                  for i, fig in enumerate(self.charts)]
+        return _env().get_template("brief.html.j2").render(
+            brief=self, sections=sections, charts=charts,
+            standfirst=_md_to_html(self.standfirst))
+
+    def write(self, out_dir) -> list[Path]:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        md, html = out / f"{self.slug}.md", out / f"{self.slug}.html"
+        md.write_text(self.markdown, encoding="utf-8")
+        html.write_text(self.html, encoding="utf-8")
+        return [md, html]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.sections, columns=["heading", "markdown"])
+
+    def summary(self) -> str:
+        return (f"{self.title}\n{_plain(self.standfirst)}\n{len(self.sections)} sections, "
+                f"{len(self.footnotes)} footnotes; published {self.published}, "
+                f"data as of {self.data_as_of}.")
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                              autoescape=jinja2.select_autoescape(["html.j2"]),
+                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def _md_to_html(text: str):
+    from markdown_it import MarkdownIt
+
+    text = re.sub(r"\[\^(\d+)\]", r'<sup><a href="#fn-\1">\1</a></sup>', text)
+    return Markup(MarkdownIt("commonmark", {"html": True}).enable("table").render(text))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\[\^\d+\]", "", text).replace("**", "")
+
+
+def _fmt(n) -> str:
+    return f"{int(n):,}"
+
+
+# --- the figures behind a brief ------------------------------------------------------------
+
+
+@dataclass
+class Period:
+    """The nights a brief covers and the night it centres on (the largest of them)."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    label: str
+    slug: str
+    event: dict | None = None
+
+
+def _period(night=None, week=None, event=None) -> Period:
+    if sum(x is not None for x in (night, week, event)) != 1:
+        raise ValueError("give exactly one of night, week or event")
+    if night is not None:
+        d = pd.Timestamp(night).normalize()
+        return Period(d, d, f"the night ending {d:%d %B %Y}", f"night-{d:%Y-%m-%d}")
+    if week is not None:
+        m = re.fullmatch(r"(\d{4})-W(\d{1,2})", str(week))
+        if not m:
+            raise ValueError(f"week {week!r} is not like 2025-W27")
+        monday = pd.Timestamp(dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))
+        return Period(monday, monday + pd.Timedelta(days=6),
+                      f"the week {m[1]}-W{int(m[2]):02d} ({monday:%d %B} to "
+                      f"{monday + pd.Timedelta(days=6):%d %B %Y})", f"week-{week}")
+    return _event_period(event)
+
+
+def _event_period(event_id: str) -> Period:
+    from strikescope.events import events
+
+    ev = events()
+    hit = ev[ev.event_id == event_id]
+    if hit.empty:
+        raise ValueError(f"unknown event {event_id!r}")
+    row = hit.iloc[0].to_dict()
+    start = pd.Timestamp(row["end_date"] if pd.notna(row["end_date"]) else row["date"])
+    start = start.normalize() + pd.Timedelta(days=1)
+    return Period(start, start + pd.Timedelta(days=CONTEXT_DAYS - 1),
+                  f"the {CONTEXT_DAYS} nights after the {row['title']}", f"event-{event_id}",
+                  event=row)
+
+
+@dataclass
+class Figures:
+    period: Period
+    nights: pd.DataFrame        # every night up to the period end (dense)
+    focus: pd.Timestamp         # the largest night of the period
+    detail: object              # NightDetail of the focus night
+    rows: pd.DataFrame          # counted report rows of the whole period
+
+
+def _figures(period: Period, db) -> Figures:
+    all_nights = api.nights(end=period.end, db=db)
+    if all_nights.empty:
+        raise ValueError("the store holds no nights; run `strikescope ingest` first")
+    inside = all_nights[(all_nights.night >= period.start) & (all_nights.night <= period.end)]
+    if inside.empty:
+        raise ValueError(f"no nights in {period.label}")
+    focus = inside.loc[inside.total_launched.idxmax(), "night"]
+    rows = [api.night(d, db=db).rows for d in inside.night[inside.total_launched > 0]]
+    rows = pd.concat(rows, ignore_index=True) if rows else api.night(focus, db=db).rows
+    return Figures(period, all_nights, focus, api.night(focus, db=db), rows[rows.counted])
+
+
+def _long_range(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
+    return rows[(rows.kind == kind) & (rows.weapon_class != "tactical_uav")]
+
+
+def baseline(nights: pd.DataFrame, night, column: str = "total_launched") -> dict:
+    """The night's value against the 7 and 28 nights before it and every earlier night."""
+    night = pd.Timestamp(night)
+    before = nights[nights.night < night].sort_values("night")
+    value = float(nights.loc[nights.night == night, column].sum())
+    mean7 = float(before[column].tail(7).mean()) if len(before) else float("nan")
+    mean28 = float(before[column].tail(28).mean()) if len(before) else float("nan")
+    prev_max = float(before[column].max()) if len(before) else float("nan")
+    ratio28 = value / mean28 if mean28 and mean28 == mean28 else float("nan")
+    return {"value": value, "mean7": mean7, "mean28": mean28,
+            "ratio7": value / mean7 if mean7 else float("nan"), "ratio28": ratio28,
+            "previous_max": prev_max, "record": bool(len(before) and value > prev_max),
+            "surge": bool(ratio28 == ratio28 and ratio28 >= SURGE_RATIO)}
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+def _what_happened(fig: Figures, notes: Footnotes) -> str:
+    rows = fig.rows
+    inside = fig.nights[(fig.nights.night >= fig.period.start)
+                        & (fig.nights.night <= fig.period.end)]
+    drones, missiles = inside.drones_launched.sum(), inside.missiles_launched.sum()
+    text = (f"Russia launched {_fmt(drones)} long-range drones"
+            f"{notes.cite(_long_range(rows, 'drone'), 'long-range drones launched')} and "
+            f"{_fmt(missiles)} missiles{notes.cite(_long_range(rows, 'missile'), 'missiles')}"
+            f" in {fig.period.label}, {_fmt(drones + missiles)} in all"
+            f"{notes.cite(_long_range_all(rows), 'all long-range weapons')}.")
+    if fig.period.start != fig.period.end:
+        text += (f" The largest night ended on {fig.focus:%d %B} with "
+                 f"{_fmt(fig.detail.totals.total_launched)} weapons"
+                 f"{notes.cite(_focus_rows(fig), 'largest night')}.")
+    return text + " " + _comparison(fig, notes)
+
+
+def _long_range_all(rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([_long_range(rows, "drone"), _long_range(rows, "missile")])
+
+
+def _focus_rows(fig: Figures) -> pd.DataFrame:
+    r = fig.detail.rows
+    return r[r.counted & (r.weapon_class != "tactical_uav")]
+
+
+def _comparison(fig: Figures, notes: Footnotes) -> str:
+    b = baseline(fig.nights, fig.focus)
+    ref = notes.method(
+        f"Computed from the nightly totals in the store (total long-range weapons per night) "
+        f"before {fig.focus:%Y-%m-%d}; a record must be strictly above every earlier night, "
+        f"a surge at least {SURGE_RATIO} times the 28-night mean")
+    if b["record"]:
+        head = (f"The night ending {fig.focus:%d %B %Y} is a record: its "
+                f"{_fmt(b['value'])} weapons "
+                f"are more than on any earlier night in the data (previous maximum "
+                f"{_fmt(b['previous_max'])}){ref}.")
+    else:
+        head = (f"It is not a record: an earlier night reached {_fmt(b['previous_max'])} "
+                f"weapons{ref}.")
+    word = "a surge" if b["surge"] else "not a surge by this rule"
+    return (f"{head} Against the mean of the 7 preceding nights ({b['mean7']:.1f}) it is "
+            f"{b['ratio7']:.1f} times as many, against the 28 preceding nights "
+            f"({b['mean28']:.1f}) {b['ratio28']:.1f} times: {word}.")
+
+
+def _weapons(fig: Figures, notes: Footnotes) -> str:
+    classes = fig.detail.classes
+    rows = fig.detail.rows[fig.detail.rows.counted]
+    lines = [f"Night ending {fig.focus:%d %B %Y}, by weapon class:", "",
+             "| weapon | launched | shot down |", "|---|---:|---:|"]
+    for c in classes.sort_values("launched", ascending=False).itertuples():
+        cite = notes.cite(rows[rows.weapon_class == c.weapon_class], c.weapon_class)
+        name = CLASS_NAMES.get(c.weapon_class, c.weapon_class)
+        lines.append(f"| {name} | {_fmt(c.launched)}{cite} | {_fmt(c.destroyed)} |")
+    return "\n".join(lines)
+
+
+def _defenses(fig: Figures, notes: Footnotes) -> str:
+    t, rows = fig.detail.totals, fig.detail.rows[fig.detail.rows.counted]
+    parts = []
+    for kind, label in (("drones", "drone"), ("missiles", "missile")):
+        base = t[f"{kind}_launched_with_outcome"]
+        if not base:
+            parts.append(f"No shot-down figure was reported for the {kind}.")
+            continue
+        stopped = t[f"{kind}_destroyed"] + t[f"{kind}_not_reach_goal"]
+        cite = notes.cite(_long_range(rows, label), f"{kind} outcome")
+        parts.append(
+            f"Of {_fmt(base)} {kind} with a reported outcome, {_fmt(t[f'{kind}_destroyed'])} "
+            f"were shot down and {_fmt(t[f'{kind}_not_reach_goal'])} lost to electronic "
+            f"warfare{cite}: {stopped / base:.0%} stopped, {_fmt(base - stopped)} not "
+            "accounted as stopped.")
+    return " ".join(parts)
+
+
+def _nearby_events(fig: Figures) -> pd.DataFrame:
+    from strikescope.events import events
+
+    lo = fig.focus - pd.Timedelta(days=CONTEXT_DAYS)
+    hi = fig.focus + pd.Timedelta(days=CONTEXT_DAYS)
+    ev = events(start=lo.date(), end=hi.date())
+    return ev.assign(gap=(ev.date - fig.focus).dt.days).sort_values("gap", key=abs)
+
+
+def _diplomacy(fig: Figures, notes: Footnotes, db=None) -> str:
+    ev = _nearby_events(fig)
+    if ev.empty:
+        return f"No diplomatic event in the timeline within {CONTEXT_DAYS} days of the night."
+    lines = [f"Diplomatic events within {CONTEXT_DAYS} days of the night ending "
+             f"{fig.focus:%d %B %Y}:", ""]
+    for e in ev.head(5).itertuples():
+        when = (f"{-e.gap} day(s) before" if e.gap < 0 else
+                "on the day" if e.gap == 0 else f"{e.gap} day(s) after")
+        lines.append(f"* {e.date:%d %B}: [{e.title}]({e.source_url}) ({when} the night "
+                     f"ended; confidence {e.confidence})")
+    return "\n".join(lines) + "\n\n" + _study_text(ev.iloc[0]["type"], fig, db)
+
+
+def _study_text(event_type: str, fig: Figures, db=None) -> str:
+    try:
+        from strikescope.study import study
+
+        result = study(type=event_type, end=fig.focus.date(), n_placebo=1000, seed=0, db=db)
+        return f"Event study for `{event_type}` events: {result.verdict}"
+    except Exception as exc:  # the study module is optional; say why it is missing
+        return f"Event study for `{event_type}` events: not available ({type(exc).__name__})."
+
+
+def _regions(fig: Figures, notes: Footnotes) -> str:
+    from strikescope.regions import region_tags
+
+    rows = fig.detail.rows
+    tags: list[str] = []
+    for col in ("target", "target_main", "affected_region"):
+        for text in rows[col].dropna():
+            tags += [t for t in region_tags(str(text)) if t not in tags]
+    named = ", ".join(tags) if tags else "no region named"
+    text = (f"Regions named as targets in the reports: {named}"
+            f"{notes.cite(rows, 'targets and affected regions')}.")
+    return text + " " + _shelter_text(fig.focus, tags)
+
+
+def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
+    try:
+        from strikescope.alerts import load_alerts, shelter_hours
+
+        alerts = load_alerts().alerts
+        last = alerts[~alerts.permanent].finished_at.max()
+        if pd.Timestamp(night).date() > last.date():
+            return (f"Shelter hours: not available, the air-raid alert data end on "
+                    f"{last:%d %B %Y}.")
+        hours = shelter_hours(alerts, night, night, regions=tags or None)
+        total = hours.groupby("region_id").hours_under_alert.sum()
+        return "Hours under air-raid alert that night: " + ", ".join(
+            f"{r} {h:.1f} h" for r, h in total.items()) + "."
+    except Exception as exc:  # alerts are optional input; say why they are missing
+        return f"Shelter hours: not available ({type(exc).__name__})."
+
+
+def _outlook(fig: Figures, notes: Footnotes, db) -> str:
+    try:
+        from strikescope.forecast import forecast
+
+        fc = forecast(fig.period.end, horizon=7, db=db).to_frame()
+        top = fc.sort_values("mean", ascending=False).iloc[0]
+        return (f"The forecast from {fig.period.end:%d %B} expects at most "
+                f"{top['mean']:.0f} weapons on one night in the next 7 nights "
+                f"(90% interval {top['q05']:.0f} to {top['q95']:.0f}; night ending "
+                f"{pd.Timestamp(top['night']):%d %B}).")
+    except Exception as exc:  # the forecast module is optional; say why it is missing
+        return f"Forecast: not available ({type(exc).__name__})."
+
+
+# --- headline and assembly ----------------------------------------------------------------
+
+
+def _headline(fig: Figures) -> tuple[str, str]:
+    t = fig.detail.totals
+    b = baseline(fig.nights, fig.focus)
+    size = "record" if b["record"] else "surge of" if b["surge"] else ""
+    when = f"{fig.focus:%d %B %Y}"
+    title = (f"Russia launches {_fmt(t.drones_launched)} drones and "
+             f"{_fmt(t.missiles_launched)} missiles in the night ending {when}")
+    if size:
+        title = f"{size.capitalize()} {_fmt(t.total_launched)} weapons: " + title
+    if fig.period.event is not None:
+        title = f"After the {fig.period.event['title']}: " + title[0].lower() + title[1:]
+    meta = (f"{_fmt(t.drones_launched)} drones, {_fmt(t.missiles_launched)} missiles on "
+            f"{fig.focus:%Y-%m-%d}: weapons, defenses, diplomacy, from Air Force reports.")
+    return title, meta[:META_MAX]
+
+
+def _charts(fig: Figures) -> list:
+    import plotly.graph_objects as go
+
+    lo = fig.period.start - pd.Timedelta(days=28)
+    window = fig.nights[fig.nights.night >= lo]
+    inside = (window.night >= fig.period.start) & (window.night <= fig.period.end)
+    timeline = go.Figure(go.Bar(x=window.night, y=window.total_launched,
+                                marker_color=["#c0392b" if i else "#95a5a6" for i in inside]))
+    timeline.update_layout(title="Long-range weapons launched per night (brief period in red)",
+                           height=320, margin={"t": 40, "b": 30, "l": 40, "r": 10})
+    classes = fig.detail.classes.sort_values("launched")
+    bars = go.Figure(go.Bar(x=classes.launched, y=classes.weapon_class, orientation="h"))
+    bars.update_layout(title=f"By weapon class, night ending {fig.focus:%Y-%m-%d}",
+                       height=280, margin={"t": 40, "b": 30, "l": 110, "r": 10})
+    return [timeline, bars]
+
+
+def brief(night=None, week=None, event=None, db=None, published=None) -> Brief:
+    """A news brief for one night (date), one ISO week ("2025-W27") or one event id."""
+    period = _period(night, week, event)
+    fig = _figures(period, db)
+    notes = Footnotes()
+    standfirst = _what_happened(fig, notes)
+    sections = [
+        ("What happened", standfirst),
+        ("The weapons", _weapons(fig, notes)),
+        ("The defenses", _defenses(fig, notes)),
+        ("The diplomatic context", _diplomacy(fig, notes, db)),
+        ("The regional picture", _regions(fig, notes)),
+        ("The outlook", _outlook(fig, notes, db)),
+    ]
+    title, meta = _headline(fig)
+    as_of = fig.nights.loc[fig.nights.total_launched > 0, "night"].max()
+    return Brief(title=title, standfirst=standfirst.split(". ")[0] + ".", sections=sections,
+                 meta_description=meta,
+                 published=pd.Timestamp(published or dt.date.today()).date(),
+                 data_as_of=pd.Timestamp(as_of).date() if pd.notna(as_of) else None,
+                 footnotes=notes.notes, charts=_charts(fig), slug=period.slug)

@@ -1,0 +1,87 @@
+"""Forecast commands: forecast (one origin) and backtest (walk-forward evaluation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from strikescope import forecast as fc
+from strikescope.cli.app import app
+from strikescope.cli.output import (
+    DbOption,
+    console,
+    emit,
+    err_console,
+    fail,
+    print_table,
+    progress_bar,
+)
+
+
+def _massive_rule(missiles: int, drones: int) -> fc.MassiveRule:
+    return fc.MassiveRule(missiles=missiles, drones=drones)
+
+
+@app.command()
+def forecast(
+    as_of: str = typer.Option(..., "--as-of", help="Last night known (YYYY-MM-DD)."),
+    horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
+    model: str = typer.Option("nb_lags", "--model",
+                              help="climatology, persistence, nb_trend or nb_lags."),
+    massive_missiles: int = typer.Option(20, "--massive-missiles",
+                                         help="Massive night: at least this many missiles..."),
+    massive_drones: int = typer.Option(400, "--massive-drones",
+                                       help="...or at least this many drones."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    db: Path = DbOption,
+) -> None:
+    """Predictive distributions of drones and missiles for the nights after --as-of."""
+    try:
+        result = fc.forecast(as_of, horizon, model, db=db,
+                             rule=_massive_rule(massive_missiles, massive_drones))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    df = result.to_frame()
+    if fmt == "table":
+        console.print(result.summary().splitlines()[0])
+        # Rounded for the terminal; csv/json keep full precision.
+        df = df.assign(night=df.night.dt.strftime("%Y-%m-%d")).round(3)
+    emit(df, fmt, None, title=f"Forecast ({model})")
+
+
+@app.command()
+def backtest(
+    start: str = typer.Option("2024-07-01", "--from", help="First night scored."),
+    end: str = typer.Option("2025-12-31", "--to", help="Last night scored."),
+    refit_every: int = typer.Option(7, "--refit-every", help="Refit the models every N nights."),
+    models: str = typer.Option(",".join(fc.MODELS), "--models", help="Comma-separated."),
+    out: Path = typer.Option(None, "--out", "-o",
+                             help="Directory for the CSV tables and PNG/HTML charts."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the randomized PIT."),
+    db: Path = DbOption,
+) -> None:
+    """Walk-forward backtest: CRPS, log score, coverage, Brier, PIT, skill vs baselines."""
+    names = [m.strip() for m in models.split(",") if m.strip()]
+    try:
+        with progress_bar("backtest") as update:
+            result = fc.backtest(start, end, names, refit_every, db=db, progress=update,
+                                 seed=seed)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    console.print(result.summary().splitlines()[0])
+    print_table(result.table().round(4), title="Scores (all horizons; skill vs climatology)")
+    if out:
+        _write_outputs(result, out)
+
+
+def _write_outputs(result: fc.BacktestResult, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    result.table().to_csv(out / "scores.csv", index=False)
+    result.skill().to_csv(out / "skill.csv", index=False)
+    result.by_horizon().to_csv(out / "crps_by_horizon.csv")
+    result.pit().to_csv(out / "pit.csv", index=False)
+    result.reliability().to_csv(out / "reliability.csv", index=False)
+    result.to_frame().to_csv(out / "forecasts.csv", index=False)
+    charts = result.plot(out)
+    err_console.print(f"wrote 6 tables and {len(charts)} charts to {out}")

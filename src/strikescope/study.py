@@ -1,0 +1,739 @@
+"""Event studies: did the strikes change around diplomatic events?
+
+Windows, for an event dated E (night E = Kyiv 18:00 on E-1 to 18:00 on E):
+
+* before  = nights E-w .. E-1 (all ended before the day of the event);
+* day-of  = night E, kept apart because a call in the afternoon of E falls inside it, so it
+  is neither clearly before nor clearly after;
+* after   = nights E+1 .. E+w (the night ending E+1 is the first full night after a call
+  made during day E).
+
+Three answers, side by side:
+
+1. the naive pooled ratio (sum after / sum before over all events, the figure the news
+   quotes) and per-event before/after sums;
+2. a negative binomial regression on the nightly series with a B-spline trend, day-of-week
+   dummies and 0/1 window indicators (a night in two after-windows is still 1), with HAC
+   (Newey-West, 7 lags) intervals; the interception rate uses a binomial GLM instead;
+3. a placebo test: the per-event statistic (log ratio after/before for counts, rate
+   difference for the interception rate) averaged over events, against the same
+   statistic at pseudo-event dates drawn from the study period and matched, event by
+   event, on the local level (mean of the 28 nights before the date), so the placebo
+   sets share the trend and the autocorrelation of the real ones.
+
+Events on the same night are one event date. Everything random takes an explicit seed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+COUNT_METRICS = {
+    "drones": ("drones_launched",),
+    "missiles": ("missiles_launched",),
+    "total": ("total_launched",),
+    "reached": ("drones_reached", "missiles_reached"),
+    "kyiv": ("kyiv_targeted",),
+}
+CLASSES = ("strike_drone", "tactical_uav", "cruise", "ballistic", "aeroballistic",
+           "antiship", "guided_bomb", "unknown", "mixed")
+RATE_METRICS = {"interception": ("drones_destroyed", "drones_launched_with_outcome")}
+METRICS = (*COUNT_METRICS, "interception", *CLASSES)
+WINDOWS = (1, 3, 7, 14)
+LEVEL_NIGHTS = 28
+POOL_SIZE = 60
+MARGIN_NIGHTS = 180
+HAC_LAGS = 7
+SMOOTH = 0.5  # added to both window sums so a quiet week does not give log(0)
+
+
+# --------------------------------------------------------------------------- metrics
+
+@dataclass
+class MetricData:
+    """A nightly series for one metric; `denominator` is set for rates."""
+
+    name: str
+    values: pd.Series
+    denominator: pd.Series | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.denominator is not None
+
+
+def metric_data(nights: pd.DataFrame, metric: str) -> MetricData:
+    """The nightly series of `metric` from a `strikescope.nights()` frame."""
+    df = nights.set_index("night").sort_index()
+    if metric in RATE_METRICS:
+        num, den = RATE_METRICS[metric]
+        return MetricData(metric, df[num].astype(float), df[den].astype(float))
+    cols = COUNT_METRICS.get(metric) or ((f"{metric}_launched",) if metric in CLASSES else None)
+    if cols is None:
+        raise ValueError(f"unknown metric {metric!r} (valid: {', '.join(METRICS)})")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"metric {metric!r} needs column(s) {missing}, not in this store")
+    values = df[list(cols)].astype(float)
+    if metric == "reached":
+        # reached = launched - shot down - lost can go negative on nights whose reports
+        # claim more shot down than launched; a night cannot have negative hits
+        values = values.clip(lower=0)
+    return MetricData(metric, values.sum(axis=1))
+
+
+# ------------------------------------------------------------------- window arithmetic
+
+def _cumsum(values: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0.0], np.cumsum(values)])
+
+
+def window_sums(cs: np.ndarray, pos: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Before (pos-w .. pos-1) and after (pos+1 .. pos+w) sums by cumulative-sum lookups;
+    works for any shape of `pos`."""
+    before = cs[pos] - cs[pos - window]
+    after = cs[pos + 1 + window] - cs[pos + 1]
+    return before, after
+
+
+def event_stats(cs: np.ndarray, pos: np.ndarray, window: int,
+                cs_den: np.ndarray | None = None) -> np.ndarray:
+    """Per-event statistic: log((after + 0.5) / (before + 0.5)) for counts, the rate
+    after minus the rate before for rates (NaN when a window has no launches)."""
+    before, after = window_sums(cs, pos, window)
+    if cs_den is None:
+        return np.log((after + SMOOTH) / (before + SMOOTH))
+    den_b, den_a = window_sums(cs_den, pos, window)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((den_a > 0) & (den_b > 0), after / den_a - before / den_b, np.nan)
+
+
+def valid_positions(n: int, window: int) -> np.ndarray:
+    """Positions whose before and after windows both fit in a series of length n."""
+    return np.arange(window, n - window)
+
+
+def local_level(values: np.ndarray, denominator: np.ndarray | None = None,
+                nights: int = LEVEL_NIGHTS) -> np.ndarray:
+    """Mean of the `nights` nights before each position (fewer at the start); for rates
+    the pooled rate over those nights."""
+    cs = _cumsum(values)
+    pos = np.arange(len(values))
+    lo = np.maximum(pos - nights, 0)
+    total = cs[pos] - cs[lo]
+    if denominator is None:
+        return total / np.maximum(pos - lo, 1)
+    cs_d = _cumsum(denominator)
+    den = cs_d[pos] - cs_d[lo]
+    return np.where(den > 0, total / np.where(den > 0, den, 1), np.nan)
+
+
+def matched_pools(level: np.ndarray, event_pos: np.ndarray, candidates: np.ndarray,
+                  pool_size: int = POOL_SIZE) -> np.ndarray:
+    """For each event, the `pool_size` candidate positions with the closest local level
+    (on the log scale, so 10 vs 20 is as far apart as 200 vs 400)."""
+    scale = np.log1p(np.nan_to_num(np.maximum(level, 0), nan=0.0))
+    k = min(pool_size, len(candidates))
+    dist = np.abs(scale[candidates][None, :] - scale[event_pos][:, None])
+    order = np.argsort(dist, axis=1, kind="stable")[:, :k]
+    return candidates[order]
+
+
+def placebo_distribution(values: np.ndarray, event_pos: np.ndarray, window: int,
+                         n_placebo: int, seed: int,
+                         denominator: np.ndarray | None = None,
+                         pool_size: int = POOL_SIZE) -> np.ndarray:
+    """The mean event statistic for `n_placebo` sets of level-matched pseudo-event dates
+    (one pseudo-date per event, drawn from that event's pool), fully vectorised."""
+    rng = np.random.default_rng(seed)
+    cands = valid_positions(len(values), window)
+    pools = matched_pools(local_level(values, denominator), event_pos, cands, pool_size)
+    pick = rng.integers(0, pools.shape[1], size=(n_placebo, len(event_pos)))
+    cs_den = None if denominator is None else _cumsum(denominator)
+    # The statistic depends only on the date, so compute it once per pool member and
+    # let each placebo set be a single gather.
+    pool_stats = event_stats(_cumsum(values), pools, window, cs_den)
+    stats = pool_stats[np.arange(len(event_pos))[None, :], pick]
+    with np.errstate(invalid="ignore"):
+        if denominator is None:
+            return stats.mean(axis=1)
+        return np.nanmean(stats, axis=1)
+
+
+def placebo_p(observed: float, placebo: np.ndarray) -> tuple[float, float]:
+    """(one-sided p for an increase, two-sided p) with the +1 correction:
+    (1 + #placebo at least as extreme) / (1 + n)."""
+    placebo = placebo[~np.isnan(placebo)]
+    n = len(placebo)
+    upper = (1 + np.sum(placebo >= observed)) / (1 + n)
+    lower = (1 + np.sum(placebo <= observed)) / (1 + n)
+    return float(upper), float(min(1.0, 2 * min(upper, lower)))
+
+
+# ------------------------------------------------------------------------- overlaps
+
+def overlaps(event_pos: np.ndarray, labels: Sequence[str], index: pd.DatetimeIndex,
+             window: int) -> pd.DataFrame:
+    """Pairs of events whose before..after spans share nights, with how many."""
+    rows = []
+    for i in range(len(event_pos)):
+        for j in range(i + 1, len(event_pos)):
+            lo = max(event_pos[i], event_pos[j]) - window
+            hi = min(event_pos[i], event_pos[j]) + window
+            if hi >= lo:
+                rows.append({"event_a": labels[i], "event_b": labels[j],
+                             "date_a": index[event_pos[i]], "date_b": index[event_pos[j]],
+                             "shared_nights": int(hi - lo + 1)})
+    return pd.DataFrame(rows, columns=["event_a", "event_b", "date_a", "date_b",
+                                       "shared_nights"])
+
+
+def window_indicators(n: int, event_pos: np.ndarray, window: int) -> pd.DataFrame:
+    """0/1 per night: in some before-window, on an event night, in some after-window.
+    A night in two windows of the same kind is still 1."""
+    out = np.zeros((n, 3))
+    for p in event_pos:
+        out[max(p - window, 0):p, 0] = 1
+        out[p, 1] = 1
+        out[p + 1:min(p + 1 + window, n), 2] = 1
+    return pd.DataFrame(out, columns=["before", "day_of", "after"])
+
+
+# --------------------------------------------------------------------------- model
+
+@dataclass
+class ModelEstimate:
+    """The after-window effect: rate ratio (odds ratio for rates) with a 95 % interval."""
+
+    ratio: float
+    low: float
+    high: float
+    p: float
+    alpha: float | None
+    family: str
+    trend_df: int
+
+    @property
+    def pct(self) -> float:
+        return 100 * (self.ratio - 1)
+
+
+def _design(index: pd.DatetimeIndex, event_pos: np.ndarray, window: int,
+            trend_df: int) -> pd.DataFrame:
+    import patsy
+
+    t = np.arange(len(index), dtype=float)
+    trend = patsy.dmatrix(f"bs(t, df={trend_df}, degree=3)", {"t": t},
+                          return_type="dataframe")
+    dow = pd.get_dummies(index.day_of_week, prefix="dow", drop_first=True, dtype=float)
+    dow.index = trend.index
+    ind = window_indicators(len(index), event_pos, window)
+    ind.index = trend.index
+    return pd.concat([trend, dow, ind], axis=1)
+
+
+def trend_df_for(n: int) -> int:
+    # One spline degree of freedom per ~45 nights: follows seasons and escalations while
+    # staying stiffer than a 2 x 14-night event window.
+    return int(min(max(4, round(n / 45)), 40))
+
+
+def fit_model(metric: MetricData, event_pos: np.ndarray, window: int) -> ModelEstimate:
+    """Negative binomial (counts) or binomial (rates) GLM with HAC errors."""
+    import statsmodels.api as sm
+
+    index = pd.DatetimeIndex(metric.values.index)
+    tdf = trend_df_for(len(index))
+    X = _design(index, event_pos, window, tdf)
+    y = metric.values.to_numpy(float)
+    if metric.is_rate:
+        n = metric.denominator.to_numpy(float)
+        keep = n > 0
+        y = np.minimum(y, n)  # a shot-down figure above the launches is a flagged report
+        successes = np.column_stack([y[keep], n[keep] - y[keep]])
+        model = sm.GLM(successes, X[keep], family=sm.families.Binomial())
+        res = model.fit(cov_type="HAC", cov_kwds={"maxlags": HAC_LAGS})
+        return _estimate(res, None, "binomial (odds ratio)", tdf)
+    alpha = _nb_alpha(y, X)
+    res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha)).fit(
+        cov_type="HAC", cov_kwds={"maxlags": HAC_LAGS})
+    return _estimate(res, alpha, "negative binomial (rate ratio)", tdf)
+
+
+def _nb_alpha(y: np.ndarray, X: pd.DataFrame) -> float:
+    """Moment estimate of the NB2 dispersion from a Poisson fit (Cameron-Trivedi
+    auxiliary regression of (y - mu)^2 - y on mu^2, no intercept)."""
+    import statsmodels.api as sm
+
+    mu = sm.GLM(y, X, family=sm.families.Poisson()).fit().fittedvalues
+    return float(max(np.sum((y - mu) ** 2 - y) / np.sum(mu ** 2), 1e-4))
+
+
+def _estimate(res, alpha: float | None, family: str, tdf: int) -> ModelEstimate:
+    b, se = float(res.params["after"]), float(res.bse["after"])
+    return ModelEstimate(math.exp(b), math.exp(b - 1.96 * se), math.exp(b + 1.96 * se),
+                         float(res.pvalues["after"]), alpha, family, tdf)
+
+
+# -------------------------------------------------------------------------- result
+
+@dataclass
+class StudyResult:
+    """Everything one event study found; `summary()` is the plain-language answer."""
+
+    metric: str
+    window: int
+    events: pd.DataFrame
+    naive_before: float
+    naive_after: float
+    observed: float
+    placebo: np.ndarray
+    p_upper: float
+    p_value: float
+    model: ModelEstimate | None
+    overlaps: pd.DataFrame
+    series: pd.Series
+    dropped: list[str] = field(default_factory=list)
+    is_rate: bool = False
+    seed: int = 0
+
+    @property
+    def naive_ratio(self) -> float:
+        """Sum after / sum before over all events (pooled rate after / before for rates)."""
+        return self.naive_after / self.naive_before if self.naive_before else math.nan
+
+    @property
+    def placebo_excess(self) -> float:
+        """Observed statistic minus the placebo mean: the change beyond what same-level
+        dates show anyway (log ratio for counts, rate points for rates)."""
+        return float(self.observed - np.nanmean(self.placebo))
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.events.copy()
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self)
+
+    def summary(self) -> str:
+        return _summary_text(self)
+
+    def plot(self) -> dict:
+        """Plotly figures: `bars` (per event), `series` (nights, events, windows),
+        `placebo` (distribution with the observed statistic)."""
+        return {"bars": _fig_bars(self), "series": _fig_series(self),
+                "placebo": _fig_placebo(self)}
+
+    def save_charts(self, directory: str | Path, stem: str = "study") -> list[Path]:
+        """Each chart as PNG (matplotlib) and self-contained HTML (plotly, works offline)."""
+        return save_charts(self, Path(directory), stem)
+
+
+def _fmt_pct(x: float) -> str:
+    return f"{100 * (x - 1):+.1f} %"
+
+
+def verdict(r: StudyResult) -> str:
+    """Never more than the evidence: a change is claimed only when the model interval
+    excludes no change AND the placebo test agrees (two-sided p < 0.05)."""
+    n = len(r.events)
+    what = "interception rate" if r.is_rate else f"{r.metric} launched"
+    tail = f"placebo p = {r.p_value:.3f} ({len(r.placebo):,} level-matched placebo sets)"
+    if r.model is None:
+        return f"{what}: naive ratio {_fmt_pct(r.naive_ratio)}; {tail}."
+    m = r.model
+    est = f"{m.pct:+.1f} % (95 % interval {_fmt_pct(m.low)} to {_fmt_pct(m.high)})"
+    unit = " in the odds of interception" if r.is_rate else ""
+    model_says = m.low > 1 or m.high < 1
+    if model_says and r.p_value < 0.05:
+        word = "an increase" if m.ratio > 1 else "a decrease"
+        return (f"Over the {r.window} nights after {n} event date(s), {what}: consistent "
+                f"with {word} of {est}{unit}; {tail}. A timing association, not proof "
+                "that the events caused it.")
+    if model_says or r.p_value < 0.05:
+        return (f"Over the {r.window} nights after {n} event date(s), {what}: mixed "
+                f"evidence, the model gives {est}{unit} but {tail}; "
+                "treat as no firm evidence of a change.")
+    return (f"Over the {r.window} nights after {n} event date(s), {what}: no evidence of "
+            f"a change (model {est}{unit}; {tail}).")
+
+
+def _summary_text(r: StudyResult) -> str:
+    rate = r.is_rate
+    fmt = (lambda v: f"{v:.1%}") if rate else (lambda v: f"{v:,.0f}")
+    lines = [
+        f"Event study: {r.metric}, window {r.window} night(s), {len(r.events)} event "
+        f"date(s), nights {r.series.index.min():%Y-%m-%d} .. {r.series.index.max():%Y-%m-%d}.",
+        f"Naive pooled (the news method): before {fmt(r.naive_before)}, after "
+        f"{fmt(r.naive_after)}, ratio {r.naive_ratio:.3f} ({_fmt_pct(r.naive_ratio)}).",
+    ]
+    if r.model is not None:
+        m = r.model
+        lines.append(f"Model ({m.family}, trend df {m.trend_df}, day of week, HAC "
+                     f"{HAC_LAGS} lags): after-window {m.ratio:.3f} "
+                     f"[{m.low:.3f}, {m.high:.3f}], p = {m.p:.3f}.")
+    lines.append(f"Placebo: observed statistic {r.observed:+.3f} vs placebo mean "
+                 f"{np.nanmean(r.placebo):+.3f}; p(increase) = {r.p_upper:.3f}, "
+                 f"two-sided p = {r.p_value:.3f} (seed {r.seed}).")
+    if len(r.overlaps):
+        lines.append(f"Overlapping windows: {len(r.overlaps)} pair(s) of events share nights; "
+                     "in the model a night in two windows counts once.")
+    if r.dropped:
+        lines.append(f"Left out (windows outside the data): {', '.join(r.dropped)}.")
+    lines.append("Verdict: " + r.verdict)
+    return "\n".join(lines)
+
+
+# -------------------------------------------------------------------------- engine
+
+def _event_positions(index: pd.DatetimeIndex, event_dates: Iterable, labels, window: int):
+    """Unique positions of the events (same night = one date), labels joined, and the
+    labels of events whose windows do not fit."""
+    dates = pd.to_datetime(pd.Series(list(event_dates))).dt.normalize()
+    labels = list(labels) if labels is not None else [f"{d:%Y-%m-%d}" for d in dates]
+    pos = index.get_indexer(dates)
+    by_pos: dict[int, list[str]] = {}
+    dropped = []
+    for p, lab in zip(pos, labels, strict=True):
+        if p < window or p >= len(index) - window:
+            dropped.append(lab)
+        else:
+            by_pos.setdefault(int(p), []).append(lab)
+    keys = sorted(by_pos)
+    return np.array(keys, dtype=int), ["; ".join(by_pos[k]) for k in keys], dropped
+
+
+def _per_event(metric: MetricData, pos: np.ndarray, labels: list[str],
+               window: int) -> pd.DataFrame:
+    y = metric.values.to_numpy(float)
+    cs = _cumsum(y)
+    before, after = window_sums(cs, pos, window)
+    df = pd.DataFrame({"event": labels, "date": metric.values.index[pos],
+                       "before": before, "day_of": y[pos], "after": after})
+    if metric.is_rate:
+        cs_d = _cumsum(metric.denominator.to_numpy(float))
+        den_b, den_a = window_sums(cs_d, pos, window)
+        df["before"] = np.where(den_b > 0, before / np.where(den_b > 0, den_b, 1), np.nan)
+        df["after"] = np.where(den_a > 0, after / np.where(den_a > 0, den_a, 1), np.nan)
+        den = metric.denominator.to_numpy(float)[pos]
+        df["day_of"] = np.where(den > 0, df["day_of"] / np.where(den > 0, den, 1), np.nan)
+        df["change"] = df["after"] - df["before"]
+    else:
+        df["ratio"] = np.where(before > 0, after / np.where(before > 0, before, 1), np.nan)
+        df["change_pct"] = 100 * (df["ratio"] - 1)
+    return df
+
+
+def _naive(metric: MetricData, pos: np.ndarray, window: int) -> tuple[float, float]:
+    before, after = window_sums(_cumsum(metric.values.to_numpy(float)), pos, window)
+    if not metric.is_rate:
+        return float(before.sum()), float(after.sum())
+    den_b, den_a = window_sums(_cumsum(metric.denominator.to_numpy(float)), pos, window)
+    return _pooled_rate(before, den_b), _pooled_rate(after, den_a)
+
+
+def _pooled_rate(num: np.ndarray, den: np.ndarray) -> float:
+    return float(num.sum() / den.sum()) if den.sum() else math.nan
+
+
+def run_study(series: pd.Series | MetricData, event_dates: Iterable, window: int = 7,
+              n_placebo: int = 10_000, seed: int = 0, *, labels: Sequence[str] | None = None,
+              denominator: pd.Series | None = None, model: bool = True,
+              metric: str = "series", pool_size: int = POOL_SIZE) -> StudyResult:
+    """The engine: a nightly series indexed by night (dense, one row per night) and event
+    dates. `denominator` makes it a rate study (series = numerator)."""
+    data = series if isinstance(series, MetricData) else MetricData(
+        metric, series.astype(float).sort_index(),
+        None if denominator is None else denominator.astype(float).sort_index())
+    index = pd.DatetimeIndex(data.values.index)
+    pos, labs, dropped = _event_positions(index, event_dates, labels, window)
+    if len(pos) == 0:
+        raise ValueError("no event has a full before and after window inside the series")
+    y = data.values.to_numpy(float)
+    den = None if data.denominator is None else data.denominator.to_numpy(float)
+    cs_den = None if den is None else _cumsum(den)
+    with np.errstate(invalid="ignore"):
+        observed = float(np.nanmean(event_stats(_cumsum(y), pos, window, cs_den)))
+    placebo = placebo_distribution(y, pos, window, n_placebo, seed, den, pool_size)
+    p_up, p_two = placebo_p(observed, placebo)
+    nb, na = _naive(data, pos, window)
+    return StudyResult(
+        metric=data.name, window=window, events=_per_event(data, pos, labs, window),
+        naive_before=nb, naive_after=na, observed=observed, placebo=placebo,
+        p_upper=p_up, p_value=p_two, model=fit_model(data, pos, window) if model else None,
+        overlaps=overlaps(pos, labs, index, window), series=data.values, dropped=dropped,
+        is_rate=data.is_rate, seed=seed)
+
+
+# ---------------------------------------------------------------- store-facing API
+
+def load_events(events=None, *, type=None, actors=None, start=None, end=None,
+                confidence=None) -> pd.DataFrame:
+    """Events by id (a list of event_id) or by filter, from `strikescope.events`."""
+    from strikescope import events as ev
+
+    df = ev.events(type=type, actors=actors, start=start, end=end, confidence=confidence)
+    if events is not None:
+        wanted = [events] if isinstance(events, str) else list(events)
+        unknown = sorted(set(wanted) - set(df["event_id"]))
+        if unknown:
+            raise ValueError(f"unknown event id(s): {', '.join(unknown)}")
+        df = df[df["event_id"].isin(wanted)]
+    return df.reset_index(drop=True)
+
+
+def study_period(nights: pd.DataFrame, dates: pd.Series,
+                 margin: int = MARGIN_NIGHTS) -> pd.DataFrame:
+    """The nights from `margin` nights before the first event to `margin` after the last:
+    the trend is fitted and the placebo dates drawn locally, not over the whole war."""
+    lo = dates.min() - pd.Timedelta(days=margin)
+    hi = dates.max() + pd.Timedelta(days=margin)
+    return nights[(nights["night"] >= lo) & (nights["night"] <= hi)]
+
+
+def study(events=None, *, type=None, actors=None, start=None, end=None, confidence=None,
+          metric: str = "drones", window: int = 7, n_placebo: int = 10_000, seed: int = 0,
+          margin: int = MARGIN_NIGHTS, model: bool = True, db=None) -> StudyResult:
+    """Event study of `metric` around the selected diplomatic events."""
+    import strikescope
+
+    ev = load_events(events, type=type, actors=actors, start=start, end=end,
+                     confidence=confidence)
+    if ev.empty:
+        raise ValueError("no events match the selection")
+    nights = study_period(strikescope.nights(db=db), ev["date"], margin)
+    data = metric_data(nights, metric)
+    return run_study(data, ev["date"], window, n_placebo, seed, labels=list(ev["event_id"]),
+                     model=model)
+
+
+def sensitivity(events=None, *, type=None, actors=None, start=None, end=None,
+                confidence=None, metrics: Sequence[str] = ("drones", "missiles", "total",
+                                                             "reached", "interception"),
+                windows: Sequence[int] = WINDOWS, leave_one_out: bool = True,
+                n_placebo: int = 2_000, seed: int = 0, margin: int = MARGIN_NIGHTS,
+                db=None) -> pd.DataFrame:
+    """Every window x metric, with all events and leaving each event out in turn.
+    The model is fitted for the all-events rows only (the placebo test for all rows);
+    `attrs['note']` says how many variants were tried and gives Holm-adjusted p-values."""
+    import strikescope
+
+    ev = load_events(events, type=type, actors=actors, start=start, end=end,
+                     confidence=confidence)
+    nights = study_period(strikescope.nights(db=db), ev["date"], margin)
+    rows = []
+    for metric in metrics:
+        try:
+            data = metric_data(nights, metric)
+        except ValueError:
+            continue
+        for w in windows:
+            rows += _variant_rows(data, ev, w, n_placebo, seed, leave_one_out)
+    return _with_holm(pd.DataFrame(rows))
+
+
+def _variant_rows(data: MetricData, ev: pd.DataFrame, window: int, n_placebo: int,
+                  seed: int, leave_one_out: bool) -> list[dict]:
+    sets = [("(none)", ev)]
+    if leave_one_out and len(ev) > 1:
+        sets += [(eid, ev[ev["event_id"] != eid]) for eid in ev["event_id"]]
+    rows = []
+    for left_out, sub in sets:
+        try:
+            r = run_study(data, sub["date"], window, n_placebo, seed,
+                          labels=list(sub["event_id"]), model=left_out == "(none)")
+        except ValueError:
+            continue
+        rows.append({"metric": data.name, "window": window, "left_out": left_out,
+                     "events": len(r.events), "naive_ratio": r.naive_ratio,
+                     "model_ratio": r.model.ratio if r.model else math.nan,
+                     "model_low": r.model.low if r.model else math.nan,
+                     "model_high": r.model.high if r.model else math.nan,
+                     "placebo_p": r.p_value})
+    return rows
+
+
+def holm(p: Sequence[float]) -> np.ndarray:
+    """Holm step-down adjusted p-values (controls the family-wise error rate)."""
+    p = np.asarray(p, float)
+    order = np.argsort(p)
+    m = len(p)
+    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out = np.empty(m)
+    out[order] = np.minimum(adj, 1.0)
+    return out
+
+
+def _with_holm(df: pd.DataFrame) -> pd.DataFrame:
+    if df.empty:
+        return df
+    df["placebo_p_holm"] = holm(df["placebo_p"].to_numpy())
+    n_sig = int((df["placebo_p"] < 0.05).sum())
+    df.attrs["note"] = (
+        f"{len(df)} variants tried; {n_sig} have placebo p < 0.05 before correction, "
+        f"{int((df['placebo_p_holm'] < 0.05).sum())} after Holm's correction. With this "
+        f"many variants about {0.05 * len(df):.1f} would pass at 5 % by chance alone.")
+    return df
+
+
+# -------------------------------------------------------------------------- charts
+
+def _value_label(r: StudyResult) -> str:
+    return "interception rate" if r.is_rate else f"{r.metric} launched"
+
+
+def _fig_bars(r: StudyResult):
+    import plotly.graph_objects as go
+
+    ev = r.events
+    names = [f"{d:%Y-%m-%d}" for d in ev["date"]]
+    fig = go.Figure([go.Bar(name=f"{r.window} nights before", x=names, y=ev["before"]),
+                     go.Bar(name=f"{r.window} nights after", x=names, y=ev["after"])])
+    fig.update_layout(barmode="group", title=f"{_value_label(r)} before and after each event",
+                      yaxis_title=_value_label(r), template="plotly_white")
+    return fig
+
+
+def _fig_series(r: StudyResult):
+    import plotly.graph_objects as go
+
+    s = r.series
+    fig = go.Figure(go.Scatter(x=s.index, y=s.values, mode="lines", name=r.metric,
+                               line={"width": 1}))
+    for d in r.events["date"]:
+        fig.add_vrect(x0=d - pd.Timedelta(days=r.window), x1=d - pd.Timedelta(days=1),
+                      fillcolor="#9ecae1", opacity=0.3, line_width=0)
+        fig.add_vrect(x0=d + pd.Timedelta(days=1), x1=d + pd.Timedelta(days=r.window),
+                      fillcolor="#fdae6b", opacity=0.3, line_width=0)
+        fig.add_vline(x=d, line_color="#d62728", line_width=1)
+    fig.update_layout(title=f"Nightly {r.metric} with events (red), before (blue) and after "
+                      "(orange) windows", template="plotly_white")
+    return fig
+
+
+def _fig_placebo(r: StudyResult):
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Histogram(x=r.placebo, nbinsx=60, name="placebo sets"))
+    fig.add_vline(x=r.observed, line_color="#d62728", line_width=2,
+                  annotation_text=f"observed (p = {r.p_value:.3f})")
+    fig.update_layout(title="Placebo distribution of the event statistic",
+                      xaxis_title="mean event statistic", template="plotly_white")
+    return fig
+
+
+def _png_bars(r: StudyResult, ax) -> None:
+    ev = r.events
+    x = np.arange(len(ev))
+    ax.bar(x - 0.2, ev["before"], 0.4, label=f"{r.window} nights before")
+    ax.bar(x + 0.2, ev["after"], 0.4, label=f"{r.window} nights after")
+    ax.set_xticks(x, [f"{d:%Y-%m-%d}" for d in ev["date"]], rotation=45, ha="right")
+    ax.set_ylabel(_value_label(r))
+    ax.legend()
+
+
+def _png_series(r: StudyResult, ax) -> None:
+    s = r.series
+    ax.plot(s.index, s.values, lw=0.8)
+    one = pd.Timedelta(days=1)
+    for d in r.events["date"]:
+        ax.axvspan(d - r.window * one, d - one, color="#9ecae1", alpha=0.4, lw=0)
+        ax.axvspan(d + one, d + r.window * one, color="#fdae6b", alpha=0.4, lw=0)
+        ax.axvline(d, color="#d62728", lw=0.8)
+    ax.set_ylabel(_value_label(r))
+
+
+def _png_placebo(r: StudyResult, ax) -> None:
+    ax.hist(r.placebo[~np.isnan(r.placebo)], bins=60, color="#999999")
+    ax.axvline(r.observed, color="#d62728", lw=2, label=f"observed, p = {r.p_value:.3f}")
+    ax.set_xlabel("mean event statistic over placebo sets")
+    ax.legend()
+
+
+def save_charts(r: StudyResult, directory: Path, stem: str = "study") -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    figures = r.plot()
+    for name, draw in (("bars", _png_bars), ("series", _png_series),
+                       ("placebo", _png_placebo)):
+        fig, ax = plt.subplots(figsize=(8, 3.6), dpi=90)
+        draw(r, ax)
+        ax.set_title(figures[name].layout.title.text, fontsize=9)
+        fig.tight_layout()
+        png = directory / f"{stem}_{name}.png"
+        fig.savefig(png)
+        plt.close(fig)
+        html = directory / f"{stem}_{name}.html"
+        figures[name].write_html(html, include_plotlyjs=True)
+        written += [png, html]
+    return written
+
+
+# ------------------------------------------------------------------------- tallies
+
+# Published comparisons that the data can be checked against: (event_id, window in days,
+# before, after, percent as quoted).
+PUBLISHED = (
+    ("2025-02-18-negotiation_round-rus-sau-usa", 30, 3148, 4776, 52.5),
+)
+TRUMP_PUTIN_2025 = {"type": "phone_call", "actors": ("USA", "RUS"),
+                    "start": "2025-01-01", "end": "2025-12-31"}
+
+
+def news_tally(series: pd.Series, date, days: int) -> tuple[float, float]:
+    """The news convention: the `days` days before the event vs the `days` days from the
+    event day on (night E counts as after)."""
+    d = pd.Timestamp(date)
+    one = pd.Timedelta(days=1)
+    if d - days * one < series.index.min() or d + (days - 1) * one > series.index.max():
+        return math.nan, math.nan  # a partial window would fake a drop or a rise
+    before = series.loc[d - days * one:d - one].sum()
+    after = series.loc[d:d + (days - 1) * one].sum()
+    return float(before), float(after)
+
+
+def tallies(n_placebo: int = 10_000, seed: int = 0, db=None) -> pd.DataFrame:
+    """The published Riyadh 30-day tally and the week after each 2025 Trump-Putin call:
+    published figures (where any), the same tally on this data, and the model estimate."""
+    import strikescope
+
+    nights = strikescope.nights(db=db)
+    drones = nights.set_index("night")["drones_launched"].astype(float)
+    published = {eid: (w, b, a, pct) for eid, w, b, a, pct in PUBLISHED}
+    calls = load_events(**TRUMP_PUTIN_2025)
+    ids = list(published) + list(calls["event_id"])
+    ev = load_events(ids)
+    rows = []
+    for e in ev.itertuples(index=False):
+        window, pub_b, pub_a, pub_pct = published.get(e.event_id, (7, None, None, None))
+        rows.append(_tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones,
+                               n_placebo, seed))
+    return pd.DataFrame(rows)
+
+
+def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed) -> dict:
+    before, after = news_tally(drones, e.date, window)
+    row = {"event": e.event_id, "date": e.date, "days": window,
+           "published_before": pub_b, "published_after": pub_a, "published_pct": pub_pct,
+           "data_before": before, "data_after": after,
+           "data_pct": 100 * (after / before - 1) if before else math.nan}
+    try:
+        period = study_period(nights, pd.Series([e.date]))
+        r = run_study(metric_data(period, "drones"), [e.date], window, n_placebo, seed,
+                      labels=[e.event_id])
+    except ValueError:
+        return row | {"model_pct": math.nan, "model_low": math.nan, "model_high": math.nan,
+                      "placebo_p": math.nan}
+    return row | {"model_pct": r.model.pct, "model_low": 100 * (r.model.low - 1),
+                  "model_high": 100 * (r.model.high - 1), "placebo_p": r.p_value}

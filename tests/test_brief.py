@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+import typer.testing
+
+import strikescope
+from strikescope.brief import META_MAX, Footnotes, baseline, brief, source_url
+
+
+def _nights(values):
+    return pd.DataFrame({"night": pd.date_range("2025-01-01", periods=len(values)),
+                         "total_launched": values})
+
+
+def test_baseline_record_and_surge_by_hand():
+    # night 5 = 20; before: 2, 4, 6, 8 -> mean 20 / 4 = 5, ratio 4.0 >= 1.5 (surge);
+    # previous maximum 8 < 20 (record)
+    b = baseline(_nights([2, 4, 6, 8, 20]), "2025-01-05")
+    assert b["mean7"] == 5 and b["mean28"] == 5 and b["ratio28"] == 4
+    assert b["record"] and b["surge"]
+
+
+def test_baseline_equal_to_maximum_is_not_a_record():
+    # night 4 = 8 equals the earlier maximum 8: not strictly greater, no record;
+    # before: 8, 4, 4 -> mean 16 / 3 = 5.33, ratio 1.5 -> surge at the threshold
+    b = baseline(_nights([8, 4, 4, 8]), "2025-01-04")
+    assert not b["record"] and b["previous_max"] == 8
+    assert b["ratio28"] == pytest.approx(1.5) and b["surge"]
+    # 6 against a mean of 16 / 3: ratio 1.125, below 1.5
+    assert not baseline(_nights([8, 4, 4, 6]), "2025-01-04")["surge"]
+
+
+def test_source_url():
+    assert source_url("kpszsu/posts/pfbid0X") == "https://www.facebook.com/kpszsu/posts/pfbid0X"
+    assert source_url("https://t.me/kpszsu/1") == "https://t.me/kpszsu/1"
+
+
+def test_footnotes_reuse_the_same_rows():
+    rows = pd.DataFrame({"source": ["a/posts/1", "a/posts/1"], "file": ["/x/f.csv"] * 2,
+                         "rec": [3, 4]})
+    notes = Footnotes()
+    assert notes.cite(rows, "drones") == "[^1]"
+    assert notes.cite(rows.iloc[::-1], "drones") == "[^1]"
+    assert notes.cite(rows.iloc[:1], "missiles") == "[^2]"
+    assert notes.notes[0]["links"][1] == ("a/posts/1", "https://www.facebook.com/a/posts/1",
+                                         "f.csv", 4)
+
+
+NIGHT1 = {"time_start": "2025-02-27 18:00", "time_end": "2025-02-28 06:00"}
+NIGHT2 = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00"}
+
+
+@pytest.fixture
+def tiny_db(release, tmp_path):
+    # one report: 100 drones (90 shot down) and 5 ballistic missiles (2 shot down)
+    path = release([
+        {**NIGHT2, "model": "Shahed-136/131",
+         "launched": "100", "destroyed": "90", "target": "Kyiv", "source": "kpszsu/posts/p1"},
+        {**NIGHT2, "model": "Iskander-M",
+         "launched": "5", "destroyed": "2", "target": "Kyiv", "source": "kpszsu/posts/p1"},
+        {**NIGHT1, "model": "Shahed-136/131",
+         "launched": "40", "destroyed": "40", "source": "kpszsu/posts/p0"},
+    ])
+    db = tmp_path / "tiny.duckdb"
+    strikescope.ingest([path], db=db)
+    return db
+
+
+def test_brief_tiny_store(tiny_db):
+    b = brief(night="2025-03-02", db=tiny_db, published="2025-03-03")
+    md = b.markdown
+    # 100 drones + 5 missiles = 105; the only earlier night had 40 -> a record
+    assert re.search(r"100 long-range drones\[\^\d+\] and 5 missiles\[\^\d+\]", md)
+    assert "105 in all" in md and "is a record" in md
+    # 90 shot down of 100 with an outcome -> 90% stopped, 10 not stopped
+    assert "90% stopped, 10 not accounted" in md
+    assert "https://www.facebook.com/kpszsu/posts/p1" in md and "release.csv row" in md
+    assert b.published.isoformat() == "2025-03-03" and len(b.meta_description) <= META_MAX
+
+
+def test_brief_needs_one_period(tiny_db):
+    with pytest.raises(ValueError):
+        brief(db=tiny_db)
+    with pytest.raises(ValueError):
+        brief(week="2025-27", db=tiny_db)
+
+
+@pytest.fixture(scope="module")
+def night_brief(real_db):
+    return brief(night="2025-07-04", db=real_db, published="2025-07-06")
+
+
+def test_real_night_brief_numbers_and_sources(night_brief, real_db):
+    md = night_brief.markdown
+    assert re.search(r"539 long-range drones\[\^(\d+)\] and 11 missiles\[\^(\d+)\]", md)
+    note = re.search(r"539 long-range drones\[\^(\d+)\]", md)[1]
+    footnote = re.search(rf"^\[\^{note}\]: (.+)$", md, re.M)[1]
+    assert "https://www.facebook.com/kpszsu/posts/" in footnote
+    assert "missile_attacks_daily.csv row" in footnote
+    assert len(night_brief.meta_description) <= META_MAX
+    for heading in ("What happened", "The weapons", "The defenses", "The diplomatic context",
+                    "The regional picture", "The outlook"):
+        assert f"## {heading}" in md
+    assert "Trump–Putin phone call" in md
+    # the record claim follows the data: strictly above every earlier night
+    before = strikescope.nights(end="2025-07-03", db=real_db).total_launched.max()
+    assert ("is a record" in md) == (before < 550)
+
+
+def test_real_night_brief_html_is_self_contained(night_brief, tmp_path):
+    html = night_brief.html
+    assert not re.search(r"<script[^>]+src=[\"']?https?://", html)
+    assert not re.search(r"<link[^>]+href=[\"']?https?://", html)
+    assert html.count("Plotly.newPlot") == 2 and "plotly.js" in html.lower()
+    paths = night_brief.write(tmp_path)
+    assert [p.suffix for p in paths] == [".md", ".html"] and all(p.stat().st_size for p in paths)
+
+
+def test_real_week_brief_sums_the_week(real_db):
+    b = brief(week="2025-W27", db=real_db, published="2025-07-07")
+    week = strikescope.nights("2025-06-30", "2025-07-06", db=real_db)
+    assert f"{int(week.drones_launched.sum()):,} long-range drones" in b.markdown
+    assert "largest night ended on 04 July" in b.markdown
+
+
+def test_brief_cli(tiny_db, tmp_path):
+    import strikescope.cli.brief  # noqa: F401
+    from strikescope.cli.app import app
+
+    result = typer.testing.CliRunner().invoke(app, [
+        "brief", "--night", "2025-03-02", "--out", str(tmp_path), "--db", str(tiny_db)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "night-2025-03-02.html").exists()
+    bad = typer.testing.CliRunner().invoke(app, [
+        "brief", "--week", "nope", "--db", str(tiny_db)])
+    assert bad.exit_code == 1
