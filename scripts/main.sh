@@ -4,8 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if [ "$#" -gt 0 ]; then
-    .venv/bin/strikescope ingest "$@"
-else
-    .venv/bin/strikescope ingest ../shared/data/attacks
-fi
+# Without arguments the data directory is $STRIKESCOPE_DATA or ../shared/data.
+.venv/bin/strikescope ingest "$@"
