@@ -7,6 +7,7 @@ from strikescope.cli import (  # noqa: F401  (register their commands)
     events,
     forecast,
     study,
+    web,
 )
 from strikescope.cli.app import app
 

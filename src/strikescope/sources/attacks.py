@@ -229,8 +229,8 @@ def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.Dat
 
 
 def _ts_sql(col: str) -> str:
-    tries = ", ".join(f"try_strptime(trim({col}), '{f}')" for f in TIME_FORMATS)
-    return f"coalesce({tries})"
+    formats = ", ".join(f"'{f}'" for f in TIME_FORMATS)
+    return f"try_strptime(trim({col}), [{formats}])"
 
 
 def _count_checks(col: str, required: bool) -> list[str]:

@@ -1,0 +1,105 @@
+"""The dashboard and JSON API: `create_app()` builds the FastAPI application."""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from strikescope.config import default_data_dir, resolve_db
+from strikescope.web.routes_api import router as api_router
+from strikescope.web.routes_pages import router as pages_router
+from strikescope.web.service import StoreService
+
+HERE = Path(__file__).parent
+TOKEN_ENV = "STRIKESCOPE_TOKEN"
+
+# Plotly sets element styles from its script (allowed) and injects a few <style> rules,
+# which CSP counts as inline styles; scripts stay 'self' only.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (plain ASGI: cheap on the hot path)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in SECURITY_HEADERS if h[0] not in names]
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def plotly_js_path() -> Path:
+    """plotly.js as shipped inside the installed plotly package: no CDN, no copy."""
+    return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+
+
+def warm(service: StoreService) -> None:
+    try:
+        service.all_nights()
+        service.events()
+    except Exception:  # noqa: BLE001 - a cold cache is only slower; requests report errors
+        pass
+
+
+def create_app(db=None, token: str | None = None, *, events_file=None,
+               alerts_path=None) -> FastAPI:
+    """The dashboard over the store `db`. Write routes need `token` (or $STRIKESCOPE_TOKEN)
+    and are disabled without one; added events go to `events_file` (default:
+    user_events.csv beside the store)."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Fill the caches behind the main page while the first visitor is on the way.
+        threading.Thread(target=warm, args=(app.state.service,), daemon=True).start()
+        yield
+
+    app = FastAPI(title="strikescope", lifespan=lifespan, version="1", docs_url="/api/docs",
+                  redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  description="Nights of Russian missile and drone attacks on Ukraine, "
+                              "from the Air Force reports, and the diplomatic timeline.")
+    app.state.token = token or os.environ.get(TOKEN_ENV) or None
+    # User events live beside the store: the shared data directory may be read-only.
+    events_file = events_file or resolve_db(db).parent / "user_events.csv"
+    app.state.service = StoreService(db, events_file=events_file,
+                                     alerts_path=alerts_path or default_data_dir() / "alerts")
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    plotly_js = plotly_js_path()
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly() -> FileResponse:
+        return FileResponse(plotly_js, media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

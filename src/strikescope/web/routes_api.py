@@ -1,0 +1,391 @@
+"""The JSON API under /api/v1: read routes for everyone, write routes behind a token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from strikescope import events as timeline
+from strikescope.taxonomy import CLASSES
+from strikescope.web import figures
+from strikescope.web.frames import Format, frame_response, json_response, records
+from strikescope.web.optional import Unavailable, feature
+from strikescope.web.service import StoreService
+
+WeaponClass = enum.Enum("WeaponClass", {c: c for c in CLASSES}, type=str)
+EventType = enum.Enum("EventType", {t: t for t in timeline.EVENT_TYPES}, type=str)
+Confidence = enum.Enum("Confidence", {c: c for c in timeline.CONFIDENCE}, type=str)
+
+From = Annotated[dt.date | None, Query(alias="from", description="First night (YYYY-MM-DD).")]
+To = Annotated[dt.date | None, Query(alias="to", description="Last night (YYYY-MM-DD).")]
+Fmt = Annotated[Format, Query(alias="format", description="json, or csv to download.")]
+Actors = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}(,[A-Za-z]{3})*$",
+                                     description="ISO3 codes, all must take part: USA,RUS")]
+Name = Annotated[str, Query(pattern=r"^[a-z_]{1,40}$")]
+NightDate = Annotated[dt.date, PathParam(description="The night, by the date it ended.")]
+
+router = APIRouter(prefix="/api/v1")
+
+
+async def service(request: Request) -> StoreService:
+    return request.app.state.service
+
+
+Service = Annotated[StoreService, Depends(service)]
+
+
+def check_range(start, end) -> None:
+    if start and end and start > end:
+        raise HTTPException(422, f"'from' ({start}) is after 'to' ({end})")
+
+
+def unavailable(exc: Unavailable) -> HTTPException:
+    return HTTPException(501, str(exc))
+
+
+# --- nights and events ---------------------------------------------------------------
+
+
+@router.get("/nights", summary="Nightly totals (dense calendar)")
+async def nights(svc: Service, start: From = None, end: To = None,
+           weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,
+           fmt: Fmt = Format.json) -> Response:
+    check_range(start, end)
+    cls = weapon_class.value if weapon_class else None
+    key = ("nights-response", start, end, cls, fmt)
+    return await svc.cached_async(
+        key, lambda: frame_response(svc.nights(start, end, cls), fmt, "nights"))
+
+
+def _night(svc: StoreService, date: dt.date):
+    try:
+        return svc.night(date)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/night/{date}", summary="One night: classes, regions, shelter hours, sources")
+async def night(svc: Service, date: NightDate, fmt: Fmt = Format.json) -> Response:
+    def make():
+        view = _night(svc, date)
+        if fmt == Format.csv:
+            return frame_response(view.classes, fmt, f"night-{date}-classes")
+        return json_response({
+            "night": f"{view.night:%Y-%m-%d}", "summary": view.summary(),
+            "totals": view.totals, "classes": records(view.classes),
+            "regions": records(view.regions), "shelter": records(view.shelter),
+            "sources": view.sources, "rows": records(view.rows)})
+    return await svc.cached_async(("night-response", date, fmt), make)
+
+
+NIGHT_TABLES = {"classes", "rows", "regions", "shelter"}
+
+
+@router.get("/night/{date}/{table}", summary="One table of a night (classes, rows, regions, "
+            "shelter)")
+def night_table(svc: Service, date: NightDate, table: str, fmt: Fmt = Format.json
+                ) -> Response:
+    if table not in NIGHT_TABLES:
+        raise HTTPException(404, f"unknown table {table!r}; one of {sorted(NIGHT_TABLES)}")
+    view = _night(svc, date)
+    df = getattr(view, table)
+    if df is None:
+        raise HTTPException(404, "no air-raid alert data covers this night")
+    return frame_response(df, fmt, f"night-{date}-{table}")
+
+
+@router.get("/events", summary="The diplomatic timeline, filtered")
+def events(svc: Service, type: Annotated[EventType | None, Query()] = None,
+           actors: Actors = None, start: From = None, end: To = None,
+           confidence: Annotated[Confidence | None, Query()] = None,
+           fmt: Fmt = Format.json) -> Response:
+    check_range(start, end)
+    df = svc.events(type.value if type else None, actors, start, end,
+                    confidence.value if confidence else None)
+    return frame_response(df.drop(columns=["origin"], errors="ignore"), fmt, "events")
+
+
+@router.get("/events/{event_id}", summary="One event")
+def event(svc: Service, event_id: Annotated[str, PathParam(max_length=120)]) -> Response:
+    try:
+        row = svc.event(event_id)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return json_response(records(row.to_frame().T)[0])
+
+
+# --- figures -------------------------------------------------------------------------
+
+
+def _figure(fig) -> Response:
+    return Response(fig.to_json().encode(), media_type="application/json")
+
+
+@router.get("/figures/timeline", summary="Timeline figure (plotly JSON)")
+def timeline_figure(svc: Service, start: From = None, end: To = None) -> Response:
+    check_range(start, end)
+    return svc.cached(("timeline-figure", start, end), lambda: _figure(
+        figures.timeline_figure(svc.nights(start, end), svc.events(start=start, end=end))))
+
+
+@router.get("/figures/night/{date}/{name}", summary="A figure of one night (classes, regions)")
+def night_figure(svc: Service, date: NightDate, name: str) -> Response:
+    makers = {"classes": lambda v: figures.classes_figure(v.classes),
+              "regions": lambda v: figures.regions_figure(v.regions)}
+    if name not in makers:
+        raise HTTPException(404, f"unknown figure {name!r}; one of {sorted(makers)}")
+    return svc.cached(("night-figure", date, name),
+                      lambda: _figure(makers[name](_night(svc, date))))
+
+
+# --- analyses from optional modules -----------------------------------------------------
+
+
+class StudyQuery(BaseModel):
+    event: str | None = Field(None, max_length=120)
+    type: EventType | None = None
+    actors: str | None = Field(None, pattern=r"^[A-Za-z]{3}(,[A-Za-z]{3})*$")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    metric: str = Field("drones", pattern=r"^[a-z_]{1,40}$")
+    window: int = Field(7, ge=1, le=60)
+    n_placebo: int = Field(2000, ge=100, le=20000)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+
+
+def study_query(event: Annotated[str | None, Query(max_length=120)] = None,
+                type: Annotated[EventType | None, Query()] = None, actors: Actors = None,
+                start: From = None, end: To = None, metric: Name = "drones",
+                window: Annotated[int, Query(ge=1, le=60)] = 7,
+                n_placebo: Annotated[int, Query(ge=100, le=20000)] = 2000,
+                seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> StudyQuery:
+    check_range(start, end)
+    return StudyQuery(event=event, type=type, actors=actors, start=start, end=end,
+                      metric=metric, window=window, n_placebo=n_placebo, seed=seed)
+
+
+def run_study(svc: StoreService, q: StudyQuery):
+    """The study result for a query, cached: placebo draws are the slow part."""
+    def make():
+        study = feature("study", "study")
+        kwargs = dict(metric=q.metric, window=q.window, n_placebo=q.n_placebo, seed=q.seed,
+                      db=svc.db)
+        if q.event:
+            svc.event(q.event)  # unknown ids are a 404, not a failed study
+            return study([q.event], **kwargs)
+        return study(type=q.type.value if q.type else None, actors=q.actors, start=q.start,
+                     end=q.end, **kwargs)
+    return svc.cached(("study", q.model_dump_json()), make)
+
+
+def _analysis(make):
+    try:
+        return make()
+    except Unavailable as exc:
+        raise unavailable(exc) from None
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+@router.get("/study", summary="Event study: strikes around the chosen events vs placebo days",
+            responses={501: {"description": "study module not available"}})
+def study(svc: Service, q: Annotated[StudyQuery, Depends(study_query)],
+          fmt: Fmt = Format.json) -> Response:
+    res = _analysis(lambda: run_study(svc, q))
+    if fmt == Format.csv:
+        return frame_response(res.to_frame(), fmt, "study")
+    return json_response({"summary": res.summary(), "verdict": str(res.verdict),
+                          "table": records(res.to_frame())})
+
+
+@router.get("/study/figures", summary="Event study figures (plotly JSON by name)",
+            responses={501: {"description": "study module not available"}})
+def study_figures(svc: Service, q: Annotated[StudyQuery, Depends(study_query)]) -> Response:
+    res = _analysis(lambda: run_study(svc, q))
+    figs = res.plot()
+    body = "{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items()) + "}"
+    return Response(body.encode(), media_type="application/json")
+
+
+class DefenseBy(enum.StrEnum):
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@router.get("/defense", summary="Interception rates by period",
+            responses={501: {"description": "campaign module not available"}})
+def defense(svc: Service, by: DefenseBy = DefenseBy.month,
+            weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,
+            start: From = None, end: To = None, fmt: Fmt = Format.json) -> Response:
+    check_range(start, end)
+    cls = weapon_class.value if weapon_class else None
+
+    def make():
+        fn = feature("campaign", "defense")
+        return fn(by=by.value, weapon_class=cls, start=start, end=end, db=svc.db)
+    df = _analysis(lambda: svc.cached(("defense", by, cls, start, end), make))
+    return frame_response(df, fmt, f"defense-{by.value}")
+
+
+@router.get("/figures/defense", summary="Shot-down rate by period with 95 % intervals",
+            responses={501: {"description": "campaign module not available"}})
+def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
+                   weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,
+                   start: From = None, end: To = None) -> Response:
+    check_range(start, end)
+    cls = weapon_class.value if weapon_class else None
+
+    def make():
+        df = feature("campaign", "defense")(by=by.value, weapon_class=cls, start=start,
+                                            end=end, db=svc.db)
+        return _figure(feature("campaign", "defense_chart")(df))
+    return _analysis(lambda: svc.cached(("defense-figure", by, cls, start, end), make))
+
+
+@router.get("/campaign/{table}", summary="Massive strikes or weapon mix",
+            responses={501: {"description": "campaign module not available"}})
+def campaign(svc: Service, table: str, start: From = None, end: To = None,
+             fmt: Fmt = Format.json) -> Response:
+    names = {"massive": "massive_strikes", "mix": "weapon_mix"}
+    if table not in names:
+        raise HTTPException(404, f"unknown table {table!r}; one of {sorted(names)}")
+    check_range(start, end)
+
+    def make():
+        return feature("campaign", names[table])(start=start, end=end, db=svc.db)
+    df = _analysis(lambda: svc.cached(("campaign", table, start, end), make))
+    return frame_response(df, fmt, f"campaign-{table}")
+
+
+@router.get("/forecast", summary="Next nights with intervals",
+            responses={501: {"description": "forecast module not available"}})
+def forecast(svc: Service, as_of: dt.date | None = None,
+             horizon: Annotated[int, Query(ge=1, le=30)] = 7, model: Name = "nb_lags",
+             fmt: Fmt = Format.json) -> Response:
+    def make():
+        fn = feature("forecast", "forecast")
+        origin = as_of or svc.all_nights()["night"].max().date()
+        return fn(origin, horizon=horizon, model=model, db=svc.db).to_frame()
+    df = _analysis(lambda: svc.cached(("forecast", as_of, horizon, model), make))
+    return frame_response(df, fmt, "forecast")
+
+
+BACKTEST_NIGHTS = 90  # recent enough to matter, short enough to score in a few seconds
+
+
+@router.get("/forecast/backtest", summary="Backtest scores over the last 90 nights, "
+            "against climatology", responses={501: {"description": "forecast not available"}})
+def backtest(svc: Service, model: Name = "nb_lags", fmt: Fmt = Format.json) -> Response:
+    def make():
+        end = svc.all_nights()["night"].max()
+        start = end - pd.Timedelta(days=BACKTEST_NIGHTS - 1)
+        models = list(dict.fromkeys([model, "climatology"]))
+        res = feature("forecast", "backtest")(start.date(), end.date(), models=models,
+                                              db=svc.db)
+        return res.table() if hasattr(res, "table") else res.to_frame()
+    df = _analysis(lambda: svc.cached(("backtest", model), make))
+    return frame_response(df, fmt, "backtest")
+
+
+class CheckRequest(BaseModel):
+    text: str = Field(..., min_length=1, max_length=200_000, description="Article text")
+    published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD)")
+
+
+@router.post("/check", summary="Check the strike figures claimed in an article",
+             responses={501: {"description": "check module not available"}})
+def check(svc: Service, body: CheckRequest, fmt: Fmt = Format.json) -> Response:
+    def make():
+        return feature("check", "check")(body.text, published=body.published, db=svc.db)
+    res = _analysis(make)
+    if fmt == Format.csv:
+        return frame_response(res.to_frame(), fmt, "check")
+    return json_response({"table": records(res.to_frame()), "html": res.html})
+
+
+@router.get("/brief", summary="A brief for a night (markdown and HTML)",
+            responses={501: {"description": "brief module not available"}})
+def brief(svc: Service, night: dt.date) -> Response:
+    res = _analysis(lambda: svc.cached(
+        ("brief", night), lambda: feature("brief", "brief")(night=night, db=svc.db)))
+    return json_response({"markdown": res.markdown, "html": res.html})
+
+
+# --- writes ---------------------------------------------------------------------------
+
+
+def require_token(request: Request) -> None:
+    """Writes need `Authorization: Bearer <token>`; with no token configured they are off."""
+    token = request.app.state.token
+    if not token:
+        raise HTTPException(403, "writes disabled: no token configured (set STRIKESCOPE_TOKEN)")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, "missing or wrong bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+Writer = Depends(require_token)
+
+
+class EventIn(BaseModel):
+    date: dt.date
+    end_date: dt.date | None = None
+    type: EventType
+    actors: str = Field(..., pattern=r"^[A-Za-z]{3}([;,][A-Za-z]{3})*$")
+    title: str = Field(..., min_length=3, max_length=300)
+    description: str = Field("", max_length=5000)
+    source_url: str = Field(..., pattern=r"^https?://\S+$", max_length=2000)
+    confidence: Confidence
+
+
+@router.post("/events", status_code=201, dependencies=[Writer],
+             summary="Add an event to the user timeline (token needed)")
+def add_event(svc: Service, body: EventIn) -> Response:
+    row = body.model_dump(mode="json")
+    row["actors"] = row["actors"].upper().replace(",", ";")
+    try:
+        saved = svc.add_event(row)
+    except PermissionError as exc:
+        raise HTTPException(403, f"writes disabled: {exc}") from None
+    except timeline.EventValidationError as exc:
+        raise HTTPException(422, str(exc)) from None
+    out = json_response(records(saved.to_frame().T)[0])
+    out.status_code = 201
+    return out
+
+
+MAX_UPLOAD = 64 * 2**20
+
+
+@router.post("/ingest", dependencies=[Writer],
+             summary="Ingest an attack release sent as the CSV request body (token needed)")
+async def ingest(request: Request) -> Response:
+    body = await request.body()
+    if not body.strip():
+        raise HTTPException(422, "send the release as a CSV request body")
+    if len(body) > MAX_UPLOAD:
+        raise HTTPException(413, f"release larger than {MAX_UPLOAD // 2**20} MiB")
+    svc: StoreService = request.app.state.service
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.csv"
+        path.write_bytes(body)
+        try:
+            reports = svc.ingest(path)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+    return json_response({"reports": [r.summary() for r in reports]})

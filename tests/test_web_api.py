@@ -1,0 +1,273 @@
+"""The JSON API and pages, in process (no browser): data, validation, CSV, auth, headers."""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from strikescope.web import create_app
+from strikescope.web.frames import frame_csv, frame_json
+from strikescope.web.service import LRU, region_counts
+from tests.conftest import SHARED
+
+ALERTS = SHARED / "alerts"
+
+
+@pytest.fixture(scope="module")
+def client(real_db, tmp_path_factory):
+    events = tmp_path_factory.mktemp("events") / "user_events.csv"
+    app = create_app(db=real_db, events_file=events, alerts_path=ALERTS)
+    return TestClient(app)
+
+
+@pytest.fixture
+def writer(real_db, tmp_path):
+    app = create_app(db=real_db, token="s3cret", events_file=tmp_path / "ev.csv",
+                     alerts_path=ALERTS)
+    return TestClient(app)
+
+
+# --- hand-built cases -----------------------------------------------------------------
+
+
+def test_region_counts_counts_rows_per_named_region():
+    rows = pd.DataFrame({
+        "counted": [True, True, False],
+        "launched": [10, 4, 99],
+        "affected_region": ['["Kyiv", "Odesa oblast"]', "Kyiv", '["Lviv"]'],
+    })
+    out = region_counts(rows).set_index("region_id")
+    # kyiv_city: rows 1 and 2 -> 2 reports, 10 + 4 = 14 launched; odesa: row 1 -> 1, 10;
+    # Lviv only in the row that did not count -> absent.
+    assert out.loc["kyiv_city", "reports"] == 2
+    assert out.loc["kyiv_city", "launched"] == 14
+    assert out.loc["odesa", "launched"] == 10
+    assert "lviv" not in out.index
+
+
+def test_region_counts_empty():
+    rows = pd.DataFrame({"counted": [], "launched": [], "affected_region": []})
+    assert region_counts(rows).empty
+
+
+def test_frame_json_and_csv_round_trip_dates_and_lists():
+    df = pd.DataFrame({"night": pd.to_datetime(["2025-07-04"]), "n": [3],
+                       "sources": [["a", "b"]]})
+    assert frame_json(df) == b'[{"night":"2025-07-04","n":3,"sources":["a","b"]}]'
+    back = pd.read_csv(io.BytesIO(frame_csv(df)))
+    assert back.loc[0, "sources"] == "a;b" and back.loc[0, "n"] == 3
+
+
+def test_lru_evicts_least_recently_used():
+    cache, calls = LRU(2), []
+    make = lambda k: lambda: calls.append(k) or k  # noqa: E731
+    cache.get("a", make("a"))
+    cache.get("b", make("b"))
+    cache.get("a", make("a"))  # hit: a becomes newest
+    cache.get("c", make("c"))  # evicts b
+    cache.get("b", make("b"))  # miss again
+    assert calls == ["a", "b", "c", "b"]
+
+
+# --- nights, night, events --------------------------------------------------------------
+
+
+def test_nights_2025_is_dense_and_matches_the_headline(client):
+    r = client.get("/api/v1/nights", params={"from": "2025-01-01", "to": "2025-12-31"})
+    assert r.status_code == 200
+    rows = r.json()
+    assert len(rows) == 365 and rows[0]["night"] == "2025-01-01"
+    july4 = next(x for x in rows if x["night"] == "2025-07-04")
+    assert (july4["drones_launched"], july4["missiles_launched"]) == (539, 11)
+
+
+def test_nights_csv_download(client):
+    r = client.get("/api/v1/nights", params={"from": "2025-07-01", "to": "2025-07-31",
+                                             "format": "csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    df = pd.read_csv(io.StringIO(r.text))
+    assert len(df) == 31
+    assert df.loc[df.night == "2025-07-04", "total_launched"].item() == 550
+
+
+def test_nights_one_class(client):
+    r = client.get("/api/v1/nights", params={"from": "2025-07-04", "to": "2025-07-04",
+                                             "class": "cruise"})
+    assert r.status_code == 200
+    assert r.json()[0]["launched"] == 4
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"from": "2025-02-01", "to": "2025-01-01"}, "after"),
+    ({"from": "2025-13-01"}, "date"),
+    ({"class": "laser"}, "class"),
+    ({"format": "xml"}, "format"),
+])
+def test_nights_rejects_bad_input_with_a_clear_4xx(client, params, fragment):
+    r = client.get("/api/v1/nights", params=params)
+    assert r.status_code == 422
+    assert fragment in r.text
+
+
+def test_night_detail(client):
+    body = client.get("/api/v1/night/2025-07-04").json()
+    assert body["totals"]["drones_launched"] == 539
+    classes = {c["weapon_class"]: c["launched"] for c in body["classes"]}
+    assert classes["ballistic"] == 6 and classes["cruise"] == 4
+    assert "kyiv_city" in {r["region_id"] for r in body["regions"]}
+    assert len(body["sources"]) == 2
+
+
+def test_night_tables_and_missing_night(client):
+    csv = client.get("/api/v1/night/2025-07-04/classes", params={"format": "csv"})
+    assert "strike_drone" in csv.text
+    shelter = client.get("/api/v1/night/2024-07-04/shelter").json()
+    assert shelter and all(0 <= s["hours_under_alert"] <= s["night_hours"] for s in shelter)
+    assert client.get("/api/v1/night/2025-07-04/bogus").status_code == 404
+    assert client.get("/api/v1/night/2021-01-01").status_code == 404
+    assert client.get("/api/v1/night/not-a-date").status_code == 422
+
+
+def test_events_filter_and_csv(client):
+    r = client.get("/api/v1/events", params={"type": "phone_call", "actors": "usa,rus"})
+    rows = r.json()
+    assert rows and all(e["type"] == "phone_call" for e in rows)
+    assert all({"USA", "RUS"} <= set(e["actors"]) for e in rows)
+    one = client.get(f"/api/v1/events/{rows[0]['event_id']}").json()
+    assert one["title"] == rows[0]["title"]
+    assert client.get("/api/v1/events", params={"actors": "US"}).status_code == 422
+    assert client.get("/api/v1/events/nope").status_code == 404
+    csv = client.get("/api/v1/events", params={"format": "csv"})
+    assert csv.text.startswith("event_id,")
+
+
+def test_timeline_figure_has_bars_and_event_markers(client):
+    fig = client.get("/api/v1/figures/timeline",
+                     params={"from": "2025-01-01", "to": "2025-12-31"}).json()
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    markers = [t for t in fig["data"] if t.get("meta") == "events"]
+    assert bars and markers
+    assert all(x.startswith("2025") for x in markers[0]["x"])
+
+
+# --- analyses from the optional modules --------------------------------------------------
+
+
+def test_study_for_one_event(client):
+    event = client.get("/api/v1/events", params={"type": "phone_call",
+                                                 "from": "2025-01-01"}).json()[0]
+    r = client.get("/api/v1/study", params={"event": event["event_id"], "n_placebo": 200})
+    if r.status_code == 501:
+        pytest.skip(r.json()["detail"])
+    assert r.status_code == 200, r.text
+    assert r.json()["verdict"]
+    figs = client.get("/api/v1/study/figures", params={"event": event["event_id"],
+                                                       "n_placebo": 200}).json()
+    assert figs and all("data" in f for f in figs.values())
+
+
+def test_missing_module_gives_501(client, monkeypatch):
+    monkeypatch.setitem(sys.modules, "strikescope.forecast", types.ModuleType("empty"))
+    r = client.get("/api/v1/forecast", params={"horizon": 3, "model": "none_such"})
+    assert r.status_code == 501 and "not available" in r.json()["detail"]
+
+
+def test_check_needs_text(client):
+    assert client.post("/api/v1/check", json={"text": ""}).status_code == 422
+
+
+# --- writes, headers, schema -------------------------------------------------------------
+
+
+NEW_EVENT = {"date": "2025-07-05", "type": "phone_call", "actors": "FRA,RUS",
+             "title": "Test call about the night", "source_url": "https://example.org/x",
+             "confidence": "low"}
+
+
+def test_writes_are_off_without_a_token(client):
+    assert client.post("/api/v1/events", json=NEW_EVENT).status_code == 403
+    assert client.post("/api/v1/ingest", content=b"x").status_code == 403
+
+
+def test_add_event_with_token(writer):
+    assert writer.post("/api/v1/events", json=NEW_EVENT).status_code == 401
+    auth = {"Authorization": "Bearer s3cret"}
+    assert writer.post("/api/v1/events", json=NEW_EVENT,
+                       headers={"Authorization": "Bearer wrong"}).status_code == 401
+    r = writer.post("/api/v1/events", json=NEW_EVENT, headers=auth)
+    assert r.status_code == 201, r.text
+    listed = writer.get("/api/v1/events", params={"from": "2025-07-05", "to": "2025-07-05"})
+    assert NEW_EVENT["title"] in {e["title"] for e in listed.json()}
+    bad = dict(NEW_EVENT, source_url="javascript:alert(1)")
+    assert writer.post("/api/v1/events", json=bad, headers=auth).status_code == 422
+
+
+def test_security_headers_and_no_cors(client):
+    r = client.get("/", headers={"Origin": "https://evil.example"})
+    assert r.status_code == 200
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert "access-control-allow-origin" not in r.headers
+    assert "<script>" not in r.text  # no inline scripts
+
+
+def test_plotly_is_served_locally(client):
+    r = client.get("/static/plotly.min.js")
+    assert r.status_code == 200 and len(r.content) > 1_000_000
+
+
+@pytest.mark.parametrize("path", ["/", "/night/2025-07-04", "/study", "/defense", "/forecast",
+                                  "/check", "/night/2021-01-01"])
+def test_pages_render(client, path):
+    r = client.get(path)
+    assert r.status_code == (404 if "2021" in path else 200)
+    assert "<nav>" in r.text
+
+
+def test_openapi_lists_the_api(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for p in ("/api/v1/nights", "/api/v1/night/{date}", "/api/v1/events", "/api/v1/study",
+              "/api/v1/defense", "/api/v1/forecast", "/api/v1/check"):
+        assert p in paths
+
+
+def test_ingest_with_token_updates_the_nights(release, tmp_path):
+    path = release([{"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+                     "model": "Shahed-136/131", "launched": "10", "destroyed": "7",
+                     "source": "kpszsu/test"}])
+    app = create_app(db=tmp_path / "fresh.duckdb", token="t", events_file=tmp_path / "e.csv",
+                     alerts_path=tmp_path / "no-alerts")
+    c = TestClient(app)
+    auth = {"Authorization": "Bearer t"}
+    assert c.post("/api/v1/ingest", content=b"", headers=auth).status_code == 422
+    r = c.post("/api/v1/ingest", content=path.read_bytes(), headers=auth)
+    assert r.status_code == 200, r.text
+    # One 18:00-06:00 row ending on the 4th: night 2025-07-04, 10 drones, 7 shot down.
+    night = c.get("/api/v1/night/2025-07-04").json()
+    assert night["totals"]["drones_launched"] == 10
+    assert night["totals"]["drones_destroyed"] == 7
+    assert night["shelter"] is None
+
+
+def test_serve_command_prints_the_address(monkeypatch, real_db):
+    import typer.testing
+    import uvicorn
+
+    import strikescope.cli.web  # noqa: F401  (registers `serve`)
+    from strikescope.cli.app import app
+
+    calls = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.update(app=app, **kw))
+    result = typer.testing.CliRunner().invoke(
+        app, ["serve", "--port", "8765", "--db", str(real_db)])
+    assert result.exit_code == 0, result.output
+    assert "Dashboard: http://127.0.0.1:8765/" in result.output
+    assert calls["port"] == 8765 and calls["host"] == "127.0.0.1"
+    assert calls["app"].state.service.db == real_db

@@ -1,0 +1,221 @@
+"""End to end: the dashboard in Debian's Chromium (Playwright, headless, no browser download)
+against a uvicorn server on a free loopback port, and schemathesis against the schema."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from strikescope.web import create_app
+from tests.conftest import ROOT, SHARED
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--disable-quic"]
+browser_only = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not "
+                                  "installed (run scripts/browser.sh)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def web_app(real_db, tmp_path_factory):
+    return create_app(db=real_db, events_file=tmp_path_factory.mktemp("ev") / "ev.csv",
+                      alerts_path=SHARED / "alerts")
+
+
+@pytest.fixture(scope="module")
+def server(web_app):
+    import uvicorn
+
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    p = context.new_page()
+    p.errors = []
+    p.on("console", lambda m: m.type == "error" and p.errors.append(m.text))
+    p.on("pageerror", lambda e: p.errors.append(str(e)))
+    yield p
+    context.close()
+
+
+def open_page(page, url: str, name: str, charts: int = 0):
+    page.goto(url, wait_until="load")
+    if charts:
+        # A locator, not wait_for_function: the page's CSP forbids evaluating strings.
+        page.locator("[data-rendered]").nth(charts - 1).wait_for(timeout=20_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert page.errors == [], page.errors
+
+
+def svg_marks(page, selector: str) -> int:
+    return page.locator(f"{selector} .main-svg path.point, {selector} .main-svg .bars path, "
+                        f"{selector} .heatmaplayer image, {selector} .scatterlayer path").count()
+
+
+pytestmark = [pytest.mark.browser]
+
+
+@browser_only
+def test_timeline_loads_fast_and_draws_bars_and_events(server, page):
+    open_page(page, server + "/", "timeline", charts=1)
+    assert svg_marks(page, "#timeline") > 0
+    assert page.locator("#timeline .scatterlayer .point").count() > 10  # event markers
+
+
+@browser_only
+def test_timeline_main_page_loads_under_a_second_warm(server, page):
+    page.goto(server + "/")  # warms the server caches and the browser cache
+    page.wait_for_selector("[data-rendered]", timeout=20_000)
+    start = time.monotonic()
+    page.reload(wait_until="load")
+    page.wait_for_selector("[data-rendered]", timeout=20_000)
+    assert time.monotonic() - start < 1.0
+
+
+@browser_only
+def test_clicking_an_event_marker_opens_its_study(server, page):
+    open_page(page, server + "/?", "timeline-before-click", charts=1)
+    # Plotly picks the clicked point from the mouse position over its drag layer.
+    # A marker in the middle of the year: the last ones lack a full window after them.
+    markers = page.locator("#timeline .scatterlayer .point")
+    box = markers.nth(markers.count() // 2).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"/study\?event="), timeout=10_000)
+    event_id = page.url.split("event=")[1]
+    assert page.locator("text=Event:").count() == 1
+    page.wait_for_load_state("load")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "study-from-click.png"), full_page=True)
+    assert event_id in page.content()
+    if page.locator("#study-error").count() == 0:
+        page.locator("#study-charts [data-rendered]").first.wait_for(timeout=30_000)
+        assert page.locator("#study-charts .main-svg").count() > 0
+        page.screenshot(path=str(SHOTS / "study-from-click.png"), full_page=True)
+    assert page.errors == [], page.errors
+
+
+@browser_only
+def test_night_page_shows_tables_and_charts(server, page):
+    open_page(page, server + "/night/2025-07-04", "night", charts=2)
+    assert "539 drones" in page.inner_text("main")
+    assert svg_marks(page, "#classes-chart") > 0
+    assert page.locator("#regions-chart .main-svg").count() > 0
+
+
+@browser_only
+def test_study_page_for_an_event(server, page):
+    open_page(page, server + "/study?event=2025-02-12-phone_call-rus-usa&n_placebo=200",
+              "study")
+    text = page.inner_text("main")
+    if "not available" in text:
+        pytest.skip("study module not available")
+    page.wait_for_selector("#study-charts [data-rendered]", timeout=20_000)
+    assert page.locator("#study-charts .main-svg").count() > 0
+    assert page.errors == []
+
+
+@browser_only
+@pytest.mark.parametrize("path, name", [("/defense", "defense"), ("/forecast", "forecast")])
+def test_analysis_pages_load_without_errors(server, page, path, name):
+    open_page(page, server + path, name)
+    if "not available" not in page.inner_text("main"):
+        page.wait_for_selector("[data-rendered]", timeout=30_000)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert page.errors == [], page.errors
+
+
+@browser_only
+def test_claim_check_annotates_a_pasted_article(server, page):
+    open_page(page, server + "/check", "check-empty")
+    if "not available" in page.inner_text("main"):
+        pytest.skip("check module not available")
+    article = next((SHARED / "articles").glob("*.md")).read_text(encoding="utf-8")
+    page.fill("#article", article)
+    page.fill("#published", "2025-07-06")
+    page.click("#check-form button")
+    page.locator("#check-result > :not(style)").first.wait_for(timeout=30_000)
+    assert len(page.inner_text("#check-result")) > 100
+    page.screenshot(path=str(SHOTS / "check.png"), full_page=True)
+    assert page.errors == [], page.errors
+
+
+# --- schemathesis -------------------------------------------------------------------------
+
+
+# The schemathesis pytest plugin does not run under this pytest; drive its strategies with
+# hypothesis directly, one test per operation.
+SCHEMA_OPERATIONS = ["GET /api/v1/nights", "GET /api/v1/night/{date}",
+                     "GET /api/v1/night/{date}/{table}", "GET /api/v1/events",
+                     "GET /api/v1/events/{event_id}", "POST /api/v1/events",
+                     "GET /api/v1/figures/timeline", "GET /api/v1/figures/night/{date}/{name}",
+                     "GET /api/v1/study", "GET /api/v1/defense", "GET /api/v1/campaign/{table}",
+                     "GET /api/v1/forecast", "POST /api/v1/check", "POST /api/v1/ingest"]
+# A study fits a model per call (seconds), so it gets fewer examples; briefs, backtests and
+# study figures are slower still and covered by their own tests.
+EXAMPLES = {"GET /api/v1/study": 3}
+
+
+@pytest.fixture(scope="module")
+def api_operations(web_app):
+    schemathesis = pytest.importorskip("schemathesis")
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", web_app)
+    return {op.label: op for op in (r.ok() for r in schema.get_all_operations())}
+
+
+def test_schema_covers_the_tested_operations(api_operations):
+    assert set(SCHEMA_OPERATIONS) <= set(api_operations)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", SCHEMA_OPERATIONS)
+def test_api_never_answers_with_a_server_error(api_operations, label):
+    from schemathesis.checks import not_a_server_error
+
+    @given(case=api_operations[label].as_strategy())
+    @settings(max_examples=EXAMPLES.get(label, 12), deadline=None, derandomize=True,
+              database=None, suppress_health_check=list(HealthCheck))
+    def run(case):
+        if case.query and "n_placebo" in case.query:
+            case.query["n_placebo"] = 100  # the placebo count only changes the run time
+        case.call_and_validate(checks=[not_a_server_error])
+
+    run()
