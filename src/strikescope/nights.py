@@ -187,19 +187,20 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                    {CHANNEL_SQL} AS channel, time_start_local, time_end_local,
                    CAST(CASE WHEN end_has_time
                         THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE
-                        ELSE time_end_local END AS DATE) AS row_night
+                        ELSE time_end_local END AS DATE) AS row_night,
+                   model, weapon_class, kind, long_range, launched, destroyed,
+                   not_reach_goal, still_attacking
             FROM reports),
         g AS (
-            SELECT *, CASE WHEN row_night - lag(row_night) OVER (
-                          PARTITION BY post ORDER BY row_night, row_key) > 1
-                      THEN 1 ELSE 0 END AS gap
-            FROM r),
+            SELECT *, CASE WHEN row_night - lag(row_night) OVER w > 1 THEN 1 ELSE 0 END AS gap
+            FROM r WINDOW w AS (PARTITION BY post ORDER BY row_night, row_key)),
         c AS (
             SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night, row_key
                                      ROWS UNBOUNDED PRECEDING) AS cluster
             FROM g)
-        SELECT row_key, post, channel, time_start_local, time_end_local, row_night,
-               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id
+        SELECT * EXCLUDE (gap, cluster),
+               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
+               max(row_night) OVER (PARTITION BY post, cluster) AS night
         FROM c;
         CREATE OR REPLACE TABLE attacks AS
         SELECT attack_id, any_value(post) AS source, any_value(channel) AS channel,
@@ -209,18 +210,18 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         CREATE OR REPLACE TABLE parts AS
         WITH base AS (
             SELECT row_key, 0 AS part, model, weapon_class, kind, long_range, launched,
-                   destroyed, not_reach_goal, still_attacking
-            FROM reports WHERE row_key NOT IN (SELECT row_key FROM split_parts)
-            UNION ALL SELECT * FROM split_parts),
+                   destroyed, not_reach_goal, still_attacking, night, attack_id,
+                   post AS source, channel
+            FROM row_attack WHERE row_key NOT IN (SELECT row_key FROM split_parts)
+            UNION ALL
+            SELECT s.*, ra.night, ra.attack_id, ra.post AS source, ra.channel
+            FROM split_parts s JOIN row_attack ra USING (row_key)),
         placed AS (
-            SELECT b.*, a.night, a.attack_id, a.source, a.channel,
+            SELECT b.*,
                    coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
                    coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
                        AS rank_name
-            FROM base b
-            JOIN row_attack ra USING (row_key)
-            JOIN attacks a ON a.attack_id = ra.attack_id
-            LEFT JOIN rank_map rk ON rk.channel = a.channel)
+            FROM base b LEFT JOIN rank_map rk ON rk.channel = b.channel)
         SELECT p.*, (cm.mode = 'sum'
                      OR p.rank = min(p.rank) OVER (PARTITION BY p.night, p.weapon_class, p.kind))
                     AS counted

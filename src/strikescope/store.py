@@ -241,6 +241,17 @@ class Store:
 
     def _merge(self, rid: int, path: Path, p_start, p_end) -> tuple[int, int, int]:
         con = self.con
+        existing = con.execute(
+            "SELECT count(*) FROM reports WHERE time_end_local BETWEEN ? AND ?", [p_start, p_end]
+        ).fetchall()[0][0]
+        if not existing:  # a new period: every row is an addition, no diff to compute
+            added = run(
+                con,
+                "INSERT INTO reports SELECT ?, ?, * EXCLUDE (errors) FROM raw_parsed "
+                "WHERE len(errors) = 0",
+                [rid, str(path)],
+            )[0][0]
+            return added, 0, 0
         run(
             con,
             """
