@@ -46,3 +46,26 @@ def real_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("real") / "store.duckdb"
     strikescope.ingest([SHARED / "attacks"], db=db)
     return db
+
+
+NIGHT1 = {"time_start": "2025-02-27 18:00", "time_end": "2025-02-28 06:00"}
+NIGHT2 = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00"}
+
+
+@pytest.fixture
+def tiny_db(release, tmp_path):
+    """Night ending 2025-03-02: 100 drones (90 shot down) and 5 ballistic missiles (2 shot
+    down) on Kyiv in one report; night ending 2025-02-28: 40 drones, all shot down."""
+    import strikescope
+
+    path = release([
+        {**NIGHT2, "model": "Shahed-136/131",
+         "launched": "100", "destroyed": "90", "target": "Kyiv", "source": "kpszsu/posts/p1"},
+        {**NIGHT2, "model": "Iskander-M",
+         "launched": "5", "destroyed": "2", "target": "Kyiv", "source": "kpszsu/posts/p1"},
+        {**NIGHT1, "model": "Shahed-136/131",
+         "launched": "40", "destroyed": "40", "source": "kpszsu/posts/p0"},
+    ])
+    db = tmp_path / "tiny.duckdb"
+    strikescope.ingest([path], db=db)
+    return db

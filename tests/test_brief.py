@@ -49,26 +49,6 @@ def test_footnotes_reuse_the_same_rows():
                                          "f.csv", 4)
 
 
-NIGHT1 = {"time_start": "2025-02-27 18:00", "time_end": "2025-02-28 06:00"}
-NIGHT2 = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00"}
-
-
-@pytest.fixture
-def tiny_db(release, tmp_path):
-    # one report: 100 drones (90 shot down) and 5 ballistic missiles (2 shot down)
-    path = release([
-        {**NIGHT2, "model": "Shahed-136/131",
-         "launched": "100", "destroyed": "90", "target": "Kyiv", "source": "kpszsu/posts/p1"},
-        {**NIGHT2, "model": "Iskander-M",
-         "launched": "5", "destroyed": "2", "target": "Kyiv", "source": "kpszsu/posts/p1"},
-        {**NIGHT1, "model": "Shahed-136/131",
-         "launched": "40", "destroyed": "40", "source": "kpszsu/posts/p0"},
-    ])
-    db = tmp_path / "tiny.duckdb"
-    strikescope.ingest([path], db=db)
-    return db
-
-
 def test_brief_tiny_store(tiny_db):
     b = brief(night="2025-03-02", db=tiny_db, published="2025-03-03")
     md = b.markdown

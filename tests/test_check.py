@@ -45,27 +45,6 @@ def test_extract_claims_types():
     assert count["text"] == "more than 500 drones"
 
 
-NIGHT1 = {"time_start": "2025-02-27 18:00", "time_end": "2025-02-28 06:00"}
-NIGHT2 = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00"}
-
-
-@pytest.fixture
-def tiny_db(release, tmp_path):
-    # night ending 2025-03-02: 100 drones and 5 ballistic missiles on Kyiv;
-    # night ending 2025-02-28: 40 drones
-    path = release([
-        {**NIGHT2, "model": "Shahed-136/131",
-         "launched": "100", "destroyed": "90", "target": "Kyiv", "source": "kpszsu/posts/p1"},
-        {**NIGHT2, "model": "Iskander-M",
-         "launched": "5", "destroyed": "2", "target": "Kyiv", "source": "kpszsu/posts/p1"},
-        {**NIGHT1, "model": "Shahed-136/131",
-         "launched": "40", "destroyed": "40", "source": "kpszsu/posts/p0"},
-    ])
-    db = tmp_path / "tiny.duckdb"
-    strikescope.ingest([path], db=db)
-    return db
-
-
 def test_check_tiny_store_by_hand(tiny_db):
     r = check("Overnight Russia launched 100 drones and 5 ballistic missiles. Later, 120 drones "
               "were reported. It was a record.", published="2025-03-02", db=tiny_db)

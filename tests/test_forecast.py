@@ -123,6 +123,19 @@ def test_nb_lags_on_a_constant_series():
     assert df.query("target == 'missiles'").q95.tolist() == [0, 0, 0]
 
 
+def test_blend_is_the_average_of_its_two_parts():
+    # a linear pool: every probability is the plain average of the two models' ones
+    hist = fc.prepare_history(history([1.0, 0, 2, 1, 0, 0, 1, 3] * 10))
+    blend = fc.Blend().fit(hist, 2).predict("2025-03-21", 2)
+    nb = fc.NBLags().fit(hist, 2).predict("2025-03-21", 2)
+    clim = fc.Climatology().fit(hist).predict("2025-03-21", 2)
+    for target in ("drones", "missiles"):
+        expected = 0.5 * nb.pmfs[target] + 0.5 * clim.pmfs[target]
+        assert blend.pmfs[target] == pytest.approx(expected)
+        assert blend.pmfs[target].sum(axis=1) == pytest.approx([1, 1])
+    assert blend.p_massive == pytest.approx(0.5 * nb.p_massive + 0.5 * clim.p_massive)
+
+
 def test_poisson_glm_matches_statsmodels():
     import statsmodels.api as sm
 

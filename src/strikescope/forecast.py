@@ -21,7 +21,7 @@ COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
 SUPPORT = {"drones": 2000, "missiles": 500}
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_THRESHOLDS = {"drones": (100, 200, 400), "missiles": (10, 20, 50)}
-MODELS = ("climatology", "persistence", "nb_trend", "nb_lags")
+MODELS = ("climatology", "persistence", "nb_trend", "nb_lags", "blend")
 # A floor of probability spread over 0..K keeps the log score finite for empirical baselines.
 FLOOR = 0.01
 EPOCH = pd.Timestamp("2022-01-01")
@@ -345,9 +345,37 @@ class NBLags(Model):
         return np.vstack(rows)
 
 
+class Blend(NBLags):
+    """An equal-weight mixture (linear pool) of `nb_lags` and the 28-night climatology.
+
+    The regression tracks the level and announces calm or busy spells from the lags; the
+    empirical distribution keeps the spike-and-quiet shape of recent nights that a single
+    negative binomial smooths over. Pooling the two predictive distributions keeps both.
+    """
+
+    name = "blend"
+
+    def __init__(self, weight: float = 0.5, climatology_window: int = 28, **kw):
+        super().__init__(**kw)
+        if not 0 <= weight <= 1:
+            raise ValueError("weight must be between 0 and 1")
+        self.weight = weight
+        self.climatology = Climatology(window=climatology_window, rule=self.rule)
+
+    def _pmf(self, hist, target, horizon):
+        nb = super()._pmf(hist, target, horizon)
+        return self.weight * nb + (1 - self.weight) * self.climatology._pmf(hist, target, horizon)
+
+    def _p_massive(self, hist, pmfs, horizon):
+        nb_pmfs = {t: NBLags._pmf(self, hist, t, horizon) for t in TARGETS}
+        nb = _massive_prob(nb_pmfs["drones"], nb_pmfs["missiles"], self.rule)
+        clim = self.climatology._p_massive(hist, pmfs, horizon)
+        return self.weight * nb + (1 - self.weight) * clim
+
+
 def make_model(name: str, **kw) -> Model:
     classes = {"climatology": Climatology, "persistence": Persistence, "nb_trend": NBTrend,
-               "nb_lags": NBLags}
+               "nb_lags": NBLags, "blend": Blend}
     if name not in classes:
         raise ValueError(f"unknown model {name!r}; choose one of {', '.join(classes)}")
     return classes[name](**kw)

@@ -9,32 +9,23 @@ import typer
 import strikescope.campaign as campaign
 from strikescope.cli.app import app
 from strikescope.cli.output import (
-    FORMAT_HELP,
     DbOption,
+    FmtOption,
+    FromOption,
+    OutOption,
+    ToOption,
     console,
     emit,
     err_console,
-    fail,
+    guard,
     print_table,
     progress_bar,
 )
-
-FromOption = typer.Option(None, "--from", help="First night (YYYY-MM-DD).")
-ToOption = typer.Option(None, "--to", help="Last night (YYYY-MM-DD).")
-FmtOption = typer.Option("table", "--format", "-f", help=FORMAT_HELP)
-OutOption = typer.Option(None, "--out", "-o", help="Write to this file.")
 
 
 def _rounded(df, digits: int = 3):
     floats = df.select_dtypes("float").columns
     return df.assign(**{c: df[c].round(digits) for c in floats})
-
-
-def _guard(fn):
-    try:
-        return fn()
-    except (FileNotFoundError, LookupError, ValueError) as exc:
-        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -48,7 +39,7 @@ def defense(
     db: Path = DbOption,
 ) -> None:
     """Shot-down, EW-loss and reached rates per period and class, Wilson 95 % intervals."""
-    df = _guard(lambda: campaign.defense(by, weapon_class, start, end, db=db))
+    df = guard(lambda: campaign.defense(by, weapon_class, start, end, db=db))
     if fmt == "table" and not out:
         df = df[["period", "weapon_class", "nights", "launched", "shot_down_rate",
                  "shot_down_rate_lo", "shot_down_rate_hi", "nights_without_outcome",
@@ -67,7 +58,7 @@ def saturation(
     db: Path = DbOption,
 ) -> None:
     """Shot-down rate against salvo size, binned and fitted with the trend controlled."""
-    result = _guard(lambda: campaign.saturation(weapon_class, start, end, db=db, drop=drop))
+    result = guard(lambda: campaign.saturation(weapon_class, start, end, db=db, drop=drop))
     if fmt == "table":
         console.print(result.summary())
         print_table(_rounded(result.to_frame()), title="Binned by salvo")
@@ -87,10 +78,10 @@ def mix(
 ) -> None:
     """Launches per period and weapon class (or the decoy share of the drones)."""
     if decoys:
-        emit(_rounded(_guard(lambda: campaign.decoy_share(by, start, end, db=db))), fmt, out,
+        emit(_rounded(guard(lambda: campaign.decoy_share(by, start, end, db=db))), fmt, out,
              title="Decoy share")
         return
-    emit(_rounded(_guard(lambda: campaign.weapon_mix(by, start, end, db=db))), fmt, out,
+    emit(_rounded(guard(lambda: campaign.weapon_mix(by, start, end, db=db))), fmt, out,
          title="Weapon mix")
 
 
@@ -105,7 +96,7 @@ def massive(
     db: Path = DbOption,
 ) -> None:
     """Massive combined strikes and the days between them."""
-    df = _guard(lambda: campaign.massive_strikes(min_missiles, min_drones, start, end, db=db))
+    df = guard(lambda: campaign.massive_strikes(min_missiles, min_drones, start, end, db=db))
     emit(df, fmt, out, title="Massive strikes")
     if fmt == "table" and len(df) > 1:
         console.print(f"{len(df)} nights; median interval "
@@ -121,7 +112,7 @@ def launch_areas(
     db: Path = DbOption,
 ) -> None:
     """Launch areas per weapon class (nights named)."""
-    emit(_guard(lambda: campaign.launch_areas(start, end, db=db)), fmt, out,
+    emit(guard(lambda: campaign.launch_areas(start, end, db=db)), fmt, out,
          title="Launch areas")
 
 
@@ -135,7 +126,7 @@ def regions(
     db: Path = DbOption,
 ) -> None:
     """Regions named as targets: per region totals, or per night with --per-night."""
-    table = _guard(lambda: campaign.night_regions(start, end, db=db))
+    table = guard(lambda: campaign.night_regions(start, end, db=db))
     df = table if per_night else campaign.region_totals(night_table=table)
     emit(df, fmt, out, title="Regions")
 
@@ -150,7 +141,7 @@ def shelter(
     db: Path = DbOption,
 ) -> None:
     """Hours under air-raid alert per night in one region, joined to the attack nights."""
-    df = _guard(lambda: campaign.shelter_hours_by_night(region, start, end, db=db))
+    df = guard(lambda: campaign.shelter_hours_by_night(region, start, end, db=db))
     if fmt == "table" and not out:
         print_table(_rounded(campaign.shelter_comparison(df), 2),
                     title=f"{region}: hours under alert, massive vs other nights")
@@ -167,7 +158,7 @@ def weather_effects(
     db: Path = DbOption,
 ) -> None:
     """Drone shot-down rate and launch size by night weather, trend-adjusted."""
-    emit(_rounded(_guard(lambda: campaign.weather_effects(start, end, db=db))), fmt, out,
+    emit(_rounded(guard(lambda: campaign.weather_effects(start, end, db=db))), fmt, out,
          title="Weather effects")
 
 
@@ -180,7 +171,7 @@ def campaign_report(
 ) -> None:
     """Write every campaign table (CSV) and chart (PNG, HTML) into one directory."""
     with progress_bar("campaign report") as update:
-        paths = _guard(lambda: campaign.campaign_report(start, end, out, db=db,
+        paths = guard(lambda: campaign.campaign_report(start, end, out, db=db,
                                                         progress=update))
     err_console.print(f"wrote {len(paths)} files to {out}")
     skipped = out / "skipped.txt"

@@ -15,6 +15,7 @@ from strikescope.cli.output import (
     emit,
     err_console,
     fail,
+    guard,
     print_table,
     progress_bar,
 )
@@ -64,7 +65,7 @@ def nights(
     db: Path = DbOption,
 ) -> None:
     """Nightly totals: launched, shot down, lost and reached, per kind and class."""
-    df = _guard(lambda: api.nights(start, end, weapon_class, db=db, dense=not sparse))
+    df = guard(lambda: api.nights(start, end, weapon_class, db=db, dense=not sparse))
     if fmt == "table" and not out and not weapon_class:
         df = df[["night", "drones_launched", "drones_destroyed", "drones_not_reach_goal",
                  "missiles_launched", "missiles_destroyed", "total_launched",
@@ -79,7 +80,7 @@ def night(
     db: Path = DbOption,
 ) -> None:
     """One night: per-class table, the report rows behind it, sources and targets."""
-    detail = _guard(lambda: api.night(date, db=db))
+    detail = guard(lambda: api.night(date, db=db))
     if fmt != "table":
         emit(detail.rows, fmt, None)
         return
@@ -98,7 +99,7 @@ def quarantine(
     db: Path = DbOption,
 ) -> None:
     """Rows kept out of the nights: file, row, field and reason."""
-    emit(_guard(lambda: api.quarantine(db=db, all_releases=all_releases)), fmt, out,
+    emit(guard(lambda: api.quarantine(db=db, all_releases=all_releases)), fmt, out,
          title="Quarantine")
 
 
@@ -109,7 +110,7 @@ def warnings(
     db: Path = DbOption,
 ) -> None:
     """Rows loaded with a warning: file, row, field and reason."""
-    emit(_guard(lambda: api.warnings(db=db)), fmt, out, title="Warnings")
+    emit(guard(lambda: api.warnings(db=db)), fmt, out, title="Warnings")
 
 
 @app.command()
@@ -120,7 +121,7 @@ def weapons(
 ) -> None:
     """The weapon taxonomy of every model string in the store."""
     cols = ["model", "components", "weapon_class", "kind", "long_range", "known", "name_nato"]
-    df = _guard(lambda: api.weapons(db=db))
+    df = guard(lambda: api.weapons(db=db))
     emit(df[cols] if fmt == "table" and not out else df, fmt, out, title="Weapons")
 
 
@@ -130,7 +131,7 @@ def releases(
     db: Path = DbOption,
 ) -> None:
     """The releases ingested, with their row accounting and changes."""
-    df = _guard(lambda: api.releases(db=db))
+    df = guard(lambda: api.releases(db=db))
     cols = ["release_id", "name", "status", "n_read", "n_loaded", "n_quarantined", "added",
             "changed", "removed", "period_start", "period_end"]
     emit(df[cols] if fmt == "table" else df, fmt, None, title="Releases")
@@ -144,12 +145,5 @@ def export(
     db: Path = DbOption,
 ) -> None:
     """Export a table of the store to CSV, Parquet or JSON."""
-    path = _guard(lambda: api.export(name, out, fmt, db=db))
+    path = guard(lambda: api.export(name, out, fmt, db=db))
     err_console.print(f"wrote {path}")
-
-
-def _guard(fn):
-    try:
-        return fn()
-    except (FileNotFoundError, LookupError, ValueError) as exc:
-        raise fail(str(exc)) from None

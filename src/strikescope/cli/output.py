@@ -20,6 +20,10 @@ err_console = Console(stderr=True, soft_wrap=True)
 DbOption = typer.Option(None, "--db", envvar="STRIKESCOPE_DB",
                         help="Store file (default: the user data directory).")
 FORMAT_HELP = "Output format: table, csv, json or parquet (parquet needs --out)."
+FromOption = typer.Option(None, "--from", help="First night (YYYY-MM-DD).")
+ToOption = typer.Option(None, "--to", help="Last night (YYYY-MM-DD).")
+FmtOption = typer.Option("table", "--format", "-f", help=FORMAT_HELP)
+OutOption = typer.Option(None, "--out", "-o", help="Write to this file.")
 
 
 def _cell(value) -> str:
@@ -65,6 +69,14 @@ def emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str | None = None)
 def fail(message: str, code: int = 1) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+def guard(fn):
+    """Run an API call; turn the errors a user can fix into a message and exit code 1."""
+    try:
+        return fn()
+    except (FileNotFoundError, LookupError, ValueError) as exc:
+        raise fail(str(exc)) from None
 
 
 @contextmanager
