@@ -1,4 +1,4 @@
-"""Regenerate the backtest table in docs/forecast.md (between the backtest markers).
+"""Regenerate the backtest table in README.md and docs/forecast.md (between the markers).
 
 Usage: python scripts/backtest_table.py [--db STORE] [--from 2024-07-01] [--to 2025-12-31]
 """
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from strikescope import forecast as fc
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "forecast.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = (ROOT / "README.md", ROOT / "docs" / "forecast.md")
 START, END = "<!-- backtest:start -->", "<!-- backtest:end -->"
 
 
@@ -36,11 +37,12 @@ def main() -> None:
     parser.add_argument("--to", dest="end", default="2025-12-31")
     args = parser.parse_args()
     result = fc.backtest(args.start, args.end, db=args.db)
-    text = DOC.read_text(encoding="utf-8")
     block = f"{START}\n{markdown(result)}\n{END}"
     pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    DOC.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
-    print(f"updated {DOC}")
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        doc.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
+        print(f"updated {doc}")
 
 
 if __name__ == "__main__":

@@ -200,7 +200,7 @@ def test_forecast_on_real_data(real_db):
     assert df.p_massive.between(0, 1).all()
     drones = df[df.target == "drones"]
     assert (drones.p_ge_400 <= drones.p_ge_200).all() and (drones.p_ge_200 <= drones.p_ge_100).all()
-    assert "nb_lags" in f.summary()
+    assert "blend" in f.summary()
 
 
 def test_short_backtest_on_real_data(real_db):
@@ -215,11 +215,15 @@ def test_short_backtest_on_real_data(real_db):
 
 
 @pytest.mark.slow
-def test_full_backtest_coverage(real_db):
-    r = fc.backtest("2024-07-01", "2025-12-31", models=["climatology", "nb_lags"], db=real_db)
+def test_full_backtest_coverage_and_skill(real_db):
+    models = ["climatology", "nb_lags", "blend"]
+    r = fc.backtest("2024-07-01", "2025-12-31", models=models, db=real_db)
     t = r.table().set_index(["target", "model"])
     for target in ("drones", "missiles"):
-        assert 0.80 <= t.loc[(target, "nb_lags"), "cover90"] <= 0.97
+        for model in models:
+            assert 0.80 <= t.loc[(target, model), "cover90"] <= 0.97
+        # the default model beats the 28-night climatology in CRPS out of sample
+        assert t.loc[(target, "blend"), "crps"] < t.loc[(target, "climatology"), "crps"]
 
 
 # ------------------------------------------------------------------ CLI

@@ -389,7 +389,7 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     return prepare_history(history)
 
 
-def forecast(as_of, horizon: int = 7, model: str = "nb_lags", db=None, thresholds=None,
+def forecast(as_of, horizon: int = 7, model: str = "blend", db=None, thresholds=None,
              rule: MassiveRule | None = None, history: pd.DataFrame | None = None
              ) -> Forecast:
     """Forecast nights as_of+1 .. as_of+horizon from nights ending on or before as_of."""

@@ -27,7 +27,7 @@ def _massive_rule(missiles: int, drones: int) -> fc.MassiveRule:
 def forecast(
     as_of: str = typer.Option(..., "--as-of", help="Last night known (YYYY-MM-DD)."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
-    model: str = typer.Option("nb_lags", "--model",
+    model: str = typer.Option("blend", "--model",
                               help="climatology, persistence, nb_trend or nb_lags."),
     massive_missiles: int = typer.Option(20, "--massive-missiles",
                                          help="Massive night: at least this many missiles..."),

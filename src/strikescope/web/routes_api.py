@@ -274,7 +274,7 @@ def campaign(svc: Service, table: str, start: From = None, end: To = None,
 @router.get("/forecast", summary="Next nights with intervals",
             responses={501: {"description": "forecast module not available"}})
 def forecast(svc: Service, as_of: dt.date | None = None,
-             horizon: Annotated[int, Query(ge=1, le=30)] = 7, model: Name = "nb_lags",
+             horizon: Annotated[int, Query(ge=1, le=30)] = 7, model: Name = "blend",
              fmt: Fmt = Format.json) -> Response:
     def make():
         fn = feature("forecast", "forecast")
@@ -289,7 +289,7 @@ BACKTEST_NIGHTS = 90  # recent enough to matter, short enough to score in a few 
 
 @router.get("/forecast/backtest", summary="Backtest scores over the last 90 nights, "
             "against climatology", responses={501: {"description": "forecast not available"}})
-def backtest(svc: Service, model: Name = "nb_lags", fmt: Fmt = Format.json) -> Response:
+def backtest(svc: Service, model: Name = "blend", fmt: Fmt = Format.json) -> Response:
     def make():
         end = svc.all_nights()["night"].max()
         start = end - pd.Timedelta(days=BACKTEST_NIGHTS - 1)
