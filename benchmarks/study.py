@@ -8,17 +8,13 @@ statistics from the same pseudo-dates. Prints both times and the ratio; asserts 
 from __future__ import annotations
 
 import argparse
-import importlib
 import math
 import time
 
 import numpy as np
 
 import strikescope
-
-# The package exports the `study` function under the module name, so take the module.
-st = importlib.import_module("strikescope.study")
-
+from strikescope import study as st
 
 N_PLACEBO = 10_000
 

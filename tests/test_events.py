@@ -362,3 +362,20 @@ def test_cli_validate_reports_problems(cli, tmp_path):
     assert result.exit_code == 1
     assert "bad.csv row 3, field 'date': '2025-13-01' is not a date" in result.output
     assert "bad.csv row 3, field 'type'" in result.output
+
+
+def test_parse_filter_terms_and_lists():
+    from strikescope.events import parse_filter
+
+    assert parse_filter("type=phone_call actors=USA,RUS;from=2025-01-01 to=2025-12-31") == {
+        "type": ["phone_call"], "actors": ["USA", "RUS"], "start": "2025-01-01",
+        "end": "2025-12-31"}
+    assert parse_filter("id=a,b confidence=high") == {"ids": ["a", "b"], "confidence": "high"}
+
+
+@pytest.mark.parametrize("text", ["phone_call", "colour=red", "type="])
+def test_parse_filter_rejects_unclear_terms(text):
+    from strikescope.events import parse_filter
+
+    with pytest.raises(ValueError, match="key=value"):
+        parse_filter(text)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import importlib
+import json
 import math
 
 import numpy as np
@@ -10,10 +10,8 @@ import typer.testing
 
 import strikescope
 import strikescope.cli.study  # noqa: F401  (registers the commands)
+from strikescope import study as st
 from strikescope.cli.app import app
-
-# The package exports the `study` function under the module name, so take the module.
-st = importlib.import_module("strikescope.study")
 
 NIGHTS = pd.date_range("2024-01-01", periods=400, freq="D")
 
@@ -285,3 +283,19 @@ def test_cli_study_and_tallies(real_db, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert '"published_after": 4776' in res.output
+
+
+def test_cli_events_filter_equals_the_options(real_db):
+    runner = typer.testing.CliRunner()
+    common = ["--placebo", "199", "--format", "json", "--db", str(real_db)]
+    by_filter = runner.invoke(
+        app, ["study", "--events", "type=phone_call actors=USA,RUS from=2025-01-01", *common]
+    )
+    by_options = runner.invoke(
+        app,
+        ["study", "--type", "phone_call", "--actors", "USA,RUS", "--from", "2025-01-01", *common],
+    )
+    assert by_filter.exit_code == 0, by_filter.output
+    assert json.loads(by_filter.stdout) == json.loads(by_options.stdout)
+    bad = runner.invoke(app, ["study", "--events", "colour=red", "--db", str(real_db)])
+    assert bad.exit_code == 1 and "key=value" in bad.output

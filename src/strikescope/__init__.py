@@ -1,12 +1,12 @@
 """strikescope: the Air Force reports of Russian missile and drone attacks on Ukraine as
 evidence. The functions below are the API that the CLI and the web dashboard call."""
 
+from strikescope import nights, study  # callable modules: strikescope.nights(...)
 from strikescope.api import (
     connect,
     export,
     ingest,
     night,
-    nights,
     quarantine,
     releases,
     table,
@@ -14,7 +14,6 @@ from strikescope.api import (
     weapons,
     write_frame,
 )
-from strikescope.study import study
 from strikescope.taxonomy import classify
 
 __version__ = "0.1.0"

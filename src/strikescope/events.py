@@ -389,3 +389,27 @@ def event_dates(
     df = events(type, actors, start, end, confidence, paths, include_builtin)
     dates = [ts.date() for ts in df["date"]]
     return sorted(set(dates)) if unique else sorted(dates)
+
+
+FILTER_KEYS = {"type": "type", "types": "type", "actors": "actors", "from": "start",
+               "start": "start", "to": "end", "end": "end", "confidence": "confidence",
+               "id": "ids", "ids": "ids", "event": "ids"}
+
+
+def parse_filter(text: str) -> dict[str, object]:
+    """Parse an event filter such as "type=phone_call actors=USA,RUS from=2025-01-01".
+
+    Terms are separated by spaces or ";"; lists by ",". Keys: type, actors, from, to,
+    confidence, id. Returns keyword arguments for `events()` (ids under "ids").
+    """
+    selected: dict[str, object] = {}
+    for term in (t for t in re.split(r"[;\s]+", text.strip()) if t):
+        key, sep, value = term.partition("=")
+        name = FILTER_KEYS.get(key.strip().lower())
+        if not sep or name is None or not value.strip():
+            raise ValueError(
+                f"event filter term {term!r}: expected key=value with key one of "
+                f"{', '.join(sorted(set(FILTER_KEYS)))}")
+        items = [v.strip() for v in value.split(",") if v.strip()]
+        selected[name] = items if name in ("type", "actors", "ids") else value.strip()
+    return selected

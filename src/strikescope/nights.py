@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from strikescope.callables import callable_module
 from strikescope.config import package_data
 from strikescope.db import run
 from strikescope.taxonomy import classify
@@ -239,17 +240,21 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
 
     cells = con.execute(
         "SELECT DISTINCT t FROM (SELECT unnest([target, target_main, affected_region_text]) "
-        "AS t FROM reports) WHERE t IS NOT NULL").fetchall()
+        "AS t FROM reports) WHERE t IS NOT NULL"
+    ).fetchall()
     pairs = [(c, r) for (c,) in cells for r in region_tags(c)]
     con.register("tag_df", pd.DataFrame(pairs, columns=["cell", "region_id"]).astype(object))
-    run(con, """
+    run(
+        con,
+        """
         CREATE OR REPLACE TABLE report_regions AS
         WITH tags AS (SELECT cell::VARCHAR AS cell, region_id::VARCHAR AS region_id
                       FROM tag_df)
         SELECT DISTINCT r.row_key, t.region_id
         FROM (SELECT row_key, unnest([target, target_main, affected_region_text]) AS cell
               FROM reports) r
-        JOIN tags t USING (cell)""")
+        JOIN tags t USING (cell)""",
+    )
     con.unregister("tag_df")
 
 
@@ -291,14 +296,19 @@ def _wide_columns() -> str:
     cols = []
     for name, cond in TOTAL_GROUPS.items():
         for m in MEASURES if name in ("drones", "missiles") else ("launched",):
-            cols.append(f"CAST(coalesce(sum({m}) FILTER (WHERE {cond}), 0) AS BIGINT) "
-                        f"AS {name}_{m}")
+            cols.append(
+                f"CAST(coalesce(sum({m}) FILTER (WHERE {cond}), 0) AS BIGINT) AS {name}_{m}"
+            )
         if name in ("drones", "missiles"):
-            cols.append(f"CAST(coalesce(sum(launched_with_outcome) FILTER (WHERE {cond}), 0)"
-                        f" AS BIGINT) AS {name}_launched_with_outcome")
+            cols.append(
+                f"CAST(coalesce(sum(launched_with_outcome) FILTER (WHERE {cond}), 0)"
+                f" AS BIGINT) AS {name}_launched_with_outcome"
+            )
     for cls in _classes():
-        cols.append(f"CAST(coalesce(sum(launched) FILTER (WHERE weapon_class = '{cls}'), 0) "
-                    f"AS BIGINT) AS {cls}_launched")
+        cols.append(
+            f"CAST(coalesce(sum(launched) FILTER (WHERE weapon_class = '{cls}'), 0) "
+            f"AS BIGINT) AS {cls}_launched"
+        )
     return ",\n               ".join(cols)
 
 
@@ -307,8 +317,13 @@ def _date_bounds(con, start, end) -> tuple:
     return (pd.Timestamp(start).date() if start else lo, pd.Timestamp(end).date() if end else hi)
 
 
-def nightly_totals(con: duckdb.DuckDBPyConnection, start=None, end=None,
-                   weapon_class: str | None = None, dense: bool = True) -> pd.DataFrame:
+def nightly_totals(
+    con: duckdb.DuckDBPyConnection,
+    start=None,
+    end=None,
+    weapon_class: str | None = None,
+    dense: bool = True,
+) -> pd.DataFrame:
     """One row per night: per-kind and per-class totals (wide), every night in the range.
 
     Nights without any report are included with zeros when `dense` (the series analyses
@@ -320,11 +335,19 @@ def nightly_totals(con: duckdb.DuckDBPyConnection, start=None, end=None,
     if weapon_class:
         return con.execute(
             "SELECT * FROM night_classes WHERE weapon_class = ? AND night BETWEEN ? AND ? "
-            "ORDER BY night, kind", [weapon_class, lo, hi]).df()
-    cal = (f"SELECT CAST(d AS DATE) AS night FROM generate_series(DATE '{lo}', DATE '{hi}', "
-           "INTERVAL 1 DAY) t(d)") if dense else (
-        f"SELECT DISTINCT night FROM night_classes WHERE night BETWEEN '{lo}' AND '{hi}'")
-    df = con.execute(f"""
+            "ORDER BY night, kind",
+            [weapon_class, lo, hi],
+        ).df()
+    cal = (
+        (
+            f"SELECT CAST(d AS DATE) AS night FROM generate_series(DATE '{lo}', DATE '{hi}', "
+            "INTERVAL 1 DAY) t(d)"
+        )
+        if dense
+        else (f"SELECT DISTINCT night FROM night_classes WHERE night BETWEEN '{lo}' AND '{hi}'")
+    )
+    df = con.execute(
+        f"""
         WITH cal AS ({cal}),
         w AS (SELECT night, {_wide_columns()}
               FROM night_classes WHERE night BETWEEN ? AND ? GROUP BY night),
@@ -339,7 +362,9 @@ def nightly_totals(con: duckdb.DuckDBPyConnection, start=None, end=None,
                coalesce(list_contains(reg.regions, 'kyiv_city'), false) AS kyiv_targeted
         FROM cal LEFT JOIN w USING (night) LEFT JOIN src USING (night)
         LEFT JOIN reg USING (night)
-        ORDER BY cal.night""", [lo, hi, lo, hi, lo, hi]).df()
+        ORDER BY cal.night""",
+        [lo, hi, lo, hi, lo, hi],
+    ).df()
     counts = [c for c in df.columns if c.endswith(MEASURES + ("_launched_with_outcome",))]
     df[counts] = df[counts].fillna(0).astype("int64")
     df["total_launched"] = df["drones_launched"] + df["missiles_launched"]
@@ -365,8 +390,10 @@ class NightDetail:
 
     def summary(self) -> str:
         t = self.totals
-        lines = [f"Night ending {self.night:%Y-%m-%d}: {t.drones_launched:,} drones and "
-                 f"{t.missiles_launched:,} missiles launched ({t.total_launched:,} in all)."]
+        lines = [
+            f"Night ending {self.night:%Y-%m-%d}: {t.drones_launched:,} drones and "
+            f"{t.missiles_launched:,} missiles launched ({t.total_launched:,} in all)."
+        ]
         for r in self.classes.itertuples():
             shot = "" if pd.isna(r.destroyed) else f", {r.destroyed:,} shot down"
             lines.append(f"  {r.weapon_class} ({r.kind}): {r.launched:,} launched{shot}")
@@ -377,17 +404,30 @@ class NightDetail:
 def night_detail(con: duckdb.DuckDBPyConnection, night) -> NightDetail:
     day = pd.Timestamp(night).normalize()
     classes = con.execute(
-        "SELECT * EXCLUDE (night) FROM night_classes WHERE night = ? "
-        "ORDER BY kind, weapon_class", [day.date()]).df()
-    rows = con.execute("""
+        "SELECT * EXCLUDE (night) FROM night_classes WHERE night = ? ORDER BY kind, weapon_class",
+        [day.date()],
+    ).df()
+    rows = con.execute(
+        """
         SELECT p.weapon_class, p.kind, p.model, p.launched, p.destroyed, p.not_reach_goal,
                p.counted, p.rank_name, r.source, r.time_start_local, r.time_end_local,
                r.target, r.target_main, r.affected_region_json AS affected_region,
                r.launch_place, r.file, r.rec
         FROM parts p JOIN reports r USING (row_key)
         WHERE p.night = ? ORDER BY p.counted DESC, p.kind, p.weapon_class, r.rec""",
-        [day.date()]).df()
+        [day.date()],
+    ).df()
     totals = nightly_totals(con, day, day).iloc[0] if len(classes) else None
     if totals is None:
         raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals)
+
+
+def _nights_api(*args, **kwargs) -> pd.DataFrame:
+    """`strikescope.nights(...)`: the nightly totals from the store (see `api.nights`)."""
+    from strikescope.api import nights
+
+    return nights(*args, **kwargs)
+
+
+callable_module(__name__, _nights_api)

@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from strikescope.callables import callable_module
+
 COUNT_METRICS = {
     "drones": ("drones_launched",),
     "missiles": ("missiles_launched",),
@@ -41,8 +43,17 @@ COUNT_METRICS = {
     "reached": ("drones_reached", "missiles_reached"),
     "kyiv": ("kyiv_targeted",),
 }
-CLASSES = ("strike_drone", "tactical_uav", "cruise", "ballistic", "aeroballistic",
-           "antiship", "guided_bomb", "unknown", "mixed")
+CLASSES = (
+    "strike_drone",
+    "tactical_uav",
+    "cruise",
+    "ballistic",
+    "aeroballistic",
+    "antiship",
+    "guided_bomb",
+    "unknown",
+    "mixed",
+)
 RATE_METRICS = {"interception": ("drones_destroyed", "drones_launched_with_outcome")}
 METRICS = (*COUNT_METRICS, "interception", *CLASSES)
 WINDOWS = (1, 3, 7, 14)
@@ -54,6 +65,7 @@ SMOOTH = 0.5  # added to both window sums so a quiet week does not give log(0)
 
 
 # --------------------------------------------------------------------------- metrics
+
 
 @dataclass
 class MetricData:
@@ -90,6 +102,7 @@ def metric_data(nights: pd.DataFrame, metric: str) -> MetricData:
 
 # ------------------------------------------------------------------- window arithmetic
 
+
 def _cumsum(values: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(values)])
 
@@ -102,8 +115,9 @@ def window_sums(cs: np.ndarray, pos: np.ndarray, window: int) -> tuple[np.ndarra
     return before, after
 
 
-def event_stats(cs: np.ndarray, pos: np.ndarray, window: int,
-                cs_den: np.ndarray | None = None) -> np.ndarray:
+def event_stats(
+    cs: np.ndarray, pos: np.ndarray, window: int, cs_den: np.ndarray | None = None
+) -> np.ndarray:
     """Per-event statistic: log((after + 0.5) / (before + 0.5)) for counts, the rate
     after minus the rate before for rates (NaN when a window has no launches)."""
     before, after = window_sums(cs, pos, window)
@@ -119,8 +133,9 @@ def valid_positions(n: int, window: int) -> np.ndarray:
     return np.arange(window, n - window)
 
 
-def local_level(values: np.ndarray, denominator: np.ndarray | None = None,
-                nights: int = LEVEL_NIGHTS) -> np.ndarray:
+def local_level(
+    values: np.ndarray, denominator: np.ndarray | None = None, nights: int = LEVEL_NIGHTS
+) -> np.ndarray:
     """Mean of the `nights` nights before each position (fewer at the start); for rates
     the pooled rate over those nights."""
     cs = _cumsum(values)
@@ -134,8 +149,9 @@ def local_level(values: np.ndarray, denominator: np.ndarray | None = None,
     return np.where(den > 0, total / np.where(den > 0, den, 1), np.nan)
 
 
-def matched_pools(level: np.ndarray, event_pos: np.ndarray, candidates: np.ndarray,
-                  pool_size: int = POOL_SIZE) -> np.ndarray:
+def matched_pools(
+    level: np.ndarray, event_pos: np.ndarray, candidates: np.ndarray, pool_size: int = POOL_SIZE
+) -> np.ndarray:
     """For each event, the `pool_size` candidate positions with the closest local level
     (on the log scale, so 10 vs 20 is as far apart as 200 vs 400)."""
     scale = np.log1p(np.nan_to_num(np.maximum(level, 0), nan=0.0))
@@ -145,10 +161,15 @@ def matched_pools(level: np.ndarray, event_pos: np.ndarray, candidates: np.ndarr
     return candidates[order]
 
 
-def placebo_distribution(values: np.ndarray, event_pos: np.ndarray, window: int,
-                         n_placebo: int, seed: int,
-                         denominator: np.ndarray | None = None,
-                         pool_size: int = POOL_SIZE) -> np.ndarray:
+def placebo_distribution(
+    values: np.ndarray,
+    event_pos: np.ndarray,
+    window: int,
+    n_placebo: int,
+    seed: int,
+    denominator: np.ndarray | None = None,
+    pool_size: int = POOL_SIZE,
+) -> np.ndarray:
     """The mean event statistic for `n_placebo` sets of level-matched pseudo-event dates
     (one pseudo-date per event, drawn from that event's pool), fully vectorised."""
     rng = np.random.default_rng(seed)
@@ -178,8 +199,10 @@ def placebo_p(observed: float, placebo: np.ndarray) -> tuple[float, float]:
 
 # ------------------------------------------------------------------------- overlaps
 
-def overlaps(event_pos: np.ndarray, labels: Sequence[str], index: pd.DatetimeIndex,
-             window: int) -> pd.DataFrame:
+
+def overlaps(
+    event_pos: np.ndarray, labels: Sequence[str], index: pd.DatetimeIndex, window: int
+) -> pd.DataFrame:
     """Pairs of events whose before..after spans share nights, with how many."""
     rows = []
     for i in range(len(event_pos)):
@@ -187,11 +210,16 @@ def overlaps(event_pos: np.ndarray, labels: Sequence[str], index: pd.DatetimeInd
             lo = max(event_pos[i], event_pos[j]) - window
             hi = min(event_pos[i], event_pos[j]) + window
             if hi >= lo:
-                rows.append({"event_a": labels[i], "event_b": labels[j],
-                             "date_a": index[event_pos[i]], "date_b": index[event_pos[j]],
-                             "shared_nights": int(hi - lo + 1)})
-    return pd.DataFrame(rows, columns=["event_a", "event_b", "date_a", "date_b",
-                                       "shared_nights"])
+                rows.append(
+                    {
+                        "event_a": labels[i],
+                        "event_b": labels[j],
+                        "date_a": index[event_pos[i]],
+                        "date_b": index[event_pos[j]],
+                        "shared_nights": int(hi - lo + 1),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["event_a", "event_b", "date_a", "date_b", "shared_nights"])
 
 
 def window_indicators(n: int, event_pos: np.ndarray, window: int) -> pd.DataFrame:
@@ -199,13 +227,14 @@ def window_indicators(n: int, event_pos: np.ndarray, window: int) -> pd.DataFram
     A night in two windows of the same kind is still 1."""
     out = np.zeros((n, 3))
     for p in event_pos:
-        out[max(p - window, 0):p, 0] = 1
+        out[max(p - window, 0) : p, 0] = 1
         out[p, 1] = 1
-        out[p + 1:min(p + 1 + window, n), 2] = 1
+        out[p + 1 : min(p + 1 + window, n), 2] = 1
     return pd.DataFrame(out, columns=["before", "day_of", "after"])
 
 
 # --------------------------------------------------------------------------- model
+
 
 @dataclass
 class ModelEstimate:
@@ -224,13 +253,13 @@ class ModelEstimate:
         return 100 * (self.ratio - 1)
 
 
-def _design(index: pd.DatetimeIndex, event_pos: np.ndarray, window: int,
-            trend_df: int) -> pd.DataFrame:
+def _design(
+    index: pd.DatetimeIndex, event_pos: np.ndarray, window: int, trend_df: int
+) -> pd.DataFrame:
     import patsy
 
     t = np.arange(len(index), dtype=float)
-    trend = patsy.dmatrix(f"bs(t, df={trend_df}, degree=3)", {"t": t},
-                          return_type="dataframe")
+    trend = patsy.dmatrix(f"bs(t, df={trend_df}, degree=3)", {"t": t}, return_type="dataframe")
     dow = pd.get_dummies(index.day_of_week, prefix="dow", drop_first=True, dtype=float)
     dow.index = trend.index
     ind = window_indicators(len(index), event_pos, window)
@@ -262,7 +291,8 @@ def fit_model(metric: MetricData, event_pos: np.ndarray, window: int) -> ModelEs
         return _estimate(res, None, "binomial (odds ratio)", tdf)
     alpha = _nb_alpha(y, X)
     res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha)).fit(
-        cov_type="HAC", cov_kwds={"maxlags": HAC_LAGS})
+        cov_type="HAC", cov_kwds={"maxlags": HAC_LAGS}
+    )
     return _estimate(res, alpha, "negative binomial (rate ratio)", tdf)
 
 
@@ -272,16 +302,24 @@ def _nb_alpha(y: np.ndarray, X: pd.DataFrame) -> float:
     import statsmodels.api as sm
 
     mu = sm.GLM(y, X, family=sm.families.Poisson()).fit().fittedvalues
-    return float(max(np.sum((y - mu) ** 2 - y) / np.sum(mu ** 2), 1e-4))
+    return float(max(np.sum((y - mu) ** 2 - y) / np.sum(mu**2), 1e-4))
 
 
 def _estimate(res, alpha: float | None, family: str, tdf: int) -> ModelEstimate:
     b, se = float(res.params["after"]), float(res.bse["after"])
-    return ModelEstimate(math.exp(b), math.exp(b - 1.96 * se), math.exp(b + 1.96 * se),
-                         float(res.pvalues["after"]), alpha, family, tdf)
+    return ModelEstimate(
+        math.exp(b),
+        math.exp(b - 1.96 * se),
+        math.exp(b + 1.96 * se),
+        float(res.pvalues["after"]),
+        alpha,
+        family,
+        tdf,
+    )
 
 
 # -------------------------------------------------------------------------- result
+
 
 @dataclass
 class StudyResult:
@@ -327,8 +365,7 @@ class StudyResult:
     def plot(self) -> dict:
         """Plotly figures: `bars` (per event), `series` (nights, events, windows),
         `placebo` (distribution with the observed statistic)."""
-        return {"bars": _fig_bars(self), "series": _fig_series(self),
-                "placebo": _fig_placebo(self)}
+        return {"bars": _fig_bars(self), "series": _fig_series(self), "placebo": _fig_placebo(self)}
 
     def save_charts(self, directory: str | Path, stem: str = "study") -> list[Path]:
         """Each chart as PNG (matplotlib) and self-contained HTML (plotly, works offline)."""
@@ -353,15 +390,21 @@ def verdict(r: StudyResult) -> str:
     model_says = m.low > 1 or m.high < 1
     if model_says and r.p_value < 0.05:
         word = "an increase" if m.ratio > 1 else "a decrease"
-        return (f"Over the {r.window} nights after {n} event date(s), {what}: consistent "
-                f"with {word} of {est}{unit}; {tail}. A timing association, not proof "
-                "that the events caused it.")
+        return (
+            f"Over the {r.window} nights after {n} event date(s), {what}: consistent "
+            f"with {word} of {est}{unit}; {tail}. A timing association, not proof "
+            "that the events caused it."
+        )
     if model_says or r.p_value < 0.05:
-        return (f"Over the {r.window} nights after {n} event date(s), {what}: mixed "
-                f"evidence, the model gives {est}{unit} but {tail}; "
-                "treat as no firm evidence of a change.")
-    return (f"Over the {r.window} nights after {n} event date(s), {what}: no evidence of "
-            f"a change (model {est}{unit}; {tail}).")
+        return (
+            f"Over the {r.window} nights after {n} event date(s), {what}: mixed "
+            f"evidence, the model gives {est}{unit} but {tail}; "
+            "treat as no firm evidence of a change."
+        )
+    return (
+        f"Over the {r.window} nights after {n} event date(s), {what}: no evidence of "
+        f"a change (model {est}{unit}; {tail})."
+    )
 
 
 def _summary_text(r: StudyResult) -> str:
@@ -375,15 +418,21 @@ def _summary_text(r: StudyResult) -> str:
     ]
     if r.model is not None:
         m = r.model
-        lines.append(f"Model ({m.family}, trend df {m.trend_df}, day of week, HAC "
-                     f"{HAC_LAGS} lags): after-window {m.ratio:.3f} "
-                     f"[{m.low:.3f}, {m.high:.3f}], p = {m.p:.3f}.")
-    lines.append(f"Placebo: observed statistic {r.observed:+.3f} vs placebo mean "
-                 f"{np.nanmean(r.placebo):+.3f}; p(increase) = {r.p_upper:.3f}, "
-                 f"two-sided p = {r.p_value:.3f} (seed {r.seed}).")
+        lines.append(
+            f"Model ({m.family}, trend df {m.trend_df}, day of week, HAC "
+            f"{HAC_LAGS} lags): after-window {m.ratio:.3f} "
+            f"[{m.low:.3f}, {m.high:.3f}], p = {m.p:.3f}."
+        )
+    lines.append(
+        f"Placebo: observed statistic {r.observed:+.3f} vs placebo mean "
+        f"{np.nanmean(r.placebo):+.3f}; p(increase) = {r.p_upper:.3f}, "
+        f"two-sided p = {r.p_value:.3f} (seed {r.seed})."
+    )
     if len(r.overlaps):
-        lines.append(f"Overlapping windows: {len(r.overlaps)} pair(s) of events share nights; "
-                     "in the model a night in two windows counts once.")
+        lines.append(
+            f"Overlapping windows: {len(r.overlaps)} pair(s) of events share nights; "
+            "in the model a night in two windows counts once."
+        )
     if r.dropped:
         lines.append(f"Left out (windows outside the data): {', '.join(r.dropped)}.")
     lines.append("Verdict: " + r.verdict)
@@ -391,6 +440,7 @@ def _summary_text(r: StudyResult) -> str:
 
 
 # -------------------------------------------------------------------------- engine
+
 
 def _event_positions(index: pd.DatetimeIndex, event_dates: Iterable, labels, window: int):
     """Unique positions of the events (same night = one date), labels joined, and the
@@ -409,13 +459,19 @@ def _event_positions(index: pd.DatetimeIndex, event_dates: Iterable, labels, win
     return np.array(keys, dtype=int), ["; ".join(by_pos[k]) for k in keys], dropped
 
 
-def _per_event(metric: MetricData, pos: np.ndarray, labels: list[str],
-               window: int) -> pd.DataFrame:
+def _per_event(metric: MetricData, pos: np.ndarray, labels: list[str], window: int) -> pd.DataFrame:
     y = metric.values.to_numpy(float)
     cs = _cumsum(y)
     before, after = window_sums(cs, pos, window)
-    df = pd.DataFrame({"event": labels, "date": metric.values.index[pos],
-                       "before": before, "day_of": y[pos], "after": after})
+    df = pd.DataFrame(
+        {
+            "event": labels,
+            "date": metric.values.index[pos],
+            "before": before,
+            "day_of": y[pos],
+            "after": after,
+        }
+    )
     if metric.is_rate:
         cs_d = _cumsum(metric.denominator.to_numpy(float))
         den_b, den_a = window_sums(cs_d, pos, window)
@@ -442,15 +498,30 @@ def _pooled_rate(num: np.ndarray, den: np.ndarray) -> float:
     return float(num.sum() / den.sum()) if den.sum() else math.nan
 
 
-def run_study(series: pd.Series | MetricData, event_dates: Iterable, window: int = 7,
-              n_placebo: int = 10_000, seed: int = 0, *, labels: Sequence[str] | None = None,
-              denominator: pd.Series | None = None, model: bool = True,
-              metric: str = "series", pool_size: int = POOL_SIZE) -> StudyResult:
+def run_study(
+    series: pd.Series | MetricData,
+    event_dates: Iterable,
+    window: int = 7,
+    n_placebo: int = 10_000,
+    seed: int = 0,
+    *,
+    labels: Sequence[str] | None = None,
+    denominator: pd.Series | None = None,
+    model: bool = True,
+    metric: str = "series",
+    pool_size: int = POOL_SIZE,
+) -> StudyResult:
     """The engine: a nightly series indexed by night (dense, one row per night) and event
     dates. `denominator` makes it a rate study (series = numerator)."""
-    data = series if isinstance(series, MetricData) else MetricData(
-        metric, series.astype(float).sort_index(),
-        None if denominator is None else denominator.astype(float).sort_index())
+    data = (
+        series
+        if isinstance(series, MetricData)
+        else MetricData(
+            metric,
+            series.astype(float).sort_index(),
+            None if denominator is None else denominator.astype(float).sort_index(),
+        )
+    )
     index = pd.DatetimeIndex(data.values.index)
     pos, labs, dropped = _event_positions(index, event_dates, labels, window)
     if len(pos) == 0:
@@ -464,17 +535,30 @@ def run_study(series: pd.Series | MetricData, event_dates: Iterable, window: int
     p_up, p_two = placebo_p(observed, placebo)
     nb, na = _naive(data, pos, window)
     return StudyResult(
-        metric=data.name, window=window, events=_per_event(data, pos, labs, window),
-        naive_before=nb, naive_after=na, observed=observed, placebo=placebo,
-        p_upper=p_up, p_value=p_two, model=fit_model(data, pos, window) if model else None,
-        overlaps=overlaps(pos, labs, index, window), series=data.values, dropped=dropped,
-        is_rate=data.is_rate, seed=seed)
+        metric=data.name,
+        window=window,
+        events=_per_event(data, pos, labs, window),
+        naive_before=nb,
+        naive_after=na,
+        observed=observed,
+        placebo=placebo,
+        p_upper=p_up,
+        p_value=p_two,
+        model=fit_model(data, pos, window) if model else None,
+        overlaps=overlaps(pos, labs, index, window),
+        series=data.values,
+        dropped=dropped,
+        is_rate=data.is_rate,
+        seed=seed,
+    )
 
 
 # ---------------------------------------------------------------- store-facing API
 
-def load_events(events=None, *, type=None, actors=None, start=None, end=None,
-                confidence=None) -> pd.DataFrame:
+
+def load_events(
+    events=None, *, type=None, actors=None, start=None, end=None, confidence=None
+) -> pd.DataFrame:
     """Events by id (a list of event_id) or by filter, from `strikescope.events`."""
     from strikescope import events as ev
 
@@ -488,8 +572,9 @@ def load_events(events=None, *, type=None, actors=None, start=None, end=None,
     return df.reset_index(drop=True)
 
 
-def study_period(nights: pd.DataFrame, dates: pd.Series,
-                 margin: int = MARGIN_NIGHTS) -> pd.DataFrame:
+def study_period(
+    nights: pd.DataFrame, dates: pd.Series, margin: int = MARGIN_NIGHTS
+) -> pd.DataFrame:
     """The nights from `margin` nights before the first event to `margin` after the last:
     the trend is fitted and the placebo dates drawn locally, not over the whole war."""
     lo = dates.min() - pd.Timedelta(days=margin)
@@ -497,35 +582,57 @@ def study_period(nights: pd.DataFrame, dates: pd.Series,
     return nights[(nights["night"] >= lo) & (nights["night"] <= hi)]
 
 
-def study(events=None, *, type=None, actors=None, start=None, end=None, confidence=None,
-          metric: str = "drones", window: int = 7, n_placebo: int = 10_000, seed: int = 0,
-          margin: int = MARGIN_NIGHTS, model: bool = True, db=None) -> StudyResult:
+def study(
+    events=None,
+    *,
+    type=None,
+    actors=None,
+    start=None,
+    end=None,
+    confidence=None,
+    metric: str = "drones",
+    window: int = 7,
+    n_placebo: int = 10_000,
+    seed: int = 0,
+    margin: int = MARGIN_NIGHTS,
+    model: bool = True,
+    db=None,
+) -> StudyResult:
     """Event study of `metric` around the selected diplomatic events."""
     import strikescope
 
-    ev = load_events(events, type=type, actors=actors, start=start, end=end,
-                     confidence=confidence)
+    ev = load_events(events, type=type, actors=actors, start=start, end=end, confidence=confidence)
     if ev.empty:
         raise ValueError("no events match the selection")
     nights = study_period(strikescope.nights(db=db), ev["date"], margin)
     data = metric_data(nights, metric)
-    return run_study(data, ev["date"], window, n_placebo, seed, labels=list(ev["event_id"]),
-                     model=model)
+    return run_study(
+        data, ev["date"], window, n_placebo, seed, labels=list(ev["event_id"]), model=model
+    )
 
 
-def sensitivity(events=None, *, type=None, actors=None, start=None, end=None,
-                confidence=None, metrics: Sequence[str] = ("drones", "missiles", "total",
-                                                             "reached", "interception"),
-                windows: Sequence[int] = WINDOWS, leave_one_out: bool = True,
-                n_placebo: int = 2_000, seed: int = 0, margin: int = MARGIN_NIGHTS,
-                db=None) -> pd.DataFrame:
+def sensitivity(
+    events=None,
+    *,
+    type=None,
+    actors=None,
+    start=None,
+    end=None,
+    confidence=None,
+    metrics: Sequence[str] = ("drones", "missiles", "total", "reached", "interception"),
+    windows: Sequence[int] = WINDOWS,
+    leave_one_out: bool = True,
+    n_placebo: int = 2_000,
+    seed: int = 0,
+    margin: int = MARGIN_NIGHTS,
+    db=None,
+) -> pd.DataFrame:
     """Every window x metric, with all events and leaving each event out in turn.
     The model is fitted for the all-events rows only (the placebo test for all rows);
     `attrs['note']` says how many variants were tried and gives Holm-adjusted p-values."""
     import strikescope
 
-    ev = load_events(events, type=type, actors=actors, start=start, end=end,
-                     confidence=confidence)
+    ev = load_events(events, type=type, actors=actors, start=start, end=end, confidence=confidence)
     nights = study_period(strikescope.nights(db=db), ev["date"], margin)
     rows = []
     for metric in metrics:
@@ -538,24 +645,39 @@ def sensitivity(events=None, *, type=None, actors=None, start=None, end=None,
     return _with_holm(pd.DataFrame(rows))
 
 
-def _variant_rows(data: MetricData, ev: pd.DataFrame, window: int, n_placebo: int,
-                  seed: int, leave_one_out: bool) -> list[dict]:
+def _variant_rows(
+    data: MetricData, ev: pd.DataFrame, window: int, n_placebo: int, seed: int, leave_one_out: bool
+) -> list[dict]:
     sets = [("(none)", ev)]
     if leave_one_out and len(ev) > 1:
         sets += [(eid, ev[ev["event_id"] != eid]) for eid in ev["event_id"]]
     rows = []
     for left_out, sub in sets:
         try:
-            r = run_study(data, sub["date"], window, n_placebo, seed,
-                          labels=list(sub["event_id"]), model=left_out == "(none)")
+            r = run_study(
+                data,
+                sub["date"],
+                window,
+                n_placebo,
+                seed,
+                labels=list(sub["event_id"]),
+                model=left_out == "(none)",
+            )
         except ValueError:
             continue
-        rows.append({"metric": data.name, "window": window, "left_out": left_out,
-                     "events": len(r.events), "naive_ratio": r.naive_ratio,
-                     "model_ratio": r.model.ratio if r.model else math.nan,
-                     "model_low": r.model.low if r.model else math.nan,
-                     "model_high": r.model.high if r.model else math.nan,
-                     "placebo_p": r.p_value})
+        rows.append(
+            {
+                "metric": data.name,
+                "window": window,
+                "left_out": left_out,
+                "events": len(r.events),
+                "naive_ratio": r.naive_ratio,
+                "model_ratio": r.model.ratio if r.model else math.nan,
+                "model_low": r.model.low if r.model else math.nan,
+                "model_high": r.model.high if r.model else math.nan,
+                "placebo_p": r.p_value,
+            }
+        )
     return rows
 
 
@@ -578,11 +700,13 @@ def _with_holm(df: pd.DataFrame) -> pd.DataFrame:
     df.attrs["note"] = (
         f"{len(df)} variants tried; {n_sig} have placebo p < 0.05 before correction, "
         f"{int((df['placebo_p_holm'] < 0.05).sum())} after Holm's correction. With this "
-        f"many variants about {0.05 * len(df):.1f} would pass at 5 % by chance alone.")
+        f"many variants about {0.05 * len(df):.1f} would pass at 5 % by chance alone."
+    )
     return df
 
 
 # -------------------------------------------------------------------------- charts
+
 
 def _value_label(r: StudyResult) -> str:
     return "interception rate" if r.is_rate else f"{r.metric} launched"
@@ -593,10 +717,18 @@ def _fig_bars(r: StudyResult):
 
     ev = r.events
     names = [f"{d:%Y-%m-%d}" for d in ev["date"]]
-    fig = go.Figure([go.Bar(name=f"{r.window} nights before", x=names, y=ev["before"]),
-                     go.Bar(name=f"{r.window} nights after", x=names, y=ev["after"])])
-    fig.update_layout(barmode="group", title=f"{_value_label(r)} before and after each event",
-                      yaxis_title=_value_label(r), template="plotly_white")
+    fig = go.Figure(
+        [
+            go.Bar(name=f"{r.window} nights before", x=names, y=ev["before"]),
+            go.Bar(name=f"{r.window} nights after", x=names, y=ev["after"]),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        title=f"{_value_label(r)} before and after each event",
+        yaxis_title=_value_label(r),
+        template="plotly_white",
+    )
     return fig
 
 
@@ -604,16 +736,29 @@ def _fig_series(r: StudyResult):
     import plotly.graph_objects as go
 
     s = r.series
-    fig = go.Figure(go.Scatter(x=s.index, y=s.values, mode="lines", name=r.metric,
-                               line={"width": 1}))
+    fig = go.Figure(
+        go.Scatter(x=s.index, y=s.values, mode="lines", name=r.metric, line={"width": 1})
+    )
     for d in r.events["date"]:
-        fig.add_vrect(x0=d - pd.Timedelta(days=r.window), x1=d - pd.Timedelta(days=1),
-                      fillcolor="#9ecae1", opacity=0.3, line_width=0)
-        fig.add_vrect(x0=d + pd.Timedelta(days=1), x1=d + pd.Timedelta(days=r.window),
-                      fillcolor="#fdae6b", opacity=0.3, line_width=0)
+        fig.add_vrect(
+            x0=d - pd.Timedelta(days=r.window),
+            x1=d - pd.Timedelta(days=1),
+            fillcolor="#9ecae1",
+            opacity=0.3,
+            line_width=0,
+        )
+        fig.add_vrect(
+            x0=d + pd.Timedelta(days=1),
+            x1=d + pd.Timedelta(days=r.window),
+            fillcolor="#fdae6b",
+            opacity=0.3,
+            line_width=0,
+        )
         fig.add_vline(x=d, line_color="#d62728", line_width=1)
-    fig.update_layout(title=f"Nightly {r.metric} with events (red), before (blue) and after "
-                      "(orange) windows", template="plotly_white")
+    fig.update_layout(
+        title=f"Nightly {r.metric} with events (red), before (blue) and after (orange) windows",
+        template="plotly_white",
+    )
     return fig
 
 
@@ -621,10 +766,17 @@ def _fig_placebo(r: StudyResult):
     import plotly.graph_objects as go
 
     fig = go.Figure(go.Histogram(x=r.placebo, nbinsx=60, name="placebo sets"))
-    fig.add_vline(x=r.observed, line_color="#d62728", line_width=2,
-                  annotation_text=f"observed (p = {r.p_value:.3f})")
-    fig.update_layout(title="Placebo distribution of the event statistic",
-                      xaxis_title="mean event statistic", template="plotly_white")
+    fig.add_vline(
+        x=r.observed,
+        line_color="#d62728",
+        line_width=2,
+        annotation_text=f"observed (p = {r.p_value:.3f})",
+    )
+    fig.update_layout(
+        title="Placebo distribution of the event statistic",
+        xaxis_title="mean event statistic",
+        template="plotly_white",
+    )
     return fig
 
 
@@ -665,8 +817,7 @@ def save_charts(r: StudyResult, directory: Path, stem: str = "study") -> list[Pa
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     figures = r.plot()
-    for name, draw in (("bars", _png_bars), ("series", _png_series),
-                       ("placebo", _png_placebo)):
+    for name, draw in (("bars", _png_bars), ("series", _png_series), ("placebo", _png_placebo)):
         fig, ax = plt.subplots(figsize=(8, 3.6), dpi=90)
         draw(r, ax)
         ax.set_title(figures[name].layout.title.text, fontsize=9)
@@ -684,11 +835,13 @@ def save_charts(r: StudyResult, directory: Path, stem: str = "study") -> list[Pa
 
 # Published comparisons that the data can be checked against: (event_id, window in days,
 # before, after, percent as quoted).
-PUBLISHED = (
-    ("2025-02-18-negotiation_round-rus-sau-usa", 30, 3148, 4776, 52.5),
-)
-TRUMP_PUTIN_2025 = {"type": "phone_call", "actors": ("USA", "RUS"),
-                    "start": "2025-01-01", "end": "2025-12-31"}
+PUBLISHED = (("2025-02-18-negotiation_round-rus-sau-usa", 30, 3148, 4776, 52.5),)
+TRUMP_PUTIN_2025 = {
+    "type": "phone_call",
+    "actors": ("USA", "RUS"),
+    "start": "2025-01-01",
+    "end": "2025-12-31",
+}
 
 
 def news_tally(series: pd.Series, date, days: int) -> tuple[float, float]:
@@ -698,8 +851,8 @@ def news_tally(series: pd.Series, date, days: int) -> tuple[float, float]:
     one = pd.Timedelta(days=1)
     if d - days * one < series.index.min() or d + (days - 1) * one > series.index.max():
         return math.nan, math.nan  # a partial window would fake a drop or a rise
-    before = series.loc[d - days * one:d - one].sum()
-    after = series.loc[d:d + (days - 1) * one].sum()
+    before = series.loc[d - days * one : d - one].sum()
+    after = series.loc[d : d + (days - 1) * one].sum()
     return float(before), float(after)
 
 
@@ -717,23 +870,41 @@ def tallies(n_placebo: int = 10_000, seed: int = 0, db=None) -> pd.DataFrame:
     rows = []
     for e in ev.itertuples(index=False):
         window, pub_b, pub_a, pub_pct = published.get(e.event_id, (7, None, None, None))
-        rows.append(_tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones,
-                               n_placebo, seed))
+        rows.append(_tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed))
     return pd.DataFrame(rows)
 
 
 def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed) -> dict:
     before, after = news_tally(drones, e.date, window)
-    row = {"event": e.event_id, "date": e.date, "days": window,
-           "published_before": pub_b, "published_after": pub_a, "published_pct": pub_pct,
-           "data_before": before, "data_after": after,
-           "data_pct": 100 * (after / before - 1) if before else math.nan}
+    row = {
+        "event": e.event_id,
+        "date": e.date,
+        "days": window,
+        "published_before": pub_b,
+        "published_after": pub_a,
+        "published_pct": pub_pct,
+        "data_before": before,
+        "data_after": after,
+        "data_pct": 100 * (after / before - 1) if before else math.nan,
+    }
     try:
         period = study_period(nights, pd.Series([e.date]))
-        r = run_study(metric_data(period, "drones"), [e.date], window, n_placebo, seed,
-                      labels=[e.event_id])
+        r = run_study(
+            metric_data(period, "drones"), [e.date], window, n_placebo, seed, labels=[e.event_id]
+        )
     except ValueError:
-        return row | {"model_pct": math.nan, "model_low": math.nan, "model_high": math.nan,
-                      "placebo_p": math.nan}
-    return row | {"model_pct": r.model.pct, "model_low": 100 * (r.model.low - 1),
-                  "model_high": 100 * (r.model.high - 1), "placebo_p": r.p_value}
+        return row | {
+            "model_pct": math.nan,
+            "model_low": math.nan,
+            "model_high": math.nan,
+            "placebo_p": math.nan,
+        }
+    return row | {
+        "model_pct": r.model.pct,
+        "model_low": 100 * (r.model.low - 1),
+        "model_high": 100 * (r.model.high - 1),
+        "placebo_p": r.p_value,
+    }
+
+
+callable_module(__name__, study)

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
 import pandas as pd
 import typer
 
+from strikescope import study as st
 from strikescope.api import frame_to_json
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, err_console, fail, print_table
-
-# The package exports the `study` function under the module name, so take the module.
-st = importlib.import_module("strikescope.study")
+from strikescope.events import parse_filter
 
 study_app = typer.Typer(invoke_without_command=True, rich_markup_mode="rich")
 app.add_typer(
     study_app, name="study", help="Event study: did the strikes change around diplomatic events?"
 )
+
+
+def _selection(events, type, actors, start, end, event) -> dict:
+    """The event selection: explicit options win over the terms of `--events`."""
+    chosen = parse_filter(events) if events else {}
+    explicit = {
+        "type": _split(type),
+        "actors": _split([actors] if actors else None),
+        "start": start,
+        "end": end,
+        "ids": _split(event),
+    }
+    chosen.update({k: v for k, v in explicit.items() if v})
+    return chosen
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -31,6 +43,11 @@ def _split(values: list[str] | None) -> list[str] | None:
 @study_app.callback()
 def study(
     ctx: typer.Context,
+    events: str = typer.Option(
+        None,
+        "--events",
+        help='Event filter, e.g. "type=phone_call actors=USA,RUS from=2025-01-01".',
+    ),
     type: list[str] = typer.Option(None, "--type", help="Event type(s), e.g. phone_call."),
     actors: str = typer.Option(None, "--actors", help="All of these actors, e.g. USA,RUS."),
     start: str = typer.Option(None, "--from", help="First event date (YYYY-MM-DD)."),
@@ -50,15 +67,11 @@ def study(
     """Event study of one metric around the selected events (see docs/study.md)."""
     if ctx.invoked_subcommand is not None:
         return
-    select = {
-        "type": _split(type),
-        "actors": _split([actors] if actors else None),
-        "start": start,
-        "end": end,
-    }
     try:
+        select = _selection(events, type, actors, start, end, event)
+        event = select.pop("ids", None)
         result = st.study(
-            _split(event),
+            event,
             **select,
             metric=metric,
             window=window,
@@ -66,7 +79,7 @@ def study(
             seed=seed,
             db=db,
         )
-        sens = st.sensitivity(_split(event), **select, seed=seed, db=db) if sensitivity else None
+        sens = st.sensitivity(event, **select, seed=seed, db=db) if sensitivity else None
     except ValueError as exc:
         raise fail(str(exc)) from None
     if fmt == "json":
