@@ -80,6 +80,9 @@ def test_real_night_brief_numbers_and_sources(night_brief, real_db):
     footnote = re.search(rf"^\[\^{note}\]: (.+)$", md, re.M)[1]
     assert "https://www.facebook.com/kpszsu/posts/" in footnote
     assert "missile_attacks_daily.csv row" in footnote
+    # the 539 come from the national report alone; the regional row of tactical drones is
+    # counted elsewhere and must not be cited for the long-range figure
+    assert "PvKPivden" not in footnote
     assert len(night_brief.meta_description) <= META_MAX
     for heading in ("What happened", "The weapons", "The defenses", "The diplomatic context",
                     "The regional picture", "The outlook"):

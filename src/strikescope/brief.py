@@ -200,7 +200,7 @@ def _figures(period: Period, db) -> Figures:
 
 
 def _long_range(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
-    return rows[(rows.kind == kind) & (rows.weapon_class != "tactical_uav")]
+    return rows[(rows.kind == kind) & rows.long_range]
 
 
 def baseline(nights: pd.DataFrame, night, column: str = "total_launched") -> dict:
