@@ -353,3 +353,139 @@ def test_cli_campaign_report(real_db, tmp_path):
     # The alert files end in 2024, so July 2025 has no shelter hours: skipped, not zeros.
     assert "shelter hours" in (out / "skipped.txt").read_text(encoding="utf-8")
     assert "plotly" in (out / "defense.html").read_text(encoding="utf-8")[:5000].lower()
+
+
+# --- charts from the single commands ------------------------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SUMMER = ["--from", "2025-06-01", "--to", "2025-07-31"]
+# Command line (without the period) and the trace types its figure must hold.
+CHART_COMMANDS = {
+    "defense": (["defense", *SUMMER], {"scatter"}),
+    "saturation": (["saturation", *SUMMER], {"scatter"}),
+    "mix": (["mix", *SUMMER], {"bar"}),
+    "decoys": (["mix", "--decoys", *SUMMER], {"bar"}),
+    "massive": (["massive", *SUMMER], {"scatter"}),
+    "launch-areas": (["launch-areas", *SUMMER], {"bar"}),
+    "regions": (["regions", *SUMMER], {"heatmap"}),
+    # The alert files end in 2024.
+    "shelter": (["shelter", "--from", "2024-06-01", "--to", "2024-07-31"], {"scatter"}),
+    "weather-effects": (["weather-effects", *SUMMER], {"bar"}),
+}
+
+
+def plotted_traces(html: str) -> list[dict]:
+    """The data argument of Plotly.newPlot: the layout's template names every trace type,
+    so only this part tells which traces the figure really has."""
+    import json
+
+    start = html.index("[", html.index("Plotly.newPlot("))
+    return json.JSONDecoder().raw_decode(html, start)[0]
+
+
+def run_chart(real_db, args, chart):
+    return CliRunner().invoke(app, [*args, "--format", "csv", "--db", str(real_db),
+                                    "--chart", str(chart)])
+
+
+@pytest.mark.parametrize("name", CHART_COMMANDS)
+def test_cli_chart_html_is_self_contained(real_db, tmp_path, name):
+    args, kinds = CHART_COMMANDS[name]
+    chart = tmp_path / "sub" / "x.html"
+    result = run_chart(real_db, args, chart)
+    assert result.exit_code == 0, result.output
+    html = chart.read_text(encoding="utf-8")
+    # plotly.js inlined, not loaded from a CDN, so the file opens offline.
+    assert "plotly.js v" in html and "<script src=" not in html
+    traces = plotted_traces(html)
+    assert {t["type"] for t in traces} == kinds
+    assert any(t.get("x") is not None or t.get("z") is not None for t in traces)
+
+
+@pytest.mark.parametrize("name", CHART_COMMANDS)
+def test_cli_chart_png(real_db, tmp_path, name):
+    chart = tmp_path / "x.png"
+    result = run_chart(real_db, CHART_COMMANDS[name][0], chart)
+    assert result.exit_code == 0, result.output
+    with open(chart, "rb") as fh:
+        assert fh.read(8) == PNG_SIGNATURE
+    assert chart.stat().st_size > 5000
+
+
+@pytest.mark.parametrize("name", CHART_COMMANDS)
+def test_cli_chart_bad_suffix_fails(real_db, tmp_path, name):
+    chart = tmp_path / "x.svg"
+    result = run_chart(real_db, CHART_COMMANDS[name][0], chart)
+    assert result.exit_code == 1
+    assert "x.svg" in result.output and ".html, .png" in result.output
+    assert not chart.exists()
+
+
+def test_save_chart_bare_figure_html_only(tmp_path):
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Bar(x=["a"], y=[1]))
+    assert campaign.save_chart(fig, tmp_path / "f.HTML").stat().st_size > 0
+    with pytest.raises(ValueError, match="only be saved as .html"):
+        campaign.save_chart(fig, tmp_path / "f.png")
+
+
+# --- weather-effects --fetch ---------------------------------------------------------
+
+
+def fake_open_meteo(calls):
+    """A stand-in for weather.fetch_open_meteo: every night overcast (so the overcast
+    factor has one level only, unlike the bundled file), rain every other night."""
+    from strikescope import weather
+
+    def fetch(start, end):
+        calls.append((pd.Timestamp(start), pd.Timestamp(end)))
+        nights = pd.date_range(start, end, freq="D", name="night", unit="ns")
+        alternate = np.resize([0.0, 1.0], len(nights))
+        values = {"precipitation_sum": 4 * alternate, "cloudcover_mean": 90.0,
+                  "visibility_mean": np.nan, "windspeed_10m_max": 10 + 20 * alternate,
+                  "weathercode": 3, "night_cloudcover": 90.0, "night_visibility": np.nan,
+                  "night_precipitation": 0.4 * alternate}
+        assert set(values) == set(weather.CITY_FIELDS)
+        frame = pd.DataFrame({f"{city}_{f}": v for city in weather.CITIES
+                              for f, v in values.items()}, index=nights)
+        for name, f in weather.AVERAGES.items():
+            frame[name] = frame[f"kyiv_{f}"]
+        frame["weather_category"] = weather.weather_category(frame["kyiv_weathercode"])
+        return frame
+
+    return fetch
+
+
+def test_cli_weather_effects_fetch_uses_fresh_weather(real_db, monkeypatch):
+    import io
+
+    import strikescope.weather
+
+    calls = []
+    monkeypatch.setattr(strikescope.weather, "fetch_open_meteo", fake_open_meteo(calls))
+    result = CliRunner().invoke(app, ["weather-effects", "--fetch", *SUMMER, "--format",
+                                      "csv", "--db", str(real_db)])
+    assert result.exit_code == 0, result.output
+    nights = strikescope.nights("2025-06-01", "2025-07-31", db=real_db).night
+    assert calls == [(nights.min(), nights.max())]
+    d = pd.read_csv(io.StringIO(result.stdout))
+    overcast = d[d.factor == "overcast_night"]
+    assert overcast.flag.tolist() == [True] and overcast.nights.iloc[0] == len(nights)
+    assert d[d.factor == "night_precipitation"].nights.sum() == len(nights)
+
+
+def test_cli_weather_effects_fetch_failure_is_an_error(real_db, monkeypatch):
+    import httpx
+
+    import strikescope.weather
+
+    def offline(start, end):
+        raise httpx.ConnectError("Name or service not known")
+
+    monkeypatch.setattr(strikescope.weather, "fetch_open_meteo", offline)
+    result = CliRunner().invoke(app, ["weather-effects", "--fetch", *SUMMER,
+                                      "--db", str(real_db)])
+    assert result.exit_code == 1
+    assert "could not fetch weather from Open-Meteo" in result.output
+    assert "Name or service not known" in result.output

@@ -1,8 +1,9 @@
 """Campaign analytics: defenses, saturation, weapon mix, regions, shelter hours, weather.
 
 Every function returns a DataFrame (or a dataclass with `to_frame()` and `summary()`) and
-has a `*_chart(df)` that draws it as a plotly figure. Rates are only computed where their
-denominator was reported:
+has a `*_chart(df)` that draws it as a plotly figure, and a `*_chart_spec(df)` pairing
+that figure with a matplotlib drawing so that `save_chart` can write `.html` or `.png`.
+Rates are only computed where their denominator was reported:
 
 - shot-down rate = destroyed / launched_with_outcome (launches whose shot-down figure
   was reported);
@@ -549,12 +550,33 @@ WEATHER_FACTORS: dict[str, tuple[str, float]] = {
 
 
 def weather_effects(start=None, end=None, db: PathLike | None = None,
-                    weather: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Drone shot-down rate and launch size by night weather, raw and trend-adjusted."""
+                    weather: pd.DataFrame | None = None, fetch: bool = False) -> pd.DataFrame:
+    """Drone shot-down rate and launch size by night weather, raw and trend-adjusted.
+
+    The weather is `weather` if given, else fresh Open-Meteo data for the store's nights
+    in the period with `fetch=True`, else the bundled file."""
     from strikescope.weather import read_weather
 
-    w = weather if weather is not None else read_weather()
-    return weather_table(api.nights(start, end, db=db), w)
+    nights = api.nights(start, end, db=db)
+    if weather is None:
+        weather = fetched_weather(nights["night"]) if fetch else read_weather()
+    return weather_table(nights, weather)
+
+
+def fetched_weather(nights: pd.Series) -> pd.DataFrame:
+    """Open-Meteo weather for the span of `nights`; a failed request becomes a
+    ConnectionError that says so, whatever layer of the HTTP stack raised it."""
+    import httpx
+
+    from strikescope import weather
+
+    if nights.empty:
+        raise ValueError("no nights in the period to fetch weather for")
+    try:
+        return weather.fetch_open_meteo(nights.min(), nights.max())
+    except (httpx.HTTPError, RuntimeError) as exc:
+        raise ConnectionError(f"could not fetch weather from Open-Meteo: {exc} (without "
+                              "fetching, the bundled weather file is used)") from exc
 
 
 def _weather_flags(nights: pd.DataFrame, weather: pd.DataFrame) -> pd.DataFrame:
@@ -629,6 +651,100 @@ def weather_chart(df: pd.DataFrame) -> go.Figure:
 # --- 7. the report -------------------------------------------------------------------
 
 
+@dataclass
+class ChartSpec:
+    """One chart in both renderings: the plotly figure (HTML) and a matplotlib drawing of
+    the same data (PNG), because plotly's own static export needs kaleido and a browser."""
+
+    figure: go.Figure
+    draw_png: Callable[[Path], Path]
+
+
+CHART_SUFFIXES = (".html", ".png")
+
+
+def chart_suffix(path: PathLike) -> str:
+    """The chart format a path asks for; ValueError for anything but .html or .png."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in CHART_SUFFIXES:
+        raise ValueError(f"chart file {os.fspath(path)!r}: the suffix must be one of "
+                         f"{', '.join(CHART_SUFFIXES)}")
+    return suffix
+
+
+def save_chart(chart: ChartSpec | go.Figure, path: PathLike) -> Path:
+    """Write a chart by the path's suffix: `.html` is the interactive figure with plotly's
+    JavaScript inlined (works offline), `.png` the matplotlib drawing. A bare figure has
+    no PNG drawing, so it can only be written as HTML."""
+    path = Path(path)
+    suffix = chart_suffix(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".html":
+        figure = chart.figure if isinstance(chart, ChartSpec) else chart
+        figure.write_html(path, include_plotlyjs=True)
+    elif isinstance(chart, ChartSpec):
+        chart.draw_png(path)
+    else:
+        raise ValueError("a PNG needs a ChartSpec (e.g. defense_chart_spec(df)); "
+                         "a plotly figure alone can only be saved as .html")
+    return path
+
+
+def _spec(figure: go.Figure, df: pd.DataFrame, x: str, y: str, hue: str | None,
+          title: str, kind: str = "line") -> ChartSpec:
+    return ChartSpec(figure, lambda path: _png(df, x, y, hue, path, title, kind))
+
+
+def defense_chart_spec(df: pd.DataFrame) -> ChartSpec:
+    return _spec(defense_chart(df), df, "period", "shot_down_rate", "weapon_class",
+                 "Shot-down rate per period")
+
+
+def saturation_chart_spec(result: SaturationResult) -> ChartSpec:
+    return _spec(saturation_chart(result), result.curve, "salvo", "rate", None,
+                 result.summary()[:90])
+
+
+def weapon_mix_chart_spec(df: pd.DataFrame) -> ChartSpec:
+    return _spec(weapon_mix_chart(df), df, "period", "launched", "weapon_class",
+                 "Launches per period and class")
+
+
+def decoy_chart_spec(df: pd.DataFrame) -> ChartSpec:
+    return _spec(decoy_chart(df), df, "period", "decoy_share", None,
+                 "Share of decoys among drones")
+
+
+def massive_chart_spec(df: pd.DataFrame) -> ChartSpec:
+    return _spec(massive_chart(df), df, "night", "total_launched", "trigger",
+                 "Massive strikes", "scatter")
+
+
+def launch_areas_chart_spec(df: pd.DataFrame) -> ChartSpec:
+    top = df.sort_values("nights", ascending=False).head(20)
+    return _spec(launch_areas_chart(df), top, "place", "nights", "weapon_class",
+                 "Launch areas", "barh")
+
+
+def region_chart_spec(df: pd.DataFrame, measure: str = "nights") -> ChartSpec:
+    from strikescope.regions import tile_map_png
+
+    values = df.set_index("region_id")[measure]
+    return ChartSpec(region_chart(df, measure), lambda path: tile_map_png(
+        values, path, title=f"Regions: {measure}"))
+
+
+def shelter_chart_spec(df: pd.DataFrame, region: str = "") -> ChartSpec:
+    title = f"{region}: hours under alert" if region else "Hours under alert"
+    return _spec(shelter_chart(df), df, "total_launched", "hours_under_alert", "massive",
+                 title, "scatter")
+
+
+def weather_chart_spec(df: pd.DataFrame) -> ChartSpec:
+    return _spec(weather_chart(df), df, "factor", "drone_shot_down_rate", "flag",
+                 "Shot-down rate by weather", "scatter")
+
+
 def _png(df: pd.DataFrame, x: str, y: str, hue: str | None, path: Path, title: str,
          kind: str = "line") -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -654,57 +770,45 @@ def _png(df: pd.DataFrame, x: str, y: str, hue: str | None, path: Path, title: s
     return path
 
 
-def _write(out: Path, name: str, df: pd.DataFrame, fig: go.Figure, png) -> list[Path]:
-    csv, html = out / f"{name}.csv", out / f"{name}.html"
+def _write(out: Path, name: str, df: pd.DataFrame, spec: ChartSpec) -> list[Path]:
+    csv = out / f"{name}.csv"
     df.to_csv(csv, index=False)
-    fig.write_html(html, include_plotlyjs=True)
-    return [csv, png(out / f"{name}.png"), html]
+    return [csv, save_chart(spec, out / f"{name}.png"), save_chart(spec, out / f"{name}.html")]
 
 
 def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], list[Path]]]]:
-    from strikescope.regions import tile_map_png
-
     def defense_step(out):
         d = defense("month", None, start, end, db)
-        return _write(out, "defense", d, defense_chart(d), lambda p: _png(
-            d, "period", "shot_down_rate", "weapon_class", p, "Shot-down rate per month"))
+        return _write(out, "defense", d, defense_chart_spec(d))
 
     def saturation_step(out):
         r = saturation("strike_drone", start, end, db)
         (out / "saturation.txt").write_text(r.summary() + "\n", encoding="utf-8")
         r.curve.to_csv(out / "saturation_curve.csv", index=False)
-        return _write(out, "saturation", r.to_frame(), saturation_chart(r), lambda p: _png(
-            r.curve, "salvo", "rate", None, p, r.summary()[:90])) + [
+        return _write(out, "saturation", r.to_frame(), saturation_chart_spec(r)) + [
             out / "saturation.txt", out / "saturation_curve.csv"]
 
     def mix_step(out):
         d = weapon_mix("week", start, end, db)
-        return _write(out, "weapon_mix", d, weapon_mix_chart(d), lambda p: _png(
-            d, "period", "launched", "weapon_class", p, "Launches per week and class"))
+        return _write(out, "weapon_mix", d, weapon_mix_chart_spec(d))
 
     def decoy_step(out):
         d = decoy_share("month", start, end, db)
-        return _write(out, "decoy_share", d, decoy_chart(d), lambda p: _png(
-            d, "period", "decoy_share", None, p, "Share of decoys among drones"))
+        return _write(out, "decoy_share", d, decoy_chart_spec(d))
 
     def massive_step(out):
         d = massive_strikes(start=start, end=end, db=db)
-        return _write(out, "massive_strikes", d, massive_chart(d), lambda p: _png(
-            d, "night", "total_launched", "trigger", p, "Massive strikes", "scatter"))
+        return _write(out, "massive_strikes", d, massive_chart_spec(d))
 
     def areas_step(out):
         d = launch_areas(start, end, db)
-        top = d.sort_values("nights", ascending=False).head(20)
-        return _write(out, "launch_areas", d, launch_areas_chart(d), lambda p: _png(
-            top, "place", "nights", "weapon_class", p, "Launch areas", "barh"))
+        return _write(out, "launch_areas", d, launch_areas_chart_spec(d))
 
     def regions_step(out):
         nr = night_regions(start, end, db)
         nr.to_csv(out / "night_regions.csv", index=False)
         d = region_totals(night_table=nr)
-        values = d.set_index("region_id")["nights"]
-        return _write(out, "regions", d, region_chart(d), lambda p: tile_map_png(
-            values, p, title="Nights a region was named")) + [out / "night_regions.csv"]
+        return _write(out, "regions", d, region_chart_spec(d)) + [out / "night_regions.csv"]
 
     def shelter_step(out):
         from strikescope.alerts import load_alerts
@@ -712,15 +816,12 @@ def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], lis
         d = shelter_hours_by_night("kyiv_city", start, end, db,
                                    load_alerts(alerts_paths).alerts)
         shelter_comparison(d).to_csv(out / "shelter_comparison.csv", index=False)
-        return _write(out, "shelter_kyiv_city", d, shelter_chart(d), lambda p: _png(
-            d, "total_launched", "hours_under_alert", "massive", p, "Kyiv: hours under alert",
-            "scatter")) + [out / "shelter_comparison.csv"]
+        return _write(out, "shelter_kyiv_city", d, shelter_chart_spec(d, "Kyiv")) + [
+            out / "shelter_comparison.csv"]
 
     def weather_step(out):
         d = weather_effects(start, end, db)
-        return _write(out, "weather_effects", d, weather_chart(d), lambda p: _png(
-            d, "factor", "drone_shot_down_rate", "flag", p, "Shot-down rate by weather",
-            "scatter"))
+        return _write(out, "weather_effects", d, weather_chart_spec(d))
 
     return [("defense", defense_step), ("saturation", saturation_step),
             ("weapon mix", mix_step), ("decoys", decoy_step), ("massive strikes", massive_step),

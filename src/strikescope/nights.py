@@ -410,7 +410,8 @@ def night_detail(con: duckdb.DuckDBPyConnection, night) -> NightDetail:
     rows = con.execute(
         """
         SELECT p.weapon_class, p.kind, p.long_range, p.model, p.launched, p.destroyed,
-               p.not_reach_goal, p.counted, p.rank_name, r.source, r.time_start_local, r.time_end_local,
+               p.not_reach_goal, p.counted, p.rank_name, r.source, r.time_start_local,
+               r.time_end_local,
                r.target, r.target_main, r.affected_region_json AS affected_region,
                r.launch_place, r.file, r.rec
         FROM parts p JOIN reports r USING (row_key)

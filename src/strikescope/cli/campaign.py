@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -17,10 +18,26 @@ from strikescope.cli.output import (
     console,
     emit,
     err_console,
+    fail,
     guard,
     print_table,
     progress_bar,
 )
+
+ChartOption = typer.Option(
+    None, "--chart", help="Also write the chart: .html (interactive, works offline) or .png.")
+
+
+def _check_chart(path: Path | None) -> None:
+    # Before the query, so a typo in the suffix does not cost a whole computation.
+    if path is not None:
+        guard(lambda: campaign.chart_suffix(path))
+
+
+def _write_chart(path: Path | None, spec: Callable[[], campaign.ChartSpec]) -> None:
+    if path is not None:
+        written = guard(lambda: campaign.save_chart(spec(), path))
+        err_console.print(f"wrote chart to {written}")
 
 
 def _rounded(df, digits: int = 3):
@@ -37,9 +54,12 @@ def defense(
     fmt: str = FmtOption,
     out: Path = OutOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
     """Shot-down, EW-loss and reached rates per period and class, Wilson 95 % intervals."""
+    _check_chart(chart)
     df = guard(lambda: campaign.defense(by, weapon_class, start, end, db=db))
+    _write_chart(chart, lambda: campaign.defense_chart_spec(df))
     if fmt == "table" and not out:
         df = df[["period", "weapon_class", "nights", "launched", "shot_down_rate",
                  "shot_down_rate_lo", "shot_down_rate_hi", "nights_without_outcome",
@@ -56,9 +76,12 @@ def saturation(
     end: str = ToOption,
     fmt: str = FmtOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
     """Shot-down rate against salvo size, binned and fitted with the trend controlled."""
+    _check_chart(chart)
     result = guard(lambda: campaign.saturation(weapon_class, start, end, db=db, drop=drop))
+    _write_chart(chart, lambda: campaign.saturation_chart_spec(result))
     if fmt == "table":
         console.print(result.summary())
         print_table(_rounded(result.to_frame()), title="Binned by salvo")
@@ -75,14 +98,18 @@ def mix(
     fmt: str = FmtOption,
     out: Path = OutOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
     """Launches per period and weapon class (or the decoy share of the drones)."""
+    _check_chart(chart)
     if decoys:
-        emit(_rounded(guard(lambda: campaign.decoy_share(by, start, end, db=db))), fmt, out,
-             title="Decoy share")
+        df = guard(lambda: campaign.decoy_share(by, start, end, db=db))
+        _write_chart(chart, lambda: campaign.decoy_chart_spec(df))
+        emit(_rounded(df), fmt, out, title="Decoy share")
         return
-    emit(_rounded(guard(lambda: campaign.weapon_mix(by, start, end, db=db))), fmt, out,
-         title="Weapon mix")
+    df = guard(lambda: campaign.weapon_mix(by, start, end, db=db))
+    _write_chart(chart, lambda: campaign.weapon_mix_chart_spec(df))
+    emit(_rounded(df), fmt, out, title="Weapon mix")
 
 
 @app.command()
@@ -94,9 +121,12 @@ def massive(
     fmt: str = FmtOption,
     out: Path = OutOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
     """Massive combined strikes and the days between them."""
+    _check_chart(chart)
     df = guard(lambda: campaign.massive_strikes(min_missiles, min_drones, start, end, db=db))
+    _write_chart(chart, lambda: campaign.massive_chart_spec(df))
     emit(df, fmt, out, title="Massive strikes")
     if fmt == "table" and len(df) > 1:
         console.print(f"{len(df)} nights; median interval "
@@ -110,10 +140,13 @@ def launch_areas(
     fmt: str = FmtOption,
     out: Path = OutOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
     """Launch areas per weapon class (nights named)."""
-    emit(guard(lambda: campaign.launch_areas(start, end, db=db)), fmt, out,
-         title="Launch areas")
+    _check_chart(chart)
+    df = guard(lambda: campaign.launch_areas(start, end, db=db))
+    _write_chart(chart, lambda: campaign.launch_areas_chart_spec(df))
+    emit(df, fmt, out, title="Launch areas")
 
 
 @app.command()
@@ -124,10 +157,15 @@ def regions(
     fmt: str = FmtOption,
     out: Path = OutOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
-    """Regions named as targets: per region totals, or per night with --per-night."""
+    """Regions named as targets: per region totals, or per night with --per-night.
+    The chart maps the totals either way: a map has no room for nights."""
+    _check_chart(chart)
     table = guard(lambda: campaign.night_regions(start, end, db=db))
-    df = table if per_night else campaign.region_totals(night_table=table)
+    totals = campaign.region_totals(night_table=table)
+    _write_chart(chart, lambda: campaign.region_chart_spec(totals))
+    df = table if per_night else totals
     emit(df, fmt, out, title="Regions")
 
 
@@ -139,9 +177,12 @@ def shelter(
     fmt: str = FmtOption,
     out: Path = OutOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
     """Hours under air-raid alert per night in one region, joined to the attack nights."""
+    _check_chart(chart)
     df = guard(lambda: campaign.shelter_hours_by_night(region, start, end, db=db))
+    _write_chart(chart, lambda: campaign.shelter_chart_spec(df, region))
     if fmt == "table" and not out:
         print_table(_rounded(campaign.shelter_comparison(df), 2),
                     title=f"{region}: hours under alert, massive vs other nights")
@@ -151,15 +192,23 @@ def shelter(
 
 @app.command("weather-effects")
 def weather_effects(
+    fetch: bool = typer.Option(False, "--fetch", help="Fresh Open-Meteo weather for the "
+                               "period instead of the bundled file (needs the network)."),
     start: str = FromOption,
     end: str = ToOption,
     fmt: str = FmtOption,
     out: Path = OutOption,
     db: Path = DbOption,
+    chart: Path = ChartOption,
 ) -> None:
     """Drone shot-down rate and launch size by night weather, trend-adjusted."""
-    emit(_rounded(guard(lambda: campaign.weather_effects(start, end, db=db))), fmt, out,
-         title="Weather effects")
+    _check_chart(chart)
+    try:
+        df = guard(lambda: campaign.weather_effects(start, end, db=db, fetch=fetch))
+    except ConnectionError as exc:
+        raise fail(str(exc)) from None
+    _write_chart(chart, lambda: campaign.weather_chart_spec(df))
+    emit(_rounded(df), fmt, out, title="Weather effects")
 
 
 @app.command("campaign")
