@@ -91,3 +91,23 @@ def test_every_read_row_is_accounted_for(real_db):
     w = strikescope.weapons(db=real_db)
     assert w.known.all() and w.weapon_class.notna().all()
     assert SHARED.exists()
+
+
+def test_store_from_other_rules_is_rebuilt_on_next_ingest(release, tmp_path):
+    db, path = tmp_path / "s.duckdb", release([ROW])
+    strikescope.ingest([path], db=db)
+    with strikescope.connect(db) as store:  # as if built by another version of the rules
+        store.set_meta("rules_version", "older")
+        store.con.execute("DROP TABLE night_classes")
+    assert strikescope.ingest([path], db=db)[0].status == "already ingested"
+    assert strikescope.nights(db=db).drones_launched.tolist() == [10]
+
+
+def test_weapon_reference_is_loaded_once(tmp_path):
+    from tests.conftest import REFERENCE
+
+    db = tmp_path / "s.duckdb"
+    first = strikescope.ingest([REFERENCE], db=db)[0]
+    again = strikescope.ingest([REFERENCE], db=db)[0]
+    assert (first.status, again.status) == ("reference loaded", "already ingested")
+    assert strikescope.weapons(db=db).name_nato.notna().any()

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from strikescope import nights as night_rules
-from strikescope.config import resolve_db
+from strikescope.config import package_data, resolve_db
 from strikescope.db import run
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
@@ -32,6 +32,7 @@ from strikescope.taxonomy import taxonomy_frame, weapons_table
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS release_seq START 1;
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS releases (
     release_id INTEGER PRIMARY KEY, file VARCHAR, name VARCHAR, sha256 VARCHAR,
     columns VARCHAR, extras VARCHAR, n_read BIGINT, n_loaded BIGINT, n_quarantined BIGINT,
@@ -138,7 +139,8 @@ class Store:
             if progress:
                 progress(f"ingesting {path.name}", i / max(len(files), 1))
             reports.append(self.ingest_file(path))
-        if rebuild and any(r.kind in ("attacks", "weapons") for r in reports):
+        changed = any(r.status in ("current", "reference loaded") for r in reports)
+        if rebuild and (changed or self.meta("rules_version") != rules_version()):
             if progress:
                 progress("rebuilding nights", 0.95)
             self.rebuild()
@@ -329,8 +331,19 @@ class Store:
             )
             self.con.unregister("q_df")
 
+    def meta(self, key: str) -> str | None:
+        rows = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        run(self.con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
     def _ingest_weapon_reference(self, path: Path) -> IngestReport:
         ref = read_weapon_reference(path)
+        sha = file_sha256(path)
+        if self.meta("weapon_reference_sha256") == sha:
+            return IngestReport(str(path), "weapons", "already ingested", len(ref), len(ref), 0)
+        self.set_meta("weapon_reference_sha256", sha)
         run(self.con, "DELETE FROM weapon_reference")
         self.con.register("ref_df", ref.assign(file=str(path)).astype(object))
         run(
@@ -372,6 +385,19 @@ class Store:
         self._ensure_weapons()
         if self.has_table("reports"):
             night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
+            self.set_meta("rules_version", rules_version())
+
+
+def rules_version() -> str:
+    """Changes when the code or the data files that turn reports into nights change, so that
+    a store built by another version is rebuilt on the next ingest."""
+    from strikescope import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for name in ("weapons.csv", "policy.toml", "regions.csv"):
+        digest.update(package_data(name).read_bytes())
+    digest.update(Path(night_rules.__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def is_attack_release(header: Sequence[str]) -> bool:
