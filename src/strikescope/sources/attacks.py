@@ -57,12 +57,13 @@ COLUMN_ALIASES = {
     "lost": "not_reach_goal",
     "source_url": "source",
 }
+# The two forms of the real files first: strptime tries the formats in this order.
 TIME_FORMATS = (
     "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
 )
