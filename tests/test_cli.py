@@ -40,3 +40,17 @@ def test_errors_are_messages_not_tracebacks(tmp_path):
     other.write_text("a,b\n1,2\n")
     out = runner.invoke(app, ["ingest", str(other), "--db", str(tmp_path / "s.duckdb")])
     assert out.exit_code == 0 and "skipped" in out.output
+
+
+def test_version():
+    out = runner.invoke(app, ["--version"])
+    assert out.exit_code == 0 and out.output.startswith("strikescope ")
+
+
+def test_short_source():
+    from strikescope.cli.output import short_source
+
+    assert short_source("kpszsu/posts/pfbid0TJ48t6JpFUVLpYucUKi7hBAQ") == "kpszsu …UKi7hBAQ"
+    assert short_source("https://t.me/kpszsu/22252") == "kpszsu …su/22252"
+    assert short_source("kpszsu/posts/a") == "kpszsu/posts/a"  # short ones stay whole
+    assert short_source(None) == ""

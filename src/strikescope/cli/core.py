@@ -18,6 +18,7 @@ from strikescope.cli.output import (
     guard,
     print_table,
     progress_bar,
+    short_source,
 )
 
 
@@ -86,9 +87,10 @@ def night(
         return
     console.print(detail.summary())
     print_table(detail.classes.drop(columns=["sources"]), title="Per class (counted rows)")
-    print_table(detail.rows[["counted", "rank_name", "model", "launched", "destroyed",
-                             "not_reach_goal", "target", "source", "rec"]],
-                title="Report rows")
+    rows = detail.rows.assign(source=detail.rows.source.map(short_source))
+    print_table(rows[["counted", "rank_name", "model", "launched", "destroyed",
+                      "not_reach_goal", "target", "source", "rec"]],
+                title="Report rows (full sources with --format csv)")
 
 
 @app.command()

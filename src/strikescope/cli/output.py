@@ -38,6 +38,14 @@ def _cell(value) -> str:
     return str(value)
 
 
+def short_source(source) -> str:
+    """`kpszsu/posts/pfbid0TJ48...YH5wel` -> `kpszsu …YH5wel`: enough to tell posts apart."""
+    if not isinstance(source, str):
+        return ""
+    channel = source.split("://")[-1].split("/")[1 if "t.me/" in source else 0]
+    return source if len(source) <= 24 else f"{channel} …{source[-8:]}"
+
+
 def print_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in df.columns:
