@@ -5,6 +5,7 @@ from strikescope.cli import (  # noqa: F401  (register their commands)
     campaign,
     core,
     events,
+    fetch,
     forecast,
     study,
     web,
