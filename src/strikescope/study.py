@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from strikescope.callables import callable_module
+from strikescope.taxonomy import CLASSES
 
 COUNT_METRICS = {
     "drones": ("drones_launched",),
@@ -43,17 +44,6 @@ COUNT_METRICS = {
     "reached": ("drones_reached", "missiles_reached"),
     "kyiv": ("kyiv_targeted",),
 }
-CLASSES = (
-    "strike_drone",
-    "tactical_uav",
-    "cruise",
-    "ballistic",
-    "aeroballistic",
-    "antiship",
-    "guided_bomb",
-    "unknown",
-    "mixed",
-)
 RATE_METRICS = {"interception": ("drones_destroyed", "drones_launched_with_outcome")}
 METRICS = (*COUNT_METRICS, "interception", *CLASSES)
 WINDOWS = (1, 3, 7, 14)

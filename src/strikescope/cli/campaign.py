@@ -22,10 +22,12 @@ from strikescope.cli.output import (
     guard,
     print_table,
     progress_bar,
+    rounded,
 )
 
 ChartOption = typer.Option(
-    None, "--chart", help="Also write the chart: .html (interactive, works offline) or .png.")
+    None, "--chart", help="Also write the chart: .html (interactive, works offline) or .png."
+)
 
 
 def _check_chart(path: Path | None) -> None:
@@ -38,11 +40,6 @@ def _write_chart(path: Path | None, spec: Callable[[], campaign.ChartSpec]) -> N
     if path is not None:
         written = guard(lambda: campaign.save_chart(spec(), path))
         err_console.print(f"wrote chart to {written}")
-
-
-def _rounded(df, digits: int = 3):
-    floats = df.select_dtypes("float").columns
-    return df.assign(**{c: df[c].round(digits) for c in floats})
 
 
 @app.command()
@@ -61,10 +58,22 @@ def defense(
     df = guard(lambda: campaign.defense(by, weapon_class, start, end, db=db))
     _write_chart(chart, lambda: campaign.defense_chart_spec(df))
     if fmt == "table" and not out:
-        df = df[["period", "weapon_class", "nights", "launched", "shot_down_rate",
-                 "shot_down_rate_lo", "shot_down_rate_hi", "nights_without_outcome",
-                 "ew_loss_rate", "nights_without_lost", "reached_rate"]]
-        df = _rounded(df)
+        df = df[
+            [
+                "period",
+                "weapon_class",
+                "nights",
+                "launched",
+                "shot_down_rate",
+                "shot_down_rate_lo",
+                "shot_down_rate_hi",
+                "nights_without_outcome",
+                "ew_loss_rate",
+                "nights_without_lost",
+                "reached_rate",
+            ]
+        ]
+        df = rounded(df)
     emit(df, fmt, out, title="Defense performance")
 
 
@@ -84,7 +93,7 @@ def saturation(
     _write_chart(chart, lambda: campaign.saturation_chart_spec(result))
     if fmt == "table":
         console.print(result.summary())
-        print_table(_rounded(result.to_frame()), title="Binned by salvo")
+        print_table(rounded(result.to_frame()), title="Binned by salvo")
         return
     emit(result.to_frame(), fmt, None)
 
@@ -105,11 +114,11 @@ def mix(
     if decoys:
         df = guard(lambda: campaign.decoy_share(by, start, end, db=db))
         _write_chart(chart, lambda: campaign.decoy_chart_spec(df))
-        emit(_rounded(df), fmt, out, title="Decoy share")
+        emit(rounded(df), fmt, out, title="Decoy share")
         return
     df = guard(lambda: campaign.weapon_mix(by, start, end, db=db))
     _write_chart(chart, lambda: campaign.weapon_mix_chart_spec(df))
-    emit(_rounded(df), fmt, out, title="Weapon mix")
+    emit(rounded(df), fmt, out, title="Weapon mix")
 
 
 @app.command()
@@ -129,8 +138,9 @@ def massive(
     _write_chart(chart, lambda: campaign.massive_chart_spec(df))
     emit(df, fmt, out, title="Massive strikes")
     if fmt == "table" and len(df) > 1:
-        console.print(f"{len(df)} nights; median interval "
-                      f"{df.days_since_previous.median():.0f} days.")
+        console.print(
+            f"{len(df)} nights; median interval {df.days_since_previous.median():.0f} days."
+        )
 
 
 @app.command("launch-areas")
@@ -184,16 +194,22 @@ def shelter(
     df = guard(lambda: campaign.shelter_hours_by_night(region, start, end, db=db))
     _write_chart(chart, lambda: campaign.shelter_chart_spec(df, region))
     if fmt == "table" and not out:
-        print_table(_rounded(campaign.shelter_comparison(df), 2),
-                    title=f"{region}: hours under alert, massive vs other nights")
+        print_table(
+            rounded(campaign.shelter_comparison(df), 2),
+            title=f"{region}: hours under alert, massive vs other nights",
+        )
         return
     emit(df, fmt, out)
 
 
 @app.command("weather-effects")
 def weather_effects(
-    fetch: bool = typer.Option(False, "--fetch", help="Fresh Open-Meteo weather for the "
-                               "period instead of the bundled file (needs the network)."),
+    fetch: bool = typer.Option(
+        False,
+        "--fetch",
+        help="Fresh Open-Meteo weather for the "
+        "period instead of the bundled file (needs the network).",
+    ),
     start: str = FromOption,
     end: str = ToOption,
     fmt: str = FmtOption,
@@ -208,7 +224,7 @@ def weather_effects(
     except ConnectionError as exc:
         raise fail(str(exc)) from None
     _write_chart(chart, lambda: campaign.weather_chart_spec(df))
-    emit(_rounded(df), fmt, out, title="Weather effects")
+    emit(rounded(df), fmt, out, title="Weather effects")
 
 
 @app.command("campaign")
@@ -220,8 +236,7 @@ def campaign_report(
 ) -> None:
     """Write every campaign table (CSV) and chart (PNG, HTML) into one directory."""
     with progress_bar("campaign report") as update:
-        paths = guard(lambda: campaign.campaign_report(start, end, out, db=db,
-                                                        progress=update))
+        paths = guard(lambda: campaign.campaign_report(start, end, out, db=db, progress=update))
     err_console.print(f"wrote {len(paths)} files to {out}")
     skipped = out / "skipped.txt"
     if skipped.exists():

@@ -46,6 +46,12 @@ def short_source(source) -> str:
     return source if len(source) <= 24 else f"{channel} …{source[-8:]}"
 
 
+def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """Floats rounded for the terminal (the files written keep full precision)."""
+    floats = df.select_dtypes("float").columns
+    return df.assign(**{c: df[c].round(digits) for c in floats})
+
+
 def print_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in df.columns:

@@ -11,7 +11,7 @@ import typer
 from strikescope import study as st
 from strikescope.api import frame_to_json
 from strikescope.cli.app import app
-from strikescope.cli.output import DbOption, console, err_console, fail, print_table
+from strikescope.cli.output import DbOption, console, err_console, fail, print_table, rounded
 from strikescope.events import parse_filter
 
 study_app = typer.Typer(invoke_without_command=True, rich_markup_mode="rich")
@@ -93,17 +93,12 @@ def study(
 
 def _print_text(result: st.StudyResult, sens: pd.DataFrame | None) -> None:
     console.print(result.summary())
-    print_table(_rounded(result.to_frame()), title="Per event")
+    print_table(rounded(result.to_frame()), title="Per event")
     if len(result.overlaps):
         print_table(result.overlaps, title="Overlapping windows")
     if sens is not None:
-        print_table(_rounded(sens), title="Sensitivity")
+        print_table(rounded(sens), title="Sensitivity")
         console.print(sens.attrs.get("note", ""))
-
-
-def _rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    num = df.select_dtypes("number").columns
-    return df.assign(**{c: df[c].round(digits) for c in num})
 
 
 def _print_json(result: st.StudyResult, sens: pd.DataFrame | None) -> None:
@@ -143,6 +138,6 @@ def tallies(
     if fmt == "json":
         console.print_json(frame_to_json(df))
         return
-    shown = _rounded(df.assign(date=df["date"].dt.strftime("%Y-%m-%d")), 1)
+    shown = rounded(df.assign(date=df["date"].dt.strftime("%Y-%m-%d")), 1)
     shown.columns = [c.replace("published_", "pub_").replace("data_", "") for c in shown]
     print_table(shown.drop(columns=["event"]), title="Tallies: drones launched (pct = %)")
