@@ -28,7 +28,7 @@ def forecast(
     as_of: str = typer.Option(..., "--as-of", help="Last night known (YYYY-MM-DD)."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
     model: str = typer.Option("blend", "--model",
-                              help="climatology, persistence, nb_trend or nb_lags."),
+                              help="blend, nb_lags, nb_trend, climatology or persistence."),
     massive_missiles: int = typer.Option(20, "--massive-missiles",
                                          help="Massive night: at least this many missiles..."),
     massive_drones: int = typer.Option(400, "--massive-drones",
@@ -45,9 +45,10 @@ def forecast(
     df = result.to_frame()
     if fmt == "table":
         console.print(result.summary().splitlines()[0])
-        # Rounded for the terminal; csv/json keep full precision.
-        df = df.assign(night=df.night.dt.strftime("%Y-%m-%d")).round(3)
-    emit(df, fmt, None, title=f"Forecast ({model})")
+        # The terminal gets the central figures; csv/json carry every quantile and threshold.
+        df = df.assign(night=df.night.dt.strftime("%Y-%m-%d"))[
+            ["night", "horizon", "target", "mean", "q05", "q50", "q95", "p_massive"]].round(3)
+    emit(df, fmt, None, title=f"Forecast ({model}; 90 % interval q05-q95)")
 
 
 @app.command()
