@@ -167,7 +167,11 @@ def split_group_row(key, model, kind, launched, destroyed, lost, airborne, detai
 
 
 def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> None:
-    """(Re)build `parts`, `attacks` and `night_classes` from `reports`."""
+    """(Re)build `parts`, `attacks` and `night_classes` from `reports`.
+
+    The attack of a row depends only on its post and its night, so the windows that cut
+    a post into attacks run over the distinct (post, night) pairs, not over the rows.
+    """
     policy = policy or load_policy()
     _rank_table(con, policy)
     split = _split_groups(con)
@@ -182,56 +186,69 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                destroyed::BIGINT AS destroyed, not_reach_goal::BIGINT AS not_reach_goal,
                still_attacking::BIGINT AS still_attacking
         FROM split_df;
-        CREATE OR REPLACE TEMP TABLE row_attack AS
-        WITH r AS (
-            SELECT row_key, coalesce(nullif(source, ''), 'row:' || row_key) AS post,
-                   {CHANNEL_SQL} AS channel, time_start_local, time_end_local,
-                   CAST(CASE WHEN end_has_time
-                        THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE
-                        ELSE time_end_local END AS DATE) AS row_night,
-                   model, weapon_class, kind, long_range, launched, destroyed,
-                   not_reach_goal, still_attacking
-            FROM reports),
+        CREATE OR REPLACE TEMP TABLE post_nights AS
+        WITH pn AS (
+            SELECT {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night,
+                   any_value(source) AS source, min(time_start_local) AS window_start,
+                   max(time_end_local) AS window_end, count(*) AS n_rows
+            FROM reports GROUP BY ALL),
         g AS (
             SELECT *, CASE WHEN row_night - lag(row_night) OVER w > 1 THEN 1 ELSE 0 END AS gap
-            FROM r WINDOW w AS (PARTITION BY post ORDER BY row_night, row_key)),
+            FROM pn WINDOW w AS (PARTITION BY post ORDER BY row_night)),
         c AS (
-            SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night, row_key
+            SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night
                                      ROWS UNBOUNDED PRECEDING) AS cluster
-            FROM g)
-        SELECT * EXCLUDE (gap, cluster),
-               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
-               max(row_night) OVER (PARTITION BY post, cluster) AS night
-        FROM c;
+            FROM g),
+        a AS (
+            SELECT post, row_night, window_start, window_end, n_rows, {CHANNEL_SQL} AS channel,
+                   CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
+                   max(row_night) OVER (PARTITION BY post, cluster) AS night
+            FROM c)
+        SELECT a.*,
+               coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
+               coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
+                   AS rank_name
+        FROM a LEFT JOIN rank_map rk ON rk.channel = a.channel;
         CREATE OR REPLACE TABLE attacks AS
         SELECT attack_id, any_value(post) AS source, any_value(channel) AS channel,
-               max(row_night) AS night, min(time_start_local) AS window_start,
-               max(time_end_local) AS window_end, count(*) AS n_rows
-        FROM row_attack GROUP BY attack_id;
+               max(night) AS night, min(window_start) AS window_start,
+               max(window_end) AS window_end, sum(n_rows)::BIGINT AS n_rows
+        FROM post_nights GROUP BY attack_id;
         CREATE OR REPLACE TABLE parts AS
-        WITH base AS (
+        WITH ra AS (
+            SELECT r.row_key, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
+                   r.destroyed, r.not_reach_goal, r.still_attacking, pn.night, pn.attack_id,
+                   pn.post AS source, pn.channel, pn.rank, pn.rank_name
+            FROM (SELECT row_key, model, weapon_class, kind, long_range, launched, destroyed,
+                         not_reach_goal, still_attacking, {POST_SQL} AS post,
+                         {ROW_NIGHT_SQL} AS row_night FROM reports) r
+            JOIN post_nights pn USING (post, row_night)),
+        base AS (
             SELECT row_key, 0 AS part, model, weapon_class, kind, long_range, launched,
-                   destroyed, not_reach_goal, still_attacking, night, attack_id,
-                   post AS source, channel
-            FROM row_attack WHERE row_key NOT IN (SELECT row_key FROM split_parts)
+                   destroyed, not_reach_goal, still_attacking, night, attack_id, source,
+                   channel, rank, rank_name
+            FROM ra WHERE row_key NOT IN (SELECT row_key FROM split_parts)
             UNION ALL
-            SELECT s.*, ra.night, ra.attack_id, ra.post AS source, ra.channel
-            FROM split_parts s JOIN row_attack ra USING (row_key)),
-        placed AS (
-            SELECT b.*,
-                   coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
-                   coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
-                       AS rank_name
-            FROM base b LEFT JOIN rank_map rk ON rk.channel = b.channel)
-        SELECT p.*, (cm.mode = 'sum'
-                     OR p.rank = min(p.rank) OVER (PARTITION BY p.night, p.weapon_class, p.kind))
-                    AS counted
-        FROM placed p JOIN class_mode cm USING (weapon_class);
+            SELECT s.*, ra.night, ra.attack_id, ra.source, ra.channel, ra.rank, ra.rank_name
+            FROM split_parts s JOIN ra USING (row_key))
+        SELECT b.*, (cm.mode = 'sum' OR b.rank = best.rank) AS counted
+        FROM base b JOIN class_mode cm USING (weapon_class)
+        JOIN (SELECT night, weapon_class, kind, min(rank) AS rank FROM base GROUP BY ALL) best
+          ON best.night = b.night AND best.weapon_class = b.weapon_class
+         AND best.kind IS NOT DISTINCT FROM b.kind;
+        DROP TABLE post_nights;
     """,
     )
     con.unregister("split_df")
     _build_report_regions(con)
     _build_night_classes(con)
+
+
+POST_SQL = "coalesce(nullif(source, ''), 'row:' || row_key)"
+ROW_NIGHT_SQL = (
+    f"CAST(CASE WHEN end_has_time THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE "
+    "ELSE time_end_local END AS DATE)"
+)
 
 
 def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:

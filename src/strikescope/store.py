@@ -249,23 +249,24 @@ class Store:
         if not existing:  # a new period: every row is an addition, no diff to compute
             added = run(
                 con,
-                "INSERT INTO reports SELECT ?, ?, * EXCLUDE (errors) FROM raw_parsed "
-                "WHERE len(errors) = 0",
+                "INSERT INTO reports BY NAME SELECT ?::INTEGER AS release_id, ?::VARCHAR AS file, "
+                "* EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0",
                 [rid, str(path)],
             )[0][0]
             return added, 0, 0
+        same = attack_source.content_equal_sql("i", "r")
         run(
             con,
-            """
+            f"""
             CREATE OR REPLACE TEMP TABLE incoming AS
             SELECT * EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0;
             CREATE OR REPLACE TEMP TABLE diff AS
             SELECT coalesce(i.row_key, r.row_key) AS row_key,
                    CASE WHEN r.row_key IS NULL THEN 'added'
                         WHEN i.row_key IS NULL THEN 'removed'
-                        WHEN i.content_hash <> r.content_hash THEN 'changed' END AS change
+                        WHEN NOT ({same}) THEN 'changed' END AS change
             FROM incoming i
-            FULL OUTER JOIN (SELECT row_key, content_hash FROM reports
+            FULL OUTER JOIN (SELECT * FROM reports
                              WHERE time_end_local BETWEEN $1 AND $2) r USING (row_key)
         """,
             [p_start, p_end],
@@ -284,7 +285,8 @@ class Store:
         if added or changed:
             run(
                 con,
-                "INSERT INTO reports SELECT ?, ?, i.* FROM incoming i WHERE i.row_key IN "
+                "INSERT INTO reports BY NAME SELECT ?::INTEGER AS release_id, ?::VARCHAR AS file, "
+                "i.* FROM incoming i WHERE i.row_key IN "
                 "(SELECT row_key FROM diff WHERE change IN ('added', 'changed'))",
                 [rid, str(path)],
             )

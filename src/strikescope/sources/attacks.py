@@ -156,16 +156,17 @@ def _select_canonical(mapping: dict[str, str], extras: list[str]) -> str:
     return ", ".join(cols)
 
 
-def _read_fast(con, path: Path, header: list[str], table: str) -> int:
-    """DuckDB's parallel reader; returns the number of lines it could not read."""
+def _read_fast(con, path: Path, header: list[str], table: str, select: str) -> int:
+    """DuckDB's parallel reader straight into the canonical projection (the record number is
+    the table's rowid + 1); returns the number of lines it could not read."""
     columns = "{" + ", ".join(f"{_lit(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
     renamed = ", ".join(f"c{i} AS {_q(col)}" for i, col in enumerate(header))
     run(con, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
     run(
         con,
-        f"CREATE OR REPLACE TEMP TABLE {table}_text AS SELECT {renamed} FROM read_csv("
-        f"{_lit(str(path))}, header=true, auto_detect=false, columns={columns}, delim=',', "
-        "quote='\"', escape='\"', store_rejects=true, strict_mode=false)",
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM (SELECT {renamed} "
+        f"FROM read_csv({_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
+        "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=false))",
     )
     return con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
 
@@ -201,27 +202,32 @@ def _read_exact(con, path: Path, header: list[str], table: str) -> None:
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw") -> RawRelease:
-    """Load one release as text into `table` (rec = 1-based record number in the file)."""
+    """Load one release as text into `table` (the record number in the file, 1-based, is
+    `rowid + 1`, or the column `rec` when the exact reader had to be used)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     header = read_header(path)
     mapping, extras = map_header(path, header)
-    rec = "rowid + 1"
-    if _read_fast(con, path, header, table):
+    select = _select_canonical(mapping, extras)
+    if _read_fast(con, path, header, table, select):
         _read_exact(con, path, header, table)
-        rec = "__rec"
+        run(
+            con,
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT __rec AS rec, {select} "
+            f"FROM {table}_text ORDER BY rec",
+        )
+        run(con, f"DROP TABLE {table}_text")
     else:
         run(con, f"CREATE OR REPLACE TEMP TABLE {table}_rejects (rec BIGINT, field VARCHAR, "
             "value VARCHAR, reason VARCHAR)")
-    run(
-        con,
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {rec} AS rec, "
-        f"{_select_canonical(mapping, extras)} FROM {table}_text ORDER BY rec",
-    )
-    run(con, f"DROP TABLE {table}_text")
     rejected = con.execute(f"SELECT count(*) FROM {table}_rejects").fetchall()[0][0]
     return RawRelease(path, table, mapping, extras, rejected, header)
+
+
+def _rec_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    cols = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    return "rec" if "rec" in cols else "rowid + 1"
 
 
 def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.DataFrame:
@@ -231,13 +237,18 @@ def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.Dat
 
 def _ts_sql(col: str) -> str:
     formats = ", ".join(f"'{f}'" for f in TIME_FORMATS)
-    return f"try_strptime(trim({col}), [{formats}])"
+    return f"try_strptime(s_{col}, [{formats}])"
+
+
+def _missing(col: str) -> str:
+    """The trimmed cell is empty (or absent)."""
+    return f"coalesce(s_{col}, '') = ''"
 
 
 def _count_checks(col: str, required: bool) -> list[str]:
-    raw, num = f"nullif(trim({col}), '')", f"n_{col}"
+    num = f"n_{col}"
     checks = [
-        f"CASE WHEN {raw} IS NOT NULL AND ({num} IS NULL OR NOT isfinite({num})) "
+        f"CASE WHEN NOT {_missing(col)} AND ({num} IS NULL OR NOT isfinite({num})) "
         f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'not a number'}} END",
         f"CASE WHEN isfinite({num}) AND {num} < 0 "
         f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'negative count'}} END",
@@ -248,7 +259,7 @@ def _count_checks(col: str, required: bool) -> list[str]:
     ]
     if required:
         checks.append(
-            f"CASE WHEN {raw} IS NULL "
+            f"CASE WHEN {_missing(col)} "
             f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'missing value'}} END"
         )
     return checks
@@ -257,9 +268,9 @@ def _count_checks(col: str, required: bool) -> list[str]:
 def _time_checks(col: str) -> list[str]:
     parsed = f"l_{col}"
     return [
-        f"CASE WHEN nullif(trim({col}), '') IS NULL "
+        f"CASE WHEN {_missing(col)} "
         f"THEN {{'field': '{col}', 'value': {col}, 'reason': 'missing value'}} END",
-        f"CASE WHEN nullif(trim({col}), '') IS NOT NULL AND {parsed} IS NULL "
+        f"CASE WHEN NOT {_missing(col)} AND {parsed} IS NULL "
         f"THEN {{'field': '{col}', 'value': {col}, "
         f"'reason': 'not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM)'}} END",
         f"CASE WHEN year({parsed}) NOT BETWEEN 2000 AND 9999 "
@@ -267,24 +278,29 @@ def _time_checks(col: str) -> list[str]:
     ]
 
 
-def _typed_sql(table: str) -> str:
+TRIMMED = ("time_start", "time_end", *TEXT_COLUMNS, *COUNT_COLUMNS, *EXTRA_NUMBERS)
+
+
+def _typed_sql(table: str, rec: str) -> str:
+    """Every cell trimmed once (`s_*`), numbers (`n_*`) and times (`l_*`) parsed once."""
+    trimmed = ", ".join(f"trim({c}) AS s_{c}" for c in TRIMMED)
     nums = ", ".join(
-        f"CASE WHEN nullif(trim({c}), '') IS NULL THEN NULL "
-        f"ELSE try_cast(trim({c}) AS DOUBLE) END AS n_{c}"
-        for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)
+        f"try_cast(s_{c} AS DOUBLE) AS n_{c}" for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)
     )
     times = ", ".join(
-        f"{_ts_sql(c)} AS l_{c}, length(trim({c})) > 10 AS {c}_has_time"
+        f"{_ts_sql(c)} AS l_{c}, length(s_{c}) > 10 AS {c}_has_time"
         for c in ("time_start", "time_end")
     )
-    return f"SELECT *, {nums}, {times} FROM {table}"
+    return (
+        f"SELECT *, {nums}, {times} FROM (SELECT {rec} AS rec, *, {trimmed} FROM {table})"
+    )
 
 
 def _checks_sql() -> tuple[str, str]:
     errors = [
         *_time_checks("time_start"),
         *_time_checks("time_end"),
-        "CASE WHEN nullif(trim(model), '') IS NULL "
+        f"CASE WHEN {_missing('model')} "
         "THEN {'field': 'model', 'value': model, 'reason': 'missing value'} END",
         "CASE WHEN l_time_end + CASE WHEN time_end_has_time THEN INTERVAL 0 DAY "
         "ELSE INTERVAL 1 DAY END < l_time_start THEN {'field': 'time_end', 'value': time_end, "
@@ -299,24 +315,30 @@ def _checks_sql() -> tuple[str, str]:
         "CASE WHEN l_time_end - l_time_start > INTERVAL 48 HOUR "
         "THEN {'field': 'time_start', 'value': time_start, "
         "'reason': 'window longer than 48 hours'} END",
-        "CASE WHEN nullif(trim(source), '') IS NULL "
+        f"CASE WHEN {_missing('source')} "
         "THEN {'field': 'source', 'value': source, 'reason': 'no source post'} END",
     ]
     for col in EXTRA_NUMBERS:
         warnings.append(
-            f"CASE WHEN nullif(trim({col}), '') IS NOT NULL AND NOT coalesce(isfinite(n_{col}), "
+            f"CASE WHEN NOT {_missing(col)} AND NOT coalesce(isfinite(n_{col}), "
             f"false) THEN {{'field': '{col}', 'value': {col}, "
             f"'reason': 'not a number (ignored)'}} END"
         )
     return _gated(errors), _gated(warnings)
 
 
-def _gated(checks: list[str]) -> str:
+def _preds(checks: list[str]) -> list[str]:
+    return [c[len("CASE WHEN "):c.rindex(" THEN {")] for c in checks]
+
+
+def _gated(checks: list[str], base: str = "[]") -> str:
     """The list of problems of a row, built only for rows that have one (most have none)."""
-    preds = [c[len("CASE WHEN "):c.rindex(" THEN {")] for c in checks]
-    any_problem = " OR ".join(f"coalesce(({p}), false)" for p in preds)
-    listed = "list_filter([" + ", ".join(checks) + "], lambda x: x IS NOT NULL)"
-    return f"CASE WHEN {any_problem} THEN {listed} ELSE [] END"
+    any_problem = " OR ".join(f"coalesce(({p}), false)" for p in _preds(checks))
+    listed = (
+        f"list_filter(list_concat({base}, [" + ", ".join(checks) + "]), "
+        "lambda x: x IS NOT NULL)"
+    )
+    return f"CASE WHEN {any_problem} THEN {listed} ELSE {base} END"
 
 
 MAX_COUNT = 1_000_000
@@ -327,17 +349,24 @@ def _num(col: str) -> str:
 
 
 def _key_sql() -> str:
-    ts = "coalesce(strftime(l_time_start, '%Y-%m-%d %H:%M'), trim(time_start))"
-    te = "coalesce(strftime(l_time_end, '%Y-%m-%d %H:%M'), trim(time_end))"
-    return f"md5(concat_ws(chr(31), coalesce(trim(source), ''), trim(model), {ts}, {te}))"
+    ts = "coalesce(strftime(l_time_start, '%Y-%m-%d %H:%M'), s_time_start)"
+    te = "coalesce(strftime(l_time_end, '%Y-%m-%d %H:%M'), s_time_end)"
+    return f"md5(concat_ws(chr(31), coalesce(s_source, ''), s_model, {ts}, {te}))"
 
 
-def _content_sql() -> str:
-    parts = [f"coalesce(trim({c}), '')" for c in TEXT_COLUMNS]
-    parts += [f"coalesce(CAST({_num(c)} AS VARCHAR), '')" for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)]
-    parts += [f"coalesce(trim({c}), '')" for c in LITERAL_COLUMNS]
-    parts += ["coalesce(extra, '')"]
-    return "md5(concat_ws(chr(31), " + ", ".join(parts) + "))"
+def content_equal_sql(a: str, b: str) -> str:
+    """SQL: the stored rows `a` and `b` carry the same report content (what a newer release
+    may edit in place); empty and missing cells are alike, numbers compare as numbers."""
+    parts = [f"coalesce({a}.{c}, '') = coalesce({b}.{c}, '')" for c in TEXT_COLUMNS]
+    parts += [
+        f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)
+    ]
+    parts += [
+        f"coalesce(trim({a}.{c}_text), '') = coalesce(trim({b}.{c}_text), '')"
+        for c in LITERAL_COLUMNS
+    ]
+    parts.append(f"coalesce({a}.extra, '') = coalesce({b}.extra, '')")
+    return " AND ".join(parts)
 
 
 def _lookup_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -389,7 +418,11 @@ def _literal_joins() -> tuple[str, str, list[str]]:
 
 
 def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
-    """Turn the text table into `{table}_parsed`: typed rows with `errors` and `warnings`."""
+    """Turn the text table into `{table}_parsed`: typed rows with `errors` and `warnings`.
+
+    One pass without windows or sorts, so the rows stay in file order; the rare duplicate
+    keys are numbered afterwards.
+    """
     _lookup_tables(con, table)
     errors, warnings = _checks_sql()
     lit_select, lit_joins, lit_warns = _literal_joins()
@@ -397,41 +430,45 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
         "CASE WHEN NOT tx.known THEN {'field': 'model', 'value': t.model, "
         "'reason': 'unknown weapon model (class unknown)'} END"
     )
-    all_warn = (
-        "list_filter(list_concat(t.warnings_sql, ["
-        + ", ".join([*lit_warns, tax_warn])
-        + "]), lambda x: x IS NOT NULL)"
-    )
+    all_warn = _gated([*lit_warns, tax_warn], "t.warnings_sql")
     counts = ", ".join(f"{_num(c)}::BIGINT AS {c}" for c in COUNT_COLUMNS)
     extra = ", ".join(f"{_num(c)} AS {c}" for c in EXTRA_NUMBERS)
     run(
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_parsed AS
-        WITH typed AS ({_typed_sql(table)}),
+        WITH typed AS ({_typed_sql(table, _rec_sql(con, table))}),
         checked AS (
-            SELECT *, {errors} AS errors, {warnings} AS warnings_sql, {_key_sql()} AS key_base,
-                   {_content_sql()} AS content_hash
+            SELECT *, {errors} AS errors, {warnings} AS warnings_sql, {_key_sql()} AS key_base
             FROM typed)
-        SELECT t.rec, t.key_base || ':' || row_number() OVER (
-                   PARTITION BY t.key_base ORDER BY t.rec) AS row_key,
-               t.content_hash, t.errors, {all_warn} AS warnings,
-               trim(t.source) AS source, trim(t.time_start) AS time_start_text,
-               trim(t.time_end) AS time_end_text,
+        SELECT t.rec, t.key_base || ':1' AS row_key, t.errors, {all_warn} AS warnings,
+               t.s_source AS source, t.s_time_start AS time_start_text,
+               t.s_time_end AS time_end_text,
                t.l_time_start AS time_start_local, t.l_time_end AS time_end_local,
                timezone('UTC', timezone('Europe/Kyiv', t.l_time_start)) AS time_start_utc,
                timezone('UTC', timezone('Europe/Kyiv', t.l_time_end)) AS time_end_utc,
                t.time_start_has_time AS start_has_time, t.time_end_has_time AS end_has_time,
-               trim(t.model) AS model, trim(t.launch_place) AS launch_place,
-               trim(t.target) AS target, trim(t.target_main) AS target_main,
-               trim(t.carrier) AS carrier, {counts}, {extra},
+               t.s_model AS model, t.s_launch_place AS launch_place,
+               t.s_target AS target, t.s_target_main AS target_main,
+               t.s_carrier AS carrier, {counts}, {extra},
                {", ".join(f"t.{c} AS {c}_text" for c in LITERAL_COLUMNS)}, {lit_select},
                tx.weapon_class, tx.kind, tx.long_range, tx.components, t.extra
         FROM checked t
         LEFT JOIN tax_map tx ON tx.model = t.model
         {lit_joins}
-        ORDER BY t.rec
     """,
+    )
+    # Rows with the same post, model and window: numbered in file order (`key:1`, `key:2`).
+    run(
+        con,
+        f"""
+        UPDATE {table}_parsed p SET row_key = d.row_key
+        FROM (SELECT rec, left(row_key, 32) || ':' || row_number() OVER (
+                  PARTITION BY row_key ORDER BY rec) AS row_key
+              FROM {table}_parsed
+              WHERE row_key IN (SELECT row_key FROM {table}_parsed
+                                GROUP BY row_key HAVING count(*) > 1)) d
+        WHERE p.rec = d.rec""",
     )
 
 
@@ -466,7 +503,8 @@ def parse_file(path: str | Path) -> ParseResult:
     try:
         raw = load_raw(con, path)
         parse_raw(con)
-        loaded = con.execute("SELECT * FROM raw_parsed WHERE len(errors) = 0").df()
+        loaded = con.execute(
+            "SELECT * FROM raw_parsed WHERE len(errors) = 0 ORDER BY rec").df()
         n = con.execute("SELECT count(*) FROM raw").fetchall()[0][0] + raw.rejected
         return ParseResult(loaded, quarantine_rows(con), n)
     finally:
