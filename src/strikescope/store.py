@@ -100,7 +100,9 @@ class Store:
             raise FileNotFoundError(
                 f"{self.path}: no store yet; run `strikescope ingest PATH` first"
             )
+        # DuckDB's own progress bar would print over the CLI's; the CLI reports progress.
         self.con = duckdb.connect(str(self.path), read_only=read_only)
+        run(self.con, "SET enable_progress_bar = false")
         if not read_only:
             run(self.con, SCHEMA)
             self._ensure_weapons()
