@@ -717,6 +717,7 @@ def _fig_bars(r: StudyResult):
         barmode="group",
         title=f"{_value_label(r)} before and after each event",
         yaxis_title=_value_label(r),
+        xaxis_type="category",  # one bar pair per event, not a time axis
         template="plotly_white",
     )
     return fig
