@@ -224,7 +224,7 @@ def test_plotly_is_served_locally(client):
 
 
 @pytest.mark.parametrize("path", ["/", "/night/2025-07-04", "/study", "/defense", "/forecast",
-                                  "/check", "/night/2021-01-01"])
+                                  "/check", "/campaign", "/night/2021-01-01"])
 def test_pages_render(client, path):
     r = client.get(path)
     assert r.status_code == (404 if "2021" in path else 200)
@@ -271,3 +271,19 @@ def test_serve_command_prints_the_address(monkeypatch, real_db):
     assert "Dashboard: http://127.0.0.1:8765/" in result.output
     assert calls["port"] == 8765 and calls["host"] == "127.0.0.1"
     assert calls["app"].state.service.db == real_db
+
+
+@pytest.mark.parametrize("name", ["massive", "mix", "decoys", "regions", "saturation"])
+def test_campaign_figures_carry_data(client, name):
+    r = client.get(f"/api/v1/figures/campaign/{name}", params={"from": "2025-06-01",
+                                                               "to": "2025-07-31"})
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert data and any(len(trace.get("x", trace.get("z", [])) or []) for trace in data)
+
+
+def test_campaign_figure_rejects_unknown_names_and_bad_ranges(client):
+    assert client.get("/api/v1/figures/campaign/rumours").status_code == 404
+    r = client.get("/api/v1/figures/campaign/mix", params={"from": "2025-07-01",
+                                                           "to": "2025-06-01"})
+    assert r.status_code == 422 and "after" in r.json()["detail"]

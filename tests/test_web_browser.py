@@ -154,7 +154,9 @@ def test_study_page_for_an_event(server, page):
 
 
 @browser_only
-@pytest.mark.parametrize("path, name", [("/defense", "defense"), ("/forecast", "forecast")])
+@pytest.mark.parametrize("path, name", [("/defense", "defense"), ("/forecast", "forecast"),
+                                        ("/campaign?from=2025-01-01&to=2025-12-31",
+                                         "campaign")])
 def test_analysis_pages_load_without_errors(server, page, path, name):
     open_page(page, server + path, name)
     if "not available" not in page.inner_text("main"):
@@ -188,10 +190,11 @@ SCHEMA_OPERATIONS = ["GET /api/v1/nights", "GET /api/v1/night/{date}",
                      "GET /api/v1/events/{event_id}", "POST /api/v1/events",
                      "GET /api/v1/figures/timeline", "GET /api/v1/figures/night/{date}/{name}",
                      "GET /api/v1/study", "GET /api/v1/defense", "GET /api/v1/campaign/{table}",
+                     "GET /api/v1/figures/campaign/{name}",
                      "GET /api/v1/forecast", "POST /api/v1/check", "POST /api/v1/ingest"]
 # A study fits a model per call (seconds), so it gets fewer examples; briefs, backtests and
 # study figures are slower still and covered by their own tests.
-EXAMPLES = {"GET /api/v1/study": 3}
+EXAMPLES = {"GET /api/v1/study": 3, "GET /api/v1/figures/campaign/{name}": 6}
 
 
 @pytest.fixture(scope="module")

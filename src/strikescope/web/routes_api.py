@@ -256,6 +256,30 @@ def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
     return _analysis(lambda: svc.cached(("defense-figure", by, cls, start, end), make))
 
 
+CAMPAIGN_FIGURES = {
+    "massive": ("massive_strikes", "massive_chart"),
+    "mix": ("weapon_mix", "weapon_mix_chart"),
+    "decoys": ("decoy_share", "decoy_chart"),
+    "regions": ("region_totals", "region_chart"),
+    "saturation": ("saturation", "saturation_chart"),
+}
+
+
+@router.get("/figures/campaign/{name}", summary="A campaign chart (plotly JSON): massive, "
+            "mix, decoys, regions or saturation",
+            responses={501: {"description": "campaign module not available"}})
+def campaign_figure(svc: Service, name: str, start: From = None, end: To = None) -> Response:
+    if name not in CAMPAIGN_FIGURES:
+        raise HTTPException(404, f"unknown chart {name!r}; one of {sorted(CAMPAIGN_FIGURES)}")
+    check_range(start, end)
+    compute, chart = CAMPAIGN_FIGURES[name]
+
+    def make():
+        result = feature("campaign", compute)(start=start, end=end, db=svc.db)
+        return _figure(feature("campaign", chart)(result))
+    return _analysis(lambda: svc.cached(("campaign-figure", name, start, end), make))
+
+
 @router.get("/campaign/{table}", summary="Massive strikes or weapon mix",
             responses={501: {"description": "campaign module not available"}})
 def campaign(svc: Service, table: str, start: From = None, end: To = None,

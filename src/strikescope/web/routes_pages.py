@@ -123,6 +123,24 @@ def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
 
 
+@router.get("/campaign", response_class=HTMLResponse)
+def campaign(request: Request, svc: Service,
+             start: Annotated[dt.date | None, Query(alias="from")] = None,
+             end: Annotated[dt.date | None, Query(alias="to")] = None) -> HTMLResponse:
+    if start and end and end < start:
+        return page(request, "message.html", 422, title="Campaign",
+                    message="'to' must not be before 'from'")
+    last = svc.all_nights()["night"].max()
+    # The last year by default, like the timeline; the form chooses any range.
+    start = start or (last - pd.Timedelta(days=DEFAULT_NIGHTS - 1)).date()
+    end = end or last.date()
+    params = urlencode({"from": start.isoformat(), "to": end.isoformat()})
+    return _analysis_page(
+        request, "campaign.html", "Campaign",
+        lambda: feature("campaign", "massive_strikes")(start=start, end=end, db=svc.db),
+        params=params, start=start.isoformat(), end=end.isoformat())
+
+
 @router.get("/forecast", response_class=HTMLResponse)
 def forecast(request: Request, svc: Service,
              horizon: Annotated[int, Query(ge=1, le=30)] = 7) -> HTMLResponse:
