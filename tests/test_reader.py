@@ -132,3 +132,11 @@ def test_parser_never_raises_and_accounts_for_every_row(rows):
 def test_huge_count_is_quarantined_not_a_crash(release):
     result = parse_file(release([{**GOOD, "launched": "9.3e18"}]))
     assert ("launched", "implausibly large count") in reasons(result)
+
+
+def test_source_url():
+    from strikescope.sources.attacks import source_url
+
+    assert source_url("kpszsu/posts/pfbid0T") == "https://www.facebook.com/kpszsu/posts/pfbid0T"
+    assert source_url("https://t.me/kpszsu/22252") == "https://t.me/kpszsu/22252"
+    assert source_url("kharkivoda.gov.ua/news/1") == "https://kharkivoda.gov.ua/news/1"

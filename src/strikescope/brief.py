@@ -18,6 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 import strikescope.api as api
+from strikescope.sources.attacks import source_url
 
 SURGE_RATIO = 1.5
 CONTEXT_DAYS = 7
@@ -29,12 +30,6 @@ CLASS_NAMES = {
     "aeroballistic": "aeroballistic missiles (Kinzhal)", "antiship": "anti-ship missiles",
     "guided_bomb": "guided bombs", "unknown": "unidentified drones", "mixed": "mixed groups",
 }
-
-
-def source_url(source: str) -> str:
-    """A report's public address: Facebook post ids become links, URLs stay as they are."""
-    source = str(source)
-    return source if source.startswith("http") else f"https://www.facebook.com/{source}"
 
 
 # --- footnotes --------------------------------------------------------------------------

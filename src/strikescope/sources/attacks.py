@@ -69,6 +69,17 @@ TIME_FORMATS = (
 )
 
 
+def source_url(source: str) -> str:
+    """A report's public address: URLs stay, site paths get https, and the Air Force's
+    Facebook post ids ("kpszsu/posts/pfbid...") become Facebook links."""
+    text = str(source).strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    if "." in text.split("/", 1)[0]:
+        return f"https://{text}"
+    return f"https://www.facebook.com/{text}"
+
+
 class MissingColumnError(ValueError):
     """A release lacks a column that every release must have."""
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from strikescope import events as timeline
+from strikescope.sources.attacks import source_url
 from strikescope.web.optional import Unavailable, available, feature
 from strikescope.web.routes_api import (
     DefenseBy,
@@ -24,6 +25,7 @@ from strikescope.web.routes_api import (
 )
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["source_url"] = source_url
 router = APIRouter(include_in_schema=False)
 
 
