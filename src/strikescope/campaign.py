@@ -106,13 +106,13 @@ def _counted_rows(start=None, end=None, db: PathLike | None = None) -> pd.DataFr
     with api.connect(db, read_only=True) as store:
         frame = store.con.execute(f"""
             WITH p AS (
-                SELECT row_key, any_value(night) AS night, sum(launched) AS launched,
+                SELECT row_id, any_value(night) AS night, sum(launched) AS launched,
                        any_value(weapon_class) AS part_class
-                FROM parts WHERE counted GROUP BY row_key)
+                FROM parts WHERE counted GROUP BY row_id)
             SELECT p.night, p.launched, r.weapon_class, r.kind, r.long_range, r.model,
                    r.launch_place, r.target, r.target_main, r.affected_region_text,
                    r.is_shahed, r.row_key
-            FROM p JOIN reports r USING (row_key)
+            FROM p JOIN reports r USING (row_id)
             WHERE {where.replace('night', 'p.night')}
             ORDER BY p.night, r.rec""", params).df()
     frame["night"] = pd.to_datetime(frame["night"])

@@ -11,7 +11,7 @@ Night rule
 Combination policy
     See `data/policy.toml`: per night and weapon class, only the best-ranked source group that
     reported that class counts. Every row stays in `parts` with `counted` telling whether it
-    entered the totals and `rank_name` telling why.
+    entered the totals and `rank` telling why (named by `attacks.rank_name`).
 
 Group rows
     A group row (`X-101/X-555 and Kalibr`) with `launched_details` is split into one part per
@@ -114,7 +114,7 @@ CHANNEL_SQL = (
 def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Parts of the group rows that carry `launched_details` (few rows: done in Python)."""
     rows = con.execute("""
-        SELECT row_key, model, kind, launched, destroyed, not_reach_goal, still_attacking,
+        SELECT row_id, model, kind, launched, destroyed, not_reach_goal, still_attacking,
                launched_details_json
         FROM reports
         WHERE launched_details_json IS NOT NULL AND json_array_length(components) > 1
@@ -130,7 +130,7 @@ def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 PART_COLUMNS = [
-    "row_key",
+    "row_id",
     "part",
     "model",
     "weapon_class",
@@ -170,7 +170,9 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     """(Re)build `parts`, `attacks` and `night_classes` from `reports`.
 
     The attack of a row depends only on its post and its night, so the windows that cut
-    a post into attacks run over the distinct (post, night) pairs, not over the rows.
+    a post into attacks run over the distinct (post, night) pairs, not over the rows. An
+    attack is numbered by the smallest `row_id` among its rows (`attack_no`); `parts` refers
+    to rows and attacks by number only, the text (post, channel, rank name) is in `attacks`.
     """
     policy = policy or load_policy()
     _rank_table(con, policy)
@@ -180,7 +182,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE split_parts AS
-        SELECT row_key::VARCHAR AS row_key, part::INTEGER AS part, model::VARCHAR AS model,
+        SELECT row_id::BIGINT AS row_id, part::INTEGER AS part, model::VARCHAR AS model,
                weapon_class::VARCHAR AS weapon_class, kind::VARCHAR AS kind,
                long_range::BOOLEAN AS long_range, launched::BIGINT AS launched,
                destroyed::BIGINT AS destroyed, not_reach_goal::BIGINT AS not_reach_goal,
@@ -190,7 +192,8 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         WITH pn AS (
             SELECT {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night,
                    any_value(source) AS source, min(time_start_local) AS window_start,
-                   max(time_end_local) AS window_end, count(*) AS n_rows
+                   max(time_end_local) AS window_end, count(*) AS n_rows,
+                   min(row_id) AS first_row
             FROM reports GROUP BY ALL),
         g AS (
             SELECT *, CASE WHEN row_night - lag(row_night) OVER w > 1 THEN 1 ELSE 0 END AS gap
@@ -198,39 +201,41 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         c AS (
             SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night
                                      ROWS UNBOUNDED PRECEDING) AS cluster
-            FROM g),
-        a AS (
-            SELECT post, row_night, window_start, window_end, n_rows, {CHANNEL_SQL} AS channel,
-                   CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
-                   max(row_night) OVER (PARTITION BY post, cluster) AS night
-            FROM c)
-        SELECT a.*,
+            FROM g)
+        SELECT post, row_night, window_start, window_end, n_rows, {CHANNEL_SQL} AS channel,
+               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
+               max(row_night) OVER a AS night, min(first_row) OVER a AS attack_no
+        FROM c WINDOW a AS (PARTITION BY post, cluster);
+        CREATE OR REPLACE TABLE attacks AS
+        WITH a AS (
+            SELECT attack_no, any_value(attack_id) AS attack_id, any_value(post) AS source,
+                   any_value(channel) AS channel, max(night) AS night,
+                   min(window_start) AS window_start, max(window_end) AS window_end,
+                   sum(n_rows)::BIGINT AS n_rows
+            FROM post_nights GROUP BY attack_no)
+        SELECT a.attack_no, a.attack_id, a.source, a.channel,
                coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
                coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
-                   AS rank_name
+                   AS rank_name,
+               a.night, a.window_start, a.window_end, a.n_rows
         FROM a LEFT JOIN rank_map rk ON rk.channel = a.channel;
-        CREATE OR REPLACE TABLE attacks AS
-        SELECT attack_id, any_value(post) AS source, any_value(channel) AS channel,
-               max(night) AS night, min(window_start) AS window_start,
-               max(window_end) AS window_end, sum(n_rows)::BIGINT AS n_rows
-        FROM post_nights GROUP BY attack_id;
         CREATE OR REPLACE TABLE parts AS
         WITH ra AS (
-            SELECT r.row_key, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
-                   r.destroyed, r.not_reach_goal, r.still_attacking, pn.night, pn.attack_id,
-                   pn.post AS source, pn.channel, pn.rank, pn.rank_name
-            FROM (SELECT row_key, model, weapon_class, kind, long_range, launched, destroyed,
+            SELECT r.row_id, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
+                   r.destroyed, r.not_reach_goal, r.still_attacking, pn.night, pn.attack_no
+            FROM (SELECT row_id, model, weapon_class, kind, long_range, launched, destroyed,
                          not_reach_goal, still_attacking, {POST_SQL} AS post,
                          {ROW_NIGHT_SQL} AS row_night FROM reports) r
             JOIN post_nights pn USING (post, row_night)),
+        rar AS (
+            SELECT ra.*, a.rank FROM ra JOIN attacks a USING (attack_no)),
         base AS (
-            SELECT row_key, 0 AS part, model, weapon_class, kind, long_range, launched,
-                   destroyed, not_reach_goal, still_attacking, night, attack_id, source,
-                   channel, rank, rank_name
-            FROM ra WHERE row_key NOT IN (SELECT row_key FROM split_parts)
+            SELECT row_id, 0 AS part, model, weapon_class, kind, long_range, launched,
+                   destroyed, not_reach_goal, still_attacking, night, attack_no, rank
+            FROM rar WHERE row_id NOT IN (SELECT row_id FROM split_parts)
             UNION ALL
-            SELECT s.*, ra.night, ra.attack_id, ra.source, ra.channel, ra.rank, ra.rank_name
-            FROM split_parts s JOIN ra USING (row_key))
+            SELECT s.*, rar.night, rar.attack_no, rar.rank
+            FROM split_parts s JOIN rar USING (row_id))
         SELECT b.*, (cm.mode = 'sum' OR b.rank = best.rank) AS counted
         FROM base b JOIN class_mode cm USING (weapon_class)
         JOIN (SELECT night, weapon_class, kind, min(rank) AS rank FROM base GROUP BY ALL) best
@@ -267,8 +272,8 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TABLE report_regions AS
         WITH tags AS (SELECT cell::VARCHAR AS cell, region_id::VARCHAR AS region_id
                       FROM tag_df)
-        SELECT DISTINCT r.row_key, t.region_id
-        FROM (SELECT row_key, unnest([target, target_main, affected_region_text]) AS cell
+        SELECT DISTINCT r.row_id, t.region_id
+        FROM (SELECT row_id, unnest([target, target_main, affected_region_text]) AS cell
               FROM reports) r
         JOIN tags t USING (cell)""",
     )
@@ -280,6 +285,7 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
         con,
         """
         CREATE OR REPLACE TABLE night_classes AS
+        WITH nc AS (
         SELECT night, weapon_class, kind, bool_or(long_range) AS long_range,
                CAST(sum(launched) AS BIGINT) AS launched,
                CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT)
@@ -292,11 +298,20 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(still_attacking) AS BIGINT) AS still_attacking,
                CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
-               count(*) AS n_rows, min(rank_name) AS rank_name,
-               list(DISTINCT source ORDER BY source) AS sources
+               count(*) AS n_rows
         FROM parts WHERE counted
-        GROUP BY night, weapon_class, kind
-        ORDER BY night, weapon_class, kind
+        GROUP BY night, weapon_class, kind),
+        -- the sources: distinct attacks first, their text from the (smaller) attacks table
+        na AS (SELECT DISTINCT night, weapon_class, kind, attack_no FROM parts WHERE counted),
+        src AS (
+            SELECT na.night, na.weapon_class, na.kind, min(a.rank_name) AS rank_name,
+                   list(DISTINCT a.source ORDER BY a.source) AS sources
+            FROM na JOIN (SELECT attack_no, rank_name, source FROM attacks) a USING (attack_no)
+            GROUP BY ALL)
+        SELECT nc.*, src.rank_name, src.sources
+        FROM nc JOIN src ON src.night = nc.night AND src.weapon_class = nc.weapon_class
+         AND src.kind IS NOT DISTINCT FROM nc.kind
+        ORDER BY nc.night, nc.weapon_class, nc.kind
     """,
     )
 
@@ -372,7 +387,7 @@ def nightly_totals(
                 FROM night_classes, unnest(sources) AS u(s)
                 WHERE night BETWEEN ? AND ? GROUP BY night)
         , reg AS (SELECT p.night, list(DISTINCT rr.region_id ORDER BY rr.region_id) AS regions
-              FROM parts p JOIN report_regions rr USING (row_key)
+              FROM parts p JOIN report_regions rr USING (row_id)
               WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
         SELECT cal.night, w.* EXCLUDE (night), coalesce(src.sources, []) AS sources,
                coalesce(reg.regions, []) AS regions,
@@ -427,12 +442,12 @@ def night_detail(con: duckdb.DuckDBPyConnection, night) -> NightDetail:
     rows = con.execute(
         """
         SELECT p.weapon_class, p.kind, p.long_range, p.model, p.launched, p.destroyed,
-               p.not_reach_goal, p.counted, p.rank_name, r.source, r.time_start_local,
+               p.not_reach_goal, p.counted, a.rank_name, r.source, r.time_start_local,
                r.time_end_local,
                r.target, r.target_main, r.affected_region_json AS affected_region,
                r.launch_place, r.file, r.rec
-        FROM parts p JOIN reports r USING (row_key)
-        WHERE p.night = ? ORDER BY p.counted DESC, p.kind, p.weapon_class, r.rec""",
+        FROM parts p JOIN reports r USING (row_id) JOIN attacks a USING (attack_no)
+        WHERE p.night = ? ORDER BY p.counted DESC, p.kind, p.weapon_class, r.rec, p.part""",
         [day.date()],
     ).df()
     totals = nightly_totals(con, day, day).iloc[0] if len(classes) else None

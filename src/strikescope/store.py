@@ -105,6 +105,7 @@ class Store:
         run(self.con, "SET enable_progress_bar = false")
         if not read_only:
             run(self.con, SCHEMA)
+            self._add_row_ids()
             self._ensure_weapons()
 
     def __enter__(self) -> Store:
@@ -227,8 +228,25 @@ class Store:
         if not self.has_table("reports"):
             run(
                 self.con,
-                "CREATE TABLE reports AS SELECT 0::INTEGER AS release_id, ''::VARCHAR AS file, "
-                "* EXCLUDE (errors) FROM raw_parsed WHERE false",
+                "CREATE TABLE reports AS SELECT 0::BIGINT AS row_id, 0::INTEGER AS release_id, "
+                "''::VARCHAR AS file, * EXCLUDE (errors) FROM raw_parsed WHERE false",
+            )
+
+    def _next_row_id(self) -> int:
+        """Row ids of a release are this base plus the record number: unique, no sequence."""
+        return int(self.con.execute("SELECT coalesce(max(row_id), 0) FROM reports")
+                   .fetchall()[0][0])
+
+    def _add_row_ids(self) -> None:
+        """A store written before `reports.row_id` existed: number its rows once."""
+        if self.has_table("reports") and not self.con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' "
+            "AND table_name = 'reports' AND column_name = 'row_id'"
+        ).fetchall()[0][0]:
+            run(
+                self.con,
+                "CREATE OR REPLACE TABLE reports AS SELECT (row_number() OVER (ORDER BY "
+                "release_id, rec))::BIGINT AS row_id, * FROM reports",
             )
 
     def _newer_release(self, p_start, p_end) -> int | None:
@@ -251,9 +269,10 @@ class Store:
         if not existing:  # a new period: every row is an addition, no diff to compute
             added = run(
                 con,
-                "INSERT INTO reports BY NAME SELECT ?::INTEGER AS release_id, ?::VARCHAR AS file, "
+                "INSERT INTO reports BY NAME SELECT ?::BIGINT + rec AS row_id, "
+                "?::INTEGER AS release_id, ?::VARCHAR AS file, "
                 "* EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0",
-                [rid, str(path)],
+                [self._next_row_id(), rid, str(path)],
             )[0][0]
             return added, 0, 0
         same = attack_source.content_equal_sql("i", "r")
@@ -287,10 +306,11 @@ class Store:
         if added or changed:
             run(
                 con,
-                "INSERT INTO reports BY NAME SELECT ?::INTEGER AS release_id, ?::VARCHAR AS file, "
+                "INSERT INTO reports BY NAME SELECT ?::BIGINT + i.rec AS row_id, "
+                "?::INTEGER AS release_id, ?::VARCHAR AS file, "
                 "i.* FROM incoming i WHERE i.row_key IN "
                 "(SELECT row_key FROM diff WHERE change IN ('added', 'changed'))",
-                [rid, str(path)],
+                [self._next_row_id(), rid, str(path)],
             )
         run(con, "DROP TABLE incoming; DROP TABLE diff")
         return added, changed, removed
