@@ -201,41 +201,41 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         c AS (
             SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night
                                      ROWS UNBOUNDED PRECEDING) AS cluster
-            FROM g)
-        SELECT post, row_night, window_start, window_end, n_rows, {CHANNEL_SQL} AS channel,
-               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
-               max(row_night) OVER a AS night, min(first_row) OVER a AS attack_no
-        FROM c WINDOW a AS (PARTITION BY post, cluster);
-        CREATE OR REPLACE TABLE attacks AS
-        WITH a AS (
-            SELECT attack_no, any_value(attack_id) AS attack_id, any_value(post) AS source,
-                   any_value(channel) AS channel, max(night) AS night,
-                   min(window_start) AS window_start, max(window_end) AS window_end,
-                   sum(n_rows)::BIGINT AS n_rows
-            FROM post_nights GROUP BY attack_no)
-        SELECT a.attack_no, a.attack_id, a.source, a.channel,
+            FROM g),
+        a AS (
+            SELECT post, row_night, window_start, window_end, n_rows,
+                   {CHANNEL_SQL} AS channel,
+                   CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
+                   max(row_night) OVER w AS night, min(first_row) OVER w AS attack_no
+            FROM c WINDOW w AS (PARTITION BY post, cluster))
+        SELECT a.*,
                coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
                coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
-                   AS rank_name,
-               a.night, a.window_start, a.window_end, a.n_rows
+                   AS rank_name
         FROM a LEFT JOIN rank_map rk ON rk.channel = a.channel;
+        CREATE OR REPLACE TABLE attacks AS
+        SELECT attack_no, any_value(attack_id) AS attack_id, any_value(post) AS source,
+               any_value(channel) AS channel, any_value(rank) AS rank,
+               any_value(rank_name) AS rank_name, max(night) AS night,
+               min(window_start) AS window_start, max(window_end) AS window_end,
+               sum(n_rows)::BIGINT AS n_rows
+        FROM post_nights GROUP BY attack_no;
         CREATE OR REPLACE TABLE parts AS
         WITH ra AS (
             SELECT r.row_id, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
-                   r.destroyed, r.not_reach_goal, r.still_attacking, pn.night, pn.attack_no
+                   r.destroyed, r.not_reach_goal, r.still_attacking, pn.night, pn.attack_no,
+                   pn.rank
             FROM (SELECT row_id, model, weapon_class, kind, long_range, launched, destroyed,
                          not_reach_goal, still_attacking, {POST_SQL} AS post,
                          {ROW_NIGHT_SQL} AS row_night FROM reports) r
             JOIN post_nights pn USING (post, row_night)),
-        rar AS (
-            SELECT ra.*, a.rank FROM ra JOIN attacks a USING (attack_no)),
         base AS (
             SELECT row_id, 0 AS part, model, weapon_class, kind, long_range, launched,
                    destroyed, not_reach_goal, still_attacking, night, attack_no, rank
-            FROM rar WHERE row_id NOT IN (SELECT row_id FROM split_parts)
+            FROM ra WHERE row_id NOT IN (SELECT row_id FROM split_parts)
             UNION ALL
-            SELECT s.*, rar.night, rar.attack_no, rar.rank
-            FROM split_parts s JOIN rar USING (row_id))
+            SELECT s.*, ra.night, ra.attack_no, ra.rank
+            FROM split_parts s JOIN ra USING (row_id))
         SELECT b.*, (cm.mode = 'sum' OR b.rank = best.rank) AS counted
         FROM base b JOIN class_mode cm USING (weapon_class)
         JOIN (SELECT night, weapon_class, kind, min(rank) AS rank FROM base GROUP BY ALL) best
