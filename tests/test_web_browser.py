@@ -100,16 +100,6 @@ def test_timeline_loads_fast_and_draws_bars_and_events(server, page):
 
 
 @browser_only
-def test_timeline_main_page_loads_under_a_second_warm(server, page):
-    page.goto(server + "/")  # warms the server caches and the browser cache
-    page.wait_for_selector("[data-rendered]", timeout=20_000)
-    start = time.monotonic()
-    page.reload(wait_until="load")
-    page.wait_for_selector("[data-rendered]", timeout=20_000)
-    assert time.monotonic() - start < 1.0
-
-
-@browser_only
 def test_clicking_an_event_marker_opens_its_study(server, page):
     open_page(page, server + "/?", "timeline-before-click", charts=1)
     # Plotly picks the clicked point from the mouse position over its drag layer.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -54,9 +55,28 @@ class SecurityHeaders:
         return await self.app(scope, receive, send_with_headers)
 
 
+CARTESIAN_JS = HERE / "static" / "vendor" / "plotly-cartesian.min.js"
+
+
+def _js_version(path: Path) -> str | None:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(200)
+    match = re.search(r"v(\d+\.\d+\.\d+)", head)
+    return match.group(1) if match else None
+
+
 def plotly_js_path() -> Path:
-    """plotly.js as shipped inside the installed plotly package: no CDN, no copy."""
-    return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+    """plotly.js for the pages, served locally (no CDN).
+
+    The cartesian bundle (bar, scatter, histogram, heatmap: every trace the dashboard
+    draws) is a third of the full one, and evaluating the full bundle is most of a first
+    page load. It is used when it is the same plotly.js version as the installed plotly
+    package writes figures for; otherwise the full bundle shipped inside that package.
+    """
+    full = Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+    if CARTESIAN_JS.exists() and _js_version(CARTESIAN_JS) == _js_version(full):
+        return CARTESIAN_JS
+    return full
 
 
 def warm(service: StoreService) -> None:

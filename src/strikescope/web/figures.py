@@ -22,9 +22,15 @@ def timeline_figure(nights: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
     days = nights["night"].dt.strftime("%Y-%m-%d") if len(nights) else []
     for cls in TIMELINE_CLASSES:
         col = f"{cls}_launched"
-        if col in nights and nights[col].sum() > 0:
-            fig.add_trace(go.Bar(x=days, y=nights[col], name=cls.replace("_", " "),
-                                 marker_color=COLORS[cls], customdata=days,
+        if col not in nights:
+            continue
+        # Only the nights with launches of this class: zero-height bars cost drawing time
+        # (most classes are absent on most nights) and add nothing to the stack.
+        some = nights[col] > 0
+        if some.any():
+            fig.add_trace(go.Bar(x=days[some], y=nights.loc[some, col],
+                                 name=cls.replace("_", " "), marker_color=COLORS[cls],
+                                 customdata=days[some],
                                  hovertemplate="%{x}: %{y} " + cls + "<extra></extra>"))
     top = float(nights["total_launched"].max()) if len(nights) else 1.0
     if len(events):

@@ -1,0 +1,86 @@
+"""Main-page load time in a real browser (Debian chromium driven by Playwright).
+
+Usage: python benchmarks/page.py [--loads 10] [--attacks DIR]
+Starts the dashboard on a free loopback port against a fresh store of the shared data and
+times, until the chart has rendered: the first load on the fresh server (its caches still
+filling), the first load of a new browser (empty cache) on the warm server, and `--loads`
+reloads. Target: the main page loads in under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from api import ROOT, free_port, start_server, wait_ready
+from playwright.sync_api import sync_playwright
+
+import strikescope
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--disable-quic"]
+
+
+def timed_load(page, url: str, reload: bool) -> tuple[float, float]:
+    """Seconds to the page's load event and to the chart drawn with its data."""
+    start = time.monotonic()
+    if reload:
+        page.reload(wait_until="load")
+    else:
+        page.goto(url, wait_until="load")
+    loaded = time.monotonic() - start
+    page.wait_for_selector("[data-rendered]", timeout=30_000)
+    return loaded, time.monotonic() - start
+
+
+def fmt(t: tuple[float, float]) -> str:
+    return f"{t[0]:.2f} s to load, {t[1]:.2f} s to the drawn chart"
+
+
+def measure(base: str, loads: int):
+    """(first load on a fresh server, first load of a new browser once the server is warm,
+    reloads), each as (load event, chart drawn)."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        fresh_server = timed_load(page, base + "/", reload=False)
+        page.close()
+        page = browser.new_context().new_page()  # empty browser cache, warm server
+        new_browser = timed_load(page, base + "/", reload=False)
+        warm = [timed_load(page, base + "/", reload=True) for _ in range(loads)]
+        browser.close()
+    return fresh_server, new_browser, warm
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--loads", type=int, default=10)
+    ap.add_argument("--attacks", type=Path, default=ROOT.parent / "shared" / "data" / "attacks")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        strikescope.ingest([args.attacks], db=db)
+        port = free_port()
+        server = start_server(db, port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_ready(base)
+            fresh, new_browser, warm = measure(base, args.loads)
+        finally:
+            server.terminate()
+            server.wait(10)
+    drawn = [t[1] for t in warm]
+    print(f"main page, first visit on a fresh server: {fmt(fresh)}")
+    print(f"main page, first visit of a new browser (warm server): {fmt(new_browser)}")
+    print(f"main page, {len(warm)} reloads: chart drawn in median {statistics.median(drawn):.2f}"
+          f" s, worst {max(drawn):.2f} s (load event worst {max(t[0] for t in warm):.2f} s)")
+    print("target: the main page loads in under 1 s")
+
+
+if __name__ == "__main__":
+    main()
