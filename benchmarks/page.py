@@ -26,8 +26,20 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-quic"]
 
 
-def timed_load(page, url: str, reload: bool) -> tuple[float, float]:
-    """Seconds to the page's load event and to the chart drawn with its data."""
+# Largest contentful paint: when the biggest element (the chart, first as the server-drawn
+# image, later as the interactive chart) was painted, in seconds from the navigation.
+LCP = """() => new Promise((resolve) => {
+  new PerformanceObserver((list) => {
+    const entries = list.getEntries();
+    resolve(entries[entries.length - 1].startTime / 1000);
+  }).observe({type: "largest-contentful-paint", buffered: true});
+  setTimeout(() => resolve(null), 2000);
+})"""
+
+
+def timed_load(page, url: str, reload: bool) -> tuple[float, float, float | None]:
+    """Seconds to the load event, to the interactive chart drawn, and the largest
+    contentful paint (the chart first seen)."""
     start = time.monotonic()
     if reload:
         page.reload(wait_until="load")
@@ -35,11 +47,14 @@ def timed_load(page, url: str, reload: bool) -> tuple[float, float]:
         page.goto(url, wait_until="load")
     loaded = time.monotonic() - start
     page.wait_for_selector("[data-rendered]", timeout=30_000)
-    return loaded, time.monotonic() - start
+    drawn = time.monotonic() - start
+    return loaded, drawn, page.evaluate(LCP)
 
 
-def fmt(t: tuple[float, float]) -> str:
-    return f"{t[0]:.2f} s to load, {t[1]:.2f} s to the drawn chart"
+def fmt(t: tuple) -> str:
+    seen = "n/a" if t[2] is None else f"{t[2]:.2f} s"
+    return (f"chart first seen (largest contentful paint) {seen}, load event {t[0]:.2f} s, "
+            f"interactive chart {t[1]:.2f} s")
 
 
 def measure(base: str, loads: int):
@@ -77,8 +92,9 @@ def main() -> None:
     drawn = [t[1] for t in warm]
     print(f"main page, first visit on a fresh server: {fmt(fresh)}")
     print(f"main page, first visit of a new browser (warm server): {fmt(new_browser)}")
-    print(f"main page, {len(warm)} reloads: chart drawn in median {statistics.median(drawn):.2f}"
-          f" s, worst {max(drawn):.2f} s (load event worst {max(t[0] for t in warm):.2f} s)")
+    print(f"main page, {len(warm)} reloads: interactive chart in median "
+          f"{statistics.median(drawn):.2f} s, worst {max(drawn):.2f} s; load event worst "
+          f"{max(t[0] for t in warm):.2f} s")
     print("target: the main page loads in under 1 s")
 
 

@@ -287,3 +287,12 @@ def test_campaign_figure_rejects_unknown_names_and_bad_ranges(client):
     r = client.get("/api/v1/figures/campaign/mix", params={"from": "2025-07-01",
                                                            "to": "2025-06-01"})
     assert r.status_code == 422 and "after" in r.json()["detail"]
+
+
+def test_timeline_first_paint_is_a_png_of_the_default_range(client):
+    page = client.get("/").text
+    assert 'class="first-paint"' in page and "/api/v1/figures/timeline.png?from=" in page
+    r = client.get("/api/v1/figures/timeline.png", params={"from": "2025-06-01",
+                                                           "to": "2025-07-31"})
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert r.content[:8] == b"\x89PNG\r\n\x1a\n" and len(r.content) > 5_000

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from strikescope.config import default_data_dir, resolve_db
 from strikescope.web.routes_api import router as api_router
+from strikescope.web.routes_api import timeline_png_bytes
 from strikescope.web.routes_pages import router as pages_router
 from strikescope.web.service import StoreService
 
@@ -83,6 +84,7 @@ def warm(service: StoreService) -> None:
     try:
         service.all_nights()
         service.events()
+        timeline_png_bytes(service, *service.default_range())
     except Exception:  # noqa: BLE001 - a cold cache is only slower; requests report errors
         pass
 

@@ -84,3 +84,35 @@ def frame_figure(df: pd.DataFrame, x: str, ys: list[str], kind: str = "line",
     fig = go.Figure([trace(x=df[x], y=df[y], name=y) for y in ys if y in df])
     fig.update_layout(title=title, height=380, margin={"l": 50, "r": 10, "t": 40, "b": 40})
     return fig
+
+
+def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
+    """The timeline as a static PNG: the page shows it at once and swaps in the interactive
+    plotly chart as soon as plotly.js has loaded, so a first visit does not wait for it."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(14, 4.8), dpi=80)
+    bottom = pd.Series(0.0, index=nights.index)
+    for cls in TIMELINE_CLASSES:
+        col = f"{cls}_launched"
+        if col in nights and nights[col].sum() > 0:
+            ax.bar(nights["night"], nights[col], bottom=bottom, width=1.0,
+                   color=COLORS[cls], label=cls.replace("_", " "))
+            bottom = bottom + nights[col]
+    if len(events):
+        top = float(bottom.max() or 1.0) * 1.08
+        ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#2ca02c",
+                   edgecolors="#145214", label="diplomatic events", zorder=3)
+    ax.set_ylabel("launched (long-range)")
+    ax.legend(loc="upper left", ncol=5, fontsize=8, frameon=False)
+    ax.margins(x=0.01)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()

@@ -138,6 +138,19 @@ def timeline_figure(svc: Service, start: From = None, end: To = None) -> Respons
         figures.timeline_figure(svc.nights(start, end), svc.events(start=start, end=end))))
 
 
+@router.get("/figures/timeline.png", summary="Timeline as a static PNG (the first paint)",
+            response_class=Response, responses={200: {"content": {"image/png": {}}}})
+def timeline_png(svc: Service, start: From = None, end: To = None) -> Response:
+    check_range(start, end)
+    return Response(timeline_png_bytes(svc, start, end), media_type="image/png",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+def timeline_png_bytes(svc, start, end) -> bytes:
+    return svc.cached(("timeline-png", start, end), lambda: figures.timeline_png(
+        svc.nights(start, end), svc.events(start=start, end=end)))
+
+
 @router.get("/figures/night/{date}/{name}", summary="A figure of one night (classes, regions)")
 def night_figure(svc: Service, date: NightDate, name: str) -> Response:
     makers = {"classes": lambda v: figures.classes_figure(v.classes),

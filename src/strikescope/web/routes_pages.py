@@ -50,14 +50,12 @@ def home(request: Request, svc: Service) -> HTMLResponse:
         return page(request, "message.html", title="Timeline",
                     message="The store holds no nights yet: run strikescope ingest.")
     first, last = nights.night.min(), nights.night.max()
-    # The last year by default: the whole war is a few thousand more bars to draw.
-    shown = max(first, last - pd.Timedelta(days=DEFAULT_NIGHTS - 1))
+    shown, _ = svc.default_range()
     return page(request, "timeline.html", title="Timeline", n_nights=len(nights),
                 span=f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}", first=f"{first:%Y-%m-%d}",
                 start=f"{shown:%Y-%m-%d}", end=f"{last:%Y-%m-%d}")
 
 
-DEFAULT_NIGHTS = 365
 
 
 @router.get("/night/{date}", response_class=HTMLResponse)
@@ -132,10 +130,9 @@ def campaign(request: Request, svc: Service,
     if start and end and end < start:
         return page(request, "message.html", 422, title="Campaign",
                     message="'to' must not be before 'from'")
-    last = svc.all_nights()["night"].max()
     # The last year by default, like the timeline; the form chooses any range.
-    start = start or (last - pd.Timedelta(days=DEFAULT_NIGHTS - 1)).date()
-    end = end or last.date()
+    first, last = svc.default_range()
+    start, end = start or first, end or last
     params = urlencode({"from": start.isoformat(), "to": end.isoformat()})
     return _analysis_page(
         request, "campaign.html", "Campaign",

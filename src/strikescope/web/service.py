@@ -106,6 +106,14 @@ class StoreService:
         hit = self.cache.peek((self.version(), *key))
         return hit if hit is not None else await run_in_threadpool(self.cached, key, make)
 
+    def default_range(self, nights: int = 365) -> tuple:
+        """The nights the main page opens on: the last year (fewer bars to draw than the
+        whole war), as (first, last) dates."""
+        all_nights = self.all_nights()
+        last = all_nights["night"].max()
+        first = max(all_nights["night"].min(), last - pd.Timedelta(days=nights - 1))
+        return first.date(), last.date()
+
     def all_nights(self) -> pd.DataFrame:
         return self.cached(("nights",), lambda: api.nights(db=self.db))
 

@@ -21,6 +21,8 @@ function showError(el, error) {
 }
 
 async function draw(el, figure) {
+  // A server-drawn image may stand in until plotly.js is ready: the chart takes its place.
+  el.querySelectorAll(".first-paint").forEach((img) => img.remove());
   await Plotly.newPlot(el, figure.data, figure.layout, CONFIG);
   el.dataset.rendered = "true";
 }
