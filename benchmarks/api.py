@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -108,25 +109,32 @@ def report(latencies: list, errors: list, elapsed: float, clients: int) -> None:
         print("  error:", e)
 
 
+@contextmanager
+def served_store(attacks: Path):
+    """A fresh store of `attacks` served by uvicorn on a free loopback port; yields
+    (base URL, port) once the server answers, and stops it afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        strikescope.ingest([attacks], db=db)
+        port = free_port()
+        server = start_server(db, port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_ready(base)
+            yield base, port
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--attacks", type=Path, default=ROOT.parent / "shared" / "data" / "attacks")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        strikescope.ingest([args.attacks], db=db)
-        port = free_port()
-        server = start_server(db, port)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_ready(base)
-            report(*asyncio.run(load(port, args.clients, args.seconds)), args.clients)
-        finally:
-            server.terminate()
-            server.wait(10)
-
+    with served_store(args.attacks) as (_, port):
+        report(*asyncio.run(load(port, args.clients, args.seconds)), args.clients)
 
 if __name__ == "__main__":
     main()

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from api import ROOT, free_port, start_server, wait_ready
+from api import ROOT, served_store
 from playwright.sync_api import sync_playwright
-
-import strikescope
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -77,18 +74,8 @@ def main() -> None:
     ap.add_argument("--loads", type=int, default=10)
     ap.add_argument("--attacks", type=Path, default=ROOT.parent / "shared" / "data" / "attacks")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        strikescope.ingest([args.attacks], db=db)
-        port = free_port()
-        server = start_server(db, port)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_ready(base)
-            fresh, new_browser, warm = measure(base, args.loads)
-        finally:
-            server.terminate()
-            server.wait(10)
+    with served_store(args.attacks) as (base, _):
+        fresh, new_browser, warm = measure(base, args.loads)
     drawn = [t[1] for t in warm]
     print(f"main page, first visit on a fresh server: {fmt(fresh)}")
     print(f"main page, first visit of a new browser (warm server): {fmt(new_browser)}")
