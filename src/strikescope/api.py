@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from strikescope import nights as night_rules
-from strikescope.config import default_data_dir
+from strikescope.atomic import staged
+from strikescope.config import default_data_dir, resolve_db
 from strikescope.store import IngestReport, ProgressFn, Store
 
 PathLike = str | os.PathLike
@@ -30,8 +31,12 @@ def default_inputs() -> list[Path]:
 
 def ingest(paths: Iterable[PathLike] | None = None, db: PathLike | None = None,
            progress: ProgressFn | None = None) -> list[IngestReport]:
-    """Ingest attack releases and the weapon reference, then rebuild the nights."""
-    with connect(db) as store:
+    """Ingest attack releases and the weapon reference, then rebuild the nights.
+
+    All or nothing: the work is done on a staged copy of the store that replaces it in one
+    rename (see `strikescope.atomic`), so readers never see a partial ingest, and an error
+    or a killed process leaves the store as it was."""
+    with staged(resolve_db(db)) as stage, Store(stage) as store:
         return store.ingest(list(paths) if paths else default_inputs(), progress=progress)
 
 

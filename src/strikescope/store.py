@@ -100,8 +100,9 @@ class Store:
             raise FileNotFoundError(
                 f"{self.path}: no store yet; run `strikescope ingest PATH` first"
             )
+        self.read_only = read_only
+        self.con = _connect(self.path, read_only)
         # DuckDB's own progress bar would print over the CLI's; the CLI reports progress.
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
         run(self.con, "SET enable_progress_bar = false")
         if not read_only:
             run(self.con, SCHEMA)
@@ -116,6 +117,8 @@ class Store:
 
     def close(self) -> None:
         with suppress(Exception):
+            if not self.read_only:  # leave one self-contained file, no write-ahead log
+                run(self.con, "CHECKPOINT")
             self.con.close()
 
     def has_table(self, name: str) -> bool:
@@ -410,6 +413,22 @@ class Store:
         if self.has_table("reports"):
             night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
             self.set_meta("rules_version", rules_version())
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the file; a reader waits a little for a lock held by another tool (or by a writer
+    folding its write-ahead log) instead of failing at once."""
+    deadline = time.monotonic() + (READ_LOCK_WAIT_S if read_only else 0)
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+READ_LOCK_WAIT_S = 10.0
 
 
 def rules_version() -> str:

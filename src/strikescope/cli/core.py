@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 import strikescope.api as api
+from strikescope.atomic import StoreBusyError
 from strikescope.cli.app import app
 from strikescope.cli.output import (
     FORMAT_HELP,
@@ -32,7 +33,7 @@ def ingest(
     try:
         with progress_bar("ingesting") as update:
             reports = api.ingest(paths or None, db=db, progress=update)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, StoreBusyError) as exc:
         raise fail(str(exc)) from None
     for r in reports:
         console.print(r.summary())

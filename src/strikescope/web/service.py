@@ -92,8 +92,9 @@ class StoreService:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            return (0, 0)
-        return (st.st_size, st.st_mtime_ns)
+            return (0, 0, 0)
+        # An ingest replaces the file by a rename: a new inode is a new version.
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def cached(self, key, make):
         return self.cache.get((self.version(), *key), make)
