@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ SHARED = ROOT.parent / "shared" / "data"
 ATTACKS = SHARED / "attacks" / "missile_attacks_daily.csv"
 OLD_RELEASE = SHARED / "attacks" / "versions" / "missile_attacks_daily_2024-11-03.csv"
 REFERENCE = SHARED / "attacks" / "missiles_and_uav.csv"
+
+# Tests read the shared data, never fresh copies a `strikescope update` left on this machine.
+os.environ.setdefault("STRIKESCOPE_DATA", str(SHARED))
 
 CURRENT_HEADER = [
     "time_start", "time_end", "model", "launch_place", "target", "target_main", "launched",

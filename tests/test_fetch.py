@@ -1,78 +1,69 @@
-"""Fetching fresh data, tested without a network: a mock transport and fake clients."""
+"""Download checks, tested without a network (a mock transport)."""
 
-import sys
-import types
+import io
+import zipfile
 
 import httpx
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from strikescope.alerts import load_alerts
 from strikescope.cli import app
 from strikescope.sources import fetch
-from tests.conftest import ATTACKS
 
 SIREN = "region,started_at,finished_at,naive\nKyiv City,2024-01-01 20:00:00+00:00,"\
         "2024-01-01 21:00:00+00:00,False\n"
-OFFICIAL = "oblast,raion,hromada,level,started_at,finished_at,source\nKyivska oblast,,,"\
-           "oblast,2024-01-01 20:00:00+00:00,2024-01-01 20:30:00+00:00,official\n"
 
 
-def mock_client(routes: dict[str, tuple[int, str]]) -> httpx.Client:
+def mock_client(routes: dict[str, tuple[int, bytes]]) -> httpx.Client:
     def handler(request: httpx.Request) -> httpx.Response:
-        status, body = routes.get(str(request.url), (404, "not found"))
-        return httpx.Response(status, text=body)
+        status, body = routes.get(str(request.url), (404, b"not found"))
+        return httpx.Response(status, stream=httpx.ByteStream(body),
+                              headers={"Content-Length": str(len(body))})
     return httpx.Client(transport=httpx.MockTransport(handler))
 
 
-def test_alerts_are_written_where_the_readers_find_them(tmp_path):
-    client = mock_client({fetch.ALERTS_BASE + "volunteer_data_en.csv": (200, SIREN),
-                          fetch.ALERTS_BASE + "official_data_en.csv": (200, OFFICIAL)})
-    paths = fetch.fetch_alerts(tmp_path, client)
-    assert [p.name for p in paths] == ["official_data_en.csv", "volunteer_data_en.csv"]
-    alerts = load_alerts([tmp_path / "alerts" / "volunteer_data_en.csv"])
-    assert len(alerts) >= 1
+def test_a_downloaded_siren_file_is_read_by_the_alert_reader(tmp_path):
+    client = mock_client({"http://x/v.csv": (200, SIREN.encode())})
+    path = fetch.download("http://x/v.csv", tmp_path / "alerts" / "v.csv", client)
+    assert fetch.check_csv(path, ("started_at", "finished_at")) == 1
+    assert load_alerts([path]).n_read == 1
 
 
 def test_a_failed_download_keeps_the_old_copy(tmp_path):
-    old = tmp_path / "alerts" / "official_data_en.csv"
-    old.parent.mkdir(parents=True)
+    old = tmp_path / "official_data_en.csv"
     old.write_text("old")
-    with pytest.raises(fetch.FetchError, match="official_data_en.csv"):
-        fetch.fetch_alerts(tmp_path, mock_client({}))
-    assert old.read_text() == "old" and not list(old.parent.glob("*.part"))
+    with pytest.raises(fetch.FetchError, match=r"http://x/official_data_en.csv: HTTP 404 "
+                                               r"\(wrong URL"):
+        fetch.download("http://x/official_data_en.csv", old, mock_client({}))
+    assert old.read_text() == "old" and not list(tmp_path.glob("*.part"))
 
 
-def test_attacks_without_kagglehub_say_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kagglehub", None)
-    with pytest.raises(fetch.FetchError, match="pip install kagglehub"):
-        fetch.fetch_attacks(tmp_path)
+def test_csv_checks_name_the_problem(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("region,started_at\nKyiv,2024-01-01\n")
+    with pytest.raises(fetch.FetchError, match="column\\(s\\) finished_at missing"):
+        fetch.check_csv(path, ("started_at", "finished_at"))
+    path.write_text("started_at,finished_at\n1,2\n3,4")
+    with pytest.raises(fetch.FetchError, match="last line is cut off"):
+        fetch.check_csv(path, ("started_at",))
+    path.write_text("started_at,finished_at\n1,2\n3,4\n")
+    assert fetch.check_csv(path, ("started_at",), previous_rows=2) == 2
+    with pytest.raises(fetch.FetchError, match="2 rows where the copy in use has 3"):
+        fetch.check_csv(path, ("started_at",), previous_rows=3)
 
 
-def test_attacks_through_kagglehub_then_ingest(tmp_path, monkeypatch):
-    download = tmp_path / "kaggle"
-    download.mkdir()
-    (download / "missile_attacks_daily.csv").write_bytes(ATTACKS.read_bytes())
-    fake = types.SimpleNamespace(dataset_download=lambda name: str(download))
-    monkeypatch.setitem(sys.modules, "kagglehub", fake)
-    out = CliRunner().invoke(app, ["fetch", "attacks", "--dir", str(tmp_path / "data"),
-                                   "--ingest", "--db", str(tmp_path / "s.duckdb")])
-    assert out.exit_code == 0, out.output
-    assert "read 3,246 = loaded 3,243 + quarantined 3" in out.output
-
-
-def test_weather_is_written_in_the_bundled_columns(tmp_path, monkeypatch):
-    from strikescope import weather
-
-    nights = pd.DatetimeIndex(["2025-07-03", "2025-07-04"], name="night")
-    frame = pd.DataFrame({"avg_night_cloudcover": [10.0, 90.0],
-                          "weather_category": ["Clear", "Overcast"]}, index=nights)
-    monkeypatch.setattr(weather, "fetch_open_meteo", lambda start, end, client=None: frame)
-    path = fetch.fetch_weather("2025-07-03", "2025-07-04", tmp_path)
-    back = pd.read_csv(path)
-    assert back.date.tolist() == ["2025-07-03", "2025-07-04"]
-    assert back.avg_night_cloudcover.tolist() == [10.0, 90.0]
+def test_zip_members_stay_inside_the_target_folder(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("../../evil.csv", "a,b\n")
+        zf.writestr("versions/old.csv", "a,b\n")
+        zf.writestr("readme.txt", "not a csv")
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(buf.getvalue())
+    files = fetch.extract_csvs(archive, tmp_path / "out")
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in files) == [
+        "evil.csv", "versions/old.csv"]
 
 
 def test_unknown_source_is_refused(tmp_path):

@@ -1,7 +1,12 @@
 """strikescope: the Air Force reports of Russian missile and drone attacks on Ukraine as
 evidence. The functions below are the API that the CLI and the web dashboard call."""
 
-from strikescope import nights, study  # callable modules: strikescope.nights(...)
+from strikescope import (  # callable modules: strikescope.nights(...)
+    doctor,
+    nights,
+    study,
+    update,
+)
 from strikescope.api import (
     connect,
     export,
@@ -21,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "classify",
     "connect",
+    "doctor",
     "export",
     "ingest",
     "night",
@@ -29,6 +35,7 @@ __all__ = [
     "releases",
     "study",
     "table",
+    "update",
     "warnings",
     "weapons",
     "write_frame",

@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from strikescope.config import TIMEZONE, default_data_dir
+from strikescope.config import TIMEZONE, input_dir
 from strikescope.regions import map_regions, normalize_region
 from strikescope.regions import regions as region_table
 
@@ -278,7 +278,7 @@ _READERS = {"official": read_official, "volunteer": read_volunteer}
 def _discover(paths) -> list[tuple[Path, str]]:
     """(file, kind) for the given files or directories; the data directory if none."""
     if paths is None:
-        paths = [default_data_dir() / "alerts"]
+        paths = [input_dir("alerts")]
     elif isinstance(paths, str | os.PathLike):
         paths = [paths]
     found: list[tuple[Path, str]] = []
@@ -341,7 +341,7 @@ def load_alerts(
 ) -> AlertsRead:
     """Read every alerts file of the chosen sources and combine them.
 
-    `paths` are files or directories (default: `default_data_dir() / "alerts"`); a
+    `paths` are files or directories (default: `input_dir("alerts")`); a
     directory contributes every CSV whose header is an official or volunteer file. The
     same alert read twice (two releases of one file) is quarantined as a duplicate.
     With `permanent`, the Luhansk and Crimea permanent alerts are appended as synthetic

@@ -11,7 +11,7 @@ import pandas as pd
 
 from strikescope import nights as night_rules
 from strikescope.atomic import staged
-from strikescope.config import default_data_dir, resolve_db
+from strikescope.config import input_dir, resolve_db
 from strikescope.store import IngestReport, ProgressFn, Store
 
 PathLike = str | os.PathLike
@@ -26,7 +26,7 @@ def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
 
 
 def default_inputs() -> list[Path]:
-    return [default_data_dir() / "attacks"]
+    return [input_dir("attacks")]
 
 
 def ingest(paths: Iterable[PathLike] | None = None, db: PathLike | None = None,

@@ -42,6 +42,21 @@ def default_data_dir() -> Path:
     return candidates[0]
 
 
+def fetch_dir() -> Path:
+    """Where `strikescope update` and `strikescope fetch` keep fresh copies."""
+    return Path(platformdirs.user_data_dir(APP)) / "data"
+
+
+def input_dir(kind: str) -> Path:
+    """The folder of one kind of input (`attacks`, `alerts`, `weather`): under
+    `$STRIKESCOPE_DATA` if set, else the fresh copy from `strikescope update` if there is
+    one, else the shared data."""
+    if os.environ.get(DATA_ENV):
+        return default_data_dir() / kind
+    fresh = fetch_dir() / kind
+    return fresh if fresh.is_dir() else default_data_dir() / kind
+
+
 def package_data(name: str) -> Path:
     """A reviewable data file shipped inside the package."""
     return Path(__file__).with_name("data") / name

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import httpx
 import pandas as pd
 
-from strikescope.config import TIMEZONE, default_data_dir
+from strikescope.config import TIMEZONE, input_dir
 
 ARCHIVE_URL = "https://archive-api.open-meteo.com/v1/archive"
 HOURLY = ("cloud_cover", "visibility", "precipitation", "wind_speed_10m", "weather_code")
@@ -107,7 +107,7 @@ def read_weather(path: str | os.PathLike | None = None) -> pd.DataFrame:
     night D+1. Rows are therefore indexed by night D = `date`. `fetch_open_meteo` builds
     night D from the true night, 20:00 of D-1 to 06:00 of D.
     """
-    path = path or default_data_dir() / "weather" / "weather_by_date.csv"
+    path = path or input_dir("weather") / "weather_by_date.csv"
     raw = pd.read_csv(path)
     dates = pd.to_datetime(raw.pop("date"), format="%Y-%m-%d")
     night = pd.DatetimeIndex(dates, name="night").as_unit("ns")

@@ -4,6 +4,7 @@ from strikescope.cli import (  # noqa: F401  (register their commands)
     brief,
     campaign,
     core,
+    doctor,
     events,
     fetch,
     forecast,

@@ -1,4 +1,4 @@
-"""`strikescope fetch`: fresh copies of the public data sets, where a network exists."""
+"""`strikescope update` and `strikescope fetch`: fresh copies of the public data sets."""
 
 from __future__ import annotations
 
@@ -6,51 +6,57 @@ from pathlib import Path
 
 import typer
 
-import strikescope.api as api
+from strikescope import update as updating
+from strikescope.atomic import StoreBusyError
 from strikescope.cli.app import app
-from strikescope.cli.output import DbOption, console, fail
-from strikescope.sources import fetch as sources
+from strikescope.cli.output import DbOption, console, fail, progress_bar
+from strikescope.sources.fetch import FetchError
+from strikescope.sources.remote import registry
 
-SOURCES = ("attacks", "alerts", "weather")
+SourcesArg = typer.Argument(None, help="Sources to fetch (default: attacks alerts weather).")
+DirOption = typer.Option(None, "--dir", help="Data directory (default: user data dir).")
+UrlOption = typer.Option(None, "--url", help="NAME=URL: fetch a source from another URL "
+                         "(also STRIKESCOPE_<NAME>_URL or [sources.NAME] url in the config).")
+UntilOption = typer.Option(None, "--to", help="Weather: last night (default: yesterday).")
 
 
 @app.command()
-def fetch(
-    what: list[str] = typer.Argument(..., help="attacks, alerts and/or weather."),
-    into: Path = typer.Option(None, "--dir", help="Data directory (default: user data dir)."),
-    start: str = typer.Option("2022-09-28", "--from", help="Weather: first night."),
-    end: str = typer.Option(None, "--to", help="Weather: last night (default: yesterday)."),
-    ingest: bool = typer.Option(False, "--ingest", help="Ingest the attack files fetched."),
-    db: Path = DbOption,
-) -> None:
-    """Download fresh data: attacks (Kaggle, your credentials), alerts, weather."""
-    unknown = sorted(set(what) - set(SOURCES))
+def update(what: list[str] = SourcesArg, into: Path = DirOption, urls: list[str] = UrlOption,
+           until: str = UntilOption, db: Path = DbOption) -> None:
+    """Fetch the latest attack data, alerts and weather, check them, ingest: all or nothing."""
+    _run(what, into, urls, until, db, ingest=True)
+
+
+@app.command()
+def fetch(what: list[str] = SourcesArg, into: Path = DirOption, urls: list[str] = UrlOption,
+          until: str = UntilOption, ingest: bool = typer.Option(
+              False, "--ingest", help="Ingest the attack files fetched (as `update`)."),
+          db: Path = DbOption) -> None:
+    """Download and check fresh data without touching the store (unless --ingest)."""
+    _run(what, into, urls, until, db, ingest=ingest)
+
+
+def _run(what, into, urls, until, db, ingest: bool) -> None:
+    unknown = sorted(set(what or ()) - set(registry()))
     if unknown:
-        raise fail(f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(SOURCES)}")
-    into = into or sources.default_fetch_dir()
+        raise fail(f"unknown source(s) {', '.join(unknown)}; choose from "
+                   f"{', '.join(registry())}")
     try:
-        paths = _fetch(what, into, start, end)
-    except sources.FetchError as exc:
-        raise fail(str(exc)) from None
-    for path in paths:
-        console.print(f"wrote {path}")
-    attack_files = [p for p in paths if p.parent.name == "attacks" or "attacks" in p.parts]
-    if ingest and attack_files:
-        for report in api.ingest([into / "attacks"], db=db):
-            console.print(report.summary())
-    elif attack_files:
-        console.print(f"next: strikescope ingest {into / 'attacks'}")
+        with progress_bar("updating") as progress:
+            result = updating.update(what or None, into, db, until, _urls(urls), ingest,
+                                     progress=progress)
+    except (FetchError, StoreBusyError, FileNotFoundError, ValueError) as exc:
+        raise fail(f"{exc}\nNothing was changed.") from None
+    console.print(result.summary())
+    if not ingest and any(f.source == "attacks" and f.files for f in result.fetched):
+        console.print(f"next: strikescope ingest {result.data_dir / 'attacks'}")
 
 
-def _fetch(what: list[str], into: Path, start: str, end: str | None) -> list[Path]:
-    import pandas as pd
-
-    paths: list[Path] = []
-    if "attacks" in what:
-        paths += sources.fetch_attacks(into)
-    if "alerts" in what:
-        paths += sources.fetch_alerts(into)
-    if "weather" in what:
-        last = end or (pd.Timestamp.today().normalize() - pd.Timedelta(days=1)).date()
-        paths.append(sources.fetch_weather(start, last, into))
-    return paths
+def _urls(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or ():
+        name, sep, url = pair.partition("=")
+        if not sep or not url:
+            raise fail(f"--url {pair!r}: write NAME=URL, e.g. attacks=https://...")
+        out[name] = url
+    return out

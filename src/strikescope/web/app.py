@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from strikescope.config import default_data_dir, resolve_db
+from strikescope.config import input_dir, resolve_db
 from strikescope.web.routes_api import router as api_router
 from strikescope.web.routes_api import timeline_png_bytes
 from strikescope.web.routes_pages import router as pages_router
@@ -108,7 +108,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     # User events live beside the store: the shared data directory may be read-only.
     events_file = events_file or resolve_db(db).parent / "user_events.csv"
     app.state.service = StoreService(db, events_file=events_file,
-                                     alerts_path=alerts_path or default_data_dir() / "alerts")
+                                     alerts_path=alerts_path or input_dir("alerts"))
     app.include_router(api_router)
     app.include_router(pages_router)
     plotly_js = plotly_js_path()

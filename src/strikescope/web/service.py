@@ -18,7 +18,7 @@ import pandas as pd
 
 import strikescope.api as api
 from strikescope import events as timeline
-from strikescope.config import default_data_dir, resolve_db
+from strikescope.config import input_dir, resolve_db
 
 # Launch classes stacked on the timeline, in the order they are drawn.
 TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "antiship",
@@ -83,7 +83,7 @@ class StoreService:
         self.db = db
         self.path = resolve_db(db)
         self.events_file = Path(events_file) if events_file else None
-        self.alerts_path = Path(alerts_path) if alerts_path else default_data_dir() / "alerts"
+        self.alerts_path = Path(alerts_path) if alerts_path else input_dir("alerts")
         self.cache = LRU(512)
         self._alerts = None
         self._write_lock = threading.Lock()

@@ -1,0 +1,152 @@
+"""A data-integrity report of the store: what it holds, what was kept out, what is missing.
+
+* store: file, size, format and rules versions (is it built by the rules of this version?);
+* releases: rows read, loaded and quarantined per release, and the diff each one applied;
+* quarantine: rows kept out, by reason (current releases);
+* missing denominators: nights where part of what was launched has no shot-down count, so
+  defence rates over those nights rest on fewer launches than the totals show;
+* disagreements: nights where the national report and the regional commands give launch
+  counts for the same weapon class that differ by more than a threshold (relative).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from strikescope.atomic import STAGING_SUFFIX
+from strikescope.callables import callable_module
+from strikescope.store import Store, rules_version
+
+
+@dataclass
+class DoctorReport:
+    store: dict
+    releases: pd.DataFrame
+    quarantine: pd.DataFrame
+    missing_denominators: pd.DataFrame
+    disagreements: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.releases
+
+    def to_dict(self) -> dict:
+        frames = {k: json.loads(getattr(self, k).to_json(orient="records", date_format="iso"))
+                  for k in ("releases", "quarantine", "missing_denominators", "disagreements")}
+        return {"store": self.store, **frames, "problems": self.problems}
+
+    def summary(self) -> str:
+        s = self.store
+        lines = [
+            f"Store {s['path']} ({s['size_mb']:.1f} MB), strikescope {s['version']}, "
+            f"rules {s['rules_version']} ({'current' if s['rules_current'] else 'OUTDATED'})",
+            f"{len(self.releases)} release(s), {s['reports']:,} report rows, "
+            f"{s['nights']:,} nights",
+            f"quarantine: {int(self.quarantine['rows'].sum()) if len(self.quarantine) else 0} "
+            f"row(s) in current releases",
+            f"nights with launches lacking a shot-down count: {len(self.missing_denominators)}",
+            f"national/regional disagreements: {len(self.disagreements)}",
+        ]
+        lines += [f"PROBLEM: {p}" for p in self.problems] or ["no integrity problem found"]
+        return "\n".join(lines)
+
+
+def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorReport:
+    """Check the store `db`; `threshold` is the relative difference between national and
+    regional counts that is reported (and `min_difference` the absolute one)."""
+    with Store(db, read_only=True) as store:
+        con = store.con
+        if not store.has_table("night_classes"):
+            raise ValueError(f"{store.path}: the store holds no nights yet; run "
+                             "`strikescope ingest` first")
+        report = DoctorReport(
+            _store_facts(store), _releases(con), _quarantine(con),
+            _missing_denominators(con), _disagreements(con, threshold, min_difference))
+    report.problems = _problems(report, Path(report.store["path"]))
+    return report
+
+
+def _store_facts(store: Store) -> dict:
+    from strikescope import __version__
+
+    con = store.con
+    built = store.meta("rules_version")
+    return {
+        "path": str(store.path),
+        "size_mb": store.path.stat().st_size / 1e6,
+        "version": __version__,
+        "duckdb": duckdb.__version__,
+        "rules_version": built,
+        "rules_current": built == rules_version(),
+        "reports": con.execute("SELECT count(*) FROM reports").fetchall()[0][0],
+        "nights": con.execute("SELECT count(DISTINCT night) FROM night_classes")
+        .fetchall()[0][0],
+    }
+
+
+def _releases(con) -> pd.DataFrame:
+    return con.execute("""
+        SELECT release_id, name, status, n_read AS read, n_loaded AS loaded,
+               n_quarantined AS quarantined, n_warnings AS warnings, added, changed, removed,
+               period_start::DATE AS period_start, period_end::DATE AS period_end,
+               ingested_at
+        FROM releases ORDER BY release_id""").df()
+
+
+def _quarantine(con) -> pd.DataFrame:
+    return con.execute("""
+        SELECT q.reason, q.field, count(DISTINCT (q.release_id, q.rec)) AS rows
+        FROM quarantine q JOIN releases r USING (release_id)
+        WHERE r.status = 'current' GROUP BY ALL ORDER BY rows DESC, reason""").df()
+
+
+def _missing_denominators(con) -> pd.DataFrame:
+    return con.execute("""
+        SELECT night, weapon_class, launched, launched_with_outcome,
+               launched - coalesce(launched_with_outcome, 0) AS launched_without_outcome
+        FROM night_classes
+        WHERE launched > coalesce(launched_with_outcome, 0)
+        ORDER BY night, weapon_class""").df()
+
+
+def _disagreements(con, threshold: float, min_difference: int) -> pd.DataFrame:
+    return con.execute("""
+        WITH by_rank AS (
+            SELECT p.night, p.weapon_class, a.rank_name, sum(p.launched) AS launched
+            FROM parts p JOIN attacks a USING (attack_no)
+            WHERE a.rank_name IN ('national', 'regional') GROUP BY ALL),
+        pairs AS (
+            SELECT night, weapon_class,
+                   sum(launched) FILTER (WHERE rank_name = 'national')::BIGINT AS national,
+                   sum(launched) FILTER (WHERE rank_name = 'regional')::BIGINT AS regional
+            FROM by_rank GROUP BY ALL)
+        SELECT *, regional - national AS difference,
+               round(abs(regional - national) / greatest(national, regional), 3) AS relative
+        FROM pairs
+        WHERE national IS NOT NULL AND regional IS NOT NULL
+          AND abs(regional - national) >= $2
+          AND abs(regional - national) > $1 * greatest(national, regional)
+        ORDER BY night, weapon_class""", [threshold, min_difference]).df()
+
+
+def _problems(report: DoctorReport, path: Path) -> list[str]:
+    out = []
+    if not report.store["rules_current"]:
+        out.append("the nights were built by other rules: run `strikescope ingest` to rebuild")
+    rel = report.releases
+    bad = rel[rel["read"] != rel["loaded"] + rel["quarantined"]]
+    out += [f"release {r.name}: read {r.read} != loaded {r.loaded} + quarantined "
+            f"{r.quarantined}" for r in bad.itertuples()]
+    orphans = list(path.parent.glob(f".{path.name}.*{STAGING_SUFFIX}"))
+    if orphans:
+        out.append(f"{len(orphans)} staged copy(ies) left by an interrupted ingest (removed "
+                   "by the next ingest)")
+    return out
+
+
+callable_module(__name__, doctor)

@@ -1,0 +1,141 @@
+"""Fresh data in one step, all or nothing.
+
+`update` asks every chosen source plug-in (`sources.remote`) to fetch into a staging folder
+beside the data directory, and every download is checked there. Only when all of them
+are good are the folders swapped into place and the attack files ingested (itself all or
+nothing, see `strikescope.atomic`). Any failure (no network, no credentials, a corrupt or
+truncated download, a file the reader rejects) leaves the data directory and the store as
+they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pandas as pd
+
+import strikescope.api as api
+from strikescope.callables import callable_module
+from strikescope.config import default_data_dir, fetch_dir, resolve_db
+from strikescope.sources import fetch
+from strikescope.sources.remote import Context, Fetched, make
+from strikescope.store import IngestReport, ProgressFn, Store
+
+DEFAULT_SOURCES = ("attacks", "alerts", "weather")
+
+
+@dataclass
+class UpdateResult:
+    """What each source brought and what the ingest did with the attack files."""
+
+    data_dir: Path
+    fetched: list[Fetched] = field(default_factory=list)
+    ingested: list[IngestReport] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"source": f.source, "files": len(f.files),
+                              "notes": "; ".join(f.notes)} for f in self.fetched])
+
+    def summary(self) -> str:
+        lines = [f"{f.source}: {'; '.join(f.notes) or 'nothing new'}" for f in self.fetched]
+        lines += [r.summary() for r in self.ingested if r.kind == "attacks"]
+        lines.append(f"data directory: {self.data_dir}")
+        return "\n".join(lines)
+
+
+def update(sources=None, data_dir=None, db=None, until=None, urls: dict | None = None,
+           ingest: bool = True, http: httpx.Client | None = None,
+           progress: ProgressFn | None = None) -> UpdateResult:
+    """Fetch `sources` (default: attacks, alerts, weather) into `data_dir` (default: the user
+    data directory) and ingest the attack files into the store `db`."""
+    dest = Path(data_dir or fetch_dir())
+    plugins = [make(name, urls) for name in (sources or DEFAULT_SOURCES)]
+    result = UpdateResult(dest)
+    own = http is None
+    http = http or fetch.client()
+    stage = dest / f".update-{os.getpid()}"
+    try:
+        ctx = Context(http, lambda kind: _current(dest, kind), _until(until),
+                      lambda: stored_attack_rows(db))
+        for i, plugin in enumerate(plugins):
+            _tell(progress, f"fetching {plugin.name}", i / (len(plugins) + 1))
+            result.fetched.append(plugin.fetch(stage, ctx))
+        _tell(progress, "ingesting", len(plugins) / (len(plugins) + 1))
+        result.ingested = _install_and_ingest(stage, dest, result.fetched, db, ingest)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if own:
+            http.close()
+    _tell(progress, "done", 1.0)
+    return result
+
+
+def _tell(progress: ProgressFn | None, what: str, fraction: float) -> None:
+    if progress:
+        progress(what, fraction)
+
+
+def _until(until) -> pd.Timestamp:
+    if until is not None:
+        return pd.Timestamp(until).normalize()
+    return pd.Timestamp.now(tz="Europe/Kyiv").tz_localize(None).normalize() - pd.Timedelta(days=1)
+
+
+def _current(dest: Path, kind: str) -> Path:
+    """The copies in use: the ones fetched before, else the shared data."""
+    mine = dest / kind
+    return mine if mine.is_dir() else default_data_dir() / kind
+
+
+def stored_attack_rows(db) -> int | None:
+    """Rows of the largest current attack release in the store (for the truncation check)."""
+    path = resolve_db(db)
+    if not path.exists():
+        return None
+    with Store(path, read_only=True) as store:
+        if not store.has_table("releases"):
+            return None
+        rows = store.con.execute(
+            "SELECT max(n_read) FROM releases WHERE status = 'current'").fetchall()
+    return rows[0][0]
+
+
+def _install_and_ingest(stage: Path, dest: Path, fetched: list[Fetched], db,
+                        ingest: bool) -> list[IngestReport]:
+    kinds = [f.source for f in fetched if f.files]
+    swapped = _swap_in(stage, dest, kinds)
+    try:
+        reports = (api.ingest([dest / "attacks"], db=db)
+                   if ingest and "attacks" in kinds else [])
+    except BaseException:
+        _swap_back(swapped)
+        raise
+    for _, backup in swapped:
+        shutil.rmtree(backup, ignore_errors=True)
+    return reports
+
+
+def _swap_in(stage: Path, dest: Path, kinds: list[str]) -> list[tuple[Path, Path]]:
+    swapped = []
+    for kind in kinds:
+        target, backup = dest / kind, dest / f".{kind}.previous-{os.getpid()}"
+        shutil.rmtree(backup, ignore_errors=True)
+        if target.exists():
+            os.replace(target, backup)
+        os.replace(stage / kind, target)
+        swapped.append((target, backup))
+    return swapped
+
+
+def _swap_back(swapped: list[tuple[Path, Path]]) -> None:
+    for target, backup in reversed(swapped):
+        shutil.rmtree(target, ignore_errors=True)
+        if backup.exists():
+            os.replace(backup, target)
+
+
+callable_module(__name__, update)
