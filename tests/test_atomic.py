@@ -174,19 +174,32 @@ def _cli_totals(db: Path) -> tuple:
             sum(r["missiles_launched"] for r in rows))
 
 
+def _web_totals(client) -> tuple:
+    rows = client.get("/api/v1/nights").json()
+    return (len(rows), sum(r["drones_launched"] for r in rows),
+            sum(r["missiles_launched"] for r in rows))
+
+
 def test_readers_see_old_or_new_state_while_an_ingest_runs(previous_store, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
     path = tmp_path / "x40.csv"
     _replicate(40, path)
+    web = TestClient(create_app(db=previous_store, events_file=tmp_path / "ev.csv"))
     old = _read_totals(previous_store)
+    assert _web_totals(web) == old
     writer = subprocess.Popen(_ingest_cmd(path, previous_store), env=_env(),
                               stderr=subprocess.PIPE, text=True)
     seen, during = [], 0
     while writer.poll() is None:
         during += 1
         seen.append(_read_totals(previous_store))
+        seen.append(_web_totals(web))
         if during % 5 == 1:
             seen.append(_cli_totals(previous_store))
     assert writer.wait() == 0, writer.stderr.read()
     new = _read_totals(previous_store)
-    assert new != old and during >= 3
+    assert new != old and during >= 3 and _web_totals(web) == new
     assert set(seen) <= {old, new}, set(seen) - {old, new}
