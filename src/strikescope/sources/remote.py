@@ -152,7 +152,8 @@ class OpenMeteoWeather(Source):
         try:
             new = fetch_open_meteo(start, ctx.until, client=ctx.http, url=self.url)
         except (httpx.HTTPError, RuntimeError, KeyError, ValueError) as exc:
-            raise FetchError(f"weather: could not fetch from {self.url}: {exc}") from None
+            hint = " (no network?)" if isinstance(exc, httpx.TransportError) else ""
+            raise FetchError(f"weather: could not fetch from {self.url}: {exc}{hint}") from None
         new = _drop_trailing_gaps(new)
         frame = new if old is None else pd.concat([old, new]).sort_index()
         target = stage / "weather" / "weather_by_date.csv"
