@@ -7,6 +7,7 @@ or is quarantined with the field and the reason; nothing is dropped.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -90,6 +91,16 @@ class MissingColumnError(ValueError):
         )
 
 
+class UnreadableFileError(ValueError):
+    """A file that cannot be read as a release at all (empty, not UTF-8 text, no header, a
+    column named twice, a CSV record the reader cannot split): rejected whole, nothing is
+    stored."""
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path, self.problem = str(path), problem
+        super().__init__(f"{path}: {problem}")
+
+
 @dataclass
 class RawRelease:
     """A release file loaded as text into a DuckDB table."""
@@ -108,8 +119,48 @@ def canonical_name(column: str) -> str:
 
 
 def read_header(path: Path) -> list[str]:
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        return next(csv.reader(fh), [])
+    """The first record of the file; an empty file or a blank first line is rejected."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        check_utf8(path)
+        raise
+    except csv.Error as exc:
+        raise UnreadableFileError(path, f"line 1: the header is not CSV ({exc})") from None
+    if header is None:
+        raise UnreadableFileError(path, "empty file (no header line)")
+    if not header:
+        raise UnreadableFileError(path, "line 1 is blank: expected the header")
+    return header
+
+
+def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
+    """Reject a file that is not UTF-8 text, naming the line of the first bad byte.
+
+    DuckDB's reader would load such bytes as U+FFFD and Python's with errors="replace"
+    likewise: every Cyrillic cell of a cp1251 file would become question marks without a
+    word. Guessing the encoding instead could load the wrong text just as quietly.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(chunk_size)
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                data = pending + chunk
+                line = lines + data.count(b"\n", 0, exc.start) + 1
+                raise UnreadableFileError(
+                    path,
+                    f"not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); save it "
+                    "as UTF-8 (a file from Windows may be cp1251: iconv -f cp1251 -t utf-8)",
+                ) from None
+            if not chunk:
+                return
+            lines += chunk.count(b"\n")
 
 
 def map_header(path: Path, header: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -219,6 +270,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     header = read_header(path)
+    check_utf8(path)
     mapping, extras = map_header(path, header)
     select = _select_canonical(mapping, extras)
     if _read_fast(con, path, header, table, select):

@@ -1,0 +1,58 @@
+"""Regressions found by fuzzing the ingest: each a small hand-built file."""
+
+from pathlib import Path
+
+import pytest
+
+from strikescope.sources.attacks import UnreadableFileError, parse_file, read_header
+
+# -- regressions found by the fuzzer: each a small hand-built file ---------------------------
+
+HEADER = "time_start,time_end,model,launched,destroyed,target,source\n"
+ROW = "2025-07-03 18:00,2025-07-04 06:00,Shahed-136/131,10,7,Kyiv,kpszsu/posts/a\n"
+ROW2 = "2025-07-04 18:00,2025-07-05 06:00,Iskander-M,2,1,Odesa,kpszsu/posts/b\n"
+
+
+def _write(tmp_path, data: bytes | str, name: str = "release.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def test_cp1251_body_is_rejected_naming_the_line(tmp_path):
+    # Was loaded with every Cyrillic letter turned into U+FFFD.
+    data = (HEADER + ROW + "2025-07-04 18:00,2025-07-05 06:00,Молнія,3,1,Київ,x\n").encode("cp1251")
+    with pytest.raises(UnreadableFileError, match=r"release\.csv: not UTF-8 .*line 3.*cp1251"):
+        parse_file(_write(tmp_path, data))
+
+
+def test_cp1251_header_is_rejected_naming_the_file(tmp_path):
+    # Was a bare UnicodeDecodeError from the header reader.
+    path = _write(tmp_path, (HEADER.replace("target", "ціль") + ROW).encode("cp1251"))
+    with pytest.raises(UnreadableFileError, match=r"release\.csv: not UTF-8 .*line 1"):
+        read_header(path)
+
+
+def test_last_line_cut_inside_a_character_is_rejected(tmp_path):
+    data = (HEADER + ROW + "2025-07-04 18:00,2025-07-05 06:00,Молнія").encode()[:-1]
+    with pytest.raises(UnreadableFileError, match="not UTF-8"):
+        parse_file(_write(tmp_path, data))
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf"])
+def test_empty_file_is_rejected(tmp_path, data):
+    # Was "required column 'time_start' is missing (columns found: )", or skipped by ingest
+    # as not an attack release.
+    with pytest.raises(UnreadableFileError, match=r"release\.csv: empty file"):
+        parse_file(_write(tmp_path, data))
+
+
+def test_blank_first_line_is_rejected(tmp_path):
+    with pytest.raises(UnreadableFileError, match="line 1 is blank"):
+        parse_file(_write(tmp_path, "\n" + HEADER + ROW))
+
+
+@pytest.mark.parametrize("header", ["\r\n", "", "\n\n"])
+def test_header_only_reads_nothing(tmp_path, header):
+    r = parse_file(_write(tmp_path, HEADER.rstrip("\n") + header))
+    assert (r.read, len(r.loaded), r.n_quarantined) == (0, 0, 0)
