@@ -1,5 +1,6 @@
 """Regressions found by fuzzing the ingest: each a small hand-built file."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,37 @@ def test_blank_first_line_is_rejected(tmp_path):
 def test_header_only_reads_nothing(tmp_path, header):
     r = parse_file(_write(tmp_path, HEADER.rstrip("\n") + header))
     assert (r.read, len(r.loaded), r.n_quarantined) == (0, 0, 0)
+
+
+def test_empty_column_name_is_kept_in_extra(tmp_path):
+    # Was a DuckDB parser error: the empty name became a zero-length identifier.
+    r = parse_file(_write(tmp_path, HEADER.rstrip("\n") + ",\n" + ROW.rstrip("\n") + ",x\n"))
+    assert r.read == len(r.loaded) == 1
+    assert json.loads(r.loaded.extra[0]) == {"": "x"}
+
+
+def test_unknown_names_differing_in_case_are_two_columns(tmp_path):
+    r = parse_file(_write(tmp_path, HEADER.rstrip("\n") + ",Note,note\n"
+                          + ROW.rstrip("\n") + ",a,b\n"))
+    assert json.loads(r.loaded.extra[0]) == {"Note": "a", "note": "b"}
+
+
+@pytest.mark.parametrize("renamed", ["model", "Model", "weapon"])
+def test_two_columns_for_one_field_are_rejected(tmp_path, renamed):
+    # Was loaded with the second column's cells replaced by the first's.
+    path = _write(tmp_path, HEADER.replace("target", renamed) + ROW)
+    with pytest.raises(UnreadableFileError, match=r"release\.csv: columns 3 \('model'\) and 6"):
+        parse_file(path)
+
+
+def test_cli_rejected_file_is_one_line_and_exit_1(tmp_path):
+    from typer.testing import CliRunner
+
+    from strikescope.cli import app
+
+    path = _write(tmp_path, (HEADER + ROW).replace("target", "model"))
+    out = CliRunner().invoke(app, ["ingest", str(path), "--db", str(tmp_path / "s.duckdb")])
+    assert out.exit_code == 1
+    assert "Traceback" not in out.output
+    [line] = [x for x in out.output.splitlines() if "error:" in x]
+    assert "release.csv: columns 3 ('model') and 6 ('model')" in line

@@ -163,7 +163,29 @@ def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
             lines += chunk.count(b"\n")
 
 
+def _identity(column: str) -> str:
+    name = canonical_name(column)
+    return name if name in CANONICAL or name in LEGACY_BORDER else column
+
+
+def check_unique(path: Path, header: list[str]) -> None:
+    """Two columns that read as the same field (`model` and `Model`, `start` and
+    `time_start`) make the file ambiguous: which one holds the model?"""
+    seen: dict[str, int] = {}
+    for i, col in enumerate(header, start=1):
+        key = _identity(col)
+        if key in seen:
+            j = seen[key]
+            raise UnreadableFileError(
+                path,
+                f"columns {j} ('{header[j - 1]}') and {i} ('{col}') are both '{key}'; "
+                "rename or drop one",
+            )
+        seen[key] = i
+
+
 def map_header(path: Path, header: list[str]) -> tuple[dict[str, str], list[str]]:
+    check_unique(path, header)
     mapping: dict[str, str] = {}
     extras: list[str] = []
     for col in header:
@@ -201,7 +223,9 @@ def _legacy_border_sql(mapping: dict[str, str]) -> str:
     return "'{' || concat_ws(', ', " + ", ".join(parts) + ") || '}'" if parts else "NULL"
 
 
-def _select_canonical(mapping: dict[str, str], extras: list[str]) -> str:
+def _select_canonical(mapping: dict[str, str], extras: list[tuple[str, str]]) -> str:
+    """`mapping`: canonical name -> column of the text table; `extras`: (name in the file,
+    column of the text table)."""
     cols = []
     for name in CANONICAL:
         if name == "border_crossing" and name not in mapping:
@@ -211,24 +235,29 @@ def _select_canonical(mapping: dict[str, str], extras: list[str]) -> str:
         else:
             cols.append(f"NULL::VARCHAR AS {name}")
     if extras:
-        pairs = ", ".join(f"{_lit(c)}, {_q(c)}" for c in extras)
+        pairs = ", ".join(f"{_lit(name)}, {_q(col)}" for name, col in extras)
         cols.append(f"json_object({pairs})::VARCHAR AS extra")
     else:
         cols.append("NULL::VARCHAR AS extra")
     return ", ".join(cols)
 
 
+def _positional(header: list[str]) -> dict[str, str]:
+    """File column name -> `c0`, `c1`, ...: the text tables use these, since a name in the
+    file may be empty, or differ from another only in case (DuckDB would take them as one)."""
+    return {col: f"c{i}" for i, col in enumerate(header)}
+
+
 def _read_fast(con, path: Path, header: list[str], table: str, select: str) -> int:
     """DuckDB's parallel reader straight into the canonical projection (the record number is
     the table's rowid + 1); returns the number of lines it could not read."""
     columns = "{" + ", ".join(f"{_lit(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
-    renamed = ", ".join(f"c{i} AS {_q(col)}" for i, col in enumerate(header))
     run(con, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
     run(
         con,
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM (SELECT {renamed} "
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} "
         f"FROM read_csv({_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
-        "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=false))",
+        "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=false)",
     )
     return con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
 
@@ -249,9 +278,10 @@ def _read_exact(con, path: Path, header: list[str], table: str) -> None:
                 bad.append((rec, "line", ",".join(fields)[:500],
                             f"malformed CSV record: {len(fields)} fields, header has "
                             f"{len(header)}"))
-    frame = pd.DataFrame([[i, *f] for i, f in good], columns=["__rec", *header], dtype=object)
+    names = [f"c{i}" for i in range(len(header))]
+    frame = pd.DataFrame([[i, *f] for i, f in good], columns=["__rec", *names], dtype=object)
     con.register("exact_df", frame)
-    cols = ", ".join(f"{_q(c)}::VARCHAR AS {_q(c)}" for c in header) + ", __rec::BIGINT AS __rec"
+    cols = ", ".join(f"{c}::VARCHAR AS {c}" for c in names) + ", __rec::BIGINT AS __rec"
     run(con, f"CREATE OR REPLACE TEMP TABLE {table}_text AS SELECT {cols} FROM exact_df")
     con.unregister("exact_df")
     rejects = pd.DataFrame(bad, columns=["rec", "field", "value", "reason"]).astype(
@@ -272,7 +302,10 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw
     header = read_header(path)
     check_utf8(path)
     mapping, extras = map_header(path, header)
-    select = _select_canonical(mapping, extras)
+    pos = _positional(header)
+    select = _select_canonical(
+        {name: pos[col] for name, col in mapping.items()}, [(c, pos[c]) for c in extras]
+    )
     if _read_fast(con, path, header, table, select):
         _read_exact(con, path, header, table)
         run(
