@@ -80,6 +80,43 @@ def test_two_columns_for_one_field_are_rejected(tmp_path, renamed):
         parse_file(path)
 
 
+def test_stray_quote_does_not_merge_records(tmp_path):
+    # DuckDB's lenient mode took the second quote of `"Kyiv" x"` as opening a field that ran
+    # on to the quote before `Odesa`: four records became two, with no reject.
+    rows = [ROW.replace(",Kyiv,", ',"Kyiv" x",'), ROW,
+            ROW2.replace(",Odesa,", ',"Odesa, city",'), ROW]
+    r = parse_file(_write(tmp_path, HEADER + "".join(rows)))
+    assert r.read == 4 == len(r.loaded) + r.n_quarantined
+
+
+@pytest.mark.parametrize("body", ["\n\n", ROW + ROW2, ROW + "\r\n" + ROW2])
+def test_mixed_line_ends(tmp_path, body):
+    # DuckDB's strict mode raised "state machine reached an invalid state" on a CRLF header
+    # over LF lines.
+    r = parse_file(_write(tmp_path, HEADER.replace("\n", "\r\n") + body))
+    assert r.read == len(r.loaded) == body.count("kpszsu")
+
+
+def test_unclosed_quote_is_one_malformed_record_naming_its_lines(tmp_path):
+    r = parse_file(_write(tmp_path, HEADER + ROW + ROW2.replace("Odesa", '"Odesa') + ROW))
+    assert (r.read, len(r.loaded), r.n_quarantined) == (2, 1, 1)
+    assert "lines 3-4, a quote left open?" in r.quarantine.reason[0]
+
+
+def test_blank_lines_are_not_records_in_either_reader(tmp_path):
+    # The exact reader (used once any line is malformed) quarantined blank lines.
+    r = parse_file(_write(tmp_path, HEADER + ROW + "\n\n" + ROW2 + "a,b\n\n"))
+    assert (r.read, len(r.loaded)) == (3, 2)
+    assert list(r.quarantine.rec) == [3]
+
+
+def test_quoted_field_over_the_csv_limit_is_rejected(tmp_path):
+    # Was a bare csv.Error from the exact reader.
+    long = ROW2 * (200_000 // len(ROW2))
+    with pytest.raises(UnreadableFileError, match=r"release\.csv: line 3: .*field limit"):
+        parse_file(_write(tmp_path, HEADER + ROW + '"' + long))
+
+
 def test_cli_rejected_file_is_one_line_and_exit_1(tmp_path):
     from typer.testing import CliRunner
 

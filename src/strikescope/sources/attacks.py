@@ -250,16 +250,53 @@ def _positional(header: list[str]) -> dict[str, str]:
 
 def _read_fast(con, path: Path, header: list[str], table: str, select: str) -> int:
     """DuckDB's parallel reader straight into the canonical projection (the record number is
-    the table's rowid + 1); returns the number of lines it could not read."""
+    the table's rowid + 1); returns the number of lines it could not read, -1 if it gave up.
+
+    Strict mode: the lenient one reads a stray quote as opening a field that runs on into
+    the next records, merging them without a reject.
+    """
     columns = "{" + ", ".join(f"{_lit(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
     run(con, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
-    run(
-        con,
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} "
-        f"FROM read_csv({_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
-        "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=false)",
-    )
+    try:
+        run(
+            con,
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM read_csv("
+            f"{_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
+            "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=true)",
+        )
+    except duckdb.InvalidInputException:
+        # Strict mode stops at some files instead of rejecting lines (a CRLF header over
+        # LF lines): the exact reader takes them.
+        return -1
     return con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
+
+
+def _split_records(path: Path, width: int) -> tuple[list, list]:
+    """(record number, cells) of the records with `width` fields, and the quarantine rows of
+    the others. Blank lines are not records (DuckDB's reader skips them too)."""
+    good, bad = [], []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        rec, first = 0, reader.line_num + 1
+        try:
+            for fields in reader:
+                if fields:
+                    rec += 1
+                    if len(fields) == width:
+                        good.append((rec, [f if f != "" else None for f in fields]))
+                    else:
+                        bad.append(_malformed(rec, fields, width, first, reader.line_num))
+                first = reader.line_num + 1
+        except csv.Error as exc:
+            raise UnreadableFileError(path, f"line {first}: {exc}") from None
+    return good, bad
+
+
+def _malformed(rec: int, fields: list[str], width: int, first: int, last: int) -> tuple:
+    lines = f"line {first}" if first == last else f"lines {first}-{last}, a quote left open?"
+    return (rec, "line", ",".join(fields)[:500],
+            f"malformed CSV record ({lines}): {len(fields)} fields, header has {width}")
 
 
 def _read_exact(con, path: Path, header: list[str], table: str) -> None:
@@ -267,17 +304,7 @@ def _read_exact(con, path: Path, header: list[str], table: str) -> None:
 
     A record whose field count differs from the header is quarantined whole.
     """
-    good, bad = [], []
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
-        reader = csv.reader(fh)
-        next(reader, None)
-        for rec, fields in enumerate(reader, start=1):
-            if len(fields) == len(header):
-                good.append((rec, [f if f != "" else None for f in fields]))
-            else:
-                bad.append((rec, "line", ",".join(fields)[:500],
-                            f"malformed CSV record: {len(fields)} fields, header has "
-                            f"{len(header)}"))
+    good, bad = _split_records(path, len(header))
     names = [f"c{i}" for i in range(len(header))]
     frame = pd.DataFrame([[i, *f] for i, f in good], columns=["__rec", *names], dtype=object)
     con.register("exact_df", frame)
