@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from strikescope.sources.attacks import UnreadableFileError, parse_file, read_header
+from strikescope.store import Store
 
 # -- regressions found by the fuzzer: each a small hand-built file ---------------------------
 
@@ -80,6 +81,17 @@ def test_two_columns_for_one_field_are_rejected(tmp_path, renamed):
         parse_file(path)
 
 
+def test_release_without_border_columns_then_with_them(tmp_path):
+    # The first release gave `reports.border_crossing_text` the type NULL; the next ingest
+    # failed with "Unimplemented type for cast (VARCHAR -> NULL)".
+    first = _write(tmp_path, HEADER + ROW, "a.csv")
+    second = _write(tmp_path, HEADER.rstrip("\n") + ",border_crossing\n"
+                    + ROW2.rstrip("\n") + ",\"{'belarus': 2}\"\n", "b.csv")
+    with Store(tmp_path / "s.duckdb") as store:
+        reports = store.ingest([first]) + store.ingest([second])
+    assert [(r.read, r.loaded) for r in reports] == [(1, 1), (1, 1)]
+
+
 def test_stray_quote_does_not_merge_records(tmp_path):
     # DuckDB's lenient mode took the second quote of `"Kyiv" x"` as opening a field that ran
     # on to the quote before `Odesa`: four records became two, with no reject.
@@ -115,6 +127,15 @@ def test_quoted_field_over_the_csv_limit_is_rejected(tmp_path):
     long = ROW2 * (200_000 // len(ROW2))
     with pytest.raises(UnreadableFileError, match=r"release\.csv: line 3: .*field limit"):
         parse_file(_write(tmp_path, HEADER + ROW + '"' + long))
+
+
+@pytest.mark.parametrize("value", ["infinity", "-infinity", " Infinity"])
+def test_infinite_time_is_quarantined(tmp_path, value):
+    # strptime reads "infinity"; the window arithmetic then raised "Cannot subtract
+    # infinite timestamps".
+    r = parse_file(_write(tmp_path, HEADER + ROW.replace("2025-07-03 18:00", value, 1) + ROW2))
+    assert (r.read, len(r.loaded)) == (2, 1)
+    assert set(r.quarantine.field) == {"time_start"}
 
 
 def test_cli_rejected_file_is_one_line_and_exit_1(tmp_path):

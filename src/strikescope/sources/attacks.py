@@ -220,7 +220,8 @@ def _legacy_border_sql(mapping: dict[str, str]) -> str:
         for c, key in LEGACY_BORDER.items()
         if c in mapping
     ]
-    return "'{' || concat_ws(', ', " + ", ".join(parts) + ") || '}'" if parts else "NULL"
+    # Typed: an untyped NULL column would give the store's `reports` table a NULL column.
+    return "'{' || concat_ws(', ', " + ", ".join(parts) + ") || '}'" if parts else "NULL::VARCHAR"
 
 
 def _select_canonical(mapping: dict[str, str], extras: list[tuple[str, str]]) -> str:
@@ -359,8 +360,11 @@ def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.Dat
 
 
 def _ts_sql(col: str) -> str:
+    # strptime reads "infinity" as an infinite timestamp, which no date check catches and
+    # which breaks the window arithmetic: it is no date.
     formats = ", ".join(f"'{f}'" for f in TIME_FORMATS)
-    return f"try_strptime(s_{col}, [{formats}])"
+    parsed = f"try_strptime(s_{col}, [{formats}])"
+    return f"CASE WHEN isfinite({parsed}) THEN {parsed} END"
 
 
 def _missing(col: str) -> str:
