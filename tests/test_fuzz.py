@@ -155,6 +155,13 @@ def test_blank_lines_are_not_records_in_either_reader(tmp_path):
     assert list(r.quarantine.rec) == [3]
 
 
+def test_trailing_commas_are_read_alike_by_both_readers(tmp_path):
+    # DuckDB drops empty cells past the last column; the exact reader (used here because of
+    # the last line) quarantined the record.
+    r = parse_file(_write(tmp_path, HEADER + ROW.replace("\n", ",,\n") + ROW2 + "a,b\n"))
+    assert (r.read, len(r.loaded), list(r.quarantine.rec)) == (3, 2, [3])
+
+
 def test_quoted_field_over_the_csv_limit_is_rejected(tmp_path):
     # Was a bare csv.Error from the exact reader.
     long = ROW2 * (200_000 // len(ROW2))

@@ -274,7 +274,8 @@ def _read_fast(con, path: Path, header: list[str], table: str, select: str) -> i
 
 def _split_records(path: Path, width: int) -> tuple[list, list]:
     """(record number, cells) of the records with `width` fields, and the quarantine rows of
-    the others. Blank lines are not records (DuckDB's reader skips them too)."""
+    the others. As in DuckDB's reader, blank lines are not records and empty cells past the
+    last column (trailing commas) are dropped."""
     good, bad = [], []
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
@@ -284,6 +285,8 @@ def _split_records(path: Path, width: int) -> tuple[list, list]:
             for fields in reader:
                 if fields:
                     rec += 1
+                    if len(fields) > width and not any(fields[width:]):
+                        fields = fields[:width]
                     if len(fields) == width:
                         good.append((rec, [f if f != "" else None for f in fields]))
                     else:
