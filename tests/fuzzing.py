@@ -12,7 +12,8 @@ an empty file.
   the header from the bytes decoded as UTF-8 (one leading BOM dropped). A blank line is no
   record. A quoted newline is part of its record, so a stray quote can merge the rest of the
   file into one (malformed) record. A truncated last line is one record: loaded if it still
-  has every field, quarantined as malformed if not.
+  has every field, quarantined as malformed if not. Empty cells past the last column (a
+  trailing comma) are no extra fields.
 * The file is rejected whole when it is empty, its first line is blank, it is not UTF-8
   (e.g. cp1251 with Cyrillic, or a last line cut inside a multi-byte character), a
   required column is missing, or two columns name the same field.
@@ -292,6 +293,15 @@ class Expected:
     outcomes: set[str]  # of "load", "reject", "skip"
     records: int | None = None
     why: str = ""
+    fields: list[str] = field(default_factory=list)  # what each column stands for
+    rows: list[list[str]] = field(default_factory=list)  # the records, in file order
+
+    def malformed(self) -> set[int]:
+        """Record numbers (1-based) of the records without one cell per column (empty cells
+        past the last column do not count: a trailing comma)."""
+        width = len(self.fields)
+        return {i for i, r in enumerate(self.rows, start=1)
+                if len(r) < width or any(r[width:])}
 
 
 def expect(data: bytes) -> Expected:
@@ -317,7 +327,8 @@ def expect(data: bytes) -> Expected:
         return Expected({"reject"}, why="a field named twice")
     if not REQUIRED.issubset(fields):
         return Expected({"reject"}, why="a required column missing")
-    return Expected({"load"}, records=sum(1 for r in rows[1:] if r))
+    records = [r for r in rows[1:] if r]
+    return Expected({"load"}, len(records), fields=fields, rows=records)
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> dict:
@@ -360,20 +371,35 @@ def check(store, path: Path, data: bytes, rebuild: bool = False) -> str:
     assert "load" in exp.outcomes, f"loaded ({report.summary()}); expected {exp}"
     assert report.read == report.loaded + report.quarantined, report.summary()
     assert report.read == exp.records, f"read {report.read}, the file has {exp.records} records"
-    if report.status != "already ingested":
-        _check_quarantine(store.con, hashlib.sha256(data).hexdigest(), report)
+    # Also for a file already ingested (the same bytes drawn again): the checks then apply
+    # to its first ingest, so that a rerun fails just as the first run did.
+    rid = store.con.execute("SELECT release_id FROM releases WHERE sha256 = ?",
+                            [hashlib.sha256(data).hexdigest()]).fetchall()[0][0]
+    _check_quarantine(store.con, rid, report, exp)
+    _check_cells(store.con, rid, exp)
     if rebuild:
         store.rebuild()
     return "loaded"
 
 
-def _check_quarantine(con, sha: str, report) -> None:
+def _check_quarantine(con, rid: int, report, exp: Expected) -> None:
     """One or more rows per quarantined record, each with its record number, field and
-    reason."""
-    rows = con.execute(
-        "SELECT q.rec, q.field, q.reason FROM quarantine q JOIN releases r USING (release_id) "
-        "WHERE r.sha256 = ?", [sha]).fetchall()
+    reason; every malformed record among them."""
+    rows = con.execute("SELECT rec, field, reason FROM quarantine WHERE release_id = ?",
+                       [rid]).fetchall()
     assert len({r[0] for r in rows}) == report.quarantined, (rows, report.summary())
     for rec, field_name, reason in rows:
         assert rec is not None and 1 <= rec <= report.read, (rec, report.summary())
         assert field_name and reason, (rec, field_name, reason)
+    lines = {rec for rec, field_name, _ in rows if field_name == "line"}
+    assert lines == exp.malformed(), f"malformed records {exp.malformed()}, quarantined {lines}"
+
+
+def _check_cells(con, rid: int, exp: Expected) -> None:
+    """The rows this release stored carry the model and launched count of their record."""
+    model, launched = exp.fields.index("model"), exp.fields.index("launched")
+    for rec, got_model, got_launched in con.execute(
+            "SELECT rec, model, launched FROM reports WHERE release_id = ?", [rid]).fetchall():
+        cells = exp.rows[rec - 1]
+        assert got_model == cells[model].strip(), (rec, got_model, cells)
+        assert got_launched == float(cells[launched]), (rec, got_launched, cells)
