@@ -143,24 +143,29 @@ def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
     word. Guessing the encoding instead could load the wrong text just as quietly.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = 0
+    offset = 0
     with open(path, "rb") as fh:
         while True:
             chunk = fh.read(chunk_size)
             pending = decoder.getstate()[0]
             try:
-                decoder.decode(chunk, final=not chunk)
+                # isascii() is many times faster than decoding, and most chunks are ASCII.
+                if pending or not chunk.isascii():
+                    decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
-                data = pending + chunk
-                line = lines + data.count(b"\n", 0, exc.start) + 1
-                raise UnreadableFileError(
-                    path,
-                    f"not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); save it "
-                    "as UTF-8 (a file from Windows may be cp1251: iconv -f cp1251 -t utf-8)",
-                ) from None
+                bad = offset - len(pending) + exc.start
+                raise UnreadableFileError(path, _not_utf8(path, bad)) from None
             if not chunk:
                 return
-            lines += chunk.count(b"\n")
+            offset += len(chunk)
+
+
+def _not_utf8(path: Path, bad: int) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(bad + 1)
+    line = head.count(b"\n") + 1
+    return (f"not UTF-8 text (byte 0x{head[bad]:02X} on line {line}); save it as UTF-8 "
+            "(a file from Windows may be cp1251: iconv -f cp1251 -t utf-8)")
 
 
 def _identity(column: str) -> str:
