@@ -135,7 +135,7 @@ def read_header(path: Path) -> list[str]:
     return header
 
 
-def check_utf8(path: Path, chunk_size: int = 1 << 20) -> None:
+def check_utf8(path: Path, chunk_size: int = 1 << 16) -> None:
     """Reject a file that is not UTF-8 text, naming the line of the first bad byte.
 
     DuckDB's reader would load such bytes as U+FFFD and Python's with errors="replace"
