@@ -104,4 +104,9 @@ def progress_bar(description: str):
         def update(message: str, fraction: float) -> None:
             bar.update(task, description=message, completed=fraction)
 
-        yield update
+        try:
+            yield update
+        except BaseException:
+            # A failed run should end in its one-line error, not a bar stopped half way.
+            bar.live.transient = True
+            raise

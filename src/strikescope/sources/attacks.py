@@ -7,6 +7,7 @@ or is quarantined with the field and the reason; nothing is dropped.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -90,6 +91,16 @@ class MissingColumnError(ValueError):
         )
 
 
+class UnreadableFileError(ValueError):
+    """A file that cannot be read as a release at all (empty, not UTF-8 text, no header, a
+    column named twice, a CSV record the reader cannot split): rejected whole, nothing is
+    stored."""
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path, self.problem = str(path), problem
+        super().__init__(f"{path}: {problem}")
+
+
 @dataclass
 class RawRelease:
     """A release file loaded as text into a DuckDB table."""
@@ -108,11 +119,78 @@ def canonical_name(column: str) -> str:
 
 
 def read_header(path: Path) -> list[str]:
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        return next(csv.reader(fh), [])
+    """The first record of the file; an empty file or a blank first line is rejected."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        check_utf8(path)
+        raise
+    except csv.Error as exc:
+        raise UnreadableFileError(path, f"line 1: the header is not CSV ({exc})") from None
+    if header is None:
+        raise UnreadableFileError(path, "empty file (no header line)")
+    if not header:
+        raise UnreadableFileError(path, "line 1 is blank: expected the header")
+    return header
+
+
+def check_utf8(path: Path, chunk_size: int = 1 << 16) -> None:
+    """Reject a file that is not UTF-8 text, naming the line of the first bad byte.
+
+    DuckDB's reader would load such bytes as U+FFFD and Python's with errors="replace"
+    likewise: every Cyrillic cell of a cp1251 file would become question marks without a
+    word. Guessing the encoding instead could load the wrong text just as quietly.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(chunk_size)
+            pending = decoder.getstate()[0]
+            try:
+                # isascii() is many times faster than decoding, and most chunks are ASCII.
+                if pending or not chunk.isascii():
+                    decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                bad = offset - len(pending) + exc.start
+                raise UnreadableFileError(path, _not_utf8(path, bad)) from None
+            if not chunk:
+                return
+            offset += len(chunk)
+
+
+def _not_utf8(path: Path, bad: int) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(bad + 1)
+    line = head.count(b"\n") + 1
+    return (f"not UTF-8 text (byte 0x{head[bad]:02X} on line {line}); save it as UTF-8 "
+            "(a file from Windows may be cp1251: iconv -f cp1251 -t utf-8)")
+
+
+def _identity(column: str) -> str:
+    name = canonical_name(column)
+    return name if name in CANONICAL or name in LEGACY_BORDER else column
+
+
+def check_unique(path: Path, header: list[str]) -> None:
+    """Two columns that read as the same field (`model` and `Model`, `start` and
+    `time_start`) make the file ambiguous: which one holds the model?"""
+    seen: dict[str, int] = {}
+    for i, col in enumerate(header, start=1):
+        key = _identity(col)
+        if key in seen:
+            j = seen[key]
+            raise UnreadableFileError(
+                path,
+                f"columns {j} ('{header[j - 1]}') and {i} ('{col}') are both '{key}'; "
+                "rename or drop one",
+            )
+        seen[key] = i
 
 
 def map_header(path: Path, header: list[str]) -> tuple[dict[str, str], list[str]]:
+    check_unique(path, header)
     mapping: dict[str, str] = {}
     extras: list[str] = []
     for col in header:
@@ -147,10 +225,13 @@ def _legacy_border_sql(mapping: dict[str, str]) -> str:
         for c, key in LEGACY_BORDER.items()
         if c in mapping
     ]
-    return "'{' || concat_ws(', ', " + ", ".join(parts) + ") || '}'" if parts else "NULL"
+    # Typed: an untyped NULL column would give the store's `reports` table a NULL column.
+    return "'{' || concat_ws(', ', " + ", ".join(parts) + ") || '}'" if parts else "NULL::VARCHAR"
 
 
-def _select_canonical(mapping: dict[str, str], extras: list[str]) -> str:
+def _select_canonical(mapping: dict[str, str], extras: list[tuple[str, str]]) -> str:
+    """`mapping`: canonical name -> column of the text table; `extras`: (name in the file,
+    column of the text table)."""
     cols = []
     for name in CANONICAL:
         if name == "border_crossing" and name not in mapping:
@@ -160,26 +241,71 @@ def _select_canonical(mapping: dict[str, str], extras: list[str]) -> str:
         else:
             cols.append(f"NULL::VARCHAR AS {name}")
     if extras:
-        pairs = ", ".join(f"{_lit(c)}, {_q(c)}" for c in extras)
+        pairs = ", ".join(f"{_lit(name)}, {_q(col)}" for name, col in extras)
         cols.append(f"json_object({pairs})::VARCHAR AS extra")
     else:
         cols.append("NULL::VARCHAR AS extra")
     return ", ".join(cols)
 
 
+def _positional(header: list[str]) -> dict[str, str]:
+    """File column name -> `c0`, `c1`, ...: the text tables use these, since a name in the
+    file may be empty, or differ from another only in case (DuckDB would take them as one)."""
+    return {col: f"c{i}" for i, col in enumerate(header)}
+
+
 def _read_fast(con, path: Path, header: list[str], table: str, select: str) -> int:
     """DuckDB's parallel reader straight into the canonical projection (the record number is
-    the table's rowid + 1); returns the number of lines it could not read."""
+    the table's rowid + 1); returns the number of lines it could not read, -1 if it gave up.
+
+    Strict mode: the lenient one reads a stray quote as opening a field that runs on into
+    the next records, merging them without a reject.
+    """
     columns = "{" + ", ".join(f"{_lit(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
-    renamed = ", ".join(f"c{i} AS {_q(col)}" for i, col in enumerate(header))
     run(con, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
-    run(
-        con,
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM (SELECT {renamed} "
-        f"FROM read_csv({_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
-        "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=false))",
-    )
+    try:
+        run(
+            con,
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM read_csv("
+            f"{_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
+            "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=true)",
+        )
+    except duckdb.InvalidInputException:
+        # Strict mode stops at some files instead of rejecting lines (a CRLF header over
+        # LF lines): the exact reader takes them.
+        return -1
     return con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
+
+
+def _split_records(path: Path, width: int) -> tuple[list, list]:
+    """(record number, cells) of the records with `width` fields, and the quarantine rows of
+    the others. As in DuckDB's reader, blank lines are not records and empty cells past the
+    last column (trailing commas) are dropped."""
+    good, bad = [], []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        rec, first = 0, reader.line_num + 1
+        try:
+            for fields in reader:
+                if fields:
+                    rec += 1
+                    if len(fields) > width and not any(fields[width:]):
+                        fields = fields[:width]
+                    if len(fields) == width:
+                        good.append((rec, [f if f != "" else None for f in fields]))
+                    else:
+                        bad.append(_malformed(rec, fields, width, first, reader.line_num))
+                first = reader.line_num + 1
+        except csv.Error as exc:
+            raise UnreadableFileError(path, f"line {first}: {exc}") from None
+    return good, bad
+
+
+def _malformed(rec: int, fields: list[str], width: int, first: int, last: int) -> tuple:
+    lines = f"line {first}" if first == last else f"lines {first}-{last}, a quote left open?"
+    return (rec, "line", ",".join(fields)[:500],
+            f"malformed CSV record ({lines}): {len(fields)} fields, header has {width}")
 
 
 def _read_exact(con, path: Path, header: list[str], table: str) -> None:
@@ -187,20 +313,11 @@ def _read_exact(con, path: Path, header: list[str], table: str) -> None:
 
     A record whose field count differs from the header is quarantined whole.
     """
-    good, bad = [], []
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
-        reader = csv.reader(fh)
-        next(reader, None)
-        for rec, fields in enumerate(reader, start=1):
-            if len(fields) == len(header):
-                good.append((rec, [f if f != "" else None for f in fields]))
-            else:
-                bad.append((rec, "line", ",".join(fields)[:500],
-                            f"malformed CSV record: {len(fields)} fields, header has "
-                            f"{len(header)}"))
-    frame = pd.DataFrame([[i, *f] for i, f in good], columns=["__rec", *header], dtype=object)
+    good, bad = _split_records(path, len(header))
+    names = [f"c{i}" for i in range(len(header))]
+    frame = pd.DataFrame([[i, *f] for i, f in good], columns=["__rec", *names], dtype=object)
     con.register("exact_df", frame)
-    cols = ", ".join(f"{_q(c)}::VARCHAR AS {_q(c)}" for c in header) + ", __rec::BIGINT AS __rec"
+    cols = ", ".join(f"{c}::VARCHAR AS {c}" for c in names) + ", __rec::BIGINT AS __rec"
     run(con, f"CREATE OR REPLACE TEMP TABLE {table}_text AS SELECT {cols} FROM exact_df")
     con.unregister("exact_df")
     rejects = pd.DataFrame(bad, columns=["rec", "field", "value", "reason"]).astype(
@@ -219,8 +336,12 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     header = read_header(path)
+    check_utf8(path)
     mapping, extras = map_header(path, header)
-    select = _select_canonical(mapping, extras)
+    pos = _positional(header)
+    select = _select_canonical(
+        {name: pos[col] for name, col in mapping.items()}, [(c, pos[c]) for c in extras]
+    )
     if _read_fast(con, path, header, table, select):
         _read_exact(con, path, header, table)
         run(
@@ -247,8 +368,11 @@ def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.Dat
 
 
 def _ts_sql(col: str) -> str:
+    # strptime reads "infinity" as an infinite timestamp, which no date check catches and
+    # which breaks the window arithmetic: it is no date.
     formats = ", ".join(f"'{f}'" for f in TIME_FORMATS)
-    return f"try_strptime(s_{col}, [{formats}])"
+    parsed = f"try_strptime(s_{col}, [{formats}])"
+    return f"CASE WHEN isfinite({parsed}) THEN {parsed} END"
 
 
 def _missing(col: str) -> str:
