@@ -174,16 +174,12 @@ class Store:
         if known:
             return IngestReport(str(path), "attacks", "already ingested", *known[0])
         raw = attack_source.load_raw(self.con, path)
-        rid = self.con.execute("SELECT nextval('release_seq')").fetchall()[0][0]
-        # A store without reports: parse straight into the store and adopt that table.
-        fresh = not self.has_table("reports")
-        try:
-            attack_source.parse_raw(self.con, lead=_first_release_lead(rid, path) if fresh else "")
-            return self._apply_release(path, sha, raw, rid, fresh)
-        finally:
-            run(self.con, "DROP TABLE IF EXISTS raw; DROP TABLE IF EXISTS raw_parsed")
+        attack_source.parse_raw(self.con)
+        report = self._apply_release(path, sha, raw)
+        run(self.con, "DROP TABLE IF EXISTS raw; DROP TABLE IF EXISTS raw_parsed")
+        return report
 
-    def _apply_release(self, path: Path, sha: str, raw, rid: int, fresh: bool) -> IngestReport:
+    def _apply_release(self, path: Path, sha: str, raw) -> IngestReport:
         con = self.con
         counts = con.execute("""
             SELECT count(*), count(*) FILTER (WHERE len(errors) = 0),
@@ -194,10 +190,15 @@ class Store:
             FROM raw_parsed""").fetchall()[0]
         n_rows, loaded, quarantined, warned, p_start, p_end = counts
         quarantined += raw.rejected
+        rid = con.execute("SELECT nextval('release_seq')").fetchall()[0][0]
         run(con, "BEGIN")
         try:
+            self._ensure_reports_table()
             newer = self._newer_release(p_start, p_end)
-            status, diff = self._apply_rows(rid, path, fresh, newer, (p_start, p_end, loaded))
+            status, diff = ("superseded", (0, 0, 0)) if newer else ("current", (0, 0, 0))
+            if not newer and p_start is not None:
+                diff = self._merge(rid, path, p_start, p_end)
+                self._supersede_covered(p_start, p_end)
             self._record_release(
                 rid,
                 path,
@@ -205,6 +206,7 @@ class Store:
                 raw,
                 (n_rows + raw.rejected, loaded, quarantined, warned, p_start, p_end, status, *diff),
             )
+            self._record_quarantine(rid, path)
             run(con, "COMMIT")
         except BaseException:
             run(con, "ROLLBACK")
@@ -222,28 +224,13 @@ class Store:
             notes=notes,
         )
 
-    def _apply_rows(self, rid: int, path: Path, fresh: bool, newer, period) -> tuple:
-        """Quarantine, then the rows into `reports`: (status, (added, changed, removed))."""
-        p_start, p_end, loaded = period
-        self._record_quarantine(rid, path)
-        apply = not newer and p_start is not None
-        if fresh:
-            self._adopt_parsed(keep=apply)
-        if not apply:
-            return ("superseded" if newer else "current"), (0, 0, 0)
-        diff = (loaded, 0, 0) if fresh else self._merge(rid, path, p_start, p_end)
-        self._supersede_covered(p_start, p_end)
-        return "current", diff
-
-    def _adopt_parsed(self, keep: bool) -> None:
-        """The first release: the parsed table, already in the store, becomes `reports`
-        (its quarantined rows, or all rows if it is not applied, deleted first)."""
-        run(
-            self.con,
-            f"DELETE FROM raw_parsed WHERE {'len(errors) > 0' if keep else 'true'}; "
-            "ALTER TABLE raw_parsed DROP COLUMN errors; "
-            "ALTER TABLE raw_parsed RENAME TO reports",
-        )
+    def _ensure_reports_table(self) -> None:
+        if not self.has_table("reports"):
+            run(
+                self.con,
+                "CREATE TABLE reports AS SELECT 0::BIGINT AS row_id, 0::INTEGER AS release_id, "
+                "''::VARCHAR AS file, * EXCLUDE (errors) FROM raw_parsed WHERE false",
+            )
 
     def _next_row_id(self) -> int:
         """Row ids of a release are this base plus the record number: unique, no sequence."""
@@ -292,7 +279,7 @@ class Store:
         run(
             con,
             f"""
-            CREATE OR REPLACE TEMP VIEW incoming AS
+            CREATE OR REPLACE TEMP TABLE incoming AS
             SELECT * EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0;
             CREATE OR REPLACE TEMP TABLE diff AS
             SELECT coalesce(i.row_key, r.row_key) AS row_key,
@@ -325,7 +312,7 @@ class Store:
                 "(SELECT row_key FROM diff WHERE change IN ('added', 'changed'))",
                 [self._next_row_id(), rid, str(path)],
             )
-        run(con, "DROP VIEW incoming; DROP TABLE diff")
+        run(con, "DROP TABLE incoming; DROP TABLE diff")
         return added, changed, removed
 
     def _supersede_covered(self, p_start, p_end) -> None:
@@ -423,13 +410,6 @@ class Store:
         if self.has_table("reports"):
             night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
             self.set_meta("rules_version", rules_version())
-
-
-def _first_release_lead(rid: int, path: Path) -> str:
-    """`row_id`, `release_id` and `file` of the rows of a store's first release (as `_merge`
-    numbers them: the record number over a base of 0)."""
-    name = str(path).replace("'", "''")
-    return f"t.rec AS row_id, {int(rid)}::INTEGER AS release_id, '{name}'::VARCHAR AS file"
 
 
 def rules_version() -> str:

@@ -428,13 +428,11 @@ def _literal_joins() -> tuple[str, str, list[str]]:
     return ", ".join(selects), " ".join(joins), warns
 
 
-def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw", lead: str = "") -> None:
+def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
     """Turn the text table into `{table}_parsed`: typed rows with `errors` and `warnings`.
 
     One pass without windows or sorts, so the rows stay in file order; the rare duplicate
-    keys are numbered afterwards. With `lead` (select items for `row_id`, `release_id` and
-    `file` over the alias `t`), the table is written to the store itself in the layout of
-    `reports` (plus `errors`), so that a store without reports can adopt it without a copy.
+    keys are numbered afterwards.
     """
     _lookup_tables(con, table)
     errors, warnings = _checks_sql()
@@ -449,13 +447,12 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw", lead: str = ""
     run(
         con,
         f"""
-        CREATE OR REPLACE {"TABLE" if lead else "TEMP TABLE"} {table}_parsed AS
+        CREATE OR REPLACE TEMP TABLE {table}_parsed AS
         WITH typed AS ({_typed_sql(table, _rec_sql(con, table))}),
         checked AS (
             SELECT *, {errors} AS errors, {warnings} AS warnings_sql, {_key_sql()} AS key_base
             FROM typed)
-        SELECT {lead + ", " if lead else ""}t.rec, t.key_base || ':1' AS row_key, t.errors,
-               {all_warn} AS warnings,
+        SELECT t.rec, t.key_base || ':1' AS row_key, t.errors, {all_warn} AS warnings,
                t.s_source AS source, t.s_time_start AS time_start_text,
                t.s_time_end AS time_end_text,
                t.l_time_start AS time_start_local, t.l_time_end AS time_end_local,
