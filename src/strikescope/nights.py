@@ -169,8 +169,10 @@ def split_group_row(key, model, kind, launched, destroyed, lost, airborne, detai
 def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> None:
     """(Re)build `parts`, `attacks` and `night_classes` from `reports`.
 
-    The attack of a row depends only on its post and its night, so the windows that cut
-    a post into attacks run over the distinct (post, night) pairs, not over the rows. An
+    The attack of a row depends only on its post and its night. Most posts span at most
+    two adjacent nights and are one attack, summarised by one pass over the rows (`posts`);
+    only for the posts whose nights lie further apart do windows over the distinct
+    (post, night) pairs cut the post into attacks at the gaps (`post_nights`). An
     attack is numbered by the smallest `row_id` among its rows (`attack_no`); `parts` refers
     to rows and attacks by number only, the text (post, channel, rank name) is in `attacks`.
     """
@@ -188,47 +190,64 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                destroyed::BIGINT AS destroyed, not_reach_goal::BIGINT AS not_reach_goal,
                still_attacking::BIGINT AS still_attacking
         FROM split_df;
+        CREATE OR REPLACE TEMP TABLE posts AS
+        WITH p AS (
+            SELECT post, min(row_night) AS first_night, max(row_night) AS last_night,
+                   bool_and(coalesce(source, '') = '') AS no_source,
+                   min(time_start_local) AS window_start, max(time_end_local) AS window_end,
+                   count(*) AS n_rows, min(row_id) AS first_row
+            FROM (SELECT {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night, source,
+                         time_start_local, time_end_local, row_id FROM reports)
+            GROUP BY post),
+        c AS (
+            SELECT p.*, {CHANNEL_SQL} AS channel
+            FROM (SELECT *, CASE WHEN no_source THEN '' ELSE post END AS source FROM p) p)
+        SELECT c.* EXCLUDE (source, no_source),
+               coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
+               coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
+                   AS rank_name
+        FROM c LEFT JOIN rank_map rk ON rk.channel = c.channel;
+        -- a post whose nights are more than a day apart is cut into attacks at the gaps
         CREATE OR REPLACE TEMP TABLE post_nights AS
         WITH pn AS (
-            SELECT {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night,
-                   any_value(source) AS source, min(time_start_local) AS window_start,
+            SELECT post, row_night, min(time_start_local) AS window_start,
                    max(time_end_local) AS window_end, count(*) AS n_rows,
                    min(row_id) AS first_row
-            FROM reports GROUP BY ALL),
+            FROM (SELECT {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night, time_start_local,
+                         time_end_local, row_id FROM reports)
+            SEMI JOIN (SELECT post FROM posts WHERE last_night - first_night > 1) USING (post)
+            GROUP BY ALL),
         g AS (
             SELECT *, CASE WHEN row_night - lag(row_night) OVER w > 1 THEN 1 ELSE 0 END AS gap
             FROM pn WINDOW w AS (PARTITION BY post ORDER BY row_night)),
         c AS (
             SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night
                                      ROWS UNBOUNDED PRECEDING) AS cluster
-            FROM g),
-        a AS (
-            SELECT post, row_night, window_start, window_end, n_rows,
-                   {CHANNEL_SQL} AS channel,
-                   CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
-                   max(row_night) OVER w AS night, min(first_row) OVER w AS attack_no
-            FROM c WINDOW w AS (PARTITION BY post, cluster))
-        SELECT a.*,
-               coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
-               coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
-                   AS rank_name
-        FROM a LEFT JOIN rank_map rk ON rk.channel = a.channel;
+            FROM g)
+        SELECT post, row_night, window_start, window_end, n_rows,
+               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
+               max(row_night) OVER w AS night, min(first_row) OVER w AS attack_no
+        FROM c WINDOW w AS (PARTITION BY post, cluster);
         CREATE OR REPLACE TABLE attacks AS
-        SELECT attack_no, any_value(attack_id) AS attack_id, any_value(post) AS source,
-               any_value(channel) AS channel, any_value(rank) AS rank,
-               any_value(rank_name) AS rank_name, max(night) AS night,
-               min(window_start) AS window_start, max(window_end) AS window_end,
-               sum(n_rows)::BIGINT AS n_rows
-        FROM post_nights GROUP BY attack_no;
+        SELECT first_row AS attack_no, post AS attack_id, post AS source, channel, rank,
+               rank_name, last_night AS night, window_start, window_end, n_rows::BIGINT AS n_rows
+        FROM posts WHERE last_night - first_night <= 1
+        UNION ALL
+        SELECT pn.attack_no, any_value(pn.attack_id), pn.post, any_value(p.channel),
+               any_value(p.rank), any_value(p.rank_name), max(pn.night),
+               min(pn.window_start), max(pn.window_end), sum(pn.n_rows)::BIGINT
+        FROM post_nights pn JOIN posts p USING (post) GROUP BY pn.attack_no, pn.post;
         CREATE OR REPLACE TABLE parts AS
         WITH ra AS (
             SELECT r.row_id, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
-                   r.destroyed, r.not_reach_goal, r.still_attacking, pn.night, pn.attack_no,
-                   pn.rank
+                   r.destroyed, r.not_reach_goal, r.still_attacking,
+                   coalesce(pn.night, p.last_night) AS night,
+                   coalesce(pn.attack_no, p.first_row) AS attack_no, p.rank
             FROM (SELECT row_id, model, weapon_class, kind, long_range, launched, destroyed,
                          not_reach_goal, still_attacking, {POST_SQL} AS post,
                          {ROW_NIGHT_SQL} AS row_night FROM reports) r
-            JOIN post_nights pn USING (post, row_night)),
+            JOIN posts p USING (post)
+            LEFT JOIN post_nights pn USING (post, row_night)),
         base AS (
             SELECT row_id, 0 AS part, model, weapon_class, kind, long_range, launched,
                    destroyed, not_reach_goal, still_attacking, night, attack_no, rank
@@ -242,6 +261,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
           ON best.night = b.night AND best.weapon_class = b.weapon_class
          AND best.kind IS NOT DISTINCT FROM b.kind;
         DROP TABLE post_nights;
+        DROP TABLE posts;
     """,
     )
     con.unregister("split_df")
@@ -298,19 +318,27 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(still_attacking) AS BIGINT) AS still_attacking,
                CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
-               count(*) AS n_rows
+               count(*) AS n_rows,
+               min(attack_no) AS first_attack, max(attack_no) AS last_attack
         FROM parts WHERE counted
         GROUP BY night, weapon_class, kind),
-        -- the sources: distinct attacks first, their text from the (smaller) attacks table
-        na AS (SELECT DISTINCT night, weapon_class, kind, attack_no FROM parts WHERE counted),
-        src AS (
+        -- the sources: most groups have one attack, whose text is looked up by number
+        many AS (
             SELECT na.night, na.weapon_class, na.kind, min(a.rank_name) AS rank_name,
-                   list(DISTINCT a.source ORDER BY a.source) AS sources
-            FROM na JOIN (SELECT attack_no, rank_name, source FROM attacks) a USING (attack_no)
+                   list_sort(list(DISTINCT a.source)) AS sources
+            FROM (SELECT DISTINCT p.night, p.weapon_class, p.kind, p.attack_no
+                  FROM parts p SEMI JOIN nc ON nc.first_attack <> nc.last_attack
+                   AND nc.night = p.night AND nc.weapon_class = p.weapon_class
+                   AND nc.kind IS NOT DISTINCT FROM p.kind
+                  WHERE p.counted) na
+            JOIN attacks a USING (attack_no)
             GROUP BY ALL)
-        SELECT nc.*, src.rank_name, src.sources
-        FROM nc JOIN src ON src.night = nc.night AND src.weapon_class = nc.weapon_class
-         AND src.kind IS NOT DISTINCT FROM nc.kind
+        SELECT nc.* EXCLUDE (first_attack, last_attack),
+               coalesce(m.rank_name, a.rank_name) AS rank_name,
+               coalesce(m.sources, [a.source]) AS sources
+        FROM nc JOIN attacks a ON a.attack_no = nc.first_attack
+        LEFT JOIN many m ON m.night = nc.night AND m.weapon_class = nc.weapon_class
+         AND m.kind IS NOT DISTINCT FROM nc.kind
         ORDER BY nc.night, nc.weapon_class, nc.kind
     """,
     )

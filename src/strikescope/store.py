@@ -282,7 +282,7 @@ class Store:
         run(
             con,
             f"""
-            CREATE OR REPLACE TEMP TABLE incoming AS
+            CREATE OR REPLACE TEMP VIEW incoming AS
             SELECT * EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0;
             CREATE OR REPLACE TEMP TABLE diff AS
             SELECT coalesce(i.row_key, r.row_key) AS row_key,
@@ -315,7 +315,7 @@ class Store:
                 "(SELECT row_key FROM diff WHERE change IN ('added', 'changed'))",
                 [self._next_row_id(), rid, str(path)],
             )
-        run(con, "DROP TABLE incoming; DROP TABLE diff")
+        run(con, "DROP VIEW incoming; DROP TABLE diff")
         return added, changed, removed
 
     def _supersede_covered(self, p_start, p_end) -> None:

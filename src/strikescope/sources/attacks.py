@@ -594,6 +594,8 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
     """,
     )
     # Rows with the same post, model and window: numbered in file order (`key:1`, `key:2`).
+    # The candidates are found by an integer hash of the key; a row whose hash merely
+    # collides with another's is alone in its key and stays `key:1`.
     run(
         con,
         f"""
@@ -601,8 +603,8 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
         FROM (SELECT rec, left(row_key, 32) || ':' || row_number() OVER (
                   PARTITION BY row_key ORDER BY rec) AS row_key
               FROM {table}_parsed
-              WHERE row_key IN (SELECT row_key FROM {table}_parsed
-                                GROUP BY row_key HAVING count(*) > 1)) d
+              WHERE hash(row_key) IN (SELECT hash(row_key) FROM {table}_parsed
+                                      GROUP BY ALL HAVING count(*) > 1)) d
         WHERE p.rec = d.rec""",
     )
 
