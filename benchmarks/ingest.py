@@ -1,7 +1,8 @@
 """Ingest benchmark: the real release replicated x1, x100 and x1000 (about 3.2 M rows).
 
 Each copy is shifted by a whole number of 1,200-day blocks so that its nights stay distinct,
-and its source posts get a copy suffix. Times ingest + night rebuild into a fresh store and a
+and its source posts get a copy suffix. Times `strikescope.ingest` (the product path: staged
+copy, ingest, night rebuild, checkpoint, fsync, rename) into a fresh store and a
 straightforward pandas computation of the same nightly totals, and prints rows/s and the
 ratio. Then ingests 20 separate files one after another and prints the resident memory, to
 show that it does not grow with the number of files.
@@ -20,8 +21,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+import strikescope
 from strikescope.nights import NIGHT_SHIFT_MINUTES
-from strikescope.store import Store
 from strikescope.taxonomy import classify
 
 DEFAULT_SOURCE = (
@@ -101,8 +102,8 @@ def bench_scale(source: Path, copies: int, tmp: Path) -> None:
     rows = replicate(source, copies, path)
     db = tmp / f"x{copies}.duckdb"
     t0 = time.perf_counter()
-    with Store(db) as store:
-        report = store.ingest([path])[0]
+    # The product's path: staged copy, ingest, rebuild, checkpoint, fsync, rename.
+    report = strikescope.ingest([path], db=db)[0]
     t_ingest = time.perf_counter() - t0
     t0 = time.perf_counter()
     pandas_nights(path)
@@ -121,14 +122,13 @@ def bench_scale(source: Path, copies: int, tmp: Path) -> None:
 def bench_memory(source: Path, tmp: Path, files: int = 20) -> None:
     db = tmp / "many.duckdb"
     readings = []
-    with Store(db) as store:
-        for i in range(files):
-            path = tmp / f"file{i}.csv"
-            replicate(source, 1, path, first=i + 1)
-            store.ingest([path], rebuild=(i == files - 1))
-            path.unlink()
-            gc.collect()
-            readings.append(rss_mb())
+    for i in range(files):
+        path = tmp / f"file{i}.csv"
+        replicate(source, 1, path, first=i + 1)
+        strikescope.ingest([path], db=db)
+        path.unlink()
+        gc.collect()
+        readings.append(rss_mb())
     marks = sorted({1, files // 4 or 1, files // 2 or 1, files})
     print(
         "resident memory after "
