@@ -296,3 +296,13 @@ def test_timeline_first_paint_is_a_png_of_the_default_range(client):
                                                            "to": "2025-07-31"})
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert r.content[:8] == b"\x89PNG\r\n\x1a\n" and len(r.content) > 5_000
+
+
+def test_doctor_report_over_the_api(client):
+    r = client.get("/api/v1/doctor", params={"threshold": 0.5})
+    assert r.status_code == 200
+    data = r.json()
+    assert "path" not in data["store"] and data["store"]["rules_current"]
+    assert data["problems"] == []
+    assert all(d["relative"] > 0.5 for d in data["disagreements"])
+    assert client.get("/api/v1/doctor", params={"threshold": 2}).status_code == 422
