@@ -224,7 +224,7 @@ def test_plotly_is_served_locally(client):
 
 
 @pytest.mark.parametrize("path", ["/", "/night/2025-07-04", "/study", "/defense", "/forecast",
-                                  "/check", "/campaign", "/night/2021-01-01"])
+                                  "/check", "/campaign", "/data", "/night/2021-01-01"])
 def test_pages_render(client, path):
     r = client.get(path)
     assert r.status_code == (404 if "2021" in path else 200)
@@ -306,3 +306,11 @@ def test_doctor_report_over_the_api(client):
     assert data["problems"] == []
     assert all(d["relative"] > 0.5 for d in data["disagreements"])
     assert client.get("/api/v1/doctor", params={"threshold": 2}).status_code == 422
+
+
+def test_data_page_shows_the_integrity_report(client):
+    text = client.get("/data").text
+    assert "No integrity problem found." in text
+    assert "read = loaded + quarantined" in text and "missing value" in text
+    assert "2024-08-26" in text  # 118 cruise missiles, a shot-down count for only 3
+

@@ -156,6 +156,12 @@ def test_analysis_pages_load_without_errors(server, page, path, name):
 
 
 @browser_only
+def test_data_page_loads_without_errors(server, page):
+    open_page(page, server + "/data", "data")
+    assert "read = loaded + quarantined" in page.inner_text("main")
+
+
+@browser_only
 def test_claim_check_annotates_a_pasted_article(server, page):
     open_page(page, server + "/check", "check-empty")
     if "not available" in page.inner_text("main"):

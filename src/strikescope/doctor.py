@@ -107,7 +107,8 @@ def _quarantine(con) -> pd.DataFrame:
 
 def _missing_denominators(con) -> pd.DataFrame:
     return con.execute("""
-        SELECT night, weapon_class, launched, launched_with_outcome,
+        SELECT night, weapon_class, launched,
+               coalesce(launched_with_outcome, 0) AS launched_with_outcome,
                launched - coalesce(launched_with_outcome, 0) AS launched_without_outcome
         FROM night_classes
         WHERE launched > coalesce(launched_with_outcome, 0)

@@ -110,6 +110,33 @@ def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
     return page(request, name, title=title, table=table, error=error, **context)
 
 
+@router.get("/data", response_class=HTMLResponse)
+def data_health(request: Request, svc: Service,
+                threshold: Annotated[float, Query(ge=0, le=1)] = 0.2) -> HTMLResponse:
+    from strikescope import doctor as integrity
+
+    try:
+        report = integrity.doctor(svc.db, threshold)
+    except (FileNotFoundError, ValueError):
+        return page(request, "message.html", title="Data",
+                    message="The store holds no nights yet: run strikescope ingest.")
+    s = report.store
+    facts = (f"{len(report.releases)} release(s), {s['reports']:,} report rows, "
+             f"{s['nights']:,} nights; strikescope {s['version']}, rules {s['rules_version']}"
+             f" ({'current' if s['rules_current'] else 'outdated'}).")
+    return page(request, "data.html", title="Data", facts=facts, problems=report.problems,
+                releases=table_html(report.releases.drop(columns=["ingested_at"])),
+                quarantine=table_html(report.quarantine),
+                missing=table_html(_night_dates(report.missing_denominators)),
+                disagreements=table_html(_night_dates(report.disagreements)),
+                threshold_pct=round(threshold * 100))
+
+
+def _night_dates(df: pd.DataFrame) -> pd.DataFrame:
+    """Nights as plain dates (no time of day) in the tables."""
+    return df.assign(night=pd.to_datetime(df["night"]).dt.strftime("%Y-%m-%d"))
+
+
 @router.get("/defense", response_class=HTMLResponse)
 def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
             weapon_class: Annotated[WeaponClass, Query(alias="class")] = WeaponClass.strike_drone
