@@ -249,6 +249,10 @@ def test_ingest_with_token_updates_the_nights(release, tmp_path):
     assert c.post("/api/v1/ingest", content=b"", headers=auth).status_code == 422
     r = c.post("/api/v1/ingest", content=path.read_bytes(), headers=auth)
     assert r.status_code == 200, r.text
+    kept = tmp_path / "uploads" / r.json()["file"]
+    assert kept.read_bytes() == path.read_bytes()  # the provenance names a file that exists
+    bad = c.post("/api/v1/ingest", content=b"time_start,model\n1,2\n", headers=auth)
+    assert bad.status_code == 422 and len(list(kept.parent.iterdir())) == 1
     # One 18:00-06:00 row ending on the 4th: night 2025-07-04, 10 drones, 7 shot down.
     night = c.get("/api/v1/night/2025-07-04").json()
     assert night["totals"]["drones_launched"] == 10

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import secrets
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -433,11 +432,15 @@ async def ingest(request: Request) -> Response:
     if len(body) > MAX_UPLOAD:
         raise HTTPException(413, f"release larger than {MAX_UPLOAD // 2**20} MiB")
     svc: StoreService = request.app.state.service
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.csv"
-        path.write_bytes(body)
-        try:
-            reports = svc.ingest(path)
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from None
-    return json_response({"reports": [r.summary() for r in reports]})
+    # Kept beside the store under its checksum, so the rows' provenance names a real file.
+    path = svc.path.parent / "uploads" / f"{hashlib.sha256(body).hexdigest()[:16]}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not path.exists()
+    path.write_bytes(body)
+    try:
+        reports = svc.ingest(path)
+    except ValueError as exc:
+        if fresh:
+            path.unlink(missing_ok=True)
+        raise HTTPException(422, str(exc)) from None
+    return json_response({"reports": [r.summary() for r in reports], "file": path.name})
