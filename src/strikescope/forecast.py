@@ -147,8 +147,11 @@ class Model:
     """Interface: fit(history) -> self, predict(as_of, horizon, history=None) -> Forecast."""
 
     name = "model"
+    default_window = 28  # nights of history a model looks at
 
-    def __init__(self, rule: MassiveRule | None = None, thresholds=None):
+    def __init__(self, rule: MassiveRule | None = None, thresholds=None,
+                 window: int | None = None):
+        self.window = window or self.default_window
         self.rule = rule or MassiveRule()
         self.thresholds = dict(thresholds or DEFAULT_THRESHOLDS)
         self.history: pd.DataFrame | None = None
@@ -178,10 +181,7 @@ class Climatology(Model):
     """The empirical distribution of the last `window` nights, for every horizon."""
 
     name = "climatology"
-
-    def __init__(self, window: int = 28, **kw):
-        super().__init__(**kw)
-        self.window = window
+    default_window = 28
 
     def _pmf(self, hist, target, horizon):
         vals = hist[COLUMNS[target]].to_numpy()[-self.window:]
@@ -197,10 +197,7 @@ class Persistence(Model):
     """Last night's count plus the h-night changes seen over the last `window` nights."""
 
     name = "persistence"
-
-    def __init__(self, window: int = 28, **kw):
-        super().__init__(**kw)
-        self.window = window
+    default_window = 28
 
     def _pmf(self, hist, target, horizon):
         y = hist[COLUMNS[target]].to_numpy()
@@ -237,10 +234,7 @@ class NBTrend(Model):
     """Negative binomial with a log-linear trend over the last `window` nights."""
 
     name = "nb_trend"
-
-    def __init__(self, window: int = 56, **kw):
-        super().__init__(**kw)
-        self.window = window
+    default_window = 56
 
     def _pmf(self, hist, target, horizon):
         y = hist[COLUMNS[target]].to_numpy()[-self.window:]
@@ -295,9 +289,10 @@ class NBLags(Model):
 
     name = "nb_lags"
 
-    def __init__(self, window: int = 730, use: Iterable[str] = DEFAULT_FEATURES, **kw):
+    default_window = 730
+
+    def __init__(self, use: Iterable[str] = DEFAULT_FEATURES, **kw):
         super().__init__(**kw)
-        self.window = window
         self.use = tuple(use)
         self.params: dict[tuple[str, int], tuple[np.ndarray, float]] = {}
 

@@ -572,6 +572,16 @@ def study_period(
     return nights[(nights["night"] >= lo) & (nights["night"] <= hi)]
 
 
+def _events_and_nights(events, selection: dict, margin: int, db):
+    """The selected events and the nights of their study period."""
+    import strikescope
+
+    ev = load_events(events, **selection)
+    if ev.empty:
+        raise ValueError("no events match the selection")
+    return ev, study_period(strikescope.nights(db=db), ev["date"], margin)
+
+
 def study(
     events=None,
     *,
@@ -589,12 +599,8 @@ def study(
     db=None,
 ) -> StudyResult:
     """Event study of `metric` around the selected diplomatic events."""
-    import strikescope
-
-    ev = load_events(events, type=type, actors=actors, start=start, end=end, confidence=confidence)
-    if ev.empty:
-        raise ValueError("no events match the selection")
-    nights = study_period(strikescope.nights(db=db), ev["date"], margin)
+    ev, nights = _events_and_nights(events, dict(type=type, actors=actors, start=start,
+                                                 end=end, confidence=confidence), margin, db)
     data = metric_data(nights, metric)
     return run_study(
         data, ev["date"], window, n_placebo, seed, labels=list(ev["event_id"]), model=model
@@ -620,10 +626,8 @@ def sensitivity(
     """Every window x metric, with all events and leaving each event out in turn.
     The model is fitted for the all-events rows only (the placebo test for all rows);
     `attrs['note']` says how many variants were tried and gives Holm-adjusted p-values."""
-    import strikescope
-
-    ev = load_events(events, type=type, actors=actors, start=start, end=end, confidence=confidence)
-    nights = study_period(strikescope.nights(db=db), ev["date"], margin)
+    ev, nights = _events_and_nights(events, dict(type=type, actors=actors, start=start,
+                                                 end=end, confidence=confidence), margin, db)
     rows = []
     for metric in metrics:
         try:
