@@ -305,6 +305,7 @@ def test_timeline_first_paint_is_a_png_of_the_default_range(client):
 def test_doctor_report_over_the_api(client):
     r = client.get("/api/v1/doctor", params={"threshold": 0.5})
     assert r.status_code == 200
+    assert client.get("/api/v1/doctor", params={"threshold": 0.5}).json() == r.json()
     data = r.json()
     assert "path" not in data["store"] and data["store"]["rules_current"]
     assert data["problems"] == []

@@ -71,12 +71,17 @@ def _write_through_copy(store: Path) -> Iterator[Path]:
         _unlink_with_wal(stage)
 
 
+def orphans(store: Path) -> list[Path]:
+    """Staged copies beside the store: left by killed writers, or one being written now."""
+    return list(store.parent.glob(f".{store.name}.*{STAGING_SUFFIX}"))
+
+
 def remove_orphans(store: Path) -> list[Path]:
-    """Staged copies left by killed writers (call only while holding the lock)."""
-    orphans = list(store.parent.glob(f".{store.name}.*{STAGING_SUFFIX}"))
-    for path in orphans:
+    """Remove the staged copies left by killed writers (only while holding the lock)."""
+    found = orphans(store)
+    for path in found:
         _unlink_with_wal(path)
-    return orphans
+    return found
 
 
 def _fold_wal(store: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strikescope.atomic import STAGING_SUFFIX
+from strikescope.atomic import orphans
 from strikescope.callables import callable_module
 from strikescope.store import Store, rules_version
 
@@ -38,7 +38,7 @@ class DoctorReport:
     def to_dict(self) -> dict:
         frames = {k: json.loads(getattr(self, k).to_json(orient="records", date_format="iso"))
                   for k in ("releases", "quarantine", "missing_denominators", "disagreements")}
-        return {"store": self.store, **frames, "problems": self.problems}
+        return {"store": dict(self.store), **frames, "problems": list(self.problems)}
 
     def summary(self) -> str:
         s = self.store
@@ -143,9 +143,9 @@ def _problems(report: DoctorReport, path: Path) -> list[str]:
     bad = rel[rel["read"] != rel["loaded"] + rel["quarantined"]]
     out += [f"release {r.name}: read {r.read} != loaded {r.loaded} + quarantined "
             f"{r.quarantined}" for r in bad.itertuples()]
-    orphans = list(path.parent.glob(f".{path.name}.*{STAGING_SUFFIX}"))
-    if orphans:
-        out.append(f"{len(orphans)} staged copy(ies) left by an interrupted ingest (removed "
+    left = orphans(path)
+    if left:
+        out.append(f"{len(left)} staged copy(ies) left by an interrupted ingest (removed "
                    "by the next ingest)")
     return out
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 import strikescope.api as api
 from strikescope.callables import callable_module
-from strikescope.config import default_data_dir, fetch_dir, resolve_db
+from strikescope.config import TIMEZONE, fetch_dir, input_dir, resolve_db
 from strikescope.sources import fetch
 from strikescope.sources.remote import Context, Fetched, make
 from strikescope.store import IngestReport, ProgressFn, Store
@@ -82,13 +82,13 @@ def _tell(progress: ProgressFn | None, what: str, fraction: float) -> None:
 def _until(until) -> pd.Timestamp:
     if until is not None:
         return pd.Timestamp(until).normalize()
-    return pd.Timestamp.now(tz="Europe/Kyiv").tz_localize(None).normalize() - pd.Timedelta(days=1)
+    return pd.Timestamp.now(tz=TIMEZONE).tz_localize(None).normalize() - pd.Timedelta(days=1)
 
 
 def _current(dest: Path, kind: str) -> Path:
-    """The copies in use: the ones fetched before, else the shared data."""
+    """The copies in use: the ones fetched into `dest` before, else the default inputs."""
     mine = dest / kind
-    return mine if mine.is_dir() else default_data_dir() / kind
+    return mine if mine.is_dir() else input_dir(kind)
 
 
 def stored_attack_rows(db) -> int | None:

@@ -11,7 +11,6 @@ from strikescope.atomic import StoreBusyError
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, fail, progress_bar
 from strikescope.sources.fetch import FetchError
-from strikescope.sources.remote import registry
 
 SourcesArg = typer.Argument(None, help="Sources to fetch (default: attacks alerts weather).")
 DirOption = typer.Option(None, "--dir", help="Data directory (default: user data dir).")
@@ -37,10 +36,6 @@ def fetch(what: list[str] = SourcesArg, into: Path = DirOption, urls: list[str] 
 
 
 def _run(what, into, urls, until, db, ingest: bool) -> None:
-    unknown = sorted(set(what or ()) - set(registry()))
-    if unknown:
-        raise fail(f"unknown source(s) {', '.join(unknown)}; choose from "
-                   f"{', '.join(registry())}")
     try:
         with progress_bar("updating") as progress:
             result = updating.update(what or None, into, db, until, _urls(urls), ingest,

@@ -192,26 +192,23 @@ def config_path() -> Path:
     return Path(env) if env else Path(platformdirs.user_config_dir("strikescope")) / "config.toml"
 
 
-def settings(overrides: dict[str, str] | None = None) -> dict[str, dict]:
-    """Per source `url` (and `sha256`): `--url NAME=URL`, then `STRIKESCOPE_<NAME>_URL`, then
+def settings(name: str, overrides: dict[str, str] | None = None) -> dict:
+    """A source's `url` (and `sha256`): `--url NAME=URL`, then `STRIKESCOPE_<NAME>_URL`, then
     `[sources.NAME]` in the configuration file, then the plug-in's default."""
     path = config_path()
     conf = tomllib.loads(path.read_text()).get("sources", {}) if path.is_file() else {}
-    out = {}
-    for name in registry():
-        entry = dict(conf.get(name, {}))
-        env = os.environ.get(f"STRIKESCOPE_{name.upper()}_URL")
-        if env:
-            entry["url"] = env
-        if overrides and name in overrides:
-            entry["url"] = overrides[name]
-        out[name] = entry
-    return out
+    entry = dict(conf.get(name, {}))
+    env = os.environ.get(f"STRIKESCOPE_{name.upper()}_URL")
+    if env:
+        entry["url"] = env
+    if overrides and name in overrides:
+        entry["url"] = overrides[name]
+    return entry
 
 
 def make(name: str, overrides: dict[str, str] | None = None) -> Source:
     plugins = registry()
     if name not in plugins:
         raise FetchError(f"unknown source {name!r}; choose from {', '.join(plugins)}")
-    entry = settings(overrides)[name]
+    entry = settings(name, overrides)
     return plugins[name](url=entry.get("url"), sha256=entry.get("sha256"))

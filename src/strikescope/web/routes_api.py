@@ -14,7 +14,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from strikescope import doctor as integrity
 from strikescope import events as timeline
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
@@ -311,15 +310,12 @@ def campaign(svc: Service, table: str, start: From = None, end: To = None,
 @router.get("/doctor", summary="Data-integrity report of the store (`strikescope doctor`)")
 def doctor(svc: Service, threshold: Annotated[float, Query(ge=0, le=1)] = 0.2,
            min_difference: Annotated[int, Query(ge=0, le=1_000_000)] = 5) -> Response:
-    def make():
-        report = integrity.doctor(svc.db, threshold, min_difference).to_dict()
-        report["store"].pop("path")  # a server file path is nobody's business
-        return json_response(report)
-
     try:
-        return svc.cached(("doctor", threshold, min_difference), make)
+        report = svc.doctor(threshold, min_difference).to_dict()
     except (FileNotFoundError, ValueError) as exc:
         raise HTTPException(404, str(exc).split(": ", 1)[-1]) from None
+    report["store"].pop("path")  # a server file path is nobody's business
+    return json_response(report)
 
 
 @router.get("/forecast", summary="Next nights with intervals",

@@ -113,10 +113,8 @@ def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
 @router.get("/data", response_class=HTMLResponse)
 def data_health(request: Request, svc: Service,
                 threshold: Annotated[float, Query(ge=0, le=1)] = 0.2) -> HTMLResponse:
-    from strikescope import doctor as integrity
-
     try:
-        report = integrity.doctor(svc.db, threshold)
+        report = svc.doctor(threshold)
     except (FileNotFoundError, ValueError):
         return page(request, "message.html", title="Data",
                     message="The store holds no nights yet: run strikescope ingest.")

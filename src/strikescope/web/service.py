@@ -203,6 +203,13 @@ class StoreService:
         self.cache.clear()
         return df[df["origin"] == self.events_file.name].iloc[-1]
 
+    def doctor(self, threshold: float = 0.2, min_difference: int = 5):
+        """The integrity report (`strikescope.doctor`), once per store version."""
+        from strikescope import doctor as integrity
+
+        return self.cached(("doctor", threshold, min_difference),
+                           lambda: integrity.doctor(self.db, threshold, min_difference))
+
     def ingest(self, path: Path) -> list:
         """Ingest one release file; the caches follow the store's new version."""
         with self._write_lock:
