@@ -224,16 +224,15 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
             SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night
                                      ROWS UNBOUNDED PRECEDING) AS cluster
             FROM g)
-        SELECT post, row_night, window_start, window_end, n_rows,
-               CASE WHEN cluster = 0 THEN post ELSE post || '#' || cluster END AS attack_id,
+        SELECT post, row_night, window_start, window_end, n_rows, cluster,
                max(row_night) OVER w AS night, min(first_row) OVER w AS attack_no
         FROM c WINDOW w AS (PARTITION BY post, cluster);
-        CREATE OR REPLACE TABLE attacks AS
-        SELECT first_row AS attack_no, post AS attack_id, post AS source, channel, rank,
-               rank_name, last_night AS night, window_start, window_end, n_rows::BIGINT AS n_rows
+        CREATE OR REPLACE TABLE attack_rows AS
+        SELECT first_row AS attack_no, 0::BIGINT AS cluster, channel, rank, rank_name,
+               last_night AS night, window_start, window_end, n_rows::BIGINT AS n_rows
         FROM posts WHERE last_night - first_night <= 1
         UNION ALL
-        SELECT pn.attack_no, any_value(pn.attack_id), pn.post, any_value(p.channel),
+        SELECT pn.attack_no, any_value(pn.cluster)::BIGINT, any_value(p.channel),
                any_value(p.rank), any_value(p.rank_name), max(pn.night),
                min(pn.window_start), max(pn.window_end), sum(pn.n_rows)::BIGINT
         FROM post_nights pn JOIN posts p USING (post) GROUP BY pn.attack_no, pn.post;
@@ -265,6 +264,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     """,
     )
     con.unregister("split_df")
+    _attacks_view(con)
     _build_report_regions(con)
     _build_night_classes(con)
 
@@ -274,6 +274,28 @@ ROW_NIGHT_SQL = (
     f"CAST(CASE WHEN end_has_time THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE "
     "ELSE time_end_local END AS DATE)"
 )
+
+
+def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
+    """`attacks`: the stored attack rows with their post text, read from the attack's first
+    report row; storing the long, mostly unique post text again cost more than the join."""
+    stale = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND table_name = 'attacks'").fetchall()[0][0]
+    if stale:  # a store built when `attacks` was a table
+        run(con, "DROP TABLE attacks")
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE VIEW attacks AS
+        SELECT a.attack_no,
+               CASE WHEN a.cluster = 0 THEN r.post ELSE r.post || '#' || a.cluster END
+                   AS attack_id,
+               r.post AS source, a.channel, a.rank, a.rank_name, a.night, a.window_start,
+               a.window_end, a.n_rows
+        FROM attack_rows a
+        JOIN (SELECT row_id, {POST_SQL} AS post FROM reports) r ON r.row_id = a.attack_no""",
+    )
 
 
 def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
