@@ -160,7 +160,7 @@ def test_split_places():
 def test_launch_area_table_by_hand():
     rows = pd.DataFrame({
         "night": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-02"]),
-        "weapon_class": ["strike_drone"] * 3, "row_key": ["a", "b", "c"],
+        "weapon_class": ["strike_drone"] * 3, "row_id": [1, 2, 3],
         "launch_place": ["Kursk oblast and Primorsko-Akhtarsk", "Kursk oblast", None],
         "launched": [10, 5, 7],
     })
@@ -174,7 +174,7 @@ def test_launch_area_table_by_hand():
 def test_night_regions_one_region_spelled_five_ways():
     spellings = ["Odesa", "Odessa", "Odeska oblast", "Одеська область", "odesa-oblast"]
     rows = pd.DataFrame({
-        "night": pd.to_datetime(["2025-03-01"] * 5), "row_key": list("abcde"),
+        "night": pd.to_datetime(["2025-03-01"] * 5), "row_id": [1, 2, 3, 4, 5],
         "launched": [1, 2, 3, 4, 5], "target": spellings,
         "target_main": [None, "Kyiv", None, None, None],
         "affected_region_text": [None, None, "['Odesa', 'Kyiv oblast']", None, None],

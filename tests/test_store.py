@@ -111,3 +111,36 @@ def test_weapon_reference_is_loaded_once(tmp_path):
     again = strikescope.ingest([REFERENCE], db=db)[0]
     assert (first.status, again.status) == ("reference loaded", "already ingested")
     assert strikescope.weapons(db=db).name_nato.notna().any()
+
+
+def test_repeated_rows_are_kept_apart_by_their_number(release, tmp_path):
+    """Two identical rows of one post are two rows: a newer release with one of them
+    edited changes one, and one with only one of them removes one."""
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW, ROW], "v1.csv")], db=db)
+    report = strikescope.ingest([release([ROW, {**ROW, "destroyed": "8"}], "v2.csv")], db=db)[0]
+    assert (report.added, report.changed, report.removed) == (0, 1, 0)
+    report = strikescope.ingest([release([ROW], "v3.csv")], db=db)[0]
+    assert (report.added, report.changed, report.removed) == (0, 0, 1)
+    assert strikescope.nights(db=db).drones_launched.iloc[0] == 10
+
+
+def test_store_keyed_by_text_row_key_is_migrated(release, tmp_path):
+    """A store from before `dup`: its `row_key` suffix becomes `dup`, so a newer release
+    still matches its rows (one edit is one change, not a removal and an addition)."""
+    import duckdb
+
+    db = tmp_path / "s.duckdb"
+    other = {**ROW, "model": "Kalibr", "launched": "3", "source": "kpszsu/p/2"}
+    strikescope.ingest([release([ROW, ROW, other], "v1.csv")], db=db)
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE reports ADD COLUMN row_key VARCHAR")
+    con.execute("UPDATE reports SET row_key = md5(source || model) || ':' || dup")
+    con.execute("ALTER TABLE reports DROP COLUMN dup")
+    con.close()
+    edited = {**other, "destroyed": "1"}
+    report = strikescope.ingest([release([ROW, ROW, edited], "v2.csv")], db=db)[0]
+    assert (report.added, report.changed, report.removed) == (0, 1, 0)
+    con = duckdb.connect(str(db), read_only=True)
+    assert sorted(r[0] for r in con.execute("SELECT dup FROM reports").fetchall()) == [1, 1, 2]
+    con.close()

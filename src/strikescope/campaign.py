@@ -111,7 +111,7 @@ def _counted_rows(start=None, end=None, db: PathLike | None = None) -> pd.DataFr
                 FROM parts WHERE counted GROUP BY row_id)
             SELECT p.night, p.launched, r.weapon_class, r.kind, r.long_range, r.model,
                    r.launch_place, r.target, r.target_main, r.affected_region_text,
-                   r.is_shahed, r.row_key
+                   r.is_shahed, r.row_id
             FROM p JOIN reports r USING (row_id)
             WHERE {where.replace('night', 'p.night')}
             ORDER BY p.night, r.rec""", params).df()
@@ -421,7 +421,7 @@ def launch_area_table(rows: pd.DataFrame) -> pd.DataFrame:
     d = rows.assign(place=rows["launch_place"].map(split_places)).explode("place")
     d = d[d["place"].notna()]
     out = d.groupby(["weapon_class", "place"], as_index=False).agg(
-        nights=("night", "nunique"), rows=("row_key", "nunique"),
+        nights=("night", "nunique"), rows=("row_id", "nunique"),
         launched_on_rows=("launched", "sum"))
     return out.sort_values(["weapon_class", "nights"], ascending=[True, False],
                            ignore_index=True)
@@ -460,7 +460,7 @@ def night_region_table(rows: pd.DataFrame) -> pd.DataFrame:
     d = d.explode("region_id")
     d = d[d["region_id"].notna()]
     out = d.groupby(["night", "region_id"], as_index=False).agg(
-        rows=("row_key", "nunique"), launched=("launched", "sum"))
+        rows=("row_id", "nunique"), launched=("launched", "sum"))
     return out.astype({"launched": "int64"})
 
 

@@ -269,7 +269,11 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     _build_night_classes(con)
 
 
-POST_SQL = "coalesce(nullif(source, ''), 'row:' || row_key)"
+# A row without a source post is an attack of its own, named by its key.
+POST_SQL = (
+    "CASE WHEN coalesce(source, '') = '' THEN 'row:' || md5(concat_ws(chr(31), model, "
+    "time_start_local, time_end_local, dup)) ELSE source END"
+)
 ROW_NIGHT_SQL = (
     f"CAST(CASE WHEN end_has_time THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE "
     "ELSE time_end_local END AS DATE)"

@@ -107,6 +107,7 @@ class Store:
         if not read_only:
             run(self.con, SCHEMA)
             self._add_row_ids()
+            self._key_by_columns()
             self._ensure_weapons()
 
     def __enter__(self) -> Store:
@@ -252,6 +253,17 @@ class Store:
                 "release_id, rec))::BIGINT AS row_id, * FROM reports",
             )
 
+    def _key_by_columns(self) -> None:
+        """A store written when rows were keyed by a text `row_key` (an MD5 of post, model
+        and window, ':n' for repeats): the key is now those columns and `dup`."""
+        cols = {r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
+            "AND table_name = 'reports'").fetchall()}
+        if "row_key" in cols and "dup" not in cols:
+            run(self.con, "ALTER TABLE reports ADD COLUMN dup BIGINT DEFAULT 1; "
+                "UPDATE reports SET dup = coalesce(try_cast(split_part(row_key, ':', 2) "
+                "AS BIGINT), 1); ALTER TABLE reports DROP COLUMN row_key")
+
     def _newer_release(self, p_start, p_end) -> int | None:
         if p_start is None:
             return None
@@ -285,13 +297,14 @@ class Store:
             CREATE OR REPLACE TEMP VIEW incoming AS
             SELECT * EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0;
             CREATE OR REPLACE TEMP TABLE diff AS
-            SELECT coalesce(i.row_key, r.row_key) AS row_key,
-                   CASE WHEN r.row_key IS NULL THEN 'added'
-                        WHEN i.row_key IS NULL THEN 'removed'
+            SELECT i.rec, r.row_id,
+                   CASE WHEN r.row_id IS NULL THEN 'added'
+                        WHEN i.rec IS NULL THEN 'removed'
                         WHEN NOT ({same}) THEN 'changed' END AS change
             FROM incoming i
             FULL OUTER JOIN (SELECT * FROM reports
-                             WHERE time_end_local BETWEEN $1 AND $2) r USING (row_key)
+                             WHERE time_end_local BETWEEN $1 AND $2) r
+              ON {attack_source.key_equal_sql("i", "r")}
         """,
             [p_start, p_end],
         )
@@ -303,7 +316,7 @@ class Store:
         if changed or removed:
             run(
                 con,
-                "DELETE FROM reports WHERE row_key IN (SELECT row_key FROM diff "
+                "DELETE FROM reports WHERE row_id IN (SELECT row_id FROM diff "
                 "WHERE change IN ('changed', 'removed'))",
             )
         if added or changed:
@@ -311,8 +324,8 @@ class Store:
                 con,
                 "INSERT INTO reports BY NAME SELECT ?::BIGINT + i.rec AS row_id, "
                 "?::INTEGER AS release_id, ?::VARCHAR AS file, "
-                "i.* FROM incoming i WHERE i.row_key IN "
-                "(SELECT row_key FROM diff WHERE change IN ('added', 'changed'))",
+                "i.* FROM incoming i WHERE i.rec IN "
+                "(SELECT rec FROM diff WHERE change IN ('added', 'changed'))",
                 [self._next_row_id(), rid, str(path)],
             )
         run(con, "DROP VIEW incoming; DROP TABLE diff")

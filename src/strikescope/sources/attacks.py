@@ -491,10 +491,25 @@ def _num(col: str) -> str:
     return f"CASE WHEN isfinite(n_{col}) AND abs(n_{col}) <= {MAX_COUNT} THEN n_{col} END"
 
 
-def _key_sql() -> str:
-    ts = "coalesce(strftime(l_time_start, '%Y-%m-%d %H:%M'), s_time_start)"
-    te = "coalesce(strftime(l_time_end, '%Y-%m-%d %H:%M'), s_time_end)"
-    return f"md5(concat_ws(chr(31), coalesce(s_source, ''), s_model, {ts}, {te}))"
+# A row's identity across releases: its post, model and window, and `dup`, its number
+# among the rows of one release with the same three (1 for all but repeated rows).
+KEY_COLUMNS = ("source", "model", "time_start_local", "time_end_local")
+
+
+def _key_field(table: str, col: str) -> str:
+    field = f"{table}.{col}" if table else col
+    return f"coalesce({field}, '')" if col == "source" else field
+
+
+def key_sql(table: str = "") -> str:
+    """SQL: the key fields of a row (without `dup`), e.g. to partition by."""
+    return ", ".join(_key_field(table, c) for c in KEY_COLUMNS)
+
+
+def key_equal_sql(a: str, b: str) -> str:
+    """SQL: rows `a` and `b` are the same report row (to be compared by content)."""
+    return " AND ".join(
+        f"{_key_field(a, c)} = {_key_field(b, c)}" for c in (*KEY_COLUMNS, "dup"))
 
 
 def content_equal_sql(a: str, b: str) -> str:
@@ -582,9 +597,8 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
         CREATE OR REPLACE TEMP TABLE {table}_parsed AS
         WITH typed AS ({_typed_sql(table, _rec_sql(con, table))}),
         checked AS (
-            SELECT *, {errors} AS errors, {warnings} AS warnings_sql, {_key_sql()} AS key_base
-            FROM typed)
-        SELECT t.rec, t.key_base || ':1' AS row_key, t.errors, {all_warn} AS warnings,
+            SELECT *, {errors} AS errors, {warnings} AS warnings_sql FROM typed)
+        SELECT t.rec, 1::BIGINT AS dup, t.errors, {all_warn} AS warnings,
                t.s_source AS source, t.s_time_start AS time_start_text,
                t.s_time_end AS time_end_text,
                t.l_time_start AS time_start_local, t.l_time_end AS time_end_local,
@@ -601,19 +615,19 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
         {lit_joins}
     """,
     )
-    # Rows with the same post, model and window: numbered in file order (`key:1`, `key:2`).
+    # Rows with the same post, model and window: numbered in file order (`dup` 1, 2, ...).
     # The candidates are found by an integer hash of the key; a row whose hash merely
-    # collides with another's is alone in its key and stays `key:1`.
+    # collides with another's is alone in its key and stays 1.
+    key = key_sql()
     run(
         con,
         f"""
-        UPDATE {table}_parsed p SET row_key = d.row_key
-        FROM (SELECT rec, left(row_key, 32) || ':' || row_number() OVER (
-                  PARTITION BY row_key ORDER BY rec) AS row_key
+        UPDATE {table}_parsed p SET dup = d.dup
+        FROM (SELECT rec, row_number() OVER (PARTITION BY {key} ORDER BY rec) AS dup
               FROM {table}_parsed
-              WHERE hash(row_key) IN (SELECT hash(row_key) FROM {table}_parsed
-                                      GROUP BY ALL HAVING count(*) > 1)) d
-        WHERE p.rec = d.rec""",
+              WHERE hash({key}) IN (SELECT hash({key}) FROM {table}_parsed
+                                    GROUP BY ALL HAVING count(*) > 1)) d
+        WHERE p.rec = d.rec AND d.dup > 1""",
     )
 
 
