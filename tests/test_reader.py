@@ -140,3 +140,15 @@ def test_source_url():
     assert source_url("kpszsu/posts/pfbid0T") == "https://www.facebook.com/kpszsu/posts/pfbid0T"
     assert source_url("https://t.me/kpszsu/22252") == "https://t.me/kpszsu/22252"
     assert source_url("kharkivoda.gov.ua/news/1") == "https://kharkivoda.gov.ua/news/1"
+
+
+@pytest.mark.parametrize("pad", [" ", "\u00a0", "\u3000", "  \u2009"])
+def test_cells_lose_leading_and_trailing_spaces_ascii_or_not(pad):
+    """Pure ASCII cells skip the Unicode scan; the result must not differ from trim()."""
+    row = {"time_start": pad + "2025-07-03 18:00", "time_end": "2025-07-04 06:00" + pad,
+           "model": pad + "Shahed-136/131" + pad, "launched": pad + "10",
+           "source": "kpszsu/posts/1" + pad, "target": pad + "Київ" + pad}
+    loaded = parse_frame(pd.DataFrame([row])).loaded.iloc[0]
+    assert (loaded.model, loaded.source, loaded.target) == (
+        "Shahed-136/131", "kpszsu/posts/1", "Київ")
+    assert loaded.launched == 10 and loaded.time_start_text == "2025-07-03 18:00"
