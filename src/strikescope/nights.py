@@ -190,15 +190,16 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                destroyed::BIGINT AS destroyed, not_reach_goal::BIGINT AS not_reach_goal,
                still_attacking::BIGINT AS still_attacking
         FROM split_df;
+        -- every report row with its post and the night of its own window
+        CREATE OR REPLACE TEMP VIEW post_rows AS
+        SELECT *, {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night FROM reports;
         CREATE OR REPLACE TEMP TABLE posts AS
         WITH p AS (
             SELECT post, min(row_night) AS first_night, max(row_night) AS last_night,
                    bool_and(coalesce(source, '') = '') AS no_source,
                    min(time_start_local) AS window_start, max(time_end_local) AS window_end,
                    count(*) AS n_rows, min(row_id) AS first_row
-            FROM (SELECT {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night, source,
-                         time_start_local, time_end_local, row_id FROM reports)
-            GROUP BY post),
+            FROM post_rows GROUP BY post),
         c AS (
             SELECT p.*, {CHANNEL_SQL} AS channel
             FROM (SELECT *, CASE WHEN no_source THEN '' ELSE post END AS source FROM p) p)
@@ -213,8 +214,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
             SELECT post, row_night, min(time_start_local) AS window_start,
                    max(time_end_local) AS window_end, count(*) AS n_rows,
                    min(row_id) AS first_row
-            FROM (SELECT {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night, time_start_local,
-                         time_end_local, row_id FROM reports)
+            FROM post_rows
             SEMI JOIN (SELECT post FROM posts WHERE last_night - first_night > 1) USING (post)
             GROUP BY ALL),
         g AS (
@@ -242,9 +242,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                    r.destroyed, r.not_reach_goal, r.still_attacking,
                    coalesce(pn.night, p.last_night) AS night,
                    coalesce(pn.attack_no, p.first_row) AS attack_no, p.rank
-            FROM (SELECT row_id, model, weapon_class, kind, long_range, launched, destroyed,
-                         not_reach_goal, still_attacking, {POST_SQL} AS post,
-                         {ROW_NIGHT_SQL} AS row_night FROM reports) r
+            FROM post_rows r
             JOIN posts p USING (post)
             LEFT JOIN post_nights pn USING (post, row_night)),
         base AS (
@@ -261,6 +259,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
          AND best.kind IS NOT DISTINCT FROM b.kind;
         DROP TABLE post_nights;
         DROP TABLE posts;
+        DROP VIEW post_rows;
     """,
     )
     con.unregister("split_df")

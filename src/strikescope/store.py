@@ -241,12 +241,16 @@ class Store:
         return int(self.con.execute("SELECT coalesce(max(row_id), 0) FROM reports")
                    .fetchall()[0][0])
 
+    def columns(self, table: str) -> set[str]:
+        """Column names of a table of the store (empty if there is no such table)."""
+        return {r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
+            "AND table_name = ?", [table]).fetchall()}
+
     def _add_row_ids(self) -> None:
         """A store written before `reports.row_id` existed: number its rows once."""
-        if self.has_table("reports") and not self.con.execute(
-            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' "
-            "AND table_name = 'reports' AND column_name = 'row_id'"
-        ).fetchall()[0][0]:
+        cols = self.columns("reports")
+        if cols and "row_id" not in cols:
             run(
                 self.con,
                 "CREATE OR REPLACE TABLE reports AS SELECT (row_number() OVER (ORDER BY "
@@ -256,9 +260,7 @@ class Store:
     def _key_by_columns(self) -> None:
         """A store written when rows were keyed by a text `row_key` (an MD5 of post, model
         and window, ':n' for repeats): the key is now those columns and `dup`."""
-        cols = {r[0] for r in self.con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
-            "AND table_name = 'reports'").fetchall()}
+        cols = self.columns("reports")
         if "row_key" in cols and "dup" not in cols:
             run(self.con, "ALTER TABLE reports ADD COLUMN dup BIGINT DEFAULT 1; "
                 "UPDATE reports SET dup = coalesce(try_cast(split_part(row_key, ':', 2) "
