@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,14 +24,11 @@ import numpy as np
 
 import strikescope
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests package
+from tests.local import free_port  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 URLS = ("/api/v1/nights?from=2025-01-01&to=2025-12-31", "/api/v1/night/2025-07-04")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:

@@ -17,12 +17,11 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, note, seed, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests package
 
-from tests.fuzzing import check, mutated_files  # noqa: E402
+from tests.fuzzing import REBUILD, mutated_files, run_case  # noqa: E402
 
 from strikescope.store import Store  # noqa: E402
 
@@ -56,13 +55,11 @@ def run(examples: int, seed_value: int | None, store_every: int) -> int:
 
         @settings(max_examples=examples, deadline=None, database=None, print_blob=True,
                   suppress_health_check=list(HealthCheck))
-        @given(case=mutated_files(), rebuild=st.sampled_from([False, False, False, True]))
+        @given(case=mutated_files(), rebuild=REBUILD)
         def fuzz(case, rebuild):
-            data, names = case
             outcomes["(examples run)"] += 1
-            note(f"mutations: {names}; {len(data)} bytes: {data[:300]!r}")
-            outcomes[check(stores.next(), Path(tmp) / "mutated.csv", data, rebuild)] += 1
-            mutations.update(names[1:])
+            outcomes[run_case(stores.next(), Path(tmp), case, rebuild)] += 1
+            mutations.update(case[1][1:])
 
         if seed_value is not None:
             fuzz = seed(seed_value)(fuzz)

@@ -16,12 +16,7 @@ from pathlib import Path
 
 from api import ROOT, served_store
 from playwright.sync_api import sync_playwright
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               "--disable-quic"]
-
+from tests.local import CHROMIUM, LAUNCH_ARGS
 
 # Largest contentful paint: when the biggest element (the chart, first as the server-drawn
 # image, later as the interactive chart) was painted, in seconds from the navigation.

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from hypothesis import note
 from hypothesis import strategies as st
 
 from strikescope.sources.attacks import MissingColumnError, UnreadableFileError
@@ -348,6 +349,17 @@ def rejection_reason(exc: ValueError) -> str:
         if key in text:
             return label
     return text[:40]
+
+
+# Whether to rebuild the nights after a load: now and then, as the rebuild is slower.
+REBUILD = st.sampled_from([False, False, False, True])
+
+
+def run_case(store, folder: Path, case: tuple[bytes, list[str]], rebuild: bool) -> str:
+    """One drawn example: note what was mutated (shown when it fails), then `check` it."""
+    data, mutations = case
+    note(f"mutations: {mutations}; {len(data)} bytes: {data[:300]!r}")
+    return check(store, folder / "mutated.csv", data, rebuild)
 
 
 def check(store, path: Path, data: bytes, rebuild: bool = False) -> str:

@@ -11,12 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from strikescope.sources.attacks import UnreadableFileError, parse_file, read_header
 from strikescope.store import Store
-from tests.fuzzing import check, mutated_files
+from tests.fuzzing import REBUILD, mutated_files, run_case
 
 EXAMPLES = int(os.environ.get("STRIKESCOPE_FUZZ_EXAMPLES", "250"))
 
@@ -31,14 +30,11 @@ def fuzz_store(tmp_path_factory):
 
 
 @settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
-@given(case=mutated_files(), rebuild=st.sampled_from([False, False, False, True]))
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(case=mutated_files(), rebuild=REBUILD)
 def test_mutated_release_loads_or_is_rejected_whole(fuzz_store, case, rebuild):
     store, tmp = fuzz_store
-    data, mutations = case
-    note(f"mutations: {mutations}; {len(data)} bytes: {data[:300]!r}")
-    check(store, tmp / "mutated.csv", data, rebuild)
+    run_case(store, tmp, case, rebuild)
 
 
 # -- regressions found by the fuzzer: each a small hand-built file ---------------------------

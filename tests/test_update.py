@@ -5,10 +5,8 @@ download change nothing."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import json
-import socket
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,9 +21,11 @@ import strikescope
 from strikescope.cli import app
 from strikescope.sources import remote
 from strikescope.sources.fetch import FetchError
+from strikescope.store import file_sha256
 from strikescope.update import update
 
 from .conftest import SHARED, write_release
+from .local import free_port
 
 ROW = {"time_start": "2026-01-02 18:00", "time_end": "2026-01-03 06:00",
        "model": "Shahed-136/131", "launched": "100", "destroyed": "90",
@@ -122,7 +122,7 @@ def snapshot(*paths: Path) -> dict:
     for root in paths:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for f in files:
-            out[str(f)] = hashlib.sha256(f.read_bytes()).hexdigest()
+            out[str(f)] = file_sha256(f)
     return out
 
 
@@ -211,10 +211,7 @@ def test_corrupt_zip_changes_nothing(server, tmp_path):
 
 
 def test_no_network_changes_nothing(server, tmp_path):
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
+    closed = f"http://127.0.0.1:{free_port()}"
     data, db = tmp_path / "data", tmp_path / "s.duckdb"
     update(["attacks"], data_dir=data, db=db, urls=urls(server))
     before = snapshot(data, db)
@@ -224,15 +221,11 @@ def test_no_network_changes_nothing(server, tmp_path):
 
 
 def test_a_much_shorter_release_is_refused(server, tmp_path):
-    data, db = tmp_path / "data", tmp_path / "s.duckdb"
     rows = [{**ROW, "source": f"https://t.me/kpszsu/{i}"} for i in range(30)]
     server.routes["/kaggle.zip"] = (200, release_zip(tmp_path, rows), {})
-    update(["attacks"], data_dir=data, db=db, urls=urls(server))
-    server.routes["/kaggle.zip"] = (200, release_zip(tmp_path, rows[:10]), {})
-    before = snapshot(data, db)
-    with pytest.raises(FetchError, match="10 rows where the copy in use has 30"):
-        update(["attacks"], data_dir=data, db=db, urls=urls(server))
-    assert snapshot(data, db) == before
+    _fails_and_changes_nothing(server, tmp_path, ["attacks"],
+                               "10 rows where the copy in use has 30",
+                               {"/kaggle.zip": (200, release_zip(tmp_path, rows[:10]), {})})
 
 
 def test_a_cut_off_siren_file_and_a_failing_weather_source_change_nothing(server, tmp_path):

@@ -309,6 +309,7 @@ def test_doctor_report_over_the_api(client):
     data = r.json()
     assert "path" not in data["store"] and data["store"]["rules_current"]
     assert data["problems"] == []
+    assert data["disagreements"]
     assert all(d["relative"] > 0.5 for d in data["disagreements"])
     assert client.get("/api/v1/doctor", params={"threshold": 2}).status_code == 422
 

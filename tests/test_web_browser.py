@@ -4,30 +4,19 @@ against a uvicorn server on a free loopback port, and schemathesis against the s
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from strikescope.web import create_app
 from tests.conftest import ROOT, SHARED
+from tests.local import CHROMIUM, LAUNCH_ARGS, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               "--disable-quic"]
 browser_only = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not "
                                   "installed (run scripts/browser.sh)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
