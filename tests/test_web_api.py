@@ -320,3 +320,40 @@ def test_data_page_shows_the_integrity_report(client):
     assert "read = loaded + quarantined" in text and "missing value" in text
     assert "2024-08-26" in text  # 118 cruise missiles, a shot-down count for only 3
 
+
+
+def test_ingest_while_another_writer_holds_the_store_is_503(release, tmp_path, monkeypatch):
+    """A busy store: 503 with Retry-After, the upload not kept, the store unchanged."""
+    import functools
+
+    from fastapi.testclient import TestClient
+    from filelock import FileLock
+
+    from strikescope import api
+    from strikescope.atomic import lock_path, staged
+    from strikescope.web import create_app
+
+    monkeypatch.setattr(api, "staged", functools.partial(staged, timeout=0.2))
+    db = tmp_path / "s.duckdb"
+    app = create_app(db=db, token="t", events_file=tmp_path / "ev.csv",
+                     alerts_path=tmp_path / "no-alerts")
+    body = release([{"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+                     "model": "Shahed-136/131", "launched": "10"}]).read_bytes()
+    with FileLock(str(lock_path(db))):
+        r = TestClient(app).post("/api/v1/ingest", content=body,
+                                 headers={"Authorization": "Bearer t"})
+    assert r.status_code == 503 and r.headers["retry-after"] == "60"
+    assert "another process" in r.json()["detail"]
+    assert not db.exists() and not list((tmp_path / "uploads").iterdir())
+
+
+def test_doctor_of_a_store_without_nights_is_404_without_the_path(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
+    app = create_app(db=tmp_path / "none.duckdb", events_file=tmp_path / "ev.csv",
+                     alerts_path=tmp_path / "no-alerts")
+    r = TestClient(app).get("/api/v1/doctor")
+    assert r.status_code == 404 and "strikescope ingest" in r.json()["detail"]
+    assert str(tmp_path) not in r.text

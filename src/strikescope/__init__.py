@@ -5,7 +5,6 @@ from strikescope import (  # callable modules: strikescope.nights(...)
     doctor,
     nights,
     study,
-    update,
 )
 from strikescope.api import (
     connect,
@@ -22,6 +21,16 @@ from strikescope.api import (
 from strikescope.taxonomy import classify
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `strikescope.update` (also a callable module) loads the HTTP client: only on first use.
+    if name == "update":
+        import importlib
+
+        return importlib.import_module("strikescope.update")
+    raise AttributeError(f"module 'strikescope' has no attribute {name!r}")
+
 
 __all__ = [
     "classify",

@@ -181,7 +181,6 @@ class Climatology(Model):
     """The empirical distribution of the last `window` nights, for every horizon."""
 
     name = "climatology"
-    default_window = 28
 
     def _pmf(self, hist, target, horizon):
         vals = hist[COLUMNS[target]].to_numpy()[-self.window:]
@@ -197,7 +196,6 @@ class Persistence(Model):
     """Last night's count plus the h-night changes seen over the last `window` nights."""
 
     name = "persistence"
-    default_window = 28
 
     def _pmf(self, hist, target, horizon):
         y = hist[COLUMNS[target]].to_numpy()

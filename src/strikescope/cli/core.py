@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 import strikescope.api as api
-from strikescope.atomic import StoreBusyError
 from strikescope.cli.app import app
 from strikescope.cli.output import (
     FORMAT_HELP,
@@ -15,7 +14,6 @@ from strikescope.cli.output import (
     console,
     emit,
     err_console,
-    fail,
     guard,
     print_table,
     progress_bar,
@@ -30,11 +28,8 @@ def ingest(
     db: Path = DbOption,
 ) -> None:
     """Ingest attack releases (any schema) and the weapon reference; rebuild the nights."""
-    try:
-        with progress_bar("ingesting") as update:
-            reports = api.ingest(paths or None, db=db, progress=update)
-    except (FileNotFoundError, ValueError, StoreBusyError) as exc:
-        raise fail(str(exc)) from None
+    with progress_bar("ingesting") as update:
+        reports = guard(lambda: api.ingest(paths or None, db=db, progress=update))
     for r in reports:
         console.print(r.summary())
         for note in r.notes:

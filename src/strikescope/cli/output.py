@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from strikescope.api import frame_to_json, write_frame
+from strikescope.atomic import StoreBusyError
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -89,7 +90,7 @@ def guard(fn):
     """Run an API call; turn the errors a user can fix into a message and exit code 1."""
     try:
         return fn()
-    except (FileNotFoundError, LookupError, ValueError) as exc:
+    except (FileNotFoundError, LookupError, ValueError, StoreBusyError) as exc:
         raise fail(str(exc)) from None
 
 

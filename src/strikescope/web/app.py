@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from strikescope.config import input_dir, resolve_db
+from strikescope.config import resolve_db
 from strikescope.web.routes_api import router as api_router
 from strikescope.web.routes_api import timeline_png_bytes
 from strikescope.web.routes_pages import router as pages_router
@@ -74,8 +74,10 @@ def plotly_js_path() -> Path:
     page load. It is used when it is the same plotly.js version as the installed plotly
     package writes figures for; otherwise the full bundle shipped inside that package.
     """
+    from plotly.offline import get_plotlyjs_version
+
     full = Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
-    if CARTESIAN_JS.exists() and _js_version(CARTESIAN_JS) == _js_version(full):
+    if CARTESIAN_JS.exists() and _js_version(CARTESIAN_JS) == get_plotlyjs_version():
         return CARTESIAN_JS
     return full
 
@@ -108,7 +110,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     # User events live beside the store: the shared data directory may be read-only.
     events_file = events_file or resolve_db(db).parent / "user_events.csv"
     app.state.service = StoreService(db, events_file=events_file,
-                                     alerts_path=alerts_path or input_dir("alerts"))
+                                     alerts_path=alerts_path)
     app.include_router(api_router)
     app.include_router(pages_router)
     plotly_js = plotly_js_path()

@@ -12,6 +12,12 @@ COLORS = {"strike_drone": "#d62728", "cruise": "#1f77b4", "ballistic": "#9467bd"
           "unknown": "#bcbd22", "mixed": "#ff7f0e"}
 
 
+def drawn_classes(nights: pd.DataFrame) -> list[tuple[str, str]]:
+    """(class, column) of the timeline's classes with a launch on some night."""
+    return [(cls, f"{cls}_launched") for cls in TIMELINE_CLASSES
+            if f"{cls}_launched" in nights and (nights[f"{cls}_launched"] > 0).any()]
+
+
 def timeline_figure(nights: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
     """Launches per night stacked by class, with the diplomatic events as markers above.
 
@@ -20,18 +26,14 @@ def timeline_figure(nights: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
     """
     fig = go.Figure()
     days = nights["night"].dt.strftime("%Y-%m-%d") if len(nights) else []
-    for cls in TIMELINE_CLASSES:
-        col = f"{cls}_launched"
-        if col not in nights:
-            continue
+    for cls, col in drawn_classes(nights):
         # Only the nights with launches of this class: zero-height bars cost drawing time
         # (most classes are absent on most nights) and add nothing to the stack.
         some = nights[col] > 0
-        if some.any():
-            fig.add_trace(go.Bar(x=days[some], y=nights.loc[some, col],
-                                 name=cls.replace("_", " "), marker_color=COLORS[cls],
-                                 customdata=days[some],
-                                 hovertemplate="%{x}: %{y} " + cls + "<extra></extra>"))
+        fig.add_trace(go.Bar(x=days[some], y=nights.loc[some, col],
+                             name=cls.replace("_", " "), marker_color=COLORS[cls],
+                             customdata=days[some],
+                             hovertemplate="%{x}: %{y} " + cls + "<extra></extra>"))
     top = float(nights["total_launched"].max()) if len(nights) else 1.0
     if len(events):
         fig.add_trace(go.Scatter(
@@ -91,19 +93,17 @@ def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
     plotly chart as soon as plotly.js has loaded, so a first visit does not wait for it."""
     import io
 
-    import matplotlib
+    # A Figure of its own, not pyplot: pyplot keeps global state, and this runs in the
+    # request threads and the warm-up thread at once.
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(14, 4.8), dpi=80)
+    fig = Figure(figsize=(14, 4.8), dpi=80)
+    ax = fig.subplots()
     bottom = pd.Series(0.0, index=nights.index)
-    for cls in TIMELINE_CLASSES:
-        col = f"{cls}_launched"
-        if col in nights and nights[col].sum() > 0:
-            ax.bar(nights["night"], nights[col], bottom=bottom, width=1.0,
-                   color=COLORS[cls], label=cls.replace("_", " "))
-            bottom = bottom + nights[col]
+    for cls, col in drawn_classes(nights):
+        ax.bar(nights["night"], nights[col], bottom=bottom, width=1.0,
+               color=COLORS[cls], label=cls.replace("_", " "))
+        bottom = bottom + nights[col]
     if len(events):
         top = float(bottom.max() or 1.0) * 1.08
         ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#2ca02c",
@@ -114,5 +114,4 @@ def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    plt.close(fig)
     return buf.getvalue()

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from strikescope import events as timeline
+from strikescope.atomic import StoreBusyError
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
 from strikescope.web.frames import Format, frame_response, json_response, records
@@ -287,9 +288,16 @@ def campaign_figure(svc: Service, name: str, start: From = None, end: To = None)
     compute, chart = CAMPAIGN_FIGURES[name]
 
     def make():
-        result = feature("campaign", compute)(start=start, end=end, db=svc.db)
+        result = campaign_result(svc, compute, start, end)
         return _figure(feature("campaign", chart)(result))
     return _analysis(lambda: svc.cached(("campaign-figure", name, start, end), make))
+
+
+def campaign_result(svc: StoreService, compute: str, start, end):
+    """One campaign analysis over a range, computed once for its page table, its chart and
+    its CSV/JSON download."""
+    return svc.cached(("campaign", compute, start, end),
+                      lambda: feature("campaign", compute)(start=start, end=end, db=svc.db))
 
 
 @router.get("/campaign/{table}", summary="Massive strikes or weapon mix",
@@ -300,11 +308,12 @@ def campaign(svc: Service, table: str, start: From = None, end: To = None,
     if table not in names:
         raise HTTPException(404, f"unknown table {table!r}; one of {sorted(names)}")
     check_range(start, end)
-
-    def make():
-        return feature("campaign", names[table])(start=start, end=end, db=svc.db)
-    df = _analysis(lambda: svc.cached(("campaign", table, start, end), make))
+    df = _analysis(lambda: campaign_result(svc, names[table], start, end))
     return frame_response(df, fmt, f"campaign-{table}")
+
+
+# The store's errors name its file: a server path the web does not show.
+NO_NIGHTS = "The store holds no nights yet: run strikescope ingest."
 
 
 @router.get("/doctor", summary="Data-integrity report of the store (`strikescope doctor`)")
@@ -312,8 +321,8 @@ def doctor(svc: Service, threshold: Annotated[float, Query(ge=0, le=1)] = 0.2,
            min_difference: Annotated[int, Query(ge=0, le=1_000_000)] = 5) -> Response:
     try:
         report = svc.doctor(threshold, min_difference).to_dict()
-    except (FileNotFoundError, ValueError) as exc:
-        raise HTTPException(404, str(exc).split(": ", 1)[-1]) from None
+    except (FileNotFoundError, ValueError):
+        raise HTTPException(404, NO_NIGHTS) from None
     report["store"].pop("path")  # a server file path is nobody's business
     return json_response(report)
 
@@ -432,11 +441,14 @@ async def ingest(request: Request) -> Response:
     path = svc.path.parent / "uploads" / f"{hashlib.sha256(body).hexdigest()[:16]}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
-    path.write_bytes(body)
+    if fresh:
+        path.write_bytes(body)
     try:
         reports = svc.ingest(path)
-    except ValueError as exc:
+    except (ValueError, StoreBusyError) as exc:
         if fresh:
             path.unlink(missing_ok=True)
-        raise HTTPException(422, str(exc)) from None
+        busy = isinstance(exc, StoreBusyError)
+        raise HTTPException(503 if busy else 422, str(exc),
+                            headers={"Retry-After": "60"} if busy else None) from None
     return json_response({"reports": [r.summary() for r in reports], "file": path.name})

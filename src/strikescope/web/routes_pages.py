@@ -16,10 +16,12 @@ from strikescope import events as timeline
 from strikescope.sources.attacks import source_url
 from strikescope.web.optional import Unavailable, available, feature
 from strikescope.web.routes_api import (
+    NO_NIGHTS,
     DefenseBy,
     Service,
     StudyQuery,
     WeaponClass,
+    campaign_result,
     run_study,
     study_query,
 )
@@ -116,8 +118,7 @@ def data_health(request: Request, svc: Service,
     try:
         report = svc.doctor(threshold)
     except (FileNotFoundError, ValueError):
-        return page(request, "message.html", title="Data",
-                    message="The store holds no nights yet: run strikescope ingest.")
+        return page(request, "message.html", title="Data", message=NO_NIGHTS)
     s = report.store
     facts = (f"{len(report.releases)} release(s), {s['reports']:,} report rows, "
              f"{s['nights']:,} nights; strikescope {s['version']}, rules {s['rules_version']}"
@@ -125,14 +126,9 @@ def data_health(request: Request, svc: Service,
     return page(request, "data.html", title="Data", facts=facts, problems=report.problems,
                 releases=table_html(report.releases.drop(columns=["ingested_at"])),
                 quarantine=table_html(report.quarantine),
-                missing=table_html(_night_dates(report.missing_denominators)),
-                disagreements=table_html(_night_dates(report.disagreements)),
+                missing=table_html(report.missing_denominators),
+                disagreements=table_html(report.disagreements),
                 threshold_pct=round(threshold * 100))
-
-
-def _night_dates(df: pd.DataFrame) -> pd.DataFrame:
-    """Nights as plain dates (no time of day) in the tables."""
-    return df.assign(night=pd.to_datetime(df["night"]).dt.strftime("%Y-%m-%d"))
 
 
 @router.get("/defense", response_class=HTMLResponse)
@@ -161,7 +157,7 @@ def campaign(request: Request, svc: Service,
     params = urlencode({"from": start.isoformat(), "to": end.isoformat()})
     return _analysis_page(
         request, "campaign.html", "Campaign",
-        lambda: feature("campaign", "massive_strikes")(start=start, end=end, db=svc.db),
+        lambda: campaign_result(svc, "massive_strikes", start, end),
         params=params, start=start.isoformat(), end=end.isoformat())
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 import strikescope.api as api
+from strikescope import doctor as integrity
 from strikescope import events as timeline
 from strikescope.config import input_dir, resolve_db
 
@@ -205,8 +206,6 @@ class StoreService:
 
     def doctor(self, threshold: float = 0.2, min_difference: int = 5):
         """The integrity report (`strikescope.doctor`), once per store version."""
-        from strikescope import doctor as integrity
-
         return self.cached(("doctor", threshold, min_difference),
                            lambda: integrity.doctor(self.db, threshold, min_difference))
 
