@@ -152,3 +152,19 @@ def test_cells_lose_leading_and_trailing_spaces_ascii_or_not(pad):
     assert (loaded.model, loaded.source, loaded.target) == (
         "Shahed-136/131", "kpszsu/posts/1", "Київ")
     assert loaded.launched == 10 and loaded.time_start_text == "2025-07-03 18:00"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?\Z")
+       | st.text(alphabet="0123456789-: T.", max_size=17))
+def test_fast_time_path_agrees_with_strptime(cell):
+    import duckdb
+
+    from strikescope.sources.attacks import TIME_FORMATS, _ts_sql
+
+    formats = ", ".join(f"'{f}'" for f in TIME_FORMATS)
+    slow = f"try_strptime(s_x, [{formats}])"
+    fast, reference = duckdb.sql(
+        f"SELECT {_ts_sql('x')}, CASE WHEN isfinite({slow}) THEN {slow} END "
+        "FROM (SELECT $cell::VARCHAR AS s_x)", params={"cell": cell}).fetchall()[0]
+    assert fast == reference

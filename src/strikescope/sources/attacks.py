@@ -367,11 +367,18 @@ def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.Dat
     return con.execute(f"SELECT * FROM {table}_rejects").df()
 
 
+# The two forms of the real files, digit by digit: a cast reads them several times faster
+# than strptime, and on exactly these shapes both give the same timestamp.
+PLAIN_TIME = r"^\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d)?$"
+
+
 def _ts_sql(col: str) -> str:
     # strptime reads "infinity" as an infinite timestamp, which no date check catches and
     # which breaks the window arithmetic: it is no date.
     formats = ", ".join(f"'{f}'" for f in TIME_FORMATS)
-    parsed = f"try_strptime(s_{col}, [{formats}])"
+    cell = f"s_{col}"
+    parsed = (f"CASE WHEN regexp_matches({cell}, '{PLAIN_TIME}') "
+              f"THEN try_cast({cell} AS TIMESTAMP) ELSE try_strptime({cell}, [{formats}]) END")
     return f"CASE WHEN isfinite({parsed}) THEN {parsed} END"
 
 
