@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import strikescope
+from strikescope.store import Store
 from tests.conftest import ATTACKS, OLD_RELEASE, SHARED
 
 ROW = {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
@@ -134,6 +135,7 @@ def test_store_keyed_by_text_row_key_is_migrated(release, tmp_path):
     other = {**ROW, "model": "Kalibr", "launched": "3", "source": "kpszsu/p/2"}
     strikescope.ingest([release([ROW, ROW, other], "v1.csv")], db=db)
     con = duckdb.connect(str(db))
+    _reports_as_table(con)
     con.execute("ALTER TABLE reports ADD COLUMN row_key VARCHAR")
     con.execute("UPDATE reports SET row_key = md5(source || model) || ':' || dup")
     con.execute("ALTER TABLE reports DROP COLUMN dup")
@@ -144,3 +146,35 @@ def test_store_keyed_by_text_row_key_is_migrated(release, tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert sorted(r[0] for r in con.execute("SELECT dup FROM reports").fetchall()) == [1, 1, 2]
     con.close()
+
+
+def _reports_as_table(con) -> None:
+    """Turn a store into one written when `reports` was a table with every column."""
+    con.execute("CREATE TABLE old_reports AS SELECT * FROM reports")
+    con.execute("DROP VIEW reports; DROP TABLE report_rows; DELETE FROM literals")
+    con.execute("ALTER TABLE old_reports RENAME TO reports")
+
+
+def test_store_with_a_reports_table_is_migrated(release, tmp_path):
+    """A store whose `reports` was a table: opened, its rows move to `report_rows` and
+    `reports` shows the same rows and columns as before; nights are unchanged."""
+    import duckdb
+
+    db = tmp_path / "s.duckdb"
+    bad_literal = {**ROW, "launched_details": "{'Shahed': 4", "source": "kpszsu/p/2"}
+    kalibr = {**ROW, "model": "Kalibr", "launched_details": "{'Kalibr': 10}"}
+    strikescope.ingest([release([ROW, bad_literal, kalibr])], db=db)
+    con = duckdb.connect(str(db))
+    before = con.execute("SELECT * FROM reports ORDER BY row_id").df()
+    _reports_as_table(con)
+    con.close()
+    with Store(db) as store:
+        after = store.con.execute("SELECT * FROM reports ORDER BY row_id").df()
+        kinds = dict(store.con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables "
+            "WHERE table_name IN ('reports', 'report_rows')").fetchall())
+    assert kinds == {"reports": "VIEW", "report_rows": "BASE TABLE"}
+    pd.testing.assert_frame_equal(after, before)
+    assert before.launched_details_json.isna().tolist() == [True, True, False]
+    assert "kept as text" in before.warnings[1][0]["reason"]
+    assert strikescope.nights(db=db).drones_launched.tolist() == [20]

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS releases (
 CREATE TABLE IF NOT EXISTS quarantine (
     release_id INTEGER, file VARCHAR, rec BIGINT, field VARCHAR, value VARCHAR,
     reason VARCHAR);
+CREATE TABLE IF NOT EXISTS literals (raw VARCHAR, json VARCHAR, error VARCHAR);
 CREATE TABLE IF NOT EXISTS weapon_reference (
     model VARCHAR, category VARCHAR, national_origin VARCHAR, type VARCHAR,
     launch_platform VARCHAR, name VARCHAR, name_nato VARCHAR, file VARCHAR);
@@ -108,7 +109,10 @@ class Store:
             run(self.con, SCHEMA)
             self._add_row_ids()
             self._key_by_columns()
+            self._lean_reports()
             self._ensure_weapons()
+            if self.has_table("report_rows"):
+                self._reports_view()
 
     def __enter__(self) -> Store:
         return self
@@ -201,8 +205,10 @@ class Store:
             newer = self._newer_release(p_start, p_end)
             status, diff = ("superseded", (0, 0, 0)) if newer else ("current", (0, 0, 0))
             if not newer and p_start is not None:
-                diff = self._merge(rid, path, p_start, p_end)
+                diff = self._merge(rid, p_start, p_end)
                 self._supersede_covered(p_start, p_end)
+                self._add_literals()
+                self._ensure_weapons()
             self._record_release(
                 rid,
                 path,
@@ -229,16 +235,25 @@ class Store:
         )
 
     def _ensure_reports_table(self) -> None:
-        if not self.has_table("reports"):
+        if not self.has_table("report_rows"):
+            cols = ", ".join(attack_source.ROW_COLUMNS[2:])
             run(
                 self.con,
-                "CREATE TABLE reports AS SELECT 0::BIGINT AS row_id, 0::INTEGER AS release_id, "
-                "''::VARCHAR AS file, * EXCLUDE (errors) FROM raw_parsed WHERE false",
+                "CREATE TABLE report_rows AS SELECT 0::BIGINT AS row_id, 0::INTEGER AS "
+                f"release_id, {cols} FROM raw_parsed WHERE false",
             )
+            self._reports_view()
+
+    def _reports_view(self) -> None:
+        """`reports`: the stored rows with what follows from them (see `derived_sql`)."""
+        shown = attack_source.derived_sql(
+            "report_rows", "literals", "weapons",
+            "(SELECT file FROM releases rel WHERE rel.release_id = r.release_id)")
+        run(self.con, f"CREATE OR REPLACE VIEW reports AS {shown}")
 
     def _next_row_id(self) -> int:
         """Row ids of a release are this base plus the record number: unique, no sequence."""
-        return int(self.con.execute("SELECT coalesce(max(row_id), 0) FROM reports")
+        return int(self.con.execute("SELECT coalesce(max(row_id), 0) FROM report_rows")
                    .fetchall()[0][0])
 
     def columns(self, table: str) -> set[str]:
@@ -246,6 +261,12 @@ class Store:
         return {r[0] for r in self.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
             "AND table_name = ?", [table]).fetchall()}
+
+    def _reports_is_table(self) -> bool:
+        """A store written when `reports` was a table (all later stores have a view)."""
+        return bool(self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+            "AND table_name = 'reports'").fetchall()[0][0])
 
     def _add_row_ids(self) -> None:
         """A store written before `reports.row_id` existed: number its rows once."""
@@ -266,6 +287,22 @@ class Store:
                 "UPDATE reports SET dup = coalesce(try_cast(split_part(row_key, ':', 2) "
                 "AS BIGINT), 1); ALTER TABLE reports DROP COLUMN row_key")
 
+    def _lean_reports(self) -> None:
+        """A store written when `reports` was a table holding its derived columns too: keep
+        the stored ones in `report_rows`, parse its literal cells into `literals` once."""
+        if not self._reports_is_table():
+            return
+        cols = ", ".join(attack_source.ROW_COLUMNS)
+        run(self.con, f"CREATE TABLE report_rows AS SELECT {cols} FROM reports ORDER BY row_id")
+        run(self.con, "DROP TABLE reports")
+        attack_source.lookup_literals(self.con, "report_rows")
+        self._add_literals()
+
+    def _add_literals(self) -> None:
+        """Keep the parsed literal cells of `lit_map` that `literals` lacks."""
+        run(self.con, "INSERT INTO literals SELECT raw, json, error FROM lit_map "
+            "WHERE raw NOT IN (SELECT raw FROM literals)")
+
     def _newer_release(self, p_start, p_end) -> int | None:
         if p_start is None:
             return None
@@ -278,18 +315,19 @@ class Store:
         ).fetchall()
         return row[0][0] if row else None
 
-    def _merge(self, rid: int, path: Path, p_start, p_end) -> tuple[int, int, int]:
+    def _merge(self, rid: int, p_start, p_end) -> tuple[int, int, int]:
         con = self.con
         existing = con.execute(
-            "SELECT count(*) FROM reports WHERE time_end_local BETWEEN ? AND ?", [p_start, p_end]
+            "SELECT count(*) FROM report_rows WHERE time_end_local BETWEEN ? AND ?",
+            [p_start, p_end],
         ).fetchall()[0][0]
         if not existing:  # a new period: every row is an addition, no diff to compute
             added = run(
                 con,
-                "INSERT INTO reports BY NAME SELECT ?::BIGINT + rec AS row_id, "
-                "?::INTEGER AS release_id, ?::VARCHAR AS file, "
-                "* EXCLUDE (errors) FROM raw_parsed WHERE len(errors) = 0",
-                [self._next_row_id(), rid, str(path)],
+                "INSERT INTO report_rows BY NAME SELECT ?::BIGINT + rec AS row_id, "
+                "?::INTEGER AS release_id, * EXCLUDE (errors) FROM raw_parsed "
+                "WHERE len(errors) = 0",
+                [self._next_row_id(), rid],
             )[0][0]
             return added, 0, 0
         same = attack_source.content_equal_sql("i", "r")
@@ -304,7 +342,7 @@ class Store:
                         WHEN i.rec IS NULL THEN 'removed'
                         WHEN NOT ({same}) THEN 'changed' END AS change
             FROM incoming i
-            FULL OUTER JOIN (SELECT * FROM reports
+            FULL OUTER JOIN (SELECT * FROM report_rows
                              WHERE time_end_local BETWEEN $1 AND $2) r
               ON {attack_source.key_equal_sql("i", "r")}
         """,
@@ -318,17 +356,16 @@ class Store:
         if changed or removed:
             run(
                 con,
-                "DELETE FROM reports WHERE row_id IN (SELECT row_id FROM diff "
+                "DELETE FROM report_rows WHERE row_id IN (SELECT row_id FROM diff "
                 "WHERE change IN ('changed', 'removed'))",
             )
         if added or changed:
             run(
                 con,
-                "INSERT INTO reports BY NAME SELECT ?::BIGINT + i.rec AS row_id, "
-                "?::INTEGER AS release_id, ?::VARCHAR AS file, "
-                "i.* FROM incoming i WHERE i.rec IN "
+                "INSERT INTO report_rows BY NAME SELECT ?::BIGINT + i.rec AS row_id, "
+                "?::INTEGER AS release_id, i.* FROM incoming i WHERE i.rec IN "
                 "(SELECT rec FROM diff WHERE change IN ('added', 'changed'))",
-                [self._next_row_id(), rid, str(path)],
+                [self._next_row_id(), rid],
             )
         run(con, "DROP VIEW incoming; DROP TABLE diff")
         return added, changed, removed
@@ -400,10 +437,9 @@ class Store:
     def _ensure_weapons(self) -> None:
         """`weapons`: the taxonomy of every model seen, enriched by the reference file."""
         models = set(weapons_table()["model"])
-        if self.has_table("reports"):
-            models |= {
-                r[0] for r in self.con.execute("SELECT DISTINCT model FROM reports").fetchall()
-            }
+        if self.has_table("report_rows"):
+            models |= {r[0] for r in
+                       self.con.execute("SELECT DISTINCT model FROM report_rows").fetchall()}
         tax = taxonomy_frame(models).merge(
             weapons_table()[["model", "canonical", "note"]], on="model", how="left"
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 
 from strikescope.db import run
 from strikescope.sources.literals import literal_to_json
-from strikescope.taxonomy import classify
+from strikescope.taxonomy import taxonomy_frame
 
 REQUIRED = ("time_start", "time_end", "model", "launched")
 TEXT_COLUMNS = ("model", "launch_place", "target", "target_main", "carrier", "source")
@@ -534,94 +533,85 @@ def content_equal_sql(a: str, b: str) -> str:
     return " AND ".join(parts)
 
 
-def _lookup_tables(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Parse the literal cells and classify the model strings once per distinct value."""
-    union = " UNION ".join(f"SELECT {c} AS raw FROM {table}" for c in LITERAL_COLUMNS)
+def lookup_literals(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """`lit_map` (raw, json, error): the literal cells of `table` parsed, once per value."""
+    union = " UNION ".join(f"SELECT {c}_text AS raw FROM {table}" for c in LITERAL_COLUMNS)
     distinct = [r[0] for r in con.execute(f"SELECT DISTINCT raw FROM ({union})").fetchall()]
     lit = pd.DataFrame(
         [(v, *literal_to_json(v)) for v in distinct if v is not None],
         columns=["raw", "json", "error"],
     ).astype(object)
-    models = [r[0] for r in con.execute(f"SELECT DISTINCT model FROM {table}").fetchall()]
-    tax = pd.DataFrame(
-        [_classify_row(m) for m in models if m is not None],
-        columns=["model", "weapon_class", "kind", "long_range", "known", "components"],
-    ).astype(object)
     con.register("lit_df", lit)
-    con.register("tax_df", tax)
     run(
         con,
         "CREATE OR REPLACE TEMP TABLE lit_map AS SELECT raw::VARCHAR AS raw, "
         "json::VARCHAR AS json, error::VARCHAR AS error FROM lit_df",
     )
+    con.unregister("lit_df")
+
+
+def lookup_models(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """`tax_map`: the model strings of `table` classified, once per value (shaped like the
+    store's `weapons`: components as ' | ' text)."""
+    models = [r[0] for r in con.execute(f"SELECT DISTINCT model FROM {table}").fetchall()]
+    con.register("tax_df", taxonomy_frame(m for m in models if m is not None).astype(object))
     run(
         con,
         "CREATE OR REPLACE TEMP TABLE tax_map AS SELECT model::VARCHAR AS model, "
-        "weapon_class::VARCHAR AS weapon_class, kind::VARCHAR AS kind, "
-        "long_range::BOOLEAN AS long_range, known::BOOLEAN AS known, "
-        "components::VARCHAR AS components FROM tax_df",
+        "components::VARCHAR AS components, weapon_class::VARCHAR AS weapon_class, "
+        "kind::VARCHAR AS kind, long_range::BOOLEAN AS long_range, known::BOOLEAN AS known "
+        "FROM tax_df",
     )
-    con.unregister("lit_df")
     con.unregister("tax_df")
 
 
-def _classify_row(model: str) -> tuple:
-    c = classify(model, warn=False)
-    return (model, c.weapon_class, c.kind, c.long_range, c.known, json.dumps(c.components))
-
-
-def _literal_joins() -> tuple[str, str, list[str]]:
-    selects, joins, warns = [], [], []
-    for c in LITERAL_COLUMNS:
-        selects.append(f"lm_{c}.json AS {c}_json")
-        joins.append(f"LEFT JOIN lit_map lm_{c} ON lm_{c}.raw = t.{c}")
-        warns.append(
-            f"CASE WHEN lm_{c}.error IS NOT NULL THEN {{'field': '{c}', "
-            f"'value': t.{c}, 'reason': lm_{c}.error || ' (kept as text)'}} END"
-        )
-    return ", ".join(selects), " ".join(joins), warns
+def _lookup_warnings(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Add the warnings of the lookups (a literal kept as text, an unknown model) to the few
+    rows that have one, instead of joining every row to the lookups."""
+    warns = [
+        f"CASE WHEN {c}_text IN (SELECT raw FROM lit_map WHERE error IS NOT NULL) THEN "
+        f"{{'field': '{c}', 'value': {c}_text, 'reason': (SELECT error FROM lit_map "
+        f"WHERE raw = {c}_text) || ' (kept as text)'}} END"
+        for c in LITERAL_COLUMNS
+    ]
+    warns.append(
+        "CASE WHEN model IN (SELECT model FROM tax_map WHERE NOT known) THEN {'field': "
+        "'model', 'value': model, 'reason': 'unknown weapon model (class unknown)'} END")
+    listed = ("list_filter(list_concat(warnings, [" + ", ".join(warns) + "]), "
+              "lambda x: x IS NOT NULL)")
+    run(con, f"UPDATE {table} SET warnings = {listed} WHERE " + " OR ".join(_preds(warns)))
 
 
 def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
-    """Turn the text table into `{table}_parsed`: typed rows with `errors` and `warnings`.
+    """Turn the text table into `{table}_parsed`: typed rows with `errors` and `warnings`,
+    holding what `ROW_COLUMNS` stores; `derived_sql` adds what follows from them.
 
     One pass without windows or sorts, so the rows stay in file order; the rare duplicate
     keys are numbered afterwards.
     """
-    _lookup_tables(con, table)
     errors, warnings = _checks_sql()
-    lit_select, lit_joins, lit_warns = _literal_joins()
-    tax_warn = (
-        "CASE WHEN NOT tx.known THEN {'field': 'model', 'value': t.model, "
-        "'reason': 'unknown weapon model (class unknown)'} END"
-    )
-    all_warn = _gated([*lit_warns, tax_warn], "t.warnings_sql")
     counts = ", ".join(f"{_num(c)}::BIGINT AS {c}" for c in COUNT_COLUMNS)
     extra = ", ".join(f"{_num(c)} AS {c}" for c in EXTRA_NUMBERS)
     run(
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_parsed AS
-        WITH typed AS ({_typed_sql(table, _rec_sql(con, table))}),
-        checked AS (
-            SELECT *, {errors} AS errors, {warnings} AS warnings_sql FROM typed)
-        SELECT t.rec, 1::BIGINT AS dup, t.errors, {all_warn} AS warnings,
+        WITH typed AS ({_typed_sql(table, _rec_sql(con, table))})
+        SELECT t.rec, 1::BIGINT AS dup, {errors} AS errors, {warnings} AS warnings,
                t.s_source AS source, t.s_time_start AS time_start_text,
                t.s_time_end AS time_end_text,
                t.l_time_start AS time_start_local, t.l_time_end AS time_end_local,
-               timezone('UTC', timezone('Europe/Kyiv', t.l_time_start)) AS time_start_utc,
-               timezone('UTC', timezone('Europe/Kyiv', t.l_time_end)) AS time_end_utc,
                t.time_start_has_time AS start_has_time, t.time_end_has_time AS end_has_time,
                t.s_model AS model, t.s_launch_place AS launch_place,
                t.s_target AS target, t.s_target_main AS target_main,
                t.s_carrier AS carrier, {counts}, {extra},
-               {", ".join(f"t.{c} AS {c}_text" for c in LITERAL_COLUMNS)}, {lit_select},
-               tx.weapon_class, tx.kind, tx.long_range, tx.components, t.extra
-        FROM checked t
-        LEFT JOIN tax_map tx ON tx.model = t.model
-        {lit_joins}
+               {", ".join(f"t.{c} AS {c}_text" for c in LITERAL_COLUMNS)}, t.extra
+        FROM typed t
     """,
     )
+    lookup_literals(con, f"{table}_parsed")
+    lookup_models(con, f"{table}_parsed")
+    _lookup_warnings(con, f"{table}_parsed")
     # Rows with the same post, model and window: numbered in file order (`dup` 1, 2, ...).
     # The candidates are found by an integer hash of the key; a row whose hash merely
     # collides with another's is alone in its key and stays 1.
@@ -636,6 +626,41 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
                                     GROUP BY ALL HAVING count(*) > 1)) d
         WHERE p.rec = d.rec AND d.dup > 1""",
     )
+
+
+# What the store keeps of a loaded row (`report_rows`); the rest of `reports` is derived.
+ROW_COLUMNS = (
+    "row_id", "release_id", "rec", "dup", "warnings", "source", "time_start_text",
+    "time_end_text", "time_start_local", "time_end_local", "start_has_time", "end_has_time",
+    "model", "launch_place", "target", "target_main", "carrier", *COUNT_COLUMNS,
+    *EXTRA_NUMBERS, *(f"{c}_text" for c in LITERAL_COLUMNS), "extra",
+)
+
+
+def _utc(col: str) -> str:
+    return f"timezone('UTC', timezone('Europe/Kyiv', r.{col}_local)) AS {col}_utc"
+
+
+def derived_sql(rows: str, literals: str, models: str, file: str) -> str:
+    """SQL: the rows of `rows` as `reports` shows them, with UTC times, the literal cells as
+    JSON (from `literals`: raw, json), the class of the model (from `models`: model,
+    components as ' | ' text, weapon_class, kind, long_range) and the file (SQL `file`,
+    which may name `r`). Computed on reading: storing them cost more than joining them."""
+    lits = ", ".join(f"l_{c}.json AS {c}_json" for c in LITERAL_COLUMNS)
+    joins = " ".join(
+        f"LEFT JOIN {literals} l_{c} ON l_{c}.raw = r.{c}_text" for c in LITERAL_COLUMNS)
+    head = ROW_COLUMNS[:ROW_COLUMNS.index("start_has_time")]
+    tail = ROW_COLUMNS[len(head):ROW_COLUMNS.index("extra")]
+    return f"""
+        SELECT {", ".join(f"r.{c}" for c in head[:2])}, {file} AS file,
+               {", ".join(f"r.{c}" for c in head[2:])}, {_utc("time_start")},
+               {_utc("time_end")}, {", ".join(f"r.{c}" for c in tail)}, {lits},
+               m.weapon_class, m.kind, m.long_range,
+               to_json(string_split(m.components, ' | '))::VARCHAR AS components, r.extra
+        FROM {rows} r
+        LEFT JOIN (SELECT DISTINCT model, components, weapon_class, kind, long_range
+                   FROM {models}) m ON m.model = r.model
+        {joins}"""
 
 
 QUARANTINE_COLUMNS = ["rec", "field", "value", "reason"]
@@ -669,8 +694,11 @@ def parse_file(path: str | Path) -> ParseResult:
     try:
         raw = load_raw(con, path)
         parse_raw(con)
+        rows = ("(SELECT *, 0::BIGINT AS row_id, 0::INTEGER AS release_id FROM raw_parsed "
+                "WHERE len(errors) = 0)")
+        shown = derived_sql(rows, "lit_map", "tax_map", "NULL::VARCHAR")
         loaded = con.execute(
-            "SELECT * FROM raw_parsed WHERE len(errors) = 0 ORDER BY rec").df()
+            f"SELECT * EXCLUDE (row_id, release_id, file) FROM ({shown}) ORDER BY rec").df()
         n = con.execute("SELECT count(*) FROM raw").fetchall()[0][0] + raw.rejected
         return ParseResult(loaded, quarantine_rows(con), n)
     finally:
