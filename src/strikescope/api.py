@@ -15,8 +15,13 @@ from strikescope.config import input_dir, resolve_db
 from strikescope.store import IngestReport, ProgressFn, Store
 
 PathLike = str | os.PathLike
-EXPORT_TABLES = ("nights", "night_classes", "reports", "parts", "attacks", "quarantine",
-                 "weapons", "releases")
+# Each exported in a stable order (views over joins have none of their own).
+EXPORT_ORDER = {
+    "nights": "", "night_classes": "night, weapon_class, kind", "reports": "row_id",
+    "parts": "row_id, part", "attacks": "attack_no", "quarantine": "release_id, rec, field",
+    "weapons": "weapon_class, model", "releases": "release_id",
+}
+EXPORT_TABLES = tuple(EXPORT_ORDER)
 FORMATS = ("csv", "parquet", "json")
 
 
@@ -91,7 +96,7 @@ def table(name: str, db: PathLike | None = None, **kwargs) -> pd.DataFrame:
     if name == "nights":
         return nights(db=db, **kwargs)
     with connect(db, read_only=True) as store:
-        return store.con.execute(f"SELECT * FROM {name}").df()
+        return store.con.execute(f"SELECT * FROM {name} ORDER BY {EXPORT_ORDER[name]}").df()
 
 
 def write_frame(df: pd.DataFrame, path: PathLike, fmt: str | None = None) -> Path:

@@ -114,10 +114,11 @@ CHANNEL_SQL = (
 def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Parts of the group rows that carry `launched_details` (few rows: done in Python)."""
     rows = con.execute("""
-        SELECT row_id, model, kind, launched, destroyed, not_reach_goal, still_attacking,
-               launched_details_json
-        FROM reports
-        WHERE launched_details_json IS NOT NULL AND json_array_length(components) > 1
+        SELECT r.row_id, r.model, w.kind, r.launched, r.destroyed, r.not_reach_goal,
+               r.still_attacking, l.json
+        FROM report_rows r JOIN literals l ON l.raw = r.launched_details_text
+        JOIN (SELECT DISTINCT model, components, kind FROM weapons) w USING (model)
+        WHERE l.json IS NOT NULL AND len(string_split(w.components, ' | ')) > 1
     """).fetchall()
     out = []
     for key, model, kind, launched, destroyed, lost, airborne, details in rows:
@@ -192,7 +193,11 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         FROM split_df;
         -- every report row with its post and the night of its own window
         CREATE OR REPLACE TEMP VIEW post_rows AS
-        SELECT *, {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night FROM reports;
+        SELECT r.*, w.weapon_class, w.kind, w.long_range, {POST_SQL} AS post,
+               {ROW_NIGHT_SQL} AS row_night
+        FROM report_rows r
+        LEFT JOIN (SELECT DISTINCT model, weapon_class, kind, long_range FROM weapons) w
+          USING (model);
         CREATE OR REPLACE TEMP TABLE posts AS
         WITH p AS (
             SELECT post, min(row_night) AS first_night, max(row_night) AS last_night,
@@ -268,11 +273,17 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     _build_night_classes(con)
 
 
-# A row without a source post is an attack of its own, named by its key.
-POST_SQL = (
-    "CASE WHEN coalesce(source, '') = '' THEN 'row:' || md5(concat_ws(chr(31), model, "
-    "time_start_local, time_end_local, dup)) ELSE source END"
-)
+def post_sql(table: str = "") -> str:
+    """SQL: the post of a report row of `table`; a row without a source post is an attack of
+    its own, named by its key."""
+    t = f"{table}." if table else ""
+    return (
+        f"CASE WHEN coalesce({t}source, '') = '' THEN 'row:' || md5(concat_ws(chr(31), "
+        f"{t}model, {t}time_start_local, {t}time_end_local, {t}dup)) ELSE {t}source END"
+    )
+
+
+POST_SQL = post_sql()
 ROW_NIGHT_SQL = (
     f"CAST(CASE WHEN end_has_time THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE "
     "ELSE time_end_local END AS DATE)"
@@ -282,11 +293,7 @@ ROW_NIGHT_SQL = (
 def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
     """`attacks`: the stored attack rows with their post text, read from the attack's first
     report row; storing the long, mostly unique post text again cost more than the join."""
-    stale = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
-        "AND table_name = 'attacks'").fetchall()[0][0]
-    if stale:  # a store built when `attacks` was a table
-        run(con, "DROP TABLE attacks")
+    _drop_stale_table(con, "attacks")
     run(
         con,
         f"""
@@ -297,7 +304,8 @@ def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
                r.post AS source, a.channel, a.rank, a.rank_name, a.night, a.window_start,
                a.window_end, a.n_rows
         FROM attack_rows a
-        JOIN (SELECT row_id, {POST_SQL} AS post FROM reports) r ON r.row_id = a.attack_no""",
+        JOIN (SELECT row_id, {POST_SQL} AS post FROM report_rows) r
+          ON r.row_id = a.attack_no""",
     )
 
 
@@ -307,7 +315,7 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
 
     cells = con.execute(
         "SELECT DISTINCT t FROM (SELECT unnest([target, target_main, affected_region_text]) "
-        "AS t FROM reports) WHERE t IS NOT NULL"
+        "AS t FROM report_rows) WHERE t IS NOT NULL"
     ).fetchall()
     pairs = [(c, r) for (c,) in cells for r in region_tags(c)]
     con.register("tag_df", pd.DataFrame(pairs, columns=["cell", "region_id"]).astype(object))
@@ -319,18 +327,29 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
                       FROM tag_df)
         SELECT DISTINCT r.row_id, t.region_id
         FROM (SELECT row_id, unnest([target, target_main, affected_region_text]) AS cell
-              FROM reports) r
+              FROM report_rows) r
         JOIN tags t USING (cell)""",
     )
     con.unregister("tag_df")
 
 
+def _drop_stale_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A store built when `name` was a table, before it became a view."""
+    stale = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND table_name = ?", [name]).fetchall()[0][0]
+    if stale:
+        run(con, f"DROP TABLE {name}")
+
+
 def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
+    """`night_class_rows`: the counted figures per night, class and kind; the view
+    `night_classes` adds their sources, read from the counted parts' attacks (storing the
+    long post texts again cost more than the rest of the table)."""
     run(
         con,
         """
-        CREATE OR REPLACE TABLE night_classes AS
-        WITH nc AS (
+        CREATE OR REPLACE TABLE night_class_rows AS
         SELECT night, weapon_class, kind, bool_or(long_range) AS long_range,
                CAST(sum(launched) AS BIGINT) AS launched,
                CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT)
@@ -343,29 +362,25 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(still_attacking) AS BIGINT) AS still_attacking,
                CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
-               count(*) AS n_rows,
-               min(attack_no) AS first_attack, max(attack_no) AS last_attack
-        FROM parts WHERE counted
-        GROUP BY night, weapon_class, kind),
-        -- the sources: most groups have one attack, whose text is looked up by number
-        many AS (
-            SELECT na.night, na.weapon_class, na.kind, min(a.rank_name) AS rank_name,
-                   list_sort(list(DISTINCT a.source)) AS sources
-            FROM (SELECT DISTINCT p.night, p.weapon_class, p.kind, p.attack_no
-                  FROM parts p SEMI JOIN nc ON nc.first_attack <> nc.last_attack
-                   AND nc.night = p.night AND nc.weapon_class = p.weapon_class
-                   AND nc.kind IS NOT DISTINCT FROM p.kind
-                  WHERE p.counted) na
-            JOIN attacks a USING (attack_no)
-            GROUP BY ALL)
-        SELECT nc.* EXCLUDE (first_attack, last_attack),
-               coalesce(m.rank_name, a.rank_name) AS rank_name,
-               coalesce(m.sources, [a.source]) AS sources
-        FROM nc JOIN attacks a ON a.attack_no = nc.first_attack
-        LEFT JOIN many m ON m.night = nc.night AND m.weapon_class = nc.weapon_class
-         AND m.kind IS NOT DISTINCT FROM nc.kind
-        ORDER BY nc.night, nc.weapon_class, nc.kind
-    """,
+               count(*) AS n_rows, min(rn.rank_name) AS rank_name
+        FROM parts JOIN (SELECT DISTINCT rank, rank_name FROM rank_map) rn USING (rank)
+        WHERE counted
+        GROUP BY night, weapon_class, kind
+        ORDER BY night, weapon_class, kind""",
+    )
+    _drop_stale_table(con, "night_classes")
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE VIEW night_classes AS
+        SELECT n.*, s.sources
+        FROM night_class_rows n
+        LEFT JOIN (SELECT p.night, p.weapon_class, p.kind,
+                          list_sort(list(DISTINCT {post_sql('r')})) AS sources
+                   FROM parts p JOIN report_rows r ON r.row_id = p.attack_no
+                   WHERE p.counted GROUP BY ALL) s
+          ON s.night = n.night AND s.weapon_class = n.weapon_class
+         AND s.kind IS NOT DISTINCT FROM n.kind""",
     )
 
 
