@@ -365,8 +365,7 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                count(*) AS n_rows, min(rn.rank_name) AS rank_name
         FROM parts JOIN (SELECT DISTINCT rank, rank_name FROM rank_map) rn USING (rank)
         WHERE counted
-        GROUP BY night, weapon_class, kind
-        ORDER BY night, weapon_class, kind""",
+        GROUP BY night, weapon_class, kind""",
     )
     _drop_stale_table(con, "night_classes")
     run(
