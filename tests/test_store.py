@@ -190,3 +190,26 @@ def test_exports_come_in_a_stable_order(real_db):
     rows = api.table("reports", db=real_db)
     assert rows.row_id.is_monotonic_increasing and len(rows) > 3000
     assert api.table("attacks", db=real_db).attack_no.is_monotonic_increasing
+
+
+def test_reading_a_store_of_an_older_layout_upgrades_it(release, tmp_path):
+    """A store built by an older version (reports a table, no part_rows or night_class_rows,
+    other rules): the first read migrates and rebuilds it, all or nothing, and answers."""
+    import duckdb
+
+    from strikescope.store import rules_version
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW, {**ROW, "model": "Kalibr", "launched": "3"}])], db=db)
+    before = strikescope.nights(db=db)
+    con = duckdb.connect(str(db))
+    _reports_as_table(con)
+    con.execute("DROP VIEW night_classes; DROP VIEW parts; DROP TABLE night_class_rows; "
+                "DROP TABLE part_rows; UPDATE meta SET value = 'older' "
+                "WHERE key = 'rules_version'")
+    con.close()
+    pd.testing.assert_frame_equal(strikescope.nights(db=db), before)
+    assert strikescope.night("2025-07-04", db=db).totals.missiles_launched == 3
+    with Store(db, read_only=True) as store:
+        assert store.meta("rules_version") == rules_version()
+        assert store.has_table("part_rows")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from strikescope import nights as night_rules
-from strikescope.atomic import staged
+from strikescope.atomic import StoreBusyError, staged
 from strikescope.config import input_dir, resolve_db
-from strikescope.store import IngestReport, ProgressFn, Store
+from strikescope.store import IngestReport, ProgressFn, Store, rules_version
 
 PathLike = str | os.PathLike
 # Each exported in a stable order (views over joins have none of their own).
@@ -26,8 +26,32 @@ FORMATS = ("csv", "parquet", "json")
 
 
 def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
-    """Open the embedded store (`--db`, `$STRIKESCOPE_DB`, or the user data directory)."""
+    """Open the embedded store (`--db`, `$STRIKESCOPE_DB`, or the user data directory).
+
+    A store built by another version of the rules is upgraded first (see `upgrade`), so that
+    reading it never meets tables of an older layout."""
+    if read_only:
+        upgrade(db)
     return Store(db, read_only=read_only)
+
+
+def upgrade(db: PathLike | None = None) -> bool:
+    """Migrate and rebuild a store built by another version of the rules, all or nothing;
+    returns whether it did. A store that cannot be written here (read-only file system,
+    another writer holding the lock) is left as it is."""
+    path = resolve_db(db)
+    if not path.exists():
+        return False
+    with Store(path, read_only=True) as store:
+        if not store.has_table("releases") or store.meta("rules_version") in (
+                None, rules_version()):
+            return False
+    try:
+        with staged(path) as stage, Store(stage) as store:
+            store.rebuild()
+    except (OSError, StoreBusyError):
+        return False
+    return True
 
 
 def default_inputs() -> list[Path]:

@@ -241,7 +241,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                any_value(p.rank), any_value(p.rank_name), max(pn.night),
                min(pn.window_start), max(pn.window_end), sum(pn.n_rows)::BIGINT
         FROM post_nights pn JOIN posts p USING (post) GROUP BY pn.attack_no, pn.post;
-        CREATE OR REPLACE TABLE parts AS
+        CREATE OR REPLACE TEMP TABLE all_parts AS
         WITH ra AS (
             SELECT r.row_id, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
                    r.destroyed, r.not_reach_goal, r.still_attacking,
@@ -262,15 +262,44 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         JOIN (SELECT night, weapon_class, kind, min(rank) AS rank FROM base GROUP BY ALL) best
           ON best.night = b.night AND best.weapon_class = b.weapon_class
          AND best.kind IS NOT DISTINCT FROM b.kind;
+        CREATE OR REPLACE TABLE part_rows AS
+        SELECT row_id, part, night, attack_no, rank, counted FROM all_parts;
+        CREATE OR REPLACE TABLE group_parts AS SELECT * FROM split_parts;
         DROP TABLE post_nights;
         DROP TABLE posts;
         DROP VIEW post_rows;
     """,
     )
     con.unregister("split_df")
+    _parts_view(con)
     _attacks_view(con)
     _build_report_regions(con)
     _build_night_classes(con)
+    run(con, "DROP TABLE all_parts; DROP TABLE split_parts")
+
+
+PART_VALUES = ("model", "weapon_class", "kind", "long_range", "launched", "destroyed",
+               "not_reach_goal", "still_attacking")
+
+
+def _parts_view(con: duckdb.DuckDBPyConnection) -> None:
+    """`parts`: `part_rows` (each part's night, attack and whether it counted) with its model,
+    class and counts, from its report row or, for a split group row, from `group_parts`.
+    Only the assignment is stored: the rest is already in the report rows."""
+    _drop_stale_table(con, "parts")
+    values = ", ".join(
+        f"CASE WHEN g.row_id IS NULL THEN r.{c} ELSE g.{c} END AS {c}" for c in PART_VALUES)
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE VIEW parts AS
+        SELECT p.row_id, p.part, {values}, p.night, p.attack_no, p.rank, p.counted
+        FROM part_rows p
+        JOIN (SELECT r.*, w.weapon_class, w.kind, w.long_range FROM report_rows r
+              LEFT JOIN (SELECT DISTINCT model, weapon_class, kind, long_range FROM weapons) w
+              USING (model)) r USING (row_id)
+        LEFT JOIN group_parts g ON g.row_id = p.row_id AND g.part = p.part""",
+    )
 
 
 def post_sql(table: str = "") -> str:
@@ -363,7 +392,7 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
                count(*) AS n_rows, min(rn.rank_name) AS rank_name
-        FROM parts JOIN (SELECT DISTINCT rank, rank_name FROM rank_map) rn USING (rank)
+        FROM all_parts JOIN (SELECT DISTINCT rank, rank_name FROM rank_map) rn USING (rank)
         WHERE counted
         GROUP BY night, weapon_class, kind""",
     )
@@ -412,7 +441,7 @@ def _wide_columns() -> str:
 
 
 def _date_bounds(con, start, end) -> tuple:
-    lo, hi = con.execute("SELECT min(night), max(night) FROM night_classes").fetchall()[0]
+    lo, hi = con.execute("SELECT min(night), max(night) FROM night_class_rows").fetchall()[0]
     return (pd.Timestamp(start).date() if start else lo, pd.Timestamp(end).date() if end else hi)
 
 
@@ -443,18 +472,21 @@ def nightly_totals(
             "INTERVAL 1 DAY) t(d)"
         )
         if dense
-        else (f"SELECT DISTINCT night FROM night_classes WHERE night BETWEEN '{lo}' AND '{hi}'")
+        else (f"SELECT DISTINCT night FROM night_class_rows "
+              f"WHERE night BETWEEN '{lo}' AND '{hi}'")
     )
     df = con.execute(
         f"""
         WITH cal AS ({cal}),
         w AS (SELECT night, {_wide_columns()}
-              FROM night_classes WHERE night BETWEEN ? AND ? GROUP BY night),
-        src AS (SELECT night, list(DISTINCT s ORDER BY s) AS sources
-                FROM night_classes, unnest(sources) AS u(s)
-                WHERE night BETWEEN ? AND ? GROUP BY night)
+              FROM night_class_rows WHERE night BETWEEN ? AND ? GROUP BY night),
+        -- the sources of a night are those of its counted parts (as in `night_classes`)
+        src AS (SELECT p.night, list(DISTINCT {post_sql("r")} ORDER BY {post_sql("r")})
+                    AS sources
+                FROM part_rows p JOIN report_rows r ON r.row_id = p.attack_no
+                WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
         , reg AS (SELECT p.night, list(DISTINCT rr.region_id ORDER BY rr.region_id) AS regions
-              FROM parts p JOIN report_regions rr USING (row_id)
+              FROM part_rows p JOIN report_regions rr USING (row_id)
               WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
         SELECT cal.night, w.* EXCLUDE (night), coalesce(src.sources, []) AS sources,
                coalesce(reg.regions, []) AS regions,
