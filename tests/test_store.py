@@ -213,3 +213,21 @@ def test_reading_a_store_of_an_older_layout_upgrades_it(release, tmp_path):
     with Store(db, read_only=True) as store:
         assert store.meta("rules_version") == rules_version()
         assert store.has_table("part_rows")
+
+
+def test_time_cells_read_as_written(release, tmp_path):
+    """`reports` shows each time cell as written; the store keeps the text only where it is
+    not the canonical form of the parsed time."""
+    import duckdb
+
+    db = tmp_path / "s.duckdb"
+    odd = {**ROW, "time_start": "2025-07-03 8:00", "time_end": "2025-07-04",
+           "source": "kpszsu/p/2"}
+    strikescope.ingest([release([ROW, odd])], db=db)
+    con = duckdb.connect(str(db), read_only=True)
+    shown = con.execute("SELECT time_start_text, time_end_text FROM reports ORDER BY rec")
+    assert shown.fetchall() == [("2025-07-03 18:00", "2025-07-04 06:00"),
+                                ("2025-07-03 8:00", "2025-07-04")]
+    kept = con.execute("SELECT time_start_text, time_end_text FROM report_rows ORDER BY rec")
+    assert kept.fetchall() == [(None, None), ("2025-07-03 8:00", None)]
+    con.close()

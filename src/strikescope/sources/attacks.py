@@ -598,8 +598,8 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
         CREATE OR REPLACE TEMP TABLE {table}_parsed AS
         WITH typed AS ({_typed_sql(table, _rec_sql(con, table))})
         SELECT t.rec, 1::BIGINT AS dup, {errors} AS errors, {warnings} AS warnings,
-               t.s_source AS source, t.s_time_start AS time_start_text,
-               t.s_time_end AS time_end_text,
+               t.s_source AS source, {_as_written("time_start")} AS time_start_text,
+               {_as_written("time_end")} AS time_end_text,
                t.l_time_start AS time_start_local, t.l_time_end AS time_end_local,
                t.time_start_has_time AS start_has_time, t.time_end_has_time AS end_has_time,
                t.s_model AS model, t.s_launch_place AS launch_place,
@@ -637,6 +637,25 @@ ROW_COLUMNS = (
 )
 
 
+def _canonical_time(col: str, has_time: str) -> str:
+    """SQL: the timestamp `col` written as the real files write it (to the minute, or the
+    date alone when the cell had no time)."""
+    return (f"CASE WHEN {has_time} THEN strftime({col}, '%Y-%m-%d %H:%M') "
+            f"ELSE strftime({col}, '%Y-%m-%d') END")
+
+
+def _as_written(col: str) -> str:
+    """SQL: a time cell as written, or NULL when it reads exactly as its canonical form (the
+    common case, which the `reports` view restores): fewer long texts to store."""
+    canonical = _canonical_time(f"t.l_{col}", f"t.{col}_has_time")
+    return f"CASE WHEN t.s_{col} IS DISTINCT FROM {canonical} THEN t.s_{col} END"
+
+
+def _time_text(col: str, has_time: str) -> str:
+    return (f"coalesce(r.{col}_text, {_canonical_time(f'r.{col}_local', f'r.{has_time}')}) "
+            f"AS {col}_text")
+
+
 def _utc(col: str) -> str:
     return f"timezone('UTC', timezone('Europe/Kyiv', r.{col}_local)) AS {col}_utc"
 
@@ -653,7 +672,10 @@ def derived_sql(rows: str, literals: str, models: str, file: str) -> str:
     tail = ROW_COLUMNS[len(head):ROW_COLUMNS.index("extra")]
     return f"""
         SELECT {", ".join(f"r.{c}" for c in head[:2])}, {file} AS file,
-               {", ".join(f"r.{c}" for c in head[2:])}, {_utc("time_start")},
+               {", ".join(f"r.{c}" for c in head[2:6])},
+               {_time_text("time_start", "start_has_time")},
+               {_time_text("time_end", "end_has_time")},
+               {", ".join(f"r.{c}" for c in head[8:])}, {_utc("time_start")},
                {_utc("time_end")}, {", ".join(f"r.{c}" for c in tail)}, {lits},
                m.weapon_class, m.kind, m.long_range,
                to_json(string_split(m.components, ' | '))::VARCHAR AS components, r.extra
