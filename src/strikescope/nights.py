@@ -87,16 +87,25 @@ def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
         "rank_name::VARCHAR AS rank_name, channel::VARCHAR AS channel FROM rank_df",
     )
     con.unregister("rank_df")
-    modes = pd.DataFrame(
-        [(c, policy.mode(c)) for c in _classes()], columns=["weapon_class", "mode"]
-    ).astype(object)
-    con.register("mode_df", modes)
+
+
+def _class_keys(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFrame) -> None:
+    """`class_keys`: every (weapon class, kind) a part can have, numbered (`ck`), and whether
+    the policy sums its sources: parts are grouped and joined by night and this small number
+    rather than by two texts."""
+    pairs = set(con.execute("SELECT DISTINCT weapon_class, kind FROM weapons").fetchall())
+    pairs |= set(zip(split["weapon_class"], split["kind"], strict=True))
+    rows = [(c, k, i, policy.mode(c) == "sum")
+            for i, (c, k) in enumerate(sorted(pairs, key=str), start=1)]
+    keys = pd.DataFrame(rows, columns=["weapon_class", "kind", "ck", "summed"]).astype(object)
+    con.register("keys_df", keys)
     run(
         con,
-        "CREATE OR REPLACE TEMP TABLE class_mode AS SELECT weapon_class::VARCHAR AS "
-        "weapon_class, mode::VARCHAR AS mode FROM mode_df",
+        "CREATE OR REPLACE TEMP TABLE class_keys AS SELECT weapon_class::VARCHAR AS "
+        "weapon_class, kind::VARCHAR AS kind, ck::INTEGER AS ck, summed::BOOLEAN AS summed "
+        "FROM keys_df",
     )
-    con.unregister("mode_df")
+    con.unregister("keys_df")
 
 
 def _classes() -> tuple[str, ...]:
@@ -180,23 +189,29 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     policy = policy or load_policy()
     _rank_table(con, policy)
     split = _split_groups(con)
+    _class_keys(con, policy, split)
     con.register("split_df", split.astype(object))
     run(
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE split_parts AS
-        SELECT row_id::BIGINT AS row_id, part::INTEGER AS part, model::VARCHAR AS model,
-               weapon_class::VARCHAR AS weapon_class, kind::VARCHAR AS kind,
-               long_range::BOOLEAN AS long_range, launched::BIGINT AS launched,
-               destroyed::BIGINT AS destroyed, not_reach_goal::BIGINT AS not_reach_goal,
-               still_attacking::BIGINT AS still_attacking
-        FROM split_df;
+        SELECT s.row_id::BIGINT AS row_id, s.part::INTEGER AS part, s.model::VARCHAR AS model,
+               s.weapon_class::VARCHAR AS weapon_class, s.kind::VARCHAR AS kind,
+               s.long_range::BOOLEAN AS long_range, s.launched::BIGINT AS launched,
+               s.destroyed::BIGINT AS destroyed, s.not_reach_goal::BIGINT AS not_reach_goal,
+               s.still_attacking::BIGINT AS still_attacking, k.ck, k.summed
+        FROM split_df s
+        JOIN class_keys k ON k.weapon_class = s.weapon_class
+         AND k.kind IS NOT DISTINCT FROM s.kind;
         -- every report row with its post and the night of its own window
         CREATE OR REPLACE TEMP VIEW post_rows AS
-        SELECT r.*, w.weapon_class, w.kind, w.long_range, {POST_SQL} AS post,
-               {ROW_NIGHT_SQL} AS row_night
+        SELECT r.*, w.weapon_class, w.kind, w.long_range, w.ck, w.summed,
+               {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night
         FROM report_rows r
-        LEFT JOIN (SELECT DISTINCT model, weapon_class, kind, long_range FROM weapons) w
+        LEFT JOIN (SELECT DISTINCT w.model, w.weapon_class, w.kind, w.long_range, k.ck,
+                          k.summed
+                   FROM weapons w JOIN class_keys k ON k.weapon_class = w.weapon_class
+                    AND k.kind IS NOT DISTINCT FROM w.kind) w
           USING (model);
         CREATE OR REPLACE TEMP TABLE posts AS
         WITH p AS (
@@ -244,7 +259,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         CREATE OR REPLACE TEMP TABLE all_parts AS
         WITH ra AS (
             SELECT r.row_id, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
-                   r.destroyed, r.not_reach_goal, r.still_attacking,
+                   r.destroyed, r.not_reach_goal, r.still_attacking, r.ck, r.summed,
                    coalesce(pn.night, p.last_night) AS night,
                    coalesce(pn.attack_no, p.first_row) AS attack_no, p.rank
             FROM post_rows r
@@ -252,19 +267,19 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
             LEFT JOIN post_nights pn USING (post, row_night)),
         base AS (
             SELECT row_id, 0 AS part, model, weapon_class, kind, long_range, launched,
-                   destroyed, not_reach_goal, still_attacking, night, attack_no, rank
+                   destroyed, not_reach_goal, still_attacking, ck, summed, night,
+                   attack_no, rank
             FROM ra WHERE row_id NOT IN (SELECT row_id FROM split_parts)
             UNION ALL
             SELECT s.*, ra.night, ra.attack_no, ra.rank
             FROM split_parts s JOIN ra USING (row_id))
-        SELECT b.*, (cm.mode = 'sum' OR b.rank = best.rank) AS counted
-        FROM base b JOIN class_mode cm USING (weapon_class)
-        JOIN (SELECT night, weapon_class, kind, min(rank) AS rank FROM base GROUP BY ALL) best
-          ON best.night = b.night AND best.weapon_class = b.weapon_class
-         AND best.kind IS NOT DISTINCT FROM b.kind;
+        SELECT b.*, (b.summed OR b.rank = best.rank) AS counted
+        FROM base b
+        JOIN (SELECT night, ck, min(rank) AS rank FROM base GROUP BY ALL) best
+          ON best.night = b.night AND best.ck = b.ck;
         CREATE OR REPLACE TABLE part_rows AS
         SELECT row_id, part, night, attack_no, rank, counted FROM all_parts;
-        CREATE OR REPLACE TABLE group_parts AS SELECT * FROM split_parts;
+        CREATE OR REPLACE TABLE group_parts AS SELECT * EXCLUDE (ck, summed) FROM split_parts;
         DROP TABLE post_nights;
         DROP TABLE posts;
         DROP VIEW post_rows;
@@ -379,7 +394,8 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
         con,
         """
         CREATE OR REPLACE TABLE night_class_rows AS
-        SELECT night, weapon_class, kind, bool_or(long_range) AS long_range,
+        WITH n AS (
+        SELECT night, ck, bool_or(long_range) AS long_range,
                CAST(sum(launched) AS BIGINT) AS launched,
                CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT)
                    AS launched_with_outcome,
@@ -391,10 +407,12 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(still_attacking) AS BIGINT) AS still_attacking,
                CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
-               count(*) AS n_rows, min(rn.rank_name) AS rank_name
-        FROM all_parts JOIN (SELECT DISTINCT rank, rank_name FROM rank_map) rn USING (rank)
-        WHERE counted
-        GROUP BY night, weapon_class, kind""",
+               count(*) AS n_rows, min(rank) AS rank
+        FROM all_parts WHERE counted GROUP BY night, ck)
+        -- the best rank among the counted rows names the group
+        SELECT n.night, k.weapon_class, k.kind, n.* EXCLUDE (night, ck, rank), rn.rank_name
+        FROM n JOIN class_keys k USING (ck)
+        JOIN (SELECT DISTINCT rank, rank_name FROM rank_map) rn USING (rank)""",
     )
     _drop_stale_table(con, "night_classes")
     run(
