@@ -174,3 +174,33 @@ def test_reached_is_never_negative_when_counts_overshoot(release, tmp_path):
 def test_real_reached_is_never_negative(real_db):
     df = strikescope.nights(db=real_db)
     assert (df.drones_reached >= 0).all() and (df.missiles_reached >= 0).all()
+
+
+def test_summed_class_adds_every_source_and_is_named_by_its_best_rank(release, tmp_path):
+    """A policy that sums strike drones: the national 100 and the regional 30 both count
+    (130), and the class is named by the best rank among them (national)."""
+    import duckdb
+
+    from strikescope.config import package_data
+    from strikescope.store import Store
+
+    rows = [
+        {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+         "model": "Shahed-136/131", "launched": "100", "destroyed": "80", "source": NAT},
+        {"time_start": "2025-07-04", "time_end": "2025-07-04", "model": "Shahed-136/131",
+         "launched": "30", "destroyed": "30", "source": REG},
+        {"time_start": "2025-07-04", "time_end": "2025-07-04", "model": "Lancet",
+         "launched": "3", "destroyed": "3", "source": REG},
+    ]
+    db = ingest(release, rows, tmp_path)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(package_data("policy.toml").read_text("utf-8")
+                      + 'strike_drone = "sum"\n', encoding="utf-8")
+    with Store(db) as store:
+        store.rebuild(str(policy))
+    con = duckdb.connect(str(db), read_only=True)
+    got = con.execute("SELECT weapon_class, launched, destroyed, rank_name, sources "
+                      "FROM night_classes ORDER BY weapon_class").fetchall()
+    con.close()
+    assert got == [("strike_drone", 130, 110, "national", sorted([NAT, REG])),
+                   ("tactical_uav", 3, 3, "regional", [REG])]
