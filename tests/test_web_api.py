@@ -357,3 +357,35 @@ def test_doctor_of_a_store_without_nights_is_404_without_the_path(tmp_path):
     r = TestClient(app).get("/api/v1/doctor")
     assert r.status_code == 404 and "strikescope ingest" in r.json()["detail"]
     assert str(tmp_path) not in r.text
+
+
+@pytest.mark.parametrize("path", ["/", "/campaign"])
+def test_pages_of_a_store_without_nights_say_so(tmp_path, path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
+    app = create_app(db=tmp_path / "none.duckdb", events_file=tmp_path / "ev.csv",
+                     alerts_path=tmp_path / "no-alerts")
+    r = TestClient(app).get(path)
+    assert r.status_code == 200 and "no nights yet" in r.text and "NaT" not in r.text
+
+
+def test_campaign_tables_from_shared_rows_equal_the_api(real_db, monkeypatch):
+    """Decoys and regions on the web share one read of the counted rows, and give what the
+    Python API gives; the rows are read once for both."""
+    from strikescope import campaign
+    from strikescope.web.routes_api import campaign_result
+    from strikescope.web.service import StoreService
+
+    reads = []
+    real = campaign.counted_rows
+    monkeypatch.setattr(campaign, "counted_rows", lambda *a, **k: reads.append(1) or real(*a, **k))
+    svc = StoreService(db=real_db)
+    start, end = pd.Timestamp("2025-07-01").date(), pd.Timestamp("2025-12-31").date()
+    decoys = campaign_result(svc, "decoy_share", start, end)
+    regions = campaign_result(svc, "region_totals", start, end)
+    assert len(reads) == 1
+    pd.testing.assert_frame_equal(decoys, campaign.decoy_table(real(start, end, real_db)))
+    pd.testing.assert_frame_equal(regions, campaign.region_totals(start, end, real_db))
+    assert len(regions) > 10 and decoys.drones.sum() > 1000

@@ -100,7 +100,7 @@ def night_classes(start=None, end=None, weapon_class: str | None = None,
     return frame
 
 
-def _counted_rows(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
+def counted_rows(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
     """Counted report rows with their night, launched count and free-text fields."""
     where, params = _bounds(start, end)
     with api.connect(db, read_only=True) as store:
@@ -353,7 +353,7 @@ def decoy_share(by: str = "month", start=None, end=None,
                 db: PathLike | None = None) -> pd.DataFrame:
     """Shahed-type strike drones vs decoys, where the reports give `is_shahed` (the number
     of Shahed-type among the drones; the rest are decoys such as Gerbera)."""
-    rows = _counted_rows(start, end, db)
+    rows = counted_rows(start, end, db)
     return decoy_table(rows, by)
 
 
@@ -414,7 +414,7 @@ def split_places(text) -> list[str]:
 def launch_areas(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
     """Per class and launch area: nights and rows naming it, and the launches on those
     rows (shared with the other areas the row names, so they do not add up)."""
-    return launch_area_table(_counted_rows(start, end, db))
+    return launch_area_table(counted_rows(start, end, db))
 
 
 def launch_area_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -443,7 +443,7 @@ REGION_FIELDS = ("target", "target_main", "affected_region_text")
 def night_regions(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
     """Per night and region named in target, target_main or affected region of a counted
     row: the rows and launches naming it (a row naming two regions counts for both)."""
-    return night_region_table(_counted_rows(start, end, db))
+    return night_region_table(counted_rows(start, end, db))
 
 
 def row_regions(row) -> list[str]:

@@ -295,9 +295,21 @@ def campaign_figure(svc: Service, name: str, start: From = None, end: To = None)
 
 def campaign_result(svc: StoreService, compute: str, start, end):
     """One campaign analysis over a range, computed once for its page table, its chart and
-    its CSV/JSON download."""
-    return svc.cached(("campaign", compute, start, end),
-                      lambda: feature("campaign", compute)(start=start, end=end, db=svc.db))
+    its CSV/JSON download; those made from the counted report rows share one read of them."""
+    def make():
+        if compute not in FROM_ROWS:
+            return feature("campaign", compute)(start=start, end=end, db=svc.db)
+        rows = svc.cached(("campaign-rows", start, end),
+                          lambda: feature("campaign", "counted_rows")(start, end, db=svc.db))
+        return FROM_ROWS[compute](rows)
+    return svc.cached(("campaign", compute, start, end), make)
+
+
+FROM_ROWS = {
+    "decoy_share": lambda rows: feature("campaign", "decoy_table")(rows),
+    "region_totals": lambda rows: feature("campaign", "region_totals")(
+        night_table=feature("campaign", "night_region_table")(rows)),
+}
 
 
 @router.get("/campaign/{table}", summary="Massive strikes or weapon mix",

@@ -49,8 +49,7 @@ def page(request: Request, name: str, status: int = 200, **context) -> HTMLRespo
 def home(request: Request, svc: Service) -> HTMLResponse:
     nights = svc.all_nights()
     if nights.empty:
-        return page(request, "message.html", title="Timeline",
-                    message="The store holds no nights yet: run strikescope ingest.")
+        return page(request, "message.html", title="Timeline", message=NO_NIGHTS)
     first, last = nights.night.min(), nights.night.max()
     shown, _ = svc.default_range()
     return page(request, "timeline.html", title="Timeline", n_nights=len(nights),
@@ -152,6 +151,8 @@ def campaign(request: Request, svc: Service,
         return page(request, "message.html", 422, title="Campaign",
                     message="'to' must not be before 'from'")
     # The last year by default, like the timeline; the form chooses any range.
+    if svc.all_nights().empty:
+        return page(request, "message.html", title="Campaign", message=NO_NIGHTS)
     first, last = svc.default_range()
     start, end = start or first, end or last
     params = urlencode({"from": start.isoformat(), "to": end.isoformat()})

@@ -117,7 +117,13 @@ class StoreService:
         return first.date(), last.date()
 
     def all_nights(self) -> pd.DataFrame:
-        return self.cached(("nights",), lambda: api.nights(db=self.db))
+        """Every night of the store; none while there is no store file yet."""
+        def load() -> pd.DataFrame:
+            try:
+                return api.nights(db=self.db)
+            except FileNotFoundError:
+                return pd.DataFrame(columns=["night"])
+        return self.cached(("nights",), load)
 
     def nights(self, start=None, end=None, weapon_class=None) -> pd.DataFrame:
         """Dense nightly totals in [start, end] (or the long table of one class)."""
