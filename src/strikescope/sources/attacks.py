@@ -568,6 +568,10 @@ def lookup_models(con: duckdb.DuckDBPyConnection, table: str) -> None:
 def _lookup_warnings(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Add the warnings of the lookups (a literal kept as text, an unknown model) to the few
     rows that have one, instead of joining every row to the lookups."""
+    flagged = con.execute("SELECT (SELECT count(*) FROM lit_map WHERE error IS NOT NULL) + "
+                          "(SELECT count(*) FROM tax_map WHERE NOT known)").fetchall()[0][0]
+    if not flagged:  # the common case: no row to look at
+        return
     warns = [
         f"CASE WHEN {c}_text IN (SELECT raw FROM lit_map WHERE error IS NOT NULL) THEN "
         f"{{'field': '{c}', 'value': {c}_text, 'reason': (SELECT error FROM lit_map "
