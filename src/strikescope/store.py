@@ -181,10 +181,9 @@ class Store:
         ).fetchall()
         if known:
             return IngestReport(str(path), "attacks", "already ingested", *known[0])
-        raw = attack_source.load_raw(self.con, path)
-        attack_source.parse_raw(self.con)
+        raw = attack_source.read_release(self.con, path)
         report = self._apply_release(path, sha, raw)
-        run(self.con, "DROP TABLE IF EXISTS raw; DROP TABLE IF EXISTS raw_parsed")
+        run(self.con, "DROP TABLE IF EXISTS raw_parsed; DROP TABLE IF EXISTS raw_rejects")
         return report
 
     def _apply_release(self, path: Path, sha: str, raw) -> IngestReport:

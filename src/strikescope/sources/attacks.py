@@ -253,26 +253,31 @@ def _positional(header: list[str]) -> dict[str, str]:
     return {col: f"c{i}" for i, col in enumerate(header)}
 
 
-def _read_fast(con, path: Path, header: list[str], table: str, select: str) -> int:
-    """DuckDB's parallel reader straight into the canonical projection (the record number is
-    the table's rowid + 1); returns the number of lines it could not read, -1 if it gave up.
+def _parse_fast(con, path: Path, header: list[str], table: str, select: str) -> int:
+    """DuckDB's parallel reader, parsed as it reads: `table` is a view over the file in the
+    canonical projection, which `parse_raw` reads once (the record number is then the parsed
+    table's rowid + 1). Returns the number of lines the reader could not read, -1 if it
+    gave up; in both cases the exact reader takes the file instead.
 
     Strict mode: the lenient one reads a stray quote as opening a field that runs on into
     the next records, merging them without a reject.
     """
     columns = "{" + ", ".join(f"{_lit(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
     run(con, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
+    run(
+        con,
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM read_csv("
+        f"{_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
+        "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=true)",
+    )
     try:
-        run(
-            con,
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM read_csv("
-            f"{_lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
-            "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=true)",
-        )
+        parse_raw(con, table)
     except duckdb.InvalidInputException:
         # Strict mode stops at some files instead of rejecting lines (a CRLF header over
-        # LF lines): the exact reader takes them.
+        # LF lines).
         return -1
+    finally:
+        run(con, f"DROP VIEW {table}")
     return con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
 
 
@@ -328,9 +333,10 @@ def _read_exact(con, path: Path, header: list[str], table: str) -> None:
     con.unregister("rej_df")
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw") -> RawRelease:
-    """Load one release as text into `table` (the record number in the file, 1-based, is
-    `rowid + 1`, or the column `rec` when the exact reader had to be used)."""
+def read_release(con: duckdb.DuckDBPyConnection, path: str | Path,
+                 table: str = "raw") -> RawRelease:
+    """Read and parse one release into `{table}_parsed` (see `parse_raw`), with the records
+    the CSV reader could not split in `{table}_rejects`."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -341,7 +347,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw
     select = _select_canonical(
         {name: pos[col] for name, col in mapping.items()}, [(c, pos[c]) for c in extras]
     )
-    if _read_fast(con, path, header, table, select):
+    if _parse_fast(con, path, header, table, select):
         _read_exact(con, path, header, table)
         run(
             con,
@@ -349,6 +355,8 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw
             f"FROM {table}_text ORDER BY rec",
         )
         run(con, f"DROP TABLE {table}_text")
+        parse_raw(con, table)
+        run(con, f"DROP TABLE {table}")
     else:
         run(con, f"CREATE OR REPLACE TEMP TABLE {table}_rejects (rec BIGINT, field VARCHAR, "
             "value VARCHAR, reason VARCHAR)")
@@ -356,9 +364,9 @@ def load_raw(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw
     return RawRelease(path, table, mapping, extras, rejected, header)
 
 
-def _rec_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
+def _has_rec(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     cols = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
-    return "rec" if "rec" in cols else "rowid + 1"
+    return "rec" in cols
 
 
 def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.DataFrame:
@@ -596,11 +604,12 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
     errors, warnings = _checks_sql()
     counts = ", ".join(f"{_num(c)}::BIGINT AS {c}" for c in COUNT_COLUMNS)
     extra = ", ".join(f"{_num(c)} AS {c}" for c in EXTRA_NUMBERS)
+    has_rec = _has_rec(con, table)
     run(
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_parsed AS
-        WITH typed AS ({_typed_sql(table, _rec_sql(con, table))})
+        WITH typed AS ({_typed_sql(table, "rec" if has_rec else "NULL::BIGINT")})
         SELECT t.rec, 1::BIGINT AS dup, {errors} AS errors, {warnings} AS warnings,
                t.s_source AS source, {_as_written("time_start")} AS time_start_text,
                {_as_written("time_end")} AS time_end_text,
@@ -613,6 +622,8 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
         FROM typed t
     """,
     )
+    if not has_rec:  # read in file order, one row per record
+        run(con, f"UPDATE {table}_parsed SET rec = rowid + 1")
     lookup_literals(con, f"{table}_parsed")
     lookup_models(con, f"{table}_parsed")
     _lookup_warnings(con, f"{table}_parsed")
@@ -718,14 +729,13 @@ def parse_file(path: str | Path) -> ParseResult:
     """Read and parse one release without a store (for inspection and tests)."""
     con = duckdb.connect()
     try:
-        raw = load_raw(con, path)
-        parse_raw(con)
+        raw = read_release(con, path)
         rows = ("(SELECT *, 0::BIGINT AS row_id, 0::INTEGER AS release_id FROM raw_parsed "
                 "WHERE len(errors) = 0)")
         shown = derived_sql(rows, "lit_map", "tax_map", "NULL::VARCHAR")
         loaded = con.execute(
             f"SELECT * EXCLUDE (row_id, release_id, file) FROM ({shown}) ORDER BY rec").df()
-        n = con.execute("SELECT count(*) FROM raw").fetchall()[0][0] + raw.rejected
+        n = con.execute("SELECT count(*) FROM raw_parsed").fetchall()[0][0] + raw.rejected
         return ParseResult(loaded, quarantine_rows(con), n)
     finally:
         con.close()
