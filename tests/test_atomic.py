@@ -186,8 +186,8 @@ def test_readers_see_old_or_new_state_while_an_ingest_runs(previous_store, tmp_p
 
     from strikescope.web import create_app
 
-    path = tmp_path / "x40.csv"
-    _replicate(40, path)
+    path = tmp_path / "x100.csv"
+    _replicate(100, path)  # an ingest of a few seconds: long enough for several reads
     web = TestClient(create_app(db=previous_store, events_file=tmp_path / "ev.csv"))
     old = _read_totals(previous_store)
     assert _web_totals(web) == old
@@ -198,7 +198,7 @@ def test_readers_see_old_or_new_state_while_an_ingest_runs(previous_store, tmp_p
         during += 1
         seen.append(_read_totals(previous_store))
         seen.append(_web_totals(web))
-        if during % 5 == 1:
+        if during % 5 == 3:  # a CLI read starts a process: not among the first reads
             seen.append(_cli_totals(previous_store))
     assert writer.wait() == 0, writer.stderr.read()
     new = _read_totals(previous_store)

@@ -231,3 +231,25 @@ def test_time_cells_read_as_written(release, tmp_path):
     kept = con.execute("SELECT time_start_text, time_end_text FROM report_rows ORDER BY rec")
     assert kept.fetchall() == [(None, None), ("2025-07-03 8:00", None)]
     con.close()
+
+
+def test_a_reader_does_not_wait_for_a_writer_to_upgrade(release, tmp_path):
+    """While another process holds the write lock, reading a store of other rules does not
+    wait: it reads the store as it is (that writer rebuilds the nights itself)."""
+    import time
+
+    from filelock import FileLock
+
+    from strikescope import api
+    from strikescope.atomic import lock_path
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    with Store(db) as store:
+        store.set_meta("rules_version", "older")
+    with FileLock(str(lock_path(db))):
+        start = time.monotonic()
+        assert api.upgrade(db) is False
+        assert strikescope.nights(db=db).drones_launched.tolist() == [10]
+        assert time.monotonic() - start < 5
+    assert api.upgrade(db) is True and api.upgrade(db) is False

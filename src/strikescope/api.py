@@ -37,8 +37,9 @@ def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
 
 def upgrade(db: PathLike | None = None) -> bool:
     """Migrate and rebuild a store built by another version of the rules, all or nothing;
-    returns whether it did. A store that cannot be written here (read-only file system,
-    another writer holding the lock) is left as it is."""
+    returns whether it did. A store that cannot be written here (read-only file system) is
+    left as it is, and so is one that another process is writing: a reader never waits for
+    a writer, and that writer rebuilds the nights itself."""
     path = resolve_db(db)
     if not path.exists():
         return False
@@ -47,8 +48,9 @@ def upgrade(db: PathLike | None = None) -> bool:
                 None, rules_version()):
             return False
     try:
-        with staged(path) as stage, Store(stage) as store:
-            store.rebuild()
+        with staged(path, timeout=0) as stage, Store(stage) as store:
+            if store.meta("rules_version") != rules_version():  # not done meanwhile
+                store.rebuild()
     except (OSError, StoreBusyError):
         return False
     return True
