@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 
 
@@ -10,3 +13,15 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list:
     return (
         con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
     )
+
+
+@contextmanager
+def in_file_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Statements in the block keep the order of the rows they read (a table's rowid is then
+    the record number of the file it was read from), whatever the connection's setting."""
+    old = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    run(con, "SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        run(con, f"SET preserve_insertion_order = {bool(old)}")

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strikescope.db import run
+from strikescope.db import in_file_order, run
 from strikescope.sources.literals import literal_to_json
 from strikescope.taxonomy import taxonomy_frame
 
@@ -601,10 +601,33 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
     One pass without windows or sorts, so the rows stay in file order; the rare duplicate
     keys are numbered afterwards.
     """
+    has_rec = _has_rec(con, table)
+    with in_file_order(con):
+        _create_parsed(con, table, has_rec)
+    lookup_literals(con, f"{table}_parsed")
+    lookup_models(con, f"{table}_parsed")
+    _lookup_warnings(con, f"{table}_parsed")
+    # Rows with the same post, model and window: numbered in file order (`dup` 1, 2, ...).
+    # The candidates are found by an integer hash of the key; a row whose hash merely
+    # collides with another's is alone in its key and stays 1.
+    key = key_sql()
+    run(
+        con,
+        f"""
+        UPDATE {table}_parsed p SET dup = d.dup
+        FROM (SELECT rec, row_number() OVER (PARTITION BY {key} ORDER BY rec) AS dup
+              FROM {table}_parsed
+              WHERE hash({key}) IN (SELECT hash({key}) FROM {table}_parsed
+                                    GROUP BY ALL HAVING count(*) > 1)) d
+        WHERE p.rec = d.rec AND d.dup > 1""",
+    )
+
+
+def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool) -> None:
+    """`{table}_parsed`, one row per record of `table`, in its order."""
     errors, warnings = _checks_sql()
     counts = ", ".join(f"{_num(c)}::BIGINT AS {c}" for c in COUNT_COLUMNS)
     extra = ", ".join(f"{_num(c)} AS {c}" for c in EXTRA_NUMBERS)
-    has_rec = _has_rec(con, table)
     run(
         con,
         f"""
@@ -624,23 +647,6 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
     )
     if not has_rec:  # read in file order, one row per record
         run(con, f"UPDATE {table}_parsed SET rec = rowid + 1")
-    lookup_literals(con, f"{table}_parsed")
-    lookup_models(con, f"{table}_parsed")
-    _lookup_warnings(con, f"{table}_parsed")
-    # Rows with the same post, model and window: numbered in file order (`dup` 1, 2, ...).
-    # The candidates are found by an integer hash of the key; a row whose hash merely
-    # collides with another's is alone in its key and stays 1.
-    key = key_sql()
-    run(
-        con,
-        f"""
-        UPDATE {table}_parsed p SET dup = d.dup
-        FROM (SELECT rec, row_number() OVER (PARTITION BY {key} ORDER BY rec) AS dup
-              FROM {table}_parsed
-              WHERE hash({key}) IN (SELECT hash({key}) FROM {table}_parsed
-                                    GROUP BY ALL HAVING count(*) > 1)) d
-        WHERE p.rec = d.rec AND d.dup > 1""",
-    )
 
 
 # What the store keeps of a loaded row (`report_rows`); the rest of `reports` is derived.
