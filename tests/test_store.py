@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import strikescope
+from strikescope import store as store_module
 from strikescope.store import Store
 from tests.conftest import ATTACKS, OLD_RELEASE, SHARED
 
@@ -206,7 +207,7 @@ def test_reading_a_store_of_an_older_layout_upgrades_it(release, tmp_path):
     _reports_as_table(con)
     con.execute("DROP VIEW night_classes; DROP VIEW parts; DROP TABLE night_class_rows; "
                 "DROP TABLE part_rows; UPDATE meta SET value = 'older' "
-                "WHERE key = 'rules_version'")
+                "WHERE key = 'rules_version'; DELETE FROM meta WHERE key = 'layout'")
     con.close()
     pd.testing.assert_frame_equal(strikescope.nights(db=db), before)
     assert strikescope.night("2025-07-04", db=db).totals.missiles_launched == 3
@@ -233,12 +234,28 @@ def test_time_cells_read_as_written(release, tmp_path):
     con.close()
 
 
-def test_a_reader_does_not_wait_for_a_writer_to_upgrade(release, tmp_path):
-    """While another process holds the write lock, reading a store of other rules does not
-    wait: it reads the store as it is (that writer rebuilds the nights itself)."""
-    import time
+def test_other_rules_alone_are_read_as_they_are(release, tmp_path):
+    """A store built by other rules but in this layout is read without writing it (two
+    versions sharing a store do not rebuild it in turn); the next ingest rebuilds it."""
+    from strikescope import api
+    from strikescope.store import file_sha256
 
-    from filelock import FileLock
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    with Store(db) as store:
+        store.set_meta("rules_version", "older")
+    sha = file_sha256(db)
+    assert api.upgrade(db) is False
+    assert strikescope.nights(db=db).drones_launched.tolist() == [10]
+    assert file_sha256(db) == sha
+
+
+def test_an_upgrade_waits_for_the_writer_holding_the_store(release, tmp_path):
+    """Another process holds the write lock (an ingest, or a reader upgrading): the reader
+    waits for it, then upgrades what is still of the older layout."""
+    import subprocess
+    import sys
+    import time
 
     from strikescope import api
     from strikescope.atomic import lock_path
@@ -246,10 +263,27 @@ def test_a_reader_does_not_wait_for_a_writer_to_upgrade(release, tmp_path):
     db = tmp_path / "s.duckdb"
     strikescope.ingest([release([ROW])], db=db)
     with Store(db) as store:
-        store.set_meta("rules_version", "older")
-    with FileLock(str(lock_path(db))):
-        start = time.monotonic()
-        assert api.upgrade(db) is False
-        assert strikescope.nights(db=db).drones_launched.tolist() == [10]
-        assert time.monotonic() - start < 5
-    assert api.upgrade(db) is True and api.upgrade(db) is False
+        store.con.execute("DELETE FROM meta WHERE key = 'layout'")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
+        "lock.acquire(); print('held', flush=True); time.sleep(1.5)"), str(lock_path(db))],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    start = time.monotonic()
+    assert strikescope.nights(db=db).drones_launched.tolist() == [10]
+    assert time.monotonic() - start > 0.5
+    holder.wait()
+    with Store(db, read_only=True) as store:
+        assert store.layout() == store_module.LAYOUT
+    assert api.upgrade(db) is False
+
+
+def test_a_store_of_a_newer_layout_is_a_clear_error(release, tmp_path):
+    from strikescope.store import StoreLayoutError
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    with Store(db) as store:
+        store.set_meta("layout", "99")
+    with pytest.raises(StoreLayoutError, match="newer version of strikescope"):
+        strikescope.nights(db=db)

@@ -389,3 +389,23 @@ def test_campaign_tables_from_shared_rows_equal_the_api(real_db, monkeypatch):
     pd.testing.assert_frame_equal(decoys, campaign.decoy_table(real(start, end, real_db)))
     pd.testing.assert_frame_equal(regions, campaign.region_totals(start, end, real_db))
     assert len(regions) > 10 and decoys.drones.sum() > 1000
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nights", "/"])
+def test_a_store_of_a_newer_layout_is_503_without_the_path(release, tmp_path, path):
+    from fastapi.testclient import TestClient
+
+    import strikescope
+    from strikescope.store import Store
+    from strikescope.web import create_app
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([{"time_start": "2025-07-03 18:00",
+                                  "time_end": "2025-07-04 06:00", "model": "Shahed-136/131",
+                                  "launched": "10", "source": "kpszsu/p/1"}])], db=db)
+    with Store(db) as store:
+        store.set_meta("layout", "99")
+    app = create_app(db=db, events_file=tmp_path / "ev.csv", alerts_path=tmp_path / "none")
+    r = TestClient(app).get(path)
+    assert r.status_code == 503 and "another version of strikescope" in r.text
+    assert str(tmp_path) not in r.text

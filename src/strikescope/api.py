@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from strikescope import nights as night_rules
-from strikescope.atomic import StoreBusyError, staged
+from strikescope.atomic import staged
 from strikescope.config import input_dir, resolve_db
-from strikescope.store import IngestReport, ProgressFn, Store, rules_version
+from strikescope.store import IngestReport, ProgressFn, Store, StoreLayoutError
 
 PathLike = str | os.PathLike
 # Each exported in a stable order (views over joins have none of their own).
@@ -28,31 +28,37 @@ FORMATS = ("csv", "parquet", "json")
 def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
     """Open the embedded store (`--db`, `$STRIKESCOPE_DB`, or the user data directory).
 
-    A store built by another version of the rules is upgraded first (see `upgrade`), so that
-    reading it never meets tables of an older layout."""
+    A store of an older layout is upgraded first (see `upgrade`), so that reading it never
+    meets tables of another shape."""
     if read_only:
         upgrade(db)
     return Store(db, read_only=read_only)
 
 
+# An upgrade of the real data takes a second; one of the x1000 benchmark store, 15 s.
+UPGRADE_WAIT_S = 120.0
+
+
 def upgrade(db: PathLike | None = None) -> bool:
-    """Migrate and rebuild a store built by another version of the rules, all or nothing;
-    returns whether it did. A store that cannot be written here (read-only file system) is
-    left as it is, and so is one that another process is writing: a reader never waits for
-    a writer, and that writer rebuilds the nights itself."""
+    """Migrate and rebuild a store of an older layout (`store.LAYOUT`), all or nothing, on a
+    staged copy; returns whether it did. Waits for a writer that holds the store (it may be
+    another reader upgrading it); a store that cannot be written here is an error, since
+    this version cannot read it as it is."""
     path = resolve_db(db)
     if not path.exists():
         return False
     with Store(path, read_only=True) as store:
-        if not store.has_table("releases") or store.meta("rules_version") in (
-                None, rules_version()):
+        if not store.needs_upgrade():
             return False
     try:
-        with staged(path, timeout=0) as stage, Store(stage) as store:
-            if store.meta("rules_version") != rules_version():  # not done meanwhile
+        with staged(path, timeout=UPGRADE_WAIT_S) as stage, Store(stage) as store:
+            if store.needs_upgrade():  # not done meanwhile by another reader
                 store.rebuild()
-    except (OSError, StoreBusyError):
-        return False
+    except OSError as exc:
+        raise StoreLayoutError(
+            f"{path}: built by an older version of strikescope and cannot be upgraded "
+            f"here ({exc}); run `strikescope ingest` where the store can be written"
+        ) from None
     return True
 
 
@@ -113,7 +119,7 @@ def releases(db: PathLike | None = None) -> pd.DataFrame:
 def weapons(db: PathLike | None = None) -> pd.DataFrame:
     """The taxonomy of every model string in the store, enriched by the reference."""
     with connect(db, read_only=True) as store:
-        return store.con.execute("SELECT * FROM weapons").df()
+        return store.con.execute("SELECT * FROM weapons ORDER BY weapon_class, model").df()
 
 
 def table(name: str, db: PathLike | None = None, **kwargs) -> pd.DataFrame:

@@ -138,8 +138,7 @@ def _disagreements(con, threshold: float, min_difference: int) -> pd.DataFrame:
 def _problems(report: DoctorReport, path: Path) -> list[str]:
     out = []
     if not report.store["rules_current"]:
-        out.append("the nights were built by other rules: the next command that reads or "
-                   "ingests rebuilds them")
+        out.append("the nights were built by other rules: run `strikescope ingest` to rebuild")
     rel = report.releases
     bad = rel[rel["read"] != rel["loaded"] + rel["quarantined"]]
     out += [f"release {r.name}: read {r.read} != loaded {r.loaded} + quarantined "

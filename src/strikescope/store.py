@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -48,6 +49,16 @@ CREATE TABLE IF NOT EXISTS weapon_reference (
 """
 
 ProgressFn = Callable[[str, float], None]
+
+# The shape of the store's tables and views. Raised with every change that older stores
+# must be migrated and rebuilt for before this version can read them: readers upgrade a store
+# of an older layout first (`api.upgrade`). Stores from before it was recorded are layout 1.
+LAYOUT = 2
+
+
+class StoreLayoutError(ValueError):
+    """A store this version cannot read: written by a newer version, or of an older layout
+    that cannot be upgraded here."""
 
 
 @dataclass
@@ -413,6 +424,21 @@ class Store:
             )
             self.con.unregister("q_df")
 
+    def layout(self) -> int:
+        """The layout the store was built in (see `LAYOUT`)."""
+        return int(self.meta("layout") or 1)
+
+    def needs_upgrade(self) -> bool:
+        """Built in an older layout, with nights to rebuild; a newer layout is an error."""
+        if not (self.has_table("meta") and self.has_table("reports")):
+            return False
+        layout = self.layout()
+        if layout > LAYOUT:
+            raise StoreLayoutError(
+                f"{self.path}: written by a newer version of strikescope (store layout "
+                f"{layout}, this version reads {LAYOUT}); upgrade strikescope to read it")
+        return layout < LAYOUT
+
     def meta(self, key: str) -> str | None:
         rows = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
         return rows[0][0] if rows else None
@@ -467,6 +493,7 @@ class Store:
         if self.has_table("reports"):
             night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
             self.set_meta("rules_version", rules_version())
+            self.set_meta("layout", str(LAYOUT))
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -485,15 +512,17 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 READ_LOCK_WAIT_S = 10.0
 
 
+@cache
 def rules_version() -> str:
     """Changes when the code or the data files that turn reports into nights change, so that
     a store built by another version is rebuilt on the next ingest."""
-    from strikescope import __version__
+    from strikescope import __version__, regions, taxonomy
 
     digest = hashlib.sha256(__version__.encode())
     for name in ("weapons.csv", "policy.toml", "regions.csv"):
         digest.update(package_data(name).read_bytes())
-    digest.update(Path(night_rules.__file__).read_bytes())
+    for module in (night_rules, taxonomy, regions):
+        digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 

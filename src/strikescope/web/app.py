@@ -9,13 +9,16 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from strikescope.atomic import StoreBusyError
 from strikescope.config import resolve_db
+from strikescope.store import StoreLayoutError
 from strikescope.web.routes_api import router as api_router
 from strikescope.web.routes_api import timeline_png_bytes
+from strikescope.web.routes_pages import page
 from strikescope.web.routes_pages import router as pages_router
 from strikescope.web.service import StoreService
 
@@ -126,4 +129,27 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(StoreBusyError, store_unavailable)
+    app.add_exception_handler(StoreLayoutError, store_unavailable)
     return app
+
+
+# Without the store's path, which is nobody's business on the web.
+UNAVAILABLE = {
+    StoreBusyError: "Another process is writing the store (an ingest or an upgrade): "
+                    "try again in a minute.",
+    StoreLayoutError: "The store was written by another version of strikescope: ingest "
+                      "again with this version, or run the version that wrote it.",
+}
+
+
+async def store_unavailable(request: Request, exc: Exception) -> Response:
+    """A store being written, or of a layout this version cannot read: 503, as JSON for the
+    API and as a page for the dashboard."""
+    message = UNAVAILABLE[type(exc)]
+    headers = {"Retry-After": "60"} if isinstance(exc, StoreBusyError) else None
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=503, headers=headers)
+    response = page(request, "message.html", 503, title="Store unavailable", message=message)
+    response.headers.update(headers or {})
+    return response
