@@ -30,9 +30,17 @@ def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
 
     A store of an older layout is upgraded first (see `upgrade`), so that reading it never
     meets tables of another shape."""
-    if read_only:
+    store = Store(db, read_only=read_only)
+    try:
+        stale = read_only and store.needs_upgrade()
+    except StoreLayoutError:
+        store.close()
+        raise
+    if stale:  # one open in the common case; closed first, so the reopen sees the new file
+        store.close()
         upgrade(db)
-    return Store(db, read_only=read_only)
+        store = Store(db, read_only=True)
+    return store
 
 
 # An upgrade of the real data takes a second; one of the x1000 benchmark store, 15 s.
