@@ -409,3 +409,19 @@ def test_a_store_of_a_newer_layout_is_503_without_the_path(release, tmp_path, pa
     r = TestClient(app).get(path)
     assert r.status_code == 503 and "another version of strikescope" in r.text
     assert str(tmp_path) not in r.text
+
+
+def test_the_app_upgrades_a_store_of_an_older_layout_before_serving(release, tmp_path):
+    import strikescope
+    from strikescope.store import LAYOUT, Store
+    from strikescope.web import create_app
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([{"time_start": "2025-07-03 18:00",
+                                  "time_end": "2025-07-04 06:00", "model": "Shahed-136/131",
+                                  "launched": "10", "source": "kpszsu/p/1"}])], db=db)
+    with Store(db) as store:
+        store.con.execute("DELETE FROM meta WHERE key = 'layout'")
+    create_app(db=db, events_file=tmp_path / "ev.csv", alerts_path=tmp_path / "none")
+    with Store(db, read_only=True) as store:
+        assert store.layout() == LAYOUT

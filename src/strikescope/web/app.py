@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from strikescope import api
 from strikescope.atomic import StoreBusyError
 from strikescope.config import resolve_db
 from strikescope.store import StoreLayoutError
@@ -109,6 +110,10 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
                   redoc_url=None, openapi_url="/api/v1/openapi.json",
                   description="Nights of Russian missile and drone attacks on Ukraine, "
                               "from the Air Force reports, and the diplomatic timeline.")
+    # Before serving: an upgrade while requests hold connections to the old file would
+    # leave them (DuckDB shares one open database per path and process) on the old layout.
+    with suppress(StoreBusyError, StoreLayoutError):
+        api.upgrade(db)
     app.state.token = token or os.environ.get(TOKEN_ENV) or None
     # User events live beside the store: the shared data directory may be read-only.
     events_file = events_file or resolve_db(db).parent / "user_events.csv"
