@@ -15,6 +15,13 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list:
     )
 
 
+def is_base_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """`name` is a table of the main schema (not a view, not a temporary table)."""
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ? "
+        "AND NOT temporary", [name]).fetchall()[0][0])
+
+
 @contextmanager
 def in_file_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Statements in the block keep the order of the rows they read (a table's rowid is then

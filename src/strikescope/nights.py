@@ -33,7 +33,7 @@ import pandas as pd
 
 from strikescope.callables import callable_module
 from strikescope.config import package_data
-from strikescope.db import run
+from strikescope.db import is_base_table, run
 from strikescope.taxonomy import classify
 
 # A window ending after 18:00 local moves on to the next night; one ending at 18:00 sharp is
@@ -379,10 +379,7 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
 
 def _drop_stale_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """A store built when `name` was a table, before it became a view."""
-    stale = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
-        "AND table_name = ?", [name]).fetchall()[0][0]
-    if stale:
+    if is_base_table(con, name):
         run(con, f"DROP TABLE {name}")
 
 

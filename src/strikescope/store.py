@@ -26,7 +26,7 @@ import pandas as pd
 
 from strikescope import nights as night_rules
 from strikescope.config import package_data, resolve_db
-from strikescope.db import run
+from strikescope.db import is_base_table, run
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
 from strikescope.taxonomy import taxonomy_frame, weapons_table
@@ -276,12 +276,6 @@ class Store:
             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
             "AND table_name = ?", [table]).fetchall()}
 
-    def _reports_is_table(self) -> bool:
-        """A store written when `reports` was a table (all later stores have a view)."""
-        return bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
-            "AND table_name = 'reports'").fetchall()[0][0])
-
     def _add_row_ids(self) -> None:
         """A store written before `reports.row_id` existed: number its rows once."""
         cols = self.columns("reports")
@@ -304,7 +298,7 @@ class Store:
     def _lean_reports(self) -> None:
         """A store written when `reports` was a table holding its derived columns too: keep
         the stored ones in `report_rows`, parse its literal cells into `literals` once."""
-        if not self._reports_is_table():
+        if not is_base_table(self.con, "reports"):  # later stores have a view
             return
         cols = ", ".join(attack_source.ROW_COLUMNS)
         run(self.con, f"CREATE TABLE report_rows AS SELECT {cols} FROM reports ORDER BY row_id")
