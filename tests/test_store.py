@@ -287,3 +287,36 @@ def test_a_store_of_a_newer_layout_is_a_clear_error(release, tmp_path):
         store.set_meta("layout", "99")
     with pytest.raises(StoreLayoutError, match="newer version of strikescope"):
         strikescope.nights(db=db)
+
+
+def test_first_release_kept_in_place_equals_one_inserted(tmp_path):
+    """Into an empty store the parsed rows are kept in place; into a store with rows they are
+    inserted: the same release gives the same report rows, quarantine and nights."""
+    import duckdb
+
+    from tests.conftest import write_release
+
+    early = write_release(tmp_path / "early.csv", [{**ROW, "time_start": "2021-01-01",
+                                                    "time_end": "2021-01-01"}])
+    fresh, other = tmp_path / "fresh.duckdb", tmp_path / "other.duckdb"
+    strikescope.ingest([ATTACKS], db=fresh)
+    strikescope.ingest([early], db=other)
+    strikescope.ingest([ATTACKS], db=other)
+
+    def rows(db):
+        con = duckdb.connect(str(db), read_only=True)
+        cols = "* EXCLUDE (row_id, release_id)"
+        out = (con.execute(f"SELECT {cols} FROM reports WHERE file = ? ORDER BY rec",
+                           [str(ATTACKS)]).df(),
+               con.execute("SELECT rec, field, value, reason FROM quarantine WHERE file = ? "
+                           "ORDER BY rec, field", [str(ATTACKS)]).df(),
+               con.execute("SELECT min(row_id = rec) FROM reports").fetchall()[0][0])
+        con.close()
+        return out
+
+    (a, qa, kept), (b, qb, _) = rows(fresh), rows(other)
+    assert len(a) == 3243 and len(qa) == 3 and kept
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(qa, qb)
+    night = strikescope.night("2025-07-04", db=fresh).totals
+    assert (night.drones_launched, night.missiles_launched) == (539, 11)

@@ -253,7 +253,8 @@ def _positional(header: list[str]) -> dict[str, str]:
     return {col: f"c{i}" for i, col in enumerate(header)}
 
 
-def _parse_fast(con, path: Path, header: list[str], table: str, select: str) -> int:
+def _parse_fast(con, path: Path, header: list[str], table: str, select: str,
+                persistent: bool) -> int:
     """DuckDB's parallel reader, parsed as it reads: `table` is a view over the file in the
     canonical projection, which `parse_raw` reads once (the record number is then the parsed
     table's rowid + 1). Returns the number of lines the reader could not read, -1 if it
@@ -271,7 +272,7 @@ def _parse_fast(con, path: Path, header: list[str], table: str, select: str) -> 
         "delim=',', quote='\"', escape='\"', store_rejects=true, strict_mode=true)",
     )
     try:
-        parse_raw(con, table)
+        parse_raw(con, table, persistent)
     except duckdb.InvalidInputException:
         # Strict mode stops at some files instead of rejecting lines (a CRLF header over
         # LF lines).
@@ -333,10 +334,11 @@ def _read_exact(con, path: Path, header: list[str], table: str) -> None:
     con.unregister("rej_df")
 
 
-def read_release(con: duckdb.DuckDBPyConnection, path: str | Path,
-                 table: str = "raw") -> RawRelease:
-    """Read and parse one release into `{table}_parsed` (see `parse_raw`), with the records
-    the CSV reader could not split in `{table}_rejects`."""
+def read_release(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = "raw",
+                 persistent: bool = False) -> RawRelease:
+    """Read and parse one release into `{table}_parsed` (see `parse_raw`; a table of the
+    database when `persistent`, else a temporary one), with the records the CSV reader could
+    not split in `{table}_rejects`."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -347,7 +349,7 @@ def read_release(con: duckdb.DuckDBPyConnection, path: str | Path,
     select = _select_canonical(
         {name: pos[col] for name, col in mapping.items()}, [(c, pos[c]) for c in extras]
     )
-    if _parse_fast(con, path, header, table, select):
+    if _parse_fast(con, path, header, table, select, persistent):
         _read_exact(con, path, header, table)
         run(
             con,
@@ -355,7 +357,7 @@ def read_release(con: duckdb.DuckDBPyConnection, path: str | Path,
             f"FROM {table}_text ORDER BY rec",
         )
         run(con, f"DROP TABLE {table}_text")
-        parse_raw(con, table)
+        parse_raw(con, table, persistent)
         run(con, f"DROP TABLE {table}")
     else:
         run(con, f"CREATE OR REPLACE TEMP TABLE {table}_rejects (rec BIGINT, field VARCHAR, "
@@ -594,7 +596,8 @@ def _lookup_warnings(con: duckdb.DuckDBPyConnection, table: str) -> None:
     run(con, f"UPDATE {table} SET warnings = {listed} WHERE " + " OR ".join(_preds(warns)))
 
 
-def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
+def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw",
+              persistent: bool = False) -> None:
     """Turn the text table into `{table}_parsed`: typed rows with `errors` and `warnings`,
     holding what `ROW_COLUMNS` stores; `derived_sql` adds what follows from them.
 
@@ -603,7 +606,7 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
     """
     has_rec = _has_rec(con, table)
     with in_file_order(con):
-        _create_parsed(con, table, has_rec)
+        _create_parsed(con, table, has_rec, persistent)
     lookup_literals(con, f"{table}_parsed")
     lookup_models(con, f"{table}_parsed")
     _lookup_warnings(con, f"{table}_parsed")
@@ -623,7 +626,8 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
     )
 
 
-def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool) -> None:
+def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool,
+                   persistent: bool) -> None:
     """`{table}_parsed`, one row per record of `table`, in its order."""
     errors, warnings = _checks_sql()
     counts = ", ".join(f"{_num(c)}::BIGINT AS {c}" for c in COUNT_COLUMNS)
@@ -631,7 +635,7 @@ def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool) ->
     run(
         con,
         f"""
-        CREATE OR REPLACE TEMP TABLE {table}_parsed AS
+        CREATE OR REPLACE {"" if persistent else "TEMP "}TABLE {table}_parsed AS
         WITH typed AS ({_typed_sql(table, "rec" if has_rec else "NULL::BIGINT")})
         SELECT t.rec, 1::BIGINT AS dup, {errors} AS errors, {warnings} AS warnings,
                t.s_source AS source, {_as_written("time_start")} AS time_start_text,
