@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from strikescope import nights as night_rules
@@ -62,7 +63,7 @@ def upgrade(db: PathLike | None = None) -> bool:
         with staged(path, timeout=UPGRADE_WAIT_S) as stage, Store(stage) as store:
             if store.needs_upgrade():  # not done meanwhile by another reader
                 store.rebuild()
-    except OSError as exc:
+    except (OSError, duckdb.IOException) as exc:
         raise StoreLayoutError(
             f"{path}: built by an older version of strikescope and cannot be upgraded "
             f"here ({exc}); run `strikescope ingest` where the store can be written"
