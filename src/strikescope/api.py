@@ -39,7 +39,7 @@ def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
         raise
     if stale:  # one open in the common case; closed first, so the reopen sees the new file
         store.close()
-        upgrade(db)
+        _upgrade(store.path)
         store = Store(db, read_only=True)
     return store
 
@@ -59,6 +59,11 @@ def upgrade(db: PathLike | None = None) -> bool:
     with Store(path, read_only=True) as store:
         if not store.needs_upgrade():
             return False
+    _upgrade(path)
+    return True
+
+
+def _upgrade(path: Path) -> None:
     try:
         with staged(path, timeout=UPGRADE_WAIT_S) as stage, Store(stage) as store:
             if store.needs_upgrade():  # not done meanwhile by another reader
@@ -68,7 +73,6 @@ def upgrade(db: PathLike | None = None) -> bool:
             f"{path}: built by an older version of strikescope and cannot be upgraded "
             f"here ({exc}); run `strikescope ingest` where the store can be written"
         ) from None
-    return True
 
 
 def default_inputs() -> list[Path]:

@@ -34,6 +34,7 @@ import pandas as pd
 from strikescope.callables import callable_module
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
+from strikescope.sources.attacks import model_classes
 from strikescope.taxonomy import classify
 
 # A window ending after 18:00 local moves on to the next night; one ending at 18:00 sharp is
@@ -122,11 +123,11 @@ CHANNEL_SQL = (
 
 def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Parts of the group rows that carry `launched_details` (few rows: done in Python)."""
-    rows = con.execute("""
+    rows = con.execute(f"""
         SELECT r.row_id, r.model, w.kind, r.launched, r.destroyed, r.not_reach_goal,
                r.still_attacking, l.json
         FROM report_rows r JOIN literals l ON l.raw = r.launched_details_text
-        JOIN (SELECT DISTINCT model, components, kind FROM weapons) w USING (model)
+        JOIN {model_classes()} w USING (model)
         WHERE l.json IS NOT NULL AND len(string_split(w.components, ' | ')) > 1
     """).fetchall()
     out = []
@@ -208,9 +209,8 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         SELECT r.*, w.weapon_class, w.kind, w.long_range, w.ck, w.summed,
                {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night
         FROM report_rows r
-        LEFT JOIN (SELECT DISTINCT w.model, w.weapon_class, w.kind, w.long_range, k.ck,
-                          k.summed
-                   FROM weapons w JOIN class_keys k ON k.weapon_class = w.weapon_class
+        LEFT JOIN (SELECT w.*, k.ck, k.summed FROM {model_classes()} w
+                   JOIN class_keys k ON k.weapon_class = w.weapon_class
                     AND k.kind IS NOT DISTINCT FROM w.kind) w
           USING (model);
         CREATE OR REPLACE TEMP TABLE posts AS
@@ -311,8 +311,7 @@ def _parts_view(con: duckdb.DuckDBPyConnection) -> None:
         SELECT p.row_id, p.part, {values}, p.night, p.attack_no, p.rank, p.counted
         FROM part_rows p
         JOIN (SELECT r.*, w.weapon_class, w.kind, w.long_range FROM report_rows r
-              LEFT JOIN (SELECT DISTINCT model, weapon_class, kind, long_range FROM weapons) w
-              USING (model)) r USING (row_id)
+              LEFT JOIN {model_classes()} w USING (model)) r USING (row_id)
         LEFT JOIN group_parts g ON g.row_id = p.row_id AND g.part = p.part""",
     )
 

@@ -510,8 +510,8 @@ class Store:
         self.con.unregister("tax_df")
 
     def rebuild(self, policy_path: str | None = None) -> None:
-        """Rebuild weapons, attacks, parts and nights from the current reports."""
-        self._ensure_weapons()
+        """Rebuild attacks, parts and nights from the current reports (`weapons` is current
+        already: every writable open and every applied release refreshes it)."""
         if self.has_table("reports"):
             night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
             self.set_meta("rules_version", rules_version())

@@ -685,6 +685,13 @@ def _utc(col: str) -> str:
     return f"timezone('UTC', timezone('Europe/Kyiv', r.{col}_local)) AS {col}_utc"
 
 
+def model_classes(models: str = "weapons") -> str:
+    """SQL: one row per model string of `models` (the store's `weapons`, or `tax_map`) with
+    its components, class, kind and long range; `weapons` names a model twice when the
+    weapon reference does, and a join to it must not double a report row."""
+    return f"(SELECT DISTINCT model, components, weapon_class, kind, long_range FROM {models})"
+
+
 def derived_sql(rows: str, literals: str, models: str, file: str) -> str:
     """SQL: the rows of `rows` as `reports` shows them, with UTC times, the literal cells as
     JSON (from `literals`: raw, json), the class of the model (from `models`: model,
@@ -693,20 +700,20 @@ def derived_sql(rows: str, literals: str, models: str, file: str) -> str:
     lits = ", ".join(f"l_{c}.json AS {c}_json" for c in LITERAL_COLUMNS)
     joins = " ".join(
         f"LEFT JOIN {literals} l_{c} ON l_{c}.raw = r.{c}_text" for c in LITERAL_COLUMNS)
-    head = ROW_COLUMNS[:ROW_COLUMNS.index("start_has_time")]
-    tail = ROW_COLUMNS[len(head):ROW_COLUMNS.index("extra")]
+    last_literal = f"{LITERAL_COLUMNS[-1]}_text"
+    # What `reports` shows in place of (or after) a stored column; the rest as stored.
+    shown = {
+        "release_id": f"r.release_id, {file} AS file",
+        "time_start_text": _time_text("time_start", "start_has_time"),
+        "time_end_text": _time_text("time_end", "end_has_time"),
+        "time_end_local": f"r.time_end_local, {_utc('time_start')}, {_utc('time_end')}",
+        last_literal: f"r.{last_literal}, {lits}, m.weapon_class, m.kind, m.long_range, "
+                      "to_json(string_split(m.components, ' | '))::VARCHAR AS components",
+    }
     return f"""
-        SELECT {", ".join(f"r.{c}" for c in head[:2])}, {file} AS file,
-               {", ".join(f"r.{c}" for c in head[2:6])},
-               {_time_text("time_start", "start_has_time")},
-               {_time_text("time_end", "end_has_time")},
-               {", ".join(f"r.{c}" for c in head[8:])}, {_utc("time_start")},
-               {_utc("time_end")}, {", ".join(f"r.{c}" for c in tail)}, {lits},
-               m.weapon_class, m.kind, m.long_range,
-               to_json(string_split(m.components, ' | '))::VARCHAR AS components, r.extra
+        SELECT {", ".join(shown.get(c, f"r.{c}") for c in ROW_COLUMNS)}
         FROM {rows} r
-        LEFT JOIN (SELECT DISTINCT model, components, weapon_class, kind, long_range
-                   FROM {models}) m ON m.model = r.model
+        LEFT JOIN {model_classes(models)} m ON m.model = r.model
         {joins}"""
 
 
