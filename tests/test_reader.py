@@ -168,3 +168,37 @@ def test_fast_time_path_agrees_with_strptime(cell):
         f"SELECT {_ts_sql('x')}, CASE WHEN isfinite({slow}) THEN {slow} END "
         "FROM (SELECT $cell::VARCHAR AS s_x)", params={"cell": cell}).fetchall()[0]
     assert fast == reference
+
+
+NUMBERISH = st.sampled_from(["", " ", "0", "1", "-1", "2.5", "1e9", "NaN", "inf", "x",
+                             "10", " 7 ", "1000000", "1000001", None])
+TIMEISH = st.sampled_from(["2025-07-04", "2025-07-04 06:00", "2025-07-03 18:00", "1999-12-31",
+                           "2025-02-30", "04.07.2025 06:00", "infinity", "", " ", None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    **{c: NUMBERISH for c in ("launched", "destroyed", "not_reach_goal", "still_attacking",
+                              "is_shahed", "num_hit_location", "num_fall_fragment_location",
+                              "turbojet", "turbojet_destroyed")},
+    "time_start": TIMEISH, "time_end": TIMEISH,
+    "model": st.sampled_from(["Shahed-136/131", "", " ", None]),
+    "source": st.sampled_from(["kpszsu/posts/a", "", None]),
+}))
+def test_cheap_gates_pass_every_row_a_check_flags(cells):
+    """A row with an error or warning must get through the gate that guards its list."""
+    import duckdb
+
+    from strikescope.sources import attacks
+
+    text = {c: cells.get(c) for c in CANONICAL}
+    select = ", ".join(f"$c_{c}::VARCHAR AS {c}" for c in CANONICAL)
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE raw AS SELECT {select}", {f"c_{c}": v for c, v in text.items()})
+    typed = attacks._typed_sql("raw", "1")
+    for checks, gate in ((attacks.error_checks(), attacks.ERROR_GATE),
+                         (attacks.warning_checks(), attacks.WARNING_GATE)):
+        flagged, gated = con.execute(
+            f"SELECT {attacks.any_check_sql(checks)}, coalesce(({gate}), false) "
+            f"FROM ({typed})").fetchall()[0]
+        assert gated or not flagged

@@ -23,6 +23,7 @@ from strikescope.taxonomy import taxonomy_frame
 REQUIRED = ("time_start", "time_end", "model", "launched")
 TEXT_COLUMNS = ("model", "launch_place", "target", "target_main", "carrier", "source")
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "still_attacking")
+MAX_COUNT = 1_000_000
 EXTRA_NUMBERS = (
     "is_shahed",
     "num_hit_location",
@@ -137,9 +138,9 @@ def read_header(path: Path) -> list[str]:
 def check_utf8(path: Path, chunk_size: int = 1 << 16) -> None:
     """Reject a file that is not UTF-8 text, naming the line of the first bad byte.
 
-    DuckDB's reader would load such bytes as U+FFFD and Python's with errors="replace"
-    likewise: every Cyrillic cell of a cp1251 file would become question marks without a
-    word. Guessing the encoding instead could load the wrong text just as quietly.
+    Rejecting only the lines with such bytes would keep the rest of a cp1251 file, whose
+    Cyrillic cells are then all misread; guessing the encoding instead could load the
+    wrong text quietly.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
@@ -343,13 +344,15 @@ def read_release(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = 
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     header = read_header(path)
-    check_utf8(path)
     mapping, extras = map_header(path, header)
     pos = _positional(header)
     select = _select_canonical(
         {name: pos[col] for name, col in mapping.items()}, [(c, pos[c]) for c in extras]
     )
     if _parse_fast(con, path, header, table, select, persistent):
+        # The fast reader rejects the lines of bytes that are not UTF-8; only then need the
+        # file be read for them, to reject it whole and name the first.
+        check_utf8(path)
         _read_exact(con, path, header, table)
         run(
             con,
@@ -381,14 +384,19 @@ def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.Dat
 PLAIN_TIME = r"^\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d)?$"
 
 
-def _ts_sql(col: str) -> str:
-    # strptime reads "infinity" as an infinite timestamp, which no date check catches and
-    # which breaks the window arithmetic: it is no date.
+def _plain_sql(col: str) -> str:
+    return f"regexp_matches(s_{col}, '{PLAIN_TIME}')"
+
+
+def _ts_sql(col: str, plain: str | None = None) -> str:
+    """SQL: the time of cell `s_{col}`; `plain`, SQL that it has one of the plain forms."""
     formats = ", ".join(f"'{f}'" for f in TIME_FORMATS)
     cell = f"s_{col}"
-    parsed = (f"CASE WHEN regexp_matches({cell}, '{PLAIN_TIME}') "
-              f"THEN try_cast({cell} AS TIMESTAMP) ELSE try_strptime({cell}, [{formats}]) END")
-    return f"CASE WHEN isfinite({parsed}) THEN {parsed} END"
+    slow = f"try_strptime({cell}, [{formats}])"
+    # strptime reads "infinity" as an infinite timestamp, which no date check catches and
+    # which breaks the window arithmetic: it is no date. A plain cell is always finite.
+    return (f"CASE WHEN {plain or _plain_sql(col)} THEN try_cast({cell} AS TIMESTAMP) "
+            f"WHEN isfinite({slow}) THEN {slow} END")
 
 
 def _missing(col: str) -> str:
@@ -429,7 +437,8 @@ def _time_checks(col: str) -> list[str]:
     ]
 
 
-TRIMMED = ("time_start", "time_end", *TEXT_COLUMNS, *COUNT_COLUMNS, *EXTRA_NUMBERS)
+TIME_COLUMNS = ("time_start", "time_end")
+TRIMMED = (*TIME_COLUMNS, *TEXT_COLUMNS, *COUNT_COLUMNS, *EXTRA_NUMBERS)
 
 
 def _trim_sql(col: str) -> str:
@@ -441,21 +450,28 @@ def _trim_sql(col: str) -> str:
 
 
 def _typed_sql(table: str, rec: str) -> str:
-    """Every cell trimmed once (`s_*`), numbers (`n_*`) and times (`l_*`) parsed once."""
+    """Every cell trimmed once (`s_*`), numbers (`n_*`) and times (`l_*`) parsed once;
+    `plain_*`: the time cell has one of the two plain forms."""
     trimmed = ", ".join(f"{_trim_sql(c)} AS s_{c}" for c in TRIMMED)
+    plain = ", ".join(f"{_plain_sql(c)} AS plain_{c}" for c in TIME_COLUMNS)
     nums = ", ".join(
         f"try_cast(s_{c} AS DOUBLE) AS n_{c}" for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)
     )
     times = ", ".join(
-        f"{_ts_sql(c)} AS l_{c}, length(s_{c}) > 10 AS {c}_has_time"
-        for c in ("time_start", "time_end")
+        f"{_ts_sql(c, f'plain_{c}')} AS l_{c}, length(s_{c}) > 10 AS {c}_has_time"
+        for c in TIME_COLUMNS
     )
-    return (
-        f"SELECT *, {nums}, {times} FROM (SELECT {rec} AS rec, *, {trimmed} FROM {table})"
-    )
+    return (f"SELECT *, {nums}, {times} FROM (SELECT *, {plain} FROM "
+            f"(SELECT {rec} AS rec, *, {trimmed} FROM {table}))")
 
 
 def _checks_sql() -> tuple[str, str]:
+    """The `errors` and `warnings` lists of a row (see `error_checks`, `warning_checks`)."""
+    return _gated(error_checks(), ERROR_GATE), _gated(warning_checks(), WARNING_GATE)
+
+
+def error_checks() -> list[str]:
+    """SQL: one CASE per error a row may have, giving its quarantine row or NULL."""
     errors = [
         *_time_checks("time_start"),
         *_time_checks("time_end"),
@@ -467,6 +483,11 @@ def _checks_sql() -> tuple[str, str]:
     ]
     for col in COUNT_COLUMNS:
         errors += _count_checks(col, col == "launched")
+    return errors
+
+
+def warning_checks() -> list[str]:
+    """SQL: one CASE per warning a row may have, giving the warning or NULL."""
     warnings = [
         "CASE WHEN coalesce(n_destroyed, 0) + coalesce(n_not_reach_goal, 0) > n_launched "
         "THEN {'field': 'destroyed', 'value': destroyed, "
@@ -483,24 +504,50 @@ def _checks_sql() -> tuple[str, str]:
             f"false) THEN {{'field': '{col}', 'value': {col}, "
             f"'reason': 'not a number (ignored)'}} END"
         )
-    return _gated(errors), _gated(warnings)
+    return warnings
 
 
 def _preds(checks: list[str]) -> list[str]:
     return [c[len("CASE WHEN "):c.rindex(" THEN {")] for c in checks]
 
 
-def _gated(checks: list[str], base: str = "[]") -> str:
-    """The list of problems of a row, built only for rows that have one (most have none)."""
-    any_problem = " OR ".join(f"coalesce(({p}), false)" for p in _preds(checks))
+def any_check_sql(checks: list[str]) -> str:
+    """SQL: some check of `checks` holds (the exact test; the gates are cheaper)."""
+    return " OR ".join(f"coalesce(({p}), false)" for p in _preds(checks))
+
+
+def _count_ok(col: str, missing_ok: bool) -> str:
+    missing = f"s_{col} IS NULL" if missing_ok else "false"
+    return f"coalesce(n_{col} BETWEEN 0 AND {MAX_COUNT} AND n_{col} = floor(n_{col}), {missing})"
+
+
+# Cheap tests that hold for every row with an error (a warning): a few comparisons per row
+# instead of a CASE per check. A row they let through has its list built by the checks
+# themselves, which may find nothing (an empty cell with spaces, say). Tests hold each gate
+# true wherever a check holds.
+ERROR_GATE = " OR ".join([
+    "NOT coalesce(year(l_time_start) BETWEEN 2000 AND 9999 AND year(l_time_end) BETWEEN "
+    "2000 AND 9999 AND l_time_end + CASE WHEN time_end_has_time THEN INTERVAL 0 DAY "
+    "ELSE INTERVAL 1 DAY END >= l_time_start, false)",
+    "coalesce(s_model, '') = ''",
+    *(f"NOT {_count_ok(c, c != 'launched')}" for c in COUNT_COLUMNS),
+])
+WARNING_GATE = " OR ".join([
+    "coalesce(n_destroyed, 0) + coalesce(n_not_reach_goal, 0) > n_launched",
+    "l_time_end - l_time_start > INTERVAL 48 HOUR",
+    "coalesce(s_source, '') = ''",
+    *(f"NOT coalesce(isfinite(n_{c}), s_{c} IS NULL)" for c in EXTRA_NUMBERS),
+])
+
+
+def _gated(checks: list[str], gate: str, base: str = "[]") -> str:
+    """The list of problems of a row, built only for rows through `gate` (few are)."""
     listed = (
         f"list_filter(list_concat({base}, [" + ", ".join(checks) + "]), "
         "lambda x: x IS NOT NULL)"
     )
-    return f"CASE WHEN {any_problem} THEN {listed} ELSE {base} END"
+    return f"CASE WHEN {gate} THEN {listed} ELSE {base} END"
 
-
-MAX_COUNT = 1_000_000
 
 
 def _num(col: str) -> str:
@@ -671,9 +718,9 @@ def _canonical_time(col: str, has_time: str) -> str:
 
 def _as_written(col: str) -> str:
     """SQL: a time cell as written, or NULL when it reads exactly as its canonical form (the
-    common case, which the `reports` view restores): fewer long texts to store."""
-    canonical = _canonical_time(f"t.l_{col}", f"t.{col}_has_time")
-    return f"CASE WHEN t.s_{col} IS DISTINCT FROM {canonical} THEN t.s_{col} END"
+    common case, which the `reports` view restores): fewer long texts to store. A plain
+    cell that parses is written in its canonical form; no other cell is."""
+    return f"CASE WHEN NOT (t.plain_{col} AND t.l_{col} IS NOT NULL) THEN t.s_{col} END"
 
 
 def _time_text(col: str, has_time: str) -> str:
