@@ -320,3 +320,15 @@ def test_first_release_kept_in_place_equals_one_inserted(tmp_path):
     pd.testing.assert_frame_equal(qa, qb)
     night = strikescope.night("2025-07-04", db=fresh).totals
     assert (night.drones_launched, night.missiles_launched) == (539, 11)
+
+
+def test_report_posts_are_stored_uncompressed(real_db):
+    """Both releases' rows (the first kept in place, the second merged in) store the long,
+    mostly unique post text as it is: compressing it cost more than it saved."""
+    import duckdb
+
+    with duckdb.connect(str(real_db), read_only=True) as con:
+        kinds = con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('report_rows') "
+            "WHERE column_name = 'source' AND segment_type = 'VARCHAR'").fetchall()
+    assert kinds == [("Uncompressed",)]

@@ -84,7 +84,7 @@ def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
     con.register("rank_df", df)
     run(
         con,
-        "CREATE OR REPLACE TEMP TABLE rank_map AS SELECT rank::INTEGER AS rank, "
+        "CREATE OR REPLACE TABLE rank_map AS SELECT rank::INTEGER AS rank, "
         "rank_name::VARCHAR AS rank_name, channel::VARCHAR AS channel FROM rank_df",
     )
     con.unregister("rank_df")
@@ -92,8 +92,8 @@ def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
 
 def _class_keys(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFrame) -> None:
     """`class_keys`: every (weapon class, kind) a part can have, numbered (`ck`), and whether
-    the policy sums its sources: parts are grouped and joined by night and this small number
-    rather than by two texts."""
+    the policy sums its sources: parts are grouped, joined and stored by night and this small
+    number rather than by two texts."""
     pairs = set(con.execute("SELECT DISTINCT weapon_class, kind FROM weapons").fetchall())
     pairs |= set(zip(split["weapon_class"], split["kind"], strict=True))
     rows = [(c, k, i, policy.mode(c) == "sum")
@@ -102,7 +102,7 @@ def _class_keys(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFr
     con.register("keys_df", keys)
     run(
         con,
-        "CREATE OR REPLACE TEMP TABLE class_keys AS SELECT weapon_class::VARCHAR AS "
+        "CREATE OR REPLACE TABLE class_keys AS SELECT weapon_class::VARCHAR AS "
         "weapon_class, kind::VARCHAR AS kind, ck::INTEGER AS ck, summed::BOOLEAN AS summed "
         "FROM keys_df",
     )
@@ -119,6 +119,7 @@ CHANNEL_SQL = (
     r"lower(regexp_extract(coalesce(source, ''), "
     r"'^(?:https?://)?(?:www\.)?(?:t\.me/|facebook\.com/)?([^/?#]+)', 1))"
 )
+RANK_NAMES = "(SELECT DISTINCT rank, rank_name FROM rank_map)"
 
 
 def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -223,10 +224,8 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         c AS (
             SELECT p.*, {CHANNEL_SQL} AS channel
             FROM (SELECT *, CASE WHEN no_source THEN '' ELSE post END AS source FROM p) p)
-        SELECT c.* EXCLUDE (source, no_source),
-               coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank,
-               coalesce(rk.rank_name, (SELECT arg_max(rank_name, rank) FROM rank_map))
-                   AS rank_name
+        SELECT c.* EXCLUDE (source, no_source, channel),
+               coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank
         FROM c LEFT JOIN rank_map rk ON rk.channel = c.channel;
         -- a post whose nights are more than a day apart is cut into attacks at the gaps
         CREATE OR REPLACE TEMP TABLE post_nights AS
@@ -248,12 +247,11 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                max(row_night) OVER w AS night, min(first_row) OVER w AS attack_no
         FROM c WINDOW w AS (PARTITION BY post, cluster);
         CREATE OR REPLACE TABLE attack_rows AS
-        SELECT first_row AS attack_no, 0::BIGINT AS cluster, channel, rank, rank_name,
-               last_night AS night, window_start, window_end, n_rows::BIGINT AS n_rows
+        SELECT first_row AS attack_no, 0::BIGINT AS cluster, rank, last_night AS night,
+               window_start, window_end, n_rows::BIGINT AS n_rows
         FROM posts WHERE last_night - first_night <= 1
         UNION ALL
-        SELECT pn.attack_no, any_value(pn.cluster)::BIGINT, any_value(p.channel),
-               any_value(p.rank), any_value(p.rank_name), max(pn.night),
+        SELECT pn.attack_no, any_value(pn.cluster)::BIGINT, any_value(p.rank), max(pn.night),
                min(pn.window_start), max(pn.window_end), sum(pn.n_rows)::BIGINT
         FROM post_nights pn JOIN posts p USING (post) GROUP BY pn.attack_no, pn.post;
         CREATE OR REPLACE TEMP TABLE all_parts AS
@@ -334,8 +332,9 @@ ROW_NIGHT_SQL = (
 
 
 def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
-    """`attacks`: the stored attack rows with their post text, read from the attack's first
-    report row; storing the long, mostly unique post text again cost more than the join."""
+    """`attacks`: the stored attack rows with their post text and channel, read from the
+    attack's first report row, and the name of their rank; storing these texts again cost
+    more than reading them."""
     _drop_stale_table(con, "attacks")
     run(
         con,
@@ -344,11 +343,12 @@ def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
         SELECT a.attack_no,
                CASE WHEN a.cluster = 0 THEN r.post ELSE r.post || '#' || a.cluster END
                    AS attack_id,
-               r.post AS source, a.channel, a.rank, a.rank_name, a.night, a.window_start,
+               r.post AS source, r.channel, a.rank, rn.rank_name, a.night, a.window_start,
                a.window_end, a.n_rows
         FROM attack_rows a
-        JOIN (SELECT row_id, {POST_SQL} AS post FROM report_rows) r
-          ON r.row_id = a.attack_no""",
+        JOIN (SELECT row_id, {POST_SQL} AS post, {CHANNEL_SQL} AS channel FROM report_rows) r
+          ON r.row_id = a.attack_no
+        JOIN {RANK_NAMES} rn USING (rank)""",
     )
 
 
@@ -383,14 +383,14 @@ def _drop_stale_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
-    """`night_class_rows`: the counted figures per night, class and kind; the view
-    `night_classes` adds their sources, read from the counted parts' attacks (storing the
-    long post texts again cost more than the rest of the table)."""
+    """`night_class_rows`: the counted figures per night and class key (`class_keys`), with
+    the best rank among them; the view `night_classes` adds the class and kind, the rank's
+    name and the sources, read from the counted parts' attacks (storing these texts again
+    cost more than the rest of the table)."""
     run(
         con,
         """
         CREATE OR REPLACE TABLE night_class_rows AS
-        WITH n AS (
         SELECT night, ck, bool_or(long_range) AS long_range,
                CAST(sum(launched) AS BIGINT) AS launched,
                CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT)
@@ -404,25 +404,25 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
                CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
                    FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
                count(*) AS n_rows, min(rank) AS rank
-        FROM all_parts WHERE counted GROUP BY night, ck)
-        -- the best rank among the counted rows names the group
-        SELECT n.night, k.weapon_class, k.kind, n.* EXCLUDE (night, ck, rank), rn.rank_name
-        FROM n JOIN class_keys k USING (ck)
-        JOIN (SELECT DISTINCT rank, rank_name FROM rank_map) rn USING (rank)""",
+        FROM all_parts WHERE counted GROUP BY night, ck""",
     )
     _drop_stale_table(con, "night_classes")
     run(
         con,
         f"""
         CREATE OR REPLACE VIEW night_classes AS
-        SELECT n.*, s.sources
+        SELECT n.night, k.weapon_class, k.kind, n.* EXCLUDE (night, ck, rank), rn.rank_name,
+               s.sources
         FROM night_class_rows n
+        JOIN class_keys k USING (ck)
+        -- the best rank among the counted rows names the group
+        JOIN {RANK_NAMES} rn USING (rank)
         LEFT JOIN (SELECT p.night, p.weapon_class, p.kind,
                           list_sort(list(DISTINCT {post_sql('r')})) AS sources
                    FROM parts p JOIN report_rows r ON r.row_id = p.attack_no
                    WHERE p.counted GROUP BY ALL) s
-          ON s.night = n.night AND s.weapon_class = n.weapon_class
-         AND s.kind IS NOT DISTINCT FROM n.kind""",
+          ON s.night = n.night AND s.weapon_class = k.weapon_class
+         AND s.kind IS NOT DISTINCT FROM k.kind""",
     )
 
 
@@ -493,7 +493,8 @@ def nightly_totals(
         f"""
         WITH cal AS ({cal}),
         w AS (SELECT night, {_wide_columns()}
-              FROM night_class_rows WHERE night BETWEEN ? AND ? GROUP BY night),
+              FROM night_class_rows JOIN class_keys USING (ck)
+              WHERE night BETWEEN ? AND ? GROUP BY night),
         -- the sources of a night are those of its counted parts (as in `night_classes`)
         src AS (SELECT p.night, list(DISTINCT {post_sql("r")} ORDER BY {post_sql("r")})
                     AS sources

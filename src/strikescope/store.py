@@ -26,7 +26,7 @@ import pandas as pd
 
 from strikescope import nights as night_rules
 from strikescope.config import package_data, resolve_db
-from strikescope.db import is_base_table, run
+from strikescope.db import create_table_as, is_base_table, run
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
 from strikescope.taxonomy import taxonomy_frame, weapons_table
@@ -53,7 +53,7 @@ ProgressFn = Callable[[str, float], None]
 # The shape of the store's tables and views. Raised with every change that older stores
 # must be migrated and rebuilt for before this version can read them: readers upgrade a store
 # of an older layout first (`api.upgrade`). Stores from before it was recorded are layout 1.
-LAYOUT = 2
+LAYOUT = 3
 
 
 class StoreLayoutError(ValueError):
@@ -279,11 +279,10 @@ class Store:
     def _ensure_reports_table(self) -> None:
         if not self.has_table("report_rows"):
             cols = ", ".join(attack_source.ROW_COLUMNS[2:])
-            run(
-                self.con,
-                "CREATE TABLE report_rows AS SELECT 0::BIGINT AS row_id, 0::INTEGER AS "
-                f"release_id, {cols} FROM raw_parsed WHERE false",
-            )
+            create_table_as(
+                self.con, "report_rows",
+                f"SELECT 0::BIGINT AS row_id, 0::INTEGER AS release_id, {cols} FROM raw_parsed "
+                "WHERE false")
             self._reports_view()
 
     def _reports_view(self) -> None:
@@ -329,7 +328,7 @@ class Store:
         if not is_base_table(self.con, "reports"):  # later stores have a view
             return
         cols = ", ".join(attack_source.ROW_COLUMNS)
-        run(self.con, f"CREATE TABLE report_rows AS SELECT {cols} FROM reports ORDER BY row_id")
+        create_table_as(self.con, "report_rows", f"SELECT {cols} FROM reports ORDER BY row_id")
         run(self.con, "DROP TABLE reports")
         attack_source.lookup_literals(self.con, "report_rows")
         self._add_literals()

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strikescope.db import in_file_order, run
+from strikescope.db import create_table_as, in_file_order, run
 from strikescope.sources.literals import literal_to_json
 from strikescope.taxonomy import taxonomy_frame
 
@@ -679,10 +679,8 @@ def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool,
     errors, warnings = _checks_sql()
     counts = ", ".join(f"{_num(c)}::BIGINT AS {c}" for c in COUNT_COLUMNS)
     extra = ", ".join(f"{_num(c)} AS {c}" for c in EXTRA_NUMBERS)
-    run(
-        con,
-        f"""
-        CREATE OR REPLACE {"" if persistent else "TEMP "}TABLE {table}_parsed AS
+    create_table_as(
+        con, f"{table}_parsed", f"""
         WITH typed AS ({_typed_sql(table, "rec" if has_rec else "NULL::BIGINT")})
         SELECT t.rec, 1::BIGINT AS dup, {errors} AS errors, {warnings} AS warnings,
                t.s_source AS source, {_as_written("time_start")} AS time_start_text,
@@ -693,9 +691,7 @@ def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool,
                t.s_target AS target, t.s_target_main AS target_main,
                t.s_carrier AS carrier, {counts}, {extra},
                {", ".join(f"t.{c} AS {c}_text" for c in LITERAL_COLUMNS)}, t.extra
-        FROM typed t
-    """,
-    )
+        FROM typed t""", temp=not persistent)
     if not has_rec:  # read in file order, one row per record
         run(con, f"UPDATE {table}_parsed SET rec = rowid + 1")
 
