@@ -256,20 +256,20 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         FROM post_nights pn JOIN posts p USING (post) GROUP BY pn.attack_no, pn.post;
         CREATE OR REPLACE TEMP TABLE all_parts AS
         WITH ra AS (
-            SELECT r.row_id, r.model, r.weapon_class, r.kind, r.long_range, r.launched,
-                   r.destroyed, r.not_reach_goal, r.still_attacking, r.ck, r.summed,
+            SELECT r.row_id, r.long_range, r.launched, r.destroyed, r.not_reach_goal,
+                   r.still_attacking, r.ck, r.summed,
                    coalesce(pn.night, p.last_night) AS night,
                    coalesce(pn.attack_no, p.first_row) AS attack_no, p.rank
             FROM post_rows r
             JOIN posts p USING (post)
             LEFT JOIN post_nights pn USING (post, row_night)),
         base AS (
-            SELECT row_id, 0 AS part, model, weapon_class, kind, long_range, launched,
-                   destroyed, not_reach_goal, still_attacking, ck, summed, night,
-                   attack_no, rank
+            SELECT row_id, 0 AS part, long_range, launched, destroyed, not_reach_goal,
+                   still_attacking, ck, summed, night, attack_no, rank
             FROM ra WHERE row_id NOT IN (SELECT row_id FROM split_parts)
             UNION ALL
-            SELECT s.*, ra.night, ra.attack_no, ra.rank
+            SELECT s.row_id, s.part, s.long_range, s.launched, s.destroyed, s.not_reach_goal,
+                   s.still_attacking, s.ck, s.summed, ra.night, ra.attack_no, ra.rank
             FROM split_parts s JOIN ra USING (row_id))
         SELECT b.*, (b.summed OR b.rank = best.rank) AS counted
         FROM base b
