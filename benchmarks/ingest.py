@@ -4,16 +4,19 @@ Each copy is shifted by a whole number of 1,200-day blocks so that its nights st
 and its source posts get a copy suffix. Times `strikescope.ingest` (the product path: staged
 copy, ingest, night rebuild, checkpoint, fsync, rename) into a fresh store and a
 straightforward pandas computation of the same nightly totals, and prints rows/s and the
-ratio. Then ingests 20 separate files one after another and prints the resident memory, to
-show that it does not grow with the number of files.
+ratio; each scale is ingested `--repeat` times (5) and the median printed, with the
+range, since timings on a shared machine vary. First it ingests 20 separate files one after
+another into one store and prints the resident memory, to show that it does not grow with
+the number of files.
 
-    .venv/bin/python benchmarks/ingest.py [--scales 1 100 1000] [--source PATH]
+    .venv/bin/python benchmarks/ingest.py [--scales 1 100 1000] [--repeat 5] [--source PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -97,26 +100,31 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def bench_scale(source: Path, copies: int, tmp: Path) -> None:
+def bench_scale(source: Path, copies: int, tmp: Path, repeat: int = 1) -> None:
     path = tmp / f"x{copies}.csv"
     rows = replicate(source, copies, path)
-    db = tmp / f"x{copies}.duckdb"
-    t0 = time.perf_counter()
-    # The product's path: staged copy, ingest, rebuild, checkpoint, fsync, rename.
-    report = strikescope.ingest([path], db=db)[0]
-    t_ingest = time.perf_counter() - t0
+    times = []
+    for i in range(repeat):
+        db = tmp / f"x{copies}-{i}.duckdb"
+        t0 = time.perf_counter()
+        # The product's path: staged copy, ingest, rebuild, checkpoint, fsync, rename.
+        report = strikescope.ingest([path], db=db)[0]
+        times.append(time.perf_counter() - t0)
+        assert report.read == rows, (report.read, rows)
+        db.unlink()
     t0 = time.perf_counter()
     pandas_nights(path)
     t_pandas = time.perf_counter() - t0
-    assert report.read == rows, (report.read, rows)
+    t_ingest = statistics.median(times)
+    spread = f" (runs {min(times):.2f}-{max(times):.2f} s)" if repeat > 1 else ""
     print(
         f"x{copies:<5} rows {rows:>10,}  strikescope {t_ingest:7.2f} s "
         f"({rows / t_ingest:>10,.0f} rows/s)  pandas {t_pandas:7.2f} s "
-        f"({rows / t_pandas:>10,.0f} rows/s)  ratio {t_pandas / t_ingest:5.2f}x",
+        f"({rows / t_pandas:>10,.0f} rows/s)  ratio {t_pandas / t_ingest:5.2f}x"
+        f"{', median of ' + str(repeat) + spread if repeat > 1 else ''}",
         flush=True,
     )
     path.unlink()
-    db.unlink()
 
 
 def bench_memory(source: Path, tmp: Path, files: int = 20) -> None:
@@ -141,11 +149,14 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100, 1000])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="ingests per scale; the median is printed (timings vary)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for copies in args.scales:
-            bench_scale(args.source, copies, Path(tmp))
+        # First, so that what the large ingests leave allocated is not counted.
         bench_memory(args.source, Path(tmp), args.files)
+        for copies in args.scales:
+            bench_scale(args.source, copies, Path(tmp), args.repeat)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
     return store
 
 
-# An upgrade of the real data takes a second; one of the x1000 benchmark store, 15 s.
+# An upgrade of the real data takes a second; one of the x1000 benchmark store, about 10 s.
 UPGRADE_WAIT_S = 120.0
 
 
