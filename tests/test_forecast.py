@@ -136,6 +136,26 @@ def test_blend_is_the_average_of_its_two_parts():
     assert blend.p_massive == pytest.approx(0.5 * nb.p_massive + 0.5 * clim.p_massive)
 
 
+def test_regression_models_need_enough_history():
+    # 28 training nights plus the horizon: 30 nights allow 2 nights ahead, not 3
+    hist = fc.prepare_history(history([5.0] * 30))
+    assert fc.NBLags().fit(hist, 2).predict("2025-01-30", 2).horizon == 2
+    with pytest.raises(ValueError, match="needs 31 nights of history .* there are 30"):
+        fc.forecast("2025-01-30", horizon=3, model="blend", history=hist)
+    # the empirical models need one night
+    assert fc.forecast("2025-01-01", horizon=3, model="climatology", history=hist).horizon == 3
+
+
+def test_backtest_starts_once_every_model_can_forecast():
+    hist = history([5.0, 1, 0, 2] * 15)  # 60 nights from 2025-01-01
+    res = fc.backtest("2025-01-02", "2025-03-01", models=["climatology", "blend"], horizon=3,
+                      history=hist)
+    # blend needs 28 + 3 nights: the first origin is 2025-01-31, its first night 02-01
+    nights = res.records.groupby("model").night.agg(["min", "max", "nunique"])
+    assert (nights["min"] == pd.Timestamp("2025-02-01")).all()
+    assert (nights["nunique"] == 29).all()  # 2025-02-01 .. 03-01, for both models
+
+
 def test_poisson_glm_matches_statsmodels():
     import statsmodels.api as sm
 

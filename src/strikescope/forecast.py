@@ -309,7 +309,20 @@ class NBLags(Model):
             cols.append(feats["trend"])
         return np.column_stack([np.asarray(c, dtype=float) for c in cols])
 
+    # Nights to fit each horizon's regression on, at the least: about twice its parameters.
+    min_training = 28
+
+    def min_history(self, horizon: int) -> int:
+        """Nights of history a fit for `horizon` nights ahead needs."""
+        return self.min_training + horizon
+
     def fit(self, history: pd.DataFrame, max_horizon: int = 7) -> NBLags:
+        need = self.min_history(max_horizon)
+        if len(history) < need:
+            raise ValueError(
+                f"the {self.name} model needs {need} nights of history for a {max_horizon}-night "
+                f"forecast, and there are {len(history)}; the climatology and persistence "
+                "models need one")
         super().fit(history)
         hist = history.iloc[-(self.window + max_horizon):]
         feats = _feature_arrays(history, self.rule.missiles)
@@ -599,11 +612,13 @@ def backtest(start="2024-07-01", end="2025-12-31", models: Iterable[str] = MODEL
              model_options: dict[str, dict] | None = None) -> BacktestResult:
     """Walk forward over origins so that every night in [start, end] is forecast at every
     horizon; each model is refitted every `refit_every` origins on nights up to that origin,
-    and each forecast sees only nights up to its origin."""
+    and each forecast sees only nights up to its origin. Origins start once every model has
+    the history it needs (`NBLags.min_history`)."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     hist = load_history(db, history)
-    origins = [o for o in _origins(start, end, horizon) if o >= hist.index.min()]
     models = list(models)
+    first = hist.index.min() + pd.Timedelta(days=_min_history(models, horizon) - 1)
+    origins = [o for o in _origins(start, end, horizon) if o >= first]
     rows_by_model: list[pd.DataFrame] = []
     total = len(models) * len(origins)
     for mi, name in enumerate(models):
@@ -624,6 +639,13 @@ def backtest(start="2024-07-01", end="2025-12-31", models: Iterable[str] = MODEL
         progress("backtest done", 1.0)
     records = pd.concat(rows_by_model, ignore_index=True)
     return BacktestResult(start, end, refit_every, records, _summarise(records))
+
+
+def _min_history(models: Iterable[str], horizon: int) -> int:
+    """Nights of history every model needs: the backtest starts where all can forecast, so
+    that they are scored on the same nights."""
+    return max((m.min_history(horizon) if isinstance(m, NBLags) else 1)
+               for m in (make_model(name) for name in models))
 
 
 def _fit(model: Model, past: pd.DataFrame, horizon: int) -> None:

@@ -109,7 +109,8 @@ def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
         ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#2ca02c",
                    edgecolors="#145214", label="diplomatic events", zorder=3)
     ax.set_ylabel("launched (long-range)")
-    ax.legend(loc="upper left", ncol=5, fontsize=8, frameon=False)
+    if ax.get_legend_handles_labels()[0]:  # a store without nights draws nothing to name
+        ax.legend(loc="upper left", ncol=5, fontsize=8, frameon=False)
     ax.margins(x=0.01)
     fig.tight_layout()
     buf = io.BytesIO()
