@@ -264,3 +264,12 @@ def test_cli_forecast_and_backtest(real_db, tmp_path):
     bad = runner.invoke(app, ["forecast", "--as-of", "2025-12-31", "--model", "oracle",
                               "--db", str(real_db)])
     assert bad.exit_code == 1
+
+
+def test_cli_forecast_starts_after_the_last_night_by_default(real_db):
+    res = typer.testing.CliRunner().invoke(app, ["forecast", "--horizon", "2", "--format",
+                                                 "json", "--db", str(real_db)])
+    assert res.exit_code == 0, res.output
+    nights = pd.read_json(io.StringIO(res.stdout)).night
+    last = strikescope.nights(db=real_db).night.max()
+    assert pd.to_datetime(nights).min() == pd.Timestamp(last) + pd.Timedelta(days=1)

@@ -395,13 +395,19 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     return prepare_history(history)
 
 
-def forecast(as_of, horizon: int = 7, model: str = "blend", db=None, thresholds=None,
+def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresholds=None,
              rule: MassiveRule | None = None, history: pd.DataFrame | None = None
              ) -> Forecast:
-    """Forecast nights as_of+1 .. as_of+horizon from nights ending on or before as_of."""
+    """Forecast nights as_of+1 .. as_of+horizon from nights ending on or before as_of (by
+    default the last night of the history)."""
     if not 1 <= horizon <= 28:
         raise ValueError("horizon must be between 1 and 28 nights")
-    hist = _until(load_history(db, history), as_of)
+    full = load_history(db, history)
+    if as_of is None:
+        if full.empty:
+            raise ValueError("no nights to forecast from: ingest attack reports first")
+        as_of = full.index.max()
+    hist = _until(full, as_of)
     m = make_model(model, rule=rule, thresholds=thresholds)
     if isinstance(m, NBLags):
         m.fit(hist, horizon)

@@ -25,7 +25,8 @@ def _massive_rule(missiles: int, drones: int) -> fc.MassiveRule:
 
 @app.command()
 def forecast(
-    as_of: str = typer.Option(..., "--as-of", help="Last night known (YYYY-MM-DD)."),
+    as_of: str = typer.Option(None, "--as-of",
+                              help="Last night known (YYYY-MM-DD); default: the store's last."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
     model: str = typer.Option("blend", "--model",
                               help="blend, nb_lags, nb_trend, climatology or persistence."),
@@ -36,7 +37,8 @@ def forecast(
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     db: Path = DbOption,
 ) -> None:
-    """Predictive distributions of drones and missiles for the nights after --as-of."""
+    """Predictive distributions of drones and missiles for the nights after --as-of (by
+    default the last night in the store)."""
     try:
         result = fc.forecast(as_of, horizon, model, db=db,
                              rule=_massive_rule(massive_missiles, massive_drones))
