@@ -147,11 +147,17 @@ def test_cells_lose_leading_and_trailing_spaces_ascii_or_not(pad):
     """Pure ASCII cells skip the Unicode scan; the result must not differ from trim()."""
     row = {"time_start": pad + "2025-07-03 18:00", "time_end": "2025-07-04 06:00" + pad,
            "model": pad + "Shahed-136/131" + pad, "launched": pad + "10",
+           "destroyed": "7" + pad, "still_attacking": pad, "is_shahed": pad + "1.0" + pad,
            "source": "kpszsu/posts/1" + pad, "target": pad + "Київ" + pad}
-    loaded = parse_frame(pd.DataFrame([row])).loaded.iloc[0]
+    result = parse_frame(pd.DataFrame([row]))
+    assert result.n_quarantined == 0
+    loaded = result.loaded.iloc[0]
     assert (loaded.model, loaded.source, loaded.target) == (
         "Shahed-136/131", "kpszsu/posts/1", "Київ")
     assert loaded.launched == 10 and loaded.time_start_text == "2025-07-03 18:00"
+    # numbers are read around any spaces, and a cell of spaces alone is empty
+    assert (loaded.destroyed, loaded.is_shahed) == (7, 1.0) and pd.isna(loaded.still_attacking)
+    assert list(loaded.warnings) == []
 
 
 @settings(max_examples=200, deadline=None)
@@ -171,7 +177,8 @@ def test_fast_time_path_agrees_with_strptime(cell):
 
 
 NUMBERISH = st.sampled_from(["", " ", "0", "1", "-1", "2.5", "1e9", "NaN", "inf", "x",
-                             "10", " 7 ", "1000000", "1000001", None])
+                             "10", " 7 ", "\u00a07", "7\u3000", "\u00a0", "1000000", "1000001",
+                             None])
 TIMEISH = st.sampled_from(["2025-07-04", "2025-07-04 06:00", "2025-07-03 18:00", "1999-12-31",
                            "2025-02-30", "04.07.2025 06:00", "infinity", "", " ", None])
 

@@ -407,8 +407,9 @@ def _ts_sql(col: str, plain: str | None = None) -> str:
 
 
 def _missing(col: str) -> str:
-    """The trimmed cell is empty (or absent)."""
-    return f"coalesce(s_{col}, '') = ''"
+    """The trimmed cell is empty (or absent); number cells are not trimmed up front."""
+    cell = f"trim({col})" if col in NUMBER_COLUMNS else f"s_{col}"
+    return f"coalesce({cell}, '') = ''"
 
 
 def _count_checks(col: str, required: bool) -> list[str]:
@@ -445,7 +446,10 @@ def _time_checks(col: str) -> list[str]:
 
 
 TIME_COLUMNS = ("time_start", "time_end")
-TRIMMED = (*TIME_COLUMNS, *TEXT_COLUMNS, *COUNT_COLUMNS, *EXTRA_NUMBERS)
+TRIMMED = (*TIME_COLUMNS, *TEXT_COLUMNS)
+# Read as numbers untrimmed: DuckDB's cast skips ASCII spaces around a number itself, and
+# only a cell it cannot read is trimmed and read again (a no-break space, say).
+NUMBER_COLUMNS = (*COUNT_COLUMNS, *EXTRA_NUMBERS)
 
 
 def _trim_sql(col: str) -> str:
@@ -462,7 +466,8 @@ def _typed_sql(table: str, rec: str) -> str:
     trimmed = ", ".join(f"{_trim_sql(c)} AS s_{c}" for c in TRIMMED)
     plain = ", ".join(f"{_plain_sql(c)} AS plain_{c}" for c in TIME_COLUMNS)
     nums = ", ".join(
-        f"try_cast(s_{c} AS DOUBLE) AS n_{c}" for c in (*COUNT_COLUMNS, *EXTRA_NUMBERS)
+        f"coalesce(try_cast({c} AS DOUBLE), try_cast(trim({c}) AS DOUBLE)) AS n_{c}"
+        for c in NUMBER_COLUMNS
     )
     times = ", ".join(
         f"{_ts_sql(c, f'plain_{c}')} AS l_{c}, length(s_{c}) > 10 AS {c}_has_time"
@@ -524,7 +529,7 @@ def any_check_sql(checks: list[str]) -> str:
 
 
 def _count_ok(col: str, missing_ok: bool) -> str:
-    missing = f"s_{col} IS NULL" if missing_ok else "false"
+    missing = f"{col} IS NULL" if missing_ok else "false"
     return f"coalesce(n_{col} BETWEEN 0 AND {MAX_COUNT} AND n_{col} = floor(n_{col}), {missing})"
 
 
@@ -543,7 +548,7 @@ WARNING_GATE = " OR ".join([
     "coalesce(n_destroyed, 0) + coalesce(n_not_reach_goal, 0) > n_launched",
     "l_time_end - l_time_start > INTERVAL 48 HOUR",
     "coalesce(s_source, '') = ''",
-    *(f"NOT coalesce(isfinite(n_{c}), s_{c} IS NULL)" for c in EXTRA_NUMBERS),
+    *(f"NOT coalesce(isfinite(n_{c}), {c} IS NULL)" for c in EXTRA_NUMBERS),
 ])
 
 
