@@ -152,6 +152,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5,
                         help="ingests per scale; the median is printed (timings vary)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     with tempfile.TemporaryDirectory() as tmp:
         # First, so that what the large ingests leave allocated is not counted.
         bench_memory(args.source, Path(tmp), args.files)

@@ -156,6 +156,13 @@ def test_backtest_starts_once_every_model_can_forecast():
     assert (nights["nunique"] == 29).all()  # 2025-02-01 .. 03-01, for both models
 
 
+def test_backtest_without_enough_history_says_so():
+    hist = history([5.0] * 30)
+    with pytest.raises(ValueError, match="need 31 nights of history .* begin 2025-01-01"):
+        fc.backtest("2025-01-02", "2025-01-30", models=["climatology", "blend"], horizon=3,
+                    history=hist)
+
+
 def test_poisson_glm_matches_statsmodels():
     import statsmodels.api as sm
 

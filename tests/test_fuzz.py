@@ -64,6 +64,26 @@ def test_cp1251_header_is_rejected_naming_the_file(tmp_path):
         read_header(path)
 
 
+def test_cp1251_file_says_so_before_any_header_problem(tmp_path):
+    # The bad bytes lie far past the header, which also lacks `launched`: the encoding is
+    # the problem to name first.
+    body = ROW.replace(",10,7,", ",") * 500 + "2025-07-04 18:00,2025-07-05 06:00,Молнія,x,y\n"
+    data = ("time_start,time_end,model,target,source\n" + body).encode("cp1251")
+    with pytest.raises(UnreadableFileError, match=r"not UTF-8 .*line 502"):
+        parse_file(_write(tmp_path, data))
+
+
+def test_rejected_first_release_leaves_no_parsed_rows_in_the_store(tmp_path):
+    from strikescope.store import Store
+
+    body = ROW * 500 + "2025-07-04 18:00,2025-07-05 06:00,Молнія,3,1,Київ,x\n"
+    path = _write(tmp_path, (HEADER + body).encode("cp1251"))
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(UnreadableFileError, match="line 502"):
+            store.ingest_file(path)
+        assert not store.has_table("raw_parsed") and not store.has_table("report_rows")
+
+
 def test_last_line_cut_inside_a_character_is_rejected(tmp_path):
     data = (HEADER + ROW + "2025-07-04 18:00,2025-07-05 06:00,Молнія").encode()[:-1]
     with pytest.raises(UnreadableFileError, match="not UTF-8"):

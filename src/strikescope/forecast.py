@@ -623,8 +623,16 @@ def backtest(start="2024-07-01", end="2025-12-31", models: Iterable[str] = MODEL
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     hist = load_history(db, history)
     models = list(models)
-    first = hist.index.min() + pd.Timedelta(days=_min_history(models, horizon) - 1)
+    if hist.empty:
+        raise ValueError("no nights to backtest on: ingest attack reports first")
+    need = _min_history(models, horizon)
+    first = hist.index.min() + pd.Timedelta(days=need - 1)
     origins = [o for o in _origins(start, end, horizon) if o >= first]
+    if not origins:
+        raise ValueError(
+            f"nothing to score from {start:%Y-%m-%d} to {end:%Y-%m-%d}: {', '.join(models)} "
+            f"need {need} nights of history before a forecast, and the nights begin "
+            f"{hist.index.min():%Y-%m-%d}")
     rows_by_model: list[pd.DataFrame] = []
     total = len(models) * len(origins)
     for mi, name in enumerate(models):

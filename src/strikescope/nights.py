@@ -348,7 +348,7 @@ def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
         FROM attack_rows a
         JOIN (SELECT row_id, {POST_SQL} AS post, {CHANNEL_SQL} AS channel FROM report_rows) r
           ON r.row_id = a.attack_no
-        JOIN {RANK_NAMES} rn USING (rank)""",
+        LEFT JOIN {RANK_NAMES} rn USING (rank)""",
     )
 
 

@@ -199,10 +199,11 @@ class Store:
         # Into a store without rows, the parsed rows are written to the store file at once
         # and kept as they are (`_adopt_rows`).
         first = not self.has_table("report_rows")
-        raw = attack_source.read_release(self.con, path, persistent=first)
-        report = self._apply_release(path, sha, raw)
-        run(self.con, "DROP TABLE IF EXISTS raw_parsed; DROP TABLE IF EXISTS raw_rejects")
-        return report
+        try:
+            raw = attack_source.read_release(self.con, path, persistent=first)
+            return self._apply_release(path, sha, raw)
+        finally:  # a rejected file leaves no parsed rows behind in the store file
+            run(self.con, "DROP TABLE IF EXISTS raw_parsed; DROP TABLE IF EXISTS raw_rejects")
 
     def _apply_release(self, path: Path, sha: str, raw) -> IngestReport:
         con = self.con

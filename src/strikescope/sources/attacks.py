@@ -351,7 +351,11 @@ def read_release(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = 
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     header = read_header(path)
-    mapping, extras = map_header(path, header)
+    try:
+        mapping, extras = map_header(path, header)
+    except ValueError:
+        check_utf8(path)  # a file that is not UTF-8 says so first, whatever its header
+        raise
     pos = _positional(header)
     select = _select_canonical(
         {name: pos[col] for name, col in mapping.items()}, [(c, pos[c]) for c in extras]
@@ -359,7 +363,11 @@ def read_release(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = 
     if _parse_fast(con, path, header, table, select, persistent):
         # The fast reader rejects the lines of bytes that are not UTF-8; only then need the
         # file be read for them, to reject it whole and name the first.
-        check_utf8(path)
+        try:
+            check_utf8(path)
+        except UnreadableFileError:
+            run(con, f"DROP TABLE IF EXISTS {table}_parsed")
+            raise
         _read_exact(con, path, header, table)
         run(
             con,
