@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import strikescope
 from strikescope.nights import night_of, split_group_row
@@ -204,3 +206,22 @@ def test_summed_class_adds_every_source_and_is_named_by_its_best_rank(release, t
     con.close()
     assert got == [("strike_drone", 130, 110, "national", sorted([NAT, REG])),
                    ("tactical_uav", 3, 3, "regional", [REG])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(
+    st.sampled_from(["", "https://", "http://", "www.", "t.me/", "facebook.com/",
+                     "https://www.facebook.com/", "HTTPS://"]),
+    st.sampled_from(["kpszsu", "KPSZSU", "PvKPivden", "pvkpivden", "GeneralStaff.ua",
+                     "kharkivoda.gov.ua", "kpszs", "kpszsux", "www", "t", ""]),
+    st.sampled_from(["", "/", "/posts/pfbid0abc", "?x=1", "#top", "x/y", "//"])))
+def test_policy_channels_read_off_a_post_as_the_pattern_reads_them(parts):
+    import duckdb
+
+    from strikescope.nights import CHANNEL_SQL, channel_sql, load_policy
+
+    source = "".join(parts)
+    fast, slow = duckdb.sql(
+        f"SELECT {channel_sql(load_policy())}, {CHANNEL_SQL} FROM (SELECT $s AS source)",
+        params={"s": source}).fetchall()[0]
+    assert fast == slow, source

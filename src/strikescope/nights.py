@@ -23,6 +23,7 @@ Group rows
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -120,6 +121,21 @@ CHANNEL_SQL = (
     r"'^(?:https?://)?(?:www\.)?(?:t\.me/|facebook\.com/)?([^/?#]+)', 1))"
 )
 RANK_NAMES = "(SELECT DISTINCT rank, rank_name FROM rank_map)"
+# What CHANNEL_SQL's pattern may strip before the channel.
+_URL_PREFIXES = ("http://", "https://", "www.", "t.me/", "facebook.com/")
+
+
+def channel_sql(policy: Policy) -> str:
+    """CHANNEL_SQL, with the policy's channels as written read straight off a post that
+    starts with one and a slash (most posts: `kpszsu/posts/...`), which the pattern would
+    give the same; a pattern per post cost more than the rest of the post summary."""
+    fast = [
+        f"WHEN starts_with(source, '{ch}/') THEN '{ch.lower()}'"
+        for ch in dict.fromkeys(ch for r in policy.ranks for ch in r.channels)
+        if re.fullmatch(r"[A-Za-z0-9._-]+", ch)
+        and not any(f"{ch}/".startswith(u) or ch.startswith(u) for u in _URL_PREFIXES)
+    ]
+    return f"CASE {' '.join(fast)} ELSE {CHANNEL_SQL} END" if fast else CHANNEL_SQL
 
 
 def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -222,7 +238,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                    count(*) AS n_rows, min(row_id) AS first_row
             FROM post_rows GROUP BY post),
         c AS (
-            SELECT p.*, {CHANNEL_SQL} AS channel
+            SELECT p.*, {channel_sql(policy)} AS channel
             FROM (SELECT *, CASE WHEN no_source THEN '' ELSE post END AS source FROM p) p)
         SELECT c.* EXCLUDE (source, no_source, channel),
                coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank
