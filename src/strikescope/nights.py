@@ -194,6 +194,14 @@ def split_group_row(key, model, kind, launched, destroyed, lost, airborne, detai
     return parts
 
 
+def _part_values() -> str:
+    """SQL: a part's class key and counts, from its split part `s` if any, else its row `ra`."""
+    return ", ".join(
+        f"CASE WHEN s.row_id IS NULL THEN ra.{c} ELSE s.{c} END AS {c}"
+        for c in ("long_range", "launched", "destroyed", "not_reach_goal", "still_attacking",
+                  "ck", "summed"))
+
+
 def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> None:
     """(Re)build `parts`, `attacks` and `night_classes` from `reports`.
 
@@ -279,14 +287,11 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
             FROM post_rows r
             JOIN posts p USING (post)
             LEFT JOIN post_nights pn USING (post, row_night)),
+        -- a row as it is, or a split group row as its parts
         base AS (
-            SELECT row_id, 0 AS part, long_range, launched, destroyed, not_reach_goal,
-                   still_attacking, ck, summed, night, attack_no, rank
-            FROM ra WHERE row_id NOT IN (SELECT row_id FROM split_parts)
-            UNION ALL
-            SELECT s.row_id, s.part, s.long_range, s.launched, s.destroyed, s.not_reach_goal,
-                   s.still_attacking, s.ck, s.summed, ra.night, ra.attack_no, ra.rank
-            FROM split_parts s JOIN ra USING (row_id))
+            SELECT ra.row_id, coalesce(s.part, 0) AS part, {_part_values()},
+                   ra.night, ra.attack_no, ra.rank
+            FROM ra LEFT JOIN split_parts s ON s.row_id = ra.row_id)
         SELECT b.*, (b.summed OR b.rank = best.rank) AS counted
         FROM base b
         JOIN (SELECT night, ck, min(rank) AS rank FROM base GROUP BY ALL) best
