@@ -469,8 +469,8 @@ def _trim_sql(col: str) -> str:
 
 
 def _typed_sql(table: str, rec: str) -> str:
-    """Every cell trimmed once (`s_*`), numbers (`n_*`) and times (`l_*`) parsed once;
-    `plain_*`: the time cell has one of the two plain forms."""
+    """Time and text cells trimmed once (`s_*`), numbers (`n_*`) and times (`l_*`) parsed
+    once; `plain_*`: the time cell has one of the two plain forms."""
     trimmed = ", ".join(f"{_trim_sql(c)} AS s_{c}" for c in TRIMMED)
     plain = ", ".join(f"{_plain_sql(c)} AS plain_{c}" for c in TIME_COLUMNS)
     nums = ", ".join(
