@@ -35,7 +35,7 @@ import pandas as pd
 from strikescope.callables import callable_module
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
-from strikescope.sources.attacks import model_classes
+from strikescope.sources.attacks import COUNT_COLUMNS, model_classes
 from strikescope.taxonomy import classify
 
 # A window ending after 18:00 local moves on to the next night; one ending at 18:00 sharp is
@@ -194,12 +194,23 @@ def split_group_row(key, model, kind, launched, destroyed, lost, airborne, detai
     return parts
 
 
-def _part_values() -> str:
-    """SQL: a part's class key and counts, from its split part `s` if any, else its row `ra`."""
+# What `parts` shows of a part, and what the nightly figures count of it.
+PART_VALUES = ("model", "weapon_class", "kind", "long_range", *COUNT_COLUMNS)
+COUNTED_VALUES = ("long_range", *COUNT_COLUMNS, "ck", "summed")
+
+
+def _part_or_row(columns: tuple[str, ...], part: str, row: str) -> str:
+    """SQL: each of `columns` from the split part `part` of a split group row, else from the
+    report row `row` (left-joined, so `part.row_id` is NULL for a row kept whole)."""
     return ", ".join(
-        f"CASE WHEN s.row_id IS NULL THEN ra.{c} ELSE s.{c} END AS {c}"
-        for c in ("long_range", "launched", "destroyed", "not_reach_goal", "still_attacking",
-                  "ck", "summed"))
+        f"CASE WHEN {part}.row_id IS NULL THEN {row}.{c} ELSE {part}.{c} END AS {c}"
+        for c in columns)
+
+
+def _class_key_join(alias: str) -> str:
+    """SQL: join `class_keys` (as `k`) to the class and kind of `alias`."""
+    return (f"JOIN class_keys k ON k.weapon_class = {alias}.weapon_class "
+            f"AND k.kind IS NOT DISTINCT FROM {alias}.kind")
 
 
 def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> None:
@@ -226,17 +237,14 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                s.long_range::BOOLEAN AS long_range, s.launched::BIGINT AS launched,
                s.destroyed::BIGINT AS destroyed, s.not_reach_goal::BIGINT AS not_reach_goal,
                s.still_attacking::BIGINT AS still_attacking, k.ck, k.summed
-        FROM split_df s
-        JOIN class_keys k ON k.weapon_class = s.weapon_class
-         AND k.kind IS NOT DISTINCT FROM s.kind;
+        FROM split_df s {_class_key_join("s")};
         -- every report row with its post and the night of its own window
         CREATE OR REPLACE TEMP VIEW post_rows AS
         SELECT r.*, w.weapon_class, w.kind, w.long_range, w.ck, w.summed,
                {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night
         FROM report_rows r
         LEFT JOIN (SELECT w.*, k.ck, k.summed FROM {model_classes()} w
-                   JOIN class_keys k ON k.weapon_class = w.weapon_class
-                    AND k.kind IS NOT DISTINCT FROM w.kind) w
+                   {_class_key_join("w")}) w
           USING (model);
         CREATE OR REPLACE TEMP TABLE posts AS
         WITH p AS (
@@ -289,7 +297,8 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
             LEFT JOIN post_nights pn USING (post, row_night)),
         -- a row as it is, or a split group row as its parts
         base AS (
-            SELECT ra.row_id, coalesce(s.part, 0) AS part, {_part_values()},
+            SELECT ra.row_id, coalesce(s.part, 0) AS part,
+                   {_part_or_row(COUNTED_VALUES, "s", "ra")},
                    ra.night, ra.attack_no, ra.rank
             FROM ra LEFT JOIN split_parts s ON s.row_id = ra.row_id)
         SELECT b.*, (b.summed OR b.rank = best.rank) AS counted
@@ -312,17 +321,12 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     run(con, "DROP TABLE all_parts; DROP TABLE split_parts")
 
 
-PART_VALUES = ("model", "weapon_class", "kind", "long_range", "launched", "destroyed",
-               "not_reach_goal", "still_attacking")
-
-
 def _parts_view(con: duckdb.DuckDBPyConnection) -> None:
     """`parts`: `part_rows` (each part's night, attack and whether it counted) with its model,
     class and counts, from its report row or, for a split group row, from `group_parts`.
     Only the assignment is stored: the rest is already in the report rows."""
     _drop_stale_table(con, "parts")
-    values = ", ".join(
-        f"CASE WHEN g.row_id IS NULL THEN r.{c} ELSE g.{c} END AS {c}" for c in PART_VALUES)
+    values = _part_or_row(PART_VALUES, "g", "r")
     run(
         con,
         f"""
