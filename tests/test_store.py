@@ -332,3 +332,51 @@ def test_report_posts_are_stored_uncompressed(real_db):
             "SELECT DISTINCT compression FROM pragma_storage_info('report_rows') "
             "WHERE column_name = 'source' AND segment_type = 'VARCHAR'").fetchall()
     assert kinds == [("Uncompressed",)]
+
+
+def test_a_release_records_its_size_in_bytes(release, tmp_path):
+    db, path = tmp_path / "s.duckdb", release([ROW])
+    strikescope.ingest([path], db=db)
+    assert strikescope.releases(db=db).bytes.tolist() == [path.stat().st_size]
+
+
+def _record_order(monkeypatch) -> list[str]:
+    """'hash' each time an ingest asks for a file's digest, 'parse' each time it parses."""
+    order = []
+    digest, parse = store_module.BackgroundDigest.hexdigest, store_module.attack_source.read_release
+
+    def hexdigest(self):
+        order.append("hash")
+        return digest(self)
+
+    def read_release(*args, **kwargs):
+        order.append("parse")
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(store_module.BackgroundDigest, "hexdigest", hexdigest)
+    monkeypatch.setattr(store_module.attack_source, "read_release", read_release)
+    return order
+
+
+def test_only_a_file_the_size_of_a_release_is_hashed_before_it_is_parsed(
+        release, tmp_path, monkeypatch):
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW], "v1.csv")], db=db)
+    order = _record_order(monkeypatch)
+    report = strikescope.ingest([release([{**ROW, "destroyed": "8"}], "v2.csv")], db=db)[0]
+    assert order == ["hash", "parse", "hash"] and report.changed == 1  # same size as v1
+    order.clear()
+    report = strikescope.ingest([release([{**ROW, "destroyed": "10"}], "v3.csv")], db=db)[0]
+    assert order == ["parse", "hash"] and report.changed == 1
+
+
+def test_a_release_recorded_without_a_size_is_known_by_its_hash(release, tmp_path):
+    import duckdb
+
+    db, path = tmp_path / "s.duckdb", release([ROW])
+    strikescope.ingest([path], db=db)
+    with duckdb.connect(str(db)) as con:  # as stores written before sizes were recorded
+        con.execute("ALTER TABLE releases DROP COLUMN bytes")
+    again = strikescope.ingest([path], db=db)[0]
+    assert again.status == "already ingested"
+    assert strikescope.releases(db=db).bytes.isna().all()

@@ -27,6 +27,7 @@ import pandas as pd
 from strikescope import nights as night_rules
 from strikescope.config import package_data, resolve_db
 from strikescope.db import create_table_as, is_base_table, run
+from strikescope.digest import BackgroundDigest
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
 from strikescope.taxonomy import taxonomy_frame, weapons_table
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS releases (
     release_id INTEGER PRIMARY KEY, file VARCHAR, name VARCHAR, sha256 VARCHAR,
     columns VARCHAR, extras VARCHAR, n_read BIGINT, n_loaded BIGINT, n_quarantined BIGINT,
     n_warnings BIGINT, period_start TIMESTAMP, period_end TIMESTAMP, status VARCHAR,
-    added BIGINT, changed BIGINT, removed BIGINT, ingested_at TIMESTAMP);
+    added BIGINT, changed BIGINT, removed BIGINT, ingested_at TIMESTAMP, bytes BIGINT);
+ALTER TABLE releases ADD COLUMN IF NOT EXISTS bytes BIGINT;
 CREATE TABLE IF NOT EXISTS quarantine (
     release_id INTEGER, file VARCHAR, rec BIGINT, field VARCHAR, value VARCHAR,
     reason VARCHAR);
@@ -189,24 +191,34 @@ class Store:
         return report
 
     def _ingest_attacks(self, path: Path) -> IngestReport:
-        sha = file_sha256(path)
-        known = self.con.execute(
-            "SELECT n_read, n_loaded, n_quarantined, n_warnings FROM releases WHERE sha256 = ?",
-            [sha],
-        ).fetchall()
-        if known:
-            return IngestReport(str(path), "attacks", "already ingested", *known[0])
-        # Into a store without rows, the parsed rows are written to the store file at once
-        # and kept as they are (`_adopt_rows`).
-        first = not self.has_table("report_rows")
-        try:
-            raw = attack_source.read_release(self.con, path, persistent=first)
-            return self._apply_release(path, sha, raw)
-        finally:  # a rejected file leaves no parsed rows behind in the store file
-            run(self.con, "DROP TABLE IF EXISTS raw_parsed; DROP TABLE IF EXISTS raw_rejects")
+        # The file is hashed while it is parsed, unless it may be a release already
+        # ingested: only one of the same size can be, and then the hash comes first.
+        with BackgroundDigest(path) as digest:
+            if self._size_known(path.stat().st_size):
+                known = self.con.execute(
+                    "SELECT n_read, n_loaded, n_quarantined, n_warnings FROM releases "
+                    "WHERE sha256 = ?", [digest.hexdigest()]).fetchall()
+                if known:
+                    return IngestReport(str(path), "attacks", "already ingested", *known[0])
+            # Into a store without rows, the parsed rows are written to the store file at
+            # once and kept as they are (`_adopt_rows`).
+            first = not self.has_table("report_rows")
+            try:
+                raw = attack_source.read_release(self.con, path, persistent=first)
+                return self._apply_release(path, digest, raw)
+            finally:  # a rejected file leaves no parsed rows behind in the store file
+                run(self.con,
+                    "DROP TABLE IF EXISTS raw_parsed; DROP TABLE IF EXISTS raw_rejects")
 
-    def _apply_release(self, path: Path, sha: str, raw) -> IngestReport:
+    def _size_known(self, size: int) -> bool:
+        """Some release has this size in bytes, or was recorded without one."""
+        return bool(self.con.execute(
+            "SELECT count(*) FROM releases WHERE bytes IS NULL OR bytes = ?",
+            [size]).fetchall()[0][0])
+
+    def _apply_release(self, path: Path, digest: BackgroundDigest, raw) -> IngestReport:
         con = self.con
+        sha = digest.hexdigest()
         counts = con.execute("""
             SELECT count(*), count(*) FILTER (WHERE len(errors) = 0),
                    count(*) FILTER (WHERE len(errors) > 0),
@@ -231,7 +243,7 @@ class Store:
             self._record_release(
                 rid,
                 path,
-                sha,
+                (sha, digest.size),
                 raw,
                 (n_rows + raw.rejected, loaded, quarantined, warned, p_start, p_end, status, *diff),
             )
@@ -414,13 +426,15 @@ class Store:
             [p_start, p_end],
         )
 
-    def _record_release(self, rid, path, sha, raw, values) -> None:
+    def _record_release(self, rid, path, file_id: tuple[str, int], raw, values) -> None:
+        """`file_id`: the file's SHA-256 and size in bytes."""
         import json
 
+        sha, size = file_id
         run(
             self.con,
             "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "now()::TIMESTAMP)",
+            "now()::TIMESTAMP, ?)",
             [
                 rid,
                 str(path),
@@ -429,6 +443,7 @@ class Store:
                 json.dumps(raw.columns),
                 json.dumps(raw.extras),
                 *values,
+                size,
             ],
         )
 
