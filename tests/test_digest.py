@@ -1,4 +1,5 @@
 import hashlib
+import os
 import threading
 
 import pytest
@@ -49,3 +50,21 @@ def test_a_closed_digest_cannot_be_read(tmp_path, monkeypatch):
 def test_a_missing_file_is_an_error_at_once(tmp_path):
     with pytest.raises(FileNotFoundError):
         BackgroundDigest(tmp_path / "nope.csv")
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling policy")
+def test_the_background_thread_runs_at_idle_priority(tmp_path, monkeypatch):
+    seen = []
+    lower = digest_module._idle_priority
+
+    def record():
+        lower()
+        seen.append(os.sched_getscheduler(0))
+
+    monkeypatch.setattr(digest_module, "_idle_priority", record)
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"x" * 10)
+    d = BackgroundDigest(path)
+    d._thread.join(10)
+    assert seen == [os.SCHED_IDLE]
+    assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the caller keeps its own
