@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import strikescope
 from strikescope.nights import night_of, split_group_row
+from strikescope.store import Store
 
 NAT = "kpszsu/posts/night1"
 REG = "PvKPivden/posts/night1"
@@ -225,3 +226,21 @@ def test_policy_channels_read_off_a_post_as_the_pattern_reads_them(parts):
         f"SELECT {channel_sql(load_policy())}, {CHANNEL_SQL} FROM (SELECT $s AS source)",
         params={"s": source}).fetchall()[0]
     assert fast == slow, source
+
+
+def test_report_regions_name_each_region_of_a_row_once(release, tmp_path):
+    base = {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+            "launched": "1", "source": NAT}
+    rows = [
+        # Kyiv in target and in affected region: once; rows 1 and 2 name the same three cells
+        {**base, "model": "Shahed-136/131", "target": "Kyiv",
+         "affected region": "['Kyiv', 'Lviv oblast']"},
+        {**base, "model": "Kalibr", "target": "Kyiv", "affected region": "['Kyiv', 'Lviv oblast']"},
+        {**base, "model": "Kh-101", "target": "Ukraine"},  # no region
+        {**base, "model": "Iskander-M", "target_main": "Odesa"},
+    ]
+    db = ingest(release, rows, tmp_path)
+    with Store(db, read_only=True) as store:
+        got = store.con.execute(
+            "SELECT row_id, region_id FROM report_regions ORDER BY ALL").fetchall()
+    assert got == [(1, "kyiv_city"), (1, "lviv"), (2, "kyiv_city"), (2, "lviv"), (4, "odesa")]
