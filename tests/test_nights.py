@@ -244,3 +244,51 @@ def test_report_regions_name_each_region_of_a_row_once(release, tmp_path):
         got = store.con.execute(
             "SELECT row_id, region_id FROM report_regions ORDER BY ALL").fetchall()
     assert got == [(1, "kyiv_city"), (1, "lviv"), (2, "kyiv_city"), (2, "lviv"), (4, "odesa")]
+
+
+def _night_class_rows(db) -> list[tuple]:
+    with Store(db, read_only=True) as store:
+        return store.con.execute(
+            "SELECT night::VARCHAR, k.weapon_class, n.* EXCLUDE (night, ck) "
+            "FROM night_class_rows n JOIN class_keys k USING (ck) ORDER BY ALL").fetchall()
+
+
+def test_night_class_rows_of_one_part_and_of_two(release, tmp_path):
+    base = {"model": "Shahed-136/131", "source": NAT}
+    rows = [
+        # 2025-07-04: one part, no shot-down count: no outcome figures, not even zeros
+        {**base, "time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+         "launched": "10", "source": "kpszsu/posts/night0"},
+        # 2025-07-05: two parts of one class; the outcome figures come from the first only
+        {**base, "time_start": "2025-07-04 18:00", "time_end": "2025-07-05 06:00",
+         "launched": "10", "destroyed": "7", "not_reach_goal": "2"},
+        {**base, "time_start": "2025-07-04 19:00", "time_end": "2025-07-05 06:00",
+         "launched": "5"},
+    ]
+    got = _night_class_rows(ingest(release, rows, tmp_path))
+    # launched, with outcome, destroyed, lost, with lost, airborne, reached, rows, rank
+    assert got == [
+        ("2025-07-04", "strike_drone", True, 10, None, None, None, None, None, None, 1, 0),
+        ("2025-07-05", "strike_drone", True, 15, 10, 7, 2, 10, None, 1, 2, 0),
+    ]
+
+
+def test_night_class_rows_are_the_sums_of_the_counted_parts(real_db):
+    with Store(real_db, read_only=True) as store:
+        plain = store.con.execute("""
+            SELECT p.night::VARCHAR, k.weapon_class, bool_or(p.long_range),
+                   CAST(sum(launched) AS BIGINT),
+                   CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT),
+                   CAST(sum(destroyed) AS BIGINT),
+                   CAST(sum(coalesce(not_reach_goal, 0)) FILTER (WHERE destroyed IS NOT NULL)
+                        AS BIGINT),
+                   CAST(sum(launched) FILTER (WHERE not_reach_goal IS NOT NULL) AS BIGINT),
+                   CAST(sum(still_attacking) AS BIGINT),
+                   CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
+                        FILTER (WHERE destroyed IS NOT NULL) AS BIGINT),
+                   count(*), min(rank)
+            FROM parts p JOIN class_keys k ON k.weapon_class = p.weapon_class
+             AND k.kind IS NOT DISTINCT FROM p.kind
+            WHERE p.counted GROUP BY p.night, k.ck, k.weapon_class ORDER BY ALL""").fetchall()
+    stored = _night_class_rows(real_db)
+    assert len(stored) > 2000 and stored == plain

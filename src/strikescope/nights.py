@@ -301,9 +301,9 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                    {_part_or_row(COUNTED_VALUES, "s", "ra")},
                    ra.night, ra.attack_no, ra.rank
             FROM ra LEFT JOIN split_parts s ON s.row_id = ra.row_id)
-        SELECT b.*, (b.summed OR b.rank = best.rank) AS counted
+        SELECT b.*, (b.summed OR b.rank = best.rank) AS counted, best.n AS class_parts
         FROM base b
-        JOIN (SELECT night, ck, min(rank) AS rank FROM base GROUP BY ALL) best
+        JOIN (SELECT night, ck, min(rank) AS rank, count(*) AS n FROM base GROUP BY ALL) best
           ON best.night = b.night AND best.ck = b.ck;
         CREATE OR REPLACE TABLE part_rows AS
         SELECT row_id, part, night, attack_no, rank, counted FROM all_parts;
@@ -413,29 +413,39 @@ def _drop_stale_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
         run(con, f"DROP TABLE {name}")
 
 
+# The figures of a night and class key, each the sum over its counted parts of a value per
+# part (NULL where a part lacks it: no shot-down count, say, leaves it out of the outcomes).
+NIGHT_CLASS_VALUES = {
+    "launched": "launched",
+    "launched_with_outcome": "CASE WHEN destroyed IS NOT NULL THEN launched END",
+    "destroyed": "destroyed",
+    "not_reach_goal": "CASE WHEN destroyed IS NOT NULL THEN coalesce(not_reach_goal, 0) END",
+    "launched_with_lost": "CASE WHEN not_reach_goal IS NOT NULL THEN launched END",
+    "still_attacking": "still_attacking",
+    "reached": "CASE WHEN destroyed IS NOT NULL "
+               "THEN greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0) END",
+}
+
+
 def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
     """`night_class_rows`: the counted figures per night and class key (`class_keys`), with
     the best rank among them; the view `night_classes` adds the class and kind, the rank's
     name and the sources, read from the counted parts' attacks (storing these texts again
-    cost more than the rest of the table)."""
+    cost more than the rest of the table).
+
+    Most nights have one part of a class key: its figures are its own values, taken as they
+    are instead of through a hash table of millions of groups (about 40 % less time)."""
+    one = ", ".join(f"CAST({v} AS BIGINT) AS {k}" for k, v in NIGHT_CLASS_VALUES.items())
+    summed = ", ".join(f"CAST(sum({v}) AS BIGINT) AS {k}" for k, v in NIGHT_CLASS_VALUES.items())
     run(
         con,
-        """
+        f"""
         CREATE OR REPLACE TABLE night_class_rows AS
-        SELECT night, ck, bool_or(long_range) AS long_range,
-               CAST(sum(launched) AS BIGINT) AS launched,
-               CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT)
-                   AS launched_with_outcome,
-               CAST(sum(destroyed) AS BIGINT) AS destroyed,
-               CAST(sum(coalesce(not_reach_goal, 0)) FILTER (WHERE destroyed IS NOT NULL)
-                   AS BIGINT) AS not_reach_goal,
-               CAST(sum(launched) FILTER (WHERE not_reach_goal IS NOT NULL) AS BIGINT)
-                   AS launched_with_lost,
-               CAST(sum(still_attacking) AS BIGINT) AS still_attacking,
-               CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
-                   FILTER (WHERE destroyed IS NOT NULL) AS BIGINT) AS reached,
-               count(*) AS n_rows, min(rank) AS rank
-        FROM all_parts WHERE counted GROUP BY night, ck""",
+        SELECT night, ck, long_range, {one}, 1::BIGINT AS n_rows, rank
+        FROM all_parts WHERE class_parts = 1
+        UNION ALL
+        SELECT night, ck, bool_or(long_range), {summed}, count(*), min(rank)
+        FROM all_parts WHERE class_parts > 1 AND counted GROUP BY night, ck""",
     )
     _drop_stale_table(con, "night_classes")
     run(
