@@ -218,7 +218,6 @@ class Store:
 
     def _apply_release(self, path: Path, digest: BackgroundDigest, raw) -> IngestReport:
         con = self.con
-        sha = digest.hexdigest()
         counts = con.execute("""
             SELECT count(*), count(*) FILTER (WHERE len(errors) = 0),
                    count(*) FILTER (WHERE len(errors) > 0),
@@ -243,7 +242,7 @@ class Store:
             self._record_release(
                 rid,
                 path,
-                (sha, digest.size),
+                digest,
                 raw,
                 (n_rows + raw.rejected, loaded, quarantined, warned, p_start, p_end, status, *diff),
             )
@@ -426,11 +425,9 @@ class Store:
             [p_start, p_end],
         )
 
-    def _record_release(self, rid, path, file_id: tuple[str, int], raw, values) -> None:
-        """`file_id`: the file's SHA-256 and size in bytes."""
+    def _record_release(self, rid, path, digest: BackgroundDigest, raw, values) -> None:
         import json
 
-        sha, size = file_id
         run(
             self.con,
             "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -439,11 +436,11 @@ class Store:
                 rid,
                 str(path),
                 path.name,
-                sha,
+                digest.hexdigest(),
                 json.dumps(raw.columns),
                 json.dumps(raw.extras),
                 *values,
-                size,
+                digest.size,  # read after the digest: the bytes hashed, all of the file
             ],
         )
 

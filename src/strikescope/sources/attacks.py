@@ -560,14 +560,15 @@ WARNING_GATE = " OR ".join([
 ])
 
 
-def _gated(checks: list[str], gate: str, base: str = "[]") -> str:
-    """The list of problems of a row, built only for rows through `gate` (few are)."""
-    listed = (
-        f"list_filter(list_concat({base}, [" + ", ".join(checks) + "]), "
-        "lambda x: x IS NOT NULL)"
-    )
-    return f"CASE WHEN {gate} THEN {listed} ELSE {base} END"
+def _listed(base: str, checks: list[str]) -> str:
+    """SQL: the list `base` with the problems of `checks` that hold appended."""
+    return (f"list_filter(list_concat({base}, [" + ", ".join(checks) + "]), "
+            "lambda x: x IS NOT NULL)")
 
+
+def _gated(checks: list[str], gate: str) -> str:
+    """The list of problems of a row, built only for rows through `gate` (few are)."""
+    return f"CASE WHEN {gate} THEN {_listed('[]', checks)} ELSE [] END"
 
 
 def _num(col: str) -> str:
@@ -658,9 +659,8 @@ def _lookup_warnings(con: duckdb.DuckDBPyConnection, table: str) -> None:
     warns.append(
         "CASE WHEN model IN (SELECT model FROM tax_map WHERE NOT known) THEN {'field': "
         "'model', 'value': model, 'reason': 'unknown weapon model (class unknown)'} END")
-    listed = ("list_filter(list_concat(warnings, [" + ", ".join(warns) + "]), "
-              "lambda x: x IS NOT NULL)")
-    run(con, f"UPDATE {table} SET warnings = {listed} WHERE " + " OR ".join(_preds(warns)))
+    run(con, f"UPDATE {table} SET warnings = {_listed('warnings', warns)} WHERE "
+        + " OR ".join(_preds(warns)))
 
 
 def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw",
