@@ -77,8 +77,8 @@ def pandas_nights(path: Path) -> pd.DataFrame:
     end = pd.to_datetime(df.time_end.str.strip(), format="mixed", errors="coerce")
     has_time = df.time_end.str.strip().str.len() > 10
     shifted = end + pd.to_timedelta(has_time * NIGHT_SHIFT_MINUTES, unit="min")
-    df = df.assign(row_night=shifted.dt.normalize(), launched=df.launched.astype(float))
-    df["night"] = df.groupby("source").row_night.transform("max")
+    # every row on its own window's night, as the store counts it
+    df = df.assign(night=shifted.dt.normalize(), launched=df.launched.astype(float))
     info = {m: classify(m, warn=False) for m in df.model.unique()}
     df["weapon_class"] = df.model.map(lambda m: info[m].weapon_class)
     df["kind"] = df.model.map(lambda m: info[m].kind)

@@ -124,6 +124,20 @@ def test_night_detail(client):
     assert len(body["sources"]) == 2
 
 
+def test_night_policy_national_counts_the_national_statement_alone(client):
+    combined = client.get("/api/v1/night/2025-06-03").json()
+    national = client.get("/api/v1/night/2025-06-03", params={"policy": "national"}).json()
+    assert combined["totals"]["missiles_launched"] == 1  # a Kinzhal only the south reported
+    assert national["totals"]["missiles_launched"] == 0
+    assert national["totals"]["drones_launched"] == 112 and national["policy"] == "national"
+    rows = client.get("/api/v1/nights", params={"from": "2025-06-02", "to": "2025-06-03",
+                                                "policy": "national"}).json()
+    assert [r["total_launched"] for r in rows] == [84, 112]
+    assert client.get("/api/v1/nights", params={"policy": "bogus"}).status_code == 422
+    page = client.get("/night/2025-06-03", params={"policy": "national"})
+    assert page.status_code == 200 and "national reports only" in page.text
+
+
 def test_night_tables_and_missing_night(client):
     csv = client.get("/api/v1/night/2025-07-04/classes", params={"format": "csv"})
     assert "strike_drone" in csv.text

@@ -91,18 +91,23 @@ def ingest(paths: Iterable[PathLike] | None = None, db: PathLike | None = None,
 
 
 def nights(start=None, end=None, weapon_class: str | None = None, db: PathLike | None = None,
-           dense: bool = True) -> pd.DataFrame:
-    """Nightly totals: one row per night (see `nights.nightly_totals`)."""
+           dense: bool = True, policy: str = night_rules.COMBINED) -> pd.DataFrame:
+    """Nightly totals: one row per night (see `nights.nightly_totals`). `policy`:
+    `combined` (national reports, regional ones for the classes they lack) or `national`
+    (the national statements alone, as press tallies count)."""
+    night_rules.check_policy(policy)
     with connect(db, read_only=True) as store:
         if not store.has_table("night_classes"):
             return pd.DataFrame(columns=["night"])
-        return night_rules.nightly_totals(store.con, start, end, weapon_class, dense)
+        return night_rules.nightly_totals(store.con, start, end, weapon_class, dense, policy)
 
 
-def night(date, db: PathLike | None = None) -> night_rules.NightDetail:
+def night(date, db: PathLike | None = None, policy: str = night_rules.COMBINED
+          ) -> night_rules.NightDetail:
     """One night: per-class counts, the report rows behind them and their sources."""
+    night_rules.check_policy(policy)
     with connect(db, read_only=True) as store:
-        return night_rules.night_detail(store.con, date)
+        return night_rules.night_detail(store.con, date, policy)
 
 
 def quarantine(db: PathLike | None = None, all_releases: bool = False) -> pd.DataFrame:

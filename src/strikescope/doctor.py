@@ -6,7 +6,10 @@
 * missing denominators: nights where part of what was launched has no shot-down count, so
   defence rates over those nights rest on fewer launches than the totals show;
 * disagreements: nights where the national report and the regional commands give launch
-  counts for the same weapon class that differ by more than a threshold (relative).
+  counts for the same weapon class that differ by more than a threshold (relative);
+* posts on several nights: report posts whose rows have windows on different nights (each
+  night is an attack of its own), and a check that every counted row lies on the night of
+  its own window.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class DoctorReport:
     quarantine: pd.DataFrame
     missing_denominators: pd.DataFrame
     disagreements: pd.DataFrame
+    split_posts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    misplaced_rows: int = 0
     problems: list[str] = field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
@@ -37,8 +42,10 @@ class DoctorReport:
 
     def to_dict(self) -> dict:
         frames = {k: json.loads(getattr(self, k).to_json(orient="records", date_format="iso"))
-                  for k in ("releases", "quarantine", "missing_denominators", "disagreements")}
-        return {"store": dict(self.store), **frames, "problems": list(self.problems)}
+                  for k in ("releases", "quarantine", "missing_denominators", "disagreements",
+                            "split_posts")}
+        return {"store": dict(self.store), **frames, "misplaced_rows": self.misplaced_rows,
+                "problems": list(self.problems)}
 
     def summary(self) -> str:
         s = self.store
@@ -51,6 +58,9 @@ class DoctorReport:
             f"row(s) in current releases",
             f"nights with launches lacking a shot-down count: {len(self.missing_denominators)}",
             f"national/regional disagreements: {len(self.disagreements)}",
+            f"posts whose rows lie on several nights (one attack per night): "
+            f"{self.split_posts['post'].nunique() if len(self.split_posts) else 0}; "
+            f"counted rows off their own window's night: {self.misplaced_rows}",
         ]
         lines += [f"PROBLEM: {p}" for p in self.problems] or ["no integrity problem found"]
         return "\n".join(lines)
@@ -66,7 +76,8 @@ def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorRe
                              "`strikescope ingest` first")
         report = DoctorReport(
             _store_facts(store), _releases(con), _quarantine(con),
-            _missing_denominators(con), _disagreements(con, threshold, min_difference))
+            _missing_denominators(con), _disagreements(con, threshold, min_difference),
+            _split_posts(con), _misplaced_rows(con))
     report.problems = _problems(report, Path(report.store["path"]))
     return report
 
@@ -135,8 +146,34 @@ def _disagreements(con, threshold: float, min_difference: int) -> pd.DataFrame:
         ORDER BY night, weapon_class""", [threshold, min_difference]).df()
 
 
+def _split_posts(con) -> pd.DataFrame:
+    """The posts whose rows have windows on several nights, one row per (post, night)."""
+    return con.execute("""
+        WITH a AS (SELECT source AS post, attack_id, night, n_rows, attack_no FROM attacks),
+        m AS (SELECT post FROM a GROUP BY post HAVING count(*) > 1)
+        SELECT a.post, a.night, a.attack_id, a.n_rows AS rows,
+               coalesce(sum(p.launched) FILTER (WHERE p.counted), 0)::BIGINT AS counted_launched
+        FROM a SEMI JOIN m USING (post)
+        LEFT JOIN parts p USING (attack_no)
+        GROUP BY ALL ORDER BY a.post, a.night""").df()
+
+
+def _misplaced_rows(con) -> int:
+    """Counted parts whose night is not the night of their own window, by the night rule
+    written out plainly (not the shifted form the rebuild uses)."""
+    return con.execute("""
+        SELECT count(*) FROM parts p JOIN report_rows r USING (row_id)
+        WHERE p.counted AND p.night <> CASE
+            WHEN NOT r.end_has_time THEN r.time_end_local::DATE
+            WHEN r.time_end_local::TIME > TIME '18:00' THEN r.time_end_local::DATE + 1
+            ELSE r.time_end_local::DATE END""").fetchall()[0][0]
+
+
 def _problems(report: DoctorReport, path: Path) -> list[str]:
     out = []
+    if report.misplaced_rows:
+        out.append(f"{report.misplaced_rows} counted row(s) lie on a night other than their "
+                   "own window's: run `strikescope ingest` to rebuild")
     if not report.store["rules_current"]:
         out.append("the nights were built by other rules: run `strikescope ingest` to rebuild")
     rel = report.releases

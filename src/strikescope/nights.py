@@ -4,9 +4,11 @@ Night rule
     Night D is the local (Europe/Kyiv) period from 18:00 on D-1 to 18:00 on D: the night
     ending on the morning of D plus the daytime that follows. A row whose window ends after
     18:00 belongs to the next night; one ending at or before 18:00 to that date; a row with a
-    bare date (no time) belongs to that date. All rows of one report (same `source` post) form one
-    attack and take the latest night among them, so drones reported 18:00-09:00 and missiles
-    reported 02:00-06:00 in the same post stay together.
+    bare date (no time) belongs to that date. Every row takes the night of its own window.
+    The rows of one report (same `source` post) on one night form one attack (drones reported
+    18:00-09:00 and missiles reported 02:00-06:00 stay together); rows of one post on different
+    nights are different attacks, because the digitised file reuses one post link for two
+    mornings, and merging them would empty one night and double the next.
 
 Combination policy
     See `data/policy.toml`: per night and weapon class, only the best-ranked source group that
@@ -216,12 +218,11 @@ def _class_key_join(alias: str) -> str:
 def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> None:
     """(Re)build `parts`, `attacks` and `night_classes` from `reports`.
 
-    The attack of a row depends only on its post and its night. Most posts span at most
-    two adjacent nights and are one attack, summarised by one pass over the rows (`posts`);
-    only for the posts whose nights lie further apart do windows over the distinct
-    (post, night) pairs cut the post into attacks at the gaps (`post_nights`). An
-    attack is numbered by the smallest `row_id` among its rows (`attack_no`); `parts` refers
-    to rows and attacks by number only, the text (post, channel, rank name) is in `attacks`.
+    An attack is a (post, night) pair, the night being each row's own (`post_nights`, one
+    pass over the rows). An attack is numbered by the smallest `row_id` among its rows
+    (`attack_no`); a post on several nights names its attacks `post#night` (`split`).
+    `parts` refers to rows and attacks by number only, the text (post, channel, rank name)
+    is in `attacks`.
     """
     policy = policy or load_policy()
     _rank_table(con, policy)
@@ -246,55 +247,33 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         LEFT JOIN (SELECT w.*, k.ck, k.summed FROM {model_classes()} w
                    {_class_key_join("w")}) w
           USING (model);
-        CREATE OR REPLACE TEMP TABLE posts AS
+        -- an attack is a post on one night: rows of one post on different nights are
+        -- different attacks (a post id reused for two mornings must not merge them)
+        CREATE OR REPLACE TEMP TABLE post_nights AS
         WITH p AS (
-            SELECT post, min(row_night) AS first_night, max(row_night) AS last_night,
-                   bool_and(coalesce(source, '') = '') AS no_source,
+            SELECT post, row_night, bool_and(coalesce(source, '') = '') AS no_source,
                    min(time_start_local) AS window_start, max(time_end_local) AS window_end,
-                   count(*) AS n_rows, min(row_id) AS first_row
-            FROM post_rows GROUP BY post),
+                   count(*) AS n_rows, min(row_id) AS attack_no
+            FROM post_rows GROUP BY post, row_night),
         c AS (
             SELECT p.*, {channel_sql(policy)} AS channel
             FROM (SELECT *, CASE WHEN no_source THEN '' ELSE post END AS source FROM p) p)
         SELECT c.* EXCLUDE (source, no_source, channel),
                coalesce(rk.rank, (SELECT max(rank) FROM rank_map)) AS rank
         FROM c LEFT JOIN rank_map rk ON rk.channel = c.channel;
-        -- a post whose nights are more than a day apart is cut into attacks at the gaps
-        CREATE OR REPLACE TEMP TABLE post_nights AS
-        WITH pn AS (
-            SELECT post, row_night, min(time_start_local) AS window_start,
-                   max(time_end_local) AS window_end, count(*) AS n_rows,
-                   min(row_id) AS first_row
-            FROM post_rows
-            SEMI JOIN (SELECT post FROM posts WHERE last_night - first_night > 1) USING (post)
-            GROUP BY ALL),
-        g AS (
-            SELECT *, CASE WHEN row_night - lag(row_night) OVER w > 1 THEN 1 ELSE 0 END AS gap
-            FROM pn WINDOW w AS (PARTITION BY post ORDER BY row_night)),
-        c AS (
-            SELECT *, sum(gap) OVER (PARTITION BY post ORDER BY row_night
-                                     ROWS UNBOUNDED PRECEDING) AS cluster
-            FROM g)
-        SELECT post, row_night, window_start, window_end, n_rows, cluster,
-               max(row_night) OVER w AS night, min(first_row) OVER w AS attack_no
-        FROM c WINDOW w AS (PARTITION BY post, cluster);
+        -- posts on several nights: their attacks are named by post and night
+        CREATE OR REPLACE TEMP TABLE multi_posts AS
+        SELECT post FROM post_nights GROUP BY post HAVING count(*) > 1;
         CREATE OR REPLACE TABLE attack_rows AS
-        SELECT first_row AS attack_no, 0::BIGINT AS cluster, rank, last_night AS night,
-               window_start, window_end, n_rows::BIGINT AS n_rows
-        FROM posts WHERE last_night - first_night <= 1
-        UNION ALL
-        SELECT pn.attack_no, any_value(pn.cluster)::BIGINT, any_value(p.rank), max(pn.night),
-               min(pn.window_start), max(pn.window_end), sum(pn.n_rows)::BIGINT
-        FROM post_nights pn JOIN posts p USING (post) GROUP BY pn.attack_no, pn.post;
+        SELECT pn.attack_no, (m.post IS NOT NULL) AS split, pn.rank, pn.row_night AS night,
+               pn.window_start, pn.window_end, pn.n_rows::BIGINT AS n_rows
+        FROM post_nights pn LEFT JOIN multi_posts m USING (post);
         CREATE OR REPLACE TEMP TABLE all_parts AS
         WITH ra AS (
             SELECT r.row_id, r.long_range, r.launched, r.destroyed, r.not_reach_goal,
                    r.still_attacking, r.ck, r.summed,
-                   coalesce(pn.night, p.last_night) AS night,
-                   coalesce(pn.attack_no, p.first_row) AS attack_no, p.rank
-            FROM post_rows r
-            JOIN posts p USING (post)
-            LEFT JOIN post_nights pn USING (post, row_night)),
+                   r.row_night AS night, pn.attack_no, pn.rank
+            FROM post_rows r JOIN post_nights pn USING (post, row_night)),
         -- a row as it is, or a split group row as its parts
         base AS (
             SELECT ra.row_id, coalesce(s.part, 0) AS part,
@@ -308,8 +287,8 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         CREATE OR REPLACE TABLE part_rows AS
         SELECT row_id, part, night, attack_no, rank, counted FROM all_parts;
         CREATE OR REPLACE TABLE group_parts AS SELECT * EXCLUDE (ck, summed) FROM split_parts;
+        DROP TABLE multi_posts;
         DROP TABLE post_nights;
-        DROP TABLE posts;
         DROP VIEW post_rows;
     """,
     )
@@ -366,8 +345,8 @@ def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         CREATE OR REPLACE VIEW attacks AS
         SELECT a.attack_no,
-               CASE WHEN a.cluster = 0 THEN r.post ELSE r.post || '#' || a.cluster END
-                   AS attack_id,
+               CASE WHEN a.split THEN r.post || '#' || strftime(a.night, '%Y-%m-%d')
+                    ELSE r.post END AS attack_id,
                r.post AS source, r.channel, a.rank, rn.rank_name, a.night, a.window_start,
                a.window_end, a.n_rows
         FROM attack_rows a
@@ -448,23 +427,63 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
         FROM all_parts WHERE class_parts > 1 AND counted GROUP BY night, ck""",
     )
     _drop_stale_table(con, "night_classes")
-    run(
-        con,
-        f"""
-        CREATE OR REPLACE VIEW night_classes AS
+    run(con, f"CREATE OR REPLACE VIEW night_classes AS {night_classes_sql(COMBINED)}")
+
+
+# How the reports of one night are combined: `combined` applies the ranked policy
+# (data/policy.toml); `national` counts the national statements alone, as the press tallies
+# (AFP's monthly totals) do: the Air Force's national report, or for a class it lacks on a
+# night, the General Staff or Commander-in-Chief post that relays it; never a regional
+# command's count.
+COMBINED, NATIONAL = "combined", "national"
+POLICIES = (COMBINED, NATIONAL)
+_REGIONAL_RANK = "(SELECT min(rank) FROM rank_map WHERE rank_name = 'regional')"
+
+
+def check_policy(policy: str) -> str:
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}; choose from {', '.join(POLICIES)}")
+    return policy
+
+
+def parts_sql(policy: str) -> str:
+    """SQL: `parts` with `counted` as `policy` counts them. Under `national` only the best
+    rank above the regional commands counts, per night and class."""
+    if check_policy(policy) == COMBINED:
+        return "parts"
+    best = (f"min(rank) FILTER (WHERE rank < {_REGIONAL_RANK}) "
+            "OVER (PARTITION BY night, weapon_class, kind)")
+    return f"(SELECT * REPLACE (coalesce(rank = {best}, false) AS counted) FROM parts)"
+
+
+def class_rows_sql(policy: str) -> str:
+    """SQL: a relation shaped like `night_class_rows` under `policy`. The combined figures are
+    stored; the national ones are summed from the parts when asked for."""
+    if check_policy(policy) == COMBINED:
+        return "night_class_rows"
+    summed = ", ".join(f"CAST(sum({v}) AS BIGINT) AS {k}" for k, v in NIGHT_CLASS_VALUES.items())
+    return f"""(SELECT p.night, k.ck, bool_or(p.long_range) AS long_range, {summed},
+                       count(*) AS n_rows, min(p.rank) AS rank
+                FROM {parts_sql(policy)} p {_class_key_join("p")}
+                WHERE p.counted GROUP BY p.night, k.ck)"""
+
+
+def night_classes_sql(policy: str) -> str:
+    """SQL: (night, class, kind) figures under `policy`, with the rank's name and the
+    sources of the counted parts (the `night_classes` view is the combined one)."""
+    return f"""
         SELECT n.night, k.weapon_class, k.kind, n.* EXCLUDE (night, ck, rank), rn.rank_name,
                s.sources
-        FROM night_class_rows n
+        FROM {class_rows_sql(policy)} n
         JOIN class_keys k USING (ck)
         -- the best rank among the counted rows names the group
         JOIN {RANK_NAMES} rn USING (rank)
         LEFT JOIN (SELECT p.night, p.weapon_class, p.kind,
                           list_sort(list(DISTINCT {post_sql('r')})) AS sources
-                   FROM parts p JOIN report_rows r ON r.row_id = p.attack_no
+                   FROM {parts_sql(policy)} p JOIN report_rows r ON r.row_id = p.attack_no
                    WHERE p.counted GROUP BY ALL) s
           ON s.night = n.night AND s.weapon_class = k.weapon_class
-         AND s.kind IS NOT DISTINCT FROM k.kind""",
-    )
+         AND s.kind IS NOT DISTINCT FROM k.kind"""
 
 
 TOTAL_GROUPS = {
@@ -506,19 +525,24 @@ def nightly_totals(
     end=None,
     weapon_class: str | None = None,
     dense: bool = True,
+    policy: str = COMBINED,
 ) -> pd.DataFrame:
     """One row per night: per-kind and per-class totals (wide), every night in the range.
 
     Nights without any report are included with zeros when `dense` (the series analyses
     need a regular calendar). With `weapon_class`, the long table of that class only.
+    `policy` says how the reports of a night are combined (`POLICIES`).
     """
+    rows = class_rows_sql(policy)
+    # which parts count: the stored assignment, or the policy's (`parts` has it too)
+    assigned = "part_rows" if policy == COMBINED else parts_sql(policy)
     lo, hi = _date_bounds(con, start, end)
     if lo is None or hi is None:
         return pd.DataFrame(columns=["night"])
     if weapon_class:
         return con.execute(
-            "SELECT * FROM night_classes WHERE weapon_class = ? AND night BETWEEN ? AND ? "
-            "ORDER BY night, kind",
+            f"SELECT * FROM ({night_classes_sql(policy)}) WHERE weapon_class = ? "
+            "AND night BETWEEN ? AND ? ORDER BY night, kind",
             [weapon_class, lo, hi],
         ).df()
     cal = (
@@ -527,22 +551,22 @@ def nightly_totals(
             "INTERVAL 1 DAY) t(d)"
         )
         if dense
-        else (f"SELECT DISTINCT night FROM night_class_rows "
+        else (f"SELECT DISTINCT night FROM {rows} "
               f"WHERE night BETWEEN '{lo}' AND '{hi}'")
     )
     df = con.execute(
         f"""
         WITH cal AS ({cal}),
         w AS (SELECT night, {_wide_columns()}
-              FROM night_class_rows JOIN class_keys USING (ck)
+              FROM {rows} JOIN class_keys USING (ck)
               WHERE night BETWEEN ? AND ? GROUP BY night),
         -- the sources of a night are those of its counted parts (as in `night_classes`)
         src AS (SELECT p.night, list(DISTINCT {post_sql("r")} ORDER BY {post_sql("r")})
                     AS sources
-                FROM part_rows p JOIN report_rows r ON r.row_id = p.attack_no
+                FROM {assigned} p JOIN report_rows r ON r.row_id = p.attack_no
                 WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
         , reg AS (SELECT p.night, list(DISTINCT rr.region_id ORDER BY rr.region_id) AS regions
-              FROM part_rows p JOIN report_regions rr USING (row_id)
+              FROM {assigned} p JOIN report_regions rr USING (row_id)
               WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
         SELECT cal.night, w.* EXCLUDE (night), coalesce(src.sources, []) AS sources,
                coalesce(reg.regions, []) AS regions,
@@ -567,6 +591,7 @@ class NightDetail:
     classes: pd.DataFrame
     rows: pd.DataFrame
     totals: pd.Series
+    policy: str = COMBINED
 
     def to_frame(self) -> pd.DataFrame:
         return self.classes
@@ -578,37 +603,47 @@ class NightDetail:
     def summary(self) -> str:
         t = self.totals
         lines = [
-            f"Night ending {self.night:%Y-%m-%d}: {t.drones_launched:,} drones and "
-            f"{t.missiles_launched:,} missiles launched ({t.total_launched:,} in all)."
+            f"Night ending {self.night:%Y-%m-%d}: {plural(t.drones_launched, 'drone')} and "
+            f"{plural(t.missiles_launched, 'missile')} launched ({t.total_launched:,} in all)"
+            + ("." if self.policy == COMBINED else f", {self.policy} reports only.")
         ]
         for r in self.classes.itertuples():
             shot = "" if pd.isna(r.destroyed) else f", {r.destroyed:,} shot down"
             lines.append(f"  {r.weapon_class} ({r.kind}): {r.launched:,} launched{shot}")
-        lines.append(f"Sources: {len(self.sources)} report(s).")
+        lines.append(f"Sources: {plural(len(self.sources), 'report')}.")
         return "\n".join(lines)
 
 
-def night_detail(con: duckdb.DuckDBPyConnection, night) -> NightDetail:
+def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
+                 ) -> NightDetail:
     day = pd.Timestamp(night).normalize()
     classes = con.execute(
-        "SELECT * EXCLUDE (night) FROM night_classes WHERE night = ? ORDER BY kind, weapon_class",
+        f"SELECT * EXCLUDE (night) FROM ({night_classes_sql(policy)}) WHERE night = ? "
+        "ORDER BY kind, weapon_class",
         [day.date()],
     ).df()
     rows = con.execute(
-        """
+        f"""
         SELECT p.weapon_class, p.kind, p.long_range, p.model, p.launched, p.destroyed,
-               p.not_reach_goal, p.counted, a.rank_name, r.source, r.time_start_local,
+               p.not_reach_goal, p.counted, a.rank_name, r.source,
+               r.time_start_local,
                r.time_end_local,
                r.target, r.target_main, r.affected_region_json AS affected_region,
                r.launch_place, r.file, r.rec
-        FROM parts p JOIN reports r USING (row_id) JOIN attacks a USING (attack_no)
-        WHERE p.night = ? ORDER BY p.counted DESC, p.kind, p.weapon_class, r.rec, p.part""",
+        FROM {parts_sql(policy)} p JOIN reports r USING (row_id)
+        JOIN attacks a USING (attack_no)
+        WHERE p.night = ? ORDER BY 8 DESC, p.kind, p.weapon_class, r.rec, p.part""",
         [day.date()],
     ).df()
-    totals = nightly_totals(con, day, day).iloc[0] if len(classes) else None
+    totals = nightly_totals(con, day, day, policy=policy).iloc[0] if len(classes) else None
     if totals is None:
         raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
-    return NightDetail(day, classes, rows, totals)
+    return NightDetail(day, classes, rows, totals, policy)
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 missile`, `2 missiles`, with thousands separators."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _nights_api(*args, **kwargs) -> pd.DataFrame:

@@ -55,7 +55,8 @@ ProgressFn = Callable[[str, float], None]
 # The shape of the store's tables and views. Raised with every change that older stores
 # must be migrated and rebuilt for before this version can read them: readers upgrade a store
 # of an older layout first (`api.upgrade`). Stores from before it was recorded are layout 1.
-LAYOUT = 3
+# Layout 4: every row takes its own window's night; attacks are (post, night) pairs.
+LAYOUT = 4
 
 
 class StoreLayoutError(ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -19,6 +20,17 @@ from strikescope.cli.output import (
     progress_bar,
     short_source,
 )
+
+
+class Policy(StrEnum):
+    combined = "combined"
+    national = "national"
+
+
+PolicyOption = typer.Option(
+    Policy.combined, "--policy",
+    help="combined: national reports plus regional ones for the classes they lack; "
+         "national: the national Air Force statements alone (as press tallies count).")
 
 
 @app.command()
@@ -59,10 +71,12 @@ def nights(
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(None, "--out", "-o", help="Write to this file."),
     sparse: bool = typer.Option(False, "--sparse", help="Only nights with reports."),
+    policy: Policy = PolicyOption,
     db: Path = DbOption,
 ) -> None:
     """Nightly totals: launched, shot down, lost and reached, per kind and class."""
-    df = guard(lambda: api.nights(start, end, weapon_class, db=db, dense=not sparse))
+    df = guard(lambda: api.nights(start, end, weapon_class, db=db, dense=not sparse,
+                                  policy=policy.value))
     if fmt == "table" and not out and not weapon_class:
         df = df[["night", "drones_launched", "drones_destroyed", "drones_not_reach_goal",
                  "missiles_launched", "missiles_destroyed", "total_launched",
@@ -74,10 +88,11 @@ def nights(
 def night(
     date: str = typer.Argument(..., help="The night, by the date it ended (YYYY-MM-DD)."),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    policy: Policy = PolicyOption,
     db: Path = DbOption,
 ) -> None:
     """One night: per-class table, the report rows behind it, sources and targets."""
-    detail = guard(lambda: api.night(date, db=db))
+    detail = guard(lambda: api.night(date, db=db, policy=policy.value))
     if fmt != "table":
         emit(detail.rows, fmt, None)
         return

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from strikescope import events as timeline
 from strikescope.atomic import StoreBusyError
+from strikescope.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
 from strikescope.web.frames import Format, frame_response, json_response, records
@@ -33,6 +34,10 @@ Actors = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}(,[A-Za-z]{3})*$",
                                      description="ISO3 codes, all must take part: USA,RUS")]
 Name = Annotated[str, Query(pattern=r"^[a-z_]{1,40}$")]
 NightDate = Annotated[dt.date, PathParam(description="The night, by the date it ended.")]
+NightPolicy = enum.Enum("NightPolicy", {p: p for p in POLICIES}, type=str)
+PolicyQuery = Annotated[NightPolicy, Query(
+    description="combined: national reports plus regional ones for the classes they lack; "
+                "national: the national Air Force statements alone (as press tallies count).")]
 
 router = APIRouter(prefix="/api/v1")
 
@@ -59,33 +64,34 @@ def unavailable(exc: Unavailable) -> HTTPException:
 @router.get("/nights", summary="Nightly totals (dense calendar)")
 async def nights(svc: Service, start: From = None, end: To = None,
            weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,
-           fmt: Fmt = Format.json) -> Response:
+           fmt: Fmt = Format.json, policy: PolicyQuery = NightPolicy.combined) -> Response:
     check_range(start, end)
     cls = weapon_class.value if weapon_class else None
-    key = ("nights-response", start, end, cls, fmt)
+    key = ("nights-response", start, end, cls, fmt, policy.value)
     return await svc.cached_async(
-        key, lambda: frame_response(svc.nights(start, end, cls), fmt, "nights"))
+        key, lambda: frame_response(svc.nights(start, end, cls, policy.value), fmt, "nights"))
 
 
-def _night(svc: StoreService, date: dt.date):
+def _night(svc: StoreService, date: dt.date, policy: str = "combined"):
     try:
-        return svc.night(date)
+        return svc.night(date, policy)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
 
 
 @router.get("/night/{date}", summary="One night: classes, regions, shelter hours, sources")
-async def night(svc: Service, date: NightDate, fmt: Fmt = Format.json) -> Response:
+async def night(svc: Service, date: NightDate, fmt: Fmt = Format.json,
+                policy: PolicyQuery = NightPolicy.combined) -> Response:
     def make():
-        view = _night(svc, date)
+        view = _night(svc, date, policy.value)
         if fmt == Format.csv:
             return frame_response(view.classes, fmt, f"night-{date}-classes")
         return json_response({
             "night": f"{view.night:%Y-%m-%d}", "summary": view.summary(),
             "totals": view.totals, "classes": records(view.classes),
             "regions": records(view.regions), "shelter": records(view.shelter),
-            "sources": view.sources, "rows": records(view.rows)})
-    return await svc.cached_async(("night-response", date, fmt), make)
+            "sources": view.sources, "rows": records(view.rows), "policy": policy.value})
+    return await svc.cached_async(("night-response", date, fmt, policy.value), make)
 
 
 NIGHT_TABLES = {"classes", "rows", "regions", "shelter"}

@@ -18,6 +18,8 @@ from strikescope.web.optional import Unavailable, available, feature
 from strikescope.web.routes_api import (
     NO_NIGHTS,
     DefenseBy,
+    NightPolicy,
+    PolicyQuery,
     Service,
     StudyQuery,
     WeaponClass,
@@ -60,9 +62,10 @@ def home(request: Request, svc: Service) -> HTMLResponse:
 
 
 @router.get("/night/{date}", response_class=HTMLResponse)
-def night(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
+def night(request: Request, svc: Service, date: dt.date,
+          policy: PolicyQuery = NightPolicy.combined) -> HTMLResponse:
     try:
-        view = svc.night(date)
+        view = svc.night(date, policy.value)
     except LookupError as exc:
         return page(request, "message.html", 404, title="No such night", message=str(exc))
     return page(request, "night.html", title=f"Night {date}", date=date, view=view,

@@ -20,6 +20,7 @@ import strikescope.api as api
 from strikescope import doctor as integrity
 from strikescope import events as timeline
 from strikescope.config import input_dir, resolve_db
+from strikescope.nights import plural
 
 # Launch classes stacked on the timeline, in the order they are drawn.
 TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "antiship",
@@ -67,14 +68,17 @@ class NightView:
     regions: pd.DataFrame
     shelter: pd.DataFrame | None
     sources: list[str]
+    policy: str = "combined"
 
     def to_frame(self) -> pd.DataFrame:
         return self.classes
 
     def summary(self) -> str:
         t = self.totals
-        return (f"Night ending {self.night:%Y-%m-%d}: {t['drones_launched']:,} drones and "
-                f"{t['missiles_launched']:,} missiles launched; {len(self.sources)} report(s).")
+        scope = "" if self.policy == "combined" else f" ({self.policy} reports only)"
+        return (f"Night ending {self.night:%Y-%m-%d}: {plural(t['drones_launched'], 'drone')}"
+                f" and {plural(t['missiles_launched'], 'missile')} launched{scope}; "
+                f"{plural(len(self.sources), 'report')}.")
 
 
 class StoreService:
@@ -125,11 +129,13 @@ class StoreService:
                 return pd.DataFrame(columns=["night"])
         return self.cached(("nights",), load)
 
-    def nights(self, start=None, end=None, weapon_class=None) -> pd.DataFrame:
+    def nights(self, start=None, end=None, weapon_class=None, policy: str = "combined"
+               ) -> pd.DataFrame:
         """Dense nightly totals in [start, end] (or the long table of one class)."""
-        if weapon_class:
-            return self.cached(("class", start, end, weapon_class),
-                               lambda: api.nights(start, end, weapon_class, db=self.db))
+        if weapon_class or policy != "combined":
+            return self.cached(("class", start, end, weapon_class, policy),
+                               lambda: api.nights(start, end, weapon_class, db=self.db,
+                                                  policy=policy))
         df = self.all_nights()
         if df.empty:
             return df
@@ -140,15 +146,16 @@ class StoreService:
             keep &= df["night"] <= pd.Timestamp(end)
         return df[keep].reset_index(drop=True)
 
-    def night(self, date: dt.date) -> NightView:
+    def night(self, date: dt.date, policy: str = "combined") -> NightView:
         """One night; raises LookupError when no report covers it."""
-        return self.cached(("night", date), lambda: self._night_view(date))
+        return self.cached(("night", date, policy), lambda: self._night_view(date, policy))
 
-    def _night_view(self, date: dt.date) -> NightView:
-        detail = api.night(date, db=self.db)
+    def _night_view(self, date: dt.date, policy: str) -> NightView:
+        detail = api.night(date, db=self.db, policy=policy)
         totals = {k: _plain(v) for k, v in detail.totals.items()}
         return NightView(detail.night, totals, detail.classes, detail.rows,
-                         region_counts(detail.rows), self._shelter(date), detail.sources)
+                         region_counts(detail.rows), self._shelter(date), detail.sources,
+                         policy)
 
     def _shelter(self, date: dt.date) -> pd.DataFrame | None:
         alerts = self.alerts()

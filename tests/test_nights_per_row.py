@@ -1,0 +1,218 @@
+"""Each report row takes the night of its own window; an attack is a (post, night) pair; the
+data known as of a date gives the same answers as the full store up to that date."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+import strikescope
+from strikescope.forecast import forecast
+from strikescope.nights import night_of
+from tests.conftest import ATTACKS, write_release
+
+POST = "kpszsu/posts/twomornings"
+
+
+def ingest(release, rows, tmp_path, name="s.duckdb"):
+    db = tmp_path / name
+    strikescope.ingest([release(rows)], db=db)
+    return db
+
+
+def attacks(db) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT attack_id, night, n_rows FROM attacks ORDER BY night").df()
+
+
+def test_one_post_on_two_nights_is_two_attacks(release, tmp_path):
+    # One post link reused for two mornings: 30 drones on the night ending 06-27 and 20 on
+    # the night ending 06-28. Before, both landed on 06-28 (50) and 06-27 showed 0.
+    rows = [
+        {"time_start": "2025-06-26 20:00", "time_end": "2025-06-27 08:00",
+         "model": "Shahed-136/131", "launched": "30", "destroyed": "25", "source": POST},
+        {"time_start": "2025-06-27 20:00", "time_end": "2025-06-28 08:00",
+         "model": "Shahed-136/131", "launched": "20", "destroyed": "20", "source": POST},
+    ]
+    db = ingest(release, rows, tmp_path)
+    df = strikescope.nights("2025-06-27", "2025-06-28", db=db)
+    assert list(df.drones_launched) == [30, 20]
+    assert list(df.drones_destroyed) == [25, 20]
+    a = attacks(db)
+    assert list(a.attack_id) == [f"{POST}#2025-06-27", f"{POST}#2025-06-28"]
+    assert list(a.n_rows) == [1, 1]
+
+
+def test_one_post_with_two_rows_on_one_night_is_one_attack(release, tmp_path):
+    rows = [
+        {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 09:00",
+         "model": "Shahed-136/131", "launched": "50", "source": POST},
+        {"time_start": "2025-07-04 02:00", "time_end": "2025-07-04 06:00",
+         "model": "Kalibr", "launched": "4", "source": POST},
+    ]
+    a = attacks(ingest(release, rows, tmp_path))
+    assert list(a.attack_id) == [POST] and list(a.n_rows) == [2]
+    assert str(a.night[0].date()) == "2025-07-04"
+
+
+def test_window_ending_at_1800_sharp_stays_on_its_date(release, tmp_path):
+    # 18:00 sharp is the daytime of D; 18:01 already the next night, even in the same post.
+    rows = [
+        {"time_start": "2025-07-04 10:00", "time_end": "2025-07-04 18:00",
+         "model": "Iskander-M", "launched": "2", "source": POST},
+        {"time_start": "2025-07-04 17:00", "time_end": "2025-07-04 18:01",
+         "model": "Kalibr", "launched": "3", "source": POST},
+    ]
+    df = strikescope.nights("2025-07-04", "2025-07-05", db=ingest(release, rows, tmp_path))
+    assert list(df.missiles_launched) == [2, 3]
+
+
+def test_national_policy_drops_regional_rows(release, tmp_path):
+    rows = [
+        {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+         "model": "Shahed-136/131", "launched": "100", "destroyed": "80", "source": POST},
+        {"time_start": "2025-07-04", "time_end": "2025-07-04", "model": "Iskander-M",
+         "launched": "1", "destroyed": "0", "source": "PvKPivden/posts/r1"},
+        {"time_start": "2025-07-04", "time_end": "2025-07-04", "model": "Lancet",
+         "launched": "3", "destroyed": "3", "source": "PvKPivden/posts/r1"},
+    ]
+    db = ingest(release, rows, tmp_path)
+    combined = strikescope.nights("2025-07-04", "2025-07-04", db=db).iloc[0]
+    national = strikescope.nights("2025-07-04", "2025-07-04", db=db, policy="national").iloc[0]
+    assert (combined.drones_launched, combined.missiles_launched,
+            combined.short_range_drones_launched) == (100, 1, 3)
+    assert (national.drones_launched, national.missiles_launched,
+            national.short_range_drones_launched) == (100, 0, 0)
+    detail = strikescope.night("2025-07-04", db=db, policy="national")
+    assert list(detail.classes.weapon_class) == ["strike_drone"]
+    assert detail.rows.counted.tolist().count(True) == 1
+    assert "national reports only" in detail.summary()
+    with pytest.raises(ValueError, match="unknown policy"):
+        strikescope.nights(db=db, policy="regional")
+
+
+# --- the real data -----------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("night,total", [
+    ("2025-06-27", 371), ("2025-06-28", 23),  # one post id on two mornings
+    ("2025-11-24", 162), ("2025-11-25", 486),
+    ("2024-10-27", 80), ("2024-10-28", 100),
+])
+def test_real_nights_of_posts_that_span_two_mornings(real_db, night, total):
+    t = strikescope.nights(night, night, db=real_db, policy="national").iloc[0]
+    assert t.total_launched == total
+
+
+@pytest.mark.slow
+def test_real_post_spanning_2_and_3_june_2025(real_db):
+    df = strikescope.nights("2025-06-02", "2025-06-03", db=real_db, policy="national")
+    assert list(df.total_launched) == [84, 112]
+    # combined adds the Kinzhal only a regional command reported on the 3rd
+    df = strikescope.nights("2025-06-02", "2025-06-03", db=real_db)
+    assert list(df.missiles_launched) == [4, 1]
+
+
+@pytest.mark.slow
+def test_real_every_row_lies_on_its_own_windows_night(real_db):
+    with duckdb.connect(str(real_db), read_only=True) as con:
+        df = con.execute("""
+            SELECT p.night, r.time_end_local, r.end_has_time
+            FROM parts p JOIN reports r USING (row_id)""").df()
+    own = [night_of(t, bool(h)) for t, h in zip(df.time_end_local, df.end_has_time,
+                                                 strict=True)]
+    assert (pd.to_datetime(df.night) == pd.DatetimeIndex(own)).all()
+    assert len(df) > 3200  # every part of the 3,243 loaded rows
+
+
+# --- known as of a date --------------------------------------------------------------------
+
+def _known_by(path, cut: str, out):
+    """The rows of a release whose windows had ended by 18:00 (Kyiv) on `cut`: what the
+    reports had said by the end of that night."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    end = raw["time_end"].str.strip()
+    bare = end.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    when = pd.to_datetime(end, format="mixed", errors="coerce")
+    known = (bare & (when <= pd.Timestamp(cut))) | (
+        ~bare & (when <= pd.Timestamp(cut) + pd.Timedelta(hours=18)))
+    return write_release(out, raw[known].to_dict("records"), list(raw.columns))
+
+
+@pytest.fixture(scope="module")
+def current_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("current") / "store.duckdb"
+    strikescope.ingest([ATTACKS], db=db)
+    return db
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cut", [
+    "2025-06-02",  # between the two nights of one post
+    "2025-06-27",  # idem
+    "2025-11-24",  # idem
+    "2024-10-27",  # idem
+    "2025-03-15",
+])
+def test_forecast_as_of_equals_the_store_known_then(current_db, tmp_path, cut):
+    cut_db = tmp_path / "cut.duckdb"
+    strikescope.ingest([_known_by(ATTACKS, cut, tmp_path / "cut.csv")], db=cut_db)
+    full = strikescope.nights(end=cut, db=current_db)
+    known = strikescope.nights(end=cut, db=cut_db)
+    pd.testing.assert_frame_equal(full, known)
+    for model in ("climatology", "blend"):
+        pd.testing.assert_frame_equal(
+            forecast(as_of=cut, horizon=3, model=model, db=current_db).to_frame(),
+            forecast(as_of=cut, horizon=3, model=model, db=cut_db).to_frame())
+
+
+def test_doctor_lists_posts_on_several_nights(release, tmp_path):
+    from strikescope.doctor import doctor
+
+    rows = [
+        {"time_start": "2025-06-26 20:00", "time_end": "2025-06-27 08:00",
+         "model": "Shahed-136/131", "launched": "30", "source": POST},
+        {"time_start": "2025-06-27 20:00", "time_end": "2025-06-28 08:00",
+         "model": "Shahed-136/131", "launched": "20", "source": POST},
+        {"time_start": "2025-06-27 20:00", "time_end": "2025-06-28 08:00",
+         "model": "Kalibr", "launched": "2", "source": "kpszsu/posts/other"},
+    ]
+    report = doctor(ingest(release, rows, tmp_path))
+    assert report.split_posts[["post", "rows", "counted_launched"]].values.tolist() == [
+        [POST, 1, 30], [POST, 1, 20]]
+    assert report.misplaced_rows == 0 and not report.problems
+    assert "several nights (one attack per night): 1" in report.summary()
+
+
+@pytest.mark.slow
+def test_real_doctor_finds_no_row_off_its_night(real_db):
+    from strikescope.doctor import doctor
+
+    report = doctor(real_db)
+    assert report.misplaced_rows == 0
+    national = report.split_posts[report.split_posts.post.str.startswith("kpszsu/")]
+    assert national.post.nunique() >= 60  # one post link reused for two mornings, or more
+
+
+def _month(db, month: str, policy: str) -> tuple[int, int]:
+    start = pd.Timestamp(month + "-01")
+    end = start + pd.offsets.MonthEnd(0)
+    df = strikescope.nights(start, end, db=db, policy=policy)
+    return int(df.drones_launched.sum()), int(df.missiles_launched.sum())
+
+
+@pytest.mark.slow
+def test_real_national_policy_reproduces_afps_july_2025_tally(real_db):
+    # AFP's analysis of the Air Force's data, published 1 August 2025: 6,297 long-range drones
+    # and 198 missiles in July (e.g. daily8.com/en/article/6240c65cc92e962cd4bbadf5443230b7).
+    assert _month(real_db, "2025-07", "national") == (6297, 198)
+    # the combined count adds 7 missiles only the southern command reported
+    assert _month(real_db, "2025-07", "combined") == (6297, 205)
+
+
+@pytest.mark.slow
+def test_real_combined_policy_reproduces_the_ccd_spring_2025_missile_tallies(real_db):
+    # The NSDC's Centre for Countering Disinformation, from Air Force data (Interfax-Ukraine,
+    # 2 May 2025, en.interfax.com.ua/news/general/1068688.html): 4,198 drones and 87
+    # missiles in March, 127 missiles in April.
+    assert _month(real_db, "2025-03", "combined") == (4198, 87)
+    assert _month(real_db, "2025-04", "combined")[1] == 127
