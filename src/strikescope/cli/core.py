@@ -35,8 +35,8 @@ PolicyOption = typer.Option(
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(None, help="Files or directories (default: the "
-                                       "attacks folder of the shared data)."),
+    paths: list[Path] = typer.Argument(None, help="Files or directories (default: attacks/ "
+                                       "of $STRIKESCOPE_DATA or the configured data_dir)."),
     db: Path = DbOption,
 ) -> None:
     """Ingest attack releases (any schema) and the weapon reference; rebuild the nights."""
