@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 import strikescope
-from strikescope.nights import NIGHT_SHIFT_MINUTES
+from strikescope.nightrule import nights_of_ends
 from strikescope.taxonomy import classify
 
 DEFAULT_SOURCE = (
@@ -76,9 +76,9 @@ def pandas_nights(path: Path) -> pd.DataFrame:
     df = df[pd.to_numeric(df.launched, errors="coerce").notna()]
     end = pd.to_datetime(df.time_end.str.strip(), format="mixed", errors="coerce")
     has_time = df.time_end.str.strip().str.len() > 10
-    shifted = end + pd.to_timedelta(has_time * NIGHT_SHIFT_MINUTES, unit="min")
     # every row on its own window's night, as the store counts it
-    df = df.assign(night=shifted.dt.normalize(), launched=df.launched.astype(float))
+    df = df.assign(night=nights_of_ends(end, has_time.to_numpy()),
+                   launched=df.launched.astype(float))
     info = {m: classify(m, warn=False) for m in df.model.unique()}
     df["weapon_class"] = df.model.map(lambda m: info[m].weapon_class)
     df["kind"] = df.model.map(lambda m: info[m].kind)

@@ -34,6 +34,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from strikescope import nightrule
 from strikescope.config import TIMEZONE, input_dir
 from strikescope.regions import map_regions, normalize_region
 from strikescope.regions import regions as region_table
@@ -71,7 +72,6 @@ HOURS_COLUMNS = [
 ]
 
 _NS_PER_HOUR = 3_600 * 10**9
-_NIGHT_SHIFT = pd.Timedelta(hours=6)  # 18:00 + 6 h is midnight: the night's own date
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n"}
 
@@ -112,8 +112,8 @@ def _as_ns(times: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 def _night_days(ns: np.ndarray) -> np.ndarray:
     """Night of each UTC instant, as days since 1970-01-01."""
     local = pd.DatetimeIndex(ns.astype("datetime64[ns]"), tz="UTC").tz_convert(TIMEZONE)
-    wall = local.tz_localize(None) + _NIGHT_SHIFT
-    return wall.as_unit("ns").asi8 // (86_400 * 10**9)
+    nights = nightrule.nights_of_instants(local.tz_localize(None))
+    return nights.as_unit("ns").asi8 // (86_400 * 10**9)
 
 
 def night_of(times: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -127,8 +127,9 @@ def _window_ns(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     unique, inverse = np.unique(days, return_inverse=True)
     dates = pd.DatetimeIndex(unique.astype("datetime64[D]").astype("datetime64[ns]"))
     # 18:00 is never skipped or repeated by a Kyiv DST change, so localising is exact.
-    starts = _as_ns((dates - _NIGHT_SHIFT).tz_localize(TIMEZONE))
-    ends = _as_ns((dates + pd.Timedelta(hours=18)).tz_localize(TIMEZONE))
+    ends = dates + nightrule.FROM_MIDNIGHT
+    starts = _as_ns((ends - pd.Timedelta(days=1)).tz_localize(TIMEZONE))
+    ends = _as_ns(ends.tz_localize(TIMEZONE))
     return starts[inverse], ends[inverse]
 
 

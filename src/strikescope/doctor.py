@@ -23,6 +23,7 @@ import pandas as pd
 
 from strikescope.atomic import orphans
 from strikescope.callables import callable_module
+from strikescope.nightrule import end_night_sql
 from strikescope.store import Store, rules_version
 
 
@@ -159,14 +160,12 @@ def _split_posts(con) -> pd.DataFrame:
 
 
 def _misplaced_rows(con) -> int:
-    """Counted parts whose night is not the night of their own window, by the night rule
-    written out plainly (not the shifted form the rebuild uses)."""
-    return con.execute("""
+    """Counted parts whose stored night is not the night rule's for their own window (a
+    store built by other rules, or a bug in the rebuild)."""
+    own = end_night_sql("r.time_end_local", "r.end_has_time")
+    return con.execute(f"""
         SELECT count(*) FROM parts p JOIN report_rows r USING (row_id)
-        WHERE p.counted AND p.night <> CASE
-            WHEN NOT r.end_has_time THEN r.time_end_local::DATE
-            WHEN r.time_end_local::TIME > TIME '18:00' THEN r.time_end_local::DATE + 1
-            ELSE r.time_end_local::DATE END""").fetchall()[0][0]
+        WHERE p.counted AND p.night <> {own}""").fetchall()[0][0]
 
 
 def _problems(report: DoctorReport, path: Path) -> list[str]:

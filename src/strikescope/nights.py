@@ -37,12 +37,9 @@ import pandas as pd
 from strikescope.callables import callable_module
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
+from strikescope.nightrule import end_night_sql, night_of_end
 from strikescope.sources.attacks import COUNT_COLUMNS, model_classes
 from strikescope.taxonomy import classify
-
-# A window ending after 18:00 local moves on to the next night; one ending at 18:00 sharp is
-# the daytime report of D. Shifting by 6 h less a minute maps (D-1 18:00, D 18:00] onto D.
-NIGHT_SHIFT_MINUTES = 6 * 60 - 1
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,7 @@ def load_policy(path: str | None = None) -> Policy:
 
 def night_of(end_local: pd.Timestamp, has_time: bool = True) -> pd.Timestamp:
     """The reporting night of a window ending at `end_local` (Kyiv local time)."""
-    ts = pd.Timestamp(end_local)
-    return (ts + pd.Timedelta(minutes=NIGHT_SHIFT_MINUTES) if has_time else ts).normalize()
+    return night_of_end(end_local, has_time)
 
 
 def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
@@ -329,10 +325,7 @@ def post_sql(table: str = "") -> str:
 
 
 POST_SQL = post_sql()
-ROW_NIGHT_SQL = (
-    f"CAST(CASE WHEN end_has_time THEN time_end_local + INTERVAL {NIGHT_SHIFT_MINUTES} MINUTE "
-    "ELSE time_end_local END AS DATE)"
-)
+ROW_NIGHT_SQL = end_night_sql("time_end_local", "end_has_time")
 
 
 def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
