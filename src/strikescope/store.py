@@ -551,12 +551,12 @@ READ_LOCK_WAIT_S = 10.0
 def rules_version() -> str:
     """Changes when the code or the data files that turn reports into nights change, so that
     a store built by another version is rebuilt on the next ingest."""
-    from strikescope import __version__, regions, taxonomy
+    from strikescope import __version__, nightrule, regions, taxonomy
 
     digest = hashlib.sha256(__version__.encode())
     for name in ("weapons.csv", "policy.toml", "regions.csv"):
         digest.update(package_data(name).read_bytes())
-    for module in (night_rules, taxonomy, regions):
+    for module in (night_rules, nightrule, taxonomy, regions):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
