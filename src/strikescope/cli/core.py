@@ -97,7 +97,10 @@ def night(
         emit(detail.rows, fmt, None)
         return
     console.print(detail.summary())
-    print_table(detail.classes.drop(columns=["sources"]), title="Per class (counted rows)")
+    # the figures a reader compares; the rest is in --format csv/json and the Python API
+    print_table(detail.classes[["weapon_class", "kind", "launched", "destroyed",
+                                "not_reach_goal", "reached", "rank_name"]],
+                title="Per class (counted rows)")
     rows = detail.rows.assign(source=detail.rows.source.map(short_source))
     print_table(rows[["counted", "rank_name", "model", "launched", "destroyed",
                       "not_reach_goal", "target", "source", "rec"]],
