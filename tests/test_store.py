@@ -150,7 +150,9 @@ def test_store_keyed_by_text_row_key_is_migrated(release, tmp_path):
 
 
 def _reports_as_table(con) -> None:
-    """Turn a store into one written when `reports` was a table with every column."""
+    """Turn a store into one written when `reports` was a table with every column (and no
+    migration was recorded yet)."""
+    con.execute("DELETE FROM meta WHERE key = 'migrations'")
     con.execute("CREATE TABLE old_reports AS SELECT * FROM reports")
     con.execute("DROP VIEW reports; DROP TABLE report_rows; DELETE FROM literals")
     con.execute("ALTER TABLE old_reports RENAME TO reports")
@@ -370,6 +372,24 @@ def test_only_a_file_the_size_of_a_release_is_hashed_before_it_is_parsed(
     assert order == ["parse", "hash"] and report.changed == 1
 
 
+def test_migrations_are_recorded_and_not_examined_again(release, tmp_path, monkeypatch):
+    import json
+
+    from strikescope import migrations
+    from strikescope.store import Store
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    with Store(db, read_only=True) as store:
+        assert json.loads(store.meta("migrations")) == [m.name for m in migrations.MIGRATIONS]
+    looked = []
+    monkeypatch.setattr(migrations, "MIGRATIONS", tuple(
+        migrations.Migration(m.name, lambda s, n=m.name: looked.append(n) or True, m.apply)
+        for m in migrations.MIGRATIONS))
+    with Store(db) as store:
+        assert store.migrate() == [] and looked == []
+
+
 def test_a_release_recorded_without_a_size_is_known_by_its_hash(release, tmp_path):
     import duckdb
 
@@ -377,6 +397,27 @@ def test_a_release_recorded_without_a_size_is_known_by_its_hash(release, tmp_pat
     strikescope.ingest([path], db=db)
     with duckdb.connect(str(db)) as con:  # as stores written before sizes were recorded
         con.execute("ALTER TABLE releases DROP COLUMN bytes")
+        con.execute("DELETE FROM meta WHERE key = 'migrations'")
     again = strikescope.ingest([path], db=db)[0]
     assert again.status == "already ingested"
+    assert strikescope.releases(db=db).bytes.isna().all()
+
+
+def test_migrate_command_applies_and_rebuilds_once(release, tmp_path):
+    import duckdb
+    from typer.testing import CliRunner
+
+    from strikescope.cli import app
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    with duckdb.connect(str(db)) as con:  # as a store from before sizes and the record
+        con.execute("ALTER TABLE releases DROP COLUMN bytes")
+        con.execute("DELETE FROM meta WHERE key = 'migrations'")
+        con.execute("UPDATE meta SET value = 'other' WHERE key = 'rules_version'")
+    first = CliRunner().invoke(app, ["migrate", "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "applied: 0004-release-bytes" in first.output and "rebuilt the nights" in first.output
+    again = CliRunner().invoke(app, ["migrate", "--db", str(db)])
+    assert again.exit_code == 0 and "up to date" in again.output
     assert strikescope.releases(db=db).bytes.isna().all()

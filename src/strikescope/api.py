@@ -13,7 +13,14 @@ import pandas as pd
 from strikescope import nights as night_rules
 from strikescope.atomic import staged
 from strikescope.config import input_dir, resolve_db
-from strikescope.store import IngestReport, ProgressFn, Store, StoreLayoutError
+from strikescope.store import (
+    LAYOUT,
+    IngestReport,
+    ProgressFn,
+    Store,
+    StoreLayoutError,
+    rules_version,
+)
 
 PathLike = str | os.PathLike
 # Each exported in a stable order (views over joins have none of their own).
@@ -73,6 +80,22 @@ def _upgrade(path: Path) -> None:
             f"{path}: built by an older version of strikescope and cannot be upgraded "
             f"here ({exc}); run `strikescope ingest` where the store can be written"
         ) from None
+
+
+def migrate(db: PathLike | None = None) -> list[str]:
+    """Bring a store up to this version, all or nothing on a staged copy: apply the named
+    migrations it has not had (`strikescope.migrations`) and rebuild its nights when they
+    were built in an older layout or by other rules. Returns what was done."""
+    path = resolve_db(db)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no store yet; run `strikescope ingest PATH` first")
+    with staged(path) as stage, Store(stage) as store:
+        done = list(store.migrated)
+        if store.has_table("reports") and (
+                store.needs_upgrade() or store.meta("rules_version") != rules_version()):
+            store.rebuild()
+            done.append(f"rebuilt the nights (layout {LAYOUT})")
+    return done
 
 
 def default_inputs() -> list[Path]:

@@ -40,7 +40,6 @@ CREATE TABLE IF NOT EXISTS releases (
     columns VARCHAR, extras VARCHAR, n_read BIGINT, n_loaded BIGINT, n_quarantined BIGINT,
     n_warnings BIGINT, period_start TIMESTAMP, period_end TIMESTAMP, status VARCHAR,
     added BIGINT, changed BIGINT, removed BIGINT, ingested_at TIMESTAMP, bytes BIGINT);
-ALTER TABLE releases ADD COLUMN IF NOT EXISTS bytes BIGINT;
 CREATE TABLE IF NOT EXISTS quarantine (
     release_id INTEGER, file VARCHAR, rec BIGINT, field VARCHAR, value VARCHAR,
     reason VARCHAR);
@@ -116,6 +115,7 @@ class Store:
                 f"{self.path}: no store yet; run `strikescope ingest PATH` first"
             )
         self.read_only = read_only
+        self.migrated: list[str] = []
         self.con = _connect(self.path, read_only)
         # DuckDB's own progress bar would print over the CLI's; the CLI reports progress.
         run(self.con, "SET enable_progress_bar = false")
@@ -124,10 +124,11 @@ class Store:
             # their rows need not keep the order of the query that wrote them (a fifth
             # faster to write); the reader asks for file order where it relies on it.
             run(self.con, "SET preserve_insertion_order = false")
+            # a new store has had every migration; one with any table may need some
+            new = not self.con.execute("SELECT count(*) FROM information_schema.tables "
+                                       "WHERE table_schema = 'main'").fetchall()[0][0]
             run(self.con, SCHEMA)
-            self._add_row_ids()
-            self._key_by_columns()
-            self._lean_reports()
+            self.migrated = self.migrate(fresh=new)
             self._ensure_weapons()
             if self.has_table("report_rows"):
                 self._reports_view()
@@ -315,6 +316,15 @@ class Store:
         return {r[0] for r in self.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
             "AND table_name = ?", [table]).fetchall()}
+
+    def migrate(self, fresh: bool = False) -> list[str]:
+        """Apply the named migrations (`strikescope.migrations`) this store has not had,
+        record them in `meta`, and return their names. A store created now has had them all;
+        one written before migrations were recorded is examined once, by the table shapes
+        each migration replaced, and recorded from then on."""
+        from strikescope import migrations
+
+        return migrations.apply(self, fresh)
 
     def _add_row_ids(self) -> None:
         """A store written before `reports.row_id` existed: number its rows once."""

@@ -108,6 +108,14 @@ def night(
 
 
 @app.command()
+def migrate(db: Path = DbOption) -> None:
+    """Bring the store up to this version: apply the migrations it has not had and rebuild
+    its nights if they were built by other rules (all or nothing)."""
+    done = guard(lambda: api.migrate(db))
+    console.print("\n".join(f"applied: {d}" for d in done) or "The store is up to date.")
+
+
+@app.command()
 def quarantine(
     all_releases: bool = typer.Option(False, "--all", help="Include superseded releases."),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
