@@ -31,13 +31,15 @@ class DoctorReport:
     missing_denominators: pd.DataFrame
     disagreements: pd.DataFrame
     problems: list[str] = field(default_factory=list)
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_frame(self) -> pd.DataFrame:
         return self.releases
 
     def to_dict(self) -> dict:
         frames = {k: json.loads(getattr(self, k).to_json(orient="records", date_format="iso"))
-                  for k in ("releases", "quarantine", "missing_denominators", "disagreements")}
+                  for k in ("releases", "quarantine", "missing_denominators", "disagreements",
+                            "duplicates")}
         return {"store": dict(self.store), **frames, "problems": list(self.problems)}
 
     def summary(self) -> str:
@@ -51,6 +53,7 @@ class DoctorReport:
             f"row(s) in current releases",
             f"nights with launches lacking a shot-down count: {len(self.missing_denominators)}",
             f"national/regional disagreements: {len(self.disagreements)}",
+            *duplicates_summary(self.duplicates),
         ]
         lines += [f"PROBLEM: {p}" for p in self.problems] or ["no integrity problem found"]
         return "\n".join(lines)
@@ -67,6 +70,7 @@ def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorRe
         report = DoctorReport(
             _store_facts(store), _releases(con), _quarantine(con),
             _missing_denominators(con), _disagreements(con, threshold, min_difference))
+        report.duplicates = duplicate_records(con)
     report.problems = _problems(report, Path(report.store["path"]))
     return report
 
@@ -133,6 +137,27 @@ def _disagreements(con, threshold: float, min_difference: int) -> pd.DataFrame:
           AND abs(regional - national) >= $2
           AND abs(regional - national) > $1 * greatest(national, regional)
         ORDER BY night, weapon_class""", [threshold, min_difference]).df()
+
+
+# -- exact duplicate records (quarantined at ingest as "duplicate of record N") ------------
+
+DUPLICATE_REASON = "duplicate of record %"
+
+
+def duplicate_records(con) -> pd.DataFrame:
+    """Per release: how many records were exact copies of an earlier record of the same
+    release (loaded once, the copies quarantined)."""
+    return con.execute("""
+        SELECT r.name, r.status, count(DISTINCT q.rec) AS duplicates
+        FROM quarantine q JOIN releases r USING (release_id)
+        WHERE q.reason LIKE ? GROUP BY ALL ORDER BY r.name""", [DUPLICATE_REASON]).df()
+
+
+def duplicates_summary(dups: pd.DataFrame) -> list[str]:
+    if dups.empty:
+        return []
+    parts = ", ".join(f"{r.name} {r.duplicates}" for r in dups.itertuples())
+    return [f"exact duplicate records loaded once, copies quarantined: {parts}"]
 
 
 def _problems(report: DoctorReport, path: Path) -> list[str]:

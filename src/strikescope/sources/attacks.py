@@ -677,20 +677,50 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw",
     lookup_literals(con, f"{table}_parsed")
     lookup_models(con, f"{table}_parsed")
     _lookup_warnings(con, f"{table}_parsed")
-    # Rows with the same post, model and window: numbered in file order (`dup` 1, 2, ...).
-    # The candidates are found by an integer hash of the key; a row whose hash merely
-    # collides with another's is alone in its key and stays 1.
+    _number_repeats(con, f"{table}_parsed")
+
+
+def _content_sql() -> str:
+    """SQL: a row's content as `content_equal_sql` compares it (empty and missing alike,
+    literal cells trimmed), to partition by."""
+    parts = [f"coalesce({c}, '')" for c in TEXT_COLUMNS]
+    parts += [*COUNT_COLUMNS, *EXTRA_NUMBERS]
+    parts += [f"coalesce(trim({c}_text), '')" for c in LITERAL_COLUMNS]
+    parts.append("coalesce(extra, '')")
+    return ", ".join(parts)
+
+
+def _number_repeats(con: duckdb.DuckDBPyConnection, parsed: str) -> None:
+    """Rows with the same post, model and window: an exact copy of an earlier loadable row
+    is quarantined as its duplicate (a release that repeats records would otherwise count
+    them twice); the others are numbered in file order (`dup` 1, 2, ...).
+
+    The candidates are found by an integer hash of the key; a row whose hash merely
+    collides with another's is alone in its key and stays 1.
+    """
     key = key_sql()
-    run(
-        con,
-        f"""
-        UPDATE {table}_parsed p SET dup = d.dup
+    run(con, f"""
+        CREATE OR REPLACE TEMP TABLE repeats AS
+        SELECT len(errors) = 0 AS ok, * EXCLUDE (errors, warnings) FROM {parsed}
+        WHERE hash({key}) IN (SELECT hash({key}) FROM {parsed}
+                              GROUP BY ALL HAVING count(*) > 1)""")
+    run(con, f"""
+        CREATE OR REPLACE TEMP TABLE copies AS
+        SELECT rec, first FROM (
+            SELECT rec, min(rec) OVER (PARTITION BY {key}, {_content_sql()}) AS first
+            FROM repeats WHERE ok)
+        WHERE rec > first""")
+    if con.execute("SELECT count(*) FROM copies").fetchall()[0][0]:
+        run(con, f"""
+            UPDATE {parsed} p SET errors = list_append(p.errors, {{'field': 'record',
+                'value': NULL::VARCHAR, 'reason': 'duplicate of record ' || c.first}})
+            FROM copies c WHERE p.rec = c.rec""")
+    run(con, f"""
+        UPDATE {parsed} p SET dup = d.dup
         FROM (SELECT rec, row_number() OVER (PARTITION BY {key} ORDER BY rec) AS dup
-              FROM {table}_parsed
-              WHERE hash({key}) IN (SELECT hash({key}) FROM {table}_parsed
-                                    GROUP BY ALL HAVING count(*) > 1)) d
-        WHERE p.rec = d.rec AND d.dup > 1""",
-    )
+              FROM repeats WHERE rec NOT IN (SELECT rec FROM copies)) d
+        WHERE p.rec = d.rec AND d.dup > 1;
+        DROP TABLE repeats; DROP TABLE copies""")
 
 
 def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool,
