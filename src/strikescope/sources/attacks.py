@@ -658,7 +658,10 @@ def _lookup_warnings(con: duckdb.DuckDBPyConnection, table: str) -> None:
     ]
     warns.append(
         "CASE WHEN model IN (SELECT model FROM tax_map WHERE NOT known) THEN {'field': "
-        "'model', 'value': model, 'reason': 'unknown weapon model (class unknown)'} END")
+        "'model', 'value': model, 'reason': 'unknown weapon model (class unknown' || "
+        f"CASE WHEN (SELECT kind FROM tax_map t WHERE t.model = {table}.model) = 'unknown' "
+        "THEN '; kind unknown: counted in neither drones nor missiles' ELSE '' END || ')'} "
+        "END")
     run(con, f"UPDATE {table} SET warnings = {_listed('warnings', warns)} WHERE "
         + " OR ".join(_preds(warns)))
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from strikescope import api
+from strikescope import api, csvsafe
 from strikescope.atomic import StoreBusyError
 from strikescope.config import resolve_db
 from strikescope.store import StoreLayoutError
@@ -58,6 +58,26 @@ class SecurityHeaders:
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
+
+
+class RawCsv:
+    """`raw=true` in the query: CSV cells as stored (see `csvsafe`), for this request only."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or b"raw=" not in scope.get("query_string", b""):
+            return await self.app(scope, receive, send)
+        from urllib.parse import parse_qs
+
+        query = parse_qs(scope["query_string"].decode("latin-1"))
+        wanted = query.get("raw", [""])[-1].lower() in ("1", "true", "yes")
+        token = csvsafe.raw_request.set(wanted)
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            csvsafe.raw_request.reset(token)
 
 
 CARTESIAN_JS = HERE / "static" / "vendor" / "plotly-cartesian.min.js"
@@ -133,6 +153,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(RawCsv)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StoreBusyError, store_unavailable)
     app.add_exception_handler(StoreLayoutError, store_unavailable)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 import strikescope.api as api
+from strikescope import csvsafe
 from strikescope import doctor as integrity
 from strikescope import events as timeline
 from strikescope.config import input_dir, resolve_db
@@ -98,14 +99,18 @@ class StoreService:
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def cached(self, key, make):
-        return self.cache.get((self.version(), *key), make)
+        return self.cache.get(self._key(key), make)
+
+    def _key(self, key) -> tuple:
+        # A CSV response cached neutralised must not answer a `raw=true` request.
+        return (self.version(), csvsafe.raw_wanted(), *key)
 
     async def cached_async(self, key, make):
         """`cached` for async routes: a hit stays on the event loop (no thread hop, the
         hot path under load); a miss is computed in the thread pool."""
         from starlette.concurrency import run_in_threadpool
 
-        hit = self.cache.peek((self.version(), *key))
+        hit = self.cache.peek(self._key(key))
         return hit if hit is not None else await run_in_threadpool(self.cached, key, make)
 
     def default_range(self, nights: int = 365) -> tuple:

@@ -1,0 +1,134 @@
+"""Hostile input: formula cells in every CSV written, junk model strings, duplicates."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import strikescope
+from strikescope import csvsafe
+from strikescope.cli import app
+from strikescope.taxonomy import classify
+from strikescope.web import create_app
+
+runner = CliRunner()
+NIGHT = {"time_start": "2025-07-03 18:00", "time_end": "2025-07-04 06:00",
+         "source": "kpszsu/p/1"}
+FORMULAS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+            "\tTAB", "\rCR"]
+
+
+@pytest.mark.parametrize("cell,shown", [
+    ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("-3", "-3"), ("+1.5", "+1.5"), ("-1e3", "-1e3"),
+    ("Shahed-136/131", "Shahed-136/131"), ("", ""), (None, None), (5, 5), (-5.0, -5.0),
+])
+def test_neutralise_prefixes_formula_cells_only(cell, shown):
+    assert csvsafe.neutralise(cell) == shown
+
+
+def test_to_csv_neutralises_text_columns_unless_raw():
+    df = pd.DataFrame({"model": ["=1+1", "Kalibr"], "launched": [-3, 4]})
+    assert csvsafe.to_csv(df) == "model,launched\n'=1+1,-3\nKalibr,4\n"
+    assert csvsafe.to_csv(df, raw=True) == "model,launched\n=1+1,-3\nKalibr,4\n"
+
+
+@pytest.mark.parametrize("model", ['=HYPERLINK("x")', "+cmd", "@SUM(1)", "qwerty"])
+def test_junk_model_is_of_unknown_kind(model):
+    c = classify(model, warn=False)
+    assert (c.weapon_class, c.kind, c.long_range, c.known) == ("unknown", "unknown", False,
+                                                               False)
+
+
+@pytest.mark.parametrize("model,kind,long_range", [
+    ("Geran-9 jet UAV", "drone", False), ("New cruise missile", "missile", True),
+    ("Kalibr and qwerty", "missile", True), ("qwerty and zxcv", "unknown", False)])
+def test_unknown_strings_with_a_drone_or_missile_word_keep_their_kind(model, kind, long_range):
+    c = classify(model, warn=False)
+    assert (c.kind, c.long_range, c.known) == (kind, long_range, False)
+
+
+@pytest.fixture
+def hostile_db(release, tmp_path):
+    """One night: 10 Shahed (national), 2 Kalibr, and 4 + 3 + ... rows of junk models,
+    one row per formula string, 1 launched each."""
+    rows = [{**NIGHT, "model": "Shahed-136/131", "launched": "10", "destroyed": "8"},
+            {**NIGHT, "model": "Kalibr", "launched": "2", "destroyed": "1"}]
+    rows += [{**NIGHT, "model": f, "launched": "1", "target": f} for f in FORMULAS]
+    db = tmp_path / "h.duckdb"
+    strikescope.ingest([release(rows)], db=db)
+    return db
+
+
+def test_junk_models_count_in_neither_drones_nor_missiles(hostile_db):
+    night = strikescope.nights(db=hostile_db).set_index("night").loc["2025-07-04"]
+    assert (night.drones_launched, night.missiles_launched, night.total_launched) == (10, 2, 12)
+    w = strikescope.warnings(db=hostile_db)
+    junk = w[w.reason.str.contains("counted in neither drones nor missiles")]
+    assert len(junk) == len(FORMULAS)
+
+
+def _csv_cells(text: str) -> set[str]:
+    return {cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row}
+
+
+def _unsafe(cells: set[str]) -> set[str]:
+    return {c for c in cells if c.startswith(csvsafe.TRIGGERS)
+            and not csvsafe._PLAIN_NUMBER.fullmatch(c)}
+
+
+def test_cli_csv_outputs_are_neutralised_and_raw_opts_out(hostile_db, tmp_path):
+    db = str(hostile_db)
+    for args in (["night", "2025-07-04", "--format", "csv"], ["warnings", "--format", "csv"],
+                 ["weapons", "--format", "csv"]):
+        out = runner.invoke(app, [*args, "--db", db])
+        assert out.exit_code == 0, out.output
+        cells = _csv_cells(out.stdout)
+        assert not _unsafe(cells), args
+        assert "'" + FORMULAS[0] in cells
+        raw = runner.invoke(app, ["--raw", *args, "--db", db])
+        assert FORMULAS[0] in _csv_cells(raw.stdout)
+    target = tmp_path / "rows.csv"
+    assert runner.invoke(app, ["export", "reports", str(target), "--db", db]).exit_code == 0
+    cells = _csv_cells(target.read_bytes().decode())
+    assert not _unsafe(cells) and "'@SUM(1+1)" in cells and "'\rCR" in cells
+    assert runner.invoke(app, ["--raw", "export", "reports", str(target), "--db", db]
+                         ).exit_code == 0
+    assert "@SUM(1+1)" in _csv_cells(target.read_bytes().decode())
+    out = runner.invoke(app, ["nights", "--format", "csv", "--db", db])
+    assert out.exit_code == 0 and not _unsafe(_csv_cells(out.stdout))
+
+
+def test_python_export_neutralises_unless_raw(hostile_db, tmp_path):
+    safe = strikescope.export("reports", tmp_path / "a.csv", db=hostile_db)
+    raw = strikescope.export("reports", tmp_path / "b.csv", db=hostile_db, raw=True)
+    assert not _unsafe(_csv_cells(safe.read_text()))
+    assert "+cmd|' /C calc'!A0" in _csv_cells(raw.read_text())
+
+
+def test_api_csv_is_neutralised_and_raw_true_opts_out(hostile_db, tmp_path):
+    client = TestClient(create_app(db=hostile_db,
+                                   events_file=tmp_path / "ev.csv"))
+    url = "/api/v1/night/2025-07-04/rows"
+    safe = client.get(url, params={"format": "csv"})
+    assert safe.status_code == 200 and not _unsafe(_csv_cells(safe.text))
+    assert "'-2+3" in _csv_cells(safe.text)
+    raw = client.get(url, params={"format": "csv", "raw": "true"})
+    assert "-2+3" in _csv_cells(raw.text)
+    # the cached neutralised answer is not served to a raw request, nor the reverse
+    again = client.get(url, params={"format": "csv"})
+    assert not _unsafe(_csv_cells(again.text))
+
+
+def test_real_national_figures_do_not_move(real_db):
+    """Every real model string is in data/weapons.csv: none is of unknown kind, so the
+    night of 3-4 July 2025 stays 539 drones and 11 missiles."""
+    night = strikescope.nights(db=real_db).set_index("night").loc["2025-07-04"]
+    assert (night.drones_launched, night.missiles_launched) == (539, 11)
+    weapons = strikescope.weapons(db=real_db)
+    assert not (weapons.kind == "unknown").any()
