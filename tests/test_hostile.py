@@ -132,3 +132,73 @@ def test_real_national_figures_do_not_move(real_db):
     assert (night.drones_launched, night.missiles_launched) == (539, 11)
     weapons = strikescope.weapons(db=real_db)
     assert not (weapons.kind == "unknown").any()
+
+
+# --- files that are not releases, cut files, readers after an ingest ----------------------
+
+@pytest.mark.parametrize("content,reason", [
+    (b"time_start;time_end;model;launched\n2025-07-04;2025-07-04;Kalibr;3\n",
+     "separated by semicolons"),
+    (b"\x00\x01\x02\x03 binary\n\x04\x05\n", "binary data"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
+    (b"foo,bar\n1,2\n", "not an attack release"),
+])
+def test_named_non_release_exits_1_with_its_reason(tmp_path, content, reason):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    db = tmp_path / "s.duckdb"
+    out = runner.invoke(app, ["ingest", str(path), "--db", str(db)])
+    assert out.exit_code == 1 and reason in " ".join(out.output.split()), out.output
+    # found in a folder instead, it is skipped and the rest is ingested
+    (tmp_path / "folder").mkdir()
+    path.rename(tmp_path / "folder" / "odd.csv")
+    if reason != "not UTF-8":
+        reports = strikescope.ingest([tmp_path / "folder"], db=db)
+        assert reports[0].status.startswith("skipped")
+
+
+def _cut(release, rows, header=None, cut=4):
+    path = release(rows, header=header)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 2 - cut])  # the newline and `cut` characters go
+    return path
+
+
+def test_record_cut_in_its_source_is_flagged(release, tmp_path):
+    rows = [{**NIGHT, "model": "Kalibr", "launched": "3"},
+            {**NIGHT, "model": "Shahed-136/131", "launched": "10", "source": "kpszsu/p/123456"}]
+    from strikescope.sources.attacks import parse_file
+
+    result = parse_file(_cut(release, rows))
+    assert len(result.loaded) == 2 and result.loaded.source.iloc[1] == "kpszsu/p/12"
+    warned = result.loaded.warnings.iloc[1]
+    assert [w["field"] for w in warned] == ["source"]
+    assert "ends inside this record" in warned[0]["reason"]
+    assert len(result.loaded.warnings.iloc[0]) == 0
+    # the same file whole (final newline, or a closed quote) is not flagged
+    whole = parse_file(release(rows, "whole.csv"))
+    assert all(len(w) == 0 for w in whole.loaded.warnings)
+
+
+def test_record_cut_in_a_count_is_quarantined(release):
+    header = ["time_start", "time_end", "model", "source", "launched"]
+    rows = [{**NIGHT, "model": "Kalibr", "launched": "3"},
+            {**NIGHT, "model": "Shahed-136/131", "launched": "12345"}]
+    from strikescope.sources.attacks import parse_file
+
+    result = parse_file(_cut(release, rows, header, cut=3))  # 12345 -> 12
+    assert result.loaded.launched.tolist() == [3]
+    assert result.quarantine[["rec", "field"]].values.tolist() == [[2, "launched"]]
+
+
+def test_reader_sees_the_new_store_while_an_old_reader_is_open(release, tmp_path):
+    db = tmp_path / "s.duckdb"
+    row = {**NIGHT, "model": "Shahed-136/131"}
+    strikescope.ingest([release([{**row, "launched": "10"}], "v1.csv")], db=db)
+    held = strikescope.connect(db, read_only=True)
+    try:
+        strikescope.ingest([release([{**row, "launched": "20"}], "v2.csv")], db=db)
+        assert strikescope.nights(db=db).drones_launched.tolist() == [20]
+        assert held.con.execute("SELECT sum(launched) FROM reports").fetchall()[0][0] == 10
+    finally:
+        held.close()
