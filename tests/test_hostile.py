@@ -202,3 +202,126 @@ def test_reader_sees_the_new_store_while_an_old_reader_is_open(release, tmp_path
         assert held.con.execute("SELECT sum(launched) FROM reports").fetchall()[0][0] == 10
     finally:
         held.close()
+
+
+# --- the web server under hostile requests -------------------------------------------------
+
+EVENT = {"date": "2025-07-05", "type": "phone_call", "actors": "FRA,RUS",
+         "title": "Test call about the night", "source_url": "https://example.org/x",
+         "confidence": "low"}
+AUTH = {"Authorization": "Bearer t"}
+
+
+@pytest.fixture
+def web(hostile_db, tmp_path):
+    return TestClient(create_app(db=hostile_db, token="t", events_file=tmp_path / "ev.csv",
+                                 alerts_path=tmp_path / "no-alerts"))
+
+
+def test_body_over_the_route_limit_is_413_plain(web):
+    from strikescope.web.app import BODY_LIMITS
+
+    big = b"x" * (BODY_LIMITS["/api/v1/events"] + 1)
+    r = web.post("/api/v1/events", content=big, headers=AUTH)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/plain")
+    assert len(r.content) < 200 and "too large" in r.text
+    # without a Content-Length (chunked), stopped once the bytes pass the limit
+    def chunks():
+        for _ in range(100):
+            yield b"y" * 10_000
+    r = web.post("/api/v1/events", content=chunks(), headers=AUTH)
+    assert r.status_code == 413 and len(r.content) < 200
+    # a GET carries no body either
+    assert web.request("GET", "/api/v1/nights", content=big).status_code == 413
+
+
+def test_422_does_not_echo_a_large_input(web):
+    r = web.post("/api/v1/events", json={**EVENT, "description": "z" * 60_000}, headers=AUTH)
+    assert r.status_code == 422 and len(r.content) < 1000 and "zzzz" not in r.text
+    r = web.post("/api/v1/events", json={**EVENT, "title": "ab"}, headers=AUTH)
+    assert r.status_code == 422 and r.json()["detail"][0]["input"] == "ab"  # short: shown
+
+
+@pytest.mark.parametrize("change", [
+    {"date": "9999-01-01"}, {"date": "1600-01-01"}, {"end_date": "2300-01-01"},
+    {"source_url": "http://["}, {"source_url": "http://host:port/x"}, {"source_url": "http://"},
+])
+def test_event_with_out_of_range_date_or_malformed_url_is_422(web, change):
+    r = web.post("/api/v1/events", json={**EVENT, **change}, headers=AUTH)
+    assert r.status_code == 422, r.text
+
+
+def test_check_text_over_the_limit_is_413(web):
+    from strikescope.web.routes_api import MAX_CHECK_CHARS
+
+    r = web.post("/api/v1/check", json={"text": "5 drones. " * (MAX_CHECK_CHARS // 10 + 1)})
+    assert r.status_code == 413 and "characters" in r.json()["detail"]
+    r = web.post("/api/v1/check", json={"text": "x" * 300_000})  # over the body limit
+    assert r.status_code == 413 and len(r.content) < 200
+
+
+def test_pool_refuses_past_its_queue_and_answers_503_past_its_budget():
+    import asyncio
+    import time
+
+    from fastapi import HTTPException
+
+    from strikescope.web.pool import WorkPool
+
+    async def scenario():
+        pool = WorkPool("t", workers=1, queue=1, budget_s=0.3)
+        results = await asyncio.gather(*(pool.run(time.sleep, 0.6) for _ in range(3)),
+                                       return_exceptions=True)
+        codes = sorted(r.status_code if isinstance(r, HTTPException) else 200
+                       for r in results)
+        await asyncio.sleep(1.0)  # the work past its budget ends in its slot
+        left = pool.pending
+        quick = await pool.run(lambda: 42)
+        pool.shutdown()
+        return codes, left, quick
+
+    codes, left, quick = asyncio.run(scenario())
+    # one runs (past the 0.3 s budget: 503), one waits (503 too), the third is refused
+    assert codes == [429, 503, 503] and left == 0 and quick == 42
+
+
+def test_reads_answer_while_checks_fill_the_pool(web, monkeypatch):
+    """Slow checks (1 s each, twice the pool and queue) while cached nights are read: every
+    check finishes or is refused, and the reads answer at once meanwhile."""
+    import asyncio
+    import time
+
+    import httpx
+
+    from strikescope.web import optional
+
+    def slow_check(text, published=None, db=None):
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:  # CPU, holding the interpreter as a check does
+            sum(range(1000))
+        raise ValueError("no figures")
+
+    real_feature = optional.feature
+    monkeypatch.setattr("strikescope.web.routes_api.feature",
+                        lambda mod, name: slow_check if mod == "check" else
+                        real_feature(mod, name))
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=web.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/api/v1/nights")).status_code == 200  # cached now
+            checks = [asyncio.create_task(client.post("/api/v1/check", json={"text": "x"}))
+                      for _ in range(12)]
+            await asyncio.sleep(0.1)
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                r = await client.get("/api/v1/nights")
+                times.append(time.perf_counter() - start)
+                assert r.status_code == 200
+            codes = [r.status_code for r in await asyncio.gather(*checks)]
+        return codes, times
+
+    codes, times = asyncio.run(scenario())
+    assert set(codes) <= {422, 429, 503} and codes.count(429) >= 6
+    assert max(times) < 0.5, times

@@ -105,6 +105,10 @@ class StoreService:
         # A CSV response cached neutralised must not answer a `raw=true` request.
         return (self.version(), csvsafe.raw_wanted(), *key)
 
+    def peek(self, key):
+        """The cached value for `key` (as `cached` keys it), or None: nothing is computed."""
+        return self.cache.peek(self._key(key))
+
     async def cached_async(self, key, make):
         """`cached` for async routes: a hit stays on the event loop (no thread hop, the
         hot path under load); a miss is computed in the thread pool."""
