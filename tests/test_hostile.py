@@ -325,3 +325,66 @@ def test_reads_answer_while_checks_fill_the_pool(web, monkeypatch):
     codes, times = asyncio.run(scenario())
     assert set(codes) <= {422, 429, 503} and codes.count(429) >= 6
     assert max(times) < 0.5, times
+
+
+def test_cache_computes_a_cold_key_once_for_concurrent_callers():
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from strikescope.web.service import LRU
+
+    cache, calls, lock = LRU(), [], threading.Lock()
+
+    def make():
+        with lock:
+            calls.append(1)
+        time.sleep(0.3)
+        return object()
+
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda _: cache.get("k", make), range(8)))
+    assert len(calls) == 1 and all(v is values[0] for v in values)
+
+    def fail():
+        time.sleep(0.2)
+        raise LookupError("no such night")
+
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(cache.get, "bad", fail) for _ in range(4)]
+    assert all(isinstance(f.exception(), LookupError) for f in futures)
+    assert cache.peek("bad") is None  # an error is not cached: the next caller tries again
+
+
+def test_after_an_ingest_the_old_answers_serve_until_the_new_are_warm(release, tmp_path):
+    """An ingest by another process: requests keep the old (cached) answers while the new
+    store's caches are filled, then switch; none waits for a cold computation meanwhile."""
+    import threading
+    import time
+
+    db = tmp_path / "s.duckdb"
+    row = {**NIGHT, "model": "Shahed-136/131"}
+    strikescope.ingest([release([{**row, "launched": "10"}], "v1.csv")], db=db)
+    app = create_app(db=db, events_file=tmp_path / "ev.csv", alerts_path=tmp_path / "none")
+    svc, gate, warmed = app.state.service, threading.Event(), threading.Event()
+
+    def warmer(s):
+        gate.wait(10)
+        s.all_nights()
+        warmed.set()
+
+    svc.warmer = warmer
+    client = TestClient(app)
+
+    def drones():
+        return client.get("/api/v1/nights").json()[0]["drones_launched"]
+
+    assert drones() == 10
+    strikescope.ingest([release([{**row, "launched": "20"}], "v2.csv")], db=db)
+    assert drones() == 10 and drones() == 10  # stale while warming, from the cache
+    gate.set()
+    assert warmed.wait(10)
+    deadline = time.monotonic() + 5
+    while drones() != 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert drones() == 20

@@ -217,6 +217,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     events_file = events_file or resolve_db(db).parent / "user_events.csv"
     app.state.service = StoreService(db, events_file=events_file,
                                      alerts_path=alerts_path)
+    app.state.service.warmer = warm
     app.state.pools = default_pools()
     app.include_router(api_router)
     app.include_router(pages_router)
