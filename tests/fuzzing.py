@@ -12,12 +12,14 @@ an empty file.
   the header from the bytes decoded as UTF-8 (one leading BOM dropped). A blank line is no
   record. A quoted newline is part of its record, so a stray quote can merge the rest of the
   file into one (malformed) record. A truncated last line is one record: loaded if it still
-  has every field, quarantined as malformed if not. Empty cells past the last column (a
-  trailing comma) are no extra fields.
+  has every field (with a warning, or quarantined when its cut last field is a number or a
+  date), quarantined as malformed if not. Empty cells past the last column (a trailing
+  comma) are no extra fields.
 * The file is rejected whole when it is empty, its first line is blank, it is not UTF-8
   (e.g. cp1251 with Cyrillic, or a last line cut inside a multi-byte character), a
   required column is missing, or two columns name the same field.
-* It is skipped (not an attack release) when fewer than two required columns remain.
+* It is rejected as not an attack release when fewer than two required columns remain (a
+  file named on its own; one found in a folder is skipped).
 * Otherwise it loads, and `read` must equal the number of records.
 
 `check()` runs one ingest against a store and returns the outcome, raising AssertionError
@@ -321,7 +323,8 @@ def expect(data: bytes) -> Expected:
     if len(REQUIRED & set(fields)) < 2:
         # The header decides before the body is read; a bad byte near the top may be seen
         # first.
-        return Expected({"skip"} if utf8 else {"skip", "reject"}, why="not an attack release")
+        # A file named on its own is rejected with the reason (one in a folder is skipped).
+        return Expected({"reject"}, why="not an attack release")
     if not utf8:
         return Expected({"reject"}, why="not UTF-8")
     if len(set(fields)) < len(fields):
@@ -345,7 +348,10 @@ def rejection_reason(exc: ValueError) -> str:
         return "required column missing"
     text = exc.problem
     for key, label in (("empty", "empty file"), ("blank", "blank header line"),
-                       ("UTF-8", "not UTF-8"), ("are both", "column named twice")):
+                       ("UTF-8", "not UTF-8"), ("are both", "column named twice"),
+                       ("not an attack release", "not an attack release"),
+                       ("binary data", "not an attack release"),
+                       ("separated by", "not an attack release")):
         if key in text:
             return label
     return text[:40]

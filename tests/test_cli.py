@@ -39,7 +39,7 @@ def test_errors_are_messages_not_tracebacks(tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n")
     out = runner.invoke(app, ["ingest", str(other), "--db", str(tmp_path / "s.duckdb")])
-    assert out.exit_code == 0 and "skipped" in out.output
+    assert out.exit_code == 1 and "not an attack release" in out.output
 
 
 def test_version():

@@ -70,3 +70,15 @@ def test_doctor_json_on_the_real_data(real_db):
 def test_doctor_on_a_missing_store_is_a_clear_error(tmp_path):
     out = CliRunner().invoke(app, ["doctor", "--db", str(tmp_path / "none.duckdb")])
     assert out.exit_code == 1 and "no store yet" in out.output
+
+
+def test_doctor_reports_exact_duplicate_records(release, tmp_path):
+    """50 copies of one record: loaded once, the night counts it once, and doctor names
+    the release with its 50 copies (not an integrity problem: they were kept out)."""
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROWS[0]] * 51, "repeats.csv")], db=db)
+    report = strikescope.doctor(db=db)
+    assert report.duplicates[["name", "duplicates"]].values.tolist() == [["repeats.csv", 50]]
+    assert "repeats.csv 50" in report.summary()
+    assert strikescope.nights(db=db).drones_launched.iloc[0] == 20
+    assert report.problems == []

@@ -116,15 +116,36 @@ def test_weapon_reference_is_loaded_once(tmp_path):
 
 
 def test_repeated_rows_are_kept_apart_by_their_number(release, tmp_path):
-    """Two identical rows of one post are two rows: a newer release with one of them
-    edited changes one, and one with only one of them removes one."""
+    """Two rows of one post with the same model and window but other counts are two rows:
+    a newer release with one of them edited changes one, and one with only one of them
+    removes one."""
     db = tmp_path / "s.duckdb"
-    strikescope.ingest([release([ROW, ROW], "v1.csv")], db=db)
-    report = strikescope.ingest([release([ROW, {**ROW, "destroyed": "8"}], "v2.csv")], db=db)[0]
+    other = {**ROW, "launched": "4", "destroyed": "4"}
+    strikescope.ingest([release([ROW, other], "v1.csv")], db=db)
+    report = strikescope.ingest([release([ROW, {**other, "destroyed": "3"}], "v2.csv")],
+                                db=db)[0]
     assert (report.added, report.changed, report.removed) == (0, 1, 0)
+    assert strikescope.nights(db=db).drones_launched.iloc[0] == 14
     report = strikescope.ingest([release([ROW], "v3.csv")], db=db)[0]
     assert (report.added, report.changed, report.removed) == (0, 0, 1)
     assert strikescope.nights(db=db).drones_launched.iloc[0] == 10
+
+
+def test_exact_duplicate_records_load_once(release, tmp_path):
+    """A release repeating a record verbatim (here twice) counts it once; the copies are
+    quarantined as duplicates of the first, and a row differing only in a count is not a
+    copy."""
+    db = tmp_path / "s.duckdb"
+    other = {**ROW, "destroyed": "8"}
+    report = strikescope.ingest([release([ROW, ROW, other, ROW], "v1.csv")], db=db)[0]
+    assert (report.read, report.loaded, report.quarantined) == (4, 2, 2)
+    q = strikescope.quarantine(db=db)
+    assert q[["row", "reason"]].values.tolist() == [
+        [2, "duplicate of record 1"], [4, "duplicate of record 1"]]
+    assert strikescope.nights(db=db).drones_launched.iloc[0] == 20
+    # the same release without the copies changes nothing: the rows match one to one
+    again = strikescope.ingest([release([ROW, other], "v2.csv")], db=db)[0]
+    assert (again.added, again.changed, again.removed) == (0, 0, 0)
 
 
 def test_store_keyed_by_text_row_key_is_migrated(release, tmp_path):
@@ -134,7 +155,8 @@ def test_store_keyed_by_text_row_key_is_migrated(release, tmp_path):
 
     db = tmp_path / "s.duckdb"
     other = {**ROW, "model": "Kalibr", "launched": "3", "source": "kpszsu/p/2"}
-    strikescope.ingest([release([ROW, ROW, other], "v1.csv")], db=db)
+    twin = {**ROW, "destroyed": "8"}
+    strikescope.ingest([release([ROW, twin, other], "v1.csv")], db=db)
     con = duckdb.connect(str(db))
     _reports_as_table(con)
     con.execute("ALTER TABLE reports ADD COLUMN row_key VARCHAR")
@@ -142,7 +164,7 @@ def test_store_keyed_by_text_row_key_is_migrated(release, tmp_path):
     con.execute("ALTER TABLE reports DROP COLUMN dup")
     con.close()
     edited = {**other, "destroyed": "1"}
-    report = strikescope.ingest([release([ROW, ROW, edited], "v2.csv")], db=db)[0]
+    report = strikescope.ingest([release([ROW, twin, edited], "v2.csv")], db=db)[0]
     assert (report.added, report.changed, report.removed) == (0, 1, 0)
     con = duckdb.connect(str(db), read_only=True)
     assert sorted(r[0] for r in con.execute("SELECT dup FROM reports").fetchall()) == [1, 1, 2]

@@ -101,6 +101,8 @@ def server(tmp_path, monkeypatch):
     })
     monkeypatch.setenv("KAGGLE_USERNAME", "analyst")
     monkeypatch.setenv("KAGGLE_KEY", "secret")
+    # The loopback server stands for Kaggle here: the credentials may go to it.
+    monkeypatch.setattr(remote, "KAGGLE_ORIGINS", {("http", "127.0.0.1")})
     monkeypatch.setenv("STRIKESCOPE_CONFIG", str(tmp_path / "none.toml"))
     # The copies in use before the first update: the shared weather series only.
     shared = tmp_path / "shared"

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from strikescope import csvsafe
 from strikescope import nights as night_rules
 from strikescope.atomic import staged
 from strikescope.config import input_dir, resolve_db
@@ -172,15 +173,17 @@ def table(name: str, db: PathLike | None = None, **kwargs) -> pd.DataFrame:
         return store.con.execute(f"SELECT * FROM {name} ORDER BY {EXPORT_ORDER[name]}").df()
 
 
-def write_frame(df: pd.DataFrame, path: PathLike, fmt: str | None = None) -> Path:
-    """Write a frame as CSV, Parquet or JSON (a list of objects, ISO dates)."""
+def write_frame(df: pd.DataFrame, path: PathLike, fmt: str | None = None,
+                raw: bool | None = None) -> Path:
+    """Write a frame as CSV, Parquet or JSON (a list of objects, ISO dates); CSV cells that
+    a spreadsheet would run as a formula are neutralised unless `raw` (see `csvsafe`)."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        df.to_csv(path, index=False)
+        csvsafe.to_csv(df, path, raw=raw)
     elif fmt == "parquet":
         df.to_parquet(path, index=False)
     else:
@@ -197,7 +200,8 @@ def frame_to_json(df: pd.DataFrame) -> str:
                       ensure_ascii=False, indent=1)
 
 
-def export(name: str, path: PathLike, fmt: str | None = None, db: PathLike | None = None
-           ) -> Path:
-    """Export a store table (or the nightly totals) to CSV, Parquet or JSON."""
-    return write_frame(table(name, db=db), path, fmt)
+def export(name: str, path: PathLike, fmt: str | None = None, db: PathLike | None = None,
+           raw: bool | None = None) -> Path:
+    """Export a store table (or the nightly totals) to CSV, Parquet or JSON (`raw`: CSV
+    cells as stored, formulas and all)."""
+    return write_frame(table(name, db=db), path, fmt, raw=raw)

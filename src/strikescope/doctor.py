@@ -37,6 +37,7 @@ class DoctorReport:
     split_posts: pd.DataFrame = field(default_factory=pd.DataFrame)
     misplaced_rows: int = 0
     problems: list[str] = field(default_factory=list)
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_frame(self) -> pd.DataFrame:
         return self.releases
@@ -44,7 +45,7 @@ class DoctorReport:
     def to_dict(self) -> dict:
         frames = {k: json.loads(getattr(self, k).to_json(orient="records", date_format="iso"))
                   for k in ("releases", "quarantine", "missing_denominators", "disagreements",
-                            "split_posts")}
+                            "split_posts", "duplicates")}
         return {"store": dict(self.store), **frames, "misplaced_rows": self.misplaced_rows,
                 "problems": list(self.problems)}
 
@@ -62,6 +63,7 @@ class DoctorReport:
             f"posts whose rows lie on several nights (one attack per night): "
             f"{self.split_posts['post'].nunique() if len(self.split_posts) else 0}; "
             f"counted rows off their own window's night: {self.misplaced_rows}",
+            *duplicates_summary(self.duplicates),
         ]
         lines += [f"PROBLEM: {p}" for p in self.problems] or ["no integrity problem found"]
         return "\n".join(lines)
@@ -79,6 +81,7 @@ def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorRe
             _store_facts(store), _releases(con), _quarantine(con),
             _missing_denominators(con), _disagreements(con, threshold, min_difference),
             _split_posts(con), _misplaced_rows(con))
+        report.duplicates = duplicate_records(con)
     report.problems = _problems(report, Path(report.store["path"]))
     return report
 
@@ -166,6 +169,27 @@ def _misplaced_rows(con) -> int:
     return con.execute(f"""
         SELECT count(*) FROM parts p JOIN report_rows r USING (row_id)
         WHERE p.counted AND p.night <> {own}""").fetchall()[0][0]
+
+
+# -- exact duplicate records (quarantined at ingest as "duplicate of record N") ------------
+
+DUPLICATE_REASON = "duplicate of record %"
+
+
+def duplicate_records(con) -> pd.DataFrame:
+    """Per release: how many records were exact copies of an earlier record of the same
+    release (loaded once, the copies quarantined)."""
+    return con.execute("""
+        SELECT r.name, r.status, count(DISTINCT q.rec) AS duplicates
+        FROM quarantine q JOIN releases r USING (release_id)
+        WHERE q.reason LIKE ? GROUP BY ALL ORDER BY r.name""", [DUPLICATE_REASON]).df()
+
+
+def duplicates_summary(dups: pd.DataFrame) -> list[str]:
+    if dups.empty:
+        return []
+    parts = ", ".join(f"{r.name} {r.duplicates}" for r in dups.itertuples())
+    return [f"exact duplicate records loaded once, copies quarantined: {parts}"]
 
 
 def _problems(report: DoctorReport, path: Path) -> list[str]:

@@ -163,12 +163,16 @@ class Store:
         rebuild: bool = True,
     ) -> list[IngestReport]:
         """Ingest files or directories; attack releases are applied oldest first."""
+        paths = [Path(p) for p in paths]
+        named = {p for p in paths if not p.is_dir()}
         files = order_files(expand_paths(paths))
         reports = []
         for i, path in enumerate(files):
             if progress:
                 progress(f"ingesting {path.name}", i / max(len(files), 1))
             reports.append(self.ingest_file(path))
+            if reports[-1].kind == "other" and path in named:  # skipped only in a folder
+                raise attack_source.UnreadableFileError(path, attack_source.not_a_release(path))
         changed = any(r.status in ("current", "reference loaded") for r in reports)
         if rebuild and (changed or self.meta("rules_version") != rules_version()):
             if progress:
@@ -547,7 +551,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + (READ_LOCK_WAIT_S if read_only else 0)
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return _attach_reader(path) if read_only else duckdb.connect(str(path))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise
@@ -555,6 +559,24 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 READ_LOCK_WAIT_S = 10.0
+
+
+def _attach_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """A reader of the file as it is now. `duckdb.connect(path)` hands out the database
+    instance already open on that path in this process, if any: after an ingest replaced
+    the file (a rename), a reader opened while an older one was still open saw the old
+    store. A fresh in-memory database with the file attached reads the current file."""
+    con = duckdb.connect()
+    try:
+        run(con, f"ATTACH {_sql_text(str(path))} AS store (READ_ONLY); USE store")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 @cache

@@ -28,6 +28,10 @@ CLASSES = (
     "mixed",
 )
 KINDS = ("drone", "missile")
+# The kind of a model string that names no known model and no drone or missile word: it
+# counts in neither the drone nor the missile totals (a junk or hostile string in a release
+# must not add to either), and its rows carry a warning.
+UNKNOWN_KIND = "unknown"
 CLASS_LABELS = {
     "strike_drone": "Strike drones (Shahed/Geran and decoys)",
     "tactical_uav": "Reconnaissance and tactical UAVs",
@@ -47,6 +51,8 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": 
 # ("С-300", "Х-101"), never to Cyrillic names such as "Молнія".
 _LOOKALIKES = str.maketrans("асекморхіу", "acekmopxiy")
 _DRONE_WORDS = re.compile(r"uav|drone|бпла|дрон|shahed|geran|герань|шахед", re.IGNORECASE)
+_MISSILE_WORDS = re.compile(r"missile|rocket|ракет|cruise|ballistic|балістич|крилат",
+                            re.IGNORECASE)
 
 
 class UnknownModelWarning(UserWarning):
@@ -99,7 +105,9 @@ def _lookup() -> dict[str, tuple[str, str, str, bool]]:
 
 
 def _guess_kind(text: str) -> str:
-    return "drone" if _DRONE_WORDS.search(text) else "missile"
+    if _DRONE_WORDS.search(text):
+        return "drone"
+    return "missile" if _MISSILE_WORDS.search(text) else UNKNOWN_KIND
 
 
 def split_group(model: str) -> list[str]:
@@ -141,10 +149,17 @@ def classify(model: str, warn: bool = True) -> Classification:
         model=text,
         components=tuple(i[0] for i in infos),
         weapon_class=classes.pop() if len(classes) == 1 else "mixed",
-        kind=max(set(kinds), key=kinds.count),
+        kind=_group_kind(kinds),
         long_range=any(i[3] for i in infos),
         known=known,
     )
+
+
+def _group_kind(kinds: list[str]) -> str:
+    """The most frequent kind among the components of a known kind (ties: drone first, in
+    a fixed order); `unknown` only when no component has a known kind."""
+    known = sorted(k for k in kinds if k != UNKNOWN_KIND)
+    return max(dict.fromkeys(known), key=known.count) if known else UNKNOWN_KIND
 
 
 def taxonomy_frame(models) -> pd.DataFrame:

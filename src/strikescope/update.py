@@ -49,21 +49,25 @@ class UpdateResult:
 
 def update(sources=None, data_dir=None, db=None, until=None, urls: dict | None = None,
            ingest: bool = True, http: httpx.Client | None = None,
-           progress: ProgressFn | None = None) -> UpdateResult:
+           progress: ProgressFn | None = None,
+           deadline_s: float | None = fetch.DEFAULT_DEADLINE_S) -> UpdateResult:
     """Fetch `sources` (default: attacks, alerts, weather) into `data_dir` (default: the user
-    data directory) and ingest the attack files into the store `db`."""
+    data directory) and ingest the attack files into the store `db`. The downloads must all
+    end within `deadline_s` seconds (None: no deadline)."""
     dest = Path(data_dir or fetch_dir())
     plugins = [make(name, urls) for name in (sources or DEFAULT_SOURCES)]
     result = UpdateResult(dest)
     own = http is None
     http = http or fetch.client()
     stage = dest / f".update-{os.getpid()}"
+    fetch.clean_leftovers(dest)  # the staging folder of an update that was killed
     try:
         ctx = Context(http, lambda kind: _current(dest, kind), _until(until),
                       lambda: stored_attack_rows(db))
-        for i, plugin in enumerate(plugins):
-            _tell(progress, f"fetching {plugin.name}", i / (len(plugins) + 1))
-            result.fetched.append(plugin.fetch(stage, ctx))
+        with fetch.deadline(deadline_s):
+            for i, plugin in enumerate(plugins):
+                _tell(progress, f"fetching {plugin.name}", i / (len(plugins) + 1))
+                result.fetched.append(plugin.fetch(stage, ctx))
         _tell(progress, "ingesting", len(plugins) / (len(plugins) + 1))
         result.ingested = _install_and_ingest(stage, dest, result.fetched, db, ingest)
     finally:

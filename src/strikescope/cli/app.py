@@ -24,5 +24,11 @@ def main_options(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    raw: bool = typer.Option(
+        False, "--raw", help="Write CSV cells exactly as stored: no apostrophe before a "
+        "cell a spreadsheet would run as a formula (=, +, -, @, tab, CR)."),
 ) -> None:
     """Air Force strike reports as evidence: ingest, nights, studies, forecasts, briefs."""
+    from strikescope import csvsafe
+
+    csvsafe.set_raw_default(raw)

@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from strikescope import csvsafe, gdelt
 from strikescope import events as ev
-from strikescope import gdelt
 from strikescope.cli.app import app
 
 events_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
@@ -65,7 +65,7 @@ def _emit(df: pd.DataFrame, fmt: Format) -> None:
     if fmt is Format.table:
         _print_table(df, f"{len(df)} events")
     elif fmt is Format.csv:
-        typer.echo(_as_csv_frame(df).to_csv(index=False), nl=False)
+        typer.echo(csvsafe.to_csv(_as_csv_frame(df)), nl=False)
     else:
         records = _as_csv_frame(df).to_dict(orient="records")
         for rec in records:

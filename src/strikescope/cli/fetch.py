@@ -10,36 +10,39 @@ from strikescope import update as updating
 from strikescope.atomic import StoreBusyError
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, fail, progress_bar
-from strikescope.sources.fetch import FetchError
+from strikescope.sources.fetch import DEFAULT_DEADLINE_S, FetchError
 
 SourcesArg = typer.Argument(None, help="Sources to fetch (default: attacks alerts weather).")
 DirOption = typer.Option(None, "--dir", help="Data directory (default: user data dir).")
 UrlOption = typer.Option(None, "--url", help="NAME=URL: fetch a source from another URL "
                          "(also STRIKESCOPE_<NAME>_URL or [sources.NAME] url in the config).")
 UntilOption = typer.Option(None, "--to", help="Weather: last night (default: yesterday).")
+DeadlineOption = typer.Option(DEFAULT_DEADLINE_S, "--deadline", min=1.0,
+                              help="Seconds all the downloads may take together.")
 
 
 @app.command()
 def update(what: list[str] = SourcesArg, into: Path = DirOption, urls: list[str] = UrlOption,
-           until: str = UntilOption, db: Path = DbOption) -> None:
+           until: str = UntilOption, db: Path = DbOption,
+           deadline: float = DeadlineOption) -> None:
     """Fetch the latest attack data, alerts and weather, check them, ingest: all or nothing."""
-    _run(what, into, urls, until, db, ingest=True)
+    _run(what, into, urls, until, db, ingest=True, deadline=deadline)
 
 
 @app.command()
 def fetch(what: list[str] = SourcesArg, into: Path = DirOption, urls: list[str] = UrlOption,
           until: str = UntilOption, ingest: bool = typer.Option(
               False, "--ingest", help="Ingest the attack files fetched (as `update`)."),
-          db: Path = DbOption) -> None:
+          db: Path = DbOption, deadline: float = DeadlineOption) -> None:
     """Download and check fresh data without touching the store (unless --ingest)."""
-    _run(what, into, urls, until, db, ingest=ingest)
+    _run(what, into, urls, until, db, ingest=ingest, deadline=deadline)
 
 
-def _run(what, into, urls, until, db, ingest: bool) -> None:
+def _run(what, into, urls, until, db, ingest: bool, deadline: float) -> None:
     try:
         with progress_bar("updating") as progress:
             result = updating.update(what or None, into, db, until, _urls(urls), ingest,
-                                     progress=progress)
+                                     progress=progress, deadline_s=deadline)
     except (FetchError, StoreBusyError, FileNotFoundError, ValueError) as exc:
         raise fail(f"{exc}\nNothing was changed.") from None
     console.print(result.summary())

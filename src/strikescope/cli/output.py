@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from strikescope import csvsafe
 from strikescope.api import frame_to_json, write_frame
 from strikescope.atomic import StoreBusyError
 
@@ -74,7 +75,7 @@ def emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str | None = None)
     elif fmt == "table":
         print_table(df, title)
     elif fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        csvsafe.to_csv(df, sys.stdout)
     elif fmt == "json":
         sys.stdout.write(frame_to_json(df) + "\n")
     else:

@@ -135,6 +135,21 @@ def read_header(path: Path) -> list[str]:
     return header
 
 
+def not_a_release(path: Path) -> str:
+    """Why a file whose header names no release columns is not one, in one line."""
+    header = read_header(path)
+    first = ",".join(header)
+    if any(ch in first for ch in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"):
+        return "binary data, not a CSV text file"
+    for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if len(header) == 1 and first.count(sep) >= 2:
+            return (f"the header is separated by {name}, not commas: a release is "
+                    "comma-separated (re-export it as CSV with ',')")
+    shown = first if len(first) <= 120 else first[:117] + "..."
+    return ("not an attack release (no time_start, time_end, model, launched columns) nor "
+            f"the weapon reference; header: {shown!r}")
+
+
 def check_utf8(path: Path, chunk_size: int = 1 << 16) -> None:
     """Reject a file that is not UTF-8 text, naming the line of the first bad byte.
 
@@ -381,7 +396,46 @@ def read_release(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = 
         run(con, f"CREATE OR REPLACE TEMP TABLE {table}_rejects (rec BIGINT, field VARCHAR, "
             "value VARCHAR, reason VARCHAR)")
     rejected = con.execute(f"SELECT count(*) FROM {table}_rejects").fetchall()[0][0]
+    if _ends_inside_record(path):
+        _flag_cut_record(con, table, canonical_name(header[-1]) if header[-1] in mapping.values()
+                         else None)
     return RawRelease(path, table, mapping, extras, rejected, header)
+
+
+def _ends_inside_record(path: Path) -> bool:
+    """The file's last byte ends no line and closes no quoted field: a download or a copy cut
+    short ends like this, inside the last field of its last record."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) not in (b"\n", b"\r", b'"')
+
+
+# Last columns whose cut cell leaves the row's counts whole (a shorter post address or
+# name): the row loads with a warning. A cut number or date would be a wrong value: the
+# row is quarantined.
+CUT_WARNS = (*TEXT_COLUMNS, *LITERAL_COLUMNS)
+
+
+def _flag_cut_record(con: duckdb.DuckDBPyConnection, table: str, last: str | None) -> None:
+    """Flag the last record of a file that ends inside it (see `_ends_inside_record`), unless
+    the CSV reader rejected it already; `last` is the canonical name of the last column (None
+    for a column kept in `extra`)."""
+    rec = con.execute(f"""SELECT max(rec) FROM {table}_parsed
+        HAVING max(rec) > coalesce((SELECT max(rec) FROM {table}_rejects), 0)""").fetchall()
+    if not rec or rec[0][0] is None:
+        return
+    field = last or "extra"
+    value = (last if last in TEXT_COLUMNS else f"{last}_text" if last in LITERAL_COLUMNS
+             else "NULL::VARCHAR")
+    kind = "warnings" if last is None or last in CUT_WARNS else "errors"
+    reason = (f"the file ends inside this record, without a final newline: its last field "
+              f"({field}) may be cut short")
+    run(con, f"UPDATE {table}_parsed SET {kind} = list_append({kind}, {{'field': "
+        f"{_lit(field)}, 'value': {value}, 'reason': {_lit(reason)}}}) WHERE rec = ?",
+        [rec[0][0]])
 
 
 def _has_rec(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -658,7 +712,10 @@ def _lookup_warnings(con: duckdb.DuckDBPyConnection, table: str) -> None:
     ]
     warns.append(
         "CASE WHEN model IN (SELECT model FROM tax_map WHERE NOT known) THEN {'field': "
-        "'model', 'value': model, 'reason': 'unknown weapon model (class unknown)'} END")
+        "'model', 'value': model, 'reason': 'unknown weapon model (class unknown' || "
+        f"CASE WHEN (SELECT kind FROM tax_map t WHERE t.model = {table}.model) = 'unknown' "
+        "THEN '; kind unknown: counted in neither drones nor missiles' ELSE '' END || ')'} "
+        "END")
     run(con, f"UPDATE {table} SET warnings = {_listed('warnings', warns)} WHERE "
         + " OR ".join(_preds(warns)))
 
@@ -677,20 +734,50 @@ def parse_raw(con: duckdb.DuckDBPyConnection, table: str = "raw",
     lookup_literals(con, f"{table}_parsed")
     lookup_models(con, f"{table}_parsed")
     _lookup_warnings(con, f"{table}_parsed")
-    # Rows with the same post, model and window: numbered in file order (`dup` 1, 2, ...).
-    # The candidates are found by an integer hash of the key; a row whose hash merely
-    # collides with another's is alone in its key and stays 1.
+    _number_repeats(con, f"{table}_parsed")
+
+
+def _content_sql() -> str:
+    """SQL: a row's content as `content_equal_sql` compares it (empty and missing alike,
+    literal cells trimmed), to partition by."""
+    parts = [f"coalesce({c}, '')" for c in TEXT_COLUMNS]
+    parts += [*COUNT_COLUMNS, *EXTRA_NUMBERS]
+    parts += [f"coalesce(trim({c}_text), '')" for c in LITERAL_COLUMNS]
+    parts.append("coalesce(extra, '')")
+    return ", ".join(parts)
+
+
+def _number_repeats(con: duckdb.DuckDBPyConnection, parsed: str) -> None:
+    """Rows with the same post, model and window: an exact copy of an earlier loadable row
+    is quarantined as its duplicate (a release that repeats records would otherwise count
+    them twice); the others are numbered in file order (`dup` 1, 2, ...).
+
+    The candidates are found by an integer hash of the key; a row whose hash merely
+    collides with another's is alone in its key and stays 1.
+    """
     key = key_sql()
-    run(
-        con,
-        f"""
-        UPDATE {table}_parsed p SET dup = d.dup
+    run(con, f"""
+        CREATE OR REPLACE TEMP TABLE repeats AS
+        SELECT len(errors) = 0 AS ok, * EXCLUDE (errors, warnings) FROM {parsed}
+        WHERE hash({key}) IN (SELECT hash({key}) FROM {parsed}
+                              GROUP BY ALL HAVING count(*) > 1)""")
+    run(con, f"""
+        CREATE OR REPLACE TEMP TABLE copies AS
+        SELECT rec, first FROM (
+            SELECT rec, min(rec) OVER (PARTITION BY {key}, {_content_sql()}) AS first
+            FROM repeats WHERE ok)
+        WHERE rec > first""")
+    if con.execute("SELECT count(*) FROM copies").fetchall()[0][0]:
+        run(con, f"""
+            UPDATE {parsed} p SET errors = list_append(p.errors, {{'field': 'record',
+                'value': NULL::VARCHAR, 'reason': 'duplicate of record ' || c.first}})
+            FROM copies c WHERE p.rec = c.rec""")
+    run(con, f"""
+        UPDATE {parsed} p SET dup = d.dup
         FROM (SELECT rec, row_number() OVER (PARTITION BY {key} ORDER BY rec) AS dup
-              FROM {table}_parsed
-              WHERE hash({key}) IN (SELECT hash({key}) FROM {table}_parsed
-                                    GROUP BY ALL HAVING count(*) > 1)) d
-        WHERE p.rec = d.rec AND d.dup > 1""",
-    )
+              FROM repeats WHERE rec NOT IN (SELECT rec FROM copies)) d
+        WHERE p.rec = d.rec AND d.dup > 1;
+        DROP TABLE repeats; DROP TABLE copies""")
 
 
 def _create_parsed(con: duckdb.DuckDBPyConnection, table: str, has_rec: bool,

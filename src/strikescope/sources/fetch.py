@@ -12,10 +12,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import tempfile
+import time
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path, PurePosixPath
 
 import httpx
@@ -25,12 +29,103 @@ import httpx
 MIN_ROW_RATIO = 0.9
 
 
+# What an archive may unpack to: the real release is about 1 MB in 2 CSV files. A zip whose
+# members claim more, or are more than this many, is refused before anything is unpacked
+# (a 4 MB zip held a 4 GiB member).
+MAX_MEMBERS = 1000
+MAX_UNPACKED_BYTES = 1 << 30
+# The whole of one update, downloads and all: a server that sends a byte now and then
+# (each read within the client's timeout) must not hold it for ever.
+DEFAULT_DEADLINE_S = 30 * 60.0
+
+_deadline: ContextVar[float | None] = ContextVar("fetch_deadline", default=None)
+
+
 class FetchError(RuntimeError):
     """A download failed, is broken, or cannot be attempted; the message says what to do."""
 
 
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Every download in the block ends by `seconds` from now (None: no deadline)."""
+    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def check_deadline(url) -> None:
+    end = _deadline.get()
+    if end is not None and time.monotonic() > end:
+        raise FetchError(f"{url}: the update ran past its deadline (a slow or stalled "
+                         "server); nothing was changed, try again later")
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    def __init__(self, stream, url):
+        self.stream, self.url = stream, url
+
+    def __iter__(self):
+        for chunk in self.stream:
+            check_deadline(self.url)
+            yield chunk
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """Checks the deadline of `deadline()` before each request and at each chunk read."""
+
+    def __init__(self, inner: httpx.BaseTransport):
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        check_deadline(request.url)
+        response = self.inner.handle_request(request)
+        response.stream = _DeadlineStream(response.stream, request.url)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 def client(timeout: float = 60.0) -> httpx.Client:
-    return httpx.Client(timeout=timeout, follow_redirects=True)
+    return httpx.Client(timeout=timeout, follow_redirects=True,
+                        transport=DeadlineTransport(httpx.HTTPTransport()))
+
+
+def clean_leftovers(folder: Path, keep: Path | None = None) -> list[Path]:
+    """Staging folders (`.update-PID`) and partial downloads (`*.part`) that a killed update
+    left in `folder`, except `keep` and those of a process still running; returns them."""
+    gone = []
+    if not folder.is_dir():
+        return gone
+    for path in folder.iterdir():
+        stale = (path.name.startswith(".update-") and path != keep
+                 and not _alive(path.name.removeprefix(".update-")))
+        if stale or (path.suffix == ".part" and path.is_file()):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            gone.append(path)
+    return gone
+
+
+def _alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def download(url: str, target: Path, http: httpx.Client, *, auth=None, headers=None,
@@ -52,6 +147,8 @@ def download(url: str, target: Path, http: httpx.Client, *, auth=None, headers=N
     except httpx.HTTPError as exc:
         raise FetchError(f"could not download {url}: {exc or type(exc).__name__} "
                          "(no network?)") from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"could not download {url!r}: not a valid URL ({exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -62,6 +159,7 @@ def _stream(url, fh, http: httpx.Client, auth, headers) -> None:
     with http.stream("GET", url, auth=auth, headers=headers) as response:
         response.raise_for_status()
         for chunk in response.iter_raw():
+            check_deadline(url)
             fh.write(chunk)
         expected = response.headers.get("content-length")
         got = response.num_bytes_downloaded
@@ -93,17 +191,30 @@ def extract_csvs(archive: Path, into: Path) -> list[Path]:
     """Every CSV member of a zip, after checking the archive and each member's CRC-32."""
     try:
         with zipfile.ZipFile(archive) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise FetchError(f"{archive.name}: member {bad} is corrupt (CRC mismatch)")
-            return [_extract(zf, info, into) for info in zf.infolist()
-                    if info.filename.lower().endswith(".csv") and not info.is_dir()]
+            members = [i for i in zf.infolist()
+                       if i.filename.lower().endswith(".csv") and not i.is_dir()]
+            _check_sizes(archive, zf.infolist(), members)
+            # Each member's CRC-32 is checked as it is read to its end (zipfile raises
+            # BadZipFile on a mismatch); the other members are not unpacked at all.
+            budget = [MAX_UNPACKED_BYTES]
+            return [_extract(zf, info, into, budget) for info in members]
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
         raise FetchError(f"{archive.name}: not a readable zip archive ({exc}); the download "
                          "is corrupt or truncated, nothing was changed") from None
 
 
-def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, into: Path) -> Path:
+def _check_sizes(archive: Path, infos: list, members: list) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise FetchError(f"{archive.name}: {len(infos):,} members, more than the "
+                         f"{MAX_MEMBERS:,} a data set archive may have; nothing was unpacked")
+    claimed = sum(i.file_size for i in members)
+    if claimed > MAX_UNPACKED_BYTES:
+        raise FetchError(f"{archive.name}: its CSV files would unpack to {claimed:,} bytes, "
+                         f"more than {MAX_UNPACKED_BYTES:,}; nothing was unpacked")
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, into: Path,
+             budget: list[int]) -> Path:
     # Member names come from the network: keep them inside `into`.
     parts = [p for p in PurePosixPath(info.filename.replace("\\", "/")).parts
              if p not in ("", ".", "..", "/")]
@@ -111,14 +222,24 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, into: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with zf.open(info) as src, open(target, "wb") as dst:
         while chunk := src.read(1 << 20):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:  # sizes in the directory can lie; the bytes cannot
+                raise FetchError(f"{info.filename}: unpacks to more than "
+                                 f"{MAX_UNPACKED_BYTES:,} bytes; nothing was changed")
             dst.write(chunk)
     return target
 
 
 def csv_rows(path: Path) -> int:
-    """Records after the header, as the csv module splits them."""
+    """Records after the header, as the csv module splits them; a file it cannot split (a
+    field over its 128 KiB limit, a NUL byte) is a FetchError naming the line."""
     with open(path, newline="", encoding="utf-8", errors="replace") as fh:
-        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+        reader = csv.reader(fh)
+        try:
+            return max(sum(1 for _ in reader) - 1, 0)
+        except csv.Error as exc:
+            raise FetchError(f"{path.name}: line {reader.line_num}: not readable as CSV "
+                             f"({exc}); nothing was changed") from None
 
 
 def check_csv(path: Path, required: Iterable[str], previous_rows: int | None = None,
@@ -131,7 +252,11 @@ def check_csv(path: Path, required: Iterable[str], previous_rows: int | None = N
         size = fh.tell()
         fh.seek(max(size - 1, 0))
         last = fh.read(1)
-    columns = {c.strip().lower() for c in next(csv.reader([head]), [])}
+    try:
+        columns = {c.strip().lower() for c in next(csv.reader([head]), [])}
+    except csv.Error as exc:
+        raise FetchError(f"{label}: line 1: the header is not readable as CSV ({exc}); "
+                         "nothing was changed") from None
     missing = sorted({c.lower() for c in required} - columns)
     if missing:
         raise FetchError(f"{label}: not the expected file, column(s) {', '.join(missing)} "

@@ -66,7 +66,7 @@ class KaggleAttacks(Source):
     description = f"Air Force attack reports (Kaggle {KAGGLE_DATASET}, your credentials)"
 
     def fetch(self, stage: Path, ctx: Context) -> Fetched:
-        auth, headers = kaggle_credentials()
+        auth, headers = credentials_for(self.url)
         archive = download(self.url, stage / "attacks.zip", ctx.http, auth=auth,
                            headers=headers, sha256=self.sha256)
         files = extract_csvs(archive, stage / "attacks")
@@ -84,6 +84,28 @@ def _main_release(files: list[Path]) -> Path:
                          f"(found {', '.join(f.name for f in files) or 'no CSV file'}); "
                          "nothing was changed")
     return min(named, key=lambda f: len(f.parts))
+
+
+# Where the Kaggle credentials may go: Kaggle itself, over https. A mirror given with
+# `--url` is asked without them (a plain-http or foreign host would read them), and a
+# redirect to another host drops them (httpx strips Authorization across origins).
+KAGGLE_ORIGINS = {("https", "www.kaggle.com"), ("https", "kaggle.com"),
+                  ("https", "api.kaggle.com")}
+
+
+def credentials_for(url: str) -> tuple[httpx.BasicAuth | None, dict]:
+    """The Kaggle credentials for `url` if it is Kaggle's own over https; none for another
+    host; an error for Kaggle's host over plain http."""
+    try:
+        parts = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"attacks: {url!r} is not a valid URL ({exc})") from None
+    if (parts.scheme, parts.host) in KAGGLE_ORIGINS:
+        return kaggle_credentials()
+    if parts.host in {host for _, host in KAGGLE_ORIGINS}:
+        raise FetchError(f"attacks: {url} is Kaggle over {parts.scheme}: the credentials go "
+                         "over https only; use https://")
+    return None, {}
 
 
 def kaggle_credentials() -> tuple[httpx.BasicAuth | None, dict]:

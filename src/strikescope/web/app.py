@@ -10,13 +10,16 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from strikescope import api
+from strikescope import api, csvsafe
 from strikescope.atomic import StoreBusyError
 from strikescope.config import resolve_db
 from strikescope.store import StoreLayoutError
+from strikescope.web.pool import default_pools
 from strikescope.web.routes_api import router as api_router
 from strikescope.web.routes_api import timeline_png_bytes
 from strikescope.web.routes_pages import page
@@ -58,6 +61,99 @@ class SecurityHeaders:
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
+
+
+class RawCsv:
+    """`raw=true` in the query: CSV cells as stored (see `csvsafe`), for this request only."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or b"raw=" not in scope.get("query_string", b""):
+            return await self.app(scope, receive, send)
+        from urllib.parse import parse_qs
+
+        query = parse_qs(scope["query_string"].decode("latin-1"))
+        wanted = query.get("raw", [""])[-1].lower() in ("1", "true", "yes")
+        token = csvsafe.raw_request.set(wanted)
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            csvsafe.raw_request.reset(token)
+
+
+# Request bodies, per route: a check takes one article (its text is limited again, in
+# characters, by the route), an event a few fields, an ingest one release; nothing else
+# takes a body. Past its limit a body is not read further: 413 with a plain message.
+BODY_LIMITS = {"/api/v1/check": 256 << 10, "/api/v1/events": 64 << 10,
+               "/api/v1/ingest": 64 << 20}
+DEFAULT_BODY_LIMIT = 64 << 10
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """413 for a request body over its route's limit (`BODY_LIMITS`): at once from its
+    Content-Length, else as soon as the bytes received pass it, before the route reads on."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = BODY_LIMITS.get(scope["path"].rstrip("/"), DEFAULT_BODY_LIMIT)
+        length = dict(scope.get("headers", [])).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > limit:
+            return await _too_large(send, limit)
+        state = {"received": 0, "over": False, "started": False}
+
+        async def counted():
+            message = await receive()
+            state["received"] += len(message.get("body", b""))
+            if state["received"] > limit:
+                state["over"] = True
+                raise BodyTooLarge
+            return message
+
+        async def guarded(message):
+            if state["over"]:  # the route's answer to a cut body is replaced by the 413
+                return
+            state["started"] = True
+            await send(message)
+
+        with suppress(BodyTooLarge):
+            await self.app(scope, counted, guarded)
+        if state["over"] and not state["started"]:
+            await _too_large(send, limit)
+
+
+async def _too_large(send, limit: int) -> None:
+    body = f"request body too large: at most {limit:,} bytes on this route\n".encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+# What a 422 shows of the input it refused: enough to find it, never a whole large body.
+ECHO_CHARS = 80
+
+
+async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """422 with each error's place, message and type; the input only when short."""
+    errors = []
+    for err in exc.errors():
+        item = {k: err[k] for k in ("loc", "msg", "type") if k in err}
+        value = err.get("input")
+        if isinstance(value, str | int | float | bool) and len(str(value)) <= ECHO_CHARS:
+            item["input"] = value
+        errors.append(item)
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
 CARTESIAN_JS = HERE / "static" / "vendor" / "plotly-cartesian.min.js"
@@ -105,6 +201,8 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         # Fill the caches behind the main page while the first visitor is on the way.
         threading.Thread(target=warm, args=(app.state.service,), daemon=True).start()
         yield
+        for pool in app.state.pools.values():
+            pool.shutdown()
 
     app = FastAPI(title="strikescope", lifespan=lifespan, version="1", docs_url="/api/docs",
                   redoc_url=None, openapi_url="/api/v1/openapi.json",
@@ -119,6 +217,8 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     events_file = events_file or resolve_db(db).parent / "user_events.csv"
     app.state.service = StoreService(db, events_file=events_file,
                                      alerts_path=alerts_path)
+    app.state.service.warmer = warm
+    app.state.pools = default_pools()
     app.include_router(api_router)
     app.include_router(pages_router)
     plotly_js = plotly_js_path()
@@ -133,7 +233,10 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(RawCsv)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(StoreBusyError, store_unavailable)
     app.add_exception_handler(StoreLayoutError, store_unavailable)
     return app

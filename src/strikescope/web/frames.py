@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from fastapi import Response
 
+from strikescope import csvsafe
+
 
 class Format(enum.StrEnum):
     json = "json"
@@ -47,7 +49,7 @@ def frame_csv(df: pd.DataFrame) -> bytes:
     for col in [c for c in df.columns if df[c].dtype == "object"]:
         df[col] = df[col].map(lambda v: ";".join(map(str, v))
                               if isinstance(v, list | tuple | np.ndarray) else v)
-    return df.to_csv(index=False).encode()
+    return csvsafe.to_csv(df).encode()
 
 
 def frame_response(df: pd.DataFrame, fmt: Format, name: str) -> Response:

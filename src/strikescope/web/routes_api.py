@@ -7,12 +7,13 @@ import enum
 import hashlib
 import secrets
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from strikescope import events as timeline
 from strikescope.atomic import StoreBusyError
@@ -204,7 +205,7 @@ def run_study(svc: StoreService, q: StudyQuery):
             return study([q.event], **kwargs)
         return study(type=q.type.value if q.type else None, actors=q.actors, start=q.start,
                      end=q.end, **kwargs)
-    return svc.cached(("study", q.model_dump_json()), make)
+    return svc.cached(_study_key(q), make)
 
 
 def _analysis(make):
@@ -218,11 +219,26 @@ def _analysis(make):
         raise HTTPException(422, str(exc)) from None
 
 
+async def heavy(request: Request, kind: str, make, key: tuple | None = None):
+    """`make()` in the bounded pool of its kind (see `web.pool`), as `_analysis` maps its
+    errors; a result already cached under `key` is answered at once, without a worker."""
+    svc: StoreService = request.app.state.service
+    if key is not None:
+        hit = svc.peek(key)
+        if hit is not None:
+            return hit
+    return await request.app.state.pools[kind].run(_analysis, make)
+
+
+def _study_key(q: StudyQuery) -> tuple:
+    return ("study", q.model_dump_json())
+
+
 @router.get("/study", summary="Event study: strikes around the chosen events vs placebo days",
             responses={501: {"description": "study module not available"}})
-def study(svc: Service, q: Annotated[StudyQuery, Depends(study_query)],
-          fmt: Fmt = Format.json) -> Response:
-    res = _analysis(lambda: run_study(svc, q))
+async def study(request: Request, svc: Service, q: Annotated[StudyQuery, Depends(study_query)],
+                fmt: Fmt = Format.json) -> Response:
+    res = await heavy(request, "study", lambda: run_study(svc, q), _study_key(q))
     if fmt == Format.csv:
         return frame_response(res.to_frame(), fmt, "study")
     return json_response({"summary": res.summary(), "verdict": str(res.verdict),
@@ -231,11 +247,16 @@ def study(svc: Service, q: Annotated[StudyQuery, Depends(study_query)],
 
 @router.get("/study/figures", summary="Event study figures (plotly JSON by name)",
             responses={501: {"description": "study module not available"}})
-def study_figures(svc: Service, q: Annotated[StudyQuery, Depends(study_query)]) -> Response:
-    res = _analysis(lambda: run_study(svc, q))
-    figs = res.plot()
-    body = "{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items()) + "}"
-    return Response(body.encode(), media_type="application/json")
+async def study_figures(request: Request, svc: Service,
+                        q: Annotated[StudyQuery, Depends(study_query)]) -> Response:
+    def make() -> bytes:
+        figs = run_study(svc, q).plot()
+        return ("{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items())
+                + "}").encode()
+    body = await heavy(request, "study", lambda: svc.cached(("study-figures", *_study_key(q)),
+                                                            make),
+                       ("study-figures", *_study_key(q)))
+    return Response(body, media_type="application/json")
 
 
 class DefenseBy(enum.StrEnum):
@@ -375,17 +396,31 @@ def backtest(svc: Service, model: Name = "blend", fmt: Fmt = Format.json) -> Res
     return frame_response(df, fmt, "backtest")
 
 
+# The article text a check takes: a news article's body is a few thousand characters, and
+# the checker's time grows faster than its input (a longer text is refused, not queued).
+MAX_CHECK_CHARS = 20_000
+
+
 class CheckRequest(BaseModel):
-    text: str = Field(..., min_length=1, max_length=200_000, description="Article text")
+    text: str = Field(..., min_length=1, description="Article text "
+                      f"(at most {MAX_CHECK_CHARS:,} characters)")
     published: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD)")
 
 
 @router.post("/check", summary="Check the strike figures claimed in an article",
-             responses={501: {"description": "check module not available"}})
-def check(svc: Service, body: CheckRequest, fmt: Fmt = Format.json) -> Response:
+             responses={413: {"description": "text too long"},
+                        429: {"description": "too many checks running"},
+                        501: {"description": "check module not available"}})
+async def check(request: Request, svc: Service, body: CheckRequest,
+                fmt: Fmt = Format.json) -> Response:
+    if len(body.text) > MAX_CHECK_CHARS:
+        raise HTTPException(413, f"article text of {len(body.text):,} characters: at most "
+                                 f"{MAX_CHECK_CHARS:,} are checked; send the part with the "
+                                 "figures")
+
     def make():
         return feature("check", "check")(body.text, published=body.published, db=svc.db)
-    res = _analysis(make)
+    res = await heavy(request, "check", make)
     if fmt == Format.csv:
         return frame_response(res.to_frame(), fmt, "check")
     return json_response({"table": records(res.to_frame()), "html": res.html})
@@ -393,9 +428,10 @@ def check(svc: Service, body: CheckRequest, fmt: Fmt = Format.json) -> Response:
 
 @router.get("/brief", summary="A brief for a night (markdown and HTML)",
             responses={501: {"description": "brief module not available"}})
-def brief(svc: Service, night: dt.date) -> Response:
-    res = _analysis(lambda: svc.cached(
-        ("brief", night), lambda: feature("brief", "brief")(night=night, db=svc.db)))
+async def brief(request: Request, svc: Service, night: dt.date) -> Response:
+    res = await heavy(request, "brief", lambda: svc.cached(
+        ("brief", night), lambda: feature("brief", "brief")(night=night, db=svc.db)),
+        ("brief", night))
     return json_response({"markdown": res.markdown, "html": res.html})
 
 
@@ -416,15 +452,33 @@ def require_token(request: Request) -> None:
 Writer = Depends(require_token)
 
 
+# Dates an event may have: the timeline's tables hold nanosecond timestamps (1677-2262),
+# and an event of this war lies well inside these.
+EVENT_DATES = {"ge": dt.date(1900, 1, 1), "le": dt.date(2199, 12, 31)}
+
+
 class EventIn(BaseModel):
-    date: dt.date
-    end_date: dt.date | None = None
+    date: dt.date = Field(..., **EVENT_DATES)
+    end_date: dt.date | None = Field(None, **EVENT_DATES)
     type: EventType
     actors: str = Field(..., pattern=r"^[A-Za-z]{3}([;,][A-Za-z]{3})*$")
     title: str = Field(..., min_length=3, max_length=300)
     description: str = Field("", max_length=5000)
     source_url: str = Field(..., pattern=r"^https?://\S+$", max_length=2000)
     confidence: Confidence
+
+    @field_validator("source_url")
+    @classmethod
+    def _url_parses(cls, url: str) -> str:
+        """A URL the pattern lets through may still not parse (`http://[`)."""
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a port that is no number
+        except ValueError as exc:
+            raise ValueError(f"not a valid URL ({exc})") from None
+        if not parts.hostname:
+            raise ValueError("not a valid URL (no host)")
+        return url
 
 
 @router.post("/events", status_code=201, dependencies=[Writer],
@@ -455,6 +509,12 @@ async def ingest(request: Request) -> Response:
     if len(body) > MAX_UPLOAD:
         raise HTTPException(413, f"release larger than {MAX_UPLOAD // 2**20} MiB")
     svc: StoreService = request.app.state.service
+    # Off the event loop: reads keep answering during an ingest.
+    path, reports = await request.app.state.pools["ingest"].run(_keep_and_ingest, svc, body)
+    return json_response({"reports": [r.summary() for r in reports], "file": path.name})
+
+
+def _keep_and_ingest(svc: StoreService, body: bytes):
     # Kept beside the store under its checksum, so the rows' provenance names a real file.
     path = svc.path.parent / "uploads" / f"{hashlib.sha256(body).hexdigest()[:16]}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -462,11 +522,10 @@ async def ingest(request: Request) -> Response:
     if fresh:
         path.write_bytes(body)
     try:
-        reports = svc.ingest(path)
+        return path, svc.ingest(path)
     except (ValueError, StoreBusyError) as exc:
         if fresh:
             path.unlink(missing_ok=True)
         busy = isinstance(exc, StoreBusyError)
         raise HTTPException(503 if busy else 422, str(exc),
                             headers={"Retry-After": "60"} if busy else None) from None
-    return json_response({"reports": [r.summary() for r in reports], "file": path.name})

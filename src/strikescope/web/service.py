@@ -11,12 +11,14 @@ import datetime as dt
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 import strikescope.api as api
+from strikescope import csvsafe
 from strikescope import doctor as integrity
 from strikescope import events as timeline
 from strikescope.config import input_dir, resolve_db
@@ -28,23 +30,43 @@ TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "ant
 
 
 class LRU:
-    """A small thread-safe least-recently-used cache."""
+    """A small thread-safe least-recently-used cache, single-flight: while one caller
+    computes a missing value, the others asking for the same key wait for it instead of
+    computing it too (fifty identical cold requests were fifty computations)."""
 
     def __init__(self, size: int = 256):
         self.size = size
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._pending: dict = {}
 
     def get(self, key, make):
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = make()
+            flight = self._pending.get(key)
+            if flight is None:
+                flight = self._pending[key] = Future()
+                flight.set_running_or_notify_cancel()
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            return flight.result()  # the owner's value, or its exception
+        try:
+            value = make()
+        except BaseException as exc:
+            with self._lock:
+                self._pending.pop(key, None)
+            flight.set_exception(exc)
+            raise
         with self._lock:
             self._data[key] = value
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+            self._pending.pop(key, None)
+        flight.set_result(value)
         return value
 
     def peek(self, key):
@@ -92,8 +114,17 @@ class StoreService:
         self.cache = LRU(512)
         self._alerts = None
         self._write_lock = threading.Lock()
+        # Warm, then switch: the version the caches answer for (`_served`) moves to a new
+        # store file only once `warmer` has filled the main caches for it; meanwhile the
+        # requests are answered from the old version's caches instead of all computing at
+        # once (throughput fell to nothing for seconds after every ingest).
+        self.warmer = lambda svc: svc.all_nights()
+        self._served: tuple | None = None
+        self._warming: tuple | None = None
+        self._version_lock = threading.Lock()
+        self._local = threading.local()
 
-    def version(self) -> tuple:
+    def file_version(self) -> tuple:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -101,15 +132,53 @@ class StoreService:
         # An ingest replaces the file by a rename: a new inode is a new version.
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
+    def version(self) -> tuple:
+        """The store version the caches answer for (see `warmer`)."""
+        own = getattr(self._local, "version", None)
+        if own is not None:  # the warming thread fills the new version's caches
+            return own
+        current = self.file_version()
+        with self._version_lock:
+            if self._served is None:
+                self._served = current
+            elif current not in (self._served, self._warming):
+                self._warming = current
+                threading.Thread(target=self.warm_then_switch, args=(current,),
+                                 daemon=True).start()
+            return self._served
+
+    def warm_then_switch(self, version: tuple) -> None:
+        """Fill the caches for `version`, then answer for it (unless a newer one came)."""
+        with self._version_lock:
+            self._warming = version
+        self._local.version = version
+        try:
+            self.warmer(self)
+        except Exception:  # noqa: BLE001 - a cold cache is only slower
+            pass
+        finally:
+            self._local.version = None
+            with self._version_lock:
+                if self._warming == version:
+                    self._served, self._warming = version, None
+
     def cached(self, key, make):
-        return self.cache.get((self.version(), *key), make)
+        return self.cache.get(self._key(key), make)
+
+    def _key(self, key) -> tuple:
+        # A CSV response cached neutralised must not answer a `raw=true` request.
+        return (self.version(), csvsafe.raw_wanted(), *key)
+
+    def peek(self, key):
+        """The cached value for `key` (as `cached` keys it), or None: nothing is computed."""
+        return self.cache.peek(self._key(key))
 
     async def cached_async(self, key, make):
         """`cached` for async routes: a hit stays on the event loop (no thread hop, the
         hot path under load); a miss is computed in the thread pool."""
         from starlette.concurrency import run_in_threadpool
 
-        hit = self.cache.peek((self.version(), *key))
+        hit = self.cache.peek(self._key(key))
         return hit if hit is not None else await run_in_threadpool(self.cached, key, make)
 
     def default_range(self, nights: int = 365) -> tuple:
@@ -226,7 +295,8 @@ class StoreService:
         """Ingest one release file; the caches follow the store's new version."""
         with self._write_lock:
             reports = api.ingest([path], db=self.db)
-        self.cache.clear()
+            # Before answering: the client that sent the release reads the new store next.
+            self.warm_then_switch(self.file_version())
         return reports
 
 
