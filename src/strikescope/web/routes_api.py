@@ -84,11 +84,13 @@ async def night(svc: Service, date: NightDate, fmt: Fmt = Format.json) -> Respon
             "night": f"{view.night:%Y-%m-%d}", "summary": view.summary(),
             "totals": view.totals, "classes": records(view.classes),
             "regions": records(view.regions), "shelter": records(view.shelter),
-            "sources": view.sources, "rows": records(view.rows)})
+            "sources": view.sources, "rows": records(view.rows),
+            "defenses": records(view.defenses), "records": records(view.records),
+            "context": records(view.context)})
     return await svc.cached_async(("night-response", date, fmt), make)
 
 
-NIGHT_TABLES = {"classes", "rows", "regions", "shelter"}
+NIGHT_TABLES = {"classes", "rows", "regions", "shelter", "defenses", "records", "context"}
 
 
 @router.get("/night/{date}/{table}", summary="One table of a night (classes, rows, regions, "

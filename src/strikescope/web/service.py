@@ -67,6 +67,9 @@ class NightView:
     regions: pd.DataFrame
     shelter: pd.DataFrame | None
     sources: list[str]
+    defenses: pd.DataFrame | None = None   # `rates.rates_frame`: rates from the same rows
+    records: pd.DataFrame | None = None    # `rates.records`: previous record, most since
+    context: pd.DataFrame | None = None    # events near the night, `before` its end or after
 
     def to_frame(self) -> pd.DataFrame:
         return self.classes
@@ -147,8 +150,23 @@ class StoreService:
     def _night_view(self, date: dt.date) -> NightView:
         detail = api.night(date, db=self.db)
         totals = {k: _plain(v) for k, v in detail.totals.items()}
+        from strikescope.rates import rates_frame, records
+
         return NightView(detail.night, totals, detail.classes, detail.rows,
-                         region_counts(detail.rows), self._shelter(date), detail.sources)
+                         region_counts(detail.rows), self._shelter(date), detail.sources,
+                         rates_frame(detail.rows), records(self.all_nights(), detail.night),
+                         self._context(detail.night))
+
+    def _context(self, night: pd.Timestamp, days: int = 7) -> pd.DataFrame:
+        """Events within `days` of the night; `before` is true only for those dated before
+        the day the night ended (context), false for those after the attack."""
+        ev = self.events(start=(night - pd.Timedelta(days=days)).date(),
+                         end=(night + pd.Timedelta(days=days)).date())
+        cols = ["date", "title", "type", "source_url", "before"]
+        if ev.empty:
+            return pd.DataFrame(columns=cols)
+        ev = ev.assign(before=pd.to_datetime(ev["date"]) < night)
+        return ev[cols].sort_values("date").reset_index(drop=True)
 
     def _shelter(self, date: dt.date) -> pd.DataFrame | None:
         alerts = self.alerts()
