@@ -389,7 +389,7 @@ def _study_text(event_type: str, fig: Figures, db=None) -> str:
         from strikescope.study import study
 
         result = study(type=event_type, end=(fig.focus - pd.Timedelta(days=1)).date(),
-                       n_placebo=1000, seed=0, db=db)
+                       seed=0, db=db)
         return f"Event study for `{event_type}` events: {result.verdict}"
     except Exception as exc:  # the study module is optional; say why it is missing
         return f"Event study for `{event_type}` events: not available ({type(exc).__name__})."

@@ -6,6 +6,9 @@ import datetime as dt
 import enum
 import hashlib
 import secrets
+import tempfile
+import warnings
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -166,6 +169,17 @@ def night_figure(svc: Service, date: NightDate, name: str) -> Response:
 # --- analyses from optional modules -----------------------------------------------------
 
 
+def _default_placebo() -> int:
+    """The study module's one default number of placebo sets (the same p as the CLI)."""
+    try:
+        return feature("study", "N_PLACEBO")
+    except Unavailable:
+        return 10_000
+
+
+N_PLACEBO = _default_placebo()
+
+
 class StudyQuery(BaseModel):
     event: str | None = Field(None, max_length=120)
     type: EventType | None = None
@@ -174,7 +188,7 @@ class StudyQuery(BaseModel):
     end: dt.date | None = None
     metric: str = Field("drones", pattern=r"^[a-z_]{1,40}$")
     window: int = Field(7, ge=1, le=60)
-    n_placebo: int = Field(2000, ge=100, le=20000)
+    n_placebo: int = Field(N_PLACEBO, ge=100, le=20000)
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
@@ -182,7 +196,7 @@ def study_query(event: Annotated[str | None, Query(max_length=120)] = None,
                 type: Annotated[EventType | None, Query()] = None, actors: Actors = None,
                 start: From = None, end: To = None, metric: Name = "drones",
                 window: Annotated[int, Query(ge=1, le=60)] = 7,
-                n_placebo: Annotated[int, Query(ge=100, le=20000)] = 2000,
+                n_placebo: Annotated[int, Query(ge=100, le=20000)] = N_PLACEBO,
                 seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> StudyQuery:
     check_range(start, end)
     return StudyQuery(event=event, type=type, actors=actors, start=start, end=end,
@@ -223,6 +237,47 @@ def study(svc: Service, q: Annotated[StudyQuery, Depends(study_query)],
         return frame_response(res.to_frame(), fmt, "study")
     return json_response({"summary": res.summary(), "verdict": str(res.verdict),
                           "table": records(res.to_frame())})
+
+
+MAX_EVENTS_UPLOAD = 2**20
+
+
+@router.post("/study", summary="Event study on your own events, sent as the CSV request body "
+             "(the timeline's columns; alone, every event of the file)",
+             responses={501: {"description": "study module not available"}})
+async def study_upload(request: Request, q: Annotated[StudyQuery, Depends(study_query)]
+                       ) -> Response:
+    body = await request.body()
+    if not body.strip():
+        raise HTTPException(422, "send the events as a CSV request body")
+    if len(body) > MAX_EVENTS_UPLOAD:
+        raise HTTPException(413, f"events file larger than {MAX_EVENTS_UPLOAD // 2**10} KiB")
+    svc: StoreService = request.app.state.service
+    # named by its checksum, so the same file asked again is the same cached study
+    path = Path(tempfile.gettempdir()) / "strikescope-events" / \
+        f"events-{hashlib.sha256(body).hexdigest()[:16]}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(body)
+
+    def make():
+        study = feature("study", "study")
+        kwargs = dict(metric=q.metric, window=q.window, n_placebo=q.n_placebo, seed=q.seed,
+                      events_file=path, db=svc.db)
+        if q.event:
+            return study([q.event], **kwargs)
+        return study(type=q.type.value if q.type else None, actors=q.actors, start=q.start,
+                     end=q.end, **kwargs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", timeline.EventFileWarning)
+            notes = timeline.load_events([path], include_builtin=False).attrs["warnings"]
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    res = _analysis(make)
+    notes = [timeline.format_problem(n) for n in notes]
+    return json_response({"summary": res.summary(), "verdict": str(res.verdict),
+                          "warnings": notes, "table": records(res.to_frame())})
 
 
 @router.get("/study/figures", summary="Event study figures (plotly JSON by name)",
