@@ -311,6 +311,15 @@ def defense(svc: Service, by: DefenseBy = DefenseBy.month,
     return frame_response(df, fmt, f"defense-{by.value}")
 
 
+@router.get("/regimes", summary="Known changes in how the reports count (data/regimes.csv)")
+def regimes(fmt: Fmt = Format.json) -> Response:
+    from strikescope.regimes import regimes as table
+
+    df = table()
+    df["measures"] = df["measures"].map(";".join)
+    return frame_response(df, fmt, "regimes")
+
+
 @router.get("/figures/defense", summary="Shot-down rate by period with 95 % intervals",
             responses={501: {"description": "campaign module not available"}})
 def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,

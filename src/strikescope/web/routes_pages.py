@@ -132,19 +132,33 @@ def data_health(request: Request, svc: Service,
                 quarantine=table_html(report.quarantine),
                 missing=table_html(report.missing_denominators),
                 disagreements=table_html(report.disagreements),
-                threshold_pct=round(threshold * 100))
+                regimes=_regimes_table(), threshold_pct=round(threshold * 100))
+
+
+def _regimes_table() -> str:
+    from strikescope.regimes import regimes
+
+    df = regimes()
+    for col in ("first_night", "last_night"):
+        df[col] = df[col].dt.strftime("%Y-%m-%d").fillna("")
+    df["measures"] = df["measures"].map(", ".join)
+    return table_html(df[["first_night", "last_night", "label", "measures", "description",
+                          "evidence"]])
 
 
 @router.get("/defense", response_class=HTMLResponse)
 def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
             weapon_class: Annotated[WeaponClass, Query(alias="class")] = WeaponClass.strike_drone
             ) -> HTMLResponse:
+    from strikescope.regimes import notes as regime_notes
+
     params = urlencode({"by": by.value, "class": weapon_class.value})
     return _analysis_page(
         request, "defense.html", "Defense",
         lambda: feature("campaign", "defense")(by=by.value, weapon_class=weapon_class.value,
                                                db=svc.db),
         by=by.value, weapon_class=weapon_class.value, params=params,
+        regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
 
 
