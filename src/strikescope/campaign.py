@@ -464,7 +464,9 @@ REGION_FIELDS = ("target", "target_main", "affected_region_text")
 
 def night_regions(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
     """Per night and region named in target, target_main or affected region of a counted
-    row: the rows and launches naming it (a row naming two regions counts for both)."""
+    row: the report rows naming it. No launches per region: a report gives one national
+    count for a wave that crossed many regions, and crediting that count to every region
+    it names would give each one the national total."""
     return night_region_table(counted_rows(start, end, db))
 
 
@@ -481,17 +483,16 @@ def night_region_table(rows: pd.DataFrame) -> pd.DataFrame:
     d = rows.assign(region_id=[row_regions(r) for r in rows.itertuples(index=False)])
     d = d.explode("region_id")
     d = d[d["region_id"].notna()]
-    out = d.groupby(["night", "region_id"], as_index=False).agg(
-        rows=("row_id", "nunique"), launched=("launched", "sum"))
-    return out.astype({"launched": "int64"})
+    out = d.groupby(["night", "region_id"], as_index=False).agg(rows=("row_id", "nunique"))
+    return out.astype({"rows": "int64"})
 
 
 def region_totals(start=None, end=None, db: PathLike | None = None,
                   night_table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per region: nights named and launches on rows naming it."""
+    """Per region: the nights and the report rows naming it (see `night_regions`)."""
     d = night_table if night_table is not None else night_regions(start, end, db)
     out = d.groupby("region_id", as_index=False).agg(nights=("night", "nunique"),
-                                                     launched=("launched", "sum"))
+                                                     rows=("rows", "sum"))
     return out.sort_values("nights", ascending=False, ignore_index=True)
 
 

@@ -259,23 +259,23 @@ def _append_csv(before: str, row: dict) -> str:
 
 
 def region_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Counted report rows and launches per region named in `affected region`.
-
-    A row naming two regions counts for both: the map shows where attacks were reported,
-    not a split of the launches.
+    """Per region named in `affected region` of a counted row: its name and the report rows
+    naming it. No launches per region: a row's count is national (one wave over many
+    regions), so giving it to each region named would credit each with the national total.
     """
-    from strikescope.regions import region_tags
+    from strikescope.regions import region_tags, regions
 
     counted = rows[rows["counted"].astype(bool)] if len(rows) else rows
-    pairs = [(tag, int(r.launched or 0)) for r in counted.itertuples()
-             for tag in region_tags(r.affected_region if isinstance(r.affected_region, str)
-                                    else None)]
-    df = pd.DataFrame(pairs, columns=["region_id", "launched"])
-    if df.empty:
-        return pd.DataFrame({"region_id": [], "reports": [], "launched": []})
-    out = df.groupby("region_id").agg(reports=("launched", "size"), launched=("launched", "sum"))
-    return out.reset_index().sort_values(["reports", "region_id"], ascending=[False, True],
-                                         ignore_index=True)
+    tags = [tag for r in counted.itertuples()
+            for tag in region_tags(r.affected_region if isinstance(r.affected_region, str)
+                                   else None)]
+    if not tags:
+        return pd.DataFrame({"region_id": [], "region": [], "reports": []})
+    out = pd.Series(tags, name="region_id").value_counts().rename("reports").reset_index()
+    names = regions()["name_en"]
+    out.insert(1, "region", out["region_id"].map(names).fillna(out["region_id"]))
+    return out.sort_values(["reports", "region_id"], ascending=[False, True],
+                           ignore_index=True)
 
 
 def _plain(value):
