@@ -17,6 +17,7 @@ def test_regimes_file_is_ordered_and_contiguous():
         assert b.first_night - a.last_night == pd.Timedelta(days=1)
     assert pd.isna(df.first_night.iloc[0]) and pd.isna(df.last_night.iloc[-1])
     assert (df.description.str.len() > 40).all() and (df.evidence.str.len() > 40).all()
+    assert (df.note.str.len() > 40).all()
 
 
 def test_regime_of_and_between_by_hand():
@@ -93,3 +94,11 @@ def test_data_page_and_api_list_the_regimes(real_db, tmp_path):
     assert "EW losses inside shot down" in client.get("/data").text
     page = client.get("/defense").text
     assert "stopped rate" in page and "2025-07-24 to now" in page
+
+
+def test_brief_names_the_regime_of_the_night(real_db):
+    from strikescope.brief import brief
+
+    md = brief(night="2025-08-04", db=real_db, published="2025-08-05").markdown
+    defenses = md[md.index("## The defenses"):md.index("## The diplomatic")]
+    assert regimes().set_index("regime_id").at["ew_folded", "note"] in defenses

@@ -337,7 +337,19 @@ def _defenses(fig: Figures, notes: Footnotes) -> str:
             cite = notes.cite(_long_range(rows, kind.removesuffix("s")), f"{kind} outcome")
             parts.append(text[:-1] + cite + ".")
     head = f"On {_night_name(fig.focus)}: " if fig.period.start != fig.period.end else ""
-    return head + (" ".join(parts) or "No long-range weapon was reported launched.")
+    if fig.detail.totals.drones_launched:
+        parts.append(_regime_note(fig.focus))
+    return head + (" ".join(p for p in parts if p)
+                   or "No long-range weapon was reported launched.")
+
+
+def _regime_note(night) -> str:
+    """How the reports of that night count drone outcomes (data/regimes.csv)."""
+    from strikescope.regimes import regime_of, regimes
+
+    rid = regime_of([night]).iloc[0]
+    table = regimes().set_index("regime_id")
+    return str(table.at[rid, "note"]) if rid in table.index else ""
 
 
 def _nearby_events(fig: Figures) -> pd.DataFrame:
