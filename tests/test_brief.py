@@ -54,9 +54,10 @@ def test_brief_tiny_store(tiny_db):
     md = b.markdown
     # 100 drones + 5 missiles = 105; the only earlier night had 40 -> a record
     assert re.search(r"100 long-range drones\[\^\d+\] and 5 missiles\[\^\d+\]", md)
-    assert "105 in all" in md and "is a record" in md
+    assert "105 in all" in md and "105 long-range weapons, a record" in md
     # 90 shot down of 100 with an outcome -> 90% stopped, 10 not stopped
-    assert "90% stopped, 10 not accounted" in md
+    assert "90 of 100 drones with a reported outcome were shot down (90 %)" in md
+    assert "10 not reported as stopped" in md
     assert "https://www.facebook.com/kpszsu/posts/p1" in md and "release.csv row" in md
     assert b.published.isoformat() == "2025-03-03" and len(b.meta_description) <= META_MAX
 
@@ -90,7 +91,7 @@ def test_real_night_brief_numbers_and_sources(night_brief, real_db):
     assert "Trump–Putin phone call" in md
     # the record claim follows the data: strictly above every earlier night
     before = strikescope.nights(end="2025-07-03", db=real_db).total_launched.max()
-    assert ("is a record" in md) == (before < 550)
+    assert ("550 long-range weapons, a record" in md) == (before < 550)
 
 
 def test_real_night_brief_html_is_self_contained(night_brief, tmp_path):

@@ -113,7 +113,6 @@ GOOD = f"2025-05-01,,phone_call,USA;RUS,A call,,{URL},high"
         (f"2025-05-02,2025-05-01,phone_call,USA;RUS,T,,{URL},high", "end_date", "before"),
         (f"2025-05-01,,call,USA;RUS,T,,{URL},high", "type", "valid: phone_call, summit"),
         (f"2025-05-01,,phone_call,USA;RUS,,,{URL},high", "title", "is empty"),
-        ("2025-05-01,,phone_call,USA;RUS,T,,,high", "source_url", "is empty"),
         ("2025-05-01,,phone_call,USA;RUS,T,,ftp://x.org/a,high", "source_url", "http(s)"),
         ("2025-05-01,,phone_call,USA;RUS,T,,www.x.org,high", "source_url", "http(s)"),
         (f"2025-05-01,,phone_call,USA;RUS,T,,{URL},sure", "confidence", "'sure'"),
@@ -156,8 +155,27 @@ def test_all_errors_of_a_file_are_reported_together(tmp_path):
 
 
 def test_missing_required_column_is_reported_on_the_header_row(tmp_path):
-    path = write(tmp_path, "date,type,actors,title,confidence\n2025-05-01,summit,USA,T,high\n")
-    assert only_error(path)[1:3] == (1, "source_url")
+    path = write(tmp_path, "date,type,actors,confidence\n2025-05-01,summit,USA,high\n")
+    assert only_error(path)[1:3] == (1, "title")
+
+
+def test_rows_without_a_source_load_with_a_warning(tmp_path):
+    # rows 3 and 4 have no source: the file loads, both named in one warning
+    header = HEADER.removeprefix("event_id,")
+    no_source = "2025-05-02,,phone_call,USA;RUS,No source,,,high"
+    path = write(tmp_path, f"{header}\n{GOOD}\n{no_source}\n{no_source.replace('No', 'Nor')}\n")
+    with pytest.warns(ev.EventFileWarning) as caught:
+        df = ev.load_events([path], include_builtin=False)
+    assert len(df) == 3
+    assert df.loc[df.title == "No source", "source_url"].item() == ""
+    notes = caught[0].message.warnings
+    assert [(r, f) for _, r, f, _ in notes] == [(3, "source_url"), (4, "source_url")]
+    assert df.attrs["warnings"] == notes
+    # a file without the column at all loads the same way
+    bare = write(tmp_path, "date,type,actors,title,confidence\n2025-05-01,summit,USA,T,high\n",
+                 "bare.csv")
+    with pytest.warns(ev.EventFileWarning):
+        assert len(ev.load_events([bare], include_builtin=False)) == 1
 
 
 def test_empty_file_is_an_error(tmp_path):

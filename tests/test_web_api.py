@@ -42,11 +42,11 @@ def test_region_counts_counts_rows_per_named_region():
         "affected_region": ['["Kyiv", "Odesa oblast"]', "Kyiv", '["Lviv"]'],
     })
     out = region_counts(rows).set_index("region_id")
-    # kyiv_city: rows 1 and 2 -> 2 reports, 10 + 4 = 14 launched; odesa: row 1 -> 1, 10;
-    # Lviv only in the row that did not count -> absent.
-    assert out.loc["kyiv_city", "reports"] == 2
-    assert out.loc["kyiv_city", "launched"] == 14
-    assert out.loc["odesa", "launched"] == 10
+    # kyiv_city: rows 1 and 2 -> 2 reports; odesa: row 1 -> 1; Lviv only in the row that
+    # did not count -> absent. No launches per region: row 1's 10 are not Kyiv's nor Odesa's.
+    assert out.loc["kyiv_city", "reports"] == 2 and out.loc["odesa", "reports"] == 1
+    assert out.loc["kyiv_city", "region"] == "Kyiv"
+    assert "launched" not in out.columns
     assert "lviv" not in out.index
 
 

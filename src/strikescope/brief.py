@@ -18,6 +18,9 @@ import pandas as pd
 from markupsafe import Markup
 
 import strikescope.api as api
+from strikescope.rates import fmt as _fmt
+from strikescope.rates import night_rates, outcome_rows, pct, rate_sentence, records
+from strikescope.rates import plural as _n
 from strikescope.sources.attacks import source_url
 
 SURGE_RATIO = 1.5
@@ -122,8 +125,12 @@ def _plain(text: str) -> str:
     return re.sub(r"\[\^\d+\]", "", text).replace("**", "")
 
 
-def _fmt(n) -> str:
-    return f"{int(n):,}"
+def region_name(region_id: str) -> str:
+    """The English name of a region id (`kyiv_city` -> `Kyiv`), the id when unknown."""
+    from strikescope.regions import regions
+
+    table = regions()
+    return str(table.at[region_id, "name_en"]) if region_id in table.index else region_id
 
 
 # --- the figures behind a brief ------------------------------------------------------------
@@ -242,84 +249,159 @@ def _focus_rows(fig: Figures) -> pd.DataFrame:
     return r[r.counted & (r.weapon_class != "tactical_uav")]
 
 
+MAIN_MEASURES = ("total_launched", "drones_launched", "missiles_launched")
+
+
+def _measure_noun(measure: str) -> str:
+    if measure == "total_launched":
+        return "long-range weapons"
+    if measure == "drones_launched":
+        return "long-range drones"
+    if measure == "missiles_launched":
+        return "missiles"
+    cls = measure.removesuffix("_launched")
+    return CLASS_NAMES.get(cls, cls.replace("_", " "))
+
+
+def _night_name(night) -> str:
+    return f"the night ending {pd.Timestamp(night):%d %B %Y}"
+
+
+def _record_sentence(r) -> str:
+    noun = _measure_noun(r["measure"])
+    if r["record"]:
+        return (f"{_fmt(r['value'])} {noun}, a record: more than on any earlier night in "
+                f"the data (the previous record, {_fmt(r['previous_record'])}, was set on "
+                f"{_night_name(r['previous_record_night'])})")
+    if r["since"] is None or pd.isna(r["since"]):
+        return f"{_fmt(r['value'])} {noun}"
+    return (f"{_fmt(r['value'])} {noun}, no record (that is {_fmt(r['previous_record'])}, "
+            f"on {_night_name(r['previous_record_night'])}) but the most since "
+            f"{_night_name(r['since'])} ({_fmt(r['since_value'])})")
+
+
 def _comparison(fig: Figures, notes: Footnotes) -> str:
-    b = baseline(fig.nights, fig.focus)
+    recs = {r["measure"]: r for r in records(fig.nights, fig.focus).to_dict("records")}
+    first = fig.nights.loc[fig.nights.total_launched > 0, "night"].min()
     ref = notes.method(
-        f"Computed from the nightly totals in the store (total long-range weapons per night) "
-        f"before {fig.focus:%Y-%m-%d}; a record must be strictly above every earlier night, "
-        f"a surge at least {SURGE_RATIO} times the 28-night mean")
-    if b["record"]:
-        head = (f"The night ending {fig.focus:%d %B %Y} is a record: its "
-                f"{_fmt(b['value'])} weapons "
-                f"are more than on any earlier night in the data (previous maximum "
-                f"{_fmt(b['previous_max'])}){ref}.")
-    else:
-        head = (f"It is not a record: an earlier night reached {_fmt(b['previous_max'])} "
-                f"weapons{ref}.")
+        f"Computed from the nightly totals in the store, which begin with the night ending "
+        f"{first:%Y-%m-%d}: a record must be strictly above every earlier night; \"the most "
+        f"since\" names the last earlier night with at least as many; a surge is at least "
+        f"{SURGE_RATIO} times the mean of the 28 preceding nights")
+    said = [_record_sentence(recs[m]) for m in MAIN_MEASURES if m in recs]
+    said += [_record_sentence(r) for m, r in recs.items()
+             if m not in MAIN_MEASURES and r["record"]]
+    head = (f"Against the earlier nights, {_night_name(fig.focus)} had "
+            + "; ".join(said) + f"{ref}.") if said else ""
+    b = baseline(fig.nights, fig.focus)
     word = "a surge" if b["surge"] else "not a surge by this rule"
-    return (f"{head} Against the mean of the 7 preceding nights ({b['mean7']:.1f}) it is "
-            f"{b['ratio7']:.1f} times as many, against the 28 preceding nights "
-            f"({b['mean28']:.1f}) {b['ratio28']:.1f} times: {word}.")
+    return (f"{head} Against the mean of the 7 preceding nights ({b['mean7']:.1f} weapons) "
+            f"it is {b['ratio7']:.1f} times as many, against the 28 preceding nights "
+            f"({b['mean28']:.1f}) {b['ratio28']:.1f} times: {word}.").strip()
 
 
 def _weapons(fig: Figures, notes: Footnotes) -> str:
     classes = fig.detail.classes
     rows = fig.detail.rows[fig.detail.rows.counted]
-    lines = [f"Night ending {fig.focus:%d %B %Y}, by weapon class:", "",
-             "| weapon | launched | shot down |", "|---|---:|---:|"]
-    for c in classes.sort_values("launched", ascending=False).itertuples():
+    units = outcome_rows(fig.detail.rows)
+    single = units[units.has_outcome & units.consistent & (units.classes.map(len) == 1)]
+    single = single.assign(cls=single.classes.map(lambda c: c[0]))
+    lines = [f"Night ending {fig.focus:%d %B %Y}, by weapon class (shot down: of the "
+             "launches whose report gives a shot-down figure for this class alone):", "",
+             "| weapon | launched | with a reported outcome | shot down |",
+             "|---|---:|---:|---:|"]
+    for c in classes[classes.launched > 0].sort_values("launched", ascending=False).itertuples():
         cite = notes.cite(rows[rows.weapon_class == c.weapon_class], c.weapon_class)
         name = CLASS_NAMES.get(c.weapon_class, c.weapon_class)
-        lines.append(f"| {name} | {_fmt(c.launched)}{cite} | {_fmt(c.destroyed)} |")
+        mine = single[single.cls == c.weapon_class]
+        base, down = int(mine.launched.sum()), int(mine.destroyed.sum())
+        out = (f"{_fmt(base)} | {_fmt(down)} ({pct(100 * down / base)})" if base
+               else "— | —")
+        lines.append(f"| {name} | {_fmt(c.launched)}{cite} | {out} |")
+    groups = units[units.has_outcome & units.consistent & (units.classes.map(len) > 1)]
+    for g in groups.itertuples():
+        names = " and ".join(CLASS_NAMES.get(c, c) for c in g.classes)
+        lines.append("")
+        lines.append(f"One report gives a single shot-down figure for a group of {names}: "
+                     f"{_fmt(g.destroyed)} of {_fmt(g.launched)} shot down "
+                     f"({pct(100 * g.destroyed / g.launched)}).")
     return "\n".join(lines)
 
 
 def _defenses(fig: Figures, notes: Footnotes) -> str:
-    t, rows = fig.detail.totals, fig.detail.rows[fig.detail.rows.counted]
+    rows = fig.detail.rows[fig.detail.rows.counted]
     parts = []
-    for kind, label in (("drones", "drone"), ("missiles", "missile")):
-        base = t[f"{kind}_launched_with_outcome"]
-        if not base:
-            parts.append(f"No shot-down figure was reported for the {kind}.")
-            continue
-        stopped = t[f"{kind}_destroyed"] + t[f"{kind}_not_reach_goal"]
-        cite = notes.cite(_long_range(rows, label), f"{kind} outcome")
-        parts.append(
-            f"Of {_fmt(base)} {kind} with a reported outcome, {_fmt(t[f'{kind}_destroyed'])} "
-            f"were shot down and {_fmt(t[f'{kind}_not_reach_goal'])} lost to electronic "
-            f"warfare{cite}: {stopped / base:.0%} stopped, {_fmt(base - stopped)} not "
-            "accounted as stopped.")
-    return " ".join(parts)
+    for kind, rate in night_rates(fig.detail.rows).items():
+        text = rate_sentence(rate)
+        if text:
+            cite = notes.cite(_long_range(rows, kind.removesuffix("s")), f"{kind} outcome")
+            parts.append(text[:-1] + cite + ".")
+    head = f"On {_night_name(fig.focus)}: " if fig.period.start != fig.period.end else ""
+    if fig.detail.totals.drones_launched:
+        parts.append(_regime_note(fig.focus))
+    return head + (" ".join(p for p in parts if p)
+                   or "No long-range weapon was reported launched.")
+
+
+def _regime_note(night) -> str:
+    """How the reports of that night count drone outcomes (data/regimes.csv)."""
+    from strikescope.regimes import regime_of, regimes
+
+    rid = regime_of([night]).iloc[0]
+    table = regimes().set_index("regime_id")
+    return str(table.at[rid, "note"]) if rid in table.index else ""
 
 
 def _nearby_events(fig: Figures) -> pd.DataFrame:
+    """Events within CONTEXT_DAYS of the focus night; `before` marks those that can be
+    context: dated before the day the night ended (the reports close in the morning, and an
+    event dated that day is taken as after the attack)."""
     from strikescope.events import events
 
     lo = fig.focus - pd.Timedelta(days=CONTEXT_DAYS)
     hi = fig.focus + pd.Timedelta(days=CONTEXT_DAYS)
     ev = events(start=lo.date(), end=hi.date())
-    return ev.assign(gap=(ev.date - fig.focus).dt.days).sort_values("gap", key=abs)
+    ev = ev.assign(gap=(ev.date - fig.focus).dt.days)
+    return ev.assign(before=ev.gap < 0).sort_values("gap", key=abs)
+
+
+def _event_line(e) -> str:
+    if e.gap < 0:
+        when = f"{_n(-e.gap, 'day')} before the night ended"
+    elif e.gap == 0:
+        when = "on the day the night ended, after the attack"
+    else:
+        when = f"{_n(e.gap, 'day')} after the attack"
+    return (f"* {e.date:%d %B}: [{e.title}]({e.source_url}) ({when}; "
+            f"confidence {e.confidence})")
 
 
 def _diplomacy(fig: Figures, notes: Footnotes, db=None) -> str:
     ev = _nearby_events(fig)
-    if ev.empty:
-        return f"No diplomatic event in the timeline within {CONTEXT_DAYS} days of the night."
-    lines = [f"Diplomatic events within {CONTEXT_DAYS} days of the night ending "
-             f"{fig.focus:%d %B %Y}:", ""]
-    for e in ev.head(5).itertuples():
-        when = (f"{-e.gap} day(s) before" if e.gap < 0 else
-                "on the day" if e.gap == 0 else f"{e.gap} day(s) after")
-        lines.append(f"* {e.date:%d %B}: [{e.title}]({e.source_url}) ({when} the night "
-                     f"ended; confidence {e.confidence})")
-    return "\n".join(lines) + "\n\n" + _study_text(ev.iloc[0]["type"], fig, db)
+    before, after = ev[ev.before], ev[~ev.before]
+    night = _night_name(fig.focus)
+    if before.empty:
+        lines = [f"No diplomatic event in the timeline in the {CONTEXT_DAYS} days before "
+                 f"{night}."]
+    else:
+        lines = [f"Diplomatic events in the {CONTEXT_DAYS} days before {night}:", ""]
+        lines += [_event_line(e) for e in before.head(5).itertuples()]
+    if not after.empty:
+        lines += ["", f"After the attack (not context for it), within {CONTEXT_DAYS} days:",
+                  ""]
+        lines += [_event_line(e) for e in after.sort_values("gap").head(5).itertuples()]
+    text = "\n".join(lines)
+    if not before.empty:
+        text += "\n\n" + _study_text(before.iloc[0]["type"], fig, db)
+    return text
 
 
 def _study_text(event_type: str, fig: Figures, db=None) -> str:
     try:
         from strikescope.study import study
 
-        result = study(type=event_type, end=fig.focus.date(), n_placebo=1000, seed=0, db=db)
+        result = study(type=event_type, end=(fig.focus - pd.Timedelta(days=1)).date(),
+                       seed=0, db=db)
         return f"Event study for `{event_type}` events: {result.verdict}"
     except Exception as exc:  # the study module is optional; say why it is missing
         return f"Event study for `{event_type}` events: not available ({type(exc).__name__})."
@@ -333,8 +415,8 @@ def _regions(fig: Figures, notes: Footnotes) -> str:
     for col in ("target", "target_main", "affected_region"):
         for text in rows[col].dropna():
             tags += [t for t in region_tags(str(text)) if t not in tags]
-    named = ", ".join(tags) if tags else "no region named"
-    text = (f"Regions named as targets in the reports: {named}"
+    named = ", ".join(region_name(t) for t in tags) if tags else "no region named"
+    text = (f"Regions named as targets or affected in the reports of the night: {named}"
             f"{notes.cite(rows, 'targets and affected regions')}.")
     return text + " " + _shelter_text(fig.focus, tags)
 
@@ -351,7 +433,7 @@ def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
         hours = shelter_hours(alerts, night, night, regions=tags or None)
         total = hours.groupby("region_id").hours_under_alert.sum()
         return "Hours under air-raid alert that night: " + ", ".join(
-            f"{r} {h:.1f} h" for r, h in total.items()) + "."
+            f"{region_name(r)} {h:.1f} h" for r, h in total.items()) + "."
     except Exception as exc:  # alerts are optional input; say why they are missing
         return f"Shelter hours: not available ({type(exc).__name__})."
 
@@ -362,10 +444,11 @@ def _outlook(fig: Figures, notes: Footnotes, db) -> str:
 
         fc = forecast(fig.period.end, horizon=7, db=db).to_frame()
         top = fc.sort_values("mean", ascending=False).iloc[0]
-        return (f"The forecast from {fig.period.end:%d %B} expects at most "
-                f"{top['mean']:.0f} weapons on one night in the next 7 nights "
-                f"(90% interval {top['q05']:.0f} to {top['q95']:.0f}; night ending "
-                f"{pd.Timestamp(top['night']):%d %B}).")
+        return (f"Of the next 7 nights after {fig.period.end:%d %B %Y}, the forecast "
+                f"expects the most weapons on the night ending "
+                f"{pd.Timestamp(top['night']):%d %B}: {top['mean']:.0f} on average, with a "
+                f"90 % prediction interval from {top['q05']:.0f} to {top['q95']:.0f} "
+                "(one night in ten is expected outside it).")
     except Exception as exc:  # the forecast module is optional; say why it is missing
         return f"Forecast: not available ({type(exc).__name__})."
 
@@ -376,15 +459,21 @@ def _outlook(fig: Figures, notes: Footnotes, db) -> str:
 def _headline(fig: Figures) -> tuple[str, str]:
     t = fig.detail.totals
     b = baseline(fig.nights, fig.focus)
-    size = "record" if b["record"] else "surge of" if b["surge"] else ""
     when = f"{fig.focus:%d %B %Y}"
-    title = (f"Russia launches {_fmt(t.drones_launched)} drones and "
-             f"{_fmt(t.missiles_launched)} missiles in the night ending {when}")
-    if size:
-        title = f"{size.capitalize()} {_fmt(t.total_launched)} weapons: " + title
+    title = (f"Russia launches {_n(t.drones_launched, 'drone')} and "
+             f"{_n(t.missiles_launched, 'missile')} in the night ending {when}")
+    recs = records(fig.nights, fig.focus)
+    hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES)]
+    if len(hit):
+        r = hit.iloc[0]
+        noun = {"total_launched": "weapons", "drones_launched": "drones",
+                "missiles_launched": "missiles"}[r.measure]
+        title = f"Record {_fmt(r.value)} {noun}: " + title
+    elif b["surge"]:
+        title = f"Surge of {_fmt(t.total_launched)} weapons: " + title
     if fig.period.event is not None:
         title = f"After the {fig.period.event['title']}: " + title[0].lower() + title[1:]
-    meta = (f"{_fmt(t.drones_launched)} drones, {_fmt(t.missiles_launched)} missiles on "
+    meta = (f"{_n(t.drones_launched, 'drone')}, {_n(t.missiles_launched, 'missile')} on "
             f"{fig.focus:%Y-%m-%d}: weapons, defenses, diplomacy, from Air Force reports.")
     return title, meta[:META_MAX]
 

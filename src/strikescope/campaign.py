@@ -9,7 +9,11 @@ Rates are only computed where their denominator was reported:
   was reported);
 - electronic-warfare loss rate = not_reach_goal / launched_with_lost (only the nights that
   reported the "locationally lost" figure);
-- reached rate = reached / launched_with_outcome.
+- reached rate = reached / launched_with_outcome;
+- stopped rate = (destroyed + not_reach_goal) / launched_with_outcome, the figures of the
+  same rows: the default defense measure, because it is the one comparable across the
+  reporting regimes (`regimes.py`: EW losses reported from July 2024, inside "destroyed"
+  from late July 2025). Each period names the regimes its nights fall in.
 
 Intervals are Wilson 95 % score intervals. Counts come from the store's `night_classes`
 table (the counted rows of the source policy), so nothing is counted twice.
@@ -157,6 +161,8 @@ def defense_table(frame: pd.DataFrame, by: str = "month") -> pd.DataFrame:
     lwl = d["launched_with_lost"].fillna(0)
     d = d.assign(
         launched_with_outcome=lwo,
+        # the lost figure of the rows with a shot-down figure, the stopped rate's numerator
+        stopped=(d["destroyed"].fillna(0) + d["not_reach_goal"].fillna(0)).where(lwo > 0, 0),
         destroyed=d["destroyed"].fillna(0).where(lwo > 0, 0),
         reached=d["reached"].fillna(0).where(lwo > 0, 0),
         launched_with_lost=lwl,
@@ -165,21 +171,35 @@ def defense_table(frame: pd.DataFrame, by: str = "month") -> pd.DataFrame:
         night_no_outcome=(d["launched"] > 0) & (lwo <= 0),
         night_no_lost=(d["launched"] > 0) & (lwl <= 0),
     )
-    cols = ["launched", "launched_with_outcome", "destroyed", "reached", "launched_with_lost",
-            "not_reach_goal", "night_no_outcome", "night_no_lost"]
+    cols = ["launched", "launched_with_outcome", "destroyed", "stopped", "reached",
+            "launched_with_lost", "not_reach_goal", "night_no_outcome", "night_no_lost"]
     g = d.groupby(["period", "weapon_class"], as_index=False)
     out = g[cols].sum().astype({c: "int64" for c in cols})
     out.insert(2, "nights", g.size()["size"].to_numpy())
+    out.insert(3, "regimes", _period_regimes(d, g))
     out = out.rename(columns={"night_no_outcome": "nights_without_outcome",
                               "night_no_lost": "nights_without_lost"})
     out = _rate(out, "shot_down_rate", "destroyed", "launched_with_outcome")
     out = _rate(out, "ew_loss_rate", "not_reach_goal", "launched_with_lost")
+    out = _rate(out, "stopped_rate", "stopped", "launched_with_outcome")
     return _rate(out, "reached_rate", "reached", "launched_with_outcome")
 
 
-def defense_chart(df: pd.DataFrame, rate: str = "shot_down_rate") -> go.Figure:
-    """Rate per period, one line per class, with the interval as error bars."""
+def _period_regimes(d: pd.DataFrame, g) -> list[str]:
+    """The reporting regimes of each group's nights, '+'-joined in time order."""
+    from strikescope.regimes import regime_of
+
+    d = d.assign(regime=regime_of(d["night"]).to_numpy())
+    return [" + ".join(dict.fromkeys(r for r in d.loc[idx, "regime"].sort_index() if r))
+            for idx in g.groups.values()] if len(d) else []
+
+
+def defense_chart(df: pd.DataFrame, rate: str = "stopped_rate") -> go.Figure:
+    """Rate per period, one line per class, with the interval as error bars; the reporting
+    regimes are shaded (a rate that moves at a band's edge moved with the reporting)."""
     import plotly.graph_objects as go
+
+    from strikescope.regimes import add_bands
 
     fig = go.Figure()
     for cls, sub in df.groupby("weapon_class"):
@@ -188,8 +208,10 @@ def defense_chart(df: pd.DataFrame, rate: str = "shot_down_rate") -> go.Figure:
             error_y={"type": "data", "symmetric": False,
                      "array": sub[f"{rate}_hi"] - sub[rate],
                      "arrayminus": sub[rate] - sub[f"{rate}_lo"]}))
-    fig.update_layout(title=f"{rate.replace('_', ' ')} (Wilson 95 %)",
-                      yaxis={"range": [0, 1], "tickformat": ".0%"})
+    fig.update_layout(title=f"{rate.replace('_', ' ')} (Wilson 95 %; shaded: how the "
+                      "reports count)", yaxis={"range": [0, 1], "tickformat": ".0%"})
+    if len(df):
+        add_bands(fig, df["period"].min(), df["period"].max(), rate)
     return fig
 
 
@@ -442,7 +464,9 @@ REGION_FIELDS = ("target", "target_main", "affected_region_text")
 
 def night_regions(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
     """Per night and region named in target, target_main or affected region of a counted
-    row: the rows and launches naming it (a row naming two regions counts for both)."""
+    row: the report rows naming it. No launches per region: a report gives one national
+    count for a wave that crossed many regions, and crediting that count to every region
+    it names would give each one the national total."""
     return night_region_table(counted_rows(start, end, db))
 
 
@@ -459,17 +483,16 @@ def night_region_table(rows: pd.DataFrame) -> pd.DataFrame:
     d = rows.assign(region_id=[row_regions(r) for r in rows.itertuples(index=False)])
     d = d.explode("region_id")
     d = d[d["region_id"].notna()]
-    out = d.groupby(["night", "region_id"], as_index=False).agg(
-        rows=("row_id", "nunique"), launched=("launched", "sum"))
-    return out.astype({"launched": "int64"})
+    out = d.groupby(["night", "region_id"], as_index=False).agg(rows=("row_id", "nunique"))
+    return out.astype({"rows": "int64"})
 
 
 def region_totals(start=None, end=None, db: PathLike | None = None,
                   night_table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per region: nights named and launches on rows naming it."""
+    """Per region: the nights and the report rows naming it (see `night_regions`)."""
     d = night_table if night_table is not None else night_regions(start, end, db)
     out = d.groupby("region_id", as_index=False).agg(nights=("night", "nunique"),
-                                                     launched=("launched", "sum"))
+                                                     rows=("rows", "sum"))
     return out.sort_values("nights", ascending=False, ignore_index=True)
 
 
@@ -696,8 +719,8 @@ def _spec(figure: go.Figure, df: pd.DataFrame, x: str, y: str, hue: str | None,
 
 
 def defense_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    return _spec(defense_chart(df), df, "period", "shot_down_rate", "weapon_class",
-                 "Shot-down rate per period")
+    return _spec(defense_chart(df), df, "period", "stopped_rate", "weapon_class",
+                 "Stopped rate (shot down + lost) per period")
 
 
 def saturation_chart_spec(result: SaturationResult) -> ChartSpec:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import os
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,8 @@ CSV_COLUMNS = (
     "confidence",
 )
 FRAME_COLUMNS = (*CSV_COLUMNS, "origin")
-REQUIRED_COLUMNS = ("date", "type", "actors", "title", "source_url", "confidence")
+REQUIRED_COLUMNS = ("date", "type", "actors", "title", "confidence")
+NO_SOURCE = "is empty: the event is loaded without a source; add the page that states its date"
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ACTOR_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
@@ -51,6 +53,15 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 PathLike = str | os.PathLike
 Problem = tuple[str, int, str, str]
+
+
+class EventFileWarning(UserWarning):
+    """Rows loaded with a warning (a missing source): `.warnings` as (file, row, field,
+    message), as in EventValidationError."""
+
+    def __init__(self, notes: Sequence[Problem]):
+        self.warnings = list(notes)
+        super().__init__("\n".join(format_problem(p) for p in self.warnings))
 
 
 class EventValidationError(ValueError):
@@ -156,6 +167,11 @@ def _parse_row(raw: dict[str, str], file: str, row: int) -> tuple[dict, list[Pro
         values[field], err = check(raw.get(field, ""))
         if err:
             problems.append((file, row, field, err))
+    if not raw.get("source_url", ""):
+        # a missing source is a warning: the event is usable, but cannot be checked
+        problems = [p for p in problems if p[2] != "source_url"]
+        values["source_url"] = ""
+        values["warning"] = (file, row, "source_url", NO_SOURCE)
     start, end = values["date"], values["end_date"]
     if start and end and end < start:
         problems.append((file, row, "end_date", f"'{end}' is before the date '{start}'"))
@@ -290,7 +306,12 @@ def load_events(
     problems += _cross_file_problems(rows)
     if problems:
         raise EventValidationError(problems)
-    return _to_frame(rows)
+    df = _to_frame(rows)
+    notes = [r.values["warning"] for r in rows if r.values.get("warning")]
+    df.attrs["warnings"] = notes
+    if notes:
+        warnings.warn(EventFileWarning(notes), stacklevel=2)
+    return df
 
 
 def _as_paths(paths: PathLike | Iterable[PathLike] | None) -> list[Path]:

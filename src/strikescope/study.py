@@ -27,6 +27,8 @@ Events on the same night are one event date. Everything random takes an explicit
 from __future__ import annotations
 
 import math
+import os
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,10 @@ POOL_SIZE = 60
 MARGIN_NIGHTS = 180
 HAC_LAGS = 7
 SMOOTH = 0.5  # added to both window sums so a quiet week does not give log(0)
+# One number of placebo sets for every caller (CLI, web, brief, Python): with the same seed
+# the same question then gives the same p everywhere.
+N_PLACEBO = 10_000
+CACHE_SIZE = 64
 
 
 # --------------------------------------------------------------------------- metrics
@@ -366,10 +372,14 @@ def _fmt_pct(x: float) -> str:
     return f"{100 * (x - 1):+.1f} %"
 
 
+def _dates(n: int) -> str:
+    return f"{n} event date" if n == 1 else f"{n} event dates"
+
+
 def verdict(r: StudyResult) -> str:
     """Never more than the evidence: a change is claimed only when the model interval
     excludes no change AND the placebo test agrees (two-sided p < 0.05)."""
-    n = len(r.events)
+    n = _dates(len(r.events))
     what = "interception rate" if r.is_rate else f"{r.metric} launched"
     tail = f"placebo p = {r.p_value:.3f} ({len(r.placebo):,} level-matched placebo sets)"
     if r.model is None:
@@ -381,18 +391,18 @@ def verdict(r: StudyResult) -> str:
     if model_says and r.p_value < 0.05:
         word = "an increase" if m.ratio > 1 else "a decrease"
         return (
-            f"Over the {r.window} nights after {n} event date(s), {what}: consistent "
+            f"Over the {r.window} nights after {n}, {what}: consistent "
             f"with {word} of {est}{unit}; {tail}. A timing association, not proof "
             "that the events caused it."
         )
     if model_says or r.p_value < 0.05:
         return (
-            f"Over the {r.window} nights after {n} event date(s), {what}: mixed "
+            f"Over the {r.window} nights after {n}, {what}: mixed "
             f"evidence, the model gives {est}{unit} but {tail}; "
             "treat as no firm evidence of a change."
         )
     return (
-        f"Over the {r.window} nights after {n} event date(s), {what}: no evidence of "
+        f"Over the {r.window} nights after {n}, {what}: no evidence of "
         f"a change (model {est}{unit}; {tail})."
     )
 
@@ -401,8 +411,9 @@ def _summary_text(r: StudyResult) -> str:
     rate = r.is_rate
     fmt = (lambda v: f"{v:.1%}") if rate else (lambda v: f"{v:,.0f}")
     lines = [
-        f"Event study: {r.metric}, window {r.window} night(s), {len(r.events)} event "
-        f"date(s), nights {r.series.index.min():%Y-%m-%d} .. {r.series.index.max():%Y-%m-%d}.",
+        f"Event study: {r.metric}, window {r.window} night{'s' * (r.window != 1)}, "
+        f"{_dates(len(r.events))}, nights {r.series.index.min():%Y-%m-%d} .. "
+        f"{r.series.index.max():%Y-%m-%d}.",
         f"Naive pooled (the news method): before {fmt(r.naive_before)}, after "
         f"{fmt(r.naive_after)}, ratio {r.naive_ratio:.3f} ({_fmt_pct(r.naive_ratio)}).",
     ]
@@ -492,7 +503,7 @@ def run_study(
     series: pd.Series | MetricData,
     event_dates: Iterable,
     window: int = 7,
-    n_placebo: int = 10_000,
+    n_placebo: int = N_PLACEBO,
     seed: int = 0,
     *,
     labels: Sequence[str] | None = None,
@@ -547,18 +558,24 @@ def run_study(
 
 
 def load_events(
-    events=None, *, type=None, actors=None, start=None, end=None, confidence=None
+    events=None, *, type=None, actors=None, start=None, end=None, confidence=None,
+    events_file=None,
 ) -> pd.DataFrame:
-    """Events by id (a list of event_id) or by filter, from `strikescope.events`."""
+    """Events by id (a list of event_id) or by filter, from `strikescope.events`, with the
+    events of `events_file` (a CSV in the timeline's format) added; given a file and no
+    other selection, the events of that file alone."""
     from strikescope import events as ev
 
-    df = ev.events(type=type, actors=actors, start=start, end=end, confidence=confidence)
+    df = ev.events(type=type, actors=actors, start=start, end=end, confidence=confidence,
+                   paths=events_file)
     if events is not None:
         wanted = [events] if isinstance(events, str) else list(events)
         unknown = sorted(set(wanted) - set(df["event_id"]))
         if unknown:
             raise ValueError(f"unknown event id(s): {', '.join(unknown)}")
         df = df[df["event_id"].isin(wanted)]
+    elif events_file is not None and not any((type, actors, start, end, confidence)):
+        df = df[df["origin"] == Path(events_file).name]
     return df.reset_index(drop=True)
 
 
@@ -582,6 +599,18 @@ def _events_and_nights(events, selection: dict, margin: int, db):
     return ev, study_period(strikescope.nights(db=db), ev["date"], margin)
 
 
+_CACHE: OrderedDict = OrderedDict()
+
+
+def _version(path) -> tuple:
+    """What identifies the contents of a file for the cache: inode, size, modification."""
+    try:
+        st = os.stat(path)
+    except (OSError, TypeError):
+        return (str(path),)
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def study(
     events=None,
     *,
@@ -592,19 +621,33 @@ def study(
     confidence=None,
     metric: str = "drones",
     window: int = 7,
-    n_placebo: int = 10_000,
+    n_placebo: int = N_PLACEBO,
     seed: int = 0,
     margin: int = MARGIN_NIGHTS,
     model: bool = True,
+    events_file=None,
     db=None,
 ) -> StudyResult:
-    """Event study of `metric` around the selected diplomatic events."""
-    ev, nights = _events_and_nights(events, dict(type=type, actors=actors, start=start,
-                                                 end=end, confidence=confidence), margin, db)
+    """Event study of `metric` around the selected diplomatic events; `events_file` adds
+    one's own events (see `load_events`). Results are cached per question, store and file."""
+    from strikescope.config import resolve_db
+
+    selection = dict(type=type, actors=actors, start=start, end=end, confidence=confidence,
+                     events_file=events_file)
+    key = (repr(events), repr(sorted(selection.items())), metric, window, n_placebo, seed,
+           margin, model, _version(resolve_db(db)), _version(events_file))
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    ev, nights = _events_and_nights(events, selection, margin, db)
     data = metric_data(nights, metric)
-    return run_study(
+    result = run_study(
         data, ev["date"], window, n_placebo, seed, labels=list(ev["event_id"]), model=model
     )
+    _CACHE[key] = result
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
 
 
 def sensitivity(
@@ -618,16 +661,18 @@ def sensitivity(
     metrics: Sequence[str] = ("drones", "missiles", "total", "reached", "interception"),
     windows: Sequence[int] = WINDOWS,
     leave_one_out: bool = True,
-    n_placebo: int = 2_000,
+    n_placebo: int = N_PLACEBO,
     seed: int = 0,
     margin: int = MARGIN_NIGHTS,
+    events_file=None,
     db=None,
 ) -> pd.DataFrame:
     """Every window x metric, with all events and leaving each event out in turn.
     The model is fitted for the all-events rows only (the placebo test for all rows);
     `attrs['note']` says how many variants were tried and gives Holm-adjusted p-values."""
     ev, nights = _events_and_nights(events, dict(type=type, actors=actors, start=start,
-                                                 end=end, confidence=confidence), margin, db)
+                                                 end=end, confidence=confidence,
+                                                 events_file=events_file), margin, db)
     rows = []
     for metric in metrics:
         try:
@@ -851,7 +896,7 @@ def news_tally(series: pd.Series, date, days: int) -> tuple[float, float]:
     return float(before), float(after)
 
 
-def tallies(n_placebo: int = 10_000, seed: int = 0, db=None) -> pd.DataFrame:
+def tallies(n_placebo: int = N_PLACEBO, seed: int = 0, db=None) -> pd.DataFrame:
     """The published Riyadh 30-day tally and the week after each 2025 Trump-Putin call:
     published figures (where any), the same tally on this data, and the model estimate."""
     import strikescope

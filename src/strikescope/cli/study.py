@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ from strikescope import study as st
 from strikescope.api import frame_to_json
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, err_console, fail, print_table, rounded
-from strikescope.events import parse_filter
+from strikescope.events import EventFileWarning, parse_filter
 
 study_app = typer.Typer(invoke_without_command=True, rich_markup_mode="rich")
 app.add_typer(
@@ -53,9 +54,12 @@ def study(
     start: str = typer.Option(None, "--from", help="First event date (YYYY-MM-DD)."),
     end: str = typer.Option(None, "--to", help="Last event date (YYYY-MM-DD)."),
     event: list[str] = typer.Option(None, "--event", help="Event id(s) (repeat or a,b)."),
+    events_file: Path = typer.Option(
+        None, "--events-file", help="Your own events (CSV in the timeline's format); alone, "
+        "the study uses every event of the file.", exists=True, dir_okay=False),
     metric: str = typer.Option("drones", "--metric", help=f"One of {', '.join(st.METRICS)}."),
     window: int = typer.Option(7, "--window", min=1, help="Nights before and after."),
-    placebo: int = typer.Option(10_000, "--placebo", min=99, help="Placebo sets."),
+    placebo: int = typer.Option(st.N_PLACEBO, "--placebo", min=99, help="Placebo sets."),
     seed: int = typer.Option(0, "--seed", help="Random seed for the placebo sets."),
     sensitivity: bool = typer.Option(
         False, "--sensitivity", help="Also every window, metric and leave-one-out."
@@ -67,6 +71,24 @@ def study(
     """Event study of one metric around the selected events (see docs/study.md)."""
     if ctx.invoked_subcommand is not None:
         return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EventFileWarning)
+        result, sens = _run(events, type, actors, start, end, event, metric, window, placebo,
+                            seed, sensitivity, events_file, db)
+    for w in caught:
+        if issubclass(w.category, EventFileWarning):
+            err_console.print(f"warning: {w.message}")
+    if fmt == "json":
+        _print_json(result, sens)
+    else:
+        _print_text(result, sens)
+    if charts:
+        for path in result.save_charts(charts):
+            err_console.print(f"wrote {path}")
+
+
+def _run(events, type, actors, start, end, event, metric, window, placebo, seed, sensitivity,
+         events_file, db):
     try:
         select = _selection(events, type, actors, start, end, event)
         event = select.pop("ids", None)
@@ -77,18 +99,14 @@ def study(
             window=window,
             n_placebo=placebo,
             seed=seed,
+            events_file=events_file,
             db=db,
         )
-        sens = st.sensitivity(event, **select, seed=seed, db=db) if sensitivity else None
+        sens = (st.sensitivity(event, **select, n_placebo=placebo, seed=seed,
+                               events_file=events_file, db=db) if sensitivity else None)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    if fmt == "json":
-        _print_json(result, sens)
-    else:
-        _print_text(result, sens)
-    if charts:
-        for path in result.save_charts(charts):
-            err_console.print(f"wrote {path}")
+    return result, sens
 
 
 def _print_text(result: st.StudyResult, sens: pd.DataFrame | None) -> None:
@@ -127,7 +145,7 @@ def _print_json(result: st.StudyResult, sens: pd.DataFrame | None) -> None:
 
 @study_app.command("tallies")
 def tallies(
-    placebo: int = typer.Option(10_000, "--placebo", min=99, help="Placebo sets."),
+    placebo: int = typer.Option(st.N_PLACEBO, "--placebo", min=99, help="Placebo sets."),
     seed: int = typer.Option(0, "--seed", help="Random seed for the placebo sets."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     db: Path = DbOption,

@@ -6,6 +6,9 @@ import datetime as dt
 import enum
 import hashlib
 import secrets
+import tempfile
+import warnings
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -91,11 +94,13 @@ async def night(svc: Service, date: NightDate, fmt: Fmt = Format.json,
             "night": f"{view.night:%Y-%m-%d}", "summary": view.summary(),
             "totals": view.totals, "classes": records(view.classes),
             "regions": records(view.regions), "shelter": records(view.shelter),
-            "sources": view.sources, "rows": records(view.rows), "policy": policy.value})
+            "sources": view.sources, "rows": records(view.rows),
+            "defenses": records(view.defenses), "records": records(view.records),
+            "context": records(view.context), "policy": policy.value})
     return await svc.cached_async(("night-response", date, fmt, policy.value), make)
 
 
-NIGHT_TABLES = {"classes", "rows", "regions", "shelter"}
+NIGHT_TABLES = {"classes", "rows", "regions", "shelter", "defenses", "records", "context"}
 
 
 @router.get("/night/{date}/{table}", summary="One table of a night (classes, rows, regions, "
@@ -171,6 +176,17 @@ def night_figure(svc: Service, date: NightDate, name: str) -> Response:
 # --- analyses from optional modules -----------------------------------------------------
 
 
+def _default_placebo() -> int:
+    """The study module's one default number of placebo sets (the same p as the CLI)."""
+    try:
+        return feature("study", "N_PLACEBO")
+    except Unavailable:
+        return 10_000
+
+
+N_PLACEBO = _default_placebo()
+
+
 class StudyQuery(BaseModel):
     event: str | None = Field(None, max_length=120)
     type: EventType | None = None
@@ -179,7 +195,7 @@ class StudyQuery(BaseModel):
     end: dt.date | None = None
     metric: str = Field("drones", pattern=r"^[a-z_]{1,40}$")
     window: int = Field(7, ge=1, le=60)
-    n_placebo: int = Field(2000, ge=100, le=20000)
+    n_placebo: int = Field(N_PLACEBO, ge=100, le=20000)
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
@@ -187,7 +203,7 @@ def study_query(event: Annotated[str | None, Query(max_length=120)] = None,
                 type: Annotated[EventType | None, Query()] = None, actors: Actors = None,
                 start: From = None, end: To = None, metric: Name = "drones",
                 window: Annotated[int, Query(ge=1, le=60)] = 7,
-                n_placebo: Annotated[int, Query(ge=100, le=20000)] = 2000,
+                n_placebo: Annotated[int, Query(ge=100, le=20000)] = N_PLACEBO,
                 seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> StudyQuery:
     check_range(start, end)
     return StudyQuery(event=event, type=type, actors=actors, start=start, end=end,
@@ -245,6 +261,47 @@ async def study(request: Request, svc: Service, q: Annotated[StudyQuery, Depends
                           "table": records(res.to_frame())})
 
 
+MAX_EVENTS_UPLOAD = 2**20
+
+
+@router.post("/study", summary="Event study on your own events, sent as the CSV request body "
+             "(the timeline's columns; alone, every event of the file)",
+             responses={501: {"description": "study module not available"}})
+async def study_upload(request: Request, q: Annotated[StudyQuery, Depends(study_query)]
+                       ) -> Response:
+    body = await request.body()
+    if not body.strip():
+        raise HTTPException(422, "send the events as a CSV request body")
+    if len(body) > MAX_EVENTS_UPLOAD:
+        raise HTTPException(413, f"events file larger than {MAX_EVENTS_UPLOAD // 2**10} KiB")
+    svc: StoreService = request.app.state.service
+    # named by its checksum, so the same file asked again is the same cached study
+    path = Path(tempfile.gettempdir()) / "strikescope-events" / \
+        f"events-{hashlib.sha256(body).hexdigest()[:16]}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(body)
+
+    def make():
+        study = feature("study", "study")
+        kwargs = dict(metric=q.metric, window=q.window, n_placebo=q.n_placebo, seed=q.seed,
+                      events_file=path, db=svc.db)
+        if q.event:
+            return study([q.event], **kwargs)
+        return study(type=q.type.value if q.type else None, actors=q.actors, start=q.start,
+                     end=q.end, **kwargs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", timeline.EventFileWarning)
+            notes = timeline.load_events([path], include_builtin=False).attrs["warnings"]
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    res = _analysis(make)
+    notes = [timeline.format_problem(n) for n in notes]
+    return json_response({"summary": res.summary(), "verdict": str(res.verdict),
+                          "warnings": notes, "table": records(res.to_frame())})
+
+
 @router.get("/study/figures", summary="Event study figures (plotly JSON by name)",
             responses={501: {"description": "study module not available"}})
 async def study_figures(request: Request, svc: Service,
@@ -279,6 +336,15 @@ def defense(svc: Service, by: DefenseBy = DefenseBy.month,
         return fn(by=by.value, weapon_class=cls, start=start, end=end, db=svc.db)
     df = _analysis(lambda: svc.cached(("defense", by, cls, start, end), make))
     return frame_response(df, fmt, f"defense-{by.value}")
+
+
+@router.get("/regimes", summary="Known changes in how the reports count (data/regimes.csv)")
+def regimes(fmt: Fmt = Format.json) -> Response:
+    from strikescope.regimes import regimes as table
+
+    df = table()
+    df["measures"] = df["measures"].map(";".join)
+    return frame_response(df, fmt, "regimes")
 
 
 @router.get("/figures/defense", summary="Shot-down rate by period with 95 % intervals",

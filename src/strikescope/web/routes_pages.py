@@ -68,7 +68,12 @@ def night(request: Request, svc: Service, date: dt.date,
         view = svc.night(date, policy.value)
     except LookupError as exc:
         return page(request, "message.html", 404, title="No such night", message=str(exc))
+    from strikescope.rates import night_rates, rate_sentence
+
     return page(request, "night.html", title=f"Night {date}", date=date, view=view,
+                defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
+                records=view.records.to_dict("records"),
+                context=view.context.to_dict("records"),
                 classes=table_html(view.classes), regions=table_html(view.regions),
                 shelter=None if view.shelter is None else table_html(view.shelter),
                 rows=table_html(view.rows[["weapon_class", "model", "launched", "destroyed",
@@ -130,19 +135,33 @@ def data_health(request: Request, svc: Service,
                 quarantine=table_html(report.quarantine),
                 missing=table_html(report.missing_denominators),
                 disagreements=table_html(report.disagreements),
-                threshold_pct=round(threshold * 100))
+                regimes=_regimes_table(), threshold_pct=round(threshold * 100))
+
+
+def _regimes_table() -> str:
+    from strikescope.regimes import regimes
+
+    df = regimes()
+    for col in ("first_night", "last_night"):
+        df[col] = df[col].dt.strftime("%Y-%m-%d").fillna("")
+    df["measures"] = df["measures"].map(", ".join)
+    return table_html(df[["first_night", "last_night", "label", "measures", "description",
+                          "evidence"]])
 
 
 @router.get("/defense", response_class=HTMLResponse)
 def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
             weapon_class: Annotated[WeaponClass, Query(alias="class")] = WeaponClass.strike_drone
             ) -> HTMLResponse:
+    from strikescope.regimes import notes as regime_notes
+
     params = urlencode({"by": by.value, "class": weapon_class.value})
     return _analysis_page(
         request, "defense.html", "Defense",
         lambda: feature("campaign", "defense")(by=by.value, weapon_class=weapon_class.value,
                                                db=svc.db),
         by=by.value, weapon_class=weapon_class.value, params=params,
+        regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
 
 

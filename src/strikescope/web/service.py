@@ -91,6 +91,9 @@ class NightView:
     shelter: pd.DataFrame | None
     sources: list[str]
     policy: str = "combined"
+    defenses: pd.DataFrame | None = None   # `rates.rates_frame`: rates from the same rows
+    records: pd.DataFrame | None = None    # `rates.records`: previous record, most since
+    context: pd.DataFrame | None = None    # events near the night, `before` its end or after
 
     def to_frame(self) -> pd.DataFrame:
         return self.classes
@@ -222,9 +225,24 @@ class StoreService:
     def _night_view(self, date: dt.date, policy: str) -> NightView:
         detail = api.night(date, db=self.db, policy=policy)
         totals = {k: _plain(v) for k, v in detail.totals.items()}
+        from strikescope.rates import rates_frame, records
+
         return NightView(detail.night, totals, detail.classes, detail.rows,
                          region_counts(detail.rows), self._shelter(date), detail.sources,
-                         policy)
+                         policy, rates_frame(detail.rows),
+                         records(self.nights(policy=policy), detail.night),
+                         self._context(detail.night))
+
+    def _context(self, night: pd.Timestamp, days: int = 7) -> pd.DataFrame:
+        """Events within `days` of the night; `before` is true only for those dated before
+        the day the night ended (context), false for those after the attack."""
+        ev = self.events(start=(night - pd.Timedelta(days=days)).date(),
+                         end=(night + pd.Timedelta(days=days)).date())
+        cols = ["date", "title", "type", "source_url", "before"]
+        if ev.empty:
+            return pd.DataFrame(columns=cols)
+        ev = ev.assign(before=pd.to_datetime(ev["date"]) < night)
+        return ev[cols].sort_values("date").reset_index(drop=True)
 
     def _shelter(self, date: dt.date) -> pd.DataFrame | None:
         alerts = self.alerts()
@@ -318,23 +336,23 @@ def _append_csv(before: str, row: dict) -> str:
 
 
 def region_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Counted report rows and launches per region named in `affected region`.
-
-    A row naming two regions counts for both: the map shows where attacks were reported,
-    not a split of the launches.
+    """Per region named in `affected region` of a counted row: its name and the report rows
+    naming it. No launches per region: a row's count is national (one wave over many
+    regions), so giving it to each region named would credit each with the national total.
     """
-    from strikescope.regions import region_tags
+    from strikescope.regions import region_tags, regions
 
     counted = rows[rows["counted"].astype(bool)] if len(rows) else rows
-    pairs = [(tag, int(r.launched or 0)) for r in counted.itertuples()
-             for tag in region_tags(r.affected_region if isinstance(r.affected_region, str)
-                                    else None)]
-    df = pd.DataFrame(pairs, columns=["region_id", "launched"])
-    if df.empty:
-        return pd.DataFrame({"region_id": [], "reports": [], "launched": []})
-    out = df.groupby("region_id").agg(reports=("launched", "size"), launched=("launched", "sum"))
-    return out.reset_index().sort_values(["reports", "region_id"], ascending=[False, True],
-                                         ignore_index=True)
+    tags = [tag for r in counted.itertuples()
+            for tag in region_tags(r.affected_region if isinstance(r.affected_region, str)
+                                   else None)]
+    if not tags:
+        return pd.DataFrame({"region_id": [], "region": [], "reports": []})
+    out = pd.Series(tags, name="region_id").value_counts().rename("reports").reset_index()
+    names = regions()["name_en"]
+    out.insert(1, "region", out["region_id"].map(names).fillna(out["region_id"]))
+    return out.sort_values(["reports", "region_id"], ascending=[False, True],
+                           ignore_index=True)
 
 
 def _plain(value):
