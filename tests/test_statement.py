@@ -313,3 +313,37 @@ def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
                 digitised = int(rows.loc[cls, fig]) if cls in rows.index else None
                 agrees = digitised == entry[fig]
                 assert agrees != (f"{cls} {fig}" in differs), (name, cls, fig, digitised)
+
+
+# ---------------------------------------------------------------- command and API
+
+def test_parse_report_command_reads_stdin_and_files(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from strikescope.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["parse-report", "-", "-p", "2025-07-09", "-f", "json"], input=UK)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["night"] == "2025-07-09"
+    assert {r["model"]: r["launched"] for r in data["rows"]} == {
+        "Shahed-136/131": 728, "X-101": 7, "Kinzhal": 6}
+    assert data["unparsed"][0]["reason"] == "no figures"
+    path = tmp_path / "statement.txt"
+    path.write_text(UK, encoding="utf-8")
+    out = runner.invoke(app, ["parse-report", str(path), "-p", "2025-07-09", "-f", "csv"])
+    assert out.exit_code == 0 and "Kinzhal" in out.output
+    out = runner.invoke(app, ["parse-report", "-", "-p", "2025-07-09"], input="Тиша.")
+    assert out.exit_code == 1
+
+
+def test_package_exposes_parse_report():
+    import strikescope
+
+    parsed = strikescope.parse_report("Russia launched 5 drones; all were shot down.",
+                                      published="2025-02-01")
+    assert parsed.rows.iloc[0]["destroyed"] == 5
+    assert parsed.rows.iloc[0]["derived"] == "destroyed"

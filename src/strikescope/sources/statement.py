@@ -655,3 +655,15 @@ def _why(sentence: str) -> str:
     if any(words.weapon_terms(t) for t in tokens):
         return "weapons named without a figure"
     return "no figures"
+
+
+def parse_report(text: str, published: date | datetime | str | None = None) -> ParsedStatement:
+    """`strikescope.parse_report`: read one statement; `published` defaults to today in Kyiv
+    (a statement read the morning it appears)."""
+    if published is None:
+        from zoneinfo import ZoneInfo
+
+        from strikescope.config import TIMEZONE
+
+        published = datetime.now(ZoneInfo(TIMEZONE)).date()
+    return parse_statement(text, published)

@@ -1,0 +1,65 @@
+"""`strikescope parse-report FILE|-`: the figures of one Air Force statement, same morning."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from strikescope.cli.app import app
+from strikescope.cli.output import console, emit, fail, print_table
+from strikescope.sources.statement import ParsedStatement, parse_report
+
+SHOWN = ["model", "weapon_class", "launched", "destroyed", "not_reach_goal", "hit", "left",
+         "still_attacking", "num_hit_location", "stated", "derived", "notes"]
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read {path}: {exc}") from None
+
+
+def _print(parsed: ParsedStatement) -> None:
+    console.print(f"Night ending {parsed.night} ({parsed.night_basis}); window "
+                  f"{parsed.time_start} .. {parsed.time_end}; text sha256 {parsed.sha256[:16]}")
+    shown = parsed.rows[SHOWN].dropna(axis=1, how="all")
+    print_table(shown, "Figures (stated = in the text, derived = by the rules)")
+    if parsed.regions:
+        console.print("Regions named: " + ", ".join(parsed.regions))
+    if parsed.launch_place:
+        console.print(f"Launch areas: {parsed.launch_place}")
+    for text in parsed.conflicts:
+        console.print(f"[yellow]conflict:[/] {text}")
+    for sentence, reason in parsed.unparsed:
+        console.print(f"[dim]unparsed ({reason}):[/] {sentence}", highlight=False)
+
+
+@app.command("parse-report")
+def parse_report_command(
+    file: str = typer.Argument(..., help="The statement text (UTF-8), or - for standard input."),
+    published: str = typer.Option(
+        None, "--published", "-p",
+        help="Date of publication (YYYY-MM-DD), which places the night; default today (Kyiv)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv (the rows) or json."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write the rows to this file."),
+) -> None:
+    """Read one Air Force statement (Ukrainian or English) into report rows: night, window,
+    per model launched, shot down, lost, hits; stated vs derived; unparsed sentences."""
+    try:
+        parsed = parse_report(_read(file), published)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if fmt == "json" and out is None:
+        typer.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2, default=str))
+    elif fmt == "table" and out is None:
+        _print(parsed)
+    else:
+        emit(parsed.rows, fmt, out)
+    if parsed.rows.empty:
+        raise fail("no weapon figures found in the text")
