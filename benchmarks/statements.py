@@ -69,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     corpus = load_corpus()
     counts, misses = score(corpus)
+    held = [(n, c) for n, c in corpus if c.get("holdout")]
+    if held:
+        # Statements added after the rules were written, to see how they do on new text.
+        hcounts, _ = score(held)
+        print(f"held-out {len(held)}: launched {hcounts['launched'][0]}/{hcounts['launched'][1]}, "
+              f"shot down {hcounts['destroyed'][0]}/{hcounts['destroyed'][1]}, "
+              f"night {hcounts['night'][0]}/{hcounts['night'][1]}")
     langs = pd.Series([c["language"] for _, c in corpus]).value_counts().to_dict()
     print(f"{len(corpus)} statements {langs}")
     ok = True

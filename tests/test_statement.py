@@ -124,6 +124,23 @@ def test_relative_clause_does_not_make_a_launch():
     assert drones["destroyed"] == 15 and drones["derived"] == "launched"
 
 
+def test_all_except_one_and_out_of_and_take_down():
+    p = parse_statement("Russian forces fired 24 Shahed drones, four cruise missiles and a "
+                        "ballistic missile Iskander-M. All the projectiles, except for the "
+                        "Iskander-M missile, were shot down.", published="2024-06-12")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 24
+    assert figures(p, "Cruise Missile")["destroyed"] == 4
+    assert figures(p, "Iskander-M") == {"launched": 1, "destroyed": 0, "not_reach_goal": None,
+                                        "hit": None}
+    p = parse_statement("Our defenders managed to take down 8 out of 9 Shahed attack drones.",
+                        published="2024-03-25")
+    assert figures(p, "Shahed-136/131")["launched"] == 9
+    assert figures(p, "Shahed-136/131")["destroyed"] == 8
+    p = parse_statement("Ворог завдав удару 27 ударними БпЛА. Вдалось уразити 24 шахеди.",
+                        published="2024-07-06")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 24
+
+
 @pytest.mark.parametrize(("text", "published", "night", "basis"), [
     ("У ніч на 31 грудня противник атакував 10 БпЛА.", "2025-01-01", date(2024, 12, 31), "stated"),
     ("в ніч з 23 на 24 листопада збито 5 БпЛА", "2025-11-24", date(2025, 11, 24), "stated"),

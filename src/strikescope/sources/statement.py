@@ -30,7 +30,7 @@ ROW_COLUMNS = [
 _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|"
                 r"attacked|launch|targeted|fired|involved",
-    "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|shot|shoot|downed|"
+    "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|shot|shoot|downed|"
                  r"downing|destroy|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|зникл|lost|disappeared",
     "hit": r"влуча|влучи|досягл|hits?$|struck|impact",
@@ -48,6 +48,9 @@ _REFERENCE = {"the", "цих", "these", "those", "тих"}
 _ALL = {"усі", "всі", "all", "усіх", "всіх"}
 _BOTH = {"both", "обидві", "обидва", "обох"}
 _OF = {"з", "із", "of"}
+_TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
+_EXCEPT = {"except", "крім", "окрім", "excluding"}
+_EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
 _LOCATION = re.compile(r"локаці|місц|об'єкт|location|site")
 _FRAGMENTS = re.compile(r"уламк|падінн|fragment|debris")
 _TOTALS = re.compile(r"засоб|means|цілей|targets")
@@ -262,6 +265,8 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
     found = []
     for i, tok in enumerate(tokens):
         role = _role_of(tok)
+        if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
+            role = "destroyed"
         if role is None:
             continue
         before = {t.casefold() for t in tokens[max(0, i - 3):i]}
@@ -374,10 +379,13 @@ class _State:
     hit_locations: int | None = None
     fragment_locations: int | None = None
     hit_model: str | None = None
+    models: list[str] = field(default_factory=list)  # every model named, in order
 
     def remember(self, model: str) -> None:
         self.last[classify(model, warn=False).kind] = model
         self.last_model = model
+        if model not in self.models:
+            self.models.append(model)
 
 
 def _is_number(tokens: list[str], j: int) -> bool:
@@ -401,9 +409,11 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
 
 def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
     """"17 із 22", "one of four": the second number and the tokens it takes."""
-    if after < len(tokens) and tokens[after].casefold() in _OF and _is_number(tokens, after + 1):
-        value, used = read_number(tokens, after + 1)
-        return value, 1 + used
+    skip = 1 if after < len(tokens) and tokens[after].casefold() == "out" else 0  # "out of"
+    at = after + skip
+    if at < len(tokens) and tokens[at].casefold() in _OF and _is_number(tokens, at + 1):
+        value, used = read_number(tokens, at + 1)
+        return value, skip + 1 + used
     return None, 0
 
 
@@ -419,11 +429,23 @@ class _Reader:
         self.roles = role_positions(tokens)
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
+        self.excepted, self.except_span = self._excepted()
+
+    def _excepted(self) -> tuple[list[str], range]:
+        """"All the projectiles, except for the Iskander-M missile, were shot down": the
+        models after "except" up to the end of the clause."""
+        at = next((j for j, t in enumerate(self.tokens) if t.casefold() in _EXCEPT), None)
+        if at is None:
+            return [], range(0)
+        _, hi = _clause_bounds(self.tokens, at)
+        matches = [m for t in self.tokens[at + 1:hi] for m in words.weapon_terms(t)]
+        models = [_resolve(matches, self.state.last)[0]] if matches else []
+        return models, range(at, hi)
 
     def read(self) -> _Reader:
         i = 0
         while i < len(self.tokens):
-            i += max(self._at(i), 1)
+            i += 1 if i in self.except_span else max(self._at(i), 1)
         return self
 
     def _add(self, model: str, role: str, figure: Figure, launched: Figure | None = None):
@@ -501,12 +523,24 @@ class _Reader:
                 return 1 + used
             return 1
         matches, _ = weapon_after(self.tokens, i + 1)
+        if role == "destroyed" and not matches and self._everything(i):
+            for model in self.state.models:
+                excepted = model in self.excepted
+                figure = Figure(0, "stated", ("except",)) if excepted else Figure(
+                    -1, "derived", ("all",))
+                self._add(model, role, figure)
+            return 1
         model = _resolve(matches, self.state.last)[0] if matches else self.state.last_model
         if role == "destroyed" and model is not None:
             both = self.tokens[i].casefold() in _BOTH
             figure = Figure(2, "stated", ("both",)) if both else Figure(-1, "derived", ("all",))
             self._add(model, role, figure)
         return 1
+
+    def _everything(self, i: int) -> bool:
+        """"all the projectiles", "усі цілі", or "all" with an exception: every weapon."""
+        nxt = " ".join(t.casefold() for t in self.tokens[i + 1:i + 3])
+        return bool(_EVERYTHING.search(nxt)) or bool(self.excepted)
 
     def _singular(self, i: int) -> int:
         """"a cruise missile", "крилатою ракетою «Іскандер-К»", "the missile": one."""
