@@ -8,7 +8,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from strikescope.config import package_data
 
@@ -94,17 +94,26 @@ def _match_part(part: str) -> tuple[Term, bool] | None:
     return None
 
 
+@cache
+def _named_by_letter() -> dict[str, tuple[Term, ...]]:
+    out: dict[str, list[Term]] = {}
+    for term in vocabulary():
+        if term.role == "type" and len(term.stem) >= 5:
+            out.setdefault(term.stem[0], []).append(term)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _fuzzy(part: str) -> tuple[Term, bool] | None:
     """A misspelt weapon name ("Shaheed", "Kalibrr", "Іскандерр-М"): a named model only,
     same first letter, at least 80 % alike."""
     if len(part) < 5:
         return None
     best, score = None, 0.0
-    for term in vocabulary():
-        if term.role != "type" or len(term.stem) < 5 or term.stem[0] != part[0]:
+    for term in _named_by_letter().get(part[0], ()):
+        matcher = difflib.SequenceMatcher(None, term.stem, part[: len(term.stem)])
+        if matcher.quick_ratio() < 0.8:
             continue
-        head = part[: len(term.stem)]
-        ratio = difflib.SequenceMatcher(None, term.stem, head).ratio()
+        ratio = matcher.ratio()
         if ratio > score:
             best, score = term, ratio
     return (best, True) if best and score >= 0.8 else None
@@ -114,12 +123,13 @@ _TO_CYRILLIC = str.maketrans("acekmopxiy", "асекморхіу")
 _TO_LATIN = str.maketrans("асекморхіу", "acekmopxiy")
 
 
-def weapon_terms(token: str) -> list[tuple[Term, bool]]:
+@lru_cache(maxsize=65536)
+def weapon_terms(token: str) -> tuple[tuple[Term, bool], ...]:
     """The vocabulary terms a token names (a slash joins alternatives: "Х-101/Х-555"),
     each with whether it matched only as a misspelling."""
     key = token.casefold().strip("\"'.")
     if not key or key[0].isdigit():
-        return []
+        return ()
     found = []
     for part in key.split("/"):
         variants = (part, part.translate(_TO_CYRILLIC), part.translate(_TO_LATIN))
@@ -127,4 +137,4 @@ def weapon_terms(token: str) -> list[tuple[Term, bool]]:
         hit = hit or next((h for v in variants if (h := _fuzzy(v))), None)
         if hit is not None:
             found.append(hit)
-    return found
+    return tuple(found)
