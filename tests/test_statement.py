@@ -364,3 +364,79 @@ def test_package_exposes_parse_report():
                                       published="2025-02-01")
     assert parsed.rows.iloc[0]["destroyed"] == 5
     assert parsed.rows.iloc[0]["derived"] == "destroyed"
+
+
+# ---------------------------------------------------------------- provisional releases
+
+STATEMENT_0302 = ("У ніч на 2 березня (з 18:00 1 березня) противник атакував 100 ударними БпЛА "
+                  "типу Shahed та 5 балістичними ракетами Іскандер-М. Станом на 09:00 збито "
+                  "90 БпЛА та 2 ракети.")
+
+
+def _night(db, night):
+    import strikescope
+
+    classes = strikescope.table("night_classes", db=db)
+    here = classes.loc[classes["night"].astype(str).eq(night)].set_index("weapon_class")
+    return {c: (int(r.launched), int(r.destroyed), r.rank_name) for c, r in here.iterrows()}
+
+
+def test_provisional_release_until_the_digitised_one(release, tmp_path):
+    import strikescope
+    from strikescope import provisional
+    from tests.conftest import NIGHT1, NIGHT2
+
+    db = tmp_path / "store.duckdb"
+    strikescope.ingest([release([{**NIGHT1, "model": "Shahed-136/131", "launched": "40",
+                                  "destroyed": "40", "source": "kpszsu/posts/p0"}], "r1.csv")],
+                       db=db)
+    parsed, reports = provisional.ingest_report(STATEMENT_0302, "2025-03-02", db=db)
+    assert reports[0].status == "current" and reports[0].added == 2
+    assert _night(db, "2025-03-02") == {"strike_drone": (100, 90, "other"),
+                                        "ballistic": (5, 2, "other")}
+    saved = list((tmp_path / "statements").glob(f"*{parsed.sha256[:16]}*"))
+    assert sorted(p.suffix for p in saved) == [".csv", ".json"]
+    assert not provisional.provisional(db=db)["disagrees"].any()
+
+    digitised = release([
+        {**NIGHT1, "model": "Shahed-136/131", "launched": "40", "destroyed": "40",
+         "source": "kpszsu/posts/p0"},
+        {**NIGHT2, "model": "Shahed-136/131", "launched": "100", "destroyed": "88",
+         "source": "kpszsu/posts/p1"},
+        {**NIGHT2, "model": "Iskander-M", "launched": "5", "destroyed": "2",
+         "source": "kpszsu/posts/p1"},
+    ], "r2.csv")
+    (report,) = strikescope.ingest([digitised], db=db)
+    assert report.removed == 2  # the statement's rows, replaced
+    assert _night(db, "2025-03-02") == {"strike_drone": (100, 88, "national"),
+                                        "ballistic": (5, 2, "national")}
+    listed = provisional.provisional(db=db).set_index("weapon_class")
+    assert set(listed["status"]) == {"superseded"}
+    assert listed.loc["strike_drone", "disagrees"]
+    assert (listed.loc["strike_drone", "statement_destroyed"],
+            listed.loc["strike_drone", "store_destroyed"]) == (90, 88)
+    assert not listed.loc["ballistic", "disagrees"]
+    from typer.testing import CliRunner
+
+    from strikescope.cli import app
+
+    out = CliRunner().invoke(app, ["provisional", "--db", str(db), "-f", "csv"])
+    assert out.exit_code == 0 and "superseded" in out.output
+
+
+def test_a_night_already_digitised_is_compared_not_ingested(tiny_db):
+    from typer.testing import CliRunner
+
+    from strikescope import provisional
+    from strikescope.cli import app
+
+    with pytest.raises(provisional.NightCoveredError):
+        provisional.ingest_report(STATEMENT_0302, "2025-03-02", db=tiny_db)
+    out = CliRunner().invoke(app, ["ingest-report", "-", "-p", "2025-03-02", "--db",
+                                   str(tiny_db)], input=STATEMENT_0302)
+    assert out.exit_code == 2
+    compared = provisional.compare_report(parse_statement(STATEMENT_0302, "2025-03-02"),
+                                          db=tiny_db).set_index("weapon_class")
+    assert compared.loc["strike_drone", ["statement_destroyed", "store_destroyed"]].tolist() == [
+        90, 90]
+    assert not compared["disagrees"].any()

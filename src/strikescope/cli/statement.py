@@ -1,4 +1,6 @@
-"""`strikescope parse-report FILE|-`: the figures of one Air Force statement, same morning."""
+"""`strikescope parse-report FILE|-`: the figures of one Air Force statement, same morning;
+`ingest-report` keeps them in the store as a provisional release, `provisional` lists those
+releases beside the digitised figures of their nights."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 import typer
 
 from strikescope.cli.app import app
-from strikescope.cli.output import console, emit, fail, print_table
+from strikescope.cli.output import DbOption, console, emit, err_console, fail, print_table
 from strikescope.sources.statement import ParsedStatement, parse_report
 
 SHOWN = ["model", "weapon_class", "launched", "destroyed", "not_reach_goal", "hit", "left",
@@ -63,3 +65,43 @@ def parse_report_command(
         emit(parsed.rows, fmt, out)
     if parsed.rows.empty:
         raise fail("no weapon figures found in the text")
+
+
+@app.command("ingest-report")
+def ingest_report_command(
+    file: str = typer.Argument(..., help="The statement text (UTF-8), or - for standard input."),
+    published: str = typer.Option(
+        None, "--published", "-p",
+        help="Date of publication (YYYY-MM-DD), which places the night; default today (Kyiv)."),
+    db: Path = DbOption,
+) -> None:
+    """Add a statement's rows to the store as a provisional release (source statement/HASH),
+    superseded when a digitised release covers its night."""
+    from strikescope import provisional
+
+    text = _read(file)
+    try:
+        parsed, reports = provisional.ingest_report(text, published, db=db)
+    except provisional.NightCoveredError as exc:
+        err_console.print(f"{exc}")
+        parsed = parse_report(text, published)
+        print_table(provisional.compare_report(parsed, db=db), "Statement vs store")
+        raise typer.Exit(2) from None
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    for report in reports:
+        console.print(report.summary(), highlight=False)
+    _print(parsed)
+
+
+@app.command("provisional")
+def provisional_command(
+    db: Path = DbOption,
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Statement releases (provisional) with the store's figures of their nights now: where a
+    digitised release superseded a statement, where the two disagree."""
+    from strikescope import provisional
+
+    emit(provisional.provisional(db=db), fmt, out, "Provisional releases")
