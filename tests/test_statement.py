@@ -112,6 +112,7 @@ def test_approximate_share_is_not_a_figure():
                         published="2025-09-25")
     assert by_model(p) == {"Shahed-136/131": {"launched": 176, "destroyed": 150,
                                               "not_reach_goal": None, "hit": None}}
+    assert [note for _, note in p.skipped] == ["approximate figure 100 not counted"]
 
 
 def test_relative_clause_does_not_make_a_launch():
@@ -279,6 +280,21 @@ def test_typos_in_weapon_names(name, edit, pos, rnd: random.Random):
                         published="2025-05-05")
     assert by_model(p) == {NAMES[name]: {"launched": 3, "destroyed": 2,
                                          "not_reach_goal": None, "hit": None}}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.lists(
+    st.sampled_from(["Збито", "12", "з них", "БпЛА", "ракет", "усі", ",", ".", "—", "all",
+                     "drones", "of", "1 200", "до", "Kinzhal", "у ніч на", "5 березня", ":",
+                     "except", "missile", "a", "the", "локаційно втрачено", "двома"]),
+    max_size=40).map(" ".join))
+def test_any_text_gives_rows_or_reasons_never_an_error(text):
+    p = parse_statement(text, published="2025-03-05")
+    assert p.night in (date(2025, 3, 5), date(2025, 3, 4), date(2025, 3, 6)) or \
+        p.night_basis in ("stated", "weekday")
+    # Every sentence gave figures or is reported with a reason.
+    assert len(p.read) + len(p.unparsed) == len(p.sentences)
+    assert (p.rows["launched"].dropna() >= 0).all() and (p.rows["destroyed"].dropna() >= 0).all()
 
 
 # ---------------------------------------------------------------- the corpus

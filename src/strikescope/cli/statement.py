@@ -38,6 +38,8 @@ def _print(parsed: ParsedStatement) -> None:
         console.print(f"Launch areas: {parsed.launch_place}")
     for text in parsed.conflicts:
         console.print(f"[yellow]conflict:[/] {text}")
+    for sentence, note in parsed.skipped:
+        console.print(f"[dim]not counted ({note}):[/] {sentence}", highlight=False)
     for sentence, reason in parsed.unparsed:
         console.print(f"[dim]unparsed ({reason}):[/] {sentence}", highlight=False)
 

@@ -101,6 +101,8 @@ class ParsedStatement:
     sha256: str
     published: str
     sentences: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # numbers read, not counted
+    read: list[int] = field(default_factory=list)  # indexes of the sentences that gave figures
 
     def class_totals(self) -> pd.DataFrame:
         """Launched and shot down per weapon class (a figure no row states stays empty)."""
@@ -117,6 +119,7 @@ class ParsedStatement:
             "rows": rows.to_dict(orient="records"),
             "unparsed": [{"sentence": s, "reason": r} for s, r in self.unparsed],
             "conflicts": self.conflicts, "regions": self.regions,
+            "skipped": [{"sentence": s, "note": r} for s, r in self.skipped],
             "launch_place": self.launch_place,
         }
 
@@ -167,7 +170,7 @@ def _day_month(groups: tuple, published: date) -> date | None:
     g = [x for x in groups if x]
     if not g:
         return None
-    if g[0].isdigit():  # day [- day] month
+    if g[0].isdecimal():  # day [- day] month
         day = int(g[1]) if len(g) == 3 else int(g[0])
         return _dated(day, _month_number(g[-1]), published)
     day = int(g[2]) if len(g) == 3 else int(g[1])
@@ -229,7 +232,7 @@ def tokenize(sentence: str) -> list[str]:
 def read_number(tokens: list[str], i: int) -> tuple[int, int] | None:
     """(value, tokens used) of a number at i: digits ("112-ма") or words ("сто двадцять сім")."""
     tok = tokens[i].casefold()
-    if tok[0].isdigit():
+    if tok[0].isdecimal():
         return int(tok.split("-")[0]), 1
     total, current, j = 0, 0, i
     while j < len(tokens):
@@ -357,7 +360,7 @@ def weapon_after(tokens: list[str], start: int) -> tuple[list, bool]:
             break
         if low in ("or", "або"):  # "Iskander-M or KN-23"
             continue
-        if low[0].isdigit() or low in words.NUMBER_WORDS:
+        if low[0].isdecimal() or low in words.NUMBER_WORDS:
             break
         found = words.weapon_terms(tok)
         if not found and _role_of(low):
@@ -389,7 +392,7 @@ class _State:
 
 
 def _is_number(tokens: list[str], j: int) -> bool:
-    return j < len(tokens) and (tokens[j][0].isdigit()
+    return j < len(tokens) and (tokens[j][0].isdecimal()
                                 or tokens[j].casefold() in words.NUMBER_WORDS)
 
 
@@ -667,24 +670,27 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     night, basis = find_night(clean, pub)
     window = find_window(clean, night, pub)
     sentences = split_sentences(clean)
-    state, mentions, unparsed = _State(), [], []
+    state, mentions, unparsed, skipped = _State(), [], [], []
     for n, sentence in enumerate(sentences):
-        found, skipped = sentence_figures(tokenize(sentence), n, state)
+        found, notes = sentence_figures(tokenize(sentence), n, state)
         mentions += found
         if not found:
-            unparsed.append((sentence, "; ".join(skipped) or _why(sentence)))
+            unparsed.append((sentence, "; ".join(notes) or _why(sentence)))
+        else:
+            skipped += [(sentence, note) for note in notes]
     table, conflicts = _merge(mentions, sentences)
     _derive(table)
     rows = _rows(table, state, window, clean, sha)
     regions = _regions(clean)
     rows["affected region"] = str(regions) if regions else None
     return ParsedStatement(night, basis, window[0], window[1], rows, unparsed, conflicts,
-                           regions, _launch_place(clean), sha, pub.isoformat(), sentences)
+                           regions, _launch_place(clean), sha, pub.isoformat(), sentences,
+                           skipped, sorted({m.sentence for m in mentions}))
 
 
 def _why(sentence: str) -> str:
     tokens = tokenize(sentence)
-    if any(t[0].isdigit() or t.casefold() in words.NUMBER_WORDS for t in tokens):
+    if any(t[0].isdecimal() or t.casefold() in words.NUMBER_WORDS for t in tokens):
         return "numbers not read as weapon figures"
     if any(words.weapon_terms(t) for t in tokens):
         return "weapons named without a figure"

@@ -128,7 +128,7 @@ def weapon_terms(token: str) -> tuple[tuple[Term, bool], ...]:
     """The vocabulary terms a token names (a slash joins alternatives: "Х-101/Х-555"),
     each with whether it matched only as a misspelling."""
     key = token.casefold().strip("\"'.")
-    if not key or key[0].isdigit():
+    if not key or key[0].isdecimal():
         return ()
     found = []
     for part in key.split("/"):
