@@ -65,7 +65,7 @@ _PUNCT = {",", ";", ":", "(", ")", "—", ".", "!", "?"}
 _CLAUSE_END = _PUNCT - {"—"}
 _CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while"}
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
-_SINGULAR_MISSILE = {"ракета", "ракету", "ракетою", "missile"}
+_SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
 _ARTICLES = {"a", "an", "one", "the"}
 
 
@@ -213,7 +213,7 @@ def find_window(text: str, night: date, published: date) -> tuple[str, str]:
 _STRIP_DATES = re.compile(
     rf"\b{_DAY_MONTH}|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
     r"(?<=,\s)(?:19|20)\d{2}\b|\bin\s+(?:19|20)\d{2}\b|"
-    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?|\b\d+\s?(?:км|km|%)",
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?|\b\d+\s?(?:км|km|%)(?!\w)",
     re.IGNORECASE)
 
 
