@@ -142,6 +142,39 @@ def test_all_except_one_and_out_of_and_take_down():
     assert figures(p, "Shahed-136/131")["destroyed"] == 24
 
 
+def test_named_parts_of_an_unnamed_missile_figure_are_not_counted_twice():
+    p = parse_statement("In total, 303 aerial attack means were destroyed – these are seven "
+                        "cruise missiles, and the rest are Shahed-type drones. Russia launched "
+                        "728 drones and 13 missiles, including 6 Kinzhal missiles, overnight. "
+                        "Air defense forces neutralized 711 drones and 7 Kh-101/Iskander-K "
+                        "missiles.", published="2025-07-09")
+    assert by_model(p) == {
+        "Shahed-136/131": {"launched": 728, "destroyed": 711, "not_reach_goal": None,
+                           "hit": None},
+        "Kinzhal": {"launched": 6, "destroyed": 0, "not_reach_goal": None, "hit": None},
+        "X-101/Iskander-K": {"launched": 7, "destroyed": 7, "not_reach_goal": None,
+                             "hit": None},
+    }
+    assert any("Cruise Missile" in c for c in p.conflicts)  # the fold is reported
+
+
+def test_unnamed_missiles_launched_then_named_when_shot_down():
+    p = parse_statement("Russia launched 10 missiles and 20 drones. Air defence shot down 3 "
+                        "Kalibr missiles and 15 drones.", published="2025-01-01")
+    assert figures(p, "Unknown Missile")["launched"] == 7
+    assert figures(p, "Kalibr")["launched"] == 3
+    assert p.rows["launched"].sum() == 30
+
+
+def test_negated_verb_gives_no_figure_and_all_after_the_noun():
+    p = parse_statement("Уночі ворог випустив 28 ракет і 16 БпЛА. Ракети були збиті усі, а "
+                        "безпілотник не вдалось вразити лише один.", published="2023-08-30")
+    assert figures(p, "Unknown Missile")["destroyed"] == 28
+    drones = p.rows.loc[p.rows["model"].eq("Shahed-136/131")].iloc[0]
+    assert str(drones["destroyed"]) == "<NA>"  # not stated: not guessed
+    assert any("no verb gives it a role" in note for _, note in p.skipped)
+
+
 @pytest.mark.parametrize(("text", "published", "night", "basis"), [
     ("У ніч на 31 грудня противник атакував 10 БпЛА.", "2025-01-01", date(2024, 12, 31), "stated"),
     ("в ніч з 23 на 24 листопада збито 5 БпЛА", "2025-11-24", date(2025, 11, 24), "stated"),

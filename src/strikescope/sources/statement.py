@@ -29,8 +29,9 @@ ROW_COLUMNS = [
 
 _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|"
-                r"attacked|launch|targeted|fired|involved",
-    "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|shot|shoot|downed|"
+                r"attacked|launch|targeted|fired|involved|includ",
+    "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
+                 r"shoot|downed|"
                  r"downing|destroy|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|зникл|lost|disappeared",
     "hit": r"влуча|влучи|досягл|hits?$|struck|impact",
@@ -50,6 +51,9 @@ _BOTH = {"both", "обидві", "обидва", "обох"}
 _OF = {"з", "із", "of"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
 _EXCEPT = {"except", "крім", "окрім", "excluding"}
+_PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
+_GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
+_EARLIER_MISSILE = "missile named earlier"
 _EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
 _LOCATION = re.compile(r"локаці|місц|об'єкт|location|site")
 _FRAGMENTS = re.compile(r"уламк|падінн|fragment|debris")
@@ -83,6 +87,7 @@ class Mention:
     figure: Figure
     sentence: int
     launched_too: Figure | None = None  # "17 of 22", "all 20": the launched figure as well
+    part_of: Mention | None = None  # "13 missiles, including 6 Kinzhal": the 13
 
 
 @dataclass
@@ -273,7 +278,8 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
         if role is None:
             continue
         before = {t.casefold() for t in tokens[max(0, i - 3):i]}
-        if i and tokens[i - 1].casefold() in _NEGATIONS:
+        if {t.casefold() for t in tokens[max(0, i - 2):i]} & _NEGATIONS:
+            found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
             continue
         if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(tok.casefold())):
             continue
@@ -318,7 +324,9 @@ def role_at(tokens: list[str], roles: list[tuple[int, str]], i: int) -> str | No
     lo, hi = _clause_bounds(tokens, i)
     inside = [(abs(j - i) + (0.5 if j > i else 0), r) for j, r in roles if lo <= j < hi]
     if inside:
-        return min(inside)[1]
+        role = min(inside)[1]
+        return None if role == "negated" else role
+    roles = [(j, r) for j, r in roles if r != "negated"]
     before = [(i - j, r) for j, r in roles if j < i]
     if before:
         return min(before)[1]
@@ -345,7 +353,7 @@ def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tu
         return classes[0], notes
     head = matches[0][0].model
     if head == "Unknown Missile" and last.get("missile"):
-        return last["missile"], notes
+        return last["missile"], (*notes, _EARLIER_MISSILE)
     return head, notes
 
 
@@ -401,8 +409,9 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
     prev2 = " ".join(t.casefold() for t in tokens[max(0, i - 2):i])
     if prev in _APPROX or prev2.endswith(("more than", "не менше")):
         return "approximate"
-    if prev in _REFERENCE:
-        return "reference"
+    if prev in _REFERENCE and (i < 2 or tokens[i - 2].casefold() in _OF | {"to", "до"}
+                               or prev != "the"):
+        return "reference"  # "Of the 132 drones", "what happened to the two missiles"
     if prev == "до" or prev2 == "up to":
         return "up to"
     if prev == "щонайменше" or prev2 == "at least":
@@ -485,7 +494,13 @@ class _Reader:
             return None
         if matches:
             return _resolve(matches, self.state.last)
-        if self.state.last_model and _inherits(self.tokens, after):
+        if not _inherits(self.tokens, after):
+            return None
+        lo, _ = _clause_bounds(self.tokens, after - 1)
+        before = [m for t in self.tokens[lo:after - 1] for m in words.weapon_terms(t)]
+        if before:  # "а безпілотник не вдалось вразити лише один"
+            return _resolve(before, self.state.last)[0], ("weapon named earlier",)
+        if self.state.last_model:
             return self.state.last_model, ("weapon named earlier",)
         return None
 
@@ -499,9 +514,15 @@ class _Reader:
         if role is None:
             self.skipped.append(f"{value} {model}: no verb gives it a role")
             return
+        if role == "launched" and _EARLIER_MISSILE in notes:
+            # "13 missiles" launched is a new figure, not the missile named before it.
+            model, notes = "Unknown Missile", tuple(n for n in notes if n != _EARLIER_MISSILE)
         notes = notes + ((qualifier,) if qualifier else ())
         launched = Figure(of_value, "stated", notes) if of_value and role == "destroyed" else None
         self._add(model, role, Figure(value, "stated", notes), launched)
+        if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF:
+            self.mentions[-1].part_of = next(
+                (m for m in reversed(self.mentions[:-1]) if m.role == role), None)
 
     def _not_weapon(self, i: int, after: int, value: int) -> None:
         if _total_follows(self.tokens, after):
@@ -526,6 +547,9 @@ class _Reader:
                 return 1 + used
             return 1
         matches, _ = weapon_after(self.tokens, i + 1)
+        if not matches:  # "Ракети були збиті усі": the weapon named before, in the clause
+            lo, _ = _clause_bounds(self.tokens, i)
+            matches = [m for t in self.tokens[lo:i] for m in words.weapon_terms(t)]
         if role == "destroyed" and not matches and self._everything(i):
             for model in self.state.models:
                 excepted = model in self.excepted
@@ -585,6 +609,7 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
     one is a conflict."""
     table: dict[str, dict[str, Figure]] = {}
     conflicts = []
+    _take_parts(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -596,6 +621,55 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
                 conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
                                  f"(kept {old.value}); in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+def _take_parts(mentions: list[Mention]) -> None:
+    """A named part of a figure of unnamed type ("13 missiles, including 6 Kinzhal") is
+    taken out of it, so that the 6 are not counted twice."""
+    for m in mentions:
+        parent = m.part_of
+        if parent is None or parent.model not in _GENERIC or parent.model == m.model:
+            continue
+        rest = parent.figure.value - m.figure.value
+        if rest >= 0:
+            parent.figure = Figure(rest, "derived", (*parent.figure.notes, "less named parts"))
+
+
+def _pool(table: dict[str, dict[str, Figure]]) -> None:
+    """Missiles of unnamed type launched, then named only when shot down ("launched 13
+    missiles ... neutralized 7 Kh-101"): the named ones come out of the unnamed figure."""
+    pool = table.get("Unknown Missile", {}).get("launched")
+    if pool is None or "destroyed" in table["Unknown Missile"]:
+        return
+    for model, figures in table.items():
+        got = figures.get("launched")
+        if model in _GENERIC or got is None or got.status != "derived":
+            continue
+        if classify(model, warn=False).kind == "missile" and got.value <= pool.value:
+            pool = Figure(pool.value - got.value, "derived", (*pool.notes, "less named later"))
+    table["Unknown Missile"]["launched"] = pool
+    if pool.value == 0:
+        del table["Unknown Missile"]
+
+
+def _fold_generic(table: dict[str, dict[str, Figure]]) -> list[str]:
+    """"seven cruise missiles were destroyed" beside "7 Kh-101/Iskander-K neutralized": a
+    class named only with its outcomes, no more than the named models of that class, is the
+    same missiles told twice. Returned as notes for the conflicts list."""
+    notes = []
+    for generic in ("Cruise Missile", "Ballistic Missile"):
+        figures = table.get(generic)
+        if not figures or figures.get("launched", Figure(0, "stated")).status != "derived":
+            continue
+        cls = classify(generic, warn=False).weapon_class
+        named = [f for m, f in table.items()
+                 if m not in _GENERIC and classify(m, warn=False).weapon_class == cls]
+        shot = sum(f["destroyed"].value for f in named if "destroyed" in f)
+        if named and "destroyed" in figures and figures["destroyed"].value <= shot:
+            del table[generic]
+            notes.append(f"{generic}: {figures['destroyed'].value} shot down taken as the "
+                         f"named {cls} missiles reported too ({shot})")
+    return notes
 
 
 def _derive(table: dict[str, dict[str, Figure]]) -> None:
@@ -611,7 +685,12 @@ def _derive(table: dict[str, dict[str, Figure]]) -> None:
                                                 "still_attacking") if k in figures]
             if parts:
                 figures["launched"] = Figure(sum(parts), "derived", ("at least: sum of outcomes",))
-        if "destroyed" not in figures and any_shot and "launched" in figures:
+    _pool(table)
+    for model, figures in table.items():
+        # The Air Force names the missiles it shot down: one it does not name was not. A
+        # drone figure is always stated, so a missing one stays missing.
+        missile = classify(model, warn=False).kind == "missile"
+        if missile and "destroyed" not in figures and any_shot and "launched" in figures:
             figures["destroyed"] = Figure(0, "derived", ("none stated shot down",))
 
 
@@ -680,6 +759,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
             skipped += [(sentence, note) for note in notes]
     table, conflicts = _merge(mentions, sentences)
     _derive(table)
+    conflicts += _fold_generic(table)
     rows = _rows(table, state, window, clean, sha)
     regions = _regions(clean)
     rows["affected region"] = str(regions) if regions else None
