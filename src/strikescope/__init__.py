@@ -18,6 +18,7 @@ from strikescope.api import (
     weapons,
     write_frame,
 )
+from strikescope.sources.statement import parse_report
 from strikescope.taxonomy import classify
 
 __version__ = "0.1.0"
@@ -40,6 +41,7 @@ __all__ = [
     "ingest",
     "night",
     "nights",
+    "parse_report",
     "quarantine",
     "releases",
     "study",

@@ -8,6 +8,7 @@ from strikescope.cli import (  # noqa: F401  (register their commands)
     events,
     fetch,
     forecast,
+    statement,
     study,
     web,
 )

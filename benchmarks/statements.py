@@ -1,0 +1,96 @@
+"""How well the statement parser reads the corpus of real Air Force statements.
+
+    PYTHONPATH=src python benchmarks/statements.py [--verbose]
+
+Prints, over tests/fixtures/reports/*.toml: the share of (night, class) pairs whose
+launched figure is exact, the share whose shot-down figure is exact, the share of
+statements whose night is right, and the pairs the parser adds that no key has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from strikescope.sources.statement import parse_statement
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reports"
+TARGETS = {"launched": 0.95, "destroyed": 0.90, "night": 1.0}
+
+
+def load_corpus(folder: Path = CORPUS) -> list[tuple[str, dict]]:
+    return [(p.name, tomllib.loads(p.read_text(encoding="utf-8")))
+            for p in sorted(folder.glob("*.toml"))]
+
+
+def _value(totals: pd.DataFrame, cls: str, name: str):
+    hit = totals.loc[totals["weapon_class"].eq(cls), name]
+    return None if hit.empty or pd.isna(hit.iloc[0]) else int(hit.iloc[0])
+
+
+def score(corpus: list[tuple[str, dict]]) -> tuple[dict, list[str]]:
+    """Counts of exact and scored pairs per figure, and a line per miss."""
+    counts = {"launched": [0, 0], "destroyed": [0, 0], "night": [0, 0], "extra": [0, 0]}
+    misses = []
+    for name, case in corpus:
+        parsed = parse_statement(case["statement"], case["published"])
+        totals = parsed.class_totals()
+        counts["night"][1] += 1
+        if parsed.night.isoformat() == case["night"]:
+            counts["night"][0] += 1
+        else:
+            misses.append(f"{name}: night {parsed.night} (key {case['night']})")
+        keyed = set()
+        for entry in case["key"]:
+            keyed.add(entry["class"])
+            for fig in ("launched", "destroyed"):
+                if fig not in entry:
+                    continue
+                got = _value(totals, entry["class"], fig)
+                counts[fig][1] += 1
+                if got == entry[fig]:
+                    counts[fig][0] += 1
+                else:
+                    misses.append(f"{name}: {entry['class']} {fig} {got} (key {entry[fig]})")
+        extra = sorted(set(totals["weapon_class"]) - keyed)
+        counts["extra"][0] += len(extra)
+        counts["extra"][1] += 1
+        misses += [f"{name}: class {c} not in the key" for c in extra]
+    return counts, misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--verbose", action="store_true", help="List every miss.")
+    args = ap.parse_args(argv)
+    corpus = load_corpus()
+    counts, misses = score(corpus)
+    held = [(n, c) for n, c in corpus if c.get("holdout")]
+    if held:
+        # Statements added after the rules were written, to see how they do on new text.
+        hcounts, _ = score(held)
+        print(f"held-out {len(held)}: launched {hcounts['launched'][0]}/{hcounts['launched'][1]}, "
+              f"shot down {hcounts['destroyed'][0]}/{hcounts['destroyed'][1]}, "
+              f"night {hcounts['night'][0]}/{hcounts['night'][1]}")
+    langs = pd.Series([c["language"] for _, c in corpus]).value_counts().to_dict()
+    print(f"{len(corpus)} statements {langs}")
+    ok = True
+    for fig, target in TARGETS.items():
+        right, total = counts[fig]
+        share = right / total if total else 0.0
+        ok &= share >= target
+        label = {"launched": "launched exact", "destroyed": "shot down exact",
+                 "night": "night right"}[fig]
+        print(f"{label:16} {right:3}/{total:<3} = {share:6.1%}  (target {target:.0%})")
+    print(f"classes not in any key: {counts['extra'][0]}")
+    if args.verbose or not ok:
+        print("\n".join(misses))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,789 @@
+"""An Air Force morning statement (Ukrainian or English text) read into report rows.
+
+Deterministic rules over the vocabulary in `data/statement_vocabulary.csv`: a figure is a
+number (digits, "1 200", or words) followed by a weapon, given the role of the nearest verb
+of its clause (launched, shot down, lost, hit, left the airspace, still in the air). Every
+figure says whether the text states it or the rules derived it; every sentence that gives
+no figure is returned with the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from strikescope.sources import statement_words as words
+from strikescope.taxonomy import classify
+
+FIELDS = ("launched", "destroyed", "not_reach_goal", "hit", "left", "still_attacking")
+ROW_COLUMNS = [
+    "time_start", "time_end", "model", "weapon_class", "kind", "launch_place", "target",
+    "launched", "destroyed", "not_reach_goal", "still_attacking", "hit", "left",
+    "num_hit_location", "num_fall_fragment_location", "affected region", "source",
+    "stated", "derived", "notes",
+]
+
+_ROLE_PATTERNS = {
+    "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|"
+                r"attacked|launch|targeted|fired|involved|includ",
+    "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
+                 r"shoot|downed|"
+                 r"downing|destroy|intercept|neutrali|suppress",
+    "not_reach_goal": r"локаційн|втрач|зникл|lost|disappeared",
+    "hit": r"влуча|влучи|досягл|hits?$|struck|impact",
+    "left": r"вийшл|вилетіл|повернул|returned|flew",
+    "still_attacking": r"повітрі|airborne",
+}
+_ROLES = {k: re.compile(v) for k, v in _ROLE_PATTERNS.items()}
+_DESCRIPTIVE = {"that", "which", "що"}
+_RELATIVE_ALWAYS = {"якими", "які", "яких", "котрі", "котрими"}
+_PARTICIPLES = re.compile(r"запущених|випущених|застосованих|used$")
+_NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
+_APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
+           "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
+_REFERENCE = {"the", "цих", "these", "those", "тих"}
+_ALL = {"усі", "всі", "all", "усіх", "всіх"}
+_BOTH = {"both", "обидві", "обидва", "обох"}
+_OF = {"з", "із", "of"}
+_TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
+_EXCEPT = {"except", "крім", "окрім", "excluding"}
+_PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
+_GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
+_EARLIER_MISSILE = "missile named earlier"
+_EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
+_LOCATION = re.compile(r"локаці|місц|об'єкт|location|site")
+_FRAGMENTS = re.compile(r"уламк|падінн|fragment|debris")
+_TOTALS = re.compile(r"засоб|means|цілей|targets")
+_STOP_NOUNS = re.compile(
+    r"област|регіон|region|oblast|напрям|direction|годин|hour|хвил|wave|людин|people|"
+    r"район|border|кілометр|km|рок|year|днів|days|груп|group|літак|aircraft|бомбардув|"
+    r"bomber|корабл|ship|times|раз"
+)
+_INHERIT_NEXT = {"з", "із", "of", "were", "was", "are", "have", "had", "remained", "були",
+                 "було", "—", "-", "'", '"', "more", "ще"}
+_PUNCT = {",", ";", ":", "(", ")", "—", ".", "!", "?"}
+_CLAUSE_END = _PUNCT - {"—"}
+_CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while"}
+_TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
+_SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
+_ARTICLES = {"a", "an", "one", "the"}
+
+
+@dataclass
+class Figure:
+    value: int
+    status: str  # "stated" or "derived"
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Mention:
+    model: str
+    role: str
+    figure: Figure
+    sentence: int
+    launched_too: Figure | None = None  # "17 of 22", "all 20": the launched figure as well
+    part_of: Mention | None = None  # "13 missiles, including 6 Kinzhal": the 13
+
+
+@dataclass
+class ParsedStatement:
+    """The rows of one statement and how they were read."""
+
+    night: date
+    night_basis: str
+    time_start: str
+    time_end: str
+    rows: pd.DataFrame
+    unparsed: list[tuple[str, str]]
+    conflicts: list[str]
+    regions: list[str]
+    launch_place: str | None
+    sha256: str
+    published: str
+    sentences: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # numbers read, not counted
+    read: list[int] = field(default_factory=list)  # indexes of the sentences that gave figures
+
+    def class_totals(self) -> pd.DataFrame:
+        """Launched and shot down per weapon class (a figure no row states stays empty)."""
+        cols = ["launched", "destroyed", "not_reach_goal"]
+        df = self.rows[["weapon_class", *cols]]
+        return df.groupby("weapon_class").agg(lambda s: s.sum(min_count=1)).reset_index()
+
+    def to_dict(self) -> dict:
+        rows = self.rows.astype(object).where(self.rows.notna(), None)
+        return {
+            "night": self.night.isoformat(), "night_basis": self.night_basis,
+            "published": self.published, "sha256": self.sha256,
+            "time_start": self.time_start, "time_end": self.time_end,
+            "rows": rows.to_dict(orient="records"),
+            "unparsed": [{"sentence": s, "reason": r} for s, r in self.unparsed],
+            "conflicts": self.conflicts, "regions": self.regions,
+            "skipped": [{"sentence": s, "note": r} for s, r in self.skipped],
+            "launch_place": self.launch_place,
+        }
+
+
+# ---------------------------------------------------------------- dates and times
+
+_MONTH = "|".join(words.MONTHS_UK + words.MONTHS_EN + [m[:3] for m in words.MONTHS_EN])
+_DAY_MONTH = rf"(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?\s+({_MONTH})\.?"
+_MONTH_DAY = rf"({_MONTH})\.?\s+(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?"
+_NIGHT_UK = re.compile(
+    rf"(?:ніч\w*|уночі|вночі)\s+(?:(?:на|проти|з)\s+)?(?:\d{{1,2}}\s+на\s+)?"
+    rf"(?:[\w']+,\s+)?{_DAY_MONTH}", re.IGNORECASE)
+_NIGHT_EN = re.compile(
+    rf"(?:night of|overnight on|overnight|update on|reported on|on the night of)\s+"
+    rf"(?:(?:{_DAY_MONTH})|(?:{_MONTH_DAY}))", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    rf"(?:ніч\s+(?:на|проти)\s+|\bon\s+)({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN)})",
+    re.IGNORECASE)
+_START = re.compile(
+    rf"(?:\bз|\bіз|from|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+(\d{{1,2}})[:.](\d{{2}})"
+    rf"(?:\s+on)?\s+{_DAY_MONTH}", re.IGNORECASE)
+_EVENING = re.compile(rf"(?:із|з|from)\s+вечора\s+{_DAY_MONTH}", re.IGNORECASE)
+_SPAN = re.compile(r"\bз\s+(\d{1,2})[:.](\d{2})\s+(?:по|до)\s+(\d{1,2})[:.](\d{2})")
+_AS_OF = re.compile(r"(?:станом на|as of|by)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?)?",
+                    re.IGNORECASE)
+
+
+def _month_number(name: str) -> int:
+    name = name.casefold().rstrip(".")
+    if name in words.MONTHS_UK:
+        return words.MONTHS_UK.index(name) + 1
+    return next(i + 1 for i, m in enumerate(words.MONTHS_EN) if m.startswith(name))
+
+
+def _dated(day: int, month: int, published: date) -> date | None:
+    """The date of that day and month nearest before (or just after) publication."""
+    for year in (published.year, published.year - 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        if found <= published + timedelta(days=1):
+            return found
+    return None
+
+
+def _day_month(groups: tuple, published: date) -> date | None:
+    g = [x for x in groups if x]
+    if not g:
+        return None
+    if g[0].isdecimal():  # day [- day] month
+        day = int(g[1]) if len(g) == 3 else int(g[0])
+        return _dated(day, _month_number(g[-1]), published)
+    day = int(g[2]) if len(g) == 3 else int(g[1])
+    return _dated(day, _month_number(g[0]), published)
+
+
+def find_night(text: str, published: date) -> tuple[date, str]:
+    """The night (by the date it ended) and how it was found: stated, weekday, published."""
+    for pattern in (_NIGHT_UK, _NIGHT_EN):
+        m = pattern.search(text)
+        if m and (found := _day_month(m.groups(), published)):
+            return found, "stated"
+    m = _WEEKDAY.search(text)
+    if m:
+        name = m.group(1).casefold()
+        index = (words.WEEKDAYS_UK + words.WEEKDAYS_EN).index(name) % 7
+        back = (published.weekday() - index) % 7
+        return published - timedelta(days=back), "weekday"
+    return published, "published"
+
+
+def find_window(text: str, night: date, published: date) -> tuple[str, str]:
+    start, end = (night - timedelta(days=1)).isoformat(), night.isoformat()
+    if m := _START.search(text):
+        if day := _day_month(m.groups()[2:], published):
+            start = f"{day.isoformat()} {int(m.group(1)):02d}:{m.group(2)}"
+    elif m := _EVENING.search(text):
+        if day := _day_month(m.groups(), published):
+            start = day.isoformat()
+    elif m := _SPAN.search(text):
+        hour = int(m.group(1))
+        day = night - timedelta(days=1) if hour >= 12 else night
+        start = f"{day.isoformat()} {hour:02d}:{m.group(2)}"
+        end = f"{night.isoformat()} {int(m.group(3)):02d}:{m.group(4)}"
+    if m := _AS_OF.search(text):
+        end = f"{night.isoformat()} {int(m.group(1)):02d}:{m.group(2) or '00'}"
+    return start, end
+
+
+_STRIP_DATES = re.compile(
+    rf"\b{_DAY_MONTH}|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
+    r"(?<=,\s)(?:19|20)\d{2}\b|\bin\s+(?:19|20)\d{2}\b|"
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?|\b\d+\s?(?:км|km|%)(?!\w)",
+    re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- sentences and tokens
+
+def split_sentences(text: str) -> list[str]:
+    text = re.sub(r"\b(обл|м|р|смт|вул)\.\s", r"\1 ", text)
+    parts = re.split(r"(?<=[.!?…])\s+|(?<=[.!?]\")\s+|\n+", text)
+    return [p.strip() for p in parts if p and p.strip(" \"'")]
+
+
+def tokenize(sentence: str) -> list[str]:
+    return _TOKEN.findall(_STRIP_DATES.sub(" ", sentence))
+
+
+def read_number(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """(value, tokens used) of a number at i: digits ("112-ма") or words ("сто двадцять сім")."""
+    tok = tokens[i].casefold()
+    if tok[0].isdecimal():
+        return int(tok.split("-")[0]), 1
+    total, current, j = 0, 0, i
+    while j < len(tokens):
+        w = tokens[j].casefold()
+        if w in words.NUMBER_WORDS:
+            current += words.NUMBER_WORDS[w]
+        elif w == words.HUNDRED_EN and current:
+            current *= 100
+        elif w in words.THOUSANDS:
+            total, current = total + max(current, 1) * 1000, 0
+        elif w == "and" and j > i and _is_number(tokens, j + 1):
+            pass  # "one hundred and twenty"
+        else:
+            break
+        j += 1
+    return (total + current, j - i) if j > i else None
+
+
+# ---------------------------------------------------------------- roles
+
+def _role_of(token: str) -> str | None:
+    key = token.casefold()
+    for part in key.split("/"):
+        for role, pattern in _ROLES.items():
+            if pattern.match(part):
+                return role
+    return None
+
+
+def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
+    """(index, role) of the verbs and nouns that give figures a role; a negated verb, a
+    relative clause ("that Russia launched") and a participle ("запущених") give none."""
+    found = []
+    for i, tok in enumerate(tokens):
+        role = _role_of(tok)
+        if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
+            role = "destroyed"
+        if role is None:
+            continue
+        before = {t.casefold() for t in tokens[max(0, i - 3):i]}
+        if {t.casefold() for t in tokens[max(0, i - 2):i]} & _NEGATIONS:
+            found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
+            continue
+        if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(tok.casefold())):
+            continue
+        if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
+            role = "hit"
+        if tok.casefold() == "hit" and not before & {"were", "was", "been"}:
+            continue
+        found.append((i, role))
+    return found
+
+
+def _relative(tokens: list[str], i: int) -> bool:
+    """A launch verb in a relative clause on weapons ("drones that Russia launched",
+    "ракети, якими ворог атакував") describes them; "said that Russia launched" does not."""
+    for j in range(max(0, i - 3), i):
+        low = tokens[j].casefold()
+        if low in _RELATIVE_ALWAYS:
+            return True
+        if low in _DESCRIPTIVE and j and words.weapon_terms(tokens[j - 1]):
+            return True
+    return False
+
+
+def _has_location(tokens: list[str]) -> bool:
+    return any(_LOCATION.match(t.casefold()) for t in tokens)
+
+
+def _clause_bounds(tokens: list[str], i: int) -> tuple[int, int]:
+    """A clause ends at punctuation; a dash does not end it ("два — вийшли з ...")."""
+    lo = i
+    while lo > 0 and tokens[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    hi = i
+    while hi < len(tokens) and tokens[hi] not in _CLAUSE_END:
+        hi += 1
+    return lo, hi
+
+
+def role_at(tokens: list[str], roles: list[tuple[int, str]], i: int) -> str | None:
+    """The role of a figure at i: the nearest role word of its clause, else the nearest
+    before it in the sentence, else the nearest after it."""
+    lo, hi = _clause_bounds(tokens, i)
+    inside = [(abs(j - i) + (0.5 if j > i else 0), r) for j, r in roles if lo <= j < hi]
+    if inside:
+        role = min(inside)[1]
+        return None if role == "negated" else role
+    roles = [(j, r) for j, r in roles if r != "negated"]
+    before = [(i - j, r) for j, r in roles if j < i]
+    if before:
+        return min(before)[1]
+    after = [(j - i, r) for j, r in roles if j > i]
+    return min(after)[1] if after else None
+
+
+# ---------------------------------------------------------------- weapons
+
+def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tuple[str, tuple]:
+    """The model a weapon phrase names: a named type before a class adjective before a bare
+    noun; a bare "missile" is the one missile model named before it, if there is one."""
+    notes = tuple("misspelt weapon name" for _, fuzzy in matches if fuzzy)[:1]
+    types = list(dict.fromkeys(t.model for t, _ in matches if t.role == "type"))
+    if len(types) > 1:
+        joined = "/".join(types)
+        if classify(joined, warn=False).known:
+            return joined, notes
+        return types[0], notes
+    if types:
+        return types[0], notes
+    classes = [t.model for t, _ in matches if t.role == "class"]
+    if classes:
+        return classes[0], notes
+    head = matches[0][0].model
+    if head == "Unknown Missile" and last.get("missile"):
+        return last["missile"], (*notes, _EARLIER_MISSILE)
+    return head, notes
+
+
+def weapon_after(tokens: list[str], start: int) -> tuple[list, bool]:
+    """Vocabulary matches of the weapon phrase that follows a number, and whether the
+    phrase names something else (regions, locations, hours) instead."""
+    matches = []
+    for j in range(start, min(len(tokens), start + 9)):
+        tok = tokens[j]
+        low = tok.casefold()
+        if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
+            break
+        if low in ("or", "або"):  # "Iskander-M or KN-23"
+            continue
+        if low[0].isdecimal() or low in words.NUMBER_WORDS:
+            break
+        found = words.weapon_terms(tok)
+        if not found and _role_of(low):
+            break
+        if not found and not matches and (_STOP_NOUNS.match(low) or _LOCATION.match(low)):
+            return [], True
+        matches += found
+    return matches, False
+
+
+# ---------------------------------------------------------------- figures of a sentence
+
+@dataclass
+class _State:
+    """What earlier sentences named, for "з них", "the missile", "усі їх"."""
+
+    last: dict[str, str] = field(default_factory=dict)  # kind -> last model named
+    last_model: str | None = None
+    hit_locations: int | None = None
+    fragment_locations: int | None = None
+    hit_model: str | None = None
+    models: list[str] = field(default_factory=list)  # every model named, in order
+
+    def remember(self, model: str) -> None:
+        self.last[classify(model, warn=False).kind] = model
+        self.last_model = model
+        if model not in self.models:
+            self.models.append(model)
+
+
+def _is_number(tokens: list[str], j: int) -> bool:
+    return j < len(tokens) and (tokens[j][0].isdecimal()
+                                or tokens[j].casefold() in words.NUMBER_WORDS)
+
+
+def _qualifier(tokens: list[str], i: int) -> str | None:
+    prev = tokens[i - 1].casefold() if i else ""
+    prev2 = " ".join(t.casefold() for t in tokens[max(0, i - 2):i])
+    if prev in _APPROX or prev2.endswith(("more than", "не менше")):
+        return "approximate"
+    if prev in _REFERENCE and (i < 2 or tokens[i - 2].casefold() in _OF | {"to", "до"}
+                               or prev != "the"):
+        return "reference"  # "Of the 132 drones", "what happened to the two missiles"
+    if prev == "до" or prev2 == "up to":
+        return "up to"
+    if prev == "щонайменше" or prev2 == "at least":
+        return "at least"
+    return None
+
+
+def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
+    """"17 із 22", "one of four": the second number and the tokens it takes."""
+    skip = 1 if after < len(tokens) and tokens[after].casefold() == "out" else 0  # "out of"
+    at = after + skip
+    if at < len(tokens) and tokens[at].casefold() in _OF and _is_number(tokens, at + 1):
+        value, used = read_number(tokens, at + 1)
+        return value, skip + 1 + used
+    return None, 0
+
+
+def _total_follows(tokens: list[str], after: int) -> bool:
+    return _TOTALS.search(" ".join(tokens[after:after + 4]).casefold()) is not None
+
+
+class _Reader:
+    """The figures of one sentence, and notes on numbers read but not counted."""
+
+    def __init__(self, tokens: list[str], n: int, state: _State):
+        self.tokens, self.n, self.state = tokens, n, state
+        self.roles = role_positions(tokens)
+        self.mentions: list[Mention] = []
+        self.skipped: list[str] = []
+        self.excepted, self.except_span = self._excepted()
+
+    def _excepted(self) -> tuple[list[str], range]:
+        """"All the projectiles, except for the Iskander-M missile, were shot down": the
+        models after "except" up to the end of the clause."""
+        at = next((j for j, t in enumerate(self.tokens) if t.casefold() in _EXCEPT), None)
+        if at is None:
+            return [], range(0)
+        _, hi = _clause_bounds(self.tokens, at)
+        matches = [m for t in self.tokens[at + 1:hi] for m in words.weapon_terms(t)]
+        models = [_resolve(matches, self.state.last)[0]] if matches else []
+        return models, range(at, hi)
+
+    def read(self) -> _Reader:
+        i = 0
+        while i < len(self.tokens):
+            i += 1 if i in self.except_span else max(self._at(i), 1)
+        return self
+
+    def _add(self, model: str, role: str, figure: Figure, launched: Figure | None = None):
+        self.mentions.append(Mention(model, role, figure, self.n, launched))
+        self.state.remember(model)
+        if role == "hit" and self.state.hit_model is None:
+            self.state.hit_model = model
+
+    def _at(self, i: int) -> int:
+        low = self.tokens[i].casefold()
+        if low in _ALL | _BOTH:
+            return self._all_or_both(i)
+        if low in _SINGULAR_MISSILE:
+            return self._singular(i)
+        if not _is_number(self.tokens, i):
+            return 1
+        value, used = read_number(self.tokens, i)
+        qualifier = _qualifier(self.tokens, i)
+        after = i + used
+        if qualifier in ("approximate", "reference"):
+            self.skipped.append(f"{qualifier} figure {self.tokens[i]} not counted")
+        elif after < len(self.tokens) and self.tokens[after] == ":":
+            self.skipped.append(f"total {value} (broken down after the colon) not counted")
+        else:
+            of_value, of_used = _of_number(self.tokens, after)
+            self._number(i, after + of_used, value, of_value, qualifier)
+            return used + of_used
+        return used
+
+    def _weapon(self, after: int) -> tuple[str, tuple] | None:
+        """The model the words after a number name, or the one named before ("з них")."""
+        matches, other = weapon_after(self.tokens, after)
+        if other or (matches and _total_follows(self.tokens, after)):
+            return None
+        if matches:
+            return _resolve(matches, self.state.last)
+        if not _inherits(self.tokens, after):
+            return None
+        lo, _ = _clause_bounds(self.tokens, after - 1)
+        before = [m for t in self.tokens[lo:after - 1] for m in words.weapon_terms(t)]
+        if before:  # "а безпілотник не вдалось вразити лише один"
+            return _resolve(before, self.state.last)[0], ("weapon named earlier",)
+        if self.state.last_model:
+            return self.state.last_model, ("weapon named earlier",)
+        return None
+
+    def _number(self, i: int, after: int, value: int, of_value, qualifier) -> None:
+        weapon = self._weapon(after)
+        if weapon is None:
+            self._not_weapon(i, after, value)
+            return
+        model, notes = weapon
+        role = role_at(self.tokens, self.roles, i)
+        if role is None:
+            self.skipped.append(f"{value} {model}: no verb gives it a role")
+            return
+        if role == "launched" and _EARLIER_MISSILE in notes:
+            # "13 missiles" launched is a new figure, not the missile named before it.
+            model, notes = "Unknown Missile", tuple(n for n in notes if n != _EARLIER_MISSILE)
+        notes = notes + ((qualifier,) if qualifier else ())
+        launched = Figure(of_value, "stated", notes) if of_value and role == "destroyed" else None
+        self._add(model, role, Figure(value, "stated", notes), launched)
+        if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF:
+            self.mentions[-1].part_of = next(
+                (m for m in reversed(self.mentions[:-1]) if m.role == role), None)
+
+    def _not_weapon(self, i: int, after: int, value: int) -> None:
+        if _total_follows(self.tokens, after):
+            self.skipped.append(f"total {value} of all weapons not counted")
+        elif after < len(self.tokens) and _LOCATION.match(self.tokens[after].casefold()):
+            lo, hi = _clause_bounds(self.tokens, i)
+            if _FRAGMENTS.search(" ".join(self.tokens[lo:hi]).casefold()):
+                self.state.fragment_locations = self.state.fragment_locations or value
+            else:
+                self.state.hit_locations = self.state.hit_locations or value
+
+    def _all_or_both(self, i: int) -> int:
+        """"усі 20 шахедів збито", "all of them", "both missiles"."""
+        role = role_at(self.tokens, self.roles, i)
+        if _is_number(self.tokens, i + 1):
+            value, used = read_number(self.tokens, i + 1)
+            matches, _ = weapon_after(self.tokens, i + 1 + used)
+            if matches and role == "destroyed":
+                model, notes = _resolve(matches, self.state.last)
+                self._add(model, role, Figure(value, "stated", notes),
+                          Figure(value, "derived", ("all",)))
+                return 1 + used
+            return 1
+        matches, _ = weapon_after(self.tokens, i + 1)
+        if not matches:  # "Ракети були збиті усі": the weapon named before, in the clause
+            lo, _ = _clause_bounds(self.tokens, i)
+            matches = [m for t in self.tokens[lo:i] for m in words.weapon_terms(t)]
+        if role == "destroyed" and not matches and self._everything(i):
+            for model in self.state.models:
+                excepted = model in self.excepted
+                figure = Figure(0, "stated", ("except",)) if excepted else Figure(
+                    -1, "derived", ("all",))
+                self._add(model, role, figure)
+            return 1
+        model = _resolve(matches, self.state.last)[0] if matches else self.state.last_model
+        if role == "destroyed" and model is not None:
+            both = self.tokens[i].casefold() in _BOTH
+            figure = Figure(2, "stated", ("both",)) if both else Figure(-1, "derived", ("all",))
+            self._add(model, role, figure)
+        return 1
+
+    def _everything(self, i: int) -> bool:
+        """"all the projectiles", "усі цілі", or "all" with an exception: every weapon."""
+        nxt = " ".join(t.casefold() for t in self.tokens[i + 1:i + 3])
+        return bool(_EVERYTHING.search(nxt)) or bool(self.excepted)
+
+    def _singular(self, i: int) -> int:
+        """"a cruise missile", "крилатою ракетою «Іскандер-К»", "the missile": one."""
+        lo = i
+        while lo > 0 and (words.weapon_terms(self.tokens[lo - 1]) or self.tokens[lo - 1] == '"'):
+            lo -= 1
+        if lo > 0 and _is_number(self.tokens, lo - 1):
+            return 1  # "однією балістичною ракетою": read with its number
+        if self.tokens[i].casefold() == "missile" and (
+                lo == 0 or self.tokens[lo - 1].casefold() not in _ARTICLES):
+            return 1
+        matches = [m for j in range(lo, i + 1) for m in words.weapon_terms(self.tokens[j])]
+        matches += [m for m in weapon_after(self.tokens, i + 1)[0] if m[0].role == "type"]
+        role = role_at(self.tokens, self.roles, i)
+        if role is not None:
+            model, notes = _resolve(matches, self.state.last)
+            self._add(model, role, Figure(1, "stated", notes + ("one",)))
+        return 1
+
+
+def _inherits(tokens: list[str], after: int) -> bool:
+    """A number with no weapon after it that stands for the weapon named before: "57 з них",
+    "41 were lost", "два — вийшли"."""
+    if after >= len(tokens):
+        return True
+    nxt = tokens[after].casefold()
+    return nxt in _INHERIT_NEXT or tokens[after] in _PUNCT or _role_of(nxt) is not None
+
+
+def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Mention], list[str]]:
+    reader = _Reader(tokens, n, state).read()
+    return reader.mentions, reader.skipped
+
+
+# ---------------------------------------------------------------- the statement
+
+def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[str]]:
+    """model -> field -> Figure; the first statement of a figure wins, a different later
+    one is a conflict."""
+    table: dict[str, dict[str, Figure]] = {}
+    conflicts = []
+    _take_parts(mentions)
+    for m in mentions:
+        figures = table.setdefault(m.model, {})
+        pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
+        for name, fig in pairs:
+            old = figures.get(name)
+            if old is None or (old.status == "derived" and fig.status == "stated"):
+                figures[name] = fig
+            elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
+                conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
+                                 f"(kept {old.value}); in: {sentences[m.sentence]}")
+    return table, conflicts
+
+
+def _take_parts(mentions: list[Mention]) -> None:
+    """A named part of a figure of unnamed type ("13 missiles, including 6 Kinzhal") is
+    taken out of it, so that the 6 are not counted twice."""
+    for m in mentions:
+        parent = m.part_of
+        if parent is None or parent.model not in _GENERIC or parent.model == m.model:
+            continue
+        rest = parent.figure.value - m.figure.value
+        if rest >= 0:
+            parent.figure = Figure(rest, "derived", (*parent.figure.notes, "less named parts"))
+
+
+def _pool(table: dict[str, dict[str, Figure]]) -> None:
+    """Missiles of unnamed type launched, then named only when shot down ("launched 13
+    missiles ... neutralized 7 Kh-101"): the named ones come out of the unnamed figure."""
+    pool = table.get("Unknown Missile", {}).get("launched")
+    if pool is None or "destroyed" in table["Unknown Missile"]:
+        return
+    for model, figures in table.items():
+        got = figures.get("launched")
+        if model in _GENERIC or got is None or got.status != "derived":
+            continue
+        if classify(model, warn=False).kind == "missile" and got.value <= pool.value:
+            pool = Figure(pool.value - got.value, "derived", (*pool.notes, "less named later"))
+    table["Unknown Missile"]["launched"] = pool
+    if pool.value == 0:
+        del table["Unknown Missile"]
+
+
+def _fold_generic(table: dict[str, dict[str, Figure]]) -> list[str]:
+    """"seven cruise missiles were destroyed" beside "7 Kh-101/Iskander-K neutralized": a
+    class named only with its outcomes, no more than the named models of that class, is the
+    same missiles told twice. Returned as notes for the conflicts list."""
+    notes = []
+    for generic in ("Cruise Missile", "Ballistic Missile"):
+        figures = table.get(generic)
+        if not figures or figures.get("launched", Figure(0, "stated")).status != "derived":
+            continue
+        cls = classify(generic, warn=False).weapon_class
+        named = [f for m, f in table.items()
+                 if m not in _GENERIC and classify(m, warn=False).weapon_class == cls]
+        shot = sum(f["destroyed"].value for f in named if "destroyed" in f)
+        if named and "destroyed" in figures and figures["destroyed"].value <= shot:
+            del table[generic]
+            notes.append(f"{generic}: {figures['destroyed'].value} shot down taken as the "
+                         f"named {cls} missiles reported too ({shot})")
+    return notes
+
+
+def _derive(table: dict[str, dict[str, Figure]]) -> None:
+    any_shot = any("destroyed" in f for f in table.values())
+    for figures in table.values():
+        shot, launched = figures.get("destroyed"), figures.get("launched")
+        if shot is not None and shot.value < 0:  # "all of them": as many as launched
+            del figures["destroyed"]
+            if launched is not None:
+                figures["destroyed"] = Figure(launched.value, "derived", ("all",))
+        if "launched" not in figures:
+            parts = [figures[k].value for k in ("destroyed", "not_reach_goal", "hit", "left",
+                                                "still_attacking") if k in figures]
+            if parts:
+                figures["launched"] = Figure(sum(parts), "derived", ("at least: sum of outcomes",))
+    _pool(table)
+    for model, figures in table.items():
+        # The Air Force names the missiles it shot down: one it does not name was not. A
+        # drone figure is always stated, so a missing one stays missing.
+        missile = classify(model, warn=False).kind == "missile"
+        if missile and "destroyed" not in figures and any_shot and "launched" in figures:
+            figures["destroyed"] = Figure(0, "derived", ("none stated shot down",))
+
+
+def _regions(text: str) -> list[str]:
+    from strikescope.sources import statement_places
+
+    return statement_places.regions_named(text)
+
+
+_LAUNCH_PLACE = re.compile(
+    r"(?:(?:з|із|зі)(?:\s+\w+)?\s+напрямк\w*(?:,\s*серед яких)?|район\w* пуск\w*|"
+    r"з районів|launched from|from the regions of)\s*:?\s*([^.]+)", re.IGNORECASE)
+
+
+def _launch_place(text: str) -> str | None:
+    m = _LAUNCH_PLACE.search(text)
+    place = m.group(1).strip(" ,;\"") if m else ""
+    return place if re.search(r"\w", place) else None
+
+
+def _rows(table, state: _State, window, text, sha) -> pd.DataFrame:
+    rows = []
+    for model, figures in table.items():
+        cls = classify(model, warn=False)
+        row = {"time_start": window[0], "time_end": window[1], "model": model,
+               "weapon_class": cls.weapon_class, "kind": cls.kind,
+               "launch_place": _launch_place(text), "target": None,
+               "source": f"statement:{sha[:16]}"}
+        for name in FIELDS:
+            row[name] = figures[name].value if name in figures else None
+        row["stated"] = ",".join(k for k, f in figures.items() if f.status == "stated")
+        row["derived"] = ",".join(k for k, f in figures.items() if f.status == "derived")
+        notes = {n for f in figures.values() for n in f.notes}
+        row["notes"] = "; ".join(sorted(notes))
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=[c for c in ROW_COLUMNS if c != "affected region"]
+                      + ["affected region"]) if rows else pd.DataFrame(columns=ROW_COLUMNS)
+    df["num_hit_location"] = None
+    df["num_fall_fragment_location"] = None
+    if len(df):
+        at = df.index[df["model"].eq(state.hit_model)] if state.hit_model else df.index[:1]
+        at = at if len(at) else df.index[:1]
+        df.loc[at[0], "num_hit_location"] = state.hit_locations
+        df.loc[at[0], "num_fall_fragment_location"] = state.fragment_locations
+    for col in FIELDS + ("num_hit_location", "num_fall_fragment_location"):
+        df[col] = pd.array(df[col], dtype="Int64")
+    return df[ROW_COLUMNS]
+
+
+def parse_statement(text: str, published: date | datetime | str) -> ParsedStatement:
+    """Read one Air Force statement. `published` (date or time of publication) places the
+    night: the statement names its day and month, rarely its year, sometimes only a weekday."""
+    pub = pd.Timestamp(published).date()
+    clean = words.normalize_text(text)
+    sha = hashlib.sha256(str(text).encode("utf-8")).hexdigest()
+    night, basis = find_night(clean, pub)
+    window = find_window(clean, night, pub)
+    sentences = split_sentences(clean)
+    state, mentions, unparsed, skipped = _State(), [], [], []
+    for n, sentence in enumerate(sentences):
+        found, notes = sentence_figures(tokenize(sentence), n, state)
+        mentions += found
+        if not found:
+            unparsed.append((sentence, "; ".join(notes) or _why(sentence)))
+        else:
+            skipped += [(sentence, note) for note in notes]
+    table, conflicts = _merge(mentions, sentences)
+    _derive(table)
+    conflicts += _fold_generic(table)
+    rows = _rows(table, state, window, clean, sha)
+    regions = _regions(clean)
+    rows["affected region"] = str(regions) if regions else None
+    return ParsedStatement(night, basis, window[0], window[1], rows, unparsed, conflicts,
+                           regions, _launch_place(clean), sha, pub.isoformat(), sentences,
+                           skipped, sorted({m.sentence for m in mentions}))
+
+
+def _why(sentence: str) -> str:
+    tokens = tokenize(sentence)
+    if any(t[0].isdecimal() or t.casefold() in words.NUMBER_WORDS for t in tokens):
+        return "numbers not read as weapon figures"
+    if any(words.weapon_terms(t) for t in tokens):
+        return "weapons named without a figure"
+    return "no figures"
+
+
+def parse_report(text: str, published: date | datetime | str | None = None) -> ParsedStatement:
+    """`strikescope.parse_report`: read one statement; `published` defaults to today in Kyiv
+    (a statement read the morning it appears)."""
+    if published is None:
+        from zoneinfo import ZoneInfo
+
+        from strikescope.config import TIMEZONE
+
+        published = datetime.now(ZoneInfo(TIMEZONE)).date()
+    return parse_statement(text, published)
