@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strikescope.sources.statement import find_night, parse_statement
-from tests.conftest import ROOT
+from tests.conftest import NIGHT1, ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "reports"
 
@@ -441,8 +441,13 @@ def test_provisional_release_until_the_digitised_one(release, tmp_path):
                        db=db)
     parsed, reports = provisional.ingest_report(STATEMENT_0302, "2025-03-02", db=db)
     assert reports[0].status == "current" and reports[0].added == 2
-    assert _night(db, "2025-03-02") == {"strike_drone": (100, 90, "other"),
-                                        "ballistic": (5, 2, "other")}
+    assert _night(db, "2025-03-02") == {"strike_drone": (100, 90, "provisional"),
+                                        "ballistic": (5, 2, "provisional")}
+    assert strikescope.nights("2025-03-02", "2025-03-02", db=db).provisional.tolist() == [True]
+    assert "Provisional" in strikescope.night("2025-03-02", db=db).summary()
+    # the national statement counts under the press convention too
+    national = strikescope.nights("2025-03-02", "2025-03-02", db=db, policy="national")
+    assert national.missiles_launched.tolist() == [5]
     saved = list((tmp_path / "statements").glob(f"*{parsed.sha256[:16]}*"))
     assert sorted(p.suffix for p in saved) == [".csv", ".json"]
     assert not provisional.provisional(db=db)["disagrees"].any()
@@ -459,6 +464,7 @@ def test_provisional_release_until_the_digitised_one(release, tmp_path):
     assert report.removed == 2  # the statement's rows, replaced
     assert _night(db, "2025-03-02") == {"strike_drone": (100, 88, "national"),
                                         "ballistic": (5, 2, "national")}
+    assert strikescope.nights("2025-03-02", "2025-03-02", db=db).provisional.tolist() == [False]
     listed = provisional.provisional(db=db).set_index("weapon_class")
     assert set(listed["status"]) == {"superseded"}
     assert listed.loc["strike_drone", "disagrees"]
@@ -471,6 +477,23 @@ def test_provisional_release_until_the_digitised_one(release, tmp_path):
 
     out = CliRunner().invoke(app, ["provisional", "--db", str(db), "-f", "csv"])
     assert out.exit_code == 0 and "superseded" in out.output
+
+
+def test_ingest_report_option_adds_a_provisional_release(release, tmp_path):
+    from typer.testing import CliRunner
+
+    import strikescope
+    from strikescope.cli import app
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([{**NIGHT1, "model": "Shahed-136/131", "launched": "40",
+                                  "source": "kpszsu/posts/p0"}], "r1.csv")], db=db)
+    out = CliRunner().invoke(app, ["ingest", "--report", "-", "-p", "2025-03-02", "--db",
+                                   str(db)], input=STATEMENT_0302)
+    assert out.exit_code == 0, out.output
+    assert strikescope.nights("2025-03-02", "2025-03-02", db=db).missiles_launched.tolist() == [5]
+    both = CliRunner().invoke(app, ["ingest", "x.csv", "--report", "-", "--db", str(db)])
+    assert both.exit_code == 2
 
 
 def test_a_night_already_digitised_is_compared_not_ingested(tiny_db):

@@ -431,6 +431,8 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
 COMBINED, NATIONAL = "combined", "national"
 POLICIES = (COMBINED, NATIONAL)
 _REGIONAL_RANK = "(SELECT min(rank) FROM rank_map WHERE rank_name = 'regional')"
+# rows from a parsed morning statement, counted until a digitised release covers the night
+_PROVISIONAL_RANK = "(SELECT min(rank) FROM rank_map WHERE rank_name = 'provisional')"
 
 
 def check_policy(policy: str) -> str:
@@ -555,13 +557,14 @@ def nightly_totals(
               WHERE night BETWEEN ? AND ? GROUP BY night),
         -- the sources of a night are those of its counted parts (as in `night_classes`)
         src AS (SELECT p.night, list(DISTINCT {post_sql("r")} ORDER BY {post_sql("r")})
-                    AS sources
+                    AS sources, bool_or(p.rank = {_PROVISIONAL_RANK}) AS provisional
                 FROM {assigned} p JOIN report_rows r ON r.row_id = p.attack_no
                 WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
         , reg AS (SELECT p.night, list(DISTINCT rr.region_id ORDER BY rr.region_id) AS regions
               FROM {assigned} p JOIN report_regions rr USING (row_id)
               WHERE p.counted AND p.night BETWEEN ? AND ? GROUP BY p.night)
         SELECT cal.night, w.* EXCLUDE (night), coalesce(src.sources, []) AS sources,
+               coalesce(src.provisional, false) AS provisional,
                coalesce(reg.regions, []) AS regions,
                coalesce(list_contains(reg.regions, 'kyiv_city'), false) AS kyiv_targeted
         FROM cal LEFT JOIN w USING (night) LEFT JOIN src USING (night)
@@ -600,6 +603,9 @@ class NightDetail:
             f"{plural(t.missiles_launched, 'missile')} launched ({t.total_launched:,} in all)"
             + ("." if self.policy == COMBINED else f", {self.policy} reports only.")
         ]
+        if bool(t.get("provisional", False)):
+            lines.append("  Provisional: figures from the Air Force's statement as parsed, "
+                         "until a digitised release covers this night.")
         for r in self.classes.itertuples():
             shot = "" if pd.isna(r.destroyed) else f", {r.destroyed:,} shot down"
             lines.append(f"  {r.weapon_class} ({r.kind}): {r.launched:,} launched{shot}")

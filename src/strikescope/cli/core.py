@@ -37,9 +37,21 @@ PolicyOption = typer.Option(
 def ingest(
     paths: list[Path] = typer.Argument(None, help="Files or directories (default: attacks/ "
                                        "of $STRIKESCOPE_DATA or the configured data_dir)."),
+    report: str = typer.Option(
+        None, "--report", help="Instead: an Air Force statement's text (a file, or - for "
+        "standard input), added as a provisional release (see `ingest-report`)."),
+    published: str = typer.Option(None, "--published", "-p",
+                                  help="With --report: the statement's publication date."),
     db: Path = DbOption,
 ) -> None:
     """Ingest attack releases (any schema) and the weapon reference; rebuild the nights."""
+    if report is not None:
+        if paths:
+            raise typer.BadParameter("give files or --report, not both")
+        from strikescope.cli.statement import ingest_report_command
+
+        ingest_report_command(report, published, db)
+        return
     with progress_bar("ingesting") as update:
         reports = guard(lambda: api.ingest(paths or None, db=db, progress=update))
     for r in reports:

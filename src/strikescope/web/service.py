@@ -101,9 +101,13 @@ class NightView:
     def summary(self) -> str:
         t = self.totals
         scope = "" if self.policy == "combined" else f" ({self.policy} reports only)"
-        return (f"Night ending {self.night:%Y-%m-%d}: {plural(t['drones_launched'], 'drone')}"
+        text = (f"Night ending {self.night:%Y-%m-%d}: {plural(t['drones_launched'], 'drone')}"
                 f" and {plural(t['missiles_launched'], 'missile')} launched{scope}; "
                 f"{plural(len(self.sources), 'report')}.")
+        if t.get("provisional"):
+            text += (" Provisional: figures from the Air Force's statement as parsed, until a "
+                     "digitised release covers this night.")
+        return text
 
 
 class StoreService:
