@@ -403,8 +403,8 @@ def _study_text(event_type: str, fig: Figures, db=None) -> str:
         result = study(type=event_type, end=(fig.focus - pd.Timedelta(days=1)).date(),
                        seed=0, db=db)
         return f"Event study for `{event_type}` events: {result.verdict}"
-    except Exception as exc:  # the study module is optional; say why it is missing
-        return f"Event study for `{event_type}` events: not available ({type(exc).__name__})."
+    except (ImportError, LookupError, ValueError) as exc:  # too few events, or no module
+        return f"Event study for `{event_type}` events: not available ({_reason(exc)})."
 
 
 def _regions(fig: Figures, notes: Footnotes) -> str:
@@ -434,8 +434,8 @@ def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
         total = hours.groupby("region_id").hours_under_alert.sum()
         return "Hours under air-raid alert that night: " + ", ".join(
             f"{region_name(r)} {h:.1f} h" for r, h in total.items()) + "."
-    except Exception as exc:  # alerts are optional input; say why they are missing
-        return f"Shelter hours: not available ({type(exc).__name__})."
+    except (ImportError, OSError, ValueError) as exc:  # alerts are optional input
+        return f"Shelter hours: not available ({_reason(exc)})."
 
 
 def _outlook(fig: Figures, notes: Footnotes, db) -> str:
@@ -449,8 +449,22 @@ def _outlook(fig: Figures, notes: Footnotes, db) -> str:
                 f"{pd.Timestamp(top['night']):%d %B}: {top['mean']:.0f} on average, with a "
                 f"90 % prediction interval from {top['q05']:.0f} to {top['q95']:.0f} "
                 "(one night in ten is expected outside it).")
-    except Exception as exc:  # the forecast module is optional; say why it is missing
-        return f"Forecast: not available ({type(exc).__name__})."
+    except (ImportError, ValueError) as exc:  # too little history, or no module
+        return f"Forecast: not available ({_reason(exc)})."
+
+
+def _reason(exc: Exception) -> str:
+    """Why an optional section is missing, in words a reader can act on (the first line of
+    the error; a missing optional package by its name)."""
+    from strikescope.config import DATA_ENV, DataDirError
+
+    if isinstance(exc, ImportError):
+        return f"the optional package {exc.name or 'it needs'} is not installed"
+    if isinstance(exc, DataDirError):
+        return f"no input data configured; set {DATA_ENV}"
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        return f"no file {exc.filename}"
+    return str(exc).splitlines()[0].rstrip(".") if str(exc) else type(exc).__name__
 
 
 # --- headline and assembly ----------------------------------------------------------------
