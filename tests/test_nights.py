@@ -40,6 +40,8 @@ def test_group_row_with_details_is_split(release, tmp_path):
     t = totals(db, "2025-07-04")
     assert (t.ballistic_launched, t.cruise_launched, t.mixed_launched) == (25, 13, 0)
     assert t.missiles_launched == 38 and t.missiles_destroyed == 20
+    # the group's 20 shot down are of all its 38 launches, not of the empty remainder
+    assert (t.missiles_launched_with_outcome, t.missiles_reached) == (38, 18)
 
 
 def test_group_details_short_of_total_keep_the_rest(release, tmp_path):
@@ -123,6 +125,17 @@ def test_quiet_nights_are_zero_in_the_dense_calendar(release, tmp_path):
              "source": f"kpszsu/posts/{d}"} for d in ("2025-01-01", "2025-01-04")]
     df = strikescope.nights(db=ingest(release, rows, tmp_path))
     assert list(df.missiles_launched) == [1, 0, 0, 1]
+
+
+@pytest.mark.slow
+def test_real_outcome_denominators_cover_the_shot_down(real_db):
+    # 2024-08-26: the Air Force said 102 of 127 missiles; five nights with split group rows
+    # had their denominators cut to the ungrouped launches before
+    df = strikescope.nights(db=real_db)
+    day = df.loc[df.night == "2024-08-26"].iloc[0]
+    assert (day.missiles_launched_with_outcome, day.missiles_destroyed) == (127, 102)
+    for kind in ("drones", "missiles"):
+        assert (df[f"{kind}_destroyed"] <= df[f"{kind}_launched_with_outcome"]).all()
 
 
 @pytest.mark.slow
@@ -278,14 +291,15 @@ def test_night_class_rows_are_the_sums_of_the_counted_parts(real_db):
         plain = store.con.execute("""
             SELECT p.night::VARCHAR, k.weapon_class, bool_or(p.long_range),
                    CAST(sum(launched) AS BIGINT),
-                   CAST(sum(launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT),
+                   CAST(sum(outcome_launched) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT),
                    CAST(sum(destroyed) AS BIGINT),
                    CAST(sum(coalesce(not_reach_goal, 0)) FILTER (WHERE destroyed IS NOT NULL)
                         AS BIGINT),
-                   CAST(sum(launched) FILTER (WHERE not_reach_goal IS NOT NULL) AS BIGINT),
+                   CAST(sum(outcome_launched) FILTER (WHERE not_reach_goal IS NOT NULL)
+                        AS BIGINT),
                    CAST(sum(still_attacking) AS BIGINT),
-                   CAST(sum(greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0))
-                        FILTER (WHERE destroyed IS NOT NULL) AS BIGINT),
+                   CAST(sum(greatest(outcome_launched - destroyed - coalesce(not_reach_goal, 0),
+                                     0)) FILTER (WHERE destroyed IS NOT NULL) AS BIGINT),
                    count(*), min(rank)
             FROM parts p JOIN class_keys k ON k.weapon_class = p.weapon_class
              AND k.kind IS NOT DISTINCT FROM p.kind

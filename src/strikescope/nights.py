@@ -166,6 +166,7 @@ PART_COLUMNS = [
     "destroyed",
     "not_reach_goal",
     "still_attacking",
+    "outcome_launched",
 ]
 
 
@@ -182,27 +183,31 @@ def split_group_row(key, model, kind, launched, destroyed, lost, airborne, detai
     parts = []
     for i, (name, n) in enumerate(counts.items(), start=1):
         c = classify(name, warn=False)
-        parts.append([key, i, name, c.weapon_class, c.kind, c.long_range, n, None, None, None])
+        parts.append([key, i, name, c.weapon_class, c.kind, c.long_range, n, None, None, None,
+                      None])
     rest = launched - explained
     if rest or destroyed is not None or lost is not None or airborne is not None:
         group = classify(model, warn=False)
-        parts.append(
-            [key, 0, model, "mixed", kind, group.long_range, rest, destroyed, lost, airborne]
-        )
+        # the group's outcome figures are of all its launches: the rate's denominator
+        parts.append([key, 0, model, "mixed", kind, group.long_range, rest, destroyed, lost,
+                      airborne, launched])
     return parts
 
 
 # What `parts` shows of a part, and what the nightly figures count of it.
-PART_VALUES = ("model", "weapon_class", "kind", "long_range", *COUNT_COLUMNS)
-COUNTED_VALUES = ("long_range", *COUNT_COLUMNS, "ck", "summed")
+PART_VALUES = ("model", "weapon_class", "kind", "long_range", *COUNT_COLUMNS,
+               "outcome_launched")
+COUNTED_VALUES = ("long_range", *COUNT_COLUMNS, "outcome_launched", "ck", "summed")
 
 
 def _part_or_row(columns: tuple[str, ...], part: str, row: str) -> str:
     """SQL: each of `columns` from the split part `part` of a split group row, else from the
     report row `row` (left-joined, so `part.row_id` is NULL for a row kept whole)."""
+    # a row kept whole: its outcome figures are of its own launches
+    of_row = {"outcome_launched": "launched"}
     return ", ".join(
-        f"CASE WHEN {part}.row_id IS NULL THEN {row}.{c} ELSE {part}.{c} END AS {c}"
-        for c in columns)
+        f"CASE WHEN {part}.row_id IS NULL THEN {row}.{of_row.get(c, c)} ELSE {part}.{c} END"
+        f" AS {c}" for c in columns)
 
 
 def _class_key_join(alias: str) -> str:
@@ -233,7 +238,8 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
                s.weapon_class::VARCHAR AS weapon_class, s.kind::VARCHAR AS kind,
                s.long_range::BOOLEAN AS long_range, s.launched::BIGINT AS launched,
                s.destroyed::BIGINT AS destroyed, s.not_reach_goal::BIGINT AS not_reach_goal,
-               s.still_attacking::BIGINT AS still_attacking, k.ck, k.summed
+               s.still_attacking::BIGINT AS still_attacking,
+               s.outcome_launched::BIGINT AS outcome_launched, k.ck, k.summed
         FROM split_df s {_class_key_join("s")};
         -- every report row with its post and the night of its own window
         CREATE OR REPLACE TEMP VIEW post_rows AS
@@ -387,15 +393,17 @@ def _drop_stale_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 # The figures of a night and class key, each the sum over its counted parts of a value per
 # part (NULL where a part lacks it: no shot-down count, say, leaves it out of the outcomes).
+# The outcome figures of a split group row are of all its launches (`outcome_launched`, on
+# its remainder part): they are the denominator of its rates, not the remainder's own count.
 NIGHT_CLASS_VALUES = {
     "launched": "launched",
-    "launched_with_outcome": "CASE WHEN destroyed IS NOT NULL THEN launched END",
+    "launched_with_outcome": "CASE WHEN destroyed IS NOT NULL THEN outcome_launched END",
     "destroyed": "destroyed",
     "not_reach_goal": "CASE WHEN destroyed IS NOT NULL THEN coalesce(not_reach_goal, 0) END",
-    "launched_with_lost": "CASE WHEN not_reach_goal IS NOT NULL THEN launched END",
+    "launched_with_lost": "CASE WHEN not_reach_goal IS NOT NULL THEN outcome_launched END",
     "still_attacking": "still_attacking",
-    "reached": "CASE WHEN destroyed IS NOT NULL "
-               "THEN greatest(launched - destroyed - coalesce(not_reach_goal, 0), 0) END",
+    "reached": "CASE WHEN destroyed IS NOT NULL THEN "
+               "greatest(outcome_launched - destroyed - coalesce(not_reach_goal, 0), 0) END",
 }
 
 
