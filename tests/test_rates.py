@@ -140,9 +140,9 @@ def test_brief_sentences_on_edge_cases(edge_db):
     # 21 weapons against 20 the night before: a record, with the previous one named
     assert ("21 long-range weapons, a record: more than on any earlier night in the data "
             "(the previous record, 20, was set on the night ending 28 February 2025)") in md
-    # the 5 drones are not a record (20 before); they are the most since nothing, said plain
+    # the 5 drones are not a record (20 the night before, the last night with as many)
     assert "5 long-range drones, no record (that is 20, on the night ending 28 February " \
-           "2025) but the most since the night ending 28 February 2025 (20)" in md
+           "2025) but the most since the night ending 28 February 2025, which had 20" in md
     assert "day(s)" not in md and "date(s)" not in md
 
 
@@ -278,8 +278,8 @@ def _check_records(text: str, nights: pd.DataFrame, night) -> int:
         assert _int(m[1]) > _int(m[3])
         seen += 1
     for m in re.finditer(rf"{NUM} ([a-zA-Z() -]+?), no record \(that is {NUM}, on the night "
-                         rf"ending [^)]+\) but the most since the night ending ([^(]+) "
-                         rf"\({NUM}\)", text):
+                         rf"ending [^)]+\) but the most since the night ending ([^,]+), "
+                         rf"which had {NUM}", text):
         value, top, since_value = _int(m[1]), _int(m[3]), _int(m[5])
         assert value <= top and value <= since_value
         since = pd.Timestamp(m[4])

@@ -277,7 +277,7 @@ def _record_sentence(r) -> str:
         return f"{_fmt(r['value'])} {noun}"
     return (f"{_fmt(r['value'])} {noun}, no record (that is {_fmt(r['previous_record'])}, "
             f"on {_night_name(r['previous_record_night'])}) but the most since "
-            f"{_night_name(r['since'])} ({_fmt(r['since_value'])})")
+            f"{_night_name(r['since'])}, which had {_fmt(r['since_value'])}")
 
 
 def _comparison(fig: Figures, notes: Footnotes) -> str:
