@@ -123,3 +123,7 @@ def test_api_study_upload(real_db, tmp_path):
     assert "source_url" in out["warnings"][0]
     bad = client.post("/api/v1/study", content=b"date,type\n2025-01-01,call\n")
     assert bad.status_code == 422
+    # a NUL byte, and bytes that are not UTF-8: a 422 naming the file, never a 500
+    for junk in (b"date,type\n\x00,\x00\n", b"\xff\xfe\x00bad"):
+        r = client.post("/api/v1/study", content=junk)
+        assert r.status_code == 422, r.text
