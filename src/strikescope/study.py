@@ -440,7 +440,8 @@ def _summary_text(r: StudyResult) -> str:
     )
     if len(r.overlaps):
         lines.append(
-            f"Overlapping windows: {len(r.overlaps)} pair(s) of events share nights; "
+            f"Overlapping windows: {len(r.overlaps)} "
+            f"{'pair' if len(r.overlaps) == 1 else 'pairs'} of events share nights; "
             "in the model a night in two windows counts once."
         )
     if r.dropped:

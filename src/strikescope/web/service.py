@@ -75,9 +75,12 @@ class NightView:
         return self.classes
 
     def summary(self) -> str:
+        from strikescope.rates import plural
+
         t = self.totals
-        return (f"Night ending {self.night:%Y-%m-%d}: {t['drones_launched']:,} drones and "
-                f"{t['missiles_launched']:,} missiles launched; {len(self.sources)} report(s).")
+        return (f"Night ending {self.night:%Y-%m-%d}: {plural(t['drones_launched'], 'drone')} "
+                f"and {plural(t['missiles_launched'], 'missile')} launched; "
+                f"{plural(len(self.sources), 'report')}.")
 
 
 class StoreService:
