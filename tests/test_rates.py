@@ -203,13 +203,18 @@ def test_real_2024_11_26_names_the_drone_record(real_db):
     assert "Record 188 drones" in md
 
 
-def test_real_2025_07_04_context_is_before_the_night(real_db):
-    md = brief(night="2025-07-04", db=real_db, published="2025-07-06").markdown
+@pytest.mark.parametrize(("night", "later"), [("2025-07-04", "Trump–Zelensky phone call"),
+                                              ("2025-07-09", "14 July")])
+def test_real_context_is_before_the_night(real_db, night, later):
+    md = brief(night=night, db=real_db, published="2025-07-20").markdown
     section = md[md.index("## The diplomatic"):md.index("## The regional")]
-    context = section.split("After the attack")[0]
-    dates = [pd.Timestamp(f"{d} 2025") for d in re.findall(r"^\* (\d\d \w+):", context, re.M)]
-    assert dates and all(d < pd.Timestamp("2025-07-04") for d in dates)
-    assert "Trump–Zelensky phone call" in section.split("After the attack")[1]
+    context, after = section.split("After the attack")
+    dated = r"^\* (\d\d \w+):"
+    before = [pd.Timestamp(f"{d} 2025") for d in re.findall(dated, context, re.M)]
+    assert all(d < pd.Timestamp(night) for d in before)
+    assert all(pd.Timestamp(f"{d} 2025") >= pd.Timestamp(night)
+               for d in re.findall(dated, after, re.M))
+    assert later in after
 
 
 # --- every night of the real store ---------------------------------------------------------
