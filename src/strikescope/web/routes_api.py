@@ -324,7 +324,8 @@ def regimes(fmt: Fmt = Format.json) -> Response:
     return frame_response(df, fmt, "regimes")
 
 
-@router.get("/figures/defense", summary="Shot-down rate by period with 95 % intervals",
+@router.get("/figures/defense", summary="Stopped rate (shot down + lost) by period, 95 % "
+            "intervals, reporting regimes shaded",
             responses={501: {"description": "campaign module not available"}})
 def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
                    weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,
