@@ -464,14 +464,15 @@ def _headline(fig: Figures) -> tuple[str, str]:
              f"{_n(t.missiles_launched, 'missile')} in the night ending {when}")
     recs = records(fig.nights, fig.focus)
     hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES)]
+    after = f" after the {fig.period.event['title']}" if fig.period.event is not None else ""
     if len(hit):
         r = hit.iloc[0]
         noun = {"total_launched": "weapons", "drones_launched": "drones",
                 "missiles_launched": "missiles"}[r.measure]
-        title = f"Record {_fmt(r.value)} {noun}: " + title
+        title = f"Record {_fmt(r.value)} {noun}{after}: " + title
     elif b["surge"]:
-        title = f"Surge of {_fmt(t.total_launched)} weapons: " + title
-    if fig.period.event is not None:
+        title = f"Surge of {_fmt(t.total_launched)} weapons{after}: " + title
+    elif after:
         title = f"After the {fig.period.event['title']}: " + title[0].lower() + title[1:]
     meta = (f"{_n(t.drones_launched, 'drone')}, {_n(t.missiles_launched, 'missile')} on "
             f"{fig.focus:%Y-%m-%d}: weapons, defenses, diplomacy, from Air Force reports.")
