@@ -140,9 +140,9 @@ def test_brief_sentences_on_edge_cases(edge_db):
     # 21 weapons against 20 the night before: a record, with the previous one named
     assert ("21 long-range weapons, a record: more than on any earlier night in the data "
             "(the previous record, 20, was set on the night ending 28 February 2025)") in md
-    # the 5 drones are not a record (20 before); they are the most since nothing, said plain
+    # the 5 drones are not a record (20 the night before, the last night with as many)
     assert "5 long-range drones, no record (that is 20, on the night ending 28 February " \
-           "2025) but the most since the night ending 28 February 2025 (20)" in md
+           "2025) but the most since the night ending 28 February 2025, which had 20" in md
     assert "day(s)" not in md and "date(s)" not in md
 
 
@@ -203,13 +203,18 @@ def test_real_2024_11_26_names_the_drone_record(real_db):
     assert "Record 188 drones" in md
 
 
-def test_real_2025_07_04_context_is_before_the_night(real_db):
-    md = brief(night="2025-07-04", db=real_db, published="2025-07-06").markdown
+@pytest.mark.parametrize(("night", "later"), [("2025-07-04", "Trump–Zelensky phone call"),
+                                              ("2025-07-09", "14 July")])
+def test_real_context_is_before_the_night(real_db, night, later):
+    md = brief(night=night, db=real_db, published="2025-07-20").markdown
     section = md[md.index("## The diplomatic"):md.index("## The regional")]
-    context = section.split("After the attack")[0]
-    dates = [pd.Timestamp(f"{d} 2025") for d in re.findall(r"^\* (\d\d \w+):", context, re.M)]
-    assert dates and all(d < pd.Timestamp("2025-07-04") for d in dates)
-    assert "Trump–Zelensky phone call" in section.split("After the attack")[1]
+    context, after = section.split("After the attack")
+    dated = r"^\* (\d\d \w+):"
+    before = [pd.Timestamp(f"{d} 2025") for d in re.findall(dated, context, re.M)]
+    assert all(d < pd.Timestamp(night) for d in before)
+    assert all(pd.Timestamp(f"{d} 2025") >= pd.Timestamp(night)
+               for d in re.findall(dated, after, re.M))
+    assert later in after
 
 
 # --- every night of the real store ---------------------------------------------------------
@@ -278,8 +283,8 @@ def _check_records(text: str, nights: pd.DataFrame, night) -> int:
         assert _int(m[1]) > _int(m[3])
         seen += 1
     for m in re.finditer(rf"{NUM} ([a-zA-Z() -]+?), no record \(that is {NUM}, on the night "
-                         rf"ending [^)]+\) but the most since the night ending ([^(]+) "
-                         rf"\({NUM}\)", text):
+                         rf"ending [^)]+\) but the most since the night ending ([^,]+), "
+                         rf"which had {NUM}", text):
         value, top, since_value = _int(m[1]), _int(m[3]), _int(m[5])
         assert value <= top and value <= since_value
         since = pd.Timestamp(m[4])

@@ -123,3 +123,22 @@ def test_api_study_upload(real_db, tmp_path):
     assert "source_url" in out["warnings"][0]
     bad = client.post("/api/v1/study", content=b"date,type\n2025-01-01,call\n")
     assert bad.status_code == 422
+    # a NUL byte, and bytes that are not UTF-8: a 422 naming the file, never a 500
+    for junk in (b"date,type\n\x00,\x00\n", b"\xff\xfe\x00bad"):
+        r = client.post("/api/v1/study", content=junk)
+        assert r.status_code == 422, r.text
+
+
+def test_api_study_of_an_event_of_the_user_timeline(real_db, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
+    mine = tmp_path / "user_events.csv"
+    mine.write_text("event_id,date,type,actors,title,source_url,confidence\n"
+                    f"my-call,2025-03-11,phone_call,USA;UKR,My call,{URL},high\n",
+                    encoding="utf-8")
+    client = TestClient(create_app(db=real_db, events_file=mine))
+    r = client.get("/api/v1/study", params={"event": "my-call", "n_placebo": 199})
+    assert r.status_code == 200, r.text
+    assert r.json()["table"][0]["event"] == "my-call"

@@ -18,10 +18,10 @@ import pandas as pd
 from markupsafe import Markup
 
 import strikescope.api as api
-from strikescope.rates import fmt as _fmt
 from strikescope.rates import night_rates, outcome_rows, pct, rate_sentence, records
-from strikescope.rates import plural as _n
 from strikescope.sources.attacks import source_url
+from strikescope.wording import fmt as _fmt
+from strikescope.wording import plural as _n
 
 SURGE_RATIO = 1.5
 CONTEXT_DAYS = 7
@@ -277,7 +277,7 @@ def _record_sentence(r) -> str:
         return f"{_fmt(r['value'])} {noun}"
     return (f"{_fmt(r['value'])} {noun}, no record (that is {_fmt(r['previous_record'])}, "
             f"on {_night_name(r['previous_record_night'])}) but the most since "
-            f"{_night_name(r['since'])} ({_fmt(r['since_value'])})")
+            f"{_night_name(r['since'])}, which had {_fmt(r['since_value'])}")
 
 
 def _comparison(fig: Figures, notes: Footnotes) -> str:
@@ -478,14 +478,15 @@ def _headline(fig: Figures) -> tuple[str, str]:
              f"{_n(t.missiles_launched, 'missile')} in the night ending {when}")
     recs = records(fig.nights, fig.focus)
     hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES)]
+    after = f" after the {fig.period.event['title']}" if fig.period.event is not None else ""
     if len(hit):
         r = hit.iloc[0]
         noun = {"total_launched": "weapons", "drones_launched": "drones",
                 "missiles_launched": "missiles"}[r.measure]
-        title = f"Record {_fmt(r.value)} {noun}: " + title
+        title = f"Record {_fmt(r.value)} {noun}{after}: " + title
     elif b["surge"]:
-        title = f"Surge of {_fmt(t.total_launched)} weapons: " + title
-    if fig.period.event is not None:
+        title = f"Surge of {_fmt(t.total_launched)} weapons{after}: " + title
+    elif after:
         title = f"After the {fig.period.event['title']}: " + title[0].lower() + title[1:]
     meta = (f"{_n(t.drones_launched, 'drone')}, {_n(t.missiles_launched, 'missile')} on "
             f"{fig.focus:%Y-%m-%d}: weapons, defenses, diplomacy, from Air Force reports.")

@@ -719,8 +719,9 @@ def _spec(figure: go.Figure, df: pd.DataFrame, x: str, y: str, hue: str | None,
 
 
 def defense_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    return _spec(defense_chart(df), df, "period", "stopped_rate", "weapon_class",
-                 "Stopped rate (shot down + lost) per period")
+    title = "Stopped rate (shot down + lost) per period; shaded: how the reports count"
+    return ChartSpec(defense_chart(df), lambda path: _png(
+        df, "period", "stopped_rate", "weapon_class", path, title, bands="stopped_rate"))
 
 
 def saturation_chart_spec(result: SaturationResult) -> ChartSpec:
@@ -769,13 +770,16 @@ def weather_chart_spec(df: pd.DataFrame) -> ChartSpec:
 
 
 def _png(df: pd.DataFrame, x: str, y: str, hue: str | None, path: Path, title: str,
-         kind: str = "line") -> Path:
+         kind: str = "line", bands: str | None = None) -> Path:
+    """`bands`: shade the reporting regimes affecting that measure (a date x axis)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 5), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
+    if bands and len(df):
+        _png_bands(ax, df[x].min(), df[x].max(), bands)
     groups = df.groupby(hue) if hue else [("", df)]
     for name, sub in groups:
         if kind == "scatter":
@@ -791,6 +795,18 @@ def _png(df: pd.DataFrame, x: str, y: str, hue: str | None, path: Path, title: s
     ax.set_ylabel(y)
     fig.savefig(path, bbox_inches="tight")
     return path
+
+
+def _png_bands(ax, first, last, measure: str) -> None:
+    from strikescope.regimes import COLORS, regimes
+
+    lo, hi = pd.Timestamp(first), pd.Timestamp(last)
+    for i, r in enumerate(regimes(measure).itertuples()):
+        x0 = max(lo, r.first_night) if pd.notna(r.first_night) else lo
+        x1 = min(hi, r.last_night) if pd.notna(r.last_night) else hi
+        if x0 <= x1:
+            ax.axvspan(x0, x1, color=("0.85", "#cfe2f3", "#fde5cc")[i % len(COLORS)],
+                       zorder=0, lw=0, label=r.label)
 
 
 def _write(out: Path, name: str, df: pd.DataFrame, spec: ChartSpec) -> list[Path]:

@@ -183,8 +183,13 @@ def _parse_row(raw: dict[str, str], file: str, row: int) -> tuple[dict, list[Pro
 
 def _read_records(path: Path) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
     """Header and (row number, fields) pairs; blank lines still count as rows."""
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        records = list(csv.reader(fh))
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            records = list(csv.reader(fh))
+    except (csv.Error, UnicodeDecodeError) as exc:
+        # an unreadable file is a problem of that file, reported like the others
+        raise EventValidationError([(path.name, 1, "file", f"is not a UTF-8 CSV ({exc})")]
+                                   ) from None
     if not records:
         return None, []
     header = [h.strip().lower() for h in records[0]]

@@ -40,6 +40,7 @@ from strikescope.db import is_base_table, run
 from strikescope.nightrule import end_night_sql, night_of_end
 from strikescope.sources.attacks import COUNT_COLUMNS, model_classes
 from strikescope.taxonomy import classify
+from strikescope.wording import plural
 
 
 @dataclass(frozen=True)
@@ -647,10 +648,6 @@ def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
         raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals, policy)
 
-
-def plural(n: int, noun: str) -> str:
-    """`1 missile`, `2 missiles`, with thousands separators."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _nights_api(*args, **kwargs) -> pd.DataFrame:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from strikescope.wording import fmt, plural
+
 KINDS = {"drones": "drone", "missiles": "missile"}
 
 
@@ -125,16 +127,6 @@ def pct(value: float | None) -> str:
     if 99 < value < 100:
         return "over 99 %"
     return f"{value:.0f} %"
-
-
-def fmt(n) -> str:
-    return f"{int(n):,}"
-
-
-def plural(count, singular: str, many: str | None = None) -> str:
-    """`1 day`, `2 days`, `1,200 drones`: a count with its noun in the right number."""
-    word = singular if int(count) == 1 else (many or singular + "s")
-    return f"{fmt(count)} {word}"
 
 
 def rate_sentence(rate) -> str:

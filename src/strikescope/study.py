@@ -407,6 +407,15 @@ def verdict(r: StudyResult) -> str:
     )
 
 
+def _regimes_spanned(r: StudyResult) -> list[str]:
+    """The reporting regimes the study period crosses, for the rate metric they affect."""
+    if r.metric != "interception" or r.series.empty:
+        return []
+    from strikescope.regimes import regimes_between
+
+    return regimes_between(r.series.index.min(), r.series.index.max(), "shot_down_rate")
+
+
 def _summary_text(r: StudyResult) -> str:
     rate = r.is_rate
     fmt = (lambda v: f"{v:.1%}") if rate else (lambda v: f"{v:,.0f}")
@@ -431,11 +440,19 @@ def _summary_text(r: StudyResult) -> str:
     )
     if len(r.overlaps):
         lines.append(
-            f"Overlapping windows: {len(r.overlaps)} pair(s) of events share nights; "
+            f"Overlapping windows: {len(r.overlaps)} "
+            f"{'pair' if len(r.overlaps) == 1 else 'pairs'} of events share nights; "
             "in the model a night in two windows counts once."
         )
     if r.dropped:
         lines.append(f"Left out (windows outside the data): {', '.join(r.dropped)}.")
+    spans = _regimes_spanned(r)
+    if len(spans) > 1:
+        lines.append(
+            f"Reporting changed inside the study period ({', '.join(spans)}; see "
+            "data/regimes.csv): the shot-down share moves with the reporting, so a change "
+            "around the events may be the reporting's."
+        )
     lines.append("Verdict: " + r.verdict)
     return "\n".join(lines)
 
@@ -795,6 +812,10 @@ def _fig_series(r: StudyResult):
             line_width=0,
         )
         fig.add_vline(x=d, line_color="#d62728", line_width=1)
+    if _regimes_spanned(r):
+        from strikescope.regimes import add_bands
+
+        add_bands(fig, s.index.min(), s.index.max(), "shot_down_rate")
     fig.update_layout(
         title=f"Nightly {r.metric} with events (red), before (blue) and after (orange) windows",
         template="plotly_white",

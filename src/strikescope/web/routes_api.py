@@ -214,14 +214,19 @@ def run_study(svc: StoreService, q: StudyQuery):
     """The study result for a query, cached: placebo draws are the slow part."""
     def make():
         study = feature("study", "study")
+        # the user timeline beside the store (POST /events) is part of the timeline here too
+        chosen = q.event or q.type or q.actors or q.start or q.end
+        mine = (svc.events_file if chosen and svc.events_file and svc.events_file.exists()
+                else None)
         kwargs = dict(metric=q.metric, window=q.window, n_placebo=q.n_placebo, seed=q.seed,
-                      db=svc.db)
+                      events_file=mine, db=svc.db)
         if q.event:
             svc.event(q.event)  # unknown ids are a 404, not a failed study
             return study([q.event], **kwargs)
         return study(type=q.type.value if q.type else None, actors=q.actors, start=q.start,
                      end=q.end, **kwargs)
-    return svc.cached(_study_key(q), make)
+    # the user's events file is part of the question
+    return svc.cached((*_study_key(q), svc._events_version()), make)
 
 
 def _analysis(make):
@@ -347,7 +352,8 @@ def regimes(fmt: Fmt = Format.json) -> Response:
     return frame_response(df, fmt, "regimes")
 
 
-@router.get("/figures/defense", summary="Shot-down rate by period with 95 % intervals",
+@router.get("/figures/defense", summary="Stopped rate (shot down + lost) by period, 95 % "
+            "intervals, reporting regimes shaded",
             responses={501: {"description": "campaign module not available"}})
 def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
                    weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,

@@ -22,7 +22,7 @@ from strikescope import csvsafe
 from strikescope import doctor as integrity
 from strikescope import events as timeline
 from strikescope.config import input_dir, resolve_db
-from strikescope.nights import plural
+from strikescope.wording import plural
 
 # Launch classes stacked on the timeline, in the order they are drawn.
 TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "antiship",
