@@ -159,8 +159,8 @@ def timeline_png_bytes(svc, start, end) -> bytes:
 
 @router.get("/figures/night/{date}/{name}", summary="A figure of one night (classes, regions)")
 def night_figure(svc: Service, date: NightDate, name: str) -> Response:
-    makers = {"classes": lambda v: figures.classes_figure(v.classes),
-              "regions": lambda v: figures.regions_figure(v.regions)}
+    makers = {"classes": lambda v: figures.classes_figure(v.classes, str(date)),
+              "regions": lambda v: figures.regions_figure(v.regions, str(date))}
     if name not in makers:
         raise HTTPException(404, f"unknown figure {name!r}; one of {sorted(makers)}")
     return svc.cached(("night-figure", date, name),
@@ -233,7 +233,7 @@ def study(svc: Service, q: Annotated[StudyQuery, Depends(study_query)],
             responses={501: {"description": "study module not available"}})
 def study_figures(svc: Service, q: Annotated[StudyQuery, Depends(study_query)]) -> Response:
     res = _analysis(lambda: run_study(svc, q))
-    figs = res.plot()
+    figs = {name: figures.finish(fig) for name, fig in res.plot().items()}
     body = "{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items()) + "}"
     return Response(body.encode(), media_type="application/json")
 
@@ -271,7 +271,11 @@ def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
     def make():
         df = feature("campaign", "defense")(by=by.value, weapon_class=cls, start=start,
                                             end=end, db=svc.db)
-        return _figure(feature("campaign", "defense_chart")(df))
+        fig = feature("campaign", "defense_chart")(df)
+        what = (cls or "all classes").replace("_", " ")
+        return _figure(figures.finish(
+            fig, f"Share of {what} shot down, per {by.value}, with 95 % intervals",
+            f"{by.value} (first night)", "shot down (% of launched with an outcome)"))
     return _analysis(lambda: svc.cached(("defense-figure", by, cls, start, end), make))
 
 
@@ -281,6 +285,20 @@ CAMPAIGN_FIGURES = {
     "decoys": ("decoy_share", "decoy_chart"),
     "regions": ("region_totals", "region_chart"),
     "saturation": ("saturation", "saturation_chart"),
+}
+# Title, x axis and y axis of each campaign chart on the site (None: a map, no axes).
+CAMPAIGN_TITLES = {
+    "massive": ("Massive combined strikes: nights with 20+ missiles or 400+ drones "
+                "(marker size: missiles)", "night", "launched that night (drones and missiles)"),
+    "mix": ("Launches per week, by weapon class", "week (first night)",
+            "launched per week"),
+    "decoys": ("Strike drones: Shahed-type and decoys, where the reports tell them apart",
+               "month (first night)", "strike drones launched per month"),
+    "regions": ("Regions named as targets: nights with a counted report naming them",
+                None, None),
+    "saturation": ("Saturation: strike-drone shot-down rate against salvo size",
+                   "salvo: drones launched with an outcome that night (log scale)",
+                   "shot down (% of launched)"),
 }
 
 
@@ -295,7 +313,8 @@ def campaign_figure(svc: Service, name: str, start: From = None, end: To = None)
 
     def make():
         result = campaign_result(svc, compute, start, end)
-        return _figure(feature("campaign", chart)(result))
+        return _figure(figures.finish(feature("campaign", chart)(result),
+                                      *CAMPAIGN_TITLES[name]))
     return _analysis(lambda: svc.cached(("campaign-figure", name, start, end), make))
 
 

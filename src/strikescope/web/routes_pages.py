@@ -34,13 +34,30 @@ router = APIRouter(include_in_schema=False)
 
 
 def table_html(df: pd.DataFrame | None, max_rows: int = 500) -> str:
+    """A frame as an HTML table in a box that scrolls sideways on a narrow screen: missing
+    values blank (not `<NA>`), fractions to three decimals, lists joined."""
     if df is None or df.empty:
         return '<p class="muted">No rows.</p>'
-    df = df.head(max_rows).copy()
-    for col in [c for c in df.columns if df[c].dtype == "object"]:
-        df[col] = df[col].map(lambda v: ", ".join(map(str, v))
-                              if isinstance(v, list | tuple) or hasattr(v, "tolist") else v)
-    return df.to_html(index=False, na_rep="", classes="data", border=0, escape=True)
+    shown = df.head(max_rows).copy()
+    for col in shown.columns:
+        shown[col] = _display(shown[col])
+    html = shown.to_html(index=False, na_rep="", classes="data", border=0, escape=True)
+    more = (f'<p class="muted">The first {max_rows:,} of {len(df):,} rows; the CSV has all.</p>'
+            if len(df) > max_rows else "")
+    return f'<div class="table-wrap">{html}</div>{more}'
+
+
+def _display(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        whole = (s.dropna().dt.normalize() == s.dropna()).all()
+        return s.dt.strftime("%Y-%m-%d" if whole else "%Y-%m-%d %H:%M").astype(object).where(
+            s.notna(), "")
+    if pd.api.types.is_float_dtype(s):
+        return s.map(lambda v: "" if pd.isna(v) else f"{v:.3f}".rstrip("0").rstrip("."))
+    if s.dtype == "object":
+        s = s.map(lambda v: ", ".join(map(str, v))
+                  if isinstance(v, list | tuple) or hasattr(v, "tolist") else v)
+    return s.astype(object).where(s.notna(), "")
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -48,17 +65,23 @@ def page(request: Request, name: str, status: int = 200, **context) -> HTMLRespo
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, svc: Service) -> HTMLResponse:
+def home(request: Request, svc: Service,
+         start: Annotated[dt.date | None, Query(alias="from")] = None,
+         end: Annotated[dt.date | None, Query(alias="to")] = None) -> HTMLResponse:
     nights = svc.all_nights()
     if nights.empty:
         return page(request, "message.html", title="Timeline", message=NO_NIGHTS)
     first, last = nights.night.min(), nights.night.max()
-    shown, _ = svc.default_range()
+    default_start, default_end = svc.default_range()
+    shown_start, shown_end = start or default_start, end or default_end
+    if shown_end < shown_start:
+        return page(request, "message.html", 422, title="Timeline",
+                    message="'to' must not be before 'from'")
     return page(request, "timeline.html", title="Timeline", n_nights=len(nights),
                 span=f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}", first=f"{first:%Y-%m-%d}",
-                start=f"{shown:%Y-%m-%d}", end=f"{last:%Y-%m-%d}")
-
-
+                last=f"{last:%Y-%m-%d}", default_start=default_start.isoformat(),
+                default_end=default_end.isoformat(), start=shown_start.isoformat(),
+                end=shown_end.isoformat())
 
 
 @router.get("/night/{date}", response_class=HTMLResponse)

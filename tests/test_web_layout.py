@@ -1,0 +1,68 @@
+"""Every page in Debian's Chromium at a desktop and a phone width: no console error, no
+sideways page scroll on the phone, and every chart titled, sourced and with axis titles.
+Screenshots go to artifacts/screenshots/layout/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_web_browser import browser, browser_only, server, web_app  # noqa: F401
+
+pytestmark = [pytest.mark.browser]
+SHOTS = ROOT / "artifacts" / "screenshots" / "layout"
+PAGES = {
+    "timeline": "/",
+    "night": "/night/2025-07-04",
+    "defense": "/defense",
+    "campaign": "/campaign?from=2025-01-01&to=2025-12-31",
+    "forecast": "/forecast",
+    "data": "/data",
+    "check": "/check",
+    "study": "/study?event=2025-02-12-phone_call-rus-usa&n_placebo=200",
+}
+WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
+
+# What each drawn chart says about itself: title, source line, titles of the visible axes.
+CHART_FACTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((el) => {
+  const full = el._fullLayout;
+  const axes = Object.keys(full).filter((k) => /^[xy]axis\\d*$/.test(k) && full[k].visible);
+  return {id: el.id || el.dataset.figure || '?', title: full.title.text,
+          source: full.title.subtitle ? full.title.subtitle.text : '',
+          untitled: axes.filter((k) => !(full[k].title && full[k].title.text))};
+})"""
+SOURCE = "Air Force of the Armed Forces of Ukraine"
+
+
+def wait_for_charts(page) -> None:
+    expected = page.locator("[data-figure], [data-table-chart]").count()
+    if expected:
+        page.locator("[data-rendered]").nth(expected - 1).wait_for(timeout=60_000)
+    if page.locator("[data-figures]").count() and page.locator("#study-error").count() == 0:
+        page.locator("[data-figures] [data-rendered]").first.wait_for(timeout=60_000)
+
+
+@browser_only
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_and_every_chart_explains_itself(server, browser, name, width):  # noqa: F811
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server + PAGES[name], wait_until="load")
+        wait_for_charts(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{w}.png"), full_page=True)
+        assert errors == [], errors
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= page.evaluate("innerWidth"), f"{name}: page {scroll} px wide"
+        for chart in page.evaluate(CHART_FACTS):
+            assert chart["title"], chart
+            assert SOURCE in chart["source"].replace("<br>", " "), chart
+            assert chart["untitled"] == [], chart
+    finally:
+        context.close()
