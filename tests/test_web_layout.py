@@ -20,6 +20,7 @@ PAGES = {
     "data": "/data",
     "check": "/check",
     "study": "/study?event=2025-02-12-phone_call-rus-usa&n_placebo=200",
+    "api-docs": "/api/docs",
 }
 WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
 
@@ -64,5 +65,36 @@ def test_page_fits_and_every_chart_explains_itself(server, browser, name, width)
             assert chart["title"], chart
             assert SOURCE in chart["source"].replace("<br>", " "), chart
             assert chart["untitled"] == [], chart
+    finally:
+        context.close()
+
+
+@browser_only
+def test_api_docs_render_offline_and_try_it_out_works(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    # Offline: any request off the server's own origin fails the test.
+    outside = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        server) else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server + "/api/docs", wait_until="load")
+        page.locator(".opblock").first.wait_for(timeout=20_000)
+        assert page.locator(".opblock").count() >= 20
+        op = page.locator('.opblock:has(.opblock-summary-path[data-path="/api/v1/night/{date}"])')
+        op.locator(".opblock-summary").click()
+        op.locator(".try-out__btn").click()
+        op.locator('tr[data-param-name="date"] input').fill("2025-07-04")
+        op.locator(".execute").click()
+        live = op.locator(".live-responses-table", has_text="539 drones")
+        live.wait_for(timeout=20_000)
+        codes = live.locator("tr.response td.response-col_status").all_inner_texts()
+        assert [c.split()[0] for c in codes] == ["200"], codes
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "api-docs-try-it-out.png"), full_page=False)
+        assert errors == [] and outside == [], (errors, outside)
     finally:
         context.close()
