@@ -4,6 +4,8 @@ Screenshots go to artifacts/screenshots/layout/."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import ROOT
@@ -96,5 +98,25 @@ def test_api_docs_render_offline_and_try_it_out_works(server, browser):  # noqa:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "api-docs-try-it-out.png"), full_page=False)
         assert errors == [] and outside == [], (errors, outside)
+    finally:
+        context.close()
+
+
+@browser_only
+def test_chart_downloads_carry_title_and_source(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(server + "/night/2025-07-04", wait_until="load")
+        page.locator("#classes-chart[data-rendered]").wait_for(timeout=20_000)
+        tools = page.locator("#classes-chart + .chart-tools")
+        with page.expect_download() as info:
+            tools.locator("button[data-format=svg]").click()
+        svg = Path(info.value.path()).read_text(encoding="utf-8")
+        assert info.value.suggested_filename.endswith(".svg")
+        assert "Night ending 2025-07-04" in svg and SOURCE in svg
+        with page.expect_download() as info:
+            tools.locator("button[data-format=png]").click()
+        assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         context.close()
