@@ -23,6 +23,7 @@ PAGES = {
     "check": "/check",
     "study": "/study?event=2025-02-12-phone_call-rus-usa&n_placebo=200",
     "api-docs": "/api/docs",
+    "rows": "/rows?night=2025-07-04",
 }
 WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
 
@@ -118,5 +119,28 @@ def test_chart_downloads_carry_title_and_source(server, browser):  # noqa: F811
         with page.expect_download() as info:
             tools.locator("button[data-format=png]").click()
         assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        context.close()
+
+
+@browser_only
+def test_row_browser_keeps_its_view_in_the_url_and_back_works(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(server + "/rows?night=2025-07-04", wait_until="load")
+        page.locator("#facet-class").get_by_role("link", name="ballistic", exact=True).click()
+        page.wait_for_url("**/rows?night=2025-07-04&class=ballistic")
+        assert page.locator("#rows-table tbody tr").count() == 2
+        page.fill("input[name=q]", "kn-23")
+        page.click("#rows-form button[type=submit]")
+        page.wait_for_url("**q=kn-23**")
+        assert "from=" not in page.url  # empty fields stay out of the URL
+        assert page.locator("#rows-table tbody tr").count() == 1
+        assert "Iskander-M/KN-23" in page.inner_text("#rows-table")
+        page.go_back()
+        page.wait_for_url("**/rows?night=2025-07-04&class=ballistic")
+        assert page.locator("#rows-table tbody tr").count() == 2
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()

@@ -19,6 +19,7 @@ from strikescope.atomic import StoreBusyError
 from strikescope.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
+from strikescope.web import rows as rows_view
 from strikescope.web.frames import Format, frame_response, json_response, records
 from strikescope.web.optional import Unavailable, feature
 from strikescope.web.service import StoreService
@@ -165,6 +166,59 @@ def night_figure(svc: Service, date: NightDate, name: str) -> Response:
         raise HTTPException(404, f"unknown figure {name!r}; one of {sorted(makers)}")
     return svc.cached(("night-figure", date, name),
                       lambda: _figure(makers[name](_night(svc, date))))
+
+
+# --- report rows ----------------------------------------------------------------------
+
+
+Values = Annotated[list[str], Query(max_length=20)]
+
+
+def row_query(night: Values = (), group: Values = (),
+              cls: Annotated[list[str], Query(alias="class", max_length=20)] = (),
+              model: Values = (), region: Values = (), release: Values = (),
+              q: Annotated[str, Query(max_length=200)] = "", start: From = None,
+              end: To = None,
+              counted: Annotated[str, Query(pattern=r"^(true|false)?$")] = "",
+              sort: Annotated[str, Query(pattern=r"^[a-z_]{1,20}$")] = "row_id",
+              desc: bool = False, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+              size: Annotated[int, Query(ge=1, le=rows_view.MAX_PAGE)] = 50
+              ) -> rows_view.RowQuery:
+    """The rows view a URL asks for; the same parameters on the page and the API."""
+    check_range(start, end)
+    try:
+        return rows_view.RowQuery(
+            night=tuple(night), group=tuple(group), cls=tuple(cls), model=tuple(model),
+            region=tuple(region), release=tuple(release), q=q,
+            start=start.isoformat() if start else None, end=end.isoformat() if end else None,
+            counted={"true": True, "false": False}.get(counted), sort=sort, desc=desc,
+            page=page, size=size)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+RowView = Annotated[rows_view.RowQuery, Depends(row_query)]
+
+
+@router.get("/rows", summary="Report rows: filtered by facets and text, sorted; every row "
+            "of the view (JSON or CSV), or one page with page=")
+def rows(svc: Service, view: RowView, request: Request, fmt: Fmt = Format.json) -> Response:
+    if "page" in request.query_params or "size" in request.query_params:
+        df = svc.rows(view).rows
+    else:
+        df = svc.rows(view, export=True)
+    return frame_response(df, fmt, "rows")
+
+
+@router.get("/rows/{row_id}", summary="One report row, every column, with its file and "
+            "record number")
+def report_row(svc: Service, row_id: Annotated[int, PathParam(ge=0)],
+               fmt: Fmt = Format.json) -> Response:
+    try:
+        df = svc.report_row(row_id)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return frame_response(df, fmt, f"row-{row_id}")
 
 
 # --- analyses from optional modules -----------------------------------------------------

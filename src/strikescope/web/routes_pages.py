@@ -20,6 +20,7 @@ from strikescope.web.routes_api import (
     DefenseBy,
     NightPolicy,
     PolicyQuery,
+    RowView,
     Service,
     StudyQuery,
     WeaponClass,
@@ -30,6 +31,8 @@ from strikescope.web.routes_api import (
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["source_url"] = source_url
+templates.env.filters["blank"] = lambda v: "" if v is None or pd.isna(v) else (
+    f"{int(v):,}" if float(v).is_integer() else v)
 router = APIRouter(include_in_schema=False)
 
 
@@ -82,6 +85,23 @@ def home(request: Request, svc: Service,
                 last=f"{last:%Y-%m-%d}", default_start=default_start.isoformat(),
                 default_end=default_end.isoformat(), start=shown_start.isoformat(),
                 end=shown_end.isoformat())
+
+
+@router.get("/rows", response_class=HTMLResponse)
+def rows(request: Request, svc: Service, view: RowView) -> HTMLResponse:
+    from strikescope.web.rows import FACETS, SORTS
+
+    try:
+        result = svc.rows(view)
+    except FileNotFoundError:
+        return page(request, "message.html", title="Report rows", message=NO_NIGHTS)
+    export = view.url("/api/v1/rows", page=1, size=50)
+    sep = "&" if "?" in export else "?"
+    return page(request, "rows.html", title="Report rows", view=view, result=result,
+                facets=FACETS, sorts=SORTS, csv_url=f"{export}{sep}format=csv",
+                json_url=export,
+                records=result.rows.astype(object).where(result.rows.notna(), None)
+                .to_dict("records"))
 
 
 @router.get("/night/{date}", response_class=HTMLResponse)

@@ -257,6 +257,24 @@ function wireRangeForm() {
   });
 }
 
+function wireGetForms() {
+  // Empty fields stay out of the URL: it holds only what was chosen (and "from=" would
+  // not be a date).
+  document.querySelectorAll("form[method=get]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      form.querySelectorAll("input, select").forEach((input) => {
+        if (input.name && input.value === "") input.disabled = true;
+      });
+    });
+  });
+  // Back to a page kept in the browser's cache: its fields must work again.
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form[method=get] [disabled]").forEach((input) => {
+      input.disabled = false;
+    });
+  });
+}
+
 function wireCheckForm() {
   const form = document.getElementById("check-form");
   if (!form) return;
@@ -286,5 +304,6 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-table-chart]").forEach(loadTableChart);
   document.querySelectorAll("[data-table]").forEach(loadTable);
   wireRangeForm();
+  wireGetForms();
   wireCheckForm();
 });
