@@ -45,3 +45,25 @@ def test_tables_show_blanks_for_missing_values_and_three_decimals():
     assert "&lt;NA&gt;" not in html and "NaT" not in html and "nan" not in html
     assert "<td>0.123</td>" in html and "<td>2025-07-04</td>" in html
     assert html.startswith('<div class="table-wrap">')
+
+
+def test_reported_nights_are_the_nights_with_a_source():
+    from strikescope.web.routes_pages import reported_nights
+
+    nights = pd.DataFrame({"night": pd.date_range("2025-01-01", periods=3),
+                           "sources": [["kpszsu/posts/1"], [], ["a", "b"]]})
+    assert reported_nights(nights) == 2
+
+
+def test_timeline_names_calendar_and_reported_nights(real_db):
+    from fastapi.testclient import TestClient
+
+    import strikescope
+    from strikescope.doctor import doctor
+    from strikescope.web import create_app
+
+    text = TestClient(create_app(db=real_db)).get("/").text
+    calendar = len(strikescope.nights(db=real_db))
+    reported = doctor(real_db).store["nights"]
+    assert f"{calendar:,} calendar nights" in text
+    assert f"{reported:,} of\nthem with at least one report" in text

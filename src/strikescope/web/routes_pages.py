@@ -63,6 +63,12 @@ def _display(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "")
 
 
+def reported_nights(nights: pd.DataFrame) -> int:
+    """Nights with at least one report of an attack, the count `strikescope doctor` gives;
+    the nightly table itself is a dense calendar, quiet nights included."""
+    return int(nights["sources"].map(lambda s: len(s) > 0 if s is not None else False).sum())
+
+
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -81,6 +87,7 @@ def home(request: Request, svc: Service,
         return page(request, "message.html", 422, title="Timeline",
                     message="'to' must not be before 'from'")
     return page(request, "timeline.html", title="Timeline", n_nights=len(nights),
+                n_reported=reported_nights(nights),
                 span=f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}", first=f"{first:%Y-%m-%d}",
                 last=f"{last:%Y-%m-%d}", default_start=default_start.isoformat(),
                 default_end=default_end.isoformat(), start=shown_start.isoformat(),
