@@ -29,11 +29,14 @@ WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
 
 # What each drawn chart says about itself: title, source line, titles of the visible axes.
 CHART_FACTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((el) => {
+  // Titles as the figure gives them: plotly's full layout fills a placeholder for any
+  // axis without one.
   const full = el._fullLayout;
+  const text = (t) => (typeof t === 'string' ? t : (t && t.text) || '');
   const axes = Object.keys(full).filter((k) => /^[xy]axis\\d*$/.test(k) && full[k].visible);
-  return {id: el.id || el.dataset.figure || '?', title: full.title.text,
+  return {id: el.id || '?', title: text(el.layout.title),
           source: full.title.subtitle ? full.title.subtitle.text : '',
-          untitled: axes.filter((k) => !(full[k].title && full[k].title.text))};
+          untitled: axes.filter((k) => !text((el.layout[k] || {}).title))};
 })"""
 SOURCE = "Air Force of the Armed Forces of Ukraine"
 

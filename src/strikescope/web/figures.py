@@ -169,8 +169,9 @@ def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
         bottom = bottom + nights[col]
     if len(events):
         top = float(bottom.max() or 1.0) * 1.08
-        ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#2ca02c",
-                   edgecolors="#145214", label="diplomatic events", zorder=3)
+        ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#ffffff",
+                   edgecolors=EVENT_COLOR, linewidths=1.5, label="diplomatic events",
+                   zorder=3)
     ax.set_ylabel("launched (long-range)")
     if ax.get_legend_handles_labels()[0]:  # a store without nights draws nothing to name
         ax.legend(loc="upper left", ncol=5, fontsize=8, frameon=False)

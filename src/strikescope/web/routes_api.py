@@ -287,7 +287,12 @@ def study(svc: Service, q: Annotated[StudyQuery, Depends(study_query)],
             responses={501: {"description": "study module not available"}})
 def study_figures(svc: Service, q: Annotated[StudyQuery, Depends(study_query)]) -> Response:
     res = _analysis(lambda: run_study(svc, q))
-    figs = {name: figures.finish(fig) for name, fig in res.plot().items()}
+    value = "interception rate" if getattr(res, "is_rate", False) else f"{res.metric} launched"
+    axes = {"bars": ("event (date)", None),
+            "series": ("night (dated by its end)", f"{value} per night"),
+            "placebo": (None, "placebo sets (count)")}
+    figs = {name: figures.finish(fig, None, *axes.get(name, (None, None)))
+            for name, fig in res.plot().items()}
     body = "{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items()) + "}"
     return Response(body.encode(), media_type="application/json")
 

@@ -165,8 +165,9 @@ function forecastFigure(rows) {
     const axis = i ? String(i + 1) : "";
     const line = (key, extra) => Object.assign({ x: nights, y: sub.map((r) => r[key]),
       type: "scatter", xaxis: "x" + axis, yaxis: "y" + axis }, extra);
-    data.push(line("q05", { line: { width: 0 }, showlegend: false, hoverinfo: "skip" }),
-              line("q95", { fill: "tonexty", fillcolor: "rgba(0,114,178,0.2)",
+    data.push(line("q05", { mode: "lines", line: { width: 0 }, showlegend: false,
+                            name: "5 % quantile" }),
+              line("q95", { mode: "lines", fill: "tonexty", fillcolor: "rgba(0,114,178,0.2)",
                             line: { width: 0 }, name: "90 % interval", showlegend: i === 0 }),
               line("mean", { mode: "lines+markers", name: "mean", showlegend: i === 0,
                              line: { color: "#0072B2" } }));
