@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-SOURCE = ("Data: Air Force of the Armed Forces of Ukraine, via Kaggle (piterfm); "
-          "strikescope")
+from strikescope.palette import SOURCE
+
 PLOTLY_FILE = "plotly.min.js"
 
 

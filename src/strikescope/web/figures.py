@@ -5,29 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from strikescope.palette import CLASS_COLORS as COLORS
+from strikescope.palette import SERIES_COLORS, SOURCE, class_color  # noqa: F401 - re-exported
 from strikescope.web.service import TIMELINE_CLASSES
 
-SOURCE = ("Data: Air Force of the Armed Forces of Ukraine, via Kaggle (piterfm); "
-          "strikescope")
-
-# One colour per weapon class on every chart, from the Okabe-Ito palette (told apart with
-# the common colour-vision deficiencies); grey and black for the classes that are no weapon.
-COLORS = {"strike_drone": "#D55E00", "tactical_uav": "#E69F00", "cruise": "#0072B2",
-          "ballistic": "#CC79A7", "aeroballistic": "#56B4E9", "antiship": "#009E73",
-          "guided_bomb": "#F0E442", "unknown": "#999999", "mixed": "#000000"}
 # Outcomes of the launches (night page): not the class colours, so that no bar reads as one.
 OUTCOME_COLORS = {"launched": "#4d4d4d", "destroyed": "#0072B2", "not_reach_goal": "#56B4E9",
                   "reached": "#D55E00"}
 EVENT_COLOR = "#000000"
-# Series that are no weapon class (outcomes, triggers, fits): the same palette's colours in
-# an order that starts away from the most common class (strike drones, vermillion).
-SERIES_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#4d4d4d")
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
-
-
-def class_color(name: str) -> str | None:
-    """The colour of a class named as in the data (`strike_drone`) or on a chart."""
-    return COLORS.get(str(name).strip().lower().replace(" ", "_"))
 
 
 def finish(fig: go.Figure, title: str | None = None, x: str | None = None,
