@@ -158,11 +158,17 @@ def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
         ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#ffffff",
                    edgecolors=EVENT_COLOR, linewidths=1.5, label="diplomatic events",
                    zorder=3)
-    ax.set_ylabel("launched (long-range)")
+    fig.suptitle("Long-range drones and missiles launched per night, by class", x=0.01,
+                 ha="left", fontsize=12)
+    fig.text(0.01, 0.905, SOURCE, fontsize=8, color="#555555", ha="left")
+    ax.set_ylabel("launched per night")
+    ax.set_xlabel("night (18:00 to 18:00 Kyiv time, dated by its end)")
     if ax.get_legend_handles_labels()[0]:  # a store without nights draws nothing to name
-        ax.legend(loc="upper left", ncol=5, fontsize=8, frameon=False)
+        # Below the plot, off the bars and the event markers.
+        fig.legend(*ax.get_legend_handles_labels(), loc="lower left", ncol=9, fontsize=8,
+                   frameon=False, bbox_to_anchor=(0.01, 0))
     ax.margins(x=0.01)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 0.9))
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
