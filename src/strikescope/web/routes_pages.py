@@ -173,7 +173,8 @@ def data_health(request: Request, svc: Service,
         return page(request, "message.html", title="Data", message=NO_NIGHTS)
     s = report.store
     facts = (f"{len(report.releases)} release(s), {s['reports']:,} report rows, "
-             f"{s['nights']:,} nights; strikescope {s['version']}, rules {s['rules_version']}"
+             f"{s['nights']:,} nights with a report; strikescope {s['version']}, "
+             f"rules {s['rules_version']}"
              f" ({'current' if s['rules_current'] else 'outdated'}).")
     return page(request, "data.html", title="Data", facts=facts, problems=report.problems,
                 releases=table_html(report.releases.drop(columns=["ingested_at"])),
