@@ -166,9 +166,11 @@ def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
 
 @router.get("/data", response_class=HTMLResponse)
 def data_health(request: Request, svc: Service,
-                threshold: Annotated[float, Query(ge=0, le=1)] = 0.2) -> HTMLResponse:
+                threshold: Annotated[float, Query(ge=0, le=1)] = 0.2,
+                min_difference: Annotated[int, Query(ge=0, le=1_000_000)] = 5
+                ) -> HTMLResponse:
     try:
-        report = svc.doctor(threshold)
+        report = svc.doctor(threshold, min_difference)
     except (FileNotFoundError, ValueError):
         return page(request, "message.html", title="Data", message=NO_NIGHTS)
     s = report.store
@@ -181,7 +183,10 @@ def data_health(request: Request, svc: Service,
                 quarantine=table_html(report.quarantine),
                 missing=table_html(report.missing_denominators),
                 disagreements=table_html(report.disagreements),
-                threshold_pct=round(threshold * 100))
+                threshold_pct=round(threshold * 100), threshold=threshold,
+                min_difference=min_difference,
+                doctor_params=urlencode({"threshold": threshold,
+                                         "min_difference": min_difference}))
 
 
 @router.get("/defense", response_class=HTMLResponse)
