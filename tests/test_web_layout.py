@@ -176,3 +176,23 @@ def test_timeline_range_is_in_the_url_and_back_restores_it(server, browser):  # 
         assert "from=2025-06-01" in page.get_attribute("#timeline", "data-figure")
     finally:
         context.close()
+
+
+@browser_only
+def test_charts_refit_when_the_window_narrows(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server + "/night/2025-07-04", wait_until="load")
+        page.locator("#classes-chart[data-rendered]").wait_for(timeout=20_000)
+        title = "document.querySelector('#classes-chart').layout.title.text"
+        assert "<br>" not in page.evaluate(title)
+        page.set_viewport_size({"width": 390, "height": 844})
+        for _ in range(50):
+            if "<br>" in page.evaluate(title):
+                break
+            page.wait_for_timeout(100)
+        assert "<br>" in page.evaluate(title)  # the title wraps to the phone's width
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

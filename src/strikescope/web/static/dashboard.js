@@ -102,11 +102,31 @@ function addDownloads(el, title) {
 async function draw(el, figure) {
   // A server-drawn image may stand in until plotly.js is ready: the chart takes its place.
   el.querySelectorAll(".first-paint").forEach((img) => img.remove());
-  const layout = fitLayout(el, figure.layout || {});
+  el.sourceLayout = figure.layout || {};
+  const layout = fitLayout(el, el.sourceLayout);
   await Plotly.newPlot(el, figure.data, layout, CONFIG);
   addDownloads(el, (figure.layout.title || {}).text || layout.title.text);
   el.dataset.rendered = "true";
 }
+
+function refitCharts() {
+  // Plotly resizes a chart to its box; the title wrapping, margins and legend follow here
+  // when they change (a phone turned sideways), so a zoom survives an ordinary resize.
+  document.querySelectorAll("[data-rendered]").forEach((el) => {
+    if (!el.sourceLayout) return;
+    const layout = fitLayout(el, el.sourceLayout);
+    if (layout.title.text === (el.layout.title || {}).text &&
+        layout.margin.l === (el.layout.margin || {}).l) return;
+    Plotly.relayout(el, { title: layout.title, margin: layout.margin, legend: layout.legend,
+                          height: layout.height });
+  });
+}
+
+let refitTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(refitTimer);
+  refitTimer = setTimeout(refitCharts, 200);
+});
 
 function openOnClick(el) {
   el.on("plotly_click", (event) => {
