@@ -891,6 +891,9 @@ def campaign_report(start, end, out_dir: PathLike, db: PathLike | None = None,
     if skipped:
         (out / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
         written.append(out / "skipped.txt")
+    from strikescope.report_index import finish_report  # one plotly.js, an index page
+
+    written += finish_report(out, written, start, end)
     if progress:
         progress("done", 1.0)
     return written

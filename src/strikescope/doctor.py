@@ -55,7 +55,7 @@ class DoctorReport:
             f"Store {s['path']} ({s['size_mb']:.1f} MB), strikescope {s['version']}, "
             f"rules {s['rules_version']} ({'current' if s['rules_current'] else 'OUTDATED'})",
             f"{len(self.releases)} release(s), {s['reports']:,} report rows, "
-            f"{s['nights']:,} nights",
+            f"{s['nights']:,} nights with a report",
             f"quarantine: {int(self.quarantine['rows'].sum()) if len(self.quarantine) else 0} "
             f"row(s) in current releases",
             f"nights with launches lacking a shot-down count: {len(self.missing_denominators)}",

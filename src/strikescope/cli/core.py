@@ -68,7 +68,7 @@ def _print_store_summary(db) -> None:
         return
     q = api.quarantine(db=db)
     console.print(
-        f"Store {api.connect(db, read_only=True).path}: {len(df):,} nights "
+        f"Store {api.connect(db, read_only=True).path}: {len(df):,} calendar nights "
         f"{df.night.min():%Y-%m-%d} .. {df.night.max():%Y-%m-%d}; "
         f"{int(df.drones_launched.sum()):,} long-range drones and "
         f"{int(df.missiles_launched.sum()):,} missiles; {q['row'].nunique() if len(q) else 0}"

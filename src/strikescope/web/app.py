@@ -182,6 +182,12 @@ def plotly_js_path() -> Path:
     return full
 
 
+def swagger_ui_dir() -> Path:
+    """Swagger UI's files, served by the app: FastAPI's default page loads them from a CDN,
+    which the site's CSP blocks (and which an offline machine cannot reach)."""
+    return Path(str(resources.files("fastapi_offline") / "static"))
+
+
 def warm(service: StoreService) -> None:
     try:
         service.all_nights()
@@ -204,7 +210,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         for pool in app.state.pools.values():
             pool.shutdown()
 
-    app = FastAPI(title="strikescope", lifespan=lifespan, version="1", docs_url="/api/docs",
+    app = FastAPI(title="strikescope", lifespan=lifespan, version="1", docs_url=None,
                   redoc_url=None, openapi_url="/api/v1/openapi.json",
                   description="Nights of Russian missile and drone attacks on Ukraine, "
                               "from the Air Force reports, and the diplomatic timeline.")
@@ -228,10 +234,15 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         return FileResponse(plotly_js, media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
 
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> FileResponse:
+        return FileResponse(HERE / "static" / "api-docs.html", media_type="text/html")
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
         return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_dir()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(RawCsv)
     app.add_middleware(BodyLimit)

@@ -5,11 +5,55 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from strikescope.palette import CLASS_COLORS as COLORS
+from strikescope.palette import SERIES_COLORS, SOURCE, class_color  # noqa: F401 - re-exported
 from strikescope.web.service import TIMELINE_CLASSES
 
-COLORS = {"strike_drone": "#d62728", "cruise": "#1f77b4", "ballistic": "#9467bd",
-          "aeroballistic": "#8c564b", "antiship": "#17becf", "guided_bomb": "#7f7f7f",
-          "unknown": "#bcbd22", "mixed": "#ff7f0e"}
+# Outcomes of the launches (night page): not the class colours, so that no bar reads as one.
+OUTCOME_COLORS = {"launched": "#4d4d4d", "destroyed": "#0072B2", "not_reach_goal": "#56B4E9",
+                  "reached": "#D55E00"}
+EVENT_COLOR = "#000000"
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+
+
+def finish(fig: go.Figure, title: str | None = None, x: str | None = None,
+           y: str | None = None) -> go.Figure:
+    """Every chart of the site in one style: its title with the source line under it (so
+    a downloaded image carries both), axis titles, the class colours, the legend below the
+    plot instead of on the data, and no fixed width (the page sizes it)."""
+    text = title or fig.layout.title.text or ""
+    fig.update_layout(
+        template="plotly_white", width=None, font={"family": FONT, "size": 13},
+        title={"text": text, "x": 0, "xanchor": "left", "xref": "container", "y": 1,
+               "yanchor": "top", "yref": "container", "pad": {"t": 10, "l": 8},
+               "font": {"size": 17},
+               "subtitle": {"text": SOURCE, "font": {"size": 11, "color": "#555"}}},
+        margin={"l": 60, "r": 16, "t": 78, "b": 40},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container",
+                "yanchor": "bottom", "title": {"text": ""}})
+    if x is not None:
+        fig.update_xaxes(title_text=x, automargin=True)
+    if y is not None:
+        fig.update_yaxes(title_text=y, automargin=True)
+    others = iter(SERIES_COLORS * 4)
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter"):
+            continue
+        color = class_color(trace.name or "")
+        if color is None and trace.showlegend is False:
+            continue  # a band's invisible edge
+        color = color or next(others)
+        trace.update(marker_color=color)
+        if trace.type == "scatter":
+            trace.update(line_color=color)
+            if trace.fill in ("tonexty", "tozeroy"):
+                trace.update(fillcolor=_faint(color))
+    return fig
+
+
+def _faint(color: str) -> str:
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},0.25)"
 
 
 def drawn_classes(nights: pd.DataFrame) -> list[tuple[str, str]]:
@@ -39,13 +83,13 @@ def timeline_figure(nights: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=events["date"].dt.strftime("%Y-%m-%d"), y=[top * 1.08] * len(events),
             mode="markers", name="diplomatic events", customdata=events["event_id"],
-            text=events["title"], marker={"symbol": "diamond", "size": 11, "color": "#2ca02c",
-                                          "line": {"width": 1, "color": "#145214"}},
+            text=events["title"], marker={"symbol": "diamond", "size": 10, "color": "#ffffff",
+                                          "line": {"width": 2, "color": EVENT_COLOR}},
             hovertemplate="%{x}<br>%{text}<extra>event</extra>", meta="events"))
+    fig.update_layout(barmode="stack", bargap=0, hovermode="closest", height=480)
+    finish(fig, "Long-range drones and missiles launched per night, by class",
+           "night (18:00 to 18:00 Kyiv time, dated by its end)", "launched per night")
     fig.update_layout(
-        barmode="stack", bargap=0, hovermode="closest", height=480,
-        margin={"l": 50, "r": 10, "t": 30, "b": 40}, legend={"orientation": "h", "y": 1.1},
-        yaxis={"title": "launched (long-range)"},
         # No range slider: it draws every bar a second time and doubles the render time.
         xaxis={"type": "date",
                "rangeselector": {"buttons": [
@@ -56,27 +100,32 @@ def timeline_figure(nights: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def classes_figure(classes: pd.DataFrame) -> go.Figure:
+def classes_figure(classes: pd.DataFrame, night: str = "") -> go.Figure:
     """Launched, shot down, lost and reached per class for one night."""
     names = classes["weapon_class"].tolist()
     fig = go.Figure()
-    for col, color in (("launched", "#444"), ("destroyed", "#2ca02c"),
-                       ("not_reach_goal", "#1f77b4"), ("reached", "#d62728")):
+    for col, color in OUTCOME_COLORS.items():
         if col in classes:
             fig.add_trace(go.Bar(x=names, y=classes[col].astype("Float64").fillna(0),
-                                 name=col.replace("_", " "), marker_color=color))
-    fig.update_layout(barmode="group", height=340, margin={"l": 50, "r": 10, "t": 30, "b": 40})
-    return fig
+                                 name=OUTCOME_NAMES[col], marker_color=color))
+    fig.update_layout(barmode="group", height=380)
+    return finish(fig, f"Night ending {night}: launches and outcomes by class" if night
+                  else "Launches and outcomes by class", "weapon class", "weapons (count)")
 
 
-def regions_figure(regions: pd.DataFrame) -> go.Figure:
+OUTCOME_NAMES = {"launched": "launched", "destroyed": "shot down",
+                 "not_reach_goal": "lost (electronic warfare)", "reached": "reached"}
+
+
+def regions_figure(regions: pd.DataFrame, night: str = "") -> go.Figure:
     """Tile map: report rows naming each region that night."""
     from strikescope.regions import tile_map
 
     values = dict(zip(regions["region_id"], regions["reports"], strict=True))
-    fig = tile_map(values, title="report rows naming the region")
-    fig.update_layout(height=420)
-    return fig
+    fig = tile_map(values)
+    fig.update_layout(height=440)
+    return finish(fig, f"Night ending {night}: counted report rows naming each region"
+                  if night else "Counted report rows naming each region")
 
 
 def frame_figure(df: pd.DataFrame, x: str, ys: list[str], kind: str = "line",
@@ -84,8 +133,8 @@ def frame_figure(df: pd.DataFrame, x: str, ys: list[str], kind: str = "line",
     """A plain line or bar chart of some columns of a frame."""
     trace = go.Scatter if kind == "line" else go.Bar
     fig = go.Figure([trace(x=df[x], y=df[y], name=y) for y in ys if y in df])
-    fig.update_layout(title=title, height=380, margin={"l": 50, "r": 10, "t": 40, "b": 40})
-    return fig
+    fig.update_layout(height=380)
+    return finish(fig, title, x.replace("_", " "), ", ".join(ys).replace("_", " "))
 
 
 def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
@@ -106,13 +155,20 @@ def timeline_png(nights: pd.DataFrame, events: pd.DataFrame) -> bytes:
         bottom = bottom + nights[col]
     if len(events):
         top = float(bottom.max() or 1.0) * 1.08
-        ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#2ca02c",
-                   edgecolors="#145214", label="diplomatic events", zorder=3)
-    ax.set_ylabel("launched (long-range)")
+        ax.scatter(events["date"], [top] * len(events), marker="D", s=40, color="#ffffff",
+                   edgecolors=EVENT_COLOR, linewidths=1.5, label="diplomatic events",
+                   zorder=3)
+    fig.suptitle("Long-range drones and missiles launched per night, by class", x=0.01,
+                 ha="left", fontsize=12)
+    fig.text(0.01, 0.905, SOURCE, fontsize=8, color="#555555", ha="left")
+    ax.set_ylabel("launched per night")
+    ax.set_xlabel("night (18:00 to 18:00 Kyiv time, dated by its end)")
     if ax.get_legend_handles_labels()[0]:  # a store without nights draws nothing to name
-        ax.legend(loc="upper left", ncol=5, fontsize=8, frameon=False)
+        # Below the plot, off the bars and the event markers.
+        fig.legend(*ax.get_legend_handles_labels(), loc="lower left", ncol=9, fontsize=8,
+                   frameon=False, bbox_to_anchor=(0.01, 0))
     ax.margins(x=0.01)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 0.9))
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

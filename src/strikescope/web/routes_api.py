@@ -23,6 +23,7 @@ from strikescope.atomic import StoreBusyError
 from strikescope.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
+from strikescope.web import rows as rows_view
 from strikescope.web.frames import Format, frame_response, json_response, records
 from strikescope.web.optional import Unavailable, feature
 from strikescope.web.service import StoreService
@@ -165,12 +166,65 @@ def timeline_png_bytes(svc, start, end) -> bytes:
 
 @router.get("/figures/night/{date}/{name}", summary="A figure of one night (classes, regions)")
 def night_figure(svc: Service, date: NightDate, name: str) -> Response:
-    makers = {"classes": lambda v: figures.classes_figure(v.classes),
-              "regions": lambda v: figures.regions_figure(v.regions)}
+    makers = {"classes": lambda v: figures.classes_figure(v.classes, str(date)),
+              "regions": lambda v: figures.regions_figure(v.regions, str(date))}
     if name not in makers:
         raise HTTPException(404, f"unknown figure {name!r}; one of {sorted(makers)}")
     return svc.cached(("night-figure", date, name),
                       lambda: _figure(makers[name](_night(svc, date))))
+
+
+# --- report rows ----------------------------------------------------------------------
+
+
+Values = Annotated[list[str], Query(max_length=20)]
+
+
+def row_query(night: Values = (), group: Values = (),
+              cls: Annotated[list[str], Query(alias="class", max_length=20)] = (),
+              model: Values = (), region: Values = (), release: Values = (),
+              q: Annotated[str, Query(max_length=200)] = "", start: From = None,
+              end: To = None,
+              counted: Annotated[str, Query(pattern=r"^(true|false)?$")] = "",
+              sort: Annotated[str, Query(pattern=r"^[a-z_]{1,20}$")] = "row_id",
+              desc: bool = False, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+              size: Annotated[int, Query(ge=1, le=rows_view.MAX_PAGE)] = 50
+              ) -> rows_view.RowQuery:
+    """The rows view a URL asks for; the same parameters on the page and the API."""
+    check_range(start, end)
+    try:
+        return rows_view.RowQuery(
+            night=tuple(night), group=tuple(group), cls=tuple(cls), model=tuple(model),
+            region=tuple(region), release=tuple(release), q=q,
+            start=start.isoformat() if start else None, end=end.isoformat() if end else None,
+            counted={"true": True, "false": False}.get(counted), sort=sort, desc=desc,
+            page=page, size=size)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+RowView = Annotated[rows_view.RowQuery, Depends(row_query)]
+
+
+@router.get("/rows", summary="Report rows: filtered by facets and text, sorted; every row "
+            "of the view (JSON or CSV), or one page with page=")
+def rows(svc: Service, view: RowView, request: Request, fmt: Fmt = Format.json) -> Response:
+    if "page" in request.query_params or "size" in request.query_params:
+        df = svc.rows(view).rows
+    else:
+        df = svc.rows(view, export=True)
+    return frame_response(df, fmt, "rows")
+
+
+@router.get("/rows/{row_id}", summary="One report row, every column, with its file and "
+            "record number")
+def report_row(svc: Service, row_id: Annotated[int, PathParam(ge=0)],
+               fmt: Fmt = Format.json) -> Response:
+    try:
+        df = svc.report_row(row_id)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return frame_response(df, fmt, f"row-{row_id}")
 
 
 # --- analyses from optional modules -----------------------------------------------------
@@ -312,7 +366,13 @@ async def study_upload(request: Request, q: Annotated[StudyQuery, Depends(study_
 async def study_figures(request: Request, svc: Service,
                         q: Annotated[StudyQuery, Depends(study_query)]) -> Response:
     def make() -> bytes:
-        figs = run_study(svc, q).plot()
+        res = run_study(svc, q)
+        value = "interception rate" if getattr(res, "is_rate", False) else f"{res.metric} launched"
+        axes = {"bars": ("event (date)", None),
+                "series": ("night (dated by its end)", f"{value} per night"),
+                "placebo": (None, "placebo sets (count)")}
+        figs = {name: figures.finish(fig, None, *axes.get(name, (None, None)))
+                for name, fig in res.plot().items()}
         return ("{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items())
                 + "}").encode()
     body = await heavy(request, "study", lambda: svc.cached(("study-figures", *_study_key(q)),
@@ -364,7 +424,11 @@ def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
     def make():
         df = feature("campaign", "defense")(by=by.value, weapon_class=cls, start=start,
                                             end=end, db=svc.db)
-        return _figure(feature("campaign", "defense_chart")(df))
+        fig = feature("campaign", "defense_chart")(df)
+        what = (cls or "all classes").replace("_", " ")
+        return _figure(figures.finish(
+            fig, f"Share of {what} shot down, per {by.value}, with 95 % intervals",
+            f"{by.value} (first night)", "shot down (% of launched with an outcome)"))
     return _analysis(lambda: svc.cached(("defense-figure", by, cls, start, end), make))
 
 
@@ -374,6 +438,20 @@ CAMPAIGN_FIGURES = {
     "decoys": ("decoy_share", "decoy_chart"),
     "regions": ("region_totals", "region_chart"),
     "saturation": ("saturation", "saturation_chart"),
+}
+# Title, x axis and y axis of each campaign chart on the site (None: a map, no axes).
+CAMPAIGN_TITLES = {
+    "massive": ("Massive combined strikes: nights with 20+ missiles or 400+ drones "
+                "(marker size: missiles)", "night", "launched that night (drones and missiles)"),
+    "mix": ("Launches per week, by weapon class", "week (first night)",
+            "launched per week"),
+    "decoys": ("Strike drones: Shahed-type and decoys, where the reports tell them apart",
+               "month (first night)", "strike drones launched per month"),
+    "regions": ("Regions named as targets: nights with a counted report naming them",
+                None, None),
+    "saturation": ("Saturation: strike-drone shot-down rate against salvo size",
+                   "salvo: drones launched with an outcome that night (log scale)",
+                   "shot down (% of launched)"),
 }
 
 
@@ -388,7 +466,8 @@ def campaign_figure(svc: Service, name: str, start: From = None, end: To = None)
 
     def make():
         result = campaign_result(svc, compute, start, end)
-        return _figure(feature("campaign", chart)(result))
+        return _figure(figures.finish(feature("campaign", chart)(result),
+                                      *CAMPAIGN_TITLES[name]))
     return _analysis(lambda: svc.cached(("campaign-figure", name, start, end), make))
 
 

@@ -20,6 +20,7 @@ from strikescope.web.routes_api import (
     DefenseBy,
     NightPolicy,
     PolicyQuery,
+    RowView,
     Service,
     StudyQuery,
     WeaponClass,
@@ -30,17 +31,42 @@ from strikescope.web.routes_api import (
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["source_url"] = source_url
+templates.env.filters["blank"] = lambda v: "" if v is None or pd.isna(v) else (
+    f"{int(v):,}" if float(v).is_integer() else v)
 router = APIRouter(include_in_schema=False)
 
 
 def table_html(df: pd.DataFrame | None, max_rows: int = 500) -> str:
+    """A frame as an HTML table in a box that scrolls sideways on a narrow screen: missing
+    values blank (not `<NA>`), fractions to three decimals, lists joined."""
     if df is None or df.empty:
         return '<p class="muted">No rows.</p>'
-    df = df.head(max_rows).copy()
-    for col in [c for c in df.columns if df[c].dtype == "object"]:
-        df[col] = df[col].map(lambda v: ", ".join(map(str, v))
-                              if isinstance(v, list | tuple) or hasattr(v, "tolist") else v)
-    return df.to_html(index=False, na_rep="", classes="data", border=0, escape=True)
+    shown = df.head(max_rows).copy()
+    for col in shown.columns:
+        shown[col] = _display(shown[col])
+    html = shown.to_html(index=False, na_rep="", classes="data", border=0, escape=True)
+    more = (f'<p class="muted">The first {max_rows:,} of {len(df):,} rows; the CSV has all.</p>'
+            if len(df) > max_rows else "")
+    return f'<div class="table-wrap">{html}</div>{more}'
+
+
+def _display(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        whole = (s.dropna().dt.normalize() == s.dropna()).all()
+        return s.dt.strftime("%Y-%m-%d" if whole else "%Y-%m-%d %H:%M").astype(object).where(
+            s.notna(), "")
+    if pd.api.types.is_float_dtype(s):
+        return s.map(lambda v: "" if pd.isna(v) else f"{v:.3f}".rstrip("0").rstrip("."))
+    if s.dtype == "object":
+        s = s.map(lambda v: ", ".join(map(str, v))
+                  if isinstance(v, list | tuple) or hasattr(v, "tolist") else v)
+    return s.astype(object).where(s.notna(), "")
+
+
+def reported_nights(nights: pd.DataFrame) -> int:
+    """Nights with at least one report of an attack, the count `strikescope doctor` gives;
+    the nightly table itself is a dense calendar, quiet nights included."""
+    return int(nights["sources"].map(lambda s: len(s) > 0 if s is not None else False).sum())
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -48,17 +74,41 @@ def page(request: Request, name: str, status: int = 200, **context) -> HTMLRespo
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, svc: Service) -> HTMLResponse:
+def home(request: Request, svc: Service,
+         start: Annotated[dt.date | None, Query(alias="from")] = None,
+         end: Annotated[dt.date | None, Query(alias="to")] = None) -> HTMLResponse:
     nights = svc.all_nights()
     if nights.empty:
         return page(request, "message.html", title="Timeline", message=NO_NIGHTS)
     first, last = nights.night.min(), nights.night.max()
-    shown, _ = svc.default_range()
+    default_start, default_end = svc.default_range()
+    shown_start, shown_end = start or default_start, end or default_end
+    if shown_end < shown_start:
+        return page(request, "message.html", 422, title="Timeline",
+                    message="'to' must not be before 'from'")
     return page(request, "timeline.html", title="Timeline", n_nights=len(nights),
+                n_reported=reported_nights(nights),
                 span=f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}", first=f"{first:%Y-%m-%d}",
-                start=f"{shown:%Y-%m-%d}", end=f"{last:%Y-%m-%d}")
+                last=f"{last:%Y-%m-%d}", default_start=default_start.isoformat(),
+                default_end=default_end.isoformat(), start=shown_start.isoformat(),
+                end=shown_end.isoformat())
 
 
+@router.get("/rows", response_class=HTMLResponse)
+def rows(request: Request, svc: Service, view: RowView) -> HTMLResponse:
+    from strikescope.web.rows import FACETS, SORTS
+
+    try:
+        result = svc.rows(view)
+    except FileNotFoundError:
+        return page(request, "message.html", title="Report rows", message=NO_NIGHTS)
+    export = view.url("/api/v1/rows", page=1, size=50)
+    sep = "&" if "?" in export else "?"
+    return page(request, "rows.html", title="Report rows", view=view, result=result,
+                facets=FACETS, sorts=SORTS, csv_url=f"{export}{sep}format=csv",
+                json_url=export,
+                records=result.rows.astype(object).where(result.rows.notna(), None)
+                .to_dict("records"))
 
 
 @router.get("/night/{date}", response_class=HTMLResponse)
@@ -121,21 +171,27 @@ def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
 
 @router.get("/data", response_class=HTMLResponse)
 def data_health(request: Request, svc: Service,
-                threshold: Annotated[float, Query(ge=0, le=1)] = 0.2) -> HTMLResponse:
+                threshold: Annotated[float, Query(ge=0, le=1)] = 0.2,
+                min_difference: Annotated[int, Query(ge=0, le=1_000_000)] = 5
+                ) -> HTMLResponse:
     try:
-        report = svc.doctor(threshold)
+        report = svc.doctor(threshold, min_difference)
     except (FileNotFoundError, ValueError):
         return page(request, "message.html", title="Data", message=NO_NIGHTS)
     s = report.store
     facts = (f"{len(report.releases)} release(s), {s['reports']:,} report rows, "
-             f"{s['nights']:,} nights; strikescope {s['version']}, rules {s['rules_version']}"
+             f"{s['nights']:,} nights with a report; strikescope {s['version']}, "
+             f"rules {s['rules_version']}"
              f" ({'current' if s['rules_current'] else 'outdated'}).")
     return page(request, "data.html", title="Data", facts=facts, problems=report.problems,
                 releases=table_html(report.releases.drop(columns=["ingested_at"])),
                 quarantine=table_html(report.quarantine),
                 missing=table_html(report.missing_denominators),
                 disagreements=table_html(report.disagreements),
-                regimes=_regimes_table(), threshold_pct=round(threshold * 100))
+                regimes=_regimes_table(), threshold_pct=round(threshold * 100),
+                threshold=threshold, min_difference=min_difference,
+                doctor_params=urlencode({"threshold": threshold,
+                                         "min_difference": min_difference}))
 
 
 def _regimes_table() -> str:

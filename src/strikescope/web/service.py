@@ -313,6 +313,26 @@ class StoreService:
         return self.cached(("doctor", threshold, min_difference),
                            lambda: integrity.doctor(self.db, threshold, min_difference))
 
+    def rows(self, query, export: bool = False):
+        """A page of the report-row browser (`web.rows`), or every row of its view."""
+        from strikescope.web import rows as browser
+
+        def make():
+            with api.connect(self.db, read_only=True) as store:
+                if export:
+                    return browser.view_rows(store.con, query)
+                return browser.browse(store.con, query)
+        # Exports are not kept: a whole view of a large store is too big to hold for long.
+        return make() if export else self.cached(("rows", query), make)
+
+    def report_row(self, row_id: int) -> pd.DataFrame:
+        """Every column of one report row (its file's name, not the server path)."""
+        with api.connect(self.db, read_only=True) as store:
+            df = store.con.execute("SELECT * FROM reports WHERE row_id = ?", [row_id]).df()
+        if df.empty:
+            raise LookupError(f"no report row {row_id}")
+        return df.assign(file=df["file"].map(lambda f: Path(str(f)).name))
+
     def ingest(self, path: Path) -> list:
         """Ingest one release file; the caches follow the store's new version."""
         with self._write_lock:

@@ -2,6 +2,9 @@
 "use strict";
 
 const CONFIG = { responsive: true, displaylogo: false };
+// The one source line of every chart (figures.SOURCE on the server).
+const SOURCE = "Data: Air Force of the Armed Forces of Ukraine, via Kaggle (piterfm); strikescope";
+const NARROW = 600;
 
 async function getJSON(url, options) {
   const response = await fetch(url, options);
@@ -20,12 +23,110 @@ function showError(el, error) {
   el.classList.remove("chart");
 }
 
+function wrapText(text, width) {
+  // Plotly does not wrap titles: break them at spaces to fit the chart's width.
+  const chars = Math.max(24, Math.floor(width / 8));
+  const words = String(text || "").replace(/<br>/g, " ").split(" ");
+  const lines = [""];
+  for (const word of words) {
+    const last = lines.length - 1;
+    if (lines[last] && (lines[last] + " " + word).length > chars) lines.push(word);
+    else lines[last] = lines[last] ? lines[last] + " " + word : word;
+  }
+  return lines;
+}
+
+function wrapAxisTitles(out, layout, width, height) {
+  for (const key of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
+    const axis = layout[key] || {};
+    const title = typeof axis.title === "string" ? { text: axis.title } : (axis.title || {});
+    if (!title.text) continue;
+    const room = (key.startsWith("x") ? width : height * 0.7) * 0.8;
+    out[key] = Object.assign({}, axis, { automargin: true,
+      title: Object.assign({}, title, { text: wrapText(title.text, room).join("<br>") }) });
+  }
+}
+
+function fitLayout(el, layout) {
+  // Every chart: a title, the source line under it, the legend below the plot, off the
+  // data; on a narrow screen titles wrap and the margins shrink.
+  const width = el.clientWidth || window.innerWidth;
+  const title = typeof layout.title === "string" ? { text: layout.title } : (layout.title || {});
+  const titleLines = wrapText(title.text, width);
+  const sourceLines = wrapText(SOURCE, width * 1.35);
+  const out = Object.assign({}, layout, { width: undefined, autosize: true });
+  out.title = Object.assign({}, title, {
+    text: titleLines.join("<br>"), x: 0, xanchor: "left", xref: "container",
+    y: 1, yanchor: "top", yref: "container", pad: { t: 10, l: 8 },
+    subtitle: { text: sourceLines.join("<br>"), font: { size: 11, color: "#555" } } });
+  const selector = ((layout.xaxis || {}).rangeselector) ? 34 : 0;
+  const top = 26 + 22 * titleLines.length + 14 * sourceLines.length + selector;
+  out.margin = Object.assign({ l: 60, r: 16, b: 40 }, layout.margin || {}, { t: top });
+  out.legend = Object.assign({}, layout.legend || {}, {
+    orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "bottom", yref: "container" });
+  wrapAxisTitles(out, layout, width, layout.height || 420);
+  if (width < NARROW) {
+    out.margin.l = Math.min(out.margin.l, 48);
+    out.margin.r = 8;
+    out.legend.font = { size: 10 };
+    // The legend wraps to several lines below the plot: give the plot its height back.
+    out.height = (layout.height || 420) + 80;
+    out.title.font = Object.assign({}, title.font || {}, { size: 14 });
+  }
+  return out;
+}
+
+function slug(text) {
+  return String(text || "chart").replace(/<[^>]*>/g, " ").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
+}
+
+function addDownloads(el, title) {
+  // PNG and SVG of the chart as drawn: its title and source line are part of the image.
+  if (el.nextElementSibling && el.nextElementSibling.classList.contains("chart-tools")) return;
+  const tools = document.createElement("div");
+  tools.className = "chart-tools";
+  for (const format of ["png", "svg"]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Download " + format.toUpperCase();
+    button.dataset.format = format;
+    button.addEventListener("click", () => Plotly.downloadImage(el, {
+      format, filename: slug(title), width: Math.max(el.clientWidth, 800),
+      height: el.clientHeight || 480, scale: format === "png" ? 2 : 1 }));
+    tools.appendChild(button);
+  }
+  el.after(tools);
+}
+
 async function draw(el, figure) {
   // A server-drawn image may stand in until plotly.js is ready: the chart takes its place.
   el.querySelectorAll(".first-paint").forEach((img) => img.remove());
-  await Plotly.newPlot(el, figure.data, figure.layout, CONFIG);
+  el.sourceLayout = figure.layout || {};
+  const layout = fitLayout(el, el.sourceLayout);
+  await Plotly.newPlot(el, figure.data, layout, CONFIG);
+  addDownloads(el, (figure.layout.title || {}).text || layout.title.text);
   el.dataset.rendered = "true";
 }
+
+function refitCharts() {
+  // Plotly resizes a chart to its box; the title wrapping, margins and legend follow here
+  // when they change (a phone turned sideways), so a zoom survives an ordinary resize.
+  document.querySelectorAll("[data-rendered]").forEach((el) => {
+    if (!el.sourceLayout) return;
+    const layout = fitLayout(el, el.sourceLayout);
+    if (layout.title.text === (el.layout.title || {}).text &&
+        layout.margin.l === (el.layout.margin || {}).l) return;
+    Plotly.relayout(el, { title: layout.title, margin: layout.margin, legend: layout.legend,
+                          height: layout.height });
+  });
+}
+
+let refitTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(refitTimer);
+  refitTimer = setTimeout(refitCharts, 200);
+});
 
 function openOnClick(el) {
   el.on("plotly_click", (event) => {
@@ -67,24 +168,44 @@ function numericColumns(rows, skip) {
   return Object.keys(first).filter((k) => !skip.includes(k) && typeof first[k] === "number");
 }
 
+const FORECAST_UNITS = { drones: "long-range drones launched per night",
+                         missiles: "missiles launched per night" };
+
+function forecastFigure(rows) {
+  // One panel per target (drones and missiles differ a hundredfold), stacked.
+  const targets = [...new Set(rows.map((r) => r.target))];
+  const data = [];
+  const layout = { height: 260 * targets.length + 140, hovermode: "x unified",
+                   title: { text: "Forecast of the next nights: mean and 90 % interval" },
+                   grid: { rows: targets.length, columns: 1, pattern: "independent" },
+                   legend: { orientation: "h", x: 0, y: -0.12, yanchor: "top" } };
+  targets.forEach((target, i) => {
+    const sub = rows.filter((r) => r.target === target);
+    const nights = sub.map((r) => r.night);
+    const axis = i ? String(i + 1) : "";
+    const line = (key, extra) => Object.assign({ x: nights, y: sub.map((r) => r[key]),
+      type: "scatter", xaxis: "x" + axis, yaxis: "y" + axis }, extra);
+    data.push(line("q05", { mode: "lines", line: { width: 0 }, showlegend: false,
+                            name: "5 % quantile" }),
+              line("q95", { mode: "lines", fill: "tonexty", fillcolor: "rgba(0,114,178,0.2)",
+                            line: { width: 0 }, name: "90 % interval", showlegend: i === 0 }),
+              line("mean", { mode: "lines+markers", name: "mean", showlegend: i === 0,
+                             line: { color: "#0072B2" } }));
+    layout["xaxis" + axis] = { title: { text: "night (dated by its end)" }, type: "date" };
+    layout["yaxis" + axis] = { title: { text: FORECAST_UNITS[target] || target },
+                               rangemode: "tozero" };
+  });
+  return { data, layout };
+}
+
 function tableFigure(kind, rows) {
+  if (kind === "forecast" && "q95" in rows[0]) return forecastFigure(rows);
   const x = Object.keys(rows[0])[0];
-  if (kind === "forecast" && "q95" in rows[0]) {
-    // Drones and missiles differ a hundredfold: chart the first target, tabulate all.
-    const target = rows[0].target;
-    rows = rows.filter((r) => r.target === target);
-    const nights = rows.map((r) => r.night);
-    const line = (key, extra) => Object.assign({ x: nights, y: rows.map((r) => r[key]),
-                                                 name: key, type: "scatter" }, extra);
-    return { data: [line("q05", { line: { width: 0 }, showlegend: false }),
-                    line("q95", { fill: "tonexty", line: { width: 0 }, name: "90% interval" }),
-                    line("mean", { mode: "lines+markers" })],
-             layout: { height: 400, title: target + ", next nights: mean and 90% interval" } };
-  }
   const keys = numericColumns(rows, [x]).filter((k) => /rate|share|launched/.test(k));
   return { data: keys.map((k) => ({ x: rows.map((r) => r[x]), y: rows.map((r) => r[k]),
                                    name: k, type: "scatter" })),
-           layout: { height: 400 } };
+           layout: { height: 400, title: { text: kind },
+                     xaxis: { title: { text: x } }, yaxis: { title: { text: keys.join(", ") } } } };
 }
 
 async function loadTableChart(el) {
@@ -97,7 +218,10 @@ async function loadTableChart(el) {
 }
 
 function renderTable(rows) {
+  const wrap = document.createElement("div");
+  wrap.className = "table-wrap";
   const table = document.createElement("table");
+  wrap.appendChild(table);
   table.className = "data";
   const keys = Object.keys(rows[0] || {});
   const head = table.createTHead().insertRow();
@@ -110,7 +234,7 @@ function renderTable(rows) {
       tr.insertCell().textContent = typeof v === "number" ? +v.toFixed(3) : (v ?? "");
     });
   });
-  return table;
+  return wrap;
 }
 
 async function loadTable(el) {
@@ -121,7 +245,15 @@ async function loadTable(el) {
   }
 }
 
+function showRange(params) {
+  const el = document.getElementById("timeline");
+  document.getElementById("csv").href = "/api/v1/nights?format=csv&" + params;
+  loadFigure(el, "/api/v1/figures/timeline?" + params);
+}
+
 function wireRangeForm() {
+  // The range lives in the URL (?from=&to=): a view can be shared, and Back returns to
+  // the previous range.
   const form = document.getElementById("range");
   if (!form) return;
   form.addEventListener("submit", (event) => {
@@ -131,9 +263,36 @@ function wireRangeForm() {
       const value = document.getElementById(key).value;
       if (value) params.set(key, value);
     }
-    const el = document.getElementById("timeline");
-    document.getElementById("csv").href = "/api/v1/nights?format=csv&" + params;
-    loadFigure(el, "/api/v1/figures/timeline?" + params);
+    history.pushState({ range: params.toString() }, "", "?" + params);
+    showRange(params);
+  });
+  window.addEventListener("popstate", () => {
+    const params = new URLSearchParams(window.location.search);
+    for (const key of ["from", "to"]) {
+      const input = document.getElementById(key);
+      input.value = params.get(key) || input.dataset.default;
+    }
+    const shown = new URLSearchParams({ from: document.getElementById("from").value,
+                                        to: document.getElementById("to").value });
+    showRange(shown);
+  });
+}
+
+function wireGetForms() {
+  // Empty fields stay out of the URL: it holds only what was chosen (and "from=" would
+  // not be a date).
+  document.querySelectorAll("form[method=get]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      form.querySelectorAll("input, select").forEach((input) => {
+        if (input.name && input.value === "") input.disabled = true;
+      });
+    });
+  });
+  // Back to a page kept in the browser's cache: its fields must work again.
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form[method=get] [disabled]").forEach((input) => {
+      input.disabled = false;
+    });
   });
 }
 
@@ -166,5 +325,6 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-table-chart]").forEach(loadTableChart);
   document.querySelectorAll("[data-table]").forEach(loadTable);
   wireRangeForm();
+  wireGetForms();
   wireCheckForm();
 });

@@ -1,0 +1,69 @@
+"""The site's chart style and table display, on hand-built figures and frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from strikescope.web import figures
+from strikescope.web.routes_pages import table_html
+
+
+def test_finish_titles_sources_and_colours_every_chart():
+    fig = go.Figure([go.Bar(x=["a"], y=[1], name="strike drone"),
+                     go.Scatter(x=[1], y=[2], name="cruise"),
+                     go.Bar(x=["a"], y=[3], name="shot down")])
+    figures.finish(fig, "Launches", "night", "launched per night")
+    assert fig.layout.title.text == "Launches"
+    assert fig.layout.title.subtitle.text == figures.SOURCE
+    assert fig.layout.xaxis.title.text == "night"
+    assert fig.layout.yaxis.title.text == "launched per night"
+    assert fig.data[0].marker.color == figures.COLORS["strike_drone"]
+    assert fig.data[1].line.color == figures.COLORS["cruise"]
+    # Not a class: the first series colour, which is no class's colour for strike drones.
+    assert fig.data[2].marker.color == figures.SERIES_COLORS[0]
+    assert fig.layout.legend.yref == "container"  # below the plot, not on the data
+
+
+def test_finish_keeps_a_figure_title_when_none_is_given():
+    fig = go.Figure(layout={"title": "Saturation"})
+    assert figures.finish(fig).layout.title.text == "Saturation"
+
+
+def test_every_class_has_its_own_colour():
+    from strikescope.taxonomy import CLASSES
+
+    assert set(CLASSES) <= set(figures.COLORS)
+    assert len(set(figures.COLORS.values())) == len(figures.COLORS)
+
+
+def test_tables_show_blanks_for_missing_values_and_three_decimals():
+    df = pd.DataFrame({"night": pd.to_datetime(["2025-07-04", None]),
+                       "n": pd.array([3, None], dtype="Int64"),
+                       "rate": [0.123456, None]})
+    html = table_html(df)
+    assert "&lt;NA&gt;" not in html and "NaT" not in html and "nan" not in html
+    assert "<td>0.123</td>" in html and "<td>2025-07-04</td>" in html
+    assert html.startswith('<div class="table-wrap">')
+
+
+def test_reported_nights_are_the_nights_with_a_source():
+    from strikescope.web.routes_pages import reported_nights
+
+    nights = pd.DataFrame({"night": pd.date_range("2025-01-01", periods=3),
+                           "sources": [["kpszsu/posts/1"], [], ["a", "b"]]})
+    assert reported_nights(nights) == 2
+
+
+def test_timeline_names_calendar_and_reported_nights(real_db):
+    from fastapi.testclient import TestClient
+
+    import strikescope
+    from strikescope.doctor import doctor
+    from strikescope.web import create_app
+
+    text = TestClient(create_app(db=real_db)).get("/").text
+    calendar = len(strikescope.nights(db=real_db))
+    reported = doctor(real_db).store["nights"]
+    assert f"{calendar:,} calendar nights" in text
+    assert f"{reported:,} of\nthem with at least one report" in text
