@@ -46,6 +46,7 @@ class Spec:
     massive_drones: int = 400
     halflife: float = 7.0  # nights, of the exponentially weighted level
     level_dow: bool = True  # weekday of the target night in nb_level
+    level_since: bool = False  # nights since the last massive night in nb_level
     train_window: int | None = None  # nights of pairs to fit on (None: all before)
     min_train: int = 180  # nights of history before the first fit
     ridge: float = 1.0  # L2 penalty of the logistic hazard (standardised features)
@@ -158,6 +159,9 @@ def level_design(f: pd.DataFrame, target: str, h: int, spec: Spec) -> np.ndarray
     cols = [np.ones(len(f)), f[f"{target}_level"].to_numpy(), f[f"{target}_slow"].to_numpy()]
     if spec.level_dow:
         cols += _dow(f, h)
+    if spec.level_since:
+        since = f["since"].to_numpy()
+        cols += [np.log1p(since + h - 1), (since == 0).astype(float)]
     return np.column_stack(cols)
 
 
@@ -342,11 +346,19 @@ def _hgb_matrix(f: pd.DataFrame, h: int) -> np.ndarray:
 
 
 def _hgb(c: Context, tr, te, h) -> Out:
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from threadpoolctl import threadpool_limits
 
     kw = {"max_iter": 150, "learning_rate": 0.05, "max_leaf_nodes": 8,
           "min_samples_leaf": 40, "l2_regularization": 1.0, "early_stopping": False,
           "random_state": 0}
+    # One thread: on a busy machine OpenMP threads of tiny fits wait on each other.
+    with threadpool_limits(1):
+        return _hgb_fit(c, tr, te, h, kw)
+
+
+def _hgb_fit(c: Context, tr, te, h, kw) -> Out:
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
     Xtr, Xte = _hgb_matrix(c.f.iloc[tr], h), _hgb_matrix(c.f.iloc[te], h)
     pmfs = {}
     for t in TARGETS:
@@ -455,13 +467,13 @@ class WalkForward:
         return skill_table(self.records[self.records.horizon == horizon], reference)
 
     def by_horizon(self, model: str = "stack") -> pd.DataFrame:
-        rows = [skill_table(g).query("model == @model").assign(horizon=h)
+        rows = [skill_table(g).pipe(lambda t: t[t.model == model]).assign(horizon=h)
                 for h, g in self.records.groupby("horizon")]
         return pd.concat(rows, ignore_index=True)
 
     def reliability(self, model: str = "stack", horizon: int = 1) -> pd.DataFrame:
-        g = self.records.query("model == @model and horizon == @horizon "
-                               "and target == 'massive'")
+        r = self.records
+        g = r[(r.model == model) & (r.horizon == horizon) & (r.target == "massive")]
         return reliability_table(g["prob"].to_numpy(), g["obs"].to_numpy())
 
 
@@ -488,6 +500,7 @@ def skill_table(records: pd.DataFrame, reference: str = "climatology") -> pd.Dat
                               values=["crps", "cover90"], aggfunc="mean")
     wide.columns = [f"{t}_{m}" for m, t in wide.columns]
     mass = records[records.target == "massive"]
+    wide = wide.reindex(sorted(set(wide.index) | set(mass.model)))
     wide["brier"] = mass.groupby("model")["brier"].mean()
     base_rate = float(((mass.obs - mass.obs.mean()) ** 2).mean()) if len(mass) else np.nan
     for t in TARGETS:
@@ -498,7 +511,7 @@ def skill_table(records: pd.DataFrame, reference: str = "climatology") -> pd.Dat
     wide["n"] = mass.groupby("model").size()
     cols = ["drones_crps", "drones_skill", "missiles_crps", "missiles_skill", "drones_cover90",
             "missiles_cover90", "brier", "brier_skill", "brier_skill_base_rate", "n"]
-    return wide[[c for c in cols if c in wide]].reset_index()
+    return wide[[c for c in cols if c in wide]].rename_axis("model").reset_index()
 
 
 def _position(index: pd.DatetimeIndex, night, side: str) -> int:

@@ -1,0 +1,196 @@
+"""Choose the skill models' settings on 2024, then score 2025 once (walk-forward, as-of).
+
+Usage: python scripts/forecast_skill.py [--db STORE | --attacks DIR] [--write]
+
+1. Candidate settings are scored on a walk-forward over 2024 (1 night ahead, weekly refits);
+   the one with the best mean of the drone CRPS skill, missile CRPS skill and massive-night
+   Brier skill (all against the 28-night climatology) is kept.
+2. That setting is run once over 2025 for horizons 1-7, with the ablations and the extra
+   models (gradient boosting when scikit-learn is installed, the previous default `blend`).
+With --write, the tables go into docs/forecast.md (between the skill markers) and the
+README's backtest block. Deterministic: the same store gives the same tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.util
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from strikescope import forecast as fc
+from strikescope import walkforward as wf
+
+ROOT = Path(__file__).resolve().parents[1]
+TUNE = ("2024-01-01", "2024-12-31")
+TEST = ("2025-01-01", "2025-12-31")
+CANDIDATES = {
+    "default": {},
+    "level half-life 3.5 nights": {"halflife": 3.5},
+    "level half-life 14 nights": {"halflife": 14.0},
+    "fit on the last 365 nights": {"train_window": 365},
+    "stack weights from 180 nights": {"stack_window": 180},
+    "hazard ridge 10": {"ridge": 10.0},
+    "levels add nights since massive": {"level_since": True},
+    "stack adds 56-night climatology": {
+        "members": ("climatology", "nb_level", "hurdle", "hazard", "clim56")},
+}
+
+
+def ablations(spec: wf.Spec) -> dict[str, wf.Spec]:
+    rep = dataclasses.replace
+    out = {"chosen model": spec}
+    for m in spec.members:
+        if m != "climatology":
+            out[f"stack without {m}"] = rep(spec, members=tuple(x for x in spec.members
+                                                               if x != m))
+    for g in wf.HAZARD_GROUPS:
+        out[f"hazard/hurdle without {g}"] = rep(
+            spec, hazard=tuple(x for x in spec.hazard if x != g))
+    out["levels without weekday"] = rep(spec, level_dow=False)
+    out["levels with nights since massive"] = rep(spec, level_since=not spec.level_since)
+    return out
+
+
+def score(table: pd.DataFrame, model: str = "stack") -> float:
+    r = table.set_index("model").loc[model]
+    return float((r.drones_skill + r.missiles_skill + r.brier_skill) / 3)
+
+
+def tune(hist: pd.DataFrame) -> tuple[wf.Spec, pd.DataFrame]:
+    rows = []
+    for name, kw in CANDIDATES.items():
+        t = wf.run(hist, *TUNE, spec=wf.Spec(**kw)).table()
+        r = t.set_index("model").loc["stack"]
+        rows.append({"setting": name, "drones_skill": r.drones_skill,
+                     "missiles_skill": r.missiles_skill, "brier_skill": r.brier_skill,
+                     "mean_skill": score(t)})
+    grid = pd.DataFrame(rows)
+    best = grid.loc[grid.mean_skill.idxmax(), "setting"]
+    return wf.Spec(**CANDIDATES[best]), grid.assign(chosen=grid.setting == best)
+
+
+def ablation_table(hist: pd.DataFrame, spec: wf.Spec, period) -> pd.DataFrame:
+    rows = []
+    for name, s in ablations(spec).items():
+        t = wf.run(hist, *period, spec=s).table().set_index("model")
+        hz = t.loc["hazard"] if "hazard" in t.index else None
+        rows.append({"variant": name, "drones_skill": t.loc["stack", "drones_skill"],
+                     "missiles_skill": t.loc["stack", "missiles_skill"],
+                     "brier_skill": t.loc["stack", "brier_skill"],
+                     "hazard_brier_skill": hz.brier_skill if hz is not None else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def md(df: pd.DataFrame, digits: int = 3) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        cells = [_cell(v, digits) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(v, digits: int) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    return "" if v != v else f"{v:.{digits}f}"
+
+
+def load(args) -> pd.DataFrame:
+    if args.db:
+        return fc.load_history(args.db)
+    import strikescope
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "skill.duckdb"
+        strikescope.ingest([Path(args.attacks)], db=db)
+        return fc.load_history(db)
+
+
+def extras() -> tuple[str, ...]:
+    return ("nb_lags", "hgb") if importlib.util.find_spec("sklearn") else ("nb_lags",)
+
+
+def report(hist: pd.DataFrame) -> dict[str, str]:
+    spec, grid = tune(hist)
+    main = wf.run(hist, *TEST, horizons=range(1, 8), spec=spec)
+    # The extra models at 1 night ahead only: boosting refits are the slow part.
+    h1 = wf.run(hist, *TEST, spec=spec, extra=extras()).table(1)
+    horizons = main.by_horizon()[["horizon", "drones_skill", "missiles_skill",
+                                  "drones_cover90", "missiles_cover90", "brier_skill"]]
+    rel = main.reliability()
+    abl25 = ablation_table(hist, spec, TEST)
+    abl24 = ablation_table(hist, spec, TUNE)
+    return {"spec": repr(spec), "grid": md(grid), "h1": md(h1), "horizons": md(horizons),
+            "reliability": md(rel), "ablation_2025": md(abl25), "ablation_2024": md(abl24),
+            "weights": md(_mean_weights(main))}
+
+
+def _mean_weights(result: wf.WalkForward) -> pd.DataFrame:
+    w = result.weights[(result.weights.horizon == 1)
+                       & (result.weights.refit >= pd.Timestamp(TEST[0]))]
+    return w.pivot_table(index="member", columns="target", values="weight").reset_index()
+
+
+def readme_block(parts: dict[str, str]) -> str:
+    return "\n".join([
+        "Walk-forward over 2025-01-01 .. 2025-12-31, 1 night ahead, refit weekly, each model "
+        "fitted only on nights before the refit; settings chosen on 2024 only. `*_skill` = "
+        "1 - score / score(28-night climatology); `brier_skill_base_rate` against the 2025 "
+        "massive-night frequency known only afterwards. Regenerate with "
+        "`python scripts/forecast_skill.py --write`.", "", parts["h1"]])
+
+
+def docs_block(parts: dict[str, str]) -> str:
+    return "\n".join([
+        "Settings chosen on the 2024 walk-forward (1 night ahead; stack model):", "",
+        parts["grid"], "", f"Chosen: `{parts['spec']}`.", "",
+        "2025, 1 night ahead, every model:", "", parts["h1"], "",
+        "2025, the stack at horizons 1-7:", "", parts["horizons"], "",
+        "Reliability of the stack's P(massive), 2025, 1 night ahead:", "",
+        parts["reliability"], "",
+        "Mean stack weights over the 2025 refits (1 night ahead):", "", parts["weights"], "",
+        "Ablation, 2025 (skill of the stack, and Brier skill of the hazard model alone):", "",
+        parts["ablation_2025"], "", "The same ablation on 2024:", "", parts["ablation_2024"]])
+
+
+def write(parts: dict[str, str]) -> None:
+    blocks = [(ROOT / "README.md", "backtest", readme_block(parts)),
+              (ROOT / "docs" / "forecast.md", "skill", docs_block(parts))]
+    for path, name, body in blocks:
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        text = path.read_text(encoding="utf-8")
+        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"{path} has no {start} ... {end} block")
+        block = f"{start}\n{body}\n{end}"
+        path.write_text(pattern.sub(lambda _, b=block: b, text), encoding="utf-8")
+        print(f"updated {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default=None, help="a store (default: ingest --attacks)")
+    parser.add_argument("--attacks", default=str(ROOT.parent / "shared/data/attacks"))
+    parser.add_argument("--write", action="store_true", help="update README and docs")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    parts = report(load(args))
+    print(docs_block(parts))
+    print(f"\n{time.perf_counter() - t0:.1f} s")
+    if args.write:
+        write(parts)
+
+
+if __name__ == "__main__":
+    main()
