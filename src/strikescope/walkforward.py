@@ -151,16 +151,16 @@ def features(hist: pd.DataFrame, spec: Spec) -> pd.DataFrame:
 
 
 def _dow(f: pd.DataFrame, h: int) -> list[np.ndarray]:
-    dow = (f["dow"].to_numpy() + h) % 7
+    dow = (f["dow"] + h) % 7
     return [(dow == d).astype(float) for d in range(1, 7)]
 
 
 def level_design(f: pd.DataFrame, target: str, h: int, spec: Spec) -> np.ndarray:
-    cols = [np.ones(len(f)), f[f"{target}_level"].to_numpy(), f[f"{target}_slow"].to_numpy()]
+    cols = [np.ones(len(f["dow"])), f[f"{target}_level"], f[f"{target}_slow"]]
     if spec.level_dow:
         cols += _dow(f, h)
     if spec.level_since:
-        since = f["since"].to_numpy()
+        since = f["since"]
         cols += [np.log1p(since + h - 1), (since == 0).astype(float)]
     return np.column_stack(cols)
 
@@ -168,15 +168,15 @@ def level_design(f: pd.DataFrame, target: str, h: int, spec: Spec) -> np.ndarray
 def hazard_design(f: pd.DataFrame, h: int, spec: Spec, since: str = "since") -> np.ndarray:
     cols = []
     if "since" in spec.hazard:
-        cols += [np.log1p(f[since].to_numpy() + h - 1)]
+        cols += [np.log1p(f[since] + h - 1)]
     if "launched_since" in spec.hazard:
-        cols += [f["drones_since"].to_numpy(), f["missiles_since"].to_numpy()]
+        cols += [f["drones_since"], f["missiles_since"]]
     if "level" in spec.hazard:
-        cols += [f[c].to_numpy() for c in
-                 ("drones_level", "missiles_level", "drones_slow", "missiles_slow")]
+        cols += [f[c] for c in ("drones_level", "missiles_level", "drones_slow", "missiles_slow")]
     if "dow" in spec.hazard:
         cols += _dow(f, h)
-    return np.column_stack([np.ones(len(f)), *cols]) if cols else np.ones((len(f), 1))
+    n = len(f["dow"])
+    return np.column_stack([np.ones(n), *cols]) if cols else np.ones((n, 1))
 
 
 # --------------------------------------------------------------------------- fitting
@@ -256,15 +256,20 @@ class Context:
     clim: dict[str, np.ndarray] = field(init=False)
     clim_massive: np.ndarray = field(init=False)
     cache: dict = field(default_factory=dict)
+    cols: dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self):
         self.f = features(self.hist, self.spec)
+        self.cols = {k: self.f[k].to_numpy() for k in self.f.columns}
         self.clim = {t: empirical_rows(self.f[t].to_numpy(), 28, SUPPORT[t]) for t in TARGETS}
         rate = pd.Series(self.f["massive"].to_numpy()).rolling(28, min_periods=1).mean()
         self.clim_massive = FLOOR / 2 + (1 - FLOOR) * rate.to_numpy()
 
     def target(self, name: str, idx: np.ndarray, h: int) -> np.ndarray:
-        return self.f[name].to_numpy()[idx + h]
+        return self.cols[name][idx + h]
+
+    def rows(self, idx) -> dict[str, np.ndarray]:
+        return {k: v[idx] for k, v in self.cols.items()}
 
 
 Out = tuple[dict[str, np.ndarray] | None, np.ndarray]
@@ -286,7 +291,7 @@ def _short_climatology(c: Context, tr, te, h, window: int = 14) -> Out:
 
 
 def _level_pmf(c: Context, tr, te, h, target) -> np.ndarray:
-    ftr, fte = c.f.iloc[tr], c.f.iloc[te]
+    ftr, fte = c.rows(tr), c.rows(te)
     return fit_nb(level_design(ftr, target, h, c.spec), c.target(target, tr, h),
                   level_design(fte, target, h, c.spec), SUPPORT[target])
 
@@ -305,11 +310,12 @@ def _union(c: Context, drones: np.ndarray, missiles: np.ndarray) -> np.ndarray:
 def _hurdle_missiles(c: Context, tr, te, h) -> tuple[np.ndarray, np.ndarray]:
     s, k, cut = c.spec, SUPPORT["missiles"], c.spec.massive_missiles
     y = c.target("missiles", tr, h)
-    ftr, fte = c.f.iloc[tr], c.f.iloc[te]
+    ftr, fte = c.rows(tr), c.rows(te)
     big = y >= cut
     p = fit_logistic(hazard_design(ftr, h, s, "mm_since"), big.astype(float),
                      hazard_design(fte, h, s, "mm_since"), s.ridge)
-    small = fit_nb(level_design(ftr[~big], "missiles", h, s), y[~big],
+    small = fit_nb(level_design({k_: v[~big] for k_, v in ftr.items()}, "missiles", h, s),
+                   y[~big],
                    level_design(fte, "missiles", h, s), k)
     small[:, cut:] = 0.0
     small /= small.sum(axis=1, keepdims=True)
@@ -330,8 +336,8 @@ def _hurdle(c: Context, tr, te, h) -> Out:
 
 def _hazard(c: Context, tr, te, h) -> Out:
     y = c.target("massive", tr, h)
-    return None, fit_logistic(hazard_design(c.f.iloc[tr], h, c.spec), y,
-                              hazard_design(c.f.iloc[te], h, c.spec), c.spec.ridge)
+    return None, fit_logistic(hazard_design(c.rows(tr), h, c.spec), y,
+                              hazard_design(c.rows(te), h, c.spec), c.spec.ridge)
 
 
 HGB_FEATURES = ("drones_level", "missiles_level", "drones_slow", "missiles_slow", "since",
@@ -339,9 +345,9 @@ HGB_FEATURES = ("drones_level", "missiles_level", "drones_slow", "missiles_slow"
 
 
 def _hgb_matrix(f: pd.DataFrame, h: int) -> np.ndarray:
-    cols = [f[c].to_numpy() for c in HGB_FEATURES]
-    cols += [np.log1p(f["drones"].to_numpy()), np.log1p(f["missiles"].to_numpy()),
-             ((f["dow"].to_numpy() + h) % 7).astype(float)]
+    cols = [f[c] for c in HGB_FEATURES]
+    cols += [np.log1p(f["drones"]), np.log1p(f["missiles"]),
+             ((f["dow"] + h) % 7).astype(float)]
     return np.column_stack(cols)
 
 
@@ -359,7 +365,7 @@ def _hgb(c: Context, tr, te, h) -> Out:
 def _hgb_fit(c: Context, tr, te, h, kw) -> Out:
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-    Xtr, Xte = _hgb_matrix(c.f.iloc[tr], h), _hgb_matrix(c.f.iloc[te], h)
+    Xtr, Xte = _hgb_matrix(c.rows(tr), h), _hgb_matrix(c.rows(te), h)
     pmfs = {}
     for t in TARGETS:
         y = c.target(t, tr, h)
@@ -376,7 +382,7 @@ def _ratio_pmf(c: Context, tr, te, h, target) -> np.ndarray:
     """The level at the origin times the ratios (count + 1) / (level + 1) seen over the last
     `ratio_window` training pairs: a local level with an empirical observation law."""
     k, tr = SUPPORT[target], tr[-c.spec.ratio_window:]
-    level = np.exp(c.f[f"{target}_level"].to_numpy())
+    level = np.exp(c.cols[f"{target}_level"])
     ratio = (c.target(target, tr, h) + 1) / level[tr]
     values = np.clip(np.rint(level[te][:, None] * ratio[None, :] - 1), 0, k).astype(int)
     rows = np.zeros((len(te), k + 1))
@@ -422,7 +428,8 @@ def simplex_weights(D: np.ndarray) -> np.ndarray:
     scale = max(float(np.abs(D).max()), 1e-12)
     res = minimize(lambda w: w @ D @ w / scale, np.full(m, 1 / m),
                    jac=lambda w: 2 * D @ w / scale, method="SLSQP", bounds=[(0, 1)] * m,
-                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1}],
+                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1,
+                                 "jac": lambda w: np.ones(m)}],
                    options={"ftol": 1e-10, "maxiter": 200})
     w = np.clip(res.x, 0, None)
     return w / w.sum()
@@ -562,9 +569,17 @@ def _member_outputs(c: Context, names, h: int, first: int, last: int):
 
 
 def _run_horizon(c: Context, h: int, lo: int, hi: int, extra, seed: int):
+    first = max(c.spec.min_train, lo - h - c.spec.stack_window - c.spec.refit_every)
+    origins, pmfs, probs, wrows = _horizon_forecasts(c, h, first, hi - h, extra)
+    keep = origins >= lo - h
+    recs = [_score(c, m, h, origins[keep], {t: v[keep] for t, v in pmfs[m].items()},
+                   probs[m][keep], seed) for m in pmfs]
+    return pd.concat(recs, ignore_index=True), pd.DataFrame(wrows)
+
+
+def _horizon_forecasts(c: Context, h: int, first: int, last: int, extra):
+    """Forecasts of every member, the stack (and blend) for origins first..last."""
     s = c.spec
-    first = max(s.min_train, lo - h - s.stack_window - s.refit_every)
-    last = hi - h
     names = list(dict.fromkeys([*s.members, *extra]))
     refits, pmfs, probs = _member_outputs(c, names, h, first, last)
     origins = np.arange(first, last + 1)
@@ -582,13 +597,10 @@ def _run_horizon(c: Context, h: int, lo: int, hi: int, extra, seed: int):
     stack_p = np.einsum("om,mo->o", w[block], np.stack([probs[m] for m in s.members]))
     wrows += _weight_rows(w, refits, list(s.members), "massive", h, c)
     pmfs["stack"], probs["stack"] = stacked, stack_p
-    if "nb_lags" in extra:
+    if "nb_lags" in names:
         pmfs["blend"] = {t: (pmfs["nb_lags"][t] + pmfs["climatology"][t]) / 2 for t in TARGETS}
         probs["blend"] = (probs["nb_lags"] + probs["climatology"]) / 2
-    keep = origins >= lo - h
-    recs = [_score(c, m, h, origins[keep], {t: v[keep] for t, v in pmfs[m].items()},
-                   probs[m][keep], seed) for m in pmfs]
-    return pd.concat(recs, ignore_index=True), pd.DataFrame(wrows)
+    return origins, pmfs, probs, wrows
 
 
 def _weight_rows(w, refits, members, target, h, c: Context) -> list[dict]:
@@ -612,3 +624,71 @@ def _score(c: Context, model: str, h: int, origins, pmfs, prob, seed) -> pd.Data
     frames.append(pd.DataFrame({**base, "target": "massive", "obs": obs, "prob": prob,
                                 "brier": (prob - obs) ** 2}))
     return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- live forecast
+
+@dataclass
+class Outlook:
+    """A forecast as of a night with the track record of its P(massive): the reliability
+    and Brier skill of the same model's 1-night forecasts over the nights before."""
+
+    as_of: pd.Timestamp
+    model: str
+    pmfs: dict[str, np.ndarray]  # target -> (horizon, K+1)
+    p_massive: np.ndarray  # (horizon,)
+    track: pd.DataFrame  # reliability table of the past 1-night forecasts
+    brier_skill: float  # against the 28-night climatology, over the same nights
+    record_from: pd.Timestamp | None = None
+    record_nights: int = 0
+
+
+def _pad(hist: pd.DataFrame, nights: int) -> pd.DataFrame:
+    """Append `nights` placeholder nights after the last: forecasts need rows to point at,
+    and every feature looks only backwards, so their zeros reach no forecast."""
+    future = pd.date_range(hist.index[-1] + pd.Timedelta(days=1), periods=nights, freq="D",
+                           name=hist.index.name)
+    return pd.concat([hist, pd.DataFrame(0.0, index=future, columns=hist.columns)])
+
+
+def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stack",
+            spec: Spec | None = None, record_nights: int = 365) -> Outlook:
+    """Forecast nights as_of+1 .. as_of+horizon by `model` (stack, blend or a member)
+    from the nights on or before as_of only, refitted at as_of. The track record scores the
+    same model's 1-night forecasts (refitted weekly up to as_of) over the `record_nights`
+    nights before."""
+    spec = spec or Spec()
+    hist = hist.loc[: pd.Timestamp(as_of)] if as_of is not None else hist
+    pos = len(hist) - 1
+    need = spec.min_train + 2 * spec.refit_every + horizon
+    if pos < need:
+        raise ValueError(f"the {model} forecast needs {need + 1} nights of history, and "
+                         f"there are {len(hist)}")
+    c = Context(_pad(hist, horizon), spec)
+    extra = ("nb_lags",) if model == "blend" else ()
+    rows = {t: [] for t in TARGETS}
+    probs, track = [], None
+    for h in range(1, horizon + 1):
+        back = spec.stack_window + h + (record_nights if h == 1 else 0)
+        blocks = min(back // spec.refit_every + 2, (pos - spec.min_train) // spec.refit_every)
+        origins, pmfs, p, _ = _horizon_forecasts(c, h, pos - blocks * spec.refit_every, pos,
+                                                 extra)
+        probs.append(p[model][-1])
+        for t in TARGETS:
+            rows[t].append(pmfs[model][t][-1])
+        if h == 1:
+            track = _track(c, origins, p, model, pos, record_nights)
+    return Outlook(hist.index[-1], model, {t: np.vstack(v) for t, v in rows.items()},
+                   np.array(probs), *track)
+
+
+def _track(c: Context, origins, probs, model, pos, nights):
+    """Reliability and Brier skill (against the 28-night climatology) of the 1-night
+    P(massive) of the origins whose night is among the last `nights` known ones."""
+    keep = (origins + 1 <= pos) & (origins + 1 > pos - nights)
+    keep &= origins >= origins[0] + c.spec.stack_window  # stack weights learned by then
+    obs = c.target("massive", origins[keep], 1)
+    p, ref = probs[model][keep], probs["climatology"][keep]
+    skill = 1 - np.mean((p - obs) ** 2) / np.mean((ref - obs) ** 2) if keep.any() else np.nan
+    start = c.f.index[origins[keep][0] + 1] if keep.any() else None
+    return reliability_table(p, obs), float(skill), start, int(keep.sum())
