@@ -1,0 +1,181 @@
+"""The skill models' walk-forward: hand-worked pieces, strict as-of, and the real data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from strikescope import forecast as fc
+from strikescope import walkforward as wf
+
+
+def synthetic(n=420, seed=1, start="2024-01-01"):
+    """A level that drifts and a missile salvo every 10th night: enough for every model."""
+    rng = np.random.default_rng(seed)
+    level = 40 * np.exp(np.cumsum(rng.normal(0, 0.05, n)))
+    drones = rng.poisson(level)
+    missiles = rng.poisson(2, n)
+    missiles[np.arange(5, n, 10)] += 40
+    nights = pd.date_range(start, periods=n, freq="D", name="night")
+    return pd.DataFrame({"drones_launched": drones.astype(float),
+                         "missiles_launched": missiles.astype(float)}, index=nights)
+
+
+SMALL = wf.Spec(min_train=60, stack_window=56)
+
+
+# ------------------------------------------------------------------ pieces, by hand
+
+def test_nb_pmf_matches_scipy():
+    mu, alpha = np.array([3.0, 40.0]), 0.5
+    n = 1 / alpha
+    ref = stats.nbinom.pmf(np.arange(200)[None, :], n, (n / (n + mu))[:, None])
+    got = wf.nb_pmf(mu, alpha, 1000)
+    assert got[:, :200] == pytest.approx(ref, abs=1e-12)
+    assert got.sum(axis=1) == pytest.approx([1, 1])
+
+
+def test_crps_rows_by_hand_and_against_scoringrules():
+    # point mass at 2, observed 0: (F(0) - 1)^2 + (F(1) - 1)^2 = 2 = |2 - 0|
+    pmf = np.zeros((1, 6))
+    pmf[0, 2] = 1
+    assert wf.crps_rows(pmf, np.array([0])) == pytest.approx([2.0])
+    rng = np.random.default_rng(0)
+    pmfs = rng.dirichlet(np.ones(30), size=5)
+    obs = np.array([0, 3, 10, 29, 15])
+    assert wf.crps_rows(pmfs, obs) == pytest.approx(fc.crps(pmfs, obs))
+
+
+def test_since_last_by_hand():
+    flag = np.array([0, 1, 0, 0, 1, 0], dtype=bool)
+    since, total = wf._since_last(flag, np.arange(1.0, 7.0))
+    # before the first flagged night the count starts at the first night
+    assert since.tolist() == [1, 0, 1, 2, 0, 1]
+    # launches after the last flagged night: 1; 0; 3; 3 + 4; 0; 6
+    assert total.tolist() == [1, 0, 3, 7, 0, 6]
+
+
+def test_empirical_rows_window():
+    rows = wf.empirical_rows(np.array([0, 1, 1, 2]), window=2, k=3)
+    floor = wf.FLOOR / 4
+    assert rows[3] == pytest.approx([floor, 0.5 * 0.99 + floor, 0.5 * 0.99 + floor, floor])
+    assert rows[0] == pytest.approx([0.99 + floor, floor, floor, floor])
+
+
+def test_simplex_weights_by_hand():
+    # min w1^2 + 4 w2^2 with w1 + w2 = 1: w1 = 4/5
+    assert wf.simplex_weights(np.diag([1.0, 4.0])) == pytest.approx([0.8, 0.2], abs=1e-5)
+    # a member that is never better gets no weight
+    assert wf.simplex_weights(np.array([[1.0, 1.0], [1.0, 3.0]])) == pytest.approx(
+        [1.0, 0.0], abs=1e-5)
+
+
+def test_pool_crps_is_the_quadratic_form():
+    rng = np.random.default_rng(2)
+    a, b = rng.dirichlet(np.ones(20), 4), rng.dirichlet(np.ones(20), 4)
+    obs = np.array([1, 5, 9, 19])
+    gram = wf._crps_gram([a, b], obs)
+    w = np.array([0.3, 0.7])
+    assert np.einsum("m,omn,n->o", w, gram, w) == pytest.approx(
+        wf.crps_rows(0.3 * a + 0.7 * b, obs))
+
+
+def test_logistic_matches_statsmodels():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    X = np.column_stack([np.ones(500), rng.normal(size=(500, 2))])
+    y = (rng.uniform(size=500) < 1 / (1 + np.exp(-(X @ [-1, 1, -0.5])))).astype(float)
+    ref = sm.Logit(y, X).fit(disp=0).params
+    assert wf.logistic(X, y, ridge=0.0) == pytest.approx(ref, abs=1e-6)
+
+
+def test_reliability_table_by_hand():
+    t = wf.reliability_table(np.array([0.01, 0.02, 0.15, 0.6]), np.array([0, 1, 1, 1.0]))
+    first = t.iloc[0]
+    assert (first.n, first.observed, first.massive) == (2, 0.5, 1)
+    assert t.set_index("bin").loc["0.50-1.00", "mean_prob"] == pytest.approx(0.6)
+
+
+# ------------------------------------------------------------------ as-of
+
+def test_features_look_only_backwards():
+    hist = synthetic()
+    changed = hist.copy()
+    changed.iloc[300:] = changed.iloc[300:] * 3 + 7
+    a, b = wf.features(hist, SMALL), wf.features(changed, SMALL)
+    pd.testing.assert_frame_equal(a.iloc[:300], b.iloc[:300])
+
+
+def test_outlook_uses_only_nights_up_to_as_of():
+    hist = synthetic()
+    as_of = hist.index[330]
+    changed = hist.copy()
+    changed.iloc[331:] = 0.0
+    changed.iloc[340, 1] = 500.0
+    a = wf.outlook(hist, as_of, 3, spec=SMALL, record_nights=60)
+    b = wf.outlook(changed, as_of, 3, spec=SMALL, record_nights=60)
+    assert a.as_of == as_of
+    assert a.p_massive == pytest.approx(b.p_massive)
+    for t in wf.TARGETS:
+        assert a.pmfs[t] == pytest.approx(b.pmfs[t])
+    assert a.brier_skill == pytest.approx(b.brier_skill)
+
+
+def test_walk_forward_members_fit_only_known_nights():
+    """A refit at r sees pairs whose target night is <= r: changing later nights leaves
+    the member forecasts of origins r .. r + 6 unchanged."""
+    hist = synthetic()
+    c1, c2 = wf.Context(hist, SMALL), None
+    changed = hist.copy()
+    changed.iloc[301:] = changed.iloc[301:] * 2
+    c2 = wf.Context(changed, SMALL)
+    names = ["climatology", "nb_level", "hurdle", "hazard"]
+    _, p1, q1 = wf._member_outputs(c1, names, 2, 294, 300)
+    _, p2, q2 = wf._member_outputs(c2, names, 2, 294, 300)
+    for m in names:
+        assert q1[m] == pytest.approx(q2[m])
+        for t in p1[m]:
+            assert p1[m][t] == pytest.approx(p2[m][t])
+
+
+# ------------------------------------------------------------------ behaviour
+
+def test_hazard_learns_a_regular_cycle():
+    """Salvos every 10 nights: the hazard on salvo nights is high, on the others low."""
+    hist = synthetic()
+    res = wf.run(hist, hist.index[300], hist.index[399], spec=SMALL)
+    mass = res.records[(res.records.model == "hazard") & (res.records.target == "massive")]
+    hit = mass[mass.obs == 1].prob.mean()
+    miss = mass[mass.obs == 0].prob.mean()
+    assert hit > 0.4 > 0.1 > miss
+    assert res.table().set_index("model").loc["hazard", "brier_skill"] > 0.5
+
+
+def test_run_scores_every_night_once_per_model():
+    hist = synthetic()
+    res = wf.run(hist, hist.index[350], hist.index[369], horizons=(1, 3), spec=SMALL)
+    recs = res.records
+    per = recs.groupby(["model", "horizon", "target"]).night.agg(["nunique", "size"])
+    assert (per["nunique"] == 20).all() and (per["size"] == 20).all()
+    assert (recs.night - recs.origin == pd.to_timedelta(recs.horizon, "D")).all()
+    w = res.weights.groupby(["refit", "horizon", "target"]).weight.sum()
+    assert w.to_numpy() == pytest.approx(1.0)
+
+
+def test_outlook_too_short_history():
+    with pytest.raises(ValueError, match="nights of history"):
+        wf.outlook(synthetic(n=100), horizon=7, spec=wf.Spec())
+
+
+@pytest.mark.slow
+def test_real_data_skill_2025(real_db):
+    """The figures in docs/forecast.md: the stack scores against the climatology."""
+    hist = fc.load_history(real_db)
+    res = wf.run(hist, "2025-01-01", "2025-12-31")
+    t = res.table().set_index("model")
+    assert len(res.records[res.records.target == "massive"].night.unique()) == 365
+    # the stack is no worse than the reference it pools (weights learned out of sample)
+    assert t.loc["stack", "drones_skill"] > -0.01
+    assert t.loc["stack", "missiles_skill"] > 0
+    assert 0.8 < t.loc["stack", "drones_cover90"] < 0.97
