@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scoringrules as sr
-from scipy import stats
 
 TARGETS = ("drones", "missiles")
 COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
@@ -55,12 +54,9 @@ def quantile(pmf: np.ndarray, q: float) -> np.ndarray:
 
 def nb_pmf(mu: np.ndarray, alpha: float, k: int) -> np.ndarray:
     """Negative binomial (variance mu + alpha mu^2) over 0..k, the tail folded into k."""
-    mu = np.clip(np.atleast_1d(np.asarray(mu, dtype=float)), 1e-3, float(k))
-    n = 1.0 / max(alpha, 1e-6)
-    grid = np.arange(k + 1)
-    pmf = stats.nbinom.pmf(grid[None, :], n, (n / (n + mu))[:, None])
-    pmf[:, -1] += np.clip(1.0 - pmf.sum(axis=1), 0.0, None)
-    return pmf / pmf.sum(axis=1, keepdims=True)
+    from strikescope.walkforward import nb_pmf as vectorised
+
+    return vectorised(mu, alpha, k)
 
 
 def empirical_pmf(values: Iterable[float], k: int, floor: float = FLOOR) -> np.ndarray:
@@ -395,6 +391,43 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     return prepare_history(history)
 
 
+# The walk-forward models of strikescope.walkforward (local level, hurdle, stacked pool).
+SKILL_MODELS = ("stack", "nb_level", "hurdle")
+# The model whose P(massive) the forecast shows with its track record: the best on the 2024
+# walk-forward (scripts/forecast_skill.py; docs/forecast.md).
+MASSIVE_MODEL = "blend"
+
+
+def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
+    full = load_history(db, history)
+    if as_of is None:
+        if full.empty:
+            raise ValueError("no nights to forecast from: ingest attack reports first")
+        as_of = full.index.max()
+    return _until(full, as_of), pd.Timestamp(as_of)
+
+
+def _spec(rule: MassiveRule | None):
+    from strikescope import walkforward as wf
+
+    rule = rule or MassiveRule()
+    return wf.Spec(massive_missiles=rule.missiles, massive_drones=rule.drones)
+
+
+def massive_outlook(as_of=None, horizon: int = 7, model: str = MASSIVE_MODEL, db=None,
+                    rule: MassiveRule | None = None, history: pd.DataFrame | None = None,
+                    record_nights: int = 365):
+    """P(massive night) for nights as_of+1 .. as_of+horizon with its track record: the
+    reliability and Brier skill of the same model's 1-night forecasts (walk-forward, refitted
+    weekly, each from the nights before it) over the `record_nights` nights up to as_of."""
+    from strikescope import walkforward as wf
+
+    if not 1 <= horizon <= 28:
+        raise ValueError("horizon must be between 1 and 28 nights")
+    hist, as_of = _history_until(as_of, db, history)
+    return wf.outlook(hist, as_of, horizon, model, _spec(rule), record_nights)
+
+
 def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresholds=None,
              rule: MassiveRule | None = None, history: pd.DataFrame | None = None
              ) -> Forecast:
@@ -402,12 +435,12 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
     default the last night of the history)."""
     if not 1 <= horizon <= 28:
         raise ValueError("horizon must be between 1 and 28 nights")
-    full = load_history(db, history)
-    if as_of is None:
-        if full.empty:
-            raise ValueError("no nights to forecast from: ingest attack reports first")
-        as_of = full.index.max()
-    hist = _until(full, as_of)
+    hist, as_of = _history_until(as_of, db, history)
+    if model in SKILL_MODELS:
+        out = massive_outlook(as_of, horizon, model, rule=rule, history=hist,
+                              record_nights=0)
+        return Forecast(as_of, model, out.pmfs, out.p_massive,
+                        dict(thresholds or DEFAULT_THRESHOLDS), rule or MassiveRule())
     m = make_model(model, rule=rule, thresholds=thresholds)
     if isinstance(m, NBLags):
         m.fit(hist, horizon)

@@ -23,7 +23,7 @@ Models (one per horizon h, "direct"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -664,8 +664,10 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
     if pos < need:
         raise ValueError(f"the {model} forecast needs {need + 1} nights of history, and "
                          f"there are {len(hist)}")
+    if model != "stack":  # a single model needs no past forecasts to learn weights from
+        spec = replace(spec, members=("climatology",), stack_window=0)
     c = Context(_pad(hist, horizon), spec)
-    extra = ("nb_lags",) if model == "blend" else ()
+    extra = ("nb_lags",) if model == "blend" else (model,)
     rows = {t: [] for t in TARGETS}
     probs, track = [], None
     for h in range(1, horizon + 1):
@@ -675,7 +677,7 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
                                                  extra)
         probs.append(p[model][-1])
         for t in TARGETS:
-            rows[t].append(pmfs[model][t][-1])
+            rows[t].append(pmfs[model][t][-1] if pmfs[model] else np.full(SUPPORT[t] + 1, np.nan))
         if h == 1:
             track = _track(c, origins, p, model, pos, record_nights)
     return Outlook(hist.index[-1], model, {t: np.vstack(v) for t, v in rows.items()},
