@@ -179,3 +179,60 @@ def test_real_data_skill_2025(real_db):
     assert t.loc["stack", "drones_skill"] > -0.01
     assert t.loc["stack", "missiles_skill"] > 0
     assert 0.8 < t.loc["stack", "drones_cover90"] < 0.97
+
+
+# ------------------------------------------------------------------ forecast, CLI and API
+
+def test_massive_outlook_is_the_forecast_p_massive():
+    """The P(massive) panel shows the same numbers as the model's forecast table."""
+    hist = synthetic()
+    as_of = hist.index[-1]
+    f = fc.forecast(as_of, 3, "blend", history=hist)
+    out = fc.massive_outlook(as_of, 3, "blend", history=hist, record_nights=60)
+    assert out.p_massive == pytest.approx(f.p_massive)
+    assert out.record_nights == 60 and out.track.n.sum() == 60
+    assert out.record_from == hist.index[-60]
+
+
+def test_skill_models_in_forecast():
+    hist = synthetic()
+    f = fc.forecast(hist.index[-1], 2, "stack", history=hist)
+    assert f.pmfs["drones"].shape == (2, wf.SUPPORT["drones"] + 1)
+    assert f.to_frame().p_massive.between(0, 1).all()
+
+
+def test_cli_shows_p_massive_with_track_record(real_db):
+    import typer.testing
+
+    import strikescope.cli.forecast  # noqa: F401  (registers the commands)
+    from strikescope.cli.app import app
+
+    res = typer.testing.CliRunner().invoke(app, ["forecast", "--as-of", "2025-12-24",
+                                                 "--horizon", "2", "--db", str(real_db)])
+    assert res.exit_code == 0, res.output
+    head = res.output.split("Forecast (")[0]  # the panel comes before the table
+    assert "P(massive night)" in head and "Thu 25 Dec" in head
+    assert "Track record" in head and "365 nights 2024-12-25 .. 2025-12-24" in head
+
+
+def test_api_massive(real_db, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "ev.csv"))
+    r = client.get("/api/v1/forecast/massive", params={"as_of": "2025-12-24", "horizon": 2})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [n["night"] for n in body["nights"]] == ["2025-12-25", "2025-12-26"]
+    assert body["massive_rule"] == {"missiles": 20, "drones": 400}
+    track = body["track_record"]
+    assert track["nights"] == 365 and track["from"] == "2024-12-25"
+    assert sum(b["n"] for b in track["reliability"]) == 365
+    expected = fc.massive_outlook("2025-12-24", 2, db=real_db)
+    assert [n["p_massive"] for n in body["nights"]] == pytest.approx(expected.p_massive)
+
+
+def test_outlook_unknown_model():
+    with pytest.raises(ValueError, match="unknown model"):
+        wf.outlook(synthetic(), model="none_such")

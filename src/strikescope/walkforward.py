@@ -641,6 +641,8 @@ class Outlook:
     brier_skill: float  # against the 28-night climatology, over the same nights
     record_from: pd.Timestamp | None = None
     record_nights: int = 0
+    rule_missiles: int = 20
+    rule_drones: int = 400
 
 
 def _pad(hist: pd.DataFrame, nights: int) -> pd.DataFrame:
@@ -658,6 +660,9 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
     same model's 1-night forecasts (refitted weekly up to as_of) over the `record_nights`
     nights before."""
     spec = spec or Spec()
+    if model not in ("stack", "blend", *MEMBERS):
+        raise ValueError(f"unknown model {model!r}; choose stack, blend or one of "
+                         f"{', '.join(MEMBERS)}")
     hist = hist.loc[: pd.Timestamp(as_of)] if as_of is not None else hist
     pos = len(hist) - 1
     need = spec.min_train + 2 * spec.refit_every + horizon
@@ -667,7 +672,7 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
     if model != "stack":  # a single model needs no past forecasts to learn weights from
         spec = replace(spec, members=("climatology",), stack_window=0)
     c = Context(_pad(hist, horizon), spec)
-    extra = ("nb_lags",) if model == "blend" else (model,)
+    extra = {"stack": (), "blend": ("nb_lags",)}.get(model, (model,))
     rows = {t: [] for t in TARGETS}
     probs, track = [], None
     for h in range(1, horizon + 1):
@@ -681,7 +686,7 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
         if h == 1:
             track = _track(c, origins, p, model, pos, record_nights)
     return Outlook(hist.index[-1], model, {t: np.vstack(v) for t, v in rows.items()},
-                   np.array(probs), *track)
+                   np.array(probs), *track, spec.massive_missiles, spec.massive_drones)
 
 
 def _track(c: Context, origins, probs, model, pos, nights):
