@@ -236,3 +236,17 @@ def test_api_massive(real_db, tmp_path):
 def test_outlook_unknown_model():
     with pytest.raises(ValueError, match="unknown model"):
         wf.outlook(synthetic(), model="none_such")
+
+
+def test_forecast_page_shows_p_massive(real_db, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "ev.csv"))
+    r = client.get("/forecast", params={"horizon": 2})
+    assert r.status_code == 200
+    html = r.text
+    assert "P(massive night)" in html and "Thu 01 Jan" in html
+    assert "Track record" in html and "365 nights 2025-01-01 .. 2025-12-31" in html
+    assert html.index("P(massive night)") < html.index("forecast-chart")
