@@ -250,3 +250,17 @@ def test_forecast_page_shows_p_massive(real_db, tmp_path):
     assert "P(massive night)" in html and "Thu 01 Jan" in html
     assert "Track record" in html and "365 nights 2025-01-01 .. 2025-12-31" in html
     assert html.index("P(massive night)") < html.index("forecast-chart")
+
+
+def test_perfect_weather_bound_needs_weather_and_uses_the_target_night():
+    hist = synthetic()
+    spec = wf.Spec(min_train=60, stack_window=56, perfect_weather=True)
+    with pytest.raises(ValueError, match="weather"):
+        wf.run(hist, hist.index[350], hist.index[359], spec=spec)
+    # weather that is the target night's drone count (scaled): a perfect hint, used
+    weather = pd.DataFrame({c: hist.drones_launched.to_numpy() for c in wf.WEATHER_COLUMNS},
+                           index=hist.index)
+    c = wf.Context(hist, spec, weather)
+    rows = c.rows(np.array([10, 20]), h=2)
+    z = (hist.drones_launched - hist.drones_launched.mean()) / hist.drones_launched.std()
+    assert rows["wx_cloud"] == pytest.approx(z.to_numpy()[[12, 22]])

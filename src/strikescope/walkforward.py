@@ -36,6 +36,8 @@ COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
 SUPPORT = {"drones": 2000, "missiles": 500}
 FLOOR = 0.01  # probability spread over 0..K in empirical forecasts (finite log score)
 HAZARD_GROUPS = ("since", "launched_since", "level", "dow")
+WEATHER_COLUMNS = ("avg_night_cloudcover", "avg_precipitation", "avg_windspeed")
+WEATHER = ("wx_cloud", "wx_rain", "wx_wind")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class Spec:
     stack_window: int = 365  # nights of past out-of-sample scores the weights learn from
     members: tuple[str, ...] = ("climatology", "nb_level", "hurdle", "hazard")
     refit_every: int = 7
+    # Look-ahead, for an upper bound only: the observed weather of the target night as if a
+    # perfect weather forecast were known (needs `weather` in run()).
+    perfect_weather: bool = False
 
     def massive(self, drones, missiles) -> np.ndarray:
         return (np.asarray(missiles) >= self.massive_missiles) | (
@@ -162,6 +167,8 @@ def level_design(f: pd.DataFrame, target: str, h: int, spec: Spec) -> np.ndarray
     if spec.level_since:
         since = f["since"]
         cols += [np.log1p(since + h - 1), (since == 0).astype(float)]
+    if spec.perfect_weather:
+        cols += [f[w] for w in WEATHER]
     return np.column_stack(cols)
 
 
@@ -175,6 +182,8 @@ def hazard_design(f: pd.DataFrame, h: int, spec: Spec, since: str = "since") -> 
         cols += [f[c] for c in ("drones_level", "missiles_level", "drones_slow", "missiles_slow")]
     if "dow" in spec.hazard:
         cols += _dow(f, h)
+    if spec.perfect_weather:
+        cols += [f[w] for w in WEATHER]
     n = len(f["dow"])
     return np.column_stack([np.ones(n), *cols]) if cols else np.ones((n, 1))
 
@@ -252,6 +261,7 @@ class Context:
 
     hist: pd.DataFrame
     spec: Spec
+    weather: pd.DataFrame | None = None
     f: pd.DataFrame = field(init=False)
     clim: dict[str, np.ndarray] = field(init=False)
     clim_massive: np.ndarray = field(init=False)
@@ -268,8 +278,24 @@ class Context:
     def target(self, name: str, idx: np.ndarray, h: int) -> np.ndarray:
         return self.cols[name][idx + h]
 
-    def rows(self, idx) -> dict[str, np.ndarray]:
-        return {k: v[idx] for k, v in self.cols.items()}
+    def rows(self, idx, h: int = 0) -> dict[str, np.ndarray]:
+        """Features at the origins idx (and, for the upper bound only, the weather of the
+        target nights idx + h)."""
+        out = {k: v[idx] for k, v in self.cols.items()}
+        if self.spec.perfect_weather:
+            out |= {k: v[idx + h] for k, v in self.wx.items()}
+        return out
+
+    @property
+    def wx(self) -> dict[str, np.ndarray]:
+        if "wx" not in self.cache:
+            if self.weather is None:
+                raise ValueError("the perfect-weather bound needs the weather frame")
+            w = self.weather.reindex(self.hist.index)[list(WEATHER_COLUMNS)]
+            w = (w - w.mean()) / w.std()
+            self.cache["wx"] = {k: w[c].fillna(0.0).to_numpy()
+                                for k, c in zip(WEATHER, WEATHER_COLUMNS, strict=True)}
+        return self.cache["wx"]
 
 
 Out = tuple[dict[str, np.ndarray] | None, np.ndarray]
@@ -291,7 +317,7 @@ def _short_climatology(c: Context, tr, te, h, window: int = 14) -> Out:
 
 
 def _level_pmf(c: Context, tr, te, h, target) -> np.ndarray:
-    ftr, fte = c.rows(tr), c.rows(te)
+    ftr, fte = c.rows(tr, h), c.rows(te, h)
     return fit_nb(level_design(ftr, target, h, c.spec), c.target(target, tr, h),
                   level_design(fte, target, h, c.spec), SUPPORT[target])
 
@@ -310,7 +336,7 @@ def _union(c: Context, drones: np.ndarray, missiles: np.ndarray) -> np.ndarray:
 def _hurdle_missiles(c: Context, tr, te, h) -> tuple[np.ndarray, np.ndarray]:
     s, k, cut = c.spec, SUPPORT["missiles"], c.spec.massive_missiles
     y = c.target("missiles", tr, h)
-    ftr, fte = c.rows(tr), c.rows(te)
+    ftr, fte = c.rows(tr, h), c.rows(te, h)
     big = y >= cut
     p = fit_logistic(hazard_design(ftr, h, s, "mm_since"), big.astype(float),
                      hazard_design(fte, h, s, "mm_since"), s.ridge)
@@ -336,8 +362,8 @@ def _hurdle(c: Context, tr, te, h) -> Out:
 
 def _hazard(c: Context, tr, te, h) -> Out:
     y = c.target("massive", tr, h)
-    return None, fit_logistic(hazard_design(c.rows(tr), h, c.spec), y,
-                              hazard_design(c.rows(te), h, c.spec), c.spec.ridge)
+    return None, fit_logistic(hazard_design(c.rows(tr, h), h, c.spec), y,
+                              hazard_design(c.rows(te, h), h, c.spec), c.spec.ridge)
 
 
 HGB_FEATURES = ("drones_level", "missiles_level", "drones_slow", "missiles_slow", "since",
@@ -365,7 +391,7 @@ def _hgb(c: Context, tr, te, h) -> Out:
 def _hgb_fit(c: Context, tr, te, h, kw) -> Out:
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-    Xtr, Xte = _hgb_matrix(c.rows(tr), h), _hgb_matrix(c.rows(te), h)
+    Xtr, Xte = _hgb_matrix(c.rows(tr, h), h), _hgb_matrix(c.rows(te, h), h)
     pmfs = {}
     for t in TARGETS:
         y = c.target(t, tr, h)
@@ -526,14 +552,15 @@ def _position(index: pd.DatetimeIndex, night, side: str) -> int:
 
 
 def run(hist: pd.DataFrame, start, end, horizons=(1,), spec: Spec | None = None,
-        extra: tuple[str, ...] = (), seed: int = 0) -> WalkForward:
+        extra: tuple[str, ...] = (), seed: int = 0,
+        weather: pd.DataFrame | None = None) -> WalkForward:
     """Walk forward so that every night in [start, end] is forecast at each horizon.
 
     `hist` is the dense nightly frame of forecast.prepare_history. `extra` adds models that
     are scored but kept out of the stack (e.g. "hgb", "nb_lags"; "nb_lags" also adds "blend",
     the previous default: an equal pool of nb_lags and climatology)."""
     spec = spec or Spec()
-    c = Context(hist, spec)
+    c = Context(hist, spec, weather)
     lo, hi = _position(hist.index, start, "left"), _position(hist.index, end, "right")
     if hi < lo or lo - max(horizons) < spec.min_train:
         raise ValueError(f"need {spec.min_train} nights before {pd.Timestamp(start):%Y-%m-%d}")
