@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scoringrules as sr
 from scipy import stats
 
 from strikescope import forecast as fc
@@ -43,7 +44,11 @@ def test_crps_rows_by_hand_and_against_scoringrules():
     rng = np.random.default_rng(0)
     pmfs = rng.dirichlet(np.ones(30), size=5)
     obs = np.array([0, 3, 10, 29, 15])
-    assert wf.crps_rows(pmfs, obs) == pytest.approx(fc.crps(pmfs, obs))
+    support = np.broadcast_to(np.arange(30, dtype=float), pmfs.shape)
+    ref = sr.crps_ensemble(obs.astype(float), support, ens_w=pmfs, estimator="int",
+                           sorted_ensemble=True)
+    assert wf.crps_rows(pmfs, obs) == pytest.approx(np.asarray(ref))
+    assert fc.crps(pmfs, obs) == pytest.approx(np.asarray(ref))
 
 
 def test_since_last_by_hand():

@@ -257,6 +257,26 @@ def features(hist: pd.DataFrame, massive_missiles: int = 20) -> pd.DataFrame:
     return pd.DataFrame(_feature_arrays(hist, massive_missiles), index=hist.index)
 
 
+def _last_features(hist: pd.DataFrame, massive_missiles: int) -> dict[str, np.ndarray]:
+    """_feature_arrays of the last night; the forecast of a backtest asks for it once per
+    target and model, so the last frame's answer is kept."""
+    key = (_content_key(hist), massive_missiles)
+    if _LAST[0] != key:
+        _LAST[:] = [key, _feature_arrays(hist, massive_missiles)]
+    return _LAST[1]
+
+
+_LAST: list = [None, None]
+
+
+def _content_key(hist: pd.DataFrame) -> tuple:
+    """A key that changes with any count or date of the frame (a weighted checksum)."""
+    v = hist[list(COLUMNS.values())].to_numpy(dtype=float)
+    w = np.arange(1, len(v) + 1, dtype=float)[:, None]
+    return (v.shape, hist.index[0], hist.index[-1], float(v.sum()), float((v * w).sum()),
+            float((v * w * w).sum()))
+
+
 def _feature_arrays(hist: pd.DataFrame, massive_missiles: int) -> dict[str, np.ndarray]:
     cols = {}
     for target, col in COLUMNS.items():
@@ -320,6 +340,7 @@ class NBLags(Model):
                 f"forecast, and there are {len(history)}; the climatology and persistence "
                 "models need one")
         super().fit(history)
+        self._memo = (None,)  # forecasts from the previous fit no longer hold
         hist = history.iloc[-(self.window + max_horizon):]
         feats = _feature_arrays(history, self.rule.missiles)
         self.params = {}
@@ -338,13 +359,18 @@ class NBLags(Model):
         return super().predict(as_of, horizon, history)
 
     def _pmf(self, hist, target, horizon):
-        feats = {k: v[-1:] for k, v in _feature_arrays(hist, self.rule.missiles).items()}
-        rows = []
+        key = (target, horizon, _content_key(hist))
+        if getattr(self, "_memo", (None,))[0] != key:
+            self._memo = key, self._nb_rows(hist, target, horizon)
+        return self._memo[1]
+
+    def _nb_rows(self, hist, target, horizon):
+        feats = {k: v[-1:] for k, v in _last_features(hist, self.rule.missiles).items()}
+        mu, alpha = np.empty(horizon), np.empty(horizon)
         for h in range(1, horizon + 1):
-            beta, alpha = self.params[target, h]
-            mu = np.exp(np.clip(self._design(feats, target, h) @ beta, -20, 10))
-            rows.append(nb_pmf(mu, alpha, SUPPORT[target])[0])
-        return np.vstack(rows)
+            beta, alpha[h - 1] = self.params[target, h]
+            mu[h - 1] = np.exp(np.clip(self._design(feats, target, h) @ beta, -20, 10))[0]
+        return nb_pmf(mu, alpha, SUPPORT[target])  # all horizons in one vectorised call
 
 
 class Blend(NBLags):
@@ -369,7 +395,7 @@ class Blend(NBLags):
         return self.weight * nb + (1 - self.weight) * self.climatology._pmf(hist, target, horizon)
 
     def _p_massive(self, hist, pmfs, horizon):
-        nb_pmfs = {t: NBLags._pmf(self, hist, t, horizon) for t in TARGETS}
+        nb_pmfs = {t: NBLags._pmf(self, hist, t, horizon) for t in TARGETS}  # memoised
         nb = _massive_prob(nb_pmfs["drones"], nb_pmfs["missiles"], self.rule)
         clim = self.climatology._p_massive(hist, pmfs, horizon)
         return self.weight * nb + (1 - self.weight) * clim
@@ -452,11 +478,11 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
 # --------------------------------------------------------------------------- scores
 
 def crps(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:
-    """CRPS of pmf rows over 0..K (exact for integer support) via scoringrules."""
-    pmf = np.atleast_2d(pmf)
-    support = np.broadcast_to(np.arange(pmf.shape[1], dtype=float), pmf.shape)
-    return np.asarray(sr.crps_ensemble(np.asarray(obs, dtype=float), support, ens_w=pmf,
-                                       estimator="int", sorted_ensemble=True))
+    """CRPS of pmf rows over 0..K, exact for integer support: sum_k (F(k) - 1{obs <= k})^2
+    (the tests check it against scoringrules.crps_ensemble)."""
+    from strikescope.walkforward import crps_rows
+
+    return crps_rows(np.atleast_2d(pmf), np.atleast_1d(np.asarray(obs, dtype=float)))
 
 
 def log_score(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:
