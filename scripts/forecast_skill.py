@@ -36,6 +36,7 @@ CANDIDATES = {
     "fit on the last 365 nights": {"train_window": 365},
     "stack weights from 180 nights": {"stack_window": 180},
     "hazard ridge 10": {"ridge": 10.0},
+    "hazard with binned nights since massive": {"gap_bins": True},
     "levels add nights since massive": {"level_since": True},
     "stack adds 56-night climatology": {
         "members": ("climatology", "nb_level", "hurdle", "hazard", "clim56")},
@@ -162,7 +163,25 @@ def report(hist: pd.DataFrame, weather: pd.DataFrame | None) -> dict[str, str]:
             "reliability_stack": md(main.reliability("stack")),
             "ablation_2025": md(ablation_table(hist, spec, TEST, weather)),
             "ablation_2024": md(ablation_table(hist, spec, TUNE, weather)),
-            "weights": md(_mean_weights(main))}
+            "weights": md(_mean_weights(main)),
+            "gaps": md(hazard_by_gap(hist, spec))}
+
+
+def hazard_by_gap(hist: pd.DataFrame, spec: wf.Spec) -> pd.DataFrame:
+    """How often the next night was massive, by nights since the last massive night (the
+    evidence for or against a stockpiling cycle), 2024 and 2025."""
+    f = wf.features(hist, spec)
+    nxt = f["massive"].shift(-1)
+    gaps = pd.cut(f["since"] + 1, [0, 1, 3, 7, 14, 30, 10_000],
+                  labels=["1", "2-3", "4-7", "8-14", "15-30", "> 30"])
+    rows = []
+    for year in (2024, 2025):
+        sel = (f.index.year == year) & nxt.notna().to_numpy()
+        g = nxt[sel].groupby(gaps[sel], observed=False)
+        rows.append(pd.DataFrame({"year": str(year), "nights_since_massive": g.mean().index,
+                                  "nights": g.size().to_numpy(),
+                                  "massive_next": g.mean().to_numpy()}))
+    return pd.concat(rows, ignore_index=True)
 
 
 def _mean_weights(result: wf.WalkForward) -> pd.DataFrame:
@@ -192,6 +211,8 @@ def docs_block(parts: dict[str, str]) -> str:
         f"Reliability of P(massive) by `{parts['model']}`, 2025, 1 night ahead:", "",
         parts["reliability"], "", "The same for the stack:", "", parts["reliability_stack"], "",
         "Mean stack weights over the 2025 refits (1 night ahead):", "", parts["weights"], "",
+        "How often a massive night followed, by nights since the last massive night "
+        "(the next night counts 1):", "", parts["gaps"], "",
         "Ablation, 2025 (skill of the stack, and Brier skill of the hazard model alone):", "",
         parts["ablation_2025"], "", "The same ablation on 2024:", "", parts["ablation_2024"]])
 

@@ -269,3 +269,10 @@ def test_perfect_weather_bound_needs_weather_and_uses_the_target_night():
     rows = c.rows(np.array([10, 20]), h=2)
     z = (hist.drones_launched - hist.drones_launched.mean()) / hist.drones_launched.std()
     assert rows["wx_cloud"] == pytest.approx(z.to_numpy()[[12, 22]])
+
+
+def test_hazard_gap_bins_by_hand():
+    f = {"since": np.array([0.0, 2.0, 10.0]), "dow": np.zeros(3)}
+    X = wf.hazard_design(f, 1, wf.Spec(hazard=("since",), gap_bins=True))
+    # gaps to the target night 1, 3 and 11: bins (0, 1], (1, 3], (7, 14]
+    assert X.tolist() == [[1, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0], [1, 0, 0, 0, 1, 0]]

@@ -36,6 +36,7 @@ COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
 SUPPORT = {"drones": 2000, "missiles": 500}
 FLOOR = 0.01  # probability spread over 0..K in empirical forecasts (finite log score)
 HAZARD_GROUPS = ("since", "launched_since", "level", "dow")
+GAP_BINS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30))  # longer gaps: the baseline
 WEATHER_COLUMNS = ("avg_night_cloudcover", "avg_precipitation", "avg_windspeed")
 WEATHER = ("wx_cloud", "wx_rain", "wx_wind")
 
@@ -52,6 +53,7 @@ class Spec:
     train_window: int | None = None  # nights of pairs to fit on (None: all before)
     min_train: int = 180  # nights of history before the first fit
     ridge: float = 1.0  # L2 penalty of the logistic hazard (standardised features)
+    gap_bins: bool = False  # the hazard's nights-since term as bins, not log(nights)
     hazard: tuple[str, ...] = HAZARD_GROUPS
     ratio_window: int = 365  # training pairs whose count/level ratios the ratio model uses
     stack_window: int = 365  # nights of past out-of-sample scores the weights learn from
@@ -174,7 +176,10 @@ def level_design(f: pd.DataFrame, target: str, h: int, spec: Spec) -> np.ndarray
 
 def hazard_design(f: pd.DataFrame, h: int, spec: Spec, since: str = "since") -> np.ndarray:
     cols = []
-    if "since" in spec.hazard:
+    if "since" in spec.hazard and spec.gap_bins:
+        gap = f[since] + h  # nights from the last massive night to the target night
+        cols += [((gap > lo) & (gap <= hi)).astype(float) for lo, hi in GAP_BINS]
+    elif "since" in spec.hazard:
         cols += [np.log1p(f[since] + h - 1)]
     if "launched_since" in spec.hazard:
         cols += [f["drones_since"], f["missiles_since"]]
