@@ -52,7 +52,7 @@ CHOSEN: dict = {}
 
 def ablations(spec: wf.Spec) -> dict[str, wf.Spec]:
     rep = dataclasses.replace
-    out = {"chosen model": spec}
+    out = {"stack, chosen settings": spec}
     for m in spec.members:
         if m != "climatology":
             out[f"stack without {m}"] = rep(spec, members=tuple(x for x in spec.members
