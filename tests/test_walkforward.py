@@ -276,3 +276,16 @@ def test_hazard_gap_bins_by_hand():
     X = wf.hazard_design(f, 1, wf.Spec(hazard=("since",), gap_bins=True))
     # gaps to the target night 1, 3 and 11: bins (0, 1], (1, 3], (7, 14]
     assert X.tolist() == [[1, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0], [1, 0, 0, 0, 1, 0]]
+
+
+@pytest.mark.parametrize("model", ["blend", "stack"])
+def test_real_outlook_ignores_later_nights(real_db, model):
+    hist = fc.load_history(real_db)
+    as_of = pd.Timestamp("2025-06-15")
+    changed = hist.copy()
+    changed.loc[as_of + pd.Timedelta(days=1):] = 999.0
+    a = fc.massive_outlook(as_of, 3, model, history=hist, record_nights=120)
+    b = fc.massive_outlook(as_of, 3, model, history=changed, record_nights=120)
+    assert a.p_massive == pytest.approx(b.p_massive)
+    assert a.brier_skill == pytest.approx(b.brier_skill)
+    pd.testing.assert_frame_equal(a.track, b.track)
