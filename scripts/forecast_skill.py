@@ -156,6 +156,7 @@ def report(hist: pd.DataFrame, weather: pd.DataFrame | None) -> dict[str, str]:
     cols = ["horizon", "model", "drones_skill", "missiles_skill", "drones_cover90",
             "missiles_cover90", "brier_skill"]
     horizons = pd.concat([main.by_horizon(m) for m in dict.fromkeys([model, "stack"])])
+    chart = reliability_chart(main, dict.fromkeys([model, "stack", "climatology"]))
     return {"spec": repr(spec), "model": model, "grid": md(grid), "h1": md(h1),
             "readme": md(main.table(1)),
             "horizons": md(horizons[cols].sort_values(["model", "horizon"])),
@@ -164,7 +165,8 @@ def report(hist: pd.DataFrame, weather: pd.DataFrame | None) -> dict[str, str]:
             "ablation_2025": md(ablation_table(hist, spec, TEST, weather)),
             "ablation_2024": md(ablation_table(hist, spec, TUNE, weather)),
             "weights": md(_mean_weights(main)),
-            "gaps": md(hazard_by_gap(hist, spec))}
+            "gaps": md(hazard_by_gap(hist, spec)),
+            "chart": chart.relative_to(ROOT / "docs").as_posix()}
 
 
 def hazard_by_gap(hist: pd.DataFrame, spec: wf.Spec) -> pd.DataFrame:
@@ -182,6 +184,31 @@ def hazard_by_gap(hist: pd.DataFrame, spec: wf.Spec) -> pd.DataFrame:
                                   "nights": g.size().to_numpy(),
                                   "massive_next": g.mean().to_numpy()}))
     return pd.concat(rows, ignore_index=True)
+
+
+CHART = ROOT / "docs" / "img" / "forecast_reliability_2025.png"
+
+
+def reliability_chart(result: wf.WalkForward, models, path: Path = CHART) -> Path:
+    """Forecast probability against observed frequency (bins with 10+ nights), 2025."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    for m in models:
+        t = result.reliability(m)
+        t = t[t.n >= 10]
+        ax.plot(t.mean_prob, t.observed, marker="o", label=m)
+    ax.plot([0, 0.4], [0, 0.4], ls=":", color="grey", label="perfectly reliable")
+    ax.set(xlabel="forecast P(massive night), 1 night ahead", ylabel="observed frequency",
+           title="Reliability of P(massive), walk-forward 2025", xlim=(0, 0.4), ylim=(0, 0.4))
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90, metadata={"Software": None})
+    plt.close(fig)
+    return path
 
 
 def _mean_weights(result: wf.WalkForward) -> pd.DataFrame:
@@ -210,6 +237,7 @@ def docs_block(parts: dict[str, str]) -> str:
         "2025, horizons 1-7:", "", parts["horizons"], "",
         f"Reliability of P(massive) by `{parts['model']}`, 2025, 1 night ahead:", "",
         parts["reliability"], "", "The same for the stack:", "", parts["reliability_stack"], "",
+        f"Chart: [reliability of P(massive), 2025]({parts['chart']}).", "",
         "Mean stack weights over the 2025 refits (1 night ahead):", "", parts["weights"], "",
         "How often a massive night followed, by nights since the last massive night "
         "(the next night counts 1):", "", parts["gaps"], "",
