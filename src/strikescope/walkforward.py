@@ -19,6 +19,9 @@ Models (one per horizon h, "direct"):
   stack        linear pool of the members whose weights minimise the CRPS (counts) and the
                Brier score (P(massive)) of their past out-of-sample forecasts, re-learned
                at each refit from forecasts whose nights were known by then
+Also tried as candidates (scripts/forecast_skill.py): ratio (the level times past
+count/level ratios), clim7/clim14/clim56 (other climatology windows), nb_lags (the earlier
+regression; with climatology it makes "blend").
 """
 
 from __future__ import annotations
