@@ -1,4 +1,4 @@
-"""Regenerate the backtest table in README.md and docs/forecast.md (between the markers).
+"""Regenerate the backtest table in docs/forecast.md (between the markers).
 
 Usage: python scripts/backtest_table.py [--db STORE] [--from 2024-07-01] [--to 2025-12-31]
 """
@@ -12,7 +12,8 @@ from pathlib import Path
 from strikescope import forecast as fc
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = (ROOT / "README.md", ROOT / "docs" / "forecast.md")
+# The README's block holds the skill table of scripts/forecast_skill.py.
+DOCS = (ROOT / "docs" / "forecast.md",)
 START, END = "<!-- backtest:start -->", "<!-- backtest:end -->"
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scoringrules as sr
-from scipy import stats
 
 TARGETS = ("drones", "missiles")
 COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
@@ -55,12 +54,9 @@ def quantile(pmf: np.ndarray, q: float) -> np.ndarray:
 
 def nb_pmf(mu: np.ndarray, alpha: float, k: int) -> np.ndarray:
     """Negative binomial (variance mu + alpha mu^2) over 0..k, the tail folded into k."""
-    mu = np.clip(np.atleast_1d(np.asarray(mu, dtype=float)), 1e-3, float(k))
-    n = 1.0 / max(alpha, 1e-6)
-    grid = np.arange(k + 1)
-    pmf = stats.nbinom.pmf(grid[None, :], n, (n / (n + mu))[:, None])
-    pmf[:, -1] += np.clip(1.0 - pmf.sum(axis=1), 0.0, None)
-    return pmf / pmf.sum(axis=1, keepdims=True)
+    from strikescope.walkforward import nb_pmf as vectorised
+
+    return vectorised(mu, alpha, k)
 
 
 def empirical_pmf(values: Iterable[float], k: int, floor: float = FLOOR) -> np.ndarray:
@@ -261,6 +257,26 @@ def features(hist: pd.DataFrame, massive_missiles: int = 20) -> pd.DataFrame:
     return pd.DataFrame(_feature_arrays(hist, massive_missiles), index=hist.index)
 
 
+def _last_features(hist: pd.DataFrame, massive_missiles: int) -> dict[str, np.ndarray]:
+    """_feature_arrays of the last night; the forecast of a backtest asks for it once per
+    target and model, so the last frame's answer is kept."""
+    key = (_content_key(hist), massive_missiles)
+    if _LAST[0] != key:
+        _LAST[:] = [key, _feature_arrays(hist, massive_missiles)]
+    return _LAST[1]
+
+
+_LAST: list = [None, None]
+
+
+def _content_key(hist: pd.DataFrame) -> tuple:
+    """A key that changes with any count or date of the frame (a weighted checksum)."""
+    v = hist[list(COLUMNS.values())].to_numpy(dtype=float)
+    w = np.arange(1, len(v) + 1, dtype=float)[:, None]
+    return (v.shape, hist.index[0], hist.index[-1], float(v.sum()), float((v * w).sum()),
+            float((v * w * w).sum()))
+
+
 def _feature_arrays(hist: pd.DataFrame, massive_missiles: int) -> dict[str, np.ndarray]:
     cols = {}
     for target, col in COLUMNS.items():
@@ -324,6 +340,7 @@ class NBLags(Model):
                 f"forecast, and there are {len(history)}; the climatology and persistence "
                 "models need one")
         super().fit(history)
+        self._memo = (None,)  # forecasts from the previous fit no longer hold
         hist = history.iloc[-(self.window + max_horizon):]
         feats = _feature_arrays(history, self.rule.missiles)
         self.params = {}
@@ -342,13 +359,18 @@ class NBLags(Model):
         return super().predict(as_of, horizon, history)
 
     def _pmf(self, hist, target, horizon):
-        feats = {k: v[-1:] for k, v in _feature_arrays(hist, self.rule.missiles).items()}
-        rows = []
+        key = (target, horizon, _content_key(hist))
+        if getattr(self, "_memo", (None,))[0] != key:
+            self._memo = key, self._nb_rows(hist, target, horizon)
+        return self._memo[1]
+
+    def _nb_rows(self, hist, target, horizon):
+        feats = {k: v[-1:] for k, v in _last_features(hist, self.rule.missiles).items()}
+        mu, alpha = np.empty(horizon), np.empty(horizon)
         for h in range(1, horizon + 1):
-            beta, alpha = self.params[target, h]
-            mu = np.exp(np.clip(self._design(feats, target, h) @ beta, -20, 10))
-            rows.append(nb_pmf(mu, alpha, SUPPORT[target])[0])
-        return np.vstack(rows)
+            beta, alpha[h - 1] = self.params[target, h]
+            mu[h - 1] = np.exp(np.clip(self._design(feats, target, h) @ beta, -20, 10))[0]
+        return nb_pmf(mu, alpha, SUPPORT[target])  # all horizons in one vectorised call
 
 
 class Blend(NBLags):
@@ -373,7 +395,7 @@ class Blend(NBLags):
         return self.weight * nb + (1 - self.weight) * self.climatology._pmf(hist, target, horizon)
 
     def _p_massive(self, hist, pmfs, horizon):
-        nb_pmfs = {t: NBLags._pmf(self, hist, t, horizon) for t in TARGETS}
+        nb_pmfs = {t: NBLags._pmf(self, hist, t, horizon) for t in TARGETS}  # memoised
         nb = _massive_prob(nb_pmfs["drones"], nb_pmfs["missiles"], self.rule)
         clim = self.climatology._p_massive(hist, pmfs, horizon)
         return self.weight * nb + (1 - self.weight) * clim
@@ -395,6 +417,43 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     return prepare_history(history)
 
 
+# The walk-forward models of strikescope.walkforward (local level, hurdle, stacked pool).
+SKILL_MODELS = ("stack", "nb_level", "hurdle")
+# The model whose P(massive) the forecast shows with its track record: the best on the 2024
+# walk-forward (scripts/forecast_skill.py; docs/forecast.md).
+MASSIVE_MODEL = "blend"
+
+
+def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
+    full = load_history(db, history)
+    if as_of is None:
+        if full.empty:
+            raise ValueError("no nights to forecast from: ingest attack reports first")
+        as_of = full.index.max()
+    return _until(full, as_of), pd.Timestamp(as_of)
+
+
+def _spec(rule: MassiveRule | None):
+    from strikescope import walkforward as wf
+
+    rule = rule or MassiveRule()
+    return wf.Spec(massive_missiles=rule.missiles, massive_drones=rule.drones)
+
+
+def massive_outlook(as_of=None, horizon: int = 7, model: str = MASSIVE_MODEL, db=None,
+                    rule: MassiveRule | None = None, history: pd.DataFrame | None = None,
+                    record_nights: int = 365):
+    """P(massive night) for nights as_of+1 .. as_of+horizon with its track record: the
+    reliability and Brier skill of the same model's 1-night forecasts (walk-forward, refitted
+    weekly, each from the nights before it) over the `record_nights` nights up to as_of."""
+    from strikescope import walkforward as wf
+
+    if not 1 <= horizon <= 28:
+        raise ValueError("horizon must be between 1 and 28 nights")
+    hist, as_of = _history_until(as_of, db, history)
+    return wf.outlook(hist, as_of, horizon, model, _spec(rule), record_nights)
+
+
 def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresholds=None,
              rule: MassiveRule | None = None, history: pd.DataFrame | None = None
              ) -> Forecast:
@@ -402,12 +461,12 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
     default the last night of the history)."""
     if not 1 <= horizon <= 28:
         raise ValueError("horizon must be between 1 and 28 nights")
-    full = load_history(db, history)
-    if as_of is None:
-        if full.empty:
-            raise ValueError("no nights to forecast from: ingest attack reports first")
-        as_of = full.index.max()
-    hist = _until(full, as_of)
+    hist, as_of = _history_until(as_of, db, history)
+    if model in SKILL_MODELS:
+        out = massive_outlook(as_of, horizon, model, rule=rule, history=hist,
+                              record_nights=0)
+        return Forecast(as_of, model, out.pmfs, out.p_massive,
+                        dict(thresholds or DEFAULT_THRESHOLDS), rule or MassiveRule())
     m = make_model(model, rule=rule, thresholds=thresholds)
     if isinstance(m, NBLags):
         m.fit(hist, horizon)
@@ -419,11 +478,11 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
 # --------------------------------------------------------------------------- scores
 
 def crps(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:
-    """CRPS of pmf rows over 0..K (exact for integer support) via scoringrules."""
-    pmf = np.atleast_2d(pmf)
-    support = np.broadcast_to(np.arange(pmf.shape[1], dtype=float), pmf.shape)
-    return np.asarray(sr.crps_ensemble(np.asarray(obs, dtype=float), support, ens_w=pmf,
-                                       estimator="int", sorted_ensemble=True))
+    """CRPS of pmf rows over 0..K, exact for integer support: sum_k (F(k) - 1{obs <= k})^2
+    (the tests check it against scoringrules.crps_ensemble)."""
+    from strikescope.walkforward import crps_rows
+
+    return crps_rows(np.atleast_2d(pmf), np.atleast_1d(np.asarray(obs, dtype=float)))
 
 
 def log_score(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:

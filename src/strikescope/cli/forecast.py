@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from strikescope import forecast as fc
@@ -29,7 +30,8 @@ def forecast(
                               help="Last night known (YYYY-MM-DD); default: the store's last."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
     model: str = typer.Option("blend", "--model",
-                              help="blend, nb_lags, nb_trend, climatology or persistence."),
+                              help="blend, stack, nb_level, hurdle, nb_lags, nb_trend, "
+                                   "climatology or persistence."),
     massive_missiles: int = typer.Option(20, "--massive-missiles",
                                          help="Massive night: at least this many missiles..."),
     massive_drones: int = typer.Option(400, "--massive-drones",
@@ -47,10 +49,43 @@ def forecast(
     df = result.to_frame()
     if fmt == "table":
         console.print(result.summary().splitlines()[0])
+        _massive_panel(as_of, horizon, model, db, _massive_rule(massive_missiles, massive_drones))
         # The terminal gets the central figures; csv/json carry every quantile and threshold.
         df = df.assign(night=df.night.dt.strftime("%Y-%m-%d"))[
             ["night", "horizon", "target", "mean", "q05", "q50", "q95", "p_massive"]].round(3)
     emit(df, fmt, None, title=f"Forecast ({model}; 90 % interval q05-q95)")
+
+
+def _massive_panel(as_of, horizon: int, model: str, db, rule: fc.MassiveRule) -> None:
+    """P(massive) for each night, then how such forecasts fared over the past year."""
+    name = model if model in (*fc.SKILL_MODELS, "blend", "climatology", "nb_lags") \
+        else fc.MASSIVE_MODEL
+    try:
+        out = fc.massive_outlook(as_of, horizon, name, db=db, rule=rule)
+    except ValueError as exc:
+        err_console.print(f"P(massive) track record unavailable: {exc}")
+        return
+    console.print(massive_text(out, rule))
+
+
+def massive_text(out, rule: fc.MassiveRule) -> str:
+    nights = out.as_of + pd.to_timedelta(range(1, len(out.p_massive) + 1), "D")
+    lines = [f"[bold]P(massive night)[/bold] (>= {rule.missiles} missiles or >= {rule.drones} "
+             f"drones), {out.model}:",
+             "  " + "   ".join(f"{n:%a %d %b} [bold]{p:.0%}[/bold]"
+                              for n, p in zip(nights, out.p_massive, strict=True))]
+    if not out.record_nights:
+        return "\n".join(lines)
+    lines.append(
+        f"Track record: its 1-night forecasts for the {out.record_nights} nights "
+        f"{out.record_from:%Y-%m-%d} .. {out.as_of:%Y-%m-%d} (each from the nights before, "
+        f"refitted weekly): Brier skill {out.brier_skill:+.1%} against the 28-night "
+        "climatology. When it said ...")
+    for r in out.track.itertuples(index=False):
+        if r.n:
+            lines.append(f"  {r.bin:>9s}: {r.n:3d} nights, mean forecast {r.mean_prob:.0%}, "
+                         f"massive on {r.observed:.0%} ({r.massive})")
+    return "\n".join(lines)
 
 
 @app.command()

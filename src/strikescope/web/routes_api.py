@@ -530,6 +530,33 @@ def forecast(svc: Service, as_of: dt.date | None = None,
     return frame_response(df, fmt, "forecast")
 
 
+@router.get("/forecast/massive", summary="P(massive night) for the next nights, with the "
+            "track record of such forecasts over the past year",
+            responses={501: {"description": "forecast module not available"}})
+def forecast_massive(svc: Service, as_of: dt.date | None = None,
+                     horizon: Annotated[int, Query(ge=1, le=28)] = 7,
+                     model: Name = "blend") -> Response:
+    def make():
+        out = feature("forecast", "massive_outlook")(as_of, horizon, model, db=svc.db)
+        return massive_payload(out)
+    return json_response(_analysis(lambda: svc.cached(("massive", as_of, horizon, model),
+                                                      make)))
+
+
+def massive_payload(out) -> dict:
+    nights = out.as_of + pd.to_timedelta(range(1, len(out.p_massive) + 1), "D")
+    spec = {"missiles": out.rule_missiles, "drones": out.rule_drones}
+    return {"as_of": f"{out.as_of:%Y-%m-%d}", "model": out.model, "massive_rule": spec,
+            "nights": [{"night": f"{n:%Y-%m-%d}", "horizon": i + 1, "p_massive": float(p)}
+                       for i, (n, p) in enumerate(zip(nights, out.p_massive, strict=True))],
+            "track_record": {
+                "nights": out.record_nights,
+                "from": None if out.record_from is None else f"{out.record_from:%Y-%m-%d}",
+                "to": f"{out.as_of:%Y-%m-%d}", "horizon": 1,
+                "brier_skill_vs_climatology": out.brier_skill,
+                "reliability": records(out.track)}}
+
+
 BACKTEST_NIGHTS = 90  # recent enough to matter, short enough to score in a few seconds
 
 

@@ -246,7 +246,26 @@ def forecast(request: Request, svc: Service,
     def make():
         origin = svc.all_nights()["night"].max().date()
         return feature("forecast", "forecast")(origin, horizon=horizon, db=svc.db).to_frame()
-    return _analysis_page(request, "forecast.html", "Forecast", make, horizon=horizon)
+    return _analysis_page(request, "forecast.html", "Forecast", make, horizon=horizon,
+                          massive=_massive(svc, horizon))
+
+
+def _massive(svc, horizon: int) -> dict | None:
+    """P(massive) per night and its track record, or None when it cannot be computed."""
+    def make():
+        return feature("forecast", "massive_outlook")(None, horizon, db=svc.db)
+    try:
+        out = svc.cached(("massive", None, horizon, "default"), make)
+    except (Unavailable, LookupError, ValueError):
+        return None
+    nights = out.as_of + pd.to_timedelta(range(1, len(out.p_massive) + 1), "D")
+    return {"model": out.model, "missiles": out.rule_missiles, "drones": out.rule_drones,
+            "nights": [(f"{n:%a %d %b}", f"{p:.0%}") for n, p in
+                       zip(nights, out.p_massive, strict=True)],
+            "record_nights": out.record_nights, "brier_skill": f"{out.brier_skill:+.1%}",
+            "record_from": f"{out.record_from:%Y-%m-%d}" if out.record_from else "",
+            "as_of": f"{out.as_of:%Y-%m-%d}",
+            "reliability": table_html(out.track[out.track.n > 0].round(3))}
 
 
 @router.get("/check", response_class=HTMLResponse)

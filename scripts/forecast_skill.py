@@ -1,0 +1,292 @@
+"""Choose the skill models' settings on 2024, then score 2025 once (walk-forward, as-of).
+
+Usage: python scripts/forecast_skill.py [--db STORE | --attacks DIR] [--write]
+
+1. Candidate settings are scored on a walk-forward over 2024 (1 night ahead, weekly refits);
+   the one with the best mean of the drone CRPS skill, missile CRPS skill and massive-night
+   Brier skill (all against the 28-night climatology) is kept.
+2. That setting is run once over 2025 for horizons 1-7, with the ablations and the extra
+   models (gradient boosting when scikit-learn is installed, the previous default `blend`).
+With --write, the tables go into docs/forecast.md (between the skill markers) and the
+README's backtest block. Deterministic: the same store gives the same tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.util
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from strikescope import forecast as fc
+from strikescope import walkforward as wf
+
+ROOT = Path(__file__).resolve().parents[1]
+TUNE = ("2024-01-01", "2024-12-31")
+TEST = ("2025-01-01", "2025-12-31")
+CANDIDATES = {
+    "default": {},
+    "level half-life 3.5 nights": {"halflife": 3.5},
+    "level half-life 14 nights": {"halflife": 14.0},
+    "fit on the last 365 nights": {"train_window": 365},
+    "stack weights from 180 nights": {"stack_window": 180},
+    "hazard ridge 10": {"ridge": 10.0},
+    "hazard with binned nights since massive": {"gap_bins": True},
+    "levels add nights since massive": {"level_since": True},
+    "stack adds 56-night climatology": {
+        "members": ("climatology", "nb_level", "hurdle", "hazard", "clim56")},
+    "stack adds nb_lags": {"members": ("climatology", "nb_level", "hurdle", "hazard", "nb_lags")},
+    "stack adds nb_lags, levels add nights since massive": {
+        "members": ("climatology", "nb_level", "hurdle", "hazard", "nb_lags"),
+        "level_since": True},
+}
+
+# What the full run chose on 2024 (it says so when a new run chooses otherwise).
+CHOSEN: dict = {}
+
+
+def ablations(spec: wf.Spec) -> dict[str, wf.Spec]:
+    rep = dataclasses.replace
+    out = {"stack, chosen settings": spec}
+    for m in spec.members:
+        if m != "climatology":
+            out[f"stack without {m}"] = rep(spec, members=tuple(x for x in spec.members
+                                                               if x != m))
+    for g in wf.HAZARD_GROUPS:
+        out[f"hazard/hurdle without {g}"] = rep(
+            spec, hazard=tuple(x for x in spec.hazard if x != g))
+    out["levels without weekday"] = rep(spec, level_dow=False)
+    out["levels with nights since massive"] = rep(spec, level_since=not spec.level_since)
+    out[UPPER] = rep(spec, perfect_weather=True)
+    return out
+
+
+def score(table: pd.DataFrame, model: str = "stack") -> float:
+    r = table.set_index("model").loc[model]
+    return float((r.drones_skill + r.missiles_skill + r.brier_skill) / 3)
+
+
+def tune(hist: pd.DataFrame) -> tuple[str, wf.Spec, pd.DataFrame]:
+    """The best stack setting on 2024, and whether it beats the previous default there."""
+    rows = []
+    for name, kw in CANDIDATES.items():
+        t = wf.run(hist, *TUNE, spec=wf.Spec(**kw), extra=("nb_lags",)).table()
+        rows += [_grid_row(t, "stack", f"stack: {name}")]
+    rows.append(_grid_row(t, "blend", "blend (the previous default)"))
+    grid = pd.DataFrame(rows)
+    best = grid.loc[grid.mean_skill.idxmax(), "setting"]
+    model = "blend" if best.startswith("blend") else "stack"
+    spec = wf.Spec(**CANDIDATES[best.removeprefix("stack: ")]) if model == "stack" else wf.Spec()
+    return model, spec, grid.assign(chosen=grid.setting == best)
+
+
+def _grid_row(table: pd.DataFrame, model: str, name: str) -> dict:
+    r = table.set_index("model").loc[model]
+    return {"setting": name, "drones_skill": r.drones_skill, "missiles_skill": r.missiles_skill,
+            "brier_skill": r.brier_skill, "mean_skill": score(table, model)}
+
+
+UPPER = "upper bound, not a forecast: + observed weather of the target night"
+
+
+def ablation_table(hist: pd.DataFrame, spec: wf.Spec, period, weather) -> pd.DataFrame:
+    rows = []
+    for name, s in ablations(spec).items():
+        if name == UPPER and weather is None:
+            continue
+        t = wf.run(hist, *period, spec=s, weather=weather).table().set_index("model")
+        hz = t.loc["hazard"] if "hazard" in t.index else None
+        rows.append({"variant": name, "drones_skill": t.loc["stack", "drones_skill"],
+                     "missiles_skill": t.loc["stack", "missiles_skill"],
+                     "brier_skill": t.loc["stack", "brier_skill"],
+                     "hazard_brier_skill": hz.brier_skill if hz is not None else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def md(df: pd.DataFrame, digits: int = 3) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        cells = [_cell(v, digits) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(v, digits: int) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    return "" if v != v else f"{v:.{digits}f}"
+
+
+def load(args) -> pd.DataFrame:
+    if args.db:
+        return fc.load_history(args.db)
+    import strikescope
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "skill.duckdb"
+        strikescope.ingest([Path(args.attacks)], db=db)
+        return fc.load_history(db)
+
+
+def load_weather(path) -> pd.DataFrame | None:
+    from strikescope.weather import read_weather
+
+    return read_weather(path) if Path(path).exists() else None
+
+
+def extras() -> tuple[str, ...]:
+    return ("nb_lags", "hgb") if importlib.util.find_spec("sklearn") else ("nb_lags",)
+
+
+def report(hist: pd.DataFrame, weather: pd.DataFrame | None) -> dict[str, str]:
+    model, spec, grid = tune(hist)
+    main = wf.run(hist, *TEST, horizons=range(1, 8), spec=spec, extra=("nb_lags",))
+    # The boosting model at 1 night ahead only: its refits are the slow part.
+    h1 = wf.run(hist, *TEST, spec=spec, extra=extras()).table(1)
+    cols = ["horizon", "model", "drones_skill", "missiles_skill", "drones_cover90",
+            "missiles_cover90", "brier_skill"]
+    horizons = pd.concat([main.by_horizon(m) for m in dict.fromkeys([model, "stack"])])
+    chart = reliability_chart(main, dict.fromkeys([model, "stack", "climatology"]))
+    return {"spec": repr(spec), "model": model, "grid": md(grid), "h1": md(h1),
+            "readme": md(main.table(1)),
+            "horizons": md(horizons[cols].sort_values(["model", "horizon"])),
+            "reliability": md(main.reliability(model)),
+            "reliability_stack": md(main.reliability("stack")),
+            "ablation_2025": md(ablation_table(hist, spec, TEST, weather)),
+            "ablation_2024": md(ablation_table(hist, spec, TUNE, weather)),
+            "weights": md(_mean_weights(main)),
+            "gaps": md(hazard_by_gap(hist, spec)),
+            "chart": chart.relative_to(ROOT / "docs").as_posix()}
+
+
+def hazard_by_gap(hist: pd.DataFrame, spec: wf.Spec) -> pd.DataFrame:
+    """How often the next night was massive, by nights since the last massive night (the
+    evidence for or against a stockpiling cycle), 2024 and 2025."""
+    f = wf.features(hist, spec)
+    nxt = f["massive"].shift(-1)
+    gaps = pd.cut(f["since"] + 1, [0, 1, 3, 7, 14, 30, 10_000],
+                  labels=["1", "2-3", "4-7", "8-14", "15-30", "> 30"])
+    rows = []
+    for year in (2024, 2025):
+        sel = (f.index.year == year) & nxt.notna().to_numpy()
+        g = nxt[sel].groupby(gaps[sel], observed=False)
+        rows.append(pd.DataFrame({"year": str(year), "nights_since_massive": g.mean().index,
+                                  "nights": g.size().to_numpy(),
+                                  "massive_next": g.mean().to_numpy()}))
+    return pd.concat(rows, ignore_index=True)
+
+
+CHART = ROOT / "docs" / "img" / "forecast_reliability_2025.png"
+
+
+def reliability_chart(result: wf.WalkForward, models, path: Path = CHART) -> Path:
+    """Forecast probability against observed frequency (bins with 10+ nights), 2025."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    for m in models:
+        t = result.reliability(m)
+        t = t[t.n >= 10]
+        ax.plot(t.mean_prob, t.observed, marker="o", label=m)
+    ax.plot([0, 0.4], [0, 0.4], ls=":", color="grey", label="perfectly reliable")
+    ax.set(xlabel="forecast P(massive night), 1 night ahead", ylabel="observed frequency",
+           title="Reliability of P(massive), walk-forward 2025", xlim=(0, 0.4), ylim=(0, 0.4))
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90, metadata={"Software": None})
+    plt.close(fig)
+    return path
+
+
+def _mean_weights(result: wf.WalkForward) -> pd.DataFrame:
+    w = result.weights[(result.weights.horizon == 1)
+                       & (result.weights.refit >= pd.Timestamp(TEST[0]))]
+    return w.pivot_table(index="member", columns="target", values="weight").reset_index()
+
+
+def readme_block(parts: dict[str, str]) -> str:
+    return "\n".join([
+        "Walk-forward over 2025-01-01 .. 2025-12-31, 1 night ahead, refit weekly, each model "
+        "fitted only on nights before the refit; settings chosen on 2024 only. `*_skill` = "
+        "1 - score / score(28-night climatology); `brier_skill_base_rate` against the 2025 "
+        "massive-night frequency known only afterwards. Regenerate with "
+        "`python scripts/forecast_skill.py --quick --write` (this table, seconds) or "
+        "without `--quick` (the choice on 2024, horizons, ablations: docs/forecast.md).", "",
+        parts["readme"]])
+
+
+def docs_block(parts: dict[str, str]) -> str:
+    return "\n".join([
+        "Settings chosen on the 2024 walk-forward (1 night ahead; stack model):", "",
+        parts["grid"], "", f"Chosen: `{parts['model']}`; stack settings `{parts['spec']}`.",
+        "",
+        "2025, 1 night ahead, every model:", "", parts["h1"], "",
+        "2025, horizons 1-7:", "", parts["horizons"], "",
+        f"Reliability of P(massive) by `{parts['model']}`, 2025, 1 night ahead:", "",
+        parts["reliability"], "", "The same for the stack:", "", parts["reliability_stack"], "",
+        f"Chart: [reliability of P(massive), 2025]({parts['chart']}).", "",
+        "Mean stack weights over the 2025 refits (1 night ahead):", "", parts["weights"], "",
+        "How often a massive night followed, by nights since the last massive night "
+        "(the next night counts 1):", "", parts["gaps"], "",
+        "Ablation, 2025 (skill of the stack, and Brier skill of the hazard model alone):", "",
+        parts["ablation_2025"], "", "The same ablation on 2024:", "", parts["ablation_2024"]])
+
+
+def quick(hist: pd.DataFrame) -> dict[str, str]:
+    """The README table alone: 2025, 1 night ahead, with the settings the full run chose."""
+    return {"readme": md(wf.run(hist, *TEST, spec=wf.Spec(**CHOSEN),
+                                extra=("nb_lags",)).table(1))}
+
+
+def write(parts: dict[str, str]) -> None:
+    blocks = [(ROOT / "README.md", "backtest", readme_block(parts))]
+    if "grid" in parts:
+        blocks.append((ROOT / "docs" / "forecast.md", "skill", docs_block(parts)))
+    for path, name, body in blocks:
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        text = path.read_text(encoding="utf-8")
+        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"{path} has no {start} ... {end} block")
+        block = f"{start}\n{body}\n{end}"
+        path.write_text(pattern.sub(lambda _, b=block: b, text), encoding="utf-8")
+        print(f"updated {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default=None, help="a store (default: ingest --attacks)")
+    parser.add_argument("--attacks", default=str(ROOT.parent / "shared/data/attacks"))
+    parser.add_argument("--weather", default=str(ROOT.parent / "shared/data/weather"
+                                                 / "weather_by_date.csv"),
+                        help="observed weather, for the labelled upper bound only")
+    parser.add_argument("--write", action="store_true", help="update README and docs")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the README table, with the settings in CHOSEN")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    hist = load(args)
+    parts = quick(hist) if args.quick else report(hist, load_weather(args.weather))
+    print(readme_block(parts) if args.quick else docs_block(parts))
+    print(f"\n{time.perf_counter() - t0:.1f} s")
+    if not args.quick and parts["spec"] != repr(wf.Spec(**CHOSEN)):
+        print("note: the 2024 choice differs from CHOSEN; update CHOSEN and the defaults")
+    if args.write:
+        write(parts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,736 @@
+"""Fast, strictly as-of walk-forward evaluation of the skill models.
+
+Every feature of night t is computed from nights <= t only (expanding or exponentially
+weighted, never centred), so the features of the whole history are computed once and a
+forecast made as of origin D reads row D. A model refitted at date r learns only from
+pairs (origin t, target night t + h) with t + h <= r, and forecasts origins r .. r + 6.
+
+Models (one per horizon h, "direct"):
+  climatology  empirical distribution of the last 28 nights (the reference)
+  nb_level     negative binomial whose log mean is linear in the log of an exponentially
+               weighted level of past counts (a local-level model) and the target's weekday
+  hurdle       missiles: P(>= massive) from a logistic hazard, times the empirical
+               distribution of past massive nights, plus an NB for ordinary nights below
+               the threshold; drones as nb_level
+  hazard       logistic P(massive night) from nights and launches since the last massive
+               night, recent levels and the target's weekday
+  hgb          gradient-boosted trees (scikit-learn, Poisson loss, NB around the mean;
+               classifier for P(massive)), when scikit-learn is installed
+  stack        linear pool of the members whose weights minimise the CRPS (counts) and the
+               Brier score (P(massive)) of their past out-of-sample forecasts, re-learned
+               at each refit from forecasts whose nights were known by then
+Also tried as candidates (scripts/forecast_skill.py): ratio (the level times past
+count/level ratios), clim7/clim14/clim56 (other climatology windows), nb_lags (the earlier
+regression; with climatology it makes "blend").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit, gammaln
+
+TARGETS = ("drones", "missiles")
+COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
+SUPPORT = {"drones": 2000, "missiles": 500}
+FLOOR = 0.01  # probability spread over 0..K in empirical forecasts (finite log score)
+HAZARD_GROUPS = ("since", "launched_since", "level", "dow")
+GAP_BINS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, 30))  # longer gaps: the baseline
+WEATHER_COLUMNS = ("avg_night_cloudcover", "avg_precipitation", "avg_windspeed")
+WEATHER = ("wx_cloud", "wx_rain", "wx_wind")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Features and hyper-parameters (chosen on the 2024 walk-forward, see docs/forecast.md)."""
+
+    massive_missiles: int = 20
+    massive_drones: int = 400
+    halflife: float = 7.0  # nights, of the exponentially weighted level
+    level_dow: bool = True  # weekday of the target night in nb_level
+    level_since: bool = False  # nights since the last massive night in nb_level
+    train_window: int | None = None  # nights of pairs to fit on (None: all before)
+    min_train: int = 180  # nights of history before the first fit
+    ridge: float = 1.0  # L2 penalty of the logistic hazard (standardised features)
+    gap_bins: bool = False  # the hazard's nights-since term as bins, not log(nights)
+    hazard: tuple[str, ...] = HAZARD_GROUPS
+    ratio_window: int = 365  # training pairs whose count/level ratios the ratio model uses
+    stack_window: int = 365  # nights of past out-of-sample scores the weights learn from
+    members: tuple[str, ...] = ("climatology", "nb_level", "hurdle", "hazard")
+    refit_every: int = 7
+    # Look-ahead, for an upper bound only: the observed weather of the target night as if a
+    # perfect weather forecast were known (needs `weather` in run()).
+    perfect_weather: bool = False
+
+    def massive(self, drones, missiles) -> np.ndarray:
+        return (np.asarray(missiles) >= self.massive_missiles) | (
+            np.asarray(drones) >= self.massive_drones)
+
+
+# --------------------------------------------------------------------------- distributions
+
+def nb_logpmf(k: np.ndarray, mu: np.ndarray, alpha: float | np.ndarray) -> np.ndarray:
+    """log P(X = k) of NB2 (variance mu + alpha mu^2), broadcasting k against mu."""
+    n = 1.0 / np.maximum(alpha, 1e-6)
+    mu = np.maximum(mu, 1e-6)
+    return (gammaln(k + n) - gammaln(n) - gammaln(k + 1)
+            + n * np.log(n / (n + mu)) + k * np.log(mu / (n + mu)))
+
+
+def nb_pmf(mu, alpha, k: int) -> np.ndarray:
+    """NB2 rows over 0..k (one per mean), the tail beyond k folded into k."""
+    mu = np.clip(np.atleast_1d(np.asarray(mu, dtype=float)), 1e-3, float(k))
+    pmf = np.exp(nb_logpmf(np.arange(k + 1)[None, :], mu[:, None],
+                           np.asarray(alpha, dtype=float).reshape(-1, 1)))
+    pmf[:, -1] += np.clip(1.0 - pmf.sum(axis=1), 0.0, None)
+    return pmf / pmf.sum(axis=1, keepdims=True)
+
+
+def empirical_rows(values: np.ndarray, window: int, k: int) -> np.ndarray:
+    """Row t: the empirical distribution of values[t-window+1 .. t] (fewer at the start),
+    mixed with FLOOR spread over 0..k."""
+    v = np.clip(np.asarray(values, dtype=int), 0, k)
+    onehot = np.zeros((len(v), k + 1))
+    onehot[np.arange(len(v)), v] = 1.0
+    c = np.cumsum(onehot, axis=0)
+    lagged = np.vstack([np.zeros((window, k + 1)), c[:-window]]) if window < len(v) else 0 * c
+    counts = c - lagged[: len(v)]
+    counts /= counts.sum(axis=1, keepdims=True)
+    return (1 - FLOOR) * counts + FLOOR / (k + 1)
+
+
+# --------------------------------------------------------------------------- scores
+
+def crps_rows(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:
+    """Exact CRPS of pmf rows over 0..K: sum_k (F(k) - 1{obs <= k})^2 (integer support)."""
+    cdf = np.cumsum(pmf, axis=1)
+    step = np.arange(pmf.shape[1])[None, :] >= np.asarray(obs)[:, None]
+    return ((cdf - step) ** 2).sum(axis=1)
+
+
+def quantile_rows(pmf: np.ndarray, q: float) -> np.ndarray:
+    return (np.cumsum(pmf, axis=1) < q - 1e-12).sum(axis=1)
+
+
+def pit_rows(pmf: np.ndarray, obs: np.ndarray, seed: int = 0) -> np.ndarray:
+    cdf = np.cumsum(pmf, axis=1)
+    i = np.clip(np.asarray(obs, dtype=int), 0, pmf.shape[1] - 1)
+    r = np.arange(len(pmf))
+    below = np.where(i > 0, cdf[r, np.maximum(i - 1, 0)], 0.0)
+    return below + np.random.default_rng(seed).uniform(size=len(pmf)) * pmf[r, i]
+
+
+# --------------------------------------------------------------------------- features
+
+def _ewm(y: np.ndarray, halflife: float) -> np.ndarray:
+    return pd.Series(y).ewm(halflife=halflife, adjust=True).mean().to_numpy()
+
+
+def _since_last(flag: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nights since the last flagged night (inclusive of t) and the sum of `values` over the
+    nights after it up to t; before the first flagged night, counted from the start."""
+    pos = np.arange(len(flag))
+    last = np.maximum.accumulate(np.where(flag, pos, -1))
+    csum = np.cumsum(values)
+    at_last = np.where(last >= 0, csum[np.maximum(last, 0)], 0.0)
+    return (pos - last).astype(float), csum - at_last
+
+
+def features(hist: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """Features known at the end of each night (every column looks only backwards)."""
+    d = hist[COLUMNS["drones"]].to_numpy(float)
+    m = hist[COLUMNS["missiles"]].to_numpy(float)
+    flag = spec.massive(d, m)
+    since, drones_since = _since_last(flag, d)
+    _, missiles_since = _since_last(flag, m)
+    mm_since, _ = _since_last(m >= spec.massive_missiles, m)
+    return pd.DataFrame({
+        "drones": d, "missiles": m, "massive": flag.astype(float),
+        "drones_level": np.log1p(_ewm(d, spec.halflife)),
+        "missiles_level": np.log1p(_ewm(m, spec.halflife)),
+        "drones_slow": np.log1p(_ewm(d, 4 * spec.halflife)),
+        "missiles_slow": np.log1p(_ewm(m, 4 * spec.halflife)),
+        "since": since, "mm_since": mm_since,
+        "drones_since": np.log1p(drones_since), "missiles_since": np.log1p(missiles_since),
+        "dow": np.asarray(hist.index.day_of_week),
+    }, index=hist.index)
+
+
+def _dow(f: pd.DataFrame, h: int) -> list[np.ndarray]:
+    dow = (f["dow"] + h) % 7
+    return [(dow == d).astype(float) for d in range(1, 7)]
+
+
+def level_design(f: pd.DataFrame, target: str, h: int, spec: Spec) -> np.ndarray:
+    cols = [np.ones(len(f["dow"])), f[f"{target}_level"], f[f"{target}_slow"]]
+    if spec.level_dow:
+        cols += _dow(f, h)
+    if spec.level_since:
+        since = f["since"]
+        cols += [np.log1p(since + h - 1), (since == 0).astype(float)]
+    if spec.perfect_weather:
+        cols += [f[w] for w in WEATHER]
+    return np.column_stack(cols)
+
+
+def hazard_design(f: pd.DataFrame, h: int, spec: Spec, since: str = "since") -> np.ndarray:
+    cols = []
+    if "since" in spec.hazard and spec.gap_bins:
+        gap = f[since] + h  # nights from the last massive night to the target night
+        cols += [((gap > lo) & (gap <= hi)).astype(float) for lo, hi in GAP_BINS]
+    elif "since" in spec.hazard:
+        cols += [np.log1p(f[since] + h - 1)]
+    if "launched_since" in spec.hazard:
+        cols += [f["drones_since"], f["missiles_since"]]
+    if "level" in spec.hazard:
+        cols += [f[c] for c in ("drones_level", "missiles_level", "drones_slow", "missiles_slow")]
+    if "dow" in spec.hazard:
+        cols += _dow(f, h)
+    if spec.perfect_weather:
+        cols += [f[w] for w in WEATHER]
+    n = len(f["dow"])
+    return np.column_stack([np.ones(n), *cols]) if cols else np.ones((n, 1))
+
+
+# --------------------------------------------------------------------------- fitting
+
+def poisson_glm(X: np.ndarray, y: np.ndarray, iters: int = 30) -> np.ndarray:
+    """Poisson regression by iteratively reweighted least squares (tiny ridge for safety)."""
+    beta = np.zeros(X.shape[1])
+    beta[0] = np.log(max(y.mean(), 0.1))
+    ridge = 1e-4 * np.eye(X.shape[1])
+    for _ in range(iters):
+        eta = np.clip(X @ beta, -20, 10)
+        mu = np.exp(eta)
+        xtw = X.T * mu
+        new = np.linalg.solve(xtw @ X + ridge, xtw @ (eta + (y - mu) / mu))
+        if np.max(np.abs(new - beta)) < 1e-7:
+            return new
+        beta = new
+    return beta
+
+
+def nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
+    """Moment estimate of the NB2 dispersion: E[(y - mu)^2 - y] = alpha mu^2."""
+    return float(np.clip(((y - mu) ** 2 - y).sum() / max((mu ** 2).sum(), 1e-9), 0.01, 50.0))
+
+
+def logistic(X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50) -> np.ndarray:
+    """Ridge logistic regression by Newton steps; column 0 is the unpenalised intercept."""
+    beta = np.zeros(X.shape[1])
+    beta[0] = np.log((y.mean() + 0.5 / len(y)) / (1 - y.mean() + 0.5 / len(y)))
+    pen = ridge * np.eye(X.shape[1])
+    pen[0, 0] = 0.0
+    for _ in range(iters):
+        p = expit(X @ beta)
+        w = np.maximum(p * (1 - p), 1e-9)
+        step = np.linalg.solve((X.T * w) @ X + pen, X.T @ (y - p) - pen @ beta)
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return beta
+
+
+class _Standard:
+    """Standardise the non-intercept columns with the training means and deviations."""
+
+    def __init__(self, X: np.ndarray):
+        self.mean = X.mean(axis=0)
+        self.sd = X.std(axis=0)
+        self.mean[0], self.sd[0] = 0.0, 1.0
+        self.sd[self.sd < 1e-9] = 1.0
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.sd
+
+
+def fit_logistic(Xtr, ytr, Xte, ridge) -> np.ndarray:
+    if ytr.min() == ytr.max():  # no event (or only events) yet: the smoothed frequency
+        return np.full(len(Xte), (ytr.sum() + 0.5) / (len(ytr) + 1))
+    z = _Standard(Xtr)
+    return expit(z(Xte) @ logistic(z(Xtr), ytr, ridge))
+
+
+def fit_nb(Xtr, ytr, Xte, k) -> np.ndarray:
+    beta = poisson_glm(Xtr, ytr)
+    alpha = nb_alpha(ytr, np.exp(np.clip(Xtr @ beta, -20, 10)))
+    return nb_pmf(np.exp(np.clip(Xte @ beta, -20, 10)), alpha, k)
+
+
+# --------------------------------------------------------------------------- members
+
+@dataclass
+class Context:
+    """The history's features, computed once, and the reference forecasts of every night."""
+
+    hist: pd.DataFrame
+    spec: Spec
+    weather: pd.DataFrame | None = None
+    f: pd.DataFrame = field(init=False)
+    clim: dict[str, np.ndarray] = field(init=False)
+    clim_massive: np.ndarray = field(init=False)
+    cache: dict = field(default_factory=dict)
+    cols: dict[str, np.ndarray] = field(init=False)
+
+    def __post_init__(self):
+        self.f = features(self.hist, self.spec)
+        self.cols = {k: self.f[k].to_numpy() for k in self.f.columns}
+        self.clim = {t: empirical_rows(self.f[t].to_numpy(), 28, SUPPORT[t]) for t in TARGETS}
+        rate = pd.Series(self.f["massive"].to_numpy()).rolling(28, min_periods=1).mean()
+        self.clim_massive = FLOOR / 2 + (1 - FLOOR) * rate.to_numpy()
+
+    def target(self, name: str, idx: np.ndarray, h: int) -> np.ndarray:
+        return self.cols[name][idx + h]
+
+    def rows(self, idx, h: int = 0) -> dict[str, np.ndarray]:
+        """Features at the origins idx (and, for the upper bound only, the weather of the
+        target nights idx + h)."""
+        out = {k: v[idx] for k, v in self.cols.items()}
+        if self.spec.perfect_weather:
+            out |= {k: v[idx + h] for k, v in self.wx.items()}
+        return out
+
+    @property
+    def wx(self) -> dict[str, np.ndarray]:
+        if "wx" not in self.cache:
+            if self.weather is None:
+                raise ValueError("the perfect-weather bound needs the weather frame")
+            w = self.weather.reindex(self.hist.index)[list(WEATHER_COLUMNS)]
+            w = (w - w.mean()) / w.std()
+            self.cache["wx"] = {k: w[c].fillna(0.0).to_numpy()
+                                for k, c in zip(WEATHER, WEATHER_COLUMNS, strict=True)}
+        return self.cache["wx"]
+
+
+Out = tuple[dict[str, np.ndarray] | None, np.ndarray]
+
+
+def _climatology(c: Context, tr, te, h) -> Out:
+    return {t: c.clim[t][te] for t in TARGETS}, c.clim_massive[te]
+
+
+def _short_climatology(c: Context, tr, te, h, window: int = 14) -> Out:
+    """The empirical distribution of the last `window` nights (a faster-moving reference)."""
+    key = f"clim{window}"
+    if key not in c.cache:
+        rate = pd.Series(c.f["massive"].to_numpy()).rolling(window, min_periods=1).mean()
+        c.cache[key] = ({t: empirical_rows(c.f[t].to_numpy(), window, SUPPORT[t])
+                         for t in TARGETS}, FLOOR / 2 + (1 - FLOOR) * rate.to_numpy())
+    pmfs, p = c.cache[key]
+    return {t: v[te] for t, v in pmfs.items()}, p[te]
+
+
+def _level_pmf(c: Context, tr, te, h, target) -> np.ndarray:
+    ftr, fte = c.rows(tr, h), c.rows(te, h)
+    return fit_nb(level_design(ftr, target, h, c.spec), c.target(target, tr, h),
+                  level_design(fte, target, h, c.spec), SUPPORT[target])
+
+
+def _nb_level(c: Context, tr, te, h) -> Out:
+    pmfs = {t: _level_pmf(c, tr, te, h, t) for t in TARGETS}
+    return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
+
+
+def _union(c: Context, drones: np.ndarray, missiles: np.ndarray) -> np.ndarray:
+    s = c.spec
+    return 1 - (1 - missiles[:, s.massive_missiles:].sum(1)) * (
+        1 - drones[:, s.massive_drones:].sum(1))
+
+
+def _hurdle_missiles(c: Context, tr, te, h) -> tuple[np.ndarray, np.ndarray]:
+    s, k, cut = c.spec, SUPPORT["missiles"], c.spec.massive_missiles
+    y = c.target("missiles", tr, h)
+    ftr, fte = c.rows(tr, h), c.rows(te, h)
+    big = y >= cut
+    p = fit_logistic(hazard_design(ftr, h, s, "mm_since"), big.astype(float),
+                     hazard_design(fte, h, s, "mm_since"), s.ridge)
+    small = fit_nb(level_design({k_: v[~big] for k_, v in ftr.items()}, "missiles", h, s),
+                   y[~big],
+                   level_design(fte, "missiles", h, s), k)
+    small[:, cut:] = 0.0
+    small /= small.sum(axis=1, keepdims=True)
+    tail = np.zeros(k + 1)
+    if big.any():
+        tail += np.bincount(np.clip(y[big].astype(int), cut, k), minlength=k + 1)
+    tail = (1 - FLOOR) * tail / max(tail.sum(), 1) + FLOOR / (k + 1 - cut)
+    tail[:cut] = 0.0
+    tail /= tail.sum()
+    return (1 - p)[:, None] * small + p[:, None] * tail[None, :], p
+
+
+def _hurdle(c: Context, tr, te, h) -> Out:
+    missiles, _ = _hurdle_missiles(c, tr, te, h)
+    drones = _level_pmf(c, tr, te, h, "drones")
+    return {"drones": drones, "missiles": missiles}, _union(c, drones, missiles)
+
+
+def _hazard(c: Context, tr, te, h) -> Out:
+    y = c.target("massive", tr, h)
+    return None, fit_logistic(hazard_design(c.rows(tr, h), h, c.spec), y,
+                              hazard_design(c.rows(te, h), h, c.spec), c.spec.ridge)
+
+
+HGB_FEATURES = ("drones_level", "missiles_level", "drones_slow", "missiles_slow", "since",
+                "mm_since", "drones_since", "missiles_since")
+
+
+def _hgb_matrix(f: pd.DataFrame, h: int) -> np.ndarray:
+    cols = [f[c] for c in HGB_FEATURES]
+    cols += [np.log1p(f["drones"]), np.log1p(f["missiles"]),
+             ((f["dow"] + h) % 7).astype(float)]
+    return np.column_stack(cols)
+
+
+def _hgb(c: Context, tr, te, h) -> Out:
+    from threadpoolctl import threadpool_limits
+
+    kw = {"max_iter": 150, "learning_rate": 0.05, "max_leaf_nodes": 8,
+          "min_samples_leaf": 40, "l2_regularization": 1.0, "early_stopping": False,
+          "random_state": 0}
+    # One thread: on a busy machine OpenMP threads of tiny fits wait on each other.
+    with threadpool_limits(1):
+        return _hgb_fit(c, tr, te, h, kw)
+
+
+def _hgb_fit(c: Context, tr, te, h, kw) -> Out:
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    Xtr, Xte = _hgb_matrix(c.rows(tr, h), h), _hgb_matrix(c.rows(te, h), h)
+    pmfs = {}
+    for t in TARGETS:
+        y = c.target(t, tr, h)
+        reg = HistGradientBoostingRegressor(loss="poisson", **kw).fit(Xtr, y)
+        pmfs[t] = nb_pmf(reg.predict(Xte), nb_alpha(y, reg.predict(Xtr)), SUPPORT[t])
+    y = c.target("massive", tr, h)
+    if y.min() == y.max():
+        return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
+    clf = HistGradientBoostingClassifier(**kw).fit(Xtr, y.astype(int))
+    return pmfs, clf.predict_proba(Xte)[:, 1]
+
+
+def _ratio_pmf(c: Context, tr, te, h, target) -> np.ndarray:
+    """The level at the origin times the ratios (count + 1) / (level + 1) seen over the last
+    `ratio_window` training pairs: a local level with an empirical observation law."""
+    k, tr = SUPPORT[target], tr[-c.spec.ratio_window:]
+    level = np.exp(c.cols[f"{target}_level"])
+    ratio = (c.target(target, tr, h) + 1) / level[tr]
+    values = np.clip(np.rint(level[te][:, None] * ratio[None, :] - 1), 0, k).astype(int)
+    rows = np.zeros((len(te), k + 1))
+    np.add.at(rows, (np.repeat(np.arange(len(te)), len(tr)), values.ravel()), 1.0)
+    return (1 - FLOOR) * rows / len(tr) + FLOOR / (k + 1)
+
+
+def _ratio(c: Context, tr, te, h) -> Out:
+    pmfs = {t: _ratio_pmf(c, tr, te, h, t) for t in TARGETS}
+    return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
+
+
+MEMBERS = {"climatology": _climatology, "nb_level": _nb_level, "hurdle": _hurdle,
+           "hazard": _hazard, "hgb": _hgb, "ratio": _ratio,
+           "clim7": partial(_short_climatology, window=7),
+           "clim14": partial(_short_climatology, window=14),
+           "clim56": partial(_short_climatology, window=56)}
+
+
+def _nb_lags(c: Context, tr, te, h) -> Out:
+    """The previous default's regression (forecast.NBLags), fitted on the nights <= refit."""
+    from strikescope import forecast as fc
+
+    model = fc.NBLags(rule=fc.MassiveRule(c.spec.massive_missiles, c.spec.massive_drones))
+    model.fit(c.hist.iloc[: tr[-1] + h + 1], h)
+    feats = {k: v[te] for k, v in fc._feature_arrays(c.hist, c.spec.massive_missiles).items()}
+    pmfs = {}
+    for t in TARGETS:
+        beta, alpha = model.params[t, h]
+        mu = np.exp(np.clip(model._design(feats, t, h) @ beta, -20, 10))
+        pmfs[t] = nb_pmf(mu, alpha, SUPPORT[t])
+    return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
+
+
+MEMBERS["nb_lags"] = _nb_lags
+
+
+# --------------------------------------------------------------------------- stacking
+
+def simplex_weights(D: np.ndarray) -> np.ndarray:
+    """argmin w'Dw over the probability simplex (D: a mean of outer products of errors)."""
+    m = len(D)
+    scale = max(float(np.abs(D).max()), 1e-12)
+    res = minimize(lambda w: w @ D @ w / scale, np.full(m, 1 / m),
+                   jac=lambda w: 2 * D @ w / scale, method="SLSQP", bounds=[(0, 1)] * m,
+                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1,
+                                 "jac": lambda w: np.ones(m)}],
+                   options={"ftol": 1e-10, "maxiter": 200})
+    w = np.clip(res.x, 0, None)
+    return w / w.sum()
+
+
+def _crps_gram(pmfs: list[np.ndarray], obs: np.ndarray) -> np.ndarray:
+    """Per origin, the matrix whose quadratic form in the pool weights is the pool's CRPS."""
+    step = np.arange(pmfs[0].shape[1])[None, :] >= obs[:, None]
+    err = np.stack([np.cumsum(p, axis=1) - step for p in pmfs])
+    return np.einsum("mok,nok->omn", err, err)
+
+
+def _stack_weights(gram: np.ndarray, origins: np.ndarray, refits: np.ndarray, h: int,
+                   window: int) -> np.ndarray:
+    """Weights at each refit date r from the origins whose night (origin + h) is in
+    (r - window, r]: only nights known at r."""
+    csum = np.concatenate([np.zeros((1, *gram.shape[1:])), np.cumsum(gram, axis=0)])
+    out = []
+    for r in refits:
+        hi = np.searchsorted(origins, r - h, side="right")
+        lo = np.searchsorted(origins, r - h - window, side="right")
+        m = gram.shape[1]
+        out.append(simplex_weights((csum[hi] - csum[lo]) / (hi - lo))
+                   if hi - lo >= 28 else np.full(m, 1 / m))
+    return np.array(out)
+
+
+# --------------------------------------------------------------------------- walk-forward
+
+@dataclass
+class WalkForward:
+    """Scored forecasts (one row per model, horizon, origin and target) and stack weights."""
+
+    spec: Spec
+    start: pd.Timestamp
+    end: pd.Timestamp
+    records: pd.DataFrame
+    weights: pd.DataFrame
+
+    def table(self, horizon: int = 1, reference: str = "climatology") -> pd.DataFrame:
+        """Per model: CRPS and skill per target, coverage, Brier and its skill."""
+        return skill_table(self.records[self.records.horizon == horizon], reference)
+
+    def by_horizon(self, model: str = "stack") -> pd.DataFrame:
+        rows = [skill_table(g).pipe(lambda t: t[t.model == model]).assign(horizon=h)
+                for h, g in self.records.groupby("horizon")]
+        return pd.concat(rows, ignore_index=True)
+
+    def reliability(self, model: str = "stack", horizon: int = 1) -> pd.DataFrame:
+        r = self.records
+        g = r[(r.model == model) & (r.horizon == horizon) & (r.target == "massive")]
+        return reliability_table(g["prob"].to_numpy(), g["obs"].to_numpy())
+
+
+RELIABILITY_EDGES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+
+
+def reliability_table(prob: np.ndarray, outcome: np.ndarray,
+                      edges=RELIABILITY_EDGES) -> pd.DataFrame:
+    """Forecast probability against the observed frequency in probability bins."""
+    which = np.clip(np.searchsorted(edges, prob, side="right") - 1, 0, len(edges) - 2)
+    rows = []
+    for b in range(len(edges) - 1):
+        sel = which == b
+        rows.append({"bin": f"{edges[b]:.2f}-{edges[b + 1]:.2f}", "n": int(sel.sum()),
+                     "mean_prob": float(prob[sel].mean()) if sel.any() else np.nan,
+                     "observed": float(outcome[sel].mean()) if sel.any() else np.nan,
+                     "massive": int(outcome[sel].sum())})
+    return pd.DataFrame(rows)
+
+
+def skill_table(records: pd.DataFrame, reference: str = "climatology") -> pd.DataFrame:
+    counts = records[records.target != "massive"]
+    wide = counts.pivot_table(index="model", columns="target",
+                              values=["crps", "cover90"], aggfunc="mean")
+    wide.columns = [f"{t}_{m}" for m, t in wide.columns]
+    mass = records[records.target == "massive"]
+    wide = wide.reindex(sorted(set(wide.index) | set(mass.model)))
+    wide["brier"] = mass.groupby("model")["brier"].mean()
+    base_rate = float(((mass.obs - mass.obs.mean()) ** 2).mean()) if len(mass) else np.nan
+    for t in TARGETS:
+        if f"{t}_crps" in wide:
+            wide[f"{t}_skill"] = 1 - wide[f"{t}_crps"] / wide.loc[reference, f"{t}_crps"]
+    wide["brier_skill"] = 1 - wide["brier"] / wide.loc[reference, "brier"]
+    wide["brier_skill_base_rate"] = 1 - wide["brier"] / base_rate
+    wide["n"] = mass.groupby("model").size()
+    cols = ["drones_crps", "drones_skill", "missiles_crps", "missiles_skill", "drones_cover90",
+            "missiles_cover90", "brier", "brier_skill", "brier_skill_base_rate", "n"]
+    return wide[[c for c in cols if c in wide]].rename_axis("model").reset_index()
+
+
+def _position(index: pd.DatetimeIndex, night, side: str) -> int:
+    return int(index.searchsorted(pd.Timestamp(night), side=side)) - (side == "right")
+
+
+def run(hist: pd.DataFrame, start, end, horizons=(1,), spec: Spec | None = None,
+        extra: tuple[str, ...] = (), seed: int = 0,
+        weather: pd.DataFrame | None = None) -> WalkForward:
+    """Walk forward so that every night in [start, end] is forecast at each horizon.
+
+    `hist` is the dense nightly frame of forecast.prepare_history. `extra` adds models that
+    are scored but kept out of the stack (e.g. "hgb", "nb_lags"; "nb_lags" also adds "blend",
+    the previous default: an equal pool of nb_lags and climatology)."""
+    spec = spec or Spec()
+    c = Context(hist, spec, weather)
+    lo, hi = _position(hist.index, start, "left"), _position(hist.index, end, "right")
+    if hi < lo or lo - max(horizons) < spec.min_train:
+        raise ValueError(f"need {spec.min_train} nights before {pd.Timestamp(start):%Y-%m-%d}")
+    recs, weights = [], []
+    for h in horizons:
+        r, w = _run_horizon(c, h, lo, hi, extra, seed)
+        recs.append(r)
+        weights.append(w)
+    return WalkForward(spec, pd.Timestamp(start), pd.Timestamp(end),
+                       pd.concat(recs, ignore_index=True), pd.concat(weights, ignore_index=True))
+
+
+def _member_outputs(c: Context, names, h: int, first: int, last: int):
+    """Every member's forecasts for origins first..last, refitted every refit_every nights
+    on the pairs whose target night is on or before the refit date."""
+    s = c.spec
+    pmfs = {m: {t: [] for t in TARGETS} for m in names}
+    probs = {m: [] for m in names}
+    refits = np.arange(first, last + 1, s.refit_every)
+    for r in refits:
+        te = np.arange(r, min(r + s.refit_every, last + 1))
+        top = r - h
+        tr = np.arange(0 if s.train_window is None else max(0, top + 1 - s.train_window),
+                       top + 1)
+        for m in names:
+            out, p = MEMBERS[m](c, tr, te, h)
+            probs[m].append(p)
+            for t in TARGETS:
+                if out is not None:
+                    pmfs[m][t].append(out[t])
+    pmfs = {m: {t: np.vstack(v) for t, v in d.items() if v} for m, d in pmfs.items()}
+    return refits, pmfs, {m: np.concatenate(v) for m, v in probs.items()}
+
+
+def _run_horizon(c: Context, h: int, lo: int, hi: int, extra, seed: int):
+    first = max(c.spec.min_train, lo - h - c.spec.stack_window - c.spec.refit_every)
+    origins, pmfs, probs, wrows = _horizon_forecasts(c, h, first, hi - h, extra)
+    keep = origins >= lo - h
+    recs = [_score(c, m, h, origins[keep], {t: v[keep] for t, v in pmfs[m].items()},
+                   probs[m][keep], seed) for m in pmfs]
+    return pd.concat(recs, ignore_index=True), pd.DataFrame(wrows)
+
+
+def _horizon_forecasts(c: Context, h: int, first: int, last: int, extra):
+    """Forecasts of every member, the stack (and blend) for origins first..last."""
+    s = c.spec
+    names = list(dict.fromkeys([*s.members, *extra]))
+    refits, pmfs, probs = _member_outputs(c, names, h, first, last)
+    origins = np.arange(first, last + 1)
+    block = (origins - first) // s.refit_every
+    stacked, wrows = {}, []
+    count_members = [m for m in s.members if pmfs[m]]
+    for t in TARGETS:
+        gram = _crps_gram([pmfs[m][t] for m in count_members], c.target(t, origins, h))
+        w = _stack_weights(gram, origins, refits, h, s.stack_window)
+        stacked[t] = np.einsum("om,mok->ok", w[block],
+                               np.stack([pmfs[m][t] for m in count_members]))
+        wrows += _weight_rows(w, refits, count_members, t, h, c)
+    err = np.stack([probs[m] for m in s.members]) - c.target("massive", origins, h)[None, :]
+    w = _stack_weights(np.einsum("mo,no->omn", err, err), origins, refits, h, s.stack_window)
+    stack_p = np.einsum("om,mo->o", w[block], np.stack([probs[m] for m in s.members]))
+    wrows += _weight_rows(w, refits, list(s.members), "massive", h, c)
+    pmfs["stack"], probs["stack"] = stacked, stack_p
+    if "nb_lags" in names:
+        pmfs["blend"] = {t: (pmfs["nb_lags"][t] + pmfs["climatology"][t]) / 2 for t in TARGETS}
+        probs["blend"] = (probs["nb_lags"] + probs["climatology"]) / 2
+    return origins, pmfs, probs, wrows
+
+
+def _weight_rows(w, refits, members, target, h, c: Context) -> list[dict]:
+    return [{"refit": c.f.index[r], "horizon": h, "target": target, "member": m,
+             "weight": w[i, j]} for i, r in enumerate(refits) for j, m in enumerate(members)]
+
+
+def _score(c: Context, model: str, h: int, origins, pmfs, prob, seed) -> pd.DataFrame:
+    nights = c.f.index[origins + h]
+    base = {"model": model, "horizon": h, "origin": c.f.index[origins], "night": nights}
+    frames = []
+    for t, pmf in pmfs.items():
+        obs = c.target(t, origins, h)
+        q05, q95 = quantile_rows(pmf, 0.05), quantile_rows(pmf, 0.95)
+        frames.append(pd.DataFrame({
+            **base, "target": t, "obs": obs, "crps": crps_rows(pmf, obs),
+            "pit": pit_rows(pmf, obs, seed), "mean": pmf @ np.arange(pmf.shape[1]),
+            "q05": q05, "q50": quantile_rows(pmf, 0.5), "q95": q95,
+            "cover90": ((obs >= q05) & (obs <= q95)).astype(float)}))
+    obs = c.target("massive", origins, h)
+    frames.append(pd.DataFrame({**base, "target": "massive", "obs": obs, "prob": prob,
+                                "brier": (prob - obs) ** 2}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- live forecast
+
+@dataclass
+class Outlook:
+    """A forecast as of a night with the track record of its P(massive): the reliability
+    and Brier skill of the same model's 1-night forecasts over the nights before."""
+
+    as_of: pd.Timestamp
+    model: str
+    pmfs: dict[str, np.ndarray]  # target -> (horizon, K+1)
+    p_massive: np.ndarray  # (horizon,)
+    track: pd.DataFrame  # reliability table of the past 1-night forecasts
+    brier_skill: float  # against the 28-night climatology, over the same nights
+    record_from: pd.Timestamp | None = None
+    record_nights: int = 0
+    rule_missiles: int = 20
+    rule_drones: int = 400
+
+
+def _pad(hist: pd.DataFrame, nights: int) -> pd.DataFrame:
+    """Append `nights` placeholder nights after the last: forecasts need rows to point at,
+    and every feature looks only backwards, so their zeros reach no forecast."""
+    future = pd.date_range(hist.index[-1] + pd.Timedelta(days=1), periods=nights, freq="D",
+                           name=hist.index.name)
+    return pd.concat([hist, pd.DataFrame(0.0, index=future, columns=hist.columns)])
+
+
+def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stack",
+            spec: Spec | None = None, record_nights: int = 365) -> Outlook:
+    """Forecast nights as_of+1 .. as_of+horizon by `model` (stack, blend or a member)
+    from the nights on or before as_of only, refitted at as_of. The track record scores the
+    same model's 1-night forecasts (refitted weekly up to as_of) over the `record_nights`
+    nights before."""
+    spec = spec or Spec()
+    if model not in ("stack", "blend", *MEMBERS):
+        raise ValueError(f"unknown model {model!r}; choose stack, blend or one of "
+                         f"{', '.join(MEMBERS)}")
+    hist = hist.loc[: pd.Timestamp(as_of)] if as_of is not None else hist
+    pos = len(hist) - 1
+    need = spec.min_train + 2 * spec.refit_every + horizon
+    if pos < need:
+        raise ValueError(f"the {model} forecast needs {need + 1} nights of history, and "
+                         f"there are {len(hist)}")
+    if model != "stack":  # a single model needs no past forecasts to learn weights from
+        spec = replace(spec, members=("climatology",), stack_window=0)
+    c = Context(_pad(hist, horizon), spec)
+    extra = {"stack": (), "blend": ("nb_lags",)}.get(model, (model,))
+    rows = {t: [] for t in TARGETS}
+    probs, track = [], None
+    for h in range(1, horizon + 1):
+        back = spec.stack_window + h + (record_nights if h == 1 else 0)
+        blocks = min(back // spec.refit_every + 2, (pos - spec.min_train) // spec.refit_every)
+        origins, pmfs, p, _ = _horizon_forecasts(c, h, pos - blocks * spec.refit_every, pos,
+                                                 extra)
+        probs.append(p[model][-1])
+        for t in TARGETS:
+            rows[t].append(pmfs[model][t][-1] if pmfs[model] else np.full(SUPPORT[t] + 1, np.nan))
+        if h == 1:
+            track = _track(c, origins, p, model, pos, record_nights)
+    return Outlook(hist.index[-1], model, {t: np.vstack(v) for t, v in rows.items()},
+                   np.array(probs), *track, spec.massive_missiles, spec.massive_drones)
+
+
+def _track(c: Context, origins, probs, model, pos, nights):
+    """Reliability and Brier skill (against the 28-night climatology) of the 1-night
+    P(massive) of the origins whose night is among the last `nights` known ones."""
+    keep = (origins + 1 <= pos) & (origins + 1 > pos - nights)
+    keep &= origins >= origins[0] + c.spec.stack_window  # stack weights learned by then
+    obs = c.target("massive", origins[keep], 1)
+    p, ref = probs[model][keep], probs["climatology"][keep]
+    skill = 1 - np.mean((p - obs) ** 2) / np.mean((ref - obs) ** 2) if keep.any() else np.nan
+    start = c.f.index[origins[keep][0] + 1] if keep.any() else None
+    return reliability_table(p, obs), float(skill), start, int(keep.sum())
