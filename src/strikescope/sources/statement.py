@@ -19,6 +19,8 @@ import pandas as pd
 from strikescope.sources import statement_words as words
 from strikescope.taxonomy import classify
 
+PUBLISHED_YEARS = (1900, 2999)
+CLASS_FIGURES = ("launched", "destroyed", "not_reach_goal")
 FIELDS = ("launched", "destroyed", "not_reach_goal", "hit", "left", "still_attacking")
 ROW_COLUMNS = [
     "time_start", "time_end", "model", "weapon_class", "kind", "launch_place", "target",
@@ -115,13 +117,33 @@ class ParsedStatement:
         df = self.rows[["weapon_class", *cols]]
         return df.groupby("weapon_class").agg(lambda s: s.sum(min_count=1)).reset_index()
 
+    def class_table(self) -> pd.DataFrame:
+        """Per weapon class: launched, shot down and lost, each with its basis: `stated`
+        when every model's figure summed was in the text, `derived` when any came from the
+        rules; a figure no row has stays empty (None), with no basis."""
+        out = []
+        for cls, rows in self.rows.groupby("weapon_class", sort=False):
+            rec = {"weapon_class": cls}
+            for col in CLASS_FIGURES:
+                has = rows[rows[col].notna()]
+                rec[col] = int(has[col].sum()) if len(has) else None
+                derived = any(col in d.split(",") for d in has["derived"].fillna(""))
+                rec[f"{col}_basis"] = (None if has.empty else
+                                       "derived" if derived else "stated")
+            out.append(rec)
+        df = pd.DataFrame(out, columns=["weapon_class", *[
+            c for col in CLASS_FIGURES for c in (col, f"{col}_basis")]])
+        return df.astype({col: "Int64" for col in CLASS_FIGURES})
+
     def to_dict(self) -> dict:
         rows = self.rows.astype(object).where(self.rows.notna(), None)
+        classes = self.class_table().astype(object)
         return {
             "night": self.night.isoformat(), "night_basis": self.night_basis,
             "published": self.published, "sha256": self.sha256,
             "time_start": self.time_start, "time_end": self.time_end,
             "rows": rows.to_dict(orient="records"),
+            "classes": classes.where(classes.notna(), None).to_dict(orient="records"),
             "unparsed": [{"sentence": s, "reason": r} for s, r in self.unparsed],
             "conflicts": self.conflicts, "regions": self.regions,
             "skipped": [{"sentence": s, "note": r} for s, r in self.skipped],
@@ -744,6 +766,10 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     """Read one Air Force statement. `published` (date or time of publication) places the
     night: the statement names its day and month, rarely its year, sometimes only a weekday."""
     pub = pd.Timestamp(published).date()
+    if not PUBLISHED_YEARS[0] <= pub.year <= PUBLISHED_YEARS[1]:
+        # the night and window are reckoned a few days either side: no calendar edge
+        raise ValueError(f"publication date {pub} is out of range "
+                         f"({PUBLISHED_YEARS[0]}-{PUBLISHED_YEARS[1]})")
     clean = words.normalize_text(text)
     sha = hashlib.sha256(str(text).encode("utf-8")).hexdigest()
     night, basis = find_night(clean, pub)
