@@ -512,3 +512,36 @@ def test_a_night_already_digitised_is_compared_not_ingested(tiny_db):
     assert compared.loc["strike_drone", ["statement_destroyed", "store_destroyed"]].tolist() == [
         90, 90]
     assert not compared["disagrees"].any()
+
+
+def test_briefs_and_pages_say_a_night_is_provisional(release, tmp_path):
+    from fastapi.testclient import TestClient
+
+    import strikescope
+    from strikescope import provisional
+    from strikescope.brief import brief, source_url
+    from strikescope.web import create_app
+
+    db = tmp_path / "store.duckdb"
+    strikescope.ingest([release([{**NIGHT1, "model": "Shahed-136/131", "launched": "40",
+                                  "destroyed": "40", "source": "kpszsu/posts/p0"}], "r1.csv")],
+                       db=db)
+    parsed, _ = provisional.ingest_report(STATEMENT_0302, "2025-03-02", db=db)
+    night = brief(night="2025-03-02", db=db)
+    assert "Provisional" in night.standfirst and "2 March 2025" in night.standfirst
+    assert night.sections[0][1].startswith("*Provisional")
+    assert night.meta_description.startswith("Provisional")
+    assert "Provisional" in night.markdown and "Provisional" in night.html
+    assert "Provisional" not in brief(night="2025-02-28", db=db).markdown  # digitised night
+    week = brief(week="2025-W09", db=db)  # 24 Feb - 2 Mar: both nights, one provisional
+    assert "night ending 2 March 2025 are" in week.standfirst
+    assert "28 February" not in week.standfirst.split("Provisional")[1]
+    # a statement read here has no public address to link to
+    assert source_url(f"statement/{parsed.sha256[:16]}") == ""
+    client = TestClient(create_app(db=db, events_file=tmp_path / "ev.csv",
+                                   alerts_path=tmp_path / "no-alerts"))
+    data = client.get("/api/v1/night/2025-03-02").json()
+    assert data["totals"]["provisional"] is True
+    assert client.get("/api/v1/night/2025-02-28").json()["totals"]["provisional"] is False
+    html = client.get("/night/2025-03-02").text
+    assert "Provisional" in html and "facebook.com/statement" not in html
