@@ -363,6 +363,15 @@ def test_corpus_meets_the_targets():
         assert right / total >= target, misses
 
 
+def test_held_out_sets_are_scored_apart():
+    bench = _benchmark()
+    sets = bench.held_out(bench.load_corpus(CORPUS))
+    assert sorted(sets) == [1, 2] and len(sets[1]) == 8 and len(sets[2]) >= 10
+    second = [case for _, case in sets[2]]
+    assert {c["language"] for c in second} == {"uk", "en"}
+    assert all(2023 <= date.fromisoformat(c["night"]).year <= 2025 for c in second)
+
+
 def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
     import strikescope
 
