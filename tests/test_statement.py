@@ -185,6 +185,12 @@ def test_negated_verb_gives_no_figure_and_all_after_the_noun():
      date(2025, 4, 16), "stated"),
     ("in its morning update on April 9", "2024-04-09", date(2024, 4, 9), "stated"),
     ("Уночі збито 5 БпЛА.", "2025-10-02", date(2025, 10, 2), "published"),
+    # published on Tuesday 14 October 2025: the night into Sunday ended on the 12th
+    ("у ніч проти неділі збито 5 БпЛА", "2025-10-14", date(2025, 10, 12), "weekday"),
+    ("in the night into Sunday 5 drones were shot down", "2025-10-14", date(2025, 10, 12),
+     "weekday"),
+    ("Russia launched 5 drones overnight into October 13", "2025-10-14", date(2025, 10, 13),
+     "stated"),
 ])
 def test_night(text, published, night, basis):
     assert find_night(text, date.fromisoformat(published)) == (night, basis)

@@ -169,10 +169,12 @@ _NIGHT_UK = re.compile(
     rf"(?:ніч\w*|уночі|вночі)\s+(?:(?:на|проти|з)\s+)?(?:\d{{1,2}}\s+на\s+)?"
     rf"(?:[\w']+,\s+)?{_DAY_MONTH}", re.IGNORECASE)
 _NIGHT_EN = re.compile(
-    rf"(?:night of|overnight on|overnight|update on|reported on|on the night of)\s+"
+    rf"(?:night of|overnight on|overnight into|overnight|night into|update on|reported on|"
+    rf"on the night of)\s+"
     rf"(?:(?:{_DAY_MONTH})|(?:{_MONTH_DAY}))", re.IGNORECASE)
 _WEEKDAY = re.compile(
-    rf"(?:ніч\s+(?:на|проти)\s+|\bon\s+)({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN)})",
+    rf"(?:ніч\s+(?:на|проти)\s+|\bon\s+|\binto\s+)"
+    rf"({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)})\b",
     re.IGNORECASE)
 _START = re.compile(
     rf"(?:\bз|\bіз|from|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+(\d{{1,2}})[:.](\d{{2}})"
@@ -222,7 +224,7 @@ def find_night(text: str, published: date) -> tuple[date, str]:
     m = _WEEKDAY.search(text)
     if m:
         name = m.group(1).casefold()
-        index = (words.WEEKDAYS_UK + words.WEEKDAYS_EN).index(name) % 7
+        index = (words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN).index(name) % 7
         back = (published.weekday() - index) % 7
         return published - timedelta(days=back), "weekday"
     return published, "published"
