@@ -559,6 +559,9 @@ def test_briefs_and_pages_say_a_night_is_provisional(release, tmp_path):
     data = client.get("/api/v1/night/2025-03-02").json()
     assert data["totals"]["provisional"] is True
     assert client.get("/api/v1/night/2025-02-28").json()["totals"]["provisional"] is False
+    listed = client.get("/api/v1/nights", params={"from": "2025-02-28", "to": "2025-03-02"})
+    assert {r["night"]: r["provisional"] for r in listed.json()} == {
+        "2025-02-28": False, "2025-03-01": False, "2025-03-02": True}
     html = client.get("/night/2025-03-02").text
     assert "Provisional" in html and "facebook.com/statement" not in html
 
