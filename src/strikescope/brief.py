@@ -510,6 +510,21 @@ def _charts(fig: Figures) -> list:
     return [timeline, bars]
 
 
+def _provisional_note(fig: Figures) -> str:
+    """A sentence naming the nights of the period whose figures are a parsed statement's."""
+    inside = fig.nights[(fig.nights.night >= fig.period.start)
+                        & (fig.nights.night <= fig.period.end)]
+    flagged = inside.get("provisional", pd.Series(False, index=inside.index))
+    nights = inside.loc[flagged.fillna(False).astype(bool), "night"]
+    if nights.empty:
+        return ""
+    which = ", ".join(f"{pd.Timestamp(n).day} {pd.Timestamp(n):%B %Y}" for n in nights)
+    return (f"Provisional: the figures for the night ending {which} are the Air Force's "
+            "morning statement as parsed by strikescope, not yet the digitised reports; "
+            "they may change when a digitised release covers "
+            + ("that night." if len(nights) == 1 else "those nights."))
+
+
 def brief(night=None, week=None, event=None, db=None, published=None) -> Brief:
     """A news brief for one night (date), one ISO week ("2025-W27") or one event id."""
     period = _period(night, week, event)
@@ -525,8 +540,12 @@ def brief(night=None, week=None, event=None, db=None, published=None) -> Brief:
         ("The outlook", _outlook(fig, notes, db)),
     ]
     title, meta = _headline(fig)
+    lead = standfirst.split(". ")[0] + "."
+    if caveat := _provisional_note(fig):
+        sections[0] = (sections[0][0], f"*{caveat}*\n\n{standfirst}")
+        lead, meta = f"{lead} {caveat}", ("Provisional: " + meta)[:META_MAX]
     as_of = fig.nights.loc[fig.nights.total_launched > 0, "night"].max()
-    return Brief(title=title, standfirst=standfirst.split(". ")[0] + ".", sections=sections,
+    return Brief(title=title, standfirst=lead, sections=sections,
                  meta_description=meta,
                  published=pd.Timestamp(published or dt.date.today()).date(),
                  data_as_of=pd.Timestamp(as_of).date() if pd.notna(as_of) else None,

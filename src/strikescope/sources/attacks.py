@@ -74,6 +74,8 @@ def source_url(source: str) -> str:
     """A report's public address: URLs stay, site paths get https, and the Air Force's
     Facebook post ids ("kpszsu/posts/pfbid...") become Facebook links."""
     text = str(source).strip()
+    if text.startswith("statement/"):  # a statement read by strikescope: no public address
+        return ""
     if text.startswith(("http://", "https://")):
         return text
     if "." in text.split("/", 1)[0]:

@@ -19,6 +19,8 @@ import pandas as pd
 from strikescope.sources import statement_words as words
 from strikescope.taxonomy import classify
 
+PUBLISHED_YEARS = (1900, 2999)
+CLASS_FIGURES = ("launched", "destroyed", "not_reach_goal")
 FIELDS = ("launched", "destroyed", "not_reach_goal", "hit", "left", "still_attacking")
 ROW_COLUMNS = [
     "time_start", "time_end", "model", "weapon_class", "kind", "launch_place", "target",
@@ -33,11 +35,18 @@ _ROLE_PATTERNS = {
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|"
                  r"downing|destroy|intercept|neutrali|suppress",
-    "not_reach_goal": r"локаційн|втрач|зникл|lost|disappeared",
-    "hit": r"влуча|влучи|досягл|hits?$|struck|impact",
-    "left": r"вийшл|вилетіл|повернул|returned|flew",
-    "still_attacking": r"повітрі|airborne",
+    "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
+    "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact",
+    "left": r"вийшл|вилетіл|повернул|полетіл|returned|flew",
+    "still_attacking": r"повітрі|просторі$|airborne",
 }
+# "полетіли" is a drone that left only on its way out ("2 – полетіли до Білорусі"), and
+# "у повітряному просторі" one still airborne only when nothing else in its clause gives
+# the figure a role ("збито у повітряному просторі Києва" is shot down).
+_AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border")
+_WEAK_ROLES = re.compile(r"просторі$")
+_MORE = {"ще", "another", "more"}  # "знищено 14 ..., ще одну": one more, in that sentence
+_BUT = {"але", "проте", "однак", "but", "however"}
 _ROLES = {k: re.compile(v) for k, v in _ROLE_PATTERNS.items()}
 _DESCRIPTIVE = {"that", "which", "що"}
 _RELATIVE_ALWAYS = {"якими", "які", "яких", "котрі", "котрими"}
@@ -54,6 +63,8 @@ _EXCEPT = {"except", "крім", "окрім", "excluding"}
 _PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
 _GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
 _EARLIER_MISSILE = "missile named earlier"
+_TOTAL_OF = "total of "
+_EARLIER_CLASS = "class of the type named earlier: "
 _EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
 _LOCATION = re.compile(r"локаці|місц|об'єкт|location|site")
 _FRAGMENTS = re.compile(r"уламк|падінн|fragment|debris")
@@ -115,13 +126,33 @@ class ParsedStatement:
         df = self.rows[["weapon_class", *cols]]
         return df.groupby("weapon_class").agg(lambda s: s.sum(min_count=1)).reset_index()
 
+    def class_table(self) -> pd.DataFrame:
+        """Per weapon class: launched, shot down and lost, each with its basis: `stated`
+        when every model's figure summed was in the text, `derived` when any came from the
+        rules; a figure no row has stays empty (None), with no basis."""
+        out = []
+        for cls, rows in self.rows.groupby("weapon_class", sort=False):
+            rec = {"weapon_class": cls}
+            for col in CLASS_FIGURES:
+                has = rows[rows[col].notna()]
+                rec[col] = int(has[col].sum()) if len(has) else None
+                derived = any(col in d.split(",") for d in has["derived"].fillna(""))
+                rec[f"{col}_basis"] = (None if has.empty else
+                                       "derived" if derived else "stated")
+            out.append(rec)
+        df = pd.DataFrame(out, columns=["weapon_class", *[
+            c for col in CLASS_FIGURES for c in (col, f"{col}_basis")]])
+        return df.astype({col: "Int64" for col in CLASS_FIGURES})
+
     def to_dict(self) -> dict:
         rows = self.rows.astype(object).where(self.rows.notna(), None)
+        classes = self.class_table().astype(object)
         return {
             "night": self.night.isoformat(), "night_basis": self.night_basis,
             "published": self.published, "sha256": self.sha256,
             "time_start": self.time_start, "time_end": self.time_end,
             "rows": rows.to_dict(orient="records"),
+            "classes": classes.where(classes.notna(), None).to_dict(orient="records"),
             "unparsed": [{"sentence": s, "reason": r} for s, r in self.unparsed],
             "conflicts": self.conflicts, "regions": self.regions,
             "skipped": [{"sentence": s, "note": r} for s, r in self.skipped],
@@ -138,10 +169,12 @@ _NIGHT_UK = re.compile(
     rf"(?:ніч\w*|уночі|вночі)\s+(?:(?:на|проти|з)\s+)?(?:\d{{1,2}}\s+на\s+)?"
     rf"(?:[\w']+,\s+)?{_DAY_MONTH}", re.IGNORECASE)
 _NIGHT_EN = re.compile(
-    rf"(?:night of|overnight on|overnight|update on|reported on|on the night of)\s+"
+    rf"(?:night of|overnight on|overnight into|overnight|night into|update on|reported on|"
+    rf"on the night of)\s+"
     rf"(?:(?:{_DAY_MONTH})|(?:{_MONTH_DAY}))", re.IGNORECASE)
 _WEEKDAY = re.compile(
-    rf"(?:ніч\s+(?:на|проти)\s+|\bon\s+)({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN)})",
+    rf"(?:ніч\s+(?:на|проти)\s+|\bon\s+|\binto\s+)"
+    rf"({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)})\b",
     re.IGNORECASE)
 _START = re.compile(
     rf"(?:\bз|\bіз|from|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+(\d{{1,2}})[:.](\d{{2}})"
@@ -191,7 +224,7 @@ def find_night(text: str, published: date) -> tuple[date, str]:
     m = _WEEKDAY.search(text)
     if m:
         name = m.group(1).casefold()
-        index = (words.WEEKDAYS_UK + words.WEEKDAYS_EN).index(name) % 7
+        index = (words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN).index(name) % 7
         back = (published.weekday() - index) % 7
         return published - timedelta(days=back), "weekday"
     return published, "published"
@@ -287,8 +320,19 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             role = "hit"
         if tok.casefold() == "hit" and not before & {"were", "was", "been"}:
             continue
+        if tok.casefold().startswith(("полетіл", "flew")) and not _AWAY.search(
+                " ".join(tokens[i + 1:i + 5]).casefold()):
+            continue
         found.append((i, role))
-    return found
+    return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _weak_beside_other(tokens: list[str], found: list[tuple[int, str]], i: int) -> bool:
+    if not _WEAK_ROLES.match(tokens[i].casefold()):
+        return False
+    lo, hi = _clause_bounds(tokens, i)
+    return any(lo <= j < hi and j != i and not _WEAK_ROLES.match(tokens[j].casefold())
+               for j, _ in found)
 
 
 def _relative(tokens: list[str], i: int) -> bool:
@@ -360,10 +404,19 @@ def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tu
 def weapon_after(tokens: list[str], start: int) -> tuple[list, bool]:
     """Vocabulary matches of the weapon phrase that follows a number, and whether the
     phrase names something else (regions, locations, hours) instead."""
-    matches = []
+    matches, other, _ = weapon_phrase(tokens, start)
+    return matches, other
+
+
+def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
+    """As `weapon_after`, and whether "and" joined two named types in it."""
+    matches, joined = [], False
     for j in range(start, min(len(tokens), start + 9)):
         tok = tokens[j]
         low = tok.casefold()
+        if low in _CONJ and matches and _another_type(matches, tokens, j + 1):
+            joined = True  # "25 крилатих ракет «Калібр» та Х-101/Х-555": one total of both
+            continue
         if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
             break
         if low in ("or", "або"):  # "Iskander-M or KN-23"
@@ -374,9 +427,34 @@ def weapon_after(tokens: list[str], start: int) -> tuple[list, bool]:
         if not found and _role_of(low):
             break
         if not found and not matches and (_STOP_NOUNS.match(low) or _LOCATION.match(low)):
-            return [], True
+            return [], True, False
         matches += found
-    return matches, False
+    return matches, False, joined
+
+
+def _another_type(matches: list, tokens: list[str], j: int) -> bool:
+    """Whether the token at j (past a quote) names a type other than those matched."""
+    while j < len(tokens) and tokens[j] in ('"', "'"):
+        j += 1
+    if j >= len(tokens):
+        return False
+    named = {t.model for t, _ in matches if t.role == "type"}
+    found = {t.model for t, _ in words.weapon_terms(tokens[j]) if t.role == "type"}
+    return bool(named and found - named)
+
+
+def _types_total(matches: list) -> tuple[str, tuple] | None:
+    """A figure of two named types joined by "and", with no joined model of that name: a
+    total of both, counted on their class and taken apart when each is counted alone."""
+    types = list(dict.fromkeys(t.model for t, _ in matches if t.role == "type"))
+    if len(types) < 2:
+        return None
+    classes = {classify(t, warn=False).weapon_class for t in types}
+    generic = next((g for g in _GENERIC if {classify(g, warn=False).weapon_class} == classes),
+                   "Unknown Missile")
+    if any(classify(t, warn=False).kind != "missile" for t in types):
+        return None
+    return generic, (_TOTAL_OF + " + ".join(types),)
 
 
 # ---------------------------------------------------------------- figures of a sentence
@@ -442,6 +520,7 @@ class _Reader:
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
         self.excepted, self.except_span = self._excepted()
+        self.in_doubt = self._after_but()
 
     def _excepted(self) -> tuple[list[str], range]:
         """"All the projectiles, except for the Iskander-M missile, were shot down": the
@@ -453,6 +532,15 @@ class _Reader:
         matches = [m for t in self.tokens[at + 1:hi] for m in words.weapon_terms(t)]
         models = [_resolve(matches, self.state.last)[0]] if matches else []
         return models, range(at, hi)
+
+    def _after_but(self) -> set[str]:
+        """"Усі цілі збили, але наслідки пуску «Іскандер-М» уточнюються": a model named after
+        "but" is not one that "all" says was shot down."""
+        at = next((j for j, t in enumerate(self.tokens) if t.casefold() in _BUT), None)
+        if at is None:
+            return set()
+        return {_resolve([m], self.state.last)[0]
+                for t in self.tokens[at + 1:] for m in words.weapon_terms(t)}
 
     def read(self) -> _Reader:
         i = 0
@@ -489,11 +577,12 @@ class _Reader:
 
     def _weapon(self, after: int) -> tuple[str, tuple] | None:
         """The model the words after a number name, or the one named before ("з них")."""
-        matches, other = weapon_after(self.tokens, after)
+        matches, other, joined = weapon_phrase(self.tokens, after)
         if other or (matches and _total_follows(self.tokens, after)):
             return None
         if matches:
-            return _resolve(matches, self.state.last)
+            return (joined and _types_total(matches)) or self._earlier_of_class(
+                *_resolve(matches, self.state.last))
         if not _inherits(self.tokens, after):
             return None
         lo, _ = _clause_bounds(self.tokens, after - 1)
@@ -503,6 +592,17 @@ class _Reader:
         if self.state.last_model:
             return self.state.last_model, ("weapon named earlier",)
         return None
+
+    def _earlier_of_class(self, model: str, notes: tuple) -> tuple[str, tuple]:
+        """"17 крилатих ракет Х-101/Х-555 ... знищено 14 крилатих ракет": a missile class
+        named after a type of that class is that type (a launch of the class is a new
+        figure: `_number` turns it back)."""
+        last = self.state.last.get("missile")
+        if model not in ("Cruise Missile", "Ballistic Missile") or not last or last in _GENERIC:
+            return model, notes
+        if classify(last, warn=False).weapon_class != classify(model, warn=False).weapon_class:
+            return model, notes
+        return last, (*notes, _EARLIER_CLASS + model)
 
     def _number(self, i: int, after: int, value: int, of_value, qualifier) -> None:
         weapon = self._weapon(after)
@@ -517,7 +617,13 @@ class _Reader:
         if role == "launched" and _EARLIER_MISSILE in notes:
             # "13 missiles" launched is a new figure, not the missile named before it.
             model, notes = "Unknown Missile", tuple(n for n in notes if n != _EARLIER_MISSILE)
+        earlier = [n for n in notes if n.startswith(_EARLIER_CLASS)]
+        if earlier and role == "launched":
+            model = earlier[0].removeprefix(_EARLIER_CLASS)
+            notes = tuple(n for n in notes if n not in earlier)
         notes = notes + ((qualifier,) if qualifier else ())
+        if i and self.tokens[i - 1].casefold() in _MORE:
+            notes = (*notes, "more")
         launched = Figure(of_value, "stated", notes) if of_value and role == "destroyed" else None
         self._add(model, role, Figure(value, "stated", notes), launched)
         if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF:
@@ -551,7 +657,7 @@ class _Reader:
             lo, _ = _clause_bounds(self.tokens, i)
             matches = [m for t in self.tokens[lo:i] for m in words.weapon_terms(t)]
         if role == "destroyed" and not matches and self._everything(i):
-            for model in self.state.models:
+            for model in [m for m in self.state.models if m not in self.in_doubt]:
                 excepted = model in self.excepted
                 figure = Figure(0, "stated", ("except",)) if excepted else Figure(
                     -1, "derived", ("all",))
@@ -608,7 +714,7 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
     """model -> field -> Figure; the first statement of a figure wins, a different later
     one is a conflict."""
     table: dict[str, dict[str, Figure]] = {}
-    conflicts = []
+    conflicts, origin = [], {}
     _take_parts(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
@@ -617,6 +723,10 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
             old = figures.get(name)
             if old is None or (old.status == "derived" and fig.status == "stated"):
                 figures[name] = fig
+                origin[m.model, name] = m.sentence
+            elif "more" in fig.notes and origin.get((m.model, name)) == m.sentence and min(
+                    old.value, fig.value) >= 0 and old.status == fig.status == "stated":
+                figures[name] = Figure(old.value + fig.value, "stated", (*old.notes, "more"))
             elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
                 conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
                                  f"(kept {old.value}); in: {sentences[m.sentence]}")
@@ -650,6 +760,27 @@ def _pool(table: dict[str, dict[str, Figure]]) -> None:
     table["Unknown Missile"]["launched"] = pool
     if pool.value == 0:
         del table["Unknown Missile"]
+
+
+def _take_totals_apart(table: dict[str, dict[str, Figure]]) -> None:
+    """"25 Kalibr and Kh-101" then "8 Kalibr ... 17 Kh-101": the named figures come out of
+    the total (when they fit in it), so the 25 are not counted twice."""
+    for generic in [m for m in table if m in _GENERIC or m == "Unknown Missile"]:
+        figures = table[generic]
+        # the parts named with the total; "23 з них" after it is of the same total
+        parts = next((n.removeprefix(_TOTAL_OF).split(" + ") for f in figures.values()
+                      for n in f.notes if n.startswith(_TOTAL_OF)), None)
+        if parts is None:
+            continue
+        for name, fig in list(figures.items()):
+            named = [f[name].value for m, f in table.items() if m != generic
+                     and name in f and set(m.split("/")) <= set(parts)]
+            if not named or min(named) < 0 or sum(named) > fig.value:
+                continue
+            figures[name] = Figure(fig.value - sum(named), "derived",
+                                   (*fig.notes, "less named parts"))
+        if figures and all(f.value == 0 for f in figures.values()):
+            del table[generic]
 
 
 def _fold_generic(table: dict[str, dict[str, Figure]]) -> list[str]:
@@ -686,6 +817,7 @@ def _derive(table: dict[str, dict[str, Figure]]) -> None:
             if parts:
                 figures["launched"] = Figure(sum(parts), "derived", ("at least: sum of outcomes",))
     _pool(table)
+    _take_totals_apart(table)
     for model, figures in table.items():
         # The Air Force names the missiles it shot down: one it does not name was not. A
         # drone figure is always stated, so a missing one stays missing.
@@ -744,6 +876,10 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     """Read one Air Force statement. `published` (date or time of publication) places the
     night: the statement names its day and month, rarely its year, sometimes only a weekday."""
     pub = pd.Timestamp(published).date()
+    if not PUBLISHED_YEARS[0] <= pub.year <= PUBLISHED_YEARS[1]:
+        # the night and window are reckoned a few days either side: no calendar edge
+        raise ValueError(f"publication date {pub} is out of range "
+                         f"({PUBLISHED_YEARS[0]}-{PUBLISHED_YEARS[1]})")
     clean = words.normalize_text(text)
     sha = hashlib.sha256(str(text).encode("utf-8")).hexdigest()
     night, basis = find_night(clean, pub)

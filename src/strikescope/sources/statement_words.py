@@ -21,6 +21,9 @@ MONTHS_EN = [
     "october", "november", "december"
 ]
 WEEKDAYS_UK = ["понеділок", "вівторок", "середу", "четвер", "п'ятницю", "суботу", "неділю"]
+# "у ніч проти неділі": the genitive after "проти"
+WEEKDAYS_UK_GEN = ["понеділка", "вівторка", "середи", "четверга", "п'ятниці", "суботи",
+                   "неділі"]
 WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 _UNITS_UK = {

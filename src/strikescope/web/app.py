@@ -19,6 +19,7 @@ from strikescope import api, csvsafe
 from strikescope.atomic import StoreBusyError
 from strikescope.config import resolve_db
 from strikescope.store import StoreLayoutError
+from strikescope.web import routes_statement
 from strikescope.web.pool import default_pools
 from strikescope.web.routes_api import router as api_router
 from strikescope.web.routes_api import timeline_png_bytes
@@ -227,6 +228,8 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     app.state.pools = default_pools()
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(routes_statement.api_router)
+    app.include_router(routes_statement.pages_router)
     plotly_js = plotly_js_path()
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

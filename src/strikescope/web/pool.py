@@ -82,6 +82,7 @@ def default_pools() -> dict[str, WorkPool]:
     with many placebo draws takes seconds of CPU each; an ingest writes the store alone."""
     return {
         "check": WorkPool("check", workers=2, queue=4, budget_s=20.0),
+        "parse": WorkPool("parse", workers=2, queue=4, budget_s=10.0),
         "study": WorkPool("study", workers=1, queue=4, budget_s=60.0),
         "brief": WorkPool("brief", workers=1, queue=4, budget_s=60.0),
         "ingest": WorkPool("ingest", workers=1, queue=1, budget_s=None),
