@@ -91,6 +91,22 @@ def test_subjects_qualifiers_and_models():
                    (300, None, "about", "shahed", None)]
 
 
+def test_of_the_noun_and_quantity_words_in_lists():
+    figs = _figures("Russia fired 122 missiles and dozens of drones. Air defences intercepted "
+                    "87 of the missiles and 27 of the Shahed-type drones overnight.")
+    assert [(c.value, c.subject, c.measure) for c in figs] == [
+        (122, "missiles", "launched"), (87, "missiles", "intercepted"),
+        (27, "drones", "intercepted")]
+
+
+def test_holidays_and_earlier_records():
+    # New Year's Eve before 31 July 2024 is 31 Dec 2023: the night ending 1 Jan 2024
+    [c] = _figures("On last New Year's Eve Russia launched 90 drones.", "2024-07-31")
+    assert c.night == D(2024, 1, 1)
+    art = ct.extract("This year's largest had been 81 missiles on March 9.", "2023-12-29")
+    assert [c.kind for c in art.claims] == ["figure"] and art.claims[0].night == D(2023, 3, 9)
+
+
 def test_x_of_y_gives_both_measures():
     figs = _figures("According to the Air Force, 102 of 127 missiles were shot down.")
     assert [(c.value, c.measure) for c in figs] == [(102, "shot_down"), (127, "launched")]

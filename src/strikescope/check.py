@@ -441,9 +441,10 @@ def _label_previous_record(c: ct.Claim, store: _Store) -> tuple[str, str, Figure
     top = before.idxmax()
     fig = Figure(float(before.max()), f"{LAUNCHED[c.subject]} (the record before)",
                  store.sources(top.date()))
-    evidence = (f"Before the night ending {c.night:%Y-%m-%d} the record was "
-                f"{fig.value:,.0f} ({LAUNCHED[c.subject]}) on the night ending {top:%Y-%m-%d}; "
-                f"the article says {_said(c)}.")
+    c.night, c.basis = top.date(), f"the record before the night ending {c.night:%Y-%m-%d}"
+    evidence = (f"Before the article's night the record was {fig.value:,.0f} "
+                f"({LAUNCHED[c.subject]}) on the night ending {top:%Y-%m-%d}; the article "
+                f"says {_said(c)}.")
     if fits(fig.value, c):
         return "supported", evidence, fig
     return ("contradicted" if c.confidence == "high" else "unverifiable"), evidence, fig

@@ -236,6 +236,28 @@ def _explicit(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
     return found
 
 
+HOLIDAY_RE = re.compile(r"\b(?P<name>new year'?s eve|new year'?s day|christmas eve|christmas day|"
+                        r"christmas|new year)\b", re.I)
+HOLIDAYS = {"new year's eve": (12, 31, 1), "new years eve": (12, 31, 1),
+            "new year's day": (1, 1, 0), "new years day": (1, 1, 0), "new year": (1, 1, 0),
+            "christmas eve": (12, 24, 1), "christmas day": (12, 25, 0), "christmas": (12, 25, 0)}
+
+
+def _holidays(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
+    """'New Year's Eve', 'Christmas Day': the latest such day up to publication (an eve
+    starts the next night)."""
+    out = []
+    for m in HOLIDAY_RE.finditer(sent) if base else []:
+        month, day, shift = HOLIDAYS[m["name"].lower().replace("’", "'")]
+        date = dt.date(base.year, month, day)
+        if date > base:
+            date = date.replace(year=base.year - 1)
+        before, _after = _context(sent, m.start(), m.end())
+        out.append(Anchor(offset + m.start(), offset + m.end(), m[0],
+                          date + dt.timedelta(days=shift), "explicit", _role(before)))
+    return out
+
+
 def _role(before: str) -> str:
     if re.search(r"\bsince\s+(the\s+)?(\w+\s+)?$", before):
         return "since"
@@ -268,7 +290,7 @@ def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Ancho
 def sentence_anchors(sent: str, offset: int, published) -> list[Anchor]:
     """Every date phrase of one sentence with the night it names, in text order."""
     base = kyiv_date(published)
-    anchors = _explicit(sent, offset, base)
+    anchors = _explicit(sent, offset, base) + _holidays(sent, offset, base)
     taken = [(a.start - offset, a.end - offset) for a in anchors]
     for m in INTO_RE.finditer(sent):
         what = m["what"].lower()
@@ -321,11 +343,13 @@ _STOP = "|".join(sorted(STOP_WORDS | {w for w in NUMBER_WORDS if " " not in w}, 
 NP_RE = re.compile(rf"\s+(?P<mods>(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
                    rf"(?P<head>{HEAD})"
                    rf"(?P<tail>\s+(?:and|or|as well as)\s+(?:other\s+|decoy\s+|imitation\s+)?"
-                   rf"(?:(?!\d|(?:{_NUM_WORDS})\b)[\w-]+\s+){{0,2}}?"
+                   rf"(?:(?!\d|(?:{_NUM_WORDS}|dozens|hundreds|scores|several|many|some|a|an)"
+                   rf"\b)[\w-]+\s+){{0,2}}?"
                    rf"(?:drones|missiles|UAVs|decoys|imitators)\b)?",
                    re.I)
 OF_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<num>\d{1,3}(?:,\d{3})+|\d+|"
                    + _NUM_WORDS + r")(?![\w:])", re.I)
+OF_THE_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the|these|those|its|their)(?=\s)", re.I)
 OF_THEM_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:them|these|those|the drones|the missiles)\b", re.I)
 WERE_NP_RE = re.compile(rf"\s+(?:were|was)\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?P<head>{HEAD})", re.I)
 ELLIPTIC_RE = re.compile(r"\s+(?:more|others? more|further|were|was|had|have|either|"
@@ -404,27 +428,32 @@ def _numbers(sent: str) -> list[_Number]:
         value = number_value(m["num"])
         if value is None or (1900 <= value <= 2100 and not NP_RE.match(sent, m.end())):
             continue
-        n = _Number(m.start(), m.end(), value)
-        of = OF_RE.match(sent, m.end())
-        if of:
-            np = NP_RE.match(sent, of.end())
-            if np:
-                n.np, n.total = np, (number_value(of["num"]), of.start("num"), np.end())
-        elif WERE_NP_RE.match(sent, m.end()):
-            n.np = WERE_NP_RE.match(sent, m.end())      # "about 300 were Shaheds"
-        elif OF_THEM_RE.match(sent, m.end()):
-            n.elliptic, n.end = True, OF_THEM_RE.match(sent, m.end()).end()
-        else:
-            np = NP_RE.match(sent, m.end())
-            if np and not _stopped(np):
-                n.np = np
-            elif ELLIPTIC_RE.match(sent, m.end()):
-                n.elliptic = True
+        n = _phrase(sent, _Number(m.start(), m.end(), value))
         if n.np or n.elliptic:
             out.append(n)
     # "X of Y": Y is not a figure of its own here; it is added as the launched total
     totals = {n.total[1] for n in out if n.total}
     return [n for n in out if n.start not in totals]
+
+
+def _phrase(sent: str, n: _Number) -> _Number:
+    """Attach the weapon phrase that follows a number ("nine Iskander-K cruise missiles",
+    "102 of 127 missiles", "87 of the missiles", "about 300 were Shaheds", "95 more")."""
+    of = OF_RE.match(sent, n.end)
+    the = OF_THE_RE.match(sent, n.end)
+    if of and (np := NP_RE.match(sent, of.end())):
+        n.np, n.total = np, (number_value(of["num"]), of.start("num"), np.end())
+    elif WERE_NP_RE.match(sent, n.end):
+        n.np = WERE_NP_RE.match(sent, n.end)
+    elif the and (np := NP_RE.match(sent, the.end())):
+        n.np = np
+    elif OF_THEM_RE.match(sent, n.end):
+        n.elliptic, n.end = True, OF_THEM_RE.match(sent, n.end).end()
+    elif (np := NP_RE.match(sent, n.end)) and not _stopped(np):
+        n.np = np
+    elif ELLIPTIC_RE.match(sent, n.end):
+        n.elliptic = True
+    return n
 
 
 def _stopped(np: re.Match) -> bool:
@@ -624,6 +653,8 @@ def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim
         if re.search(r"(previous|prior|earlier|old|last week'?s|beat|broke|breaking|broken)"
                      r"\s+(?:the\s+|its\s+)?$", sent[:m.start("word")], re.I):
             continue
+        if re.match(r"[^.;]{0,25}\b(?:had been|was previously|until then)\b", sent[m.end():], re.I):
+            continue     # a statement about an earlier record; its own figure is checked
         after = sent[m.end():m.end() + 60]
         near = [f for f in figures if 0 <= f.start - offset - m.end() <= 12]
         subject = near[0].subject if near and near[0].subject in (
