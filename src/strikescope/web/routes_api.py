@@ -382,7 +382,9 @@ def check(svc: Service, body: CheckRequest, fmt: Fmt = Format.json) -> Response:
     res = _analysis(make)
     if fmt == Format.csv:
         return frame_response(res.to_frame(), fmt, "check")
-    return json_response({"table": records(res.to_frame()), "html": res.html})
+    # "html" is a fragment for a page of the site: no <html>/<body>, styles scoped to it
+    return json_response({"table": records(res.to_frame()),
+                          "html": getattr(res, "fragment", None) or res.html})
 
 
 @router.get("/brief", summary="A brief for a night (markdown and HTML)",
