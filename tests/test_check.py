@@ -209,6 +209,20 @@ def test_check_without_dates_picks_largest_night_for_place(tiny_db):
     assert _claim(r, "place", "Kyiv").label == "supported"
 
 
+def test_report_rows_are_read_for_a_bounded_number_of_nights(real_db, monkeypatch):
+    import strikescope.check as check_module
+
+    calls = []
+    real_night = check_module.api.night
+    monkeypatch.setattr(check_module.api, "night",
+                        lambda d, db=None: calls.append(d) or real_night(d, db=db))
+    text = " ".join(f"On {d} March 2025 Russia launched 3 Iskander-K cruise missiles."
+                    for d in range(1, 29))
+    r = check(text, published="2025-03-31", db=real_db)
+    assert len(r.claims[r.claims.type == "count"]) == 28
+    assert len(set(calls)) <= check_module.MAX_DETAIL_NIGHTS
+
+
 # --- fixture articles and the corpus ------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ EXACT_TOLERANCE = 0.05      # share of the store's figure, at least 1
 ABOUT_TOLERANCE = 0.10      # "about", "nearly", "some": share of the stated figure, at least 2
 SURGE_RATIO = 1.5
 NEIGHBOURS = 2              # nights either side searched for a better match
+MAX_DETAIL_NIGHTS = 16      # nights whose report rows one check may read (model figures)
 CHECKED_SOURCES = {"air_force", "officials", "unattributed"}
 SOURCE_NAMES = {"president": "the president", "regional": "regional or city officials",
                 "russia_mod": "Russia's defence ministry", "general_staff": "the General Staff",
@@ -49,6 +50,8 @@ LAUNCHED = {"all": "total_launched", "drones": "drones_launched",
             "missiles": "missiles_launched", "cruise": "cruise_launched",
             "ballistic": "ballistic_launched", "aeroballistic": "aeroballistic_launched",
             "antiship": "antiship_launched"}
+NO_ROWS = (f"no report rows read for that night (there are none, or the article names more "
+           f"than {MAX_DETAIL_NIGHTS} nights with model figures)")
 UNVERIFIABLE_NOTE = ("The Air Force reports give launched and shot-down counts per weapon, "
                      "not what was hit or damaged: not verifiable from this data.")
 QUALIFIER_WORDS = {"exact": "", "about": "about ", "at_least": "at least ",
@@ -189,19 +192,27 @@ class _Store:
     def __init__(self, db):
         self.db = db
         self.nights = api.nights(db=db)
-        self.by_night = self.nights.set_index("night") if len(self.nights) else self.nights
+        # plain dicts: a pandas .loc per claim would make long articles slow
+        self._rows = {r["night"].date(): r for r in self.nights.to_dict("records")} \
+            if len(self.nights) else {}
         self._detail: dict = {}
+        self._sources: dict = {}
+        self.figures: dict = {}
 
     def covers(self, night: dt.date) -> bool:
         ts = pd.Timestamp(night)
         return len(self.nights) > 0 and self.nights.night.min() <= ts <= self.nights.night.max()
 
-    def row(self, night: dt.date) -> pd.Series | None:
-        ts = pd.Timestamp(night)
-        return self.by_night.loc[ts] if ts in self.by_night.index else None
+    def row(self, night: dt.date) -> dict | None:
+        return self._rows.get(night)
 
     def rows(self, night: dt.date) -> pd.DataFrame | None:
+        """The night's report rows; read for at most MAX_DETAIL_NIGHTS nights per article,
+        so that a text naming hundreds of dates cannot make one check read the store
+        hundreds of times."""
         if night not in self._detail:
+            if len(self._detail) >= MAX_DETAIL_NIGHTS:
+                return None
             try:
                 self._detail[night] = api.night(night, db=self.db).rows
             except LookupError:
@@ -209,8 +220,11 @@ class _Store:
         return self._detail[night]
 
     def sources(self, night: dt.date) -> list[str]:
-        row = self.row(night)
-        return [post_url(s) for s in (list(row["sources"]) if row is not None else [])]
+        if night not in self._sources:
+            row = self.row(night)
+            self._sources[night] = [post_url(s) for s in (
+                list(row["sources"]) if row is not None else [])]
+        return list(self._sources[night])
 
 
 def post_url(source: str) -> str:
@@ -234,6 +248,7 @@ class Figure:
 
 
 def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
+    night = _as_date(night)
     row = store.row(night)
     if row is None:
         return Figure(None, "", [], reason=f"the store has no row for the night ending {night}")
@@ -264,10 +279,14 @@ def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
     return Figure(None, "", [], reason=f"measure {measure!r} is not in the store")
 
 
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, (dt.datetime, pd.Timestamp)) else value
+
+
 def _class_outcome(store: _Store, night, cls: str, measure: str) -> Figure:
     rows = store.rows(night)
     if rows is None:
-        return Figure(None, "", [], reason="no report rows for that night")
+        return Figure(None, "", [], reason=NO_ROWS)
     sel = rows[(rows.weapon_class == cls) & rows.counted.astype(bool)]
     return _outcome(sel, f"{cls} missiles", measure)
 
@@ -294,7 +313,7 @@ def _outcome(sel: pd.DataFrame, name: str, measure: str) -> Figure:
 def _model_figure(store: _Store, night, model: str, measure: str) -> Figure:
     rows = store.rows(night)
     if rows is None:
-        return Figure(None, "", [], reason="no report rows for that night")
+        return Figure(None, "", [], reason=NO_ROWS)
     names = rows.model.fillna("").str.lower().str.replace(r"\bkh-", "x-", regex=True)
     mine = names.map(lambda n: _has_family(n, model))
     others = names.map(lambda n: any(_has_family(n, f) for f in ct.MODEL_FAMILIES if f != model))
@@ -313,12 +332,16 @@ def _has_family(name: str, family: str) -> bool:
 
 
 def store_figure(store: _Store, night, c: ct.Claim) -> Figure:
-    if c.subject == "model" and c.model:
-        return _model_figure(store, night, c.model, c.measure)
-    subject = c.subject
-    if subject == "model":
-        subject = ct.MODEL_CLASS.get(c.model or "", "cruise")
-    return _column_figure(store, night, subject, c.measure)
+    key = (night, c.subject, c.model, c.measure)
+    if key not in store.figures:     # many claims share a night: look each up once
+        if c.subject == "model" and c.model:
+            fig = _model_figure(store, night, c.model, c.measure)
+        else:
+            subject = c.subject if c.subject != "model" else ct.MODEL_CLASS.get(
+                c.model or "", "cruise")
+            fig = _column_figure(store, night, subject, c.measure)
+        store.figures[key] = fig
+    return store.figures[key]
 
 
 # --- labels ------------------------------------------------------------------------------
@@ -577,8 +600,8 @@ def _label_timing(m: ct.Mention, night: dt.date) -> tuple[str, str]:
                          f"the event ({e.source_url}).")
 
 
-def _label_place(m: ct.Mention, row: pd.Series, night: dt.date) -> tuple[str, str]:
-    named = list(row["regions"]) if "regions" in row.index else []
+def _label_place(m: ct.Mention, row: dict, night: dt.date) -> tuple[str, str]:
+    named = list(row["regions"]) if row.get("regions") is not None else []
     region = m.data["region"]
     if region in named:
         return "supported", (f"The reports of the night ending {night:%Y-%m-%d} name "
