@@ -107,6 +107,14 @@ def test_holidays_and_earlier_records():
     assert [c.kind for c in art.claims] == ["figure"] and art.claims[0].night == D(2023, 3, 9)
 
 
+def test_war_totals_stocks_and_forecasts_are_not_nights():
+    figs = _figures("Since the start of the full-scale invasion, Russia has fired more than "
+                    "30,000 drones at Ukraine. Russia produces 2,700 Shahed drones a month. "
+                    "Moscow fired 367 drones and missiles overnight into May 25.", "2025-05-25")
+    assert [(c.value, c.scope) for c in figs] == [(30000, "war"), (2700, "other"),
+                                                  (367, "night")]
+
+
 def test_x_of_y_gives_both_measures():
     figs = _figures("According to the Air Force, 102 of 127 missiles were shot down.")
     assert [(c.value, c.measure) for c in figs] == [(102, "shot_down"), (127, "launched")]

@@ -386,6 +386,11 @@ def _scope_reason(c: ct.Claim) -> str | None:
         return "out of scope: a figure for a period, not for one night"
     if c.scope == "city":
         return "out of scope: a figure for one city or region; the reports are national"
+    if c.scope == "war":
+        return "out of scope: a figure for the whole war, not for one night"
+    if c.scope == "other":
+        return ("out of scope: a stock, a production rate or a forecast, not a report of one "
+                "night's attack")
     if c.measure == "hit":
         return "not checked: the store does not hold the reports' hit counts reliably"
     if c.measure == "other":

@@ -751,6 +751,14 @@ CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
     r"\b(?:over|in|on|at|toward|towards|targeting) (?:the )?(?:city|capital)\b|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
+WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?(?:full-scale )?"
+                    r"(?:war|invasion)|\bsince (?:the |russia'?s )?(?:full-scale )?invasion\b|"
+                    r"\bsince (?:february )?2022\b|\bin total\b|\bso far in the war\b|"
+                    r"\bthroughout the war\b|\bto date\b", re.I)
+NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*|manufactur\w*|stock(?:s|piles?|piled)?|arsenal|"
+                            r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )may(?!\s+\d)|might|"
+                            r"will|would|plans? to|capable|capacity|"
+                            r"(?:a|each|every|per) (?:month|day|week|night))\b", re.I)
 CANDIDATE_SKIP = re.compile(r"\b(?:previous|earlier|prior) (?:record|high|largest)\b|"
                             r"\blast week'?s\b", re.I)
 
@@ -787,8 +795,13 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
     if re.match(r"[^.;]{0,25}\b(?:launched |fired )?(?:from|by) ukraine\b", sent[end:],
                 re.I):
         c.subject = "ukrainian"
+    window = sent[max(0, start - 60):end + 40]
     if CITY_FIGURE_RE.search(sent):
         c.scope = "city"
+    elif NOT_A_NIGHT_RE.search(window):
+        c.scope = "other"
+    elif WAR_RE.search(sent) and not RECORD_RE.search(sent):
+        c.scope = "war"
     elif c.measure != "previous_record" and PERIOD_RE.search(sent) and not ctx["anchored"]:
         c.scope = "period"
     c.attribution = attribution(sent, n.start, ctx["previous"], ctx["default"])
