@@ -142,6 +142,18 @@ def test_night_resolution(text, published, night):
     assert c.night == night
 
 
+def test_last_weekday_days_ago_and_vague_nights():
+    # published Monday 26 Aug 2024: "last Monday" is the 19th, "two days ago" the 24th
+    assert _figures("Last Monday Russia fired 100 drones.", "2024-08-26")[0].night == \
+        D(2024, 8, 19)
+    assert _figures("Two days ago Russia fired 100 drones.", "2024-08-26")[0].night == \
+        D(2024, 8, 24)
+    [c] = _figures("The night before, Russia had fired 100 drones.", "2024-08-26")
+    assert c.night is None and c.confidence == "low"
+    [c] = _figures("Three weeks ago Russia fired 100 drones.", "2024-08-26")
+    assert c.scope == "period"
+
+
 def test_a_stated_date_beats_overnight_and_two_dates_are_uncertain():
     art = ct.extract("Russia launched 100 drones overnight. The attack on Nov. 26 was a record.",
                      "2024-11-27")

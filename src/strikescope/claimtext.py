@@ -64,6 +64,7 @@ PERIOD_RE = re.compile(
     rf"(?:week|month|year|weeks|months)\b(?!'s)|"
     rf"\bin (?:the )?(?:three|two|four|five|six|seven|\d+) days\b|\bover the past (?:day|week)|"
     rf"\bper (?:night|day|month)\b|\bin (?:19|20)\d\d\b|\bso far this year\b|"
+    rf"\b(?:weeks|months|a week|a month|a year|years)\s+ago\b|"
     rf"\bsince (?:the )?(?:start|beginning) of (?:the )?(?:year|month|week)\b", re.I)
 TIME_ZONE_RE = re.compile(
     r"\b(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?\s*"
@@ -276,6 +277,8 @@ def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Ancho
         wd = WEEKDAYS[m["wd"].lower()]
         date = base - dt.timedelta(days=(base.weekday() - wd) % 7)
         before, after = _context(sent, m.start(), m.end())
+        if re.search(r"\blast\s+$", before) and date == base:
+            date -= dt.timedelta(days=7)      # "last Monday" said on a Monday
         part = (m["part"] or "").strip().lower()
         if part in ("night", "evening") or re.search(r"(evening|late)\s+(on\s+|of\s+)?$",
                                                      before):
@@ -304,8 +307,21 @@ def sentence_anchors(sent: str, offset: int, published) -> list[Anchor]:
             night = base - dt.timedelta(days=1 if m[1].lower() == "yesterday" else 0)
             anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0], night,
                                   "relative"))
+    for m in AGO_RE.finditer(sent) if base is not None else []:
+        days = number_value(m["n"]) if m["n"].lower() not in ("a", "one") else 1
+        if days is not None:
+            anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0],
+                                  base - dt.timedelta(days=days), "weekday"))
+    for m in VAGUE_NIGHT_RE.finditer(sent):
+        anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0], None, "vague"))
     anchors += _zoned_times(sent, offset, anchors)
     return sorted(anchors, key=lambda a: a.start)
+
+
+AGO_RE = re.compile(rf"\b(?P<n>\d+|{_NUM_WORDS}|a|one)\s+days?\s+ago\b", re.I)
+VAGUE_NIGHT_RE = re.compile(r"\b(?:the (?:previous|preceding) night|the night before|a night "
+                            r"(?:earlier|before)|the day before|a day earlier|the previous day|"
+                            r"the next night|the following night)\b", re.I)
 
 
 def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
@@ -858,24 +874,28 @@ def extract(text: str, published=None) -> Article:
     return art
 
 
-STRENGTH = {"explicit": 0, "weekday": 1, "relative": 2}
-CONFIDENCE = {"explicit": "high", "weekday": "high", "relative": "medium"}
+STRENGTH = {"explicit": 0, "weekday": 1, "vague": 2, "relative": 3}
+CONFIDENCE = {"explicit": "high", "weekday": "high", "relative": "medium", "vague": "low"}
 
 
-def _article_night(art: Article) -> None:
-    firm, loose = [], []
+def _attack_anchors(art: Article) -> list[Anchor]:
+    """Date phrases of sentences about the attack (not about a previous record)."""
     with_claims = {c.sentence for c in art.claims}
+    out = []
     for i, found in enumerate(art.anchors):
         if not found:
             continue
         sent = art.sentence_text(i)
-        if CANDIDATE_SKIP.search(sent):
+        if CANDIDATE_SKIP.search(sent) or not (i in with_claims or ATTACK_RE.search(sent)):
             continue
-        if not (i in with_claims or ATTACK_RE.search(sent)):
-            continue
-        for x in found:
-            if x.role == "attack":
-                (firm if x.strength != "relative" else loose).append(x)
+        out += [x for x in found if x.role == "attack"]
+    return out
+
+
+def _article_night(art: Article) -> None:
+    anchors = _attack_anchors(art)
+    firm = [x for x in anchors if x.strength in ("explicit", "weekday")]
+    loose = [x for x in anchors if x.strength == "relative"]
     pick = (firm or loose or [None])[0]
     if pick is None:
         return
