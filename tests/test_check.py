@@ -115,6 +115,12 @@ def test_war_totals_stocks_and_forecasts_are_not_nights():
                                                   (367, "night")]
 
 
+def test_ukraines_strikes_on_russia_are_out_of_scope():
+    figs = _figures("Ukraine launched 337 drones at Russia overnight. Russia launched 90 drones "
+                    "at Ukraine.")
+    assert [(c.value, c.subject) for c in figs] == [(337, "ukrainian"), (90, "drones")]
+
+
 def test_x_of_y_gives_both_measures():
     figs = _figures("According to the Air Force, 102 of 127 missiles were shot down.")
     assert [(c.value, c.measure) for c in figs] == [(102, "shot_down"), (127, "launched")]

@@ -767,6 +767,9 @@ CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
     r"\b(?:over|in|on|at|toward|towards|targeting) (?:the )?(?:city|capital)\b|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
+UKRAINE_ACTOR_RE = re.compile(r"\b(?:ukraine|kyiv|ukrainian (?:forces|military|army|troops))"
+                              r"\s+(?:\w+\s+){0,2}?(?:launched|fired|sent|used)\s+"
+                              r"(?:(?:more than|over|about|some|nearly|at least)\s+)?$", re.I)
 WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?(?:full-scale )?"
                     r"(?:war|invasion)|\bsince (?:the |russia'?s )?(?:full-scale )?invasion\b|"
                     r"\bsince (?:february )?2022\b|\bin total\b|\bso far in the war\b|"
@@ -808,9 +811,11 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
         c.value, c.high = lo, n.value
     if PREVIOUS_RECORD_RE.search(sent[:start]) and not ctx["explicit"]:
         c.measure = "previous_record"
-    if re.match(r"[^.;]{0,25}\b(?:launched |fired )?(?:from|by) ukraine\b", sent[end:],
-                re.I):
-        c.subject = "ukrainian"
+    if re.match(r"[^.;]{0,25}\b(?:launched |fired )?(?:from|by) ukraine\b", sent[end:], re.I) \
+            or UKRAINE_ACTOR_RE.search(sent[max(0, start - 40):start]) \
+            or re.match(r"[^.;]{0,30}\b(?:at|on|against|over|toward|towards) (?:russia|moscow|"
+                        r"russian)\b", sent[end:], re.I):
+        c.subject = "ukrainian"     # Ukraine's strikes on Russia are not in the reports
     window = sent[max(0, start - 60):end + 40]
     if CITY_FIGURE_RE.search(sent):
         c.scope = "city"
