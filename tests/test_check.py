@@ -121,6 +121,22 @@ def test_ukraines_strikes_on_russia_are_out_of_scope():
     assert [(c.value, c.subject) for c in figs] == [(337, "ukrainian"), (90, "drones")]
 
 
+def test_blind_run_two_forms():
+    figs = _figures("Ukrainian defences shot down 81 of 94 missiles and 80 of the 193 drones "
+                    "Russia launched. Sixty-eight drones vanished from radar. Air defences "
+                    "intercepted 81 missiles, 11 of them cruise missiles brought down by F-16s. "
+                    "Mathernova said Russia launched at least 93 ballistic and cruise missiles.")
+    got = [(c.value, c.subject, c.measure, c.scope, c.attribution) for c in figs]
+    assert got == [(81, "missiles", "shot_down", "night", "air_force"),
+                   (94, "missiles", "launched", "night", "air_force"),
+                   (80, "drones", "shot_down", "night", "air_force"),
+                   (193, "drones", "launched", "night", "air_force"),
+                   (68, "drones", "lost", "night", "air_force"),
+                   (81, "missiles", "intercepted", "night", "air_force"),
+                   (11, "cruise", "shot_down", "part", "air_force"),
+                   (93, "missiles", "launched", "night", "other")]
+
+
 def test_x_of_y_gives_both_measures():
     figs = _figures("According to the Air Force, 102 of 127 missiles were shot down.")
     assert [(c.value, c.measure) for c in figs] == [(102, "shot_down"), (127, "launched")]

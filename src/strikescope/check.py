@@ -375,6 +375,18 @@ def _said(c: ct.Claim) -> str:
     return f"{QUALIFIER_WORDS.get(c.qualifier, '')}{c.value:,.0f}"
 
 
+SCOPE_REASONS = {
+    "period": "out of scope: a figure for a period, not for one night",
+    "city": "out of scope: a figure for one city or region; the reports are national",
+    "part": "not checked: a part of another figure (\"11 of them cruise missiles\")",
+    "war": "out of scope: a figure for the whole war, not for one night",
+    "other": ("out of scope: a stock, a production rate or a forecast, not a report of one "
+              "night's attack")}
+MEASURE_REASONS = {
+    "hit": "not checked: the store does not hold the reports' hit counts reliably",
+    "other": "not checked: drones that left Ukrainian airspace are not a column of the reports"}
+
+
 def _scope_reason(c: ct.Claim) -> str | None:
     if c.attribution not in CHECKED_SOURCES:
         who = SOURCE_NAMES.get(c.attribution, c.attribution)
@@ -382,19 +394,10 @@ def _scope_reason(c: ct.Claim) -> str | None:
                 f"launches are checked")
     if c.subject == "ukrainian":
         return "out of scope: a figure about Ukrainian drones, not Russian launches"
-    if c.scope == "period":
-        return "out of scope: a figure for a period, not for one night"
-    if c.scope == "city":
-        return "out of scope: a figure for one city or region; the reports are national"
-    if c.scope == "war":
-        return "out of scope: a figure for the whole war, not for one night"
-    if c.scope == "other":
-        return ("out of scope: a stock, a production rate or a forecast, not a report of one "
-                "night's attack")
-    if c.measure == "hit":
-        return "not checked: the store does not hold the reports' hit counts reliably"
-    if c.measure == "other":
-        return "not checked: drones that left Ukrainian airspace are not a column of the reports"
+    if c.scope in SCOPE_REASONS:
+        return SCOPE_REASONS[c.scope]
+    if c.measure in MEASURE_REASONS:
+        return MEASURE_REASONS[c.measure]
     if c.subject in ("shahed", "decoy") and c.measure == "launched":
         return "not checked: the reports do not separate Shahed-type drones from decoys"
     return None

@@ -36,9 +36,11 @@ _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 _NUM_WORDS = "|".join(sorted((w.replace(" ", r"\s+") for w in NUMBER_WORDS),
                              key=len, reverse=True))
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
 NUMBER_RE = re.compile(
-    r"(?<![\w.,:/-])(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + _NUM_WORDS + r")(?![\w:/]|[.,]\d|-\w)",
-    re.I)
+    rf"(?<![\w.,:/-])(?P<num>(?:{_TENS})[- ](?:{_UNITS})\b|\d{{1,3}}(?:,\d{{3}})+|\d+|"
+    + _NUM_WORDS + r")(?![\w:/]|[.,]\d|-\w)", re.I)
 
 # --- dates -------------------------------------------------------------------------------
 
@@ -431,10 +433,14 @@ class _Number:
     np: re.Match | None = None
     total: tuple[int, int, int] | None = None   # "X of Y": (value, start, end) of Y
     elliptic: bool = False
+    part: bool = False                          # "11 of them cruise missiles"
 
 
 def number_value(raw: str) -> int | None:
     raw = re.sub(r"\s+", " ", raw.lower().replace(",", ""))
+    tens = re.fullmatch(rf"({_TENS})[- ]({_UNITS})", raw)
+    if tens:
+        return NUMBER_WORDS[tens[1]] + NUMBER_WORDS[tens[2]]
     return int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
 
 
@@ -465,6 +471,9 @@ def _phrase(sent: str, n: _Number) -> _Number:
         n.np = np
     elif OF_THEM_RE.match(sent, n.end):
         n.elliptic, n.end = True, OF_THEM_RE.match(sent, n.end).end()
+        part = NP_RE.match(sent, n.end)
+        if part and not _stopped(part):
+            n.np, n.part = part, True       # "11 of them cruise missiles": a subset
     elif (np := NP_RE.match(sent, n.end)) and not _stopped(np):
         n.np = np
     elif ELLIPTIC_RE.match(sent, n.end):
@@ -488,6 +497,8 @@ def subject_of(text: str) -> tuple[str, str | None]:
     missiles = re.search(r"missile|rocket|kinzhal|iskander|kalibr|zircon", t)
     if (drones and missiles) or re.search(r"targets|projectiles|weapons|means of", t):
         return "all", None
+    if missiles and "ballistic" in t.replace("aeroballistic", "") and "cruise" in t:
+        return "missiles", None         # "ballistic and cruise missiles"
     if missiles:
         for word, cls in (("kinzhal", "aeroballistic"), ("x-47", "aeroballistic"),
                           ("hypersonic", "aeroballistic"), ("aeroballistic", "aeroballistic"),
@@ -542,19 +553,17 @@ def _measures(sent: str, numbers: list[_Number]) -> list[str]:
         cuts.append(bool(cut))
         backward.append(_last_cue(back[cut[-1].end():] if cut else back))
     out: list[str | None] = [f or b for f, b in zip(forward, backward, strict=True)]
-    for i, e in enumerate(ends):
-        if out[i] is None and RELATIVE_LAUNCH_RE.match(sent, e):
-            out[i] = "launched"
     for i in range(len(numbers) - 2, -1, -1):
         gap = sent[ends[i]:numbers[i + 1].start]
         if out[i] is None and out[i + 1] and re.fullmatch(r"\s*(?:and|or)\s*", gap):
             out[i] = out[i + 1]
     result: list[str] = []
     for i, n in enumerate(numbers):
-        if out[i] is None:
-            out[i] = (result[-1] if i and not cuts[i] else None) \
-                or _last_cue(sent[:n.start]) or "launched"
-        result.append(out[i])
+        if out[i] is None and i and not cuts[i]:
+            out[i] = result[-1]
+        if out[i] is None and not n.total and RELATIVE_LAUNCH_RE.match(sent, ends[i]):
+            out[i] = "launched"       # "the six missiles Russia fired"
+        result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
     return result
 
 
@@ -571,7 +580,9 @@ ENTITIES = [
     ("president", r"zelensk\w*|president volodymyr|ukraine'?s president|ukrainian president|"
                   r"yermak"),
     ("other", r"trump|kellogg|envoy|analysts?|oko hora|institute for the study of war|"
-              r"\bisw\b|monitoring group"),
+              r"\bisw\b|monitoring (?:group|mission)|ambassador|commissioner|minister|"
+              r"nato|european union|united nations|\bu\.?n\.?\b|white house|pentagon|"
+              r"kremlin|peskov|experts?"),
     ("air_force", r"air force|air forces|air-force|ihnat|oleshchuk|air defen[cs]e forces|"
                   r"ukraine'?s military|ukrainian military|kyiv'?s military|the military|"
                   r"armed forces|defen[cs]e forces"),
@@ -602,6 +613,9 @@ def _entities(sent: str) -> list[tuple[int, str, bool]]:
     return out
 
 
+NAMED_SPEAKER_RE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:said|says|wrote|told)\b")
+
+
 def attribution(sent: str, pos: int, previous: str | None, article_default: str) -> str:
     """Who states the figure at `pos`: the nearest speaker before it (else after it) in its
     sentence; a pronoun speaker takes the previous sentence's; an air-defence actor means
@@ -620,6 +634,8 @@ def attribution(sent: str, pos: int, previous: str | None, article_default: str)
         return strong[0][1]
     if ACTOR_RE.search(sent) or any(e[1] == "air_force" for e in ents):
         return "air_force"
+    if not ents and NAMED_SPEAKER_RE.search(sent):
+        return "other"          # someone named, not one of the known sources
     return article_default
 
 
@@ -817,7 +833,9 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
                         r"russian)\b", sent[end:], re.I):
         c.subject = "ukrainian"     # Ukraine's strikes on Russia are not in the reports
     window = sent[max(0, start - 60):end + 40]
-    if CITY_FIGURE_RE.search(sent):
+    if n.part:
+        c.scope = "part"
+    elif CITY_FIGURE_RE.search(sent):
         c.scope = "city"
     elif NOT_A_NIGHT_RE.search(window):
         c.scope = "other"
