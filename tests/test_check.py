@@ -215,6 +215,18 @@ def test_check_tiny_store_by_hand(tiny_db):
     assert "https://www.facebook.com/kpszsu/posts/p1" in _claim(r, "count", "100").sources
 
 
+def test_a_figure_matching_another_column_is_not_contradicted(tiny_db):
+    # 90 is the night's drones shot down; with no verb of its own the measure is a guess
+    r = check("On 2 March Russia launched 100 drones and 5 missiles. Then 90 drones, the Air "
+              "Force said.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "90 drones")
+    assert c.label == "unverifiable" and "matches the store's drones shot down" in c.evidence
+    # with its own verb a wrong measure stays contradicted
+    r = check("On 2 March air defences shot down 100 drones.", published="2025-03-02",
+              db=tiny_db)
+    assert _claim(r, "count", "100 drones").label == "contradicted"
+
+
 def test_out_of_scope_is_unverifiable_not_contradicted(tiny_db):
     r = check("Russia's defence ministry said it shot down 7 Ukrainian drones. President "
               "Volodymyr Zelensky said 300 drones were fired.", published="2025-03-02",

@@ -454,7 +454,31 @@ def label_figure(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
         _fits_figure(fig, c), c, store, c.night,
         lambda d: (f := store_figure(store, d, c)).value is not None and _fits_figure(f, c),
         evidence)
+    if label == "contradicted" and c.qualifier == "exact":
+        other = _other_match(store, c)
+        if other:
+            label = "unverifiable"
+            evidence += (f" Not contradicted: the figure matches the store's {other} for that "
+                         f"night, so the sentence's subject or measure may have been misread.")
     return label, evidence, fig
+
+
+def _other_match(store: _Store, c: ct.Claim) -> str | None:
+    """Another figure of the same night that an exact claim fits: the same measure of
+    another subject, or (when no verb of its own clause gave the measure) another measure.
+    Ranges ("more than 200") fit too many figures to say anything."""
+    tries = [(s, c.measure) for s in ("all", "drones", "missiles", "cruise", "ballistic",
+                                      "aeroballistic") if s != c.subject]
+    if not c.measure_firm:
+        tries += [(c.subject, m) for m in ("launched", "shot_down", "lost", "suppressed")
+                  if m != c.measure]
+    for subject, measure in tries:
+        alt = ct.Claim("figure", 0, 0, 0, value=c.value, high=c.high, qualifier=c.qualifier,
+                       subject=subject, measure=measure)
+        fig = store_figure(store, c.night, alt)
+        if fig.value is not None and fig.value > 0 and fits(fig.value, alt):
+            return fig.what
+    return None
 
 
 def _series(store: _Store, subject: str) -> pd.Series | None:

@@ -102,6 +102,7 @@ class Claim:
     night: dt.date | None = None
     confidence: str = "low"    # high: a stated date or weekday; medium: "overnight"; low
     basis: str = ""
+    measure_firm: bool = True  # the measure came from a verb of the figure's own clause
 
 
 @dataclass
@@ -539,10 +540,11 @@ def _forward_cue(sent: str, pos: int) -> str | None:
     return _cue(window[m.end():m.end() + 40])
 
 
-def _measures(sent: str, numbers: list[_Number]) -> list[str]:
+def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
     """The measure of each figure: a passive or immediate verb after it, else the last verb
     before it in its clause, else the verb of the figure it is coordinated with ("Nine
-    missiles and 54 drones struck"), else the measure of the figure before it."""
+    missiles and 54 drones struck"), else the measure of the figure before it. The flag says
+    whether a verb of the figure's own clause gave it."""
     ends = [n.np.end() if n.np else n.end for n in numbers]
     forward = [_forward_cue(sent, e) for e in ends]
     backward, cuts = [], []
@@ -553,6 +555,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[str]:
         cuts.append(bool(cut))
         backward.append(_last_cue(back[cut[-1].end():] if cut else back))
     out: list[str | None] = [f or b for f, b in zip(forward, backward, strict=True)]
+    firm = [m is not None for m in out]
     for i in range(len(numbers) - 2, -1, -1):
         gap = sent[ends[i]:numbers[i + 1].start]
         if out[i] is None and out[i + 1] and re.fullmatch(r"\s*(?:and|or)\s*", gap):
@@ -564,7 +567,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[str]:
         if out[i] is None and not n.total and RELATIVE_LAUNCH_RE.match(sent, ends[i]):
             out[i] = "launched"       # "the six missiles Russia fired"
         result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
-    return result
+    return list(zip(result, firm, strict=True))
 
 
 # --- who states a figure ----------------------------------------------------------------
@@ -850,7 +853,7 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
 def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
     numbers = _numbers(sent)
     out = []
-    for n, measure in zip(numbers, _measures(sent, numbers), strict=True):
+    for n, (measure, firm) in zip(numbers, _measures(sent, numbers), strict=True):
         if n.np:
             subject, model = subject_of(n.np[0])
         elif ctx["last"] is not None:
@@ -858,6 +861,7 @@ def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
         else:
             continue
         c = _figure(sent, offset, i, n, measure, subject, model, ctx)
+        c.measure_firm = firm
         out.append(c)
         if n.total:
             value, a, b = n.total
