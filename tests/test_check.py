@@ -137,6 +137,24 @@ def test_blind_run_two_forms():
                    (93, "missiles", "launched", "night", "other")]
 
 
+def test_blind_run_three_forms():
+    art = ct.extract("Russia launched a record number of drones in an overnight attack on "
+                     "Saturday, officials said on Sunday. Air defences shot down 138 drones, "
+                     "while 119 others did not reach their targets. There, 66 of the 75 drones "
+                     "were shot down. In the early hours of October 5, 2025 Russian forces "
+                     "launched drones.", "2025-02-23")
+    figs = [c for c in art.claims if c.kind == "figure"]
+    got = [(c.value, c.measure, c.scope, str(c.night)) for c in figs]
+    assert got == [(138, "shot_down", "night", "2025-02-23"), (119, "lost", "night", "2025-02-23"),
+                   (66, "shot_down", "city", "2025-02-23"), (75, "launched", "city", "2025-02-23")]
+    # "267 drones seen between Saturday and Sunday were a record": the night into Sunday,
+    # and a drone record
+    art = ct.extract("The 267 drones seen between Saturday and Sunday were a record for a "
+                     "single attack, the air force said.", "2025-02-23")
+    fig, rec = art.claims
+    assert fig.night == D(2025, 2, 23) and rec.kind == "record" and rec.subject == "drones"
+
+
 def test_x_of_y_gives_both_measures():
     figs = _figures("According to the Air Force, 102 of 127 missiles were shot down.")
     assert [(c.value, c.measure) for c in figs] == [(102, "shot_down"), (127, "launched")]

@@ -286,6 +286,12 @@ def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Ancho
         if part in ("night", "evening") or re.search(r"(evening|late)\s+(on\s+|of\s+)?$",
                                                      before):
             date += dt.timedelta(days=1)
+        elif re.search(r"\b(?:overnight|night)\b[\w ]{0,15}\s(?:on\s+)?$", before) \
+                and date == base - dt.timedelta(days=1):
+            date = base       # "an overnight attack on Saturday" told on Sunday
+        elif re.search(r"\bbetween\s+$", before) and re.match(rf"\s+and\s+{_WEEKDAY}\b",
+                                                                after):
+            continue          # "between Saturday and Sunday": the second weekday decides
         elif re.search(r"\bovernight\s+$", before) and re.match(r"\s+into\b", after):
             continue          # "overnight Monday into Tuesday": the INTO phrase decides
         out.append(Anchor(offset + m.start(), offset + m.end(), m[0], date, "weekday",
@@ -356,7 +362,10 @@ STOP_WORDS = {"were", "was", "had", "have", "has", "been", "are", "is", "that", 
               "in", "on", "at", "over", "from", "by", "against", "across", "into", "toward",
               "towards", "to", "for", "with", "of", "the", "a", "an", "it", "its", "their",
               "people", "civilians", "regions", "oblasts", "locations", "hours", "times",
-              "days", "nights", "years", "while", "but", "as", "than"}
+              "days", "nights", "years", "while", "but", "as", "than", "launched", "fired",
+              "sent", "used", "deployed", "unleashed", "attacked", "said", "says", "reported",
+              "shot", "downed", "destroyed", "intercepted", "struck", "hit", "carried",
+              "killed", "injured", "targeted", "forces", "troops"}
 _STOP = "|".join(sorted(STOP_WORDS | {w for w in NUMBER_WORDS if " " not in w}, key=len,
                          reverse=True))
 NP_RE = re.compile(rf"\s+(?P<mods>(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
@@ -368,9 +377,16 @@ NP_RE = re.compile(rf"\s+(?P<mods>(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{
                    re.I)
 OF_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<num>\d{1,3}(?:,\d{3})+|\d+|"
                    + _NUM_WORDS + r")(?![\w:])", re.I)
+YEAR_CONTEXT_RE = re.compile(rf"(?:{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?|[0-3]?\d(?:st|nd|rd|th)?"
+                             rf"\s+{_MONTH},?|\b(?:in|of|since|year))\s*$", re.I)
 OF_THE_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the|these|those|its|their)(?=\s)", re.I)
 OF_THEM_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:them|these|those|the drones|the missiles)\b", re.I)
 WERE_NP_RE = re.compile(rf"\s+(?:were|was)\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?P<head>{HEAD})", re.I)
+OTHERS_RE = re.compile(r"\s+others?\s+(?:\w+\s+){0,2}?(?=" + "|".join(
+    rf"\b{v}" for _k, v in [("lost", r"(?:lost|disappeared|vanished|jammed|did not reach|"
+                                      r"failed to reach)"),
+                             ("down", r"(?:shot down|downed|destroyed|intercepted)")]) + ")",
+                       re.I)
 ELLIPTIC_RE = re.compile(r"\s+(?:more|others? more|further|were|was|had|have|either|"
                          r"disappeared|vanished|went|flew|failed|did|are)\b", re.I)
 MODEL_FAMILIES = {
@@ -449,7 +465,8 @@ def _numbers(sent: str) -> list[_Number]:
     out = []
     for m in NUMBER_RE.finditer(sent):
         value = number_value(m["num"])
-        if value is None or (1900 <= value <= 2100 and not NP_RE.match(sent, m.end())):
+        if value is None or (1900 <= value <= 2100 and (
+                not NP_RE.match(sent, m.end()) or YEAR_CONTEXT_RE.search(sent[:m.start()]))):
             continue
         n = _phrase(sent, _Number(m.start(), m.end(), value))
         if n.np or n.elliptic:
@@ -477,7 +494,7 @@ def _phrase(sent: str, n: _Number) -> _Number:
             n.np, n.part = part, True       # "11 of them cruise missiles": a subset
     elif (np := NP_RE.match(sent, n.end)) and not _stopped(np):
         n.np = np
-    elif ELLIPTIC_RE.match(sent, n.end):
+    elif ELLIPTIC_RE.match(sent, n.end) or OTHERS_RE.match(sent, n.end):
         n.elliptic = True
     return n
 
@@ -585,7 +602,7 @@ ENTITIES = [
     ("other", r"trump|kellogg|envoy|analysts?|oko hora|institute for the study of war|"
               r"\bisw\b|monitoring (?:group|mission)|ambassador|commissioner|minister|"
               r"nato|european union|united nations|\bu\.?n\.?\b|white house|pentagon|"
-              r"kremlin|peskov|experts?"),
+              r"kremlin|peskov|experts?|emergency service|joint forces|naiev"),
     ("air_force", r"air force|air forces|air-force|ihnat|oleshchuk|air defen[cs]e forces|"
                   r"ukraine'?s military|ukrainian military|kyiv'?s military|the military|"
                   r"armed forces|defen[cs]e forces"),
@@ -682,6 +699,24 @@ def record_subject(window: str) -> str:
             "missile": "missiles"}.get(m[0], "all")
 
 
+def _record_subject(sent: str, offset: int, m: re.Match, figures: list[Claim],
+                    after: str) -> str:
+    """The measure a superlative is about: the figure right after it ("a record 188
+    drones"), a weapon named after it ("largest drone attack"), else the nearest launched
+    figure of its sentence ("267 drones ... were a record"), else all weapons."""
+    kinds = ("drones", "missiles", "all")
+    launched = [f for f in figures if f.measure == "launched" and f.subject in kinds]
+    near = [f for f in launched if 0 <= f.start - offset - m.end() <= 12]
+    if near:
+        return near[0].subject
+    if re.search(r"drone|shahed|uav|missile|projectile|targets|weapons", after[:40], re.I) \
+            or not launched:
+        return record_subject(after)
+    subjects = {f.subject for f in launched}
+    # "122 missiles and 36 drones ... the biggest barrage": both kinds, so all weapons
+    return subjects.pop() if len(subjects) == 1 else "all"
+
+
 def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim]:
     out = []
     for m in RECORD_RE.finditer(sent):
@@ -691,9 +726,7 @@ def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim
         if re.match(r"[^.;]{0,25}\b(?:had been|was previously|until then)\b", sent[m.end():], re.I):
             continue     # a statement about an earlier record; its own figure is checked
         after = sent[m.end():m.end() + 60]
-        near = [f for f in figures if 0 <= f.start - offset - m.end() <= 12]
-        subject = near[0].subject if near and near[0].subject in (
-            "drones", "missiles", "all") else record_subject(after)
+        subject = _record_subject(sent, offset, m, figures, after)
         info = {"word": m["word"].lower()}
         if m["ord"]:
             info["rank"] = ORDINALS[m["ord"].lower()]
@@ -782,6 +815,11 @@ def mentions(sent: str, offset: int, i: int, has_figures: bool) -> list[Mention]
 
 BETWEEN_RE = re.compile(r"\b(?:between|from)\s+(?P<lo>\d{1,3}(?:,\d{3})+|\d+)\s+(?:and|to)\s+$"
                         r"|(?P<lo2>\d{1,3}(?:,\d{3})+|\d+)\s*(?:-|–|to)\s*$", re.I)
+REGION_FIGURE_RE = re.compile(r"\b(?:in|over|above) (?:the )?(?:north|south|east|west|centre|"
+                              r"center)(?:ern)? (?:of (?:the )?(?:country|ukraine)|regions?|"
+                              r"ukraine)\b|^\s*there,", re.I)
+NAMED_REGION_RE = re.compile(r"\b(?:in|over|above) (?:the )?[A-Z][a-z]+(?:sk|ska|ka|iv|ia)? "
+                             r"(?:[Oo]blast|[Rr]egion|[Cc]ity)\b")
 CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
     r"\b(?:over|in|on|at|toward|towards|targeting) (?:the )?(?:city|capital)\b|"
@@ -838,7 +876,8 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
     window = sent[max(0, start - 60):end + 40]
     if n.part:
         c.scope = "part"
-    elif CITY_FIGURE_RE.search(sent):
+    elif CITY_FIGURE_RE.search(sent) or REGION_FIGURE_RE.search(sent) \
+            or NAMED_REGION_RE.search(window):
         c.scope = "city"
     elif NOT_A_NIGHT_RE.search(window):
         c.scope = "other"
