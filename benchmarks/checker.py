@@ -11,8 +11,8 @@ others count claims); a supported or contradicted label counts as right only whe
 checker also resolved the night the key gives. Splits: "tune" (the rules were written with
 these texts in view), "heldout" (fixed before tuning, but read while the rules were
 written), "blind" (added and keyed after the rules were written, run once, then the rules
-were mended), "blind2" and "blind3" (each added and keyed after the previous mends) and
-"blind4" (added and keyed after the last mends; the rules were not changed after it).
+were mended), "blind2", "blind3" and "blind4" (each added and keyed after the previous
+mends, run once, then mended for).
 Printed, per split:
 
 * contradicted precision: checker "contradicted" labels that the key says are contradicted,

@@ -454,13 +454,25 @@ def label_figure(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
         _fits_figure(fig, c), c, store, c.night,
         lambda d: (f := store_figure(store, d, c)).value is not None and _fits_figure(f, c),
         evidence)
-    if label == "contradicted" and c.qualifier == "exact":
-        other = _other_match(store, c)
-        if other:
-            label = "unverifiable"
-            evidence += (f" Not contradicted: the figure matches the store's {other} for that "
-                         f"night, so the sentence's subject or measure may have been misread.")
+    if label == "contradicted":
+        label, evidence = _guard(c, store, evidence)
     return label, evidence, fig
+
+
+def _guard(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:
+    """Contradicted only when the subject and measure are the sentence's own: not a figure
+    without its weapon ("95 more"), not a measure guessed from a neighbouring clause, not an
+    exact figure that fits another column of the same night."""
+    if not c.subject_firm:
+        why = "the figure names no weapon of its own, so its subject is a guess"
+    elif not c.measure_firm:
+        why = "no verb of the figure's own clause says what it counts"
+    elif c.qualifier == "exact" and (other := _other_match(store, c)):
+        why = (f"the figure matches the store's {other} for that night, so the sentence's "
+               f"subject or measure may have been misread")
+    else:
+        return "contradicted", evidence
+    return "unverifiable", f"{evidence} Not contradicted: {why}."
 
 
 def _other_match(store: _Store, c: ct.Claim) -> str | None:

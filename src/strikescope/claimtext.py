@@ -103,6 +103,7 @@ class Claim:
     confidence: str = "low"    # high: a stated date or weekday; medium: "overnight"; low
     basis: str = ""
     measure_firm: bool = True  # the measure came from a verb of the figure's own clause
+    subject_firm: bool = True  # the figure names its weapon ("95 more" does not)
 
 
 @dataclass
@@ -176,6 +177,8 @@ SENT_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\s*\n|\n(?=\s*#)|\n(?=[A-Z*#-])"
 def split_sentences(body: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in SENT_END.finditer(body):
+        if m[0][0] in ".!?" and body[m.end():m.end() + 1].islower():
+            continue       # "10:30 p.m. on August 8", "a.m. local time"
         word = re.search(r"([\w.]+)[.!?][\"'”’)]*\s*$", body[max(start, m.start() - 12):m.end()])
         if word and word[1].lower() in ABBREVIATIONS and body[m.end():m.end() + 1].isdigit() | (
                 word[1].lower() in {"u.s", "mr", "mrs", "dr", "lt", "gen", "col", "gov", "st",
@@ -229,7 +232,9 @@ def _explicit(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
             taken.append((m.start(), m.end()))
             before, after = _context(sent, m.start(), m.end())
             night = date
-            if re.search(r"(evening|late)\s+(on\s+|of\s+)?(\w+,?\s+)?$", before) or (
+            if re.search(r"(evening|late)\s+(on\s+|of\s+)?(\w+,?\s+)?$", before) or re.search(
+                    r"(?:\b(?:[6-9]|1[01])(?::\d\d)?\s*p\.?m\.?|\b(?:1[89]|2[0-3])[:.]\d\d)\s+"
+                    r"(?:on\s+)?(\w+,?\s+)?$", before) or (
                     re.match(r"\s*(evening|night)\b", after) and kind in ("dm", "md")
                     and not re.search(r"night of\s*(\w+,?\s+)?$", before)):
                 night = date + dt.timedelta(days=1)
@@ -387,6 +392,10 @@ OTHERS_RE = re.compile(r"\s+others?\s+(?:\w+\s+){0,2}?(?=" + "|".join(
                                       r"failed to reach)"),
                              ("down", r"(?:shot down|downed|destroyed|intercepted)")]) + ")",
                        re.I)
+DISTRIBUTIVE_RE = re.compile(r"\s+(?P<cls>ballistic|cruise|guided|hypersonic|aeroballistic|"
+                             r"anti-aircraft)\s+(?:and|or)\s+(?:\d+|" + _NUM_WORDS + r")\s+"
+                             r"(?=(?:[\w-]+\s+)?(?:missiles?|rockets?))", re.I)
+CLASS_NP_RE = re.compile(r"\s+(?P<mods>)(?P<head>.+)")
 ELLIPTIC_RE = re.compile(r"\s+(?:more|others? more|further|were|was|had|have|either|"
                          r"disappeared|vanished|went|flew|failed|did|are)\b", re.I)
 MODEL_FAMILIES = {
@@ -425,7 +434,8 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
     ("shot_down", r"(?:shot down|downed|destroyed|brought down|knocked out|shooting down)"),
     ("intercepted", r"(?:intercepted|repelled|stopped|countered|taken down|eliminated|"
                     r"neutralised|defeated)"),
-    ("launched", r"(?:launched|fired|sent|used|deployed|unleashed|involved|included|"
+    ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
+                 r"unleashed|unleashes|involved|included|"
                  r"attacked (?:\w+ )?with|tracked|detected|recorded|employed|hurled|firing|"
                  r"launching|sending|using|took part)"),
 ]
@@ -451,6 +461,7 @@ class _Number:
     total: tuple[int, int, int] | None = None   # "X of Y": (value, start, end) of Y
     elliptic: bool = False
     part: bool = False                          # "11 of them cruise missiles"
+    end_override: int | None = None             # end of "two ballistic" in a shared phrase
 
 
 def number_value(raw: str) -> int | None:
@@ -494,6 +505,11 @@ def _phrase(sent: str, n: _Number) -> _Number:
             n.np, n.part = part, True       # "11 of them cruise missiles": a subset
     elif (np := NP_RE.match(sent, n.end)) and not _stopped(np):
         n.np = np
+    elif (dist := DISTRIBUTIVE_RE.match(sent, n.end)) \
+            and (np := NP_RE.match(sent, dist.end() - 1)):
+        # "two ballistic and two cruise missiles": the first figure shares the noun
+        n.np = CLASS_NP_RE.match(f" {dist['cls']} {np['head']}")
+        n.end_override = dist.start() + len(dist["cls"]) + 1
     elif ELLIPTIC_RE.match(sent, n.end) or OTHERS_RE.match(sent, n.end):
         n.elliptic = True
     return n
@@ -563,6 +579,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
     missiles and 54 drones struck"), else the measure of the figure before it. The flag says
     whether a verb of the figure's own clause gave it."""
     ends = [n.np.end() if n.np else n.end for n in numbers]
+    # in "67 of 73 drones launched overnight" the verb after the phrase describes the 73
     forward = [_forward_cue(sent, e) for e in ends]
     backward, cuts = [], []
     for i, n in enumerate(numbers):
@@ -571,7 +588,8 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
         cut = list(BOUNDARY_RE.finditer(back))
         cuts.append(bool(cut))
         backward.append(_last_cue(back[cut[-1].end():] if cut else back))
-    out: list[str | None] = [f or b for f, b in zip(forward, backward, strict=True)]
+    out: list[str | None] = [(b or f) if n.total else (f or b) for n, f, b in zip(
+        numbers, forward, backward, strict=True)]
     firm = [m is not None for m in out]
     for i in range(len(numbers) - 2, -1, -1):
         gap = sent[ends[i]:numbers[i + 1].start]
@@ -862,6 +880,8 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
     end = n.np.end() if n.np and not n.total else n.end
     if n.total:
         end = n.end
+    if n.end_override:
+        end = n.end_override
     c = Claim("figure", offset + start, offset + end, i, value=n.value, qualifier=qual,
               subject=subject, model=model, measure=measure)
     if qual == "between":
@@ -873,20 +893,25 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
             or re.match(r"[^.;]{0,30}\b(?:at|on|against|over|toward|towards) (?:russia|moscow|"
                         r"russian)\b", sent[end:], re.I):
         c.subject = "ukrainian"     # Ukraine's strikes on Russia are not in the reports
-    window = sent[max(0, start - 60):end + 40]
-    if n.part:
-        c.scope = "part"
-    elif CITY_FIGURE_RE.search(sent) or REGION_FIGURE_RE.search(sent) \
-            or NAMED_REGION_RE.search(window):
-        c.scope = "city"
-    elif NOT_A_NIGHT_RE.search(window):
-        c.scope = "other"
-    elif WAR_RE.search(sent) and not RECORD_RE.search(sent):
-        c.scope = "war"
-    elif c.measure != "previous_record" and PERIOD_RE.search(sent) and not ctx["anchored"]:
-        c.scope = "period"
+    c.scope = _scope(sent, sent[max(0, start - 60):end + 40], n, c, ctx)
     c.attribution = attribution(sent, n.start, ctx["previous"], ctx["default"])
     return c
+
+
+def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
+    """One night, or a part, a city or region, a stock or forecast, the war, a period."""
+    if n.part:
+        return "part"
+    if CITY_FIGURE_RE.search(sent) or REGION_FIGURE_RE.search(sent) \
+            or NAMED_REGION_RE.search(window):
+        return "city"
+    if NOT_A_NIGHT_RE.search(window):
+        return "other"
+    if WAR_RE.search(sent) and not RECORD_RE.search(sent):
+        return "war"
+    if c.measure != "previous_record" and PERIOD_RE.search(sent) and not ctx["anchored"]:
+        return "period"
+    return "night"
 
 
 def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
@@ -900,7 +925,7 @@ def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
         else:
             continue
         c = _figure(sent, offset, i, n, measure, subject, model, ctx)
-        c.measure_firm = firm
+        c.measure_firm, c.subject_firm = firm, bool(n.np)
         out.append(c)
         if n.total:
             value, a, b = n.total
