@@ -399,7 +399,7 @@ def test_shared_article_claims(shared, real_db):
 
 
 def test_shared_article_outputs(shared):
-    data = json.loads(shared.to_json())
+    data = json.loads(shared.to_json(), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
     assert data["night"] == "2025-07-04" and len(data["claims"]) == len(shared.claims)
     html = shared.html
     assert '<mark class="supported"' in html and '<mark class="unverifiable"' in html

@@ -74,7 +74,7 @@ class CheckResult:
             "published": str(self.published) if self.published else None,
             "night": f"{self.night:%Y-%m-%d}" if self.night is not None else None,
             "night_reason": self.night_reason,
-            "claims": self.claims.to_dict(orient="records")}, ensure_ascii=False, indent=1,
+            "claims": _records_without_nan(self.claims)}, ensure_ascii=False, indent=1,
             default=str)
 
     @property
@@ -101,6 +101,12 @@ class CheckResult:
         when = f"{self.night:%Y-%m-%d}" if self.night is not None else "unknown"
         return (f"{len(self.claims)} claims about the night ending {when} ({self.night_reason}): "
                 + ", ".join(f"{counts.get(lab, 0)} {lab}" for lab in LABELS) + ".")
+
+
+def _records_without_nan(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for missing values (NaN is not JSON)."""
+    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
 
 
 @lru_cache(maxsize=1)
