@@ -196,6 +196,20 @@ def test_check_needs_text(client):
     assert client.post("/api/v1/check", json={"text": ""}).status_code == 422
 
 
+def test_check_returns_an_embeddable_fragment(client):
+    text = ("Russia launched 728 drones and 13 missiles overnight, the air force said on "
+            "Wednesday.\n\nPublished: 2025-07-09\n")
+    data = client.post("/api/v1/check", json={"text": text}).json()
+    first = data["table"][0]
+    assert first["label"] == "supported" and first["night"] == "2025-07-09"
+    html = data["html"]
+    assert "<body" not in html and "<html" not in html and 'class="check-result"' in html
+    css = html.split("<style>")[1].split("</style>")[0]
+    selectors = [s.strip() for rule in css.split("}") if "{" in rule
+                 for s in rule.split("{")[0].split(",")]
+    assert selectors and all(s.startswith(".check-result") for s in selectors)
+
+
 # --- writes, headers, schema -------------------------------------------------------------
 
 

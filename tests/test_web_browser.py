@@ -165,6 +165,26 @@ def test_claim_check_annotates_a_pasted_article(server, page):
     assert page.errors == [], page.errors
 
 
+@browser_only
+def test_claim_check_keeps_the_site_layout_and_says_plainly_what_is_wrong(server, page):
+    open_page(page, server + "/check", "check-empty")
+    if "not available" in page.inner_text("main"):
+        pytest.skip("check module not available")
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    page.click("#check-form button")
+    assert page.inner_text("#check-result") == "Paste the text of an article first."
+    page.evaluate("document.getElementById('article').value = 'x'.repeat(200001)")
+    page.click("#check-form button")
+    assert page.inner_text("#check-result").startswith("The article is too long")
+    page.fill("#article", "Russia launched 728 drones overnight, the air force said.")
+    page.fill("#published", "2025-07-09")
+    page.click("#check-form button")
+    page.locator("#check-result .check-result").first.wait_for(timeout=30_000)
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") == font
+    assert page.locator("nav").count() and "{" not in page.inner_text("#check-result")
+    assert page.errors == [], page.errors
+
+
 # --- schemathesis -------------------------------------------------------------------------
 
 

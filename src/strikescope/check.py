@@ -1,61 +1,61 @@
-"""Claim checker: extract the checkable claims of a news article and test them on the data.
+"""Claim checker: label the checkable claims of a news article against the store.
 
-Claims are found with spaCy's rule matchers on a blank English pipeline (tokenizer and
-sentencizer only, no model download) and dates with `dateparser`. Each claim is labelled
-supported, contradicted or unverifiable, with the numbers, baseline and report sources
-behind the label. The rules are documented in docs/brief-check.md.
+`strikescope.claimtext` turns the text into structured claims (quantity and qualifier,
+subject, measure, scope, who states it, and the night each is anchored to); this module
+looks each one up in the nightly table (or in the night's report rows for a weapon model)
+and labels it:
+
+* supported: the store's figure fits the qualifier within the tolerance;
+* contradicted: only when the night, subject and measure are all resolved with confidence
+  and the figure is outside the qualifier's range by more than the tolerance;
+* unverifiable: everything else, with the reason (out of scope, no night, ...).
+
+Each label comes with its evidence: the night, the store's figure, the report posts and the
+sentence. The rules are documented in docs/brief-check.md.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html as html_lib
 import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 import pandas as pd
 
 import strikescope.api as api
-from strikescope.brief import SURGE_RATIO, TEMPLATES, baseline, source_url
+import strikescope.claimtext as ct
 
 LABELS = ("supported", "contradicted", "unverifiable")
-CLAIM_COLUMNS = ["claim_id", "type", "text", "start", "end", "label", "evidence", "sources"]
+CLAIM_COLUMNS = ["claim_id", "type", "text", "start", "end", "label", "evidence", "sources",
+                 "night", "subject", "measure", "qualifier", "value", "store_value",
+                 "attribution", "confidence", "sentence"]
+TEMPLATES = Path(__file__).parent / "templates"
 LOOKBACK = 7
-# weapon phrase -> nightly column it is checked against
-WEAPONS = {
-    "drone": "drones_launched", "drones": "drones_launched", "uav": "drones_launched",
-    "uavs": "drones_launched", "unmanned aerial vehicles": "drones_launched",
-    "shahed": "drones_launched", "shaheds": "drones_launched",
-    "missile": "missiles_launched", "missiles": "missiles_launched",
-    "ballistic missile": "ballistic_launched", "ballistic missiles": "ballistic_launched",
-    "cruise missile": "cruise_launched", "cruise missiles": "cruise_launched",
-    "kinzhal": "aeroballistic_launched", "kinzhals": "aeroballistic_launched",
-    "hypersonic missiles": "aeroballistic_launched",
-}
-RECORD_WORDS = ("record", "largest", "biggest", "heaviest", "most massive", "unprecedented")
-SURGE_WORDS = ("surge", "escalation", "spike", "sharp increase")
-DAMAGE_WORDS = ("infrastructure", "power grid", "power grids", "energy facilities",
-                "transportation hubs", "communication centers", "explosions", "damage",
-                "damaged", "casualties", "killed", "injured", "displaced civilians",
-                "residential")
-RELATIVE_NIGHT = ("last night", "overnight", "tonight", "this morning")
-TIMING_TRIGGERS = ("after", "following", "in the wake of", "follows", "followed")
-DIPLOMACY_WORDS = ("call", "phone call", "talks", "meeting", "summit", "negotiations",
-                   "conversation")
-ACTOR_WORDS = {"putin": "RUS", "russian": "RUS", "kremlin": "RUS", "moscow": "RUS",
-               "trump": "USA", "american": "USA", "u.s.": "USA", "washington": "USA",
-               "zelensky": "UKR", "zelenskyy": "UKR", "macron": "FRA", "erdogan": "TUR",
-               "xi": "CHN", "starmer": "GBR", "merz": "DEU", "witkoff": "USA"}
-QUALIFIERS = {"more than": ">", "over": ">", "at least": ">=", "about": "~", "around": "~",
-              "nearly": "~", "almost": "~", "some": "~", "up to": "<="}
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12,
-                "hundred": 100}
+EXACT_TOLERANCE = 0.05      # share of the store's figure, at least 1
+ABOUT_TOLERANCE = 0.10      # "about", "nearly", "some": share of the stated figure, at least 2
+SURGE_RATIO = 1.5
+NEIGHBOURS = 2              # nights either side searched for a better match
+MAX_DETAIL_NIGHTS = 16      # nights whose report rows one check may read (model figures)
+CHECKED_SOURCES = {"air_force", "officials", "unattributed"}
+SOURCE_NAMES = {"president": "the president", "regional": "regional or city officials",
+                "russia_mod": "Russia's defence ministry", "general_staff": "the General Staff",
+                "other": "a third party"}
+LAUNCHED = {"all": "total_launched", "drones": "drones_launched",
+            "missiles": "missiles_launched", "cruise": "cruise_launched",
+            "ballistic": "ballistic_launched", "aeroballistic": "aeroballistic_launched",
+            "antiship": "antiship_launched"}
+NO_ROWS = (f"no report rows read for that night (there are none, or the article names more "
+           f"than {MAX_DETAIL_NIGHTS} nights with model figures)")
 UNVERIFIABLE_NOTE = ("The Air Force reports give launched and shot-down counts per weapon, "
                      "not what was hit or damaged: not verifiable from this data.")
+QUALIFIER_WORDS = {"exact": "", "about": "about ", "at_least": "at least ",
+                   "more_than": "more than ", "up_to": "up to ", "between": "between "}
 
 
 @dataclass
@@ -74,14 +74,27 @@ class CheckResult:
             "published": str(self.published) if self.published else None,
             "night": f"{self.night:%Y-%m-%d}" if self.night is not None else None,
             "night_reason": self.night_reason,
-            "claims": self.claims.to_dict(orient="records")}, ensure_ascii=False, indent=1)
+            "claims": _records_without_nan(self.claims)}, ensure_ascii=False, indent=1,
+            default=str)
 
     @property
     def html(self) -> str:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-        return env.get_template("check.html.j2").render(
-            result=self, body=jinja2.utils.markupsafe.Markup(_annotate(self.text, self.claims)),
-            counts=self.claims.label.value_counts().to_dict())
+        """A whole HTML page with the annotated article and the claims table."""
+        return _env().get_template("check.html.j2").render(
+            result=self, body=self.fragment_body, counts=self.counts(), standalone=True)
+
+    @property
+    def fragment(self) -> str:
+        """The same without <html>, <head> or page styles, for embedding in a site page."""
+        return _env().get_template("check.html.j2").render(
+            result=self, body=self.fragment_body, counts=self.counts(), standalone=False)
+
+    @property
+    def fragment_body(self):
+        return jinja2.utils.markupsafe.Markup(_annotate(self.text, self.claims))
+
+    def counts(self) -> dict:
+        return self.claims.label.value_counts().to_dict()
 
     def summary(self) -> str:
         counts = self.claims.label.value_counts()
@@ -90,43 +103,60 @@ class CheckResult:
                 + ", ".join(f"{counts.get(lab, 0)} {lab}" for lab in LABELS) + ".")
 
 
+def _records_without_nan(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for missing values (NaN is not JSON)."""
+    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+
+
 # --- article parsing ---------------------------------------------------------------------
 
 
 def parse_article(text: str) -> tuple[str, dt.date | None, str | None]:
     """Split off the `Published:` line and META_DESCRIPTION; return (text, date, meta)."""
-    published = meta = None
-    m = re.search(r"^\s*Published:\s*(.+?)\s*$", text, re.M)
-    if m:
-        import dateparser
-
-        parsed = dateparser.parse(m[1], languages=["en"])
-        published = parsed.date() if parsed else None
+    _body, published = ct.split_metadata(text)
     m = re.search(r"META_DESCRIPTION:?\**:?\s*(.+)", text)
-    if m:
-        meta = m[1].strip()
-    return text, published, meta
+    return text, ct.kyiv_date(published), (m[1].strip() if m else None)
+
+
+def extract_claims(text: str, published=None) -> list[dict]:
+    """Every claim in the text: type, text, character span and its structured data."""
+    art = ct.extract(text, _published(published))
+    return [_as_dict(art, c) for c in _all_claims(art)]
+
+
+def _published(value):
+    if value is None or isinstance(value, (dt.date, dt.datetime)):
+        return value
+    return ct.parse_published(str(value))
+
+
+def _all_claims(art: ct.Article) -> list:
+    return sorted([*art.claims, *art.mentions, *_places(art)], key=lambda c: c.start)
+
+
+def _as_dict(art: ct.Article, c) -> dict:
+    kind = TYPE_NAMES.get(c.kind, c.kind)
+    if isinstance(c, ct.Claim):
+        data = {k: getattr(c, k) for k in ("value", "high", "qualifier", "subject", "model",
+                                           "measure", "scope", "attribution", "record",
+                                           "night", "confidence", "basis")}
+    else:
+        data = dict(c.data)
+    return {"type": kind, "text": art.body[c.start:c.end], "start": c.start, "end": c.end,
+            "data": data}
+
+
+TYPE_NAMES = {"figure": "count", "record": "comparison", "surge": "comparison"}
 
 
 @lru_cache(maxsize=1)
-def _nlp():
-    import spacy
-    from spacy.matcher import PhraseMatcher
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    groups = {"weapon": WEAPONS, "record": RECORD_WORDS, "surge": SURGE_WORDS,
-              "damage": DAMAGE_WORDS, "relnight": RELATIVE_NIGHT,
-              "trigger": TIMING_TRIGGERS, "diplomacy": DIPLOMACY_WORDS, "actor": ACTOR_WORDS,
-              "place": _place_names()}
-    for label, words in groups.items():
-        matcher.add(label, [nlp.make_doc(w) for w in words])
-    return nlp, matcher
-
-
-@lru_cache(maxsize=1)
-def _place_names() -> dict[str, str]:
+def _place_names() -> tuple[re.Pattern | None, dict[str, str]]:
     from strikescope.regions import regions
 
     names = {}
@@ -134,292 +164,570 @@ def _place_names() -> dict[str, str]:
         for alias in [r.name_en, *str(r.aliases).split("|")]:
             if alias and alias.isascii() and alias[0].isupper():
                 names.setdefault(alias.lower(), r.region_id)
-    return names
+    if not names:
+        return None, names
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len,
+                                                                       reverse=True))
+                    + r")\b", re.I)
+    return rx, names
 
 
-# --- extraction ----------------------------------------------------------------------------
-
-
-def _spans_by_label(doc, matcher) -> dict[str, list]:
-    from spacy.util import filter_spans
-
-    found: dict[str, list] = {}
-    for match_id, start, end in matcher(doc):
-        found.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
-    return {label: filter_spans(spans) for label, spans in found.items()}
-
-
-def _number_before(span) -> tuple[int, str, int] | None:
-    """(value, qualifier, start char) of a number just before a weapon phrase, if any."""
-    doc, i = span.doc, span.start - 1
-    while i >= 0 and i >= span.start - 3 and not doc[i].like_num:
-        if doc[i].is_punct or doc[i].lower_ in ("and", "or"):
-            return None
-        i -= 1
-    if i < 0 or not doc[i].like_num:
-        return None
-    raw = doc[i].lower_.replace(",", "")
-    value = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
-    if value is None:
-        return None
-    start, qual = doc[i].idx, ""
-    for words, q in QUALIFIERS.items():
-        n = len(words.split())
-        if i - n >= 0 and doc[i - n:i].text.lower() == words:
-            start, qual = doc[i - n].idx, q
-    return value, qual, start
-
-
-def _claim(kind: str, text: str, start: int, end: int, **data) -> dict:
-    return {"type": kind, "text": text[start:end], "start": start, "end": end, "data": data}
-
-
-def _sentence_claims(sent, spans: dict, text: str) -> list[dict]:
-    out = []
-    inside = {k: [s for s in v if s.start >= sent.start and s.end <= sent.end]
-              for k, v in spans.items()}
-    bare = []
-    for w in inside.get("weapon", []):
-        num = _number_before(w)
-        if num:
-            value, qual, start = num
-            out.append(_claim("count", text, start, w.end_char, value=value, qualifier=qual,
-                              column=WEAPONS[w.text.lower()]))
-        else:
-            bare.append(w)
-    if bare:
-        out.append(_claim("weapon_type", text, bare[0].start_char, bare[-1].end_char,
-                          columns=sorted({WEAPONS[w.text.lower()] for w in bare})))
-    for label, kind in (("record", "comparison"), ("surge", "comparison")):
-        for s in inside.get(label, []):
-            out.append(_claim(kind, text, s.start_char, s.end_char, rule=label))
-    damage = inside.get("damage", [])
-    if damage:
-        out.append(_claim("damage", text, damage[0].start_char, damage[-1].end_char))
-    out += _timing_claim(inside, text)
-    return out
-
-
-def _timing_claim(inside: dict, text: str) -> list[dict]:
-    triggers, talks = inside.get("trigger", []), inside.get("diplomacy", [])
-    if not triggers or not talks:
-        return []
-    actors = sorted({ACTOR_WORDS[a.text.lower()] for a in inside.get("actor", [])})
-    start = min(triggers[0].start_char, talks[0].start_char)
-    end = max(talks[-1].end_char, *(a.end_char for a in inside.get("actor", [])), 0)
-    return [_claim("timing", text, start, end, actors=actors)]
-
-
-def _date_claims(doc, spans: dict, text: str, published: dt.date | None) -> list[dict]:
-    out = [_claim("date", text, s.start_char, s.end_char, night=_as_date(published))
-           for s in spans.get("relnight", []) if published]
-    if published is None:
-        return out
-    from dateparser.search import search_dates
-
-    base = dt.datetime.combine(published, dt.time(12))
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
-    for sent in doc.sents:
-        for phrase, when in search_dates(sent.text, languages=["en"], settings=settings) or []:
-            if not re.search(r"\d|day\b|january|february|march|april|may |june|july|august|"
-                             r"september|october|november|december", phrase.lower()):
-                continue
-            start = text.find(phrase, sent.start_char)
-            # an evening time belongs to the next night (the 18:00 rule)
-            night = when.date() + dt.timedelta(days=1 if when.hour >= 18 else 0)
-            if start >= 0 and "night" not in phrase.lower():
-                out.append(_claim("date", text, start, start + len(phrase), night=night))
-    return out
-
-
-def _as_date(value) -> dt.date | None:
-    return pd.Timestamp(value).date() if value is not None else None
-
-
-def extract_claims(text: str, published: dt.date | None = None) -> list[dict]:
-    """Every checkable claim in the text: type, text, character span and parsed data."""
-    nlp, matcher = _nlp()
-    body = _body(text)
-    doc = nlp(body)
-    spans = _spans_by_label(doc, matcher)
-    claims = _date_claims(doc, spans, body, published)
-    for sent in doc.sents:
-        claims += _sentence_claims(sent, spans, body)
-    seen = set()
-    for s in spans.get("place", []):
-        region = _place_names()[s.text.lower()]
+def _places(art: ct.Article) -> list[ct.Mention]:
+    rx, names = _place_names()
+    out, seen = [], set()
+    for m in rx.finditer(art.body) if rx else []:
+        region = names[m[0].lower()]
         if region not in seen:
             seen.add(region)
-            claims.append(_claim("place", body, s.start_char, s.end_char, region=region))
-    return sorted(claims, key=lambda c: c["start"])
+            out.append(ct.Mention("place", m.start(), m.end(), _sentence_at(art, m.start()),
+                                  {"region": region}))
+    return out
 
 
-def _body(text: str) -> str:
-    """The article without its Published line, so that the date is not checked as a claim."""
-    return re.sub(r"^\s*Published:.*$", "", text, flags=re.M).rstrip()
+def _sentence_at(art: ct.Article, pos: int) -> int:
+    ends = [b for _a, b in art.sentences]
+    return min(bisect.bisect_right(ends, pos), max(len(ends) - 1, 0))
 
 
-# --- labelling -----------------------------------------------------------------------------
+# --- the store ---------------------------------------------------------------------------
+
+
+class _Store:
+    """The nightly table plus, on demand, a night's report rows (for weapon models)."""
+
+    def __init__(self, db):
+        self.db = db
+        self.nights = api.nights(db=db)
+        # plain dicts: a pandas .loc per claim would make long articles slow
+        self._rows = {r["night"].date(): r for r in self.nights.to_dict("records")} \
+            if len(self.nights) else {}
+        self._detail: dict = {}
+        self._sources: dict = {}
+        self.figures: dict = {}
+
+    def covers(self, night: dt.date) -> bool:
+        ts = pd.Timestamp(night)
+        return len(self.nights) > 0 and self.nights.night.min() <= ts <= self.nights.night.max()
+
+    def row(self, night: dt.date) -> dict | None:
+        return self._rows.get(night)
+
+    def rows(self, night: dt.date) -> pd.DataFrame | None:
+        """The night's report rows; read for at most MAX_DETAIL_NIGHTS nights per article,
+        so that a text naming hundreds of dates cannot make one check read the store
+        hundreds of times."""
+        if night not in self._detail:
+            if len(self._detail) >= MAX_DETAIL_NIGHTS:
+                return None
+            try:
+                self._detail[night] = api.night(night, db=self.db).rows
+            except LookupError:
+                self._detail[night] = None
+        return self._detail[night]
+
+    def sources(self, night: dt.date) -> list[str]:
+        if night not in self._sources:
+            row = self.row(night)
+            self._sources[night] = [post_url(s) for s in (
+                list(row["sources"]) if row is not None else [])]
+        return list(self._sources[night])
+
+
+def post_url(source: str) -> str:
+    """A report post's address: URLs stay; `kpszsu/posts/...` ids are Facebook posts."""
+    text = str(source).strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    if "." in text.split("/", 1)[0]:
+        return f"https://{text}"
+    return f"https://www.facebook.com/{text}"
 
 
 @dataclass
-class _Context:
-    nights: pd.DataFrame
-    night: pd.Timestamp | None
-    row: pd.Series | None
-    counts: list[dict]
-    db: object
+class Figure:
+    """The store's figure for one (night, subject, measure), with what it is."""
+    value: float | None
+    what: str
+    sources: list[str]
+    alternatives: tuple[float, ...] = ()
+    reason: str = ""
 
 
-def _resolve_night(claims: list[dict], nights: pd.DataFrame, published) -> tuple:
-    dated = [c for c in claims if c["type"] == "date"]
-    if dated:
-        return pd.Timestamp(dated[0]["data"]["night"]), f"date named: {dated[0]['text']!r}"
-    if published is None:
-        return None, "the article names no date and has no publication date"
-    places = [c["data"]["region"] for c in claims if c["type"] == "place"] or [None]
-    end = pd.Timestamp(published)
-    window = nights[(nights.night > end - pd.Timedelta(days=LOOKBACK)) & (nights.night <= end)]
-    if places[0] is not None and "regions" in window:
-        named = window[window.regions.apply(lambda r: places[0] in list(r))]
-        window = named if len(named) else window
-    if window.empty or window.total_launched.max() == 0:
-        return None, f"no attack in the {LOOKBACK} nights before publication"
-    night = window.loc[window.total_launched.idxmax(), "night"]
-    where = f" that targeted {places[0]}" if places[0] else ""
-    return night, (f"assumed: the article names no date; the largest night{where} in the "
-                   f"{LOOKBACK} nights up to publication ({published})")
+def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
+    night = _as_date(night)
+    row = store.row(night)
+    if row is None:
+        return Figure(None, "", [], reason=f"the store has no row for the night ending {night}")
+    if subject == "decoy" and measure == "lost":
+        subject = "drones"
+    groups = {"all": ("drones", "missiles"), "drones": ("drones",), "missiles": ("missiles",)}
+    if measure == "launched":
+        col = LAUNCHED.get(subject)
+        if col is None:
+            return Figure(None, "", [], reason=f"no launched column for {subject}")
+        return Figure(float(row[col]), col, store.sources(night))
+    if subject not in groups:
+        return _class_outcome(store, night, subject, measure)
+    kinds = groups[subject]
+    destroyed = sum(float(row[f"{k}_destroyed"]) for k in kinds)
+    lost = sum(float(row[f"{k}_not_reach_goal"]) for k in kinds)
+    name = "+".join(kinds)
+    if measure == "shot_down":
+        return Figure(destroyed, f"{name} shot down", store.sources(night))
+    if measure == "lost":
+        return Figure(lost, f"{name} lost to electronic warfare", store.sources(night))
+    if measure == "suppressed":
+        return Figure(destroyed + lost, f"{name} shot down or lost to electronic warfare",
+                      store.sources(night))
+    if measure == "intercepted":
+        return Figure(destroyed, f"{name} shot down", store.sources(night),
+                      alternatives=(destroyed + lost,))
+    return Figure(None, "", [], reason=f"measure {measure!r} is not in the store")
 
 
-def _night_sources(row) -> list[str]:
-    return [source_url(s) for s in (list(row["sources"]) if row is not None else [])]
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, (dt.datetime, pd.Timestamp)) else value
 
 
-def _matches(value: float, claimed: int, qual: str) -> bool:
-    if qual == ">":
-        return value > claimed
-    if qual == ">=":
-        return value >= claimed
-    if qual == "<=":
-        return value <= claimed
-    if qual == "~":
-        return abs(value - claimed) <= 0.1 * claimed
-    return value == claimed
+def _class_outcome(store: _Store, night, cls: str, measure: str) -> Figure:
+    rows = store.rows(night)
+    if rows is None:
+        return Figure(None, "", [], reason=NO_ROWS)
+    sel = rows[(rows.weapon_class == cls) & rows.counted.astype(bool)]
+    return _outcome(sel, f"{cls} missiles", measure)
 
 
-def _label_count(c: dict, ctx: _Context) -> tuple[str, str]:
-    col, value = c["data"]["column"], c["data"]["value"]
-    actual = float(ctx.row[col])
-    if _matches(actual, value, c["data"]["qualifier"]):
-        return "supported", f"{col} = {actual:,.0f} in the night ending {ctx.night:%Y-%m-%d}."
-    other = _nights_matching(ctx, [c])
-    hint = f"; {value:,} matches the night(s) ending {other}" if other else ""
-    return "contradicted", (f"{col} = {actual:,.0f} in the night ending "
-                            f"{ctx.night:%Y-%m-%d}, not {value:,}{hint}.")
+def _outcome(sel: pd.DataFrame, name: str, measure: str) -> Figure:
+    sources = [post_url(s) for s in dict.fromkeys(sel.source.dropna())]
+    launched = pd.to_numeric(sel.launched, errors="coerce").fillna(0).sum()
+    destroyed = pd.to_numeric(sel.destroyed, errors="coerce").fillna(0).sum()
+    lost = pd.to_numeric(sel.not_reach_goal, errors="coerce").fillna(0).sum()
+    if measure == "launched":
+        return Figure(float(launched), f"{name} launched", sources)
+    if measure == "shot_down":
+        return Figure(float(destroyed), f"{name} shot down", sources)
+    if measure == "intercepted":
+        return Figure(float(destroyed), f"{name} shot down", sources,
+                      alternatives=(float(destroyed + lost),))
+    if measure == "suppressed":
+        return Figure(float(destroyed + lost), f"{name} shot down or lost", sources)
+    if measure == "lost":
+        return Figure(float(lost), f"{name} lost to electronic warfare", sources)
+    return Figure(None, "", [], reason=f"measure {measure!r} is not in the store")
 
 
-def _nights_matching(ctx: _Context, counts: list[dict]) -> str:
-    near = ctx.nights[(ctx.nights.night - ctx.night).abs() <= pd.Timedelta(days=14)]
-    ok = near
-    for c in counts:
-        d = c["data"]
-        ok = ok.loc[[_matches(v, d["value"], d["qualifier"]) for v in ok[d["column"]]]]
-    return ", ".join(f"{n:%Y-%m-%d}" for n in ok.night)
+def _model_figure(store: _Store, night, model: str, measure: str) -> Figure:
+    rows = store.rows(night)
+    if rows is None:
+        return Figure(None, "", [], reason=NO_ROWS)
+    names = rows.model.fillna("").str.lower().str.replace(r"\bkh-", "x-", regex=True)
+    mine = names.map(lambda n: _has_family(n, model))
+    others = names.map(lambda n: any(_has_family(n, f) for f in ct.MODEL_FAMILIES if f != model))
+    sel = rows[mine & rows.counted.astype(bool)]
+    if (mine & others).any():
+        shared = ", ".join(sorted(set(rows.model[mine & others])))
+        return Figure(None, "", [post_url(s) for s in dict.fromkeys(sel.source.dropna())],
+                      reason=f"the reports count {model} together with other models "
+                             f"({shared}: {int(pd.to_numeric(sel.launched).sum())})")
+    return _outcome(sel, model, measure)
 
 
-def _label_date(c: dict, ctx: _Context) -> tuple[str, str]:
-    night = pd.Timestamp(c["data"]["night"])
-    row = ctx.nights[ctx.nights.night == night]
-    total = float(row.total_launched.sum())
-    if not ctx.counts:
-        label = "supported" if total > 0 else "contradicted"
-        return label, f"{total:,.0f} long-range weapons in the night ending {night:%Y-%m-%d}."
-    matching = _nights_matching(_Context(ctx.nights, night, None, [], ctx.db), ctx.counts)
-    said = ", ".join(dict.fromkeys(f"{x['data']['value']:,} {x['data']['column']}"
-                                   for x in ctx.counts))
-    if f"{night:%Y-%m-%d}" in matching.split(", "):
-        return "supported", f"The night ending {night:%Y-%m-%d} matches the counts ({said})."
-    hint = f"; they match the night(s) ending {matching}" if matching else ""
-    return "contradicted", (f"The counts given ({said}) do not match the night ending "
-                            f"{night:%Y-%m-%d} ({total:,.0f} weapons){hint}.")
+def _has_family(name: str, family: str) -> bool:
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w])", name)
+               for n in ct.MODEL_FAMILIES[family])
 
 
-def _label_weapon_type(c: dict, ctx: _Context) -> tuple[str, str]:
-    counts = {col: float(ctx.row[col]) for col in c["data"]["columns"]}
-    said = ", ".join(f"{col} = {v:,.0f}" for col, v in counts.items())
-    label = "supported" if all(v > 0 for v in counts.values()) else "contradicted"
-    return label, f"Night ending {ctx.night:%Y-%m-%d}: {said}."
+def store_figure(store: _Store, night, c: ct.Claim) -> Figure:
+    key = (night, c.subject, c.model, c.measure)
+    if key not in store.figures:     # many claims share a night: look each up once
+        if c.subject == "model" and c.model:
+            fig = _model_figure(store, night, c.model, c.measure)
+        else:
+            subject = c.subject if c.subject != "model" else ct.MODEL_CLASS.get(
+                c.model or "", "cruise")
+            fig = _column_figure(store, night, subject, c.measure)
+        store.figures[key] = fig
+    return store.figures[key]
 
 
-def _label_comparison(c: dict, ctx: _Context) -> tuple[str, str]:
-    b = baseline(ctx.nights, ctx.night)
-    numbers = (f"{b['value']:,.0f} weapons in the night ending {ctx.night:%Y-%m-%d}; mean of "
-               f"the 7 nights before {b['mean7']:.1f} ({b['ratio7']:.1f}x), of the 28 nights "
-               f"before {b['mean28']:.1f} ({b['ratio28']:.1f}x); earlier maximum "
-               f"{b['previous_max']:,.0f}.")
-    if c["data"]["rule"] == "record":
-        label = "supported" if b["record"] else "contradicted"
-        return label, f"Record = strictly above every earlier night. {numbers}"
-    label = "supported" if b["surge"] else "contradicted"
-    return label, f"Surge = at least {SURGE_RATIO}x the 28-night mean. {numbers}"
+# --- labels ------------------------------------------------------------------------------
 
 
-def _label_timing(c: dict, ctx: _Context) -> tuple[str, str]:
+def fits(store_value: float, c: ct.Claim) -> bool:
+    """Does the store's figure fit the claim's qualifier within the tolerance?"""
+    v, q = c.value, c.qualifier
+    tol = max(1.0, EXACT_TOLERANCE * store_value)
+    if q == "about":
+        tol = max(2.0, ABOUT_TOLERANCE * v)
+        return abs(store_value - v) <= tol
+    if q == "more_than":
+        return store_value > v - tol
+    if q == "at_least":
+        return store_value >= v - tol
+    if q == "up_to":
+        return store_value <= v + tol
+    if q == "between":
+        return c.value - tol <= store_value <= c.high + tol
+    return abs(store_value - v) <= tol
+
+
+def _fits_figure(fig: Figure, c: ct.Claim) -> bool:
+    return any(fits(x, c) for x in (fig.value, *fig.alternatives))
+
+
+def _said(c: ct.Claim) -> str:
+    if c.qualifier == "between":
+        return f"between {c.value:,.0f} and {c.high:,.0f}"
+    return f"{QUALIFIER_WORDS.get(c.qualifier, '')}{c.value:,.0f}"
+
+
+SCOPE_REASONS = {
+    "period": "out of scope: a figure for a period, not for one night",
+    "city": "out of scope: a figure for one city or region; the reports are national",
+    "part": "not checked: a part of another figure (\"11 of them cruise missiles\")",
+    "war": "out of scope: a figure for the whole war, not for one night",
+    "other": ("out of scope: a stock, a production rate or a forecast, not a report of one "
+              "night's attack")}
+MEASURE_REASONS = {
+    "hit": "not checked: the store does not hold the reports' hit counts reliably",
+    "other": "not checked: drones that left Ukrainian airspace are not a column of the reports"}
+
+
+def _scope_reason(c: ct.Claim) -> str | None:
+    if c.attribution not in CHECKED_SOURCES:
+        who = SOURCE_NAMES.get(c.attribution, c.attribution)
+        return (f"out of scope: a figure from {who}; only the Air Force's figures on Russian "
+                f"launches are checked")
+    if c.subject == "ukrainian":
+        return "out of scope: a figure about Ukrainian drones, not Russian launches"
+    if c.scope in SCOPE_REASONS:
+        return SCOPE_REASONS[c.scope]
+    if c.measure in MEASURE_REASONS:
+        return MEASURE_REASONS[c.measure]
+    if c.subject in ("shahed", "decoy") and c.measure == "launched":
+        return "not checked: the reports do not separate Shahed-type drones from decoys"
+    return None
+
+
+def _neighbours(store: _Store, night: dt.date, test) -> list[dt.date]:
+    out = []
+    for k in range(1, NEIGHBOURS + 1):
+        for d in (night - dt.timedelta(days=k), night + dt.timedelta(days=k)):
+            if store.row(d) is not None and test(d):
+                out.append(d)
+    return out
+
+
+def _decide(ok: bool, c: ct.Claim, store: _Store, night: dt.date, test,
+            evidence: str) -> tuple[str, str]:
+    """supported / contradicted / unverifiable from a fit and the confidence in the night."""
+    if ok:
+        return "supported", evidence
+    others = _neighbours(store, night, test)
+    hint = (" It matches the night ending " + " and ".join(f"{d:%Y-%m-%d}" for d in others)
+            + f", not {night:%Y-%m-%d}.") if others else ""
+    if c.confidence == "high":
+        return "contradicted", evidence + hint
+    if c.confidence == "medium" and not any(d < night for d in others):
+        return "contradicted", evidence + hint
+    why = ("the night comes from 'overnight' and the publication date" if c.confidence ==
+           "medium" else f"the night is uncertain ({c.basis})")
+    return "unverifiable", f"{evidence}{hint} Not contradicted: {why}."
+
+
+def label_figure(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
+    reason = _scope_reason(c)
+    if reason:
+        return "unverifiable", reason[0].upper() + reason[1:] + ".", None
+    if c.night is None:
+        return "unverifiable", f"No night to check against ({c.basis}).", None
+    if not store.covers(c.night):
+        others = _neighbours(store, c.night, lambda d: (
+            f := store_figure(store, d, c)).value is not None and _fits_figure(f, c))
+        hint = "".join(f" The figure matches the night ending {d:%Y-%m-%d}, not "
+                       f"{c.night:%Y-%m-%d}." for d in others[:1])
+        return "unverifiable", f"The night ending {c.night} is outside the store.{hint}", None
+    if c.measure == "previous_record":
+        return _label_previous_record(c, store)
+    fig = store_figure(store, c.night, c)
+    if fig.value is None:
+        return "unverifiable", f"Not checked: {fig.reason}.", fig
+    alt = "".join(f" (or {a:,.0f} counting those lost to electronic warfare)"
+                  for a in fig.alternatives)
+    evidence = (f"Night ending {c.night:%Y-%m-%d} ({c.basis}): the store has "
+                f"{fig.value:,.0f} {fig.what}{alt}; the article says {_said(c)}.")
+    label, evidence = _decide(
+        _fits_figure(fig, c), c, store, c.night,
+        lambda d: (f := store_figure(store, d, c)).value is not None and _fits_figure(f, c),
+        evidence)
+    if label == "contradicted":
+        label, evidence = _guard(c, store, evidence)
+    return label, evidence, fig
+
+
+def _guard(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:
+    """Contradicted only when the subject and measure are the sentence's own: not a figure
+    without its weapon ("95 more"), not a measure guessed from a neighbouring clause, not an
+    exact figure that fits another column of the same night."""
+    if not c.subject_firm:
+        why = "the figure names no weapon of its own, so its subject is a guess"
+    elif not c.measure_firm:
+        why = "no verb of the figure's own clause says what it counts"
+    elif c.qualifier == "exact" and (other := _other_match(store, c)):
+        why = (f"the figure matches the store's {other} for that night, so the sentence's "
+               f"subject or measure may have been misread")
+    else:
+        return "contradicted", evidence
+    return "unverifiable", f"{evidence} Not contradicted: {why}."
+
+
+def _other_match(store: _Store, c: ct.Claim) -> str | None:
+    """Another figure of the same night that an exact claim fits: the same measure of
+    another subject, or (when no verb of its own clause gave the measure) another measure.
+    Ranges ("more than 200") fit too many figures to say anything."""
+    tries = [(s, c.measure) for s in ("all", "drones", "missiles", "cruise", "ballistic",
+                                      "aeroballistic") if s != c.subject]
+    if not c.measure_firm:
+        tries += [(c.subject, m) for m in ("launched", "shot_down", "lost", "suppressed")
+                  if m != c.measure]
+    for subject, measure in tries:
+        alt = ct.Claim("figure", 0, 0, 0, value=c.value, high=c.high, qualifier=c.qualifier,
+                       subject=subject, measure=measure)
+        fig = store_figure(store, c.night, alt)
+        if fig.value is not None and fig.value > 0 and fits(fig.value, alt):
+            return fig.what
+    return None
+
+
+def _series(store: _Store, subject: str) -> pd.Series | None:
+    col = LAUNCHED.get(subject)
+    return store.nights.set_index("night")[col] if col else None
+
+
+def _label_previous_record(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
+    s = _series(store, c.subject)
+    if s is None:
+        return "unverifiable", f"No nightly series for {c.subject}.", None
+    before = s[s.index < pd.Timestamp(c.night)]
+    if before.empty:
+        return "unverifiable", "No earlier nights in the store.", None
+    top = before.idxmax()
+    fig = Figure(float(before.max()), f"{LAUNCHED[c.subject]} (the record before)",
+                 store.sources(top.date()))
+    c.night, c.basis = top.date(), f"the record before the night ending {c.night:%Y-%m-%d}"
+    evidence = (f"Before the article's night the record was {fig.value:,.0f} "
+                f"({LAUNCHED[c.subject]}) on the night ending {top:%Y-%m-%d}; the article "
+                f"says {_said(c)}.")
+    if fits(fig.value, c):
+        return "supported", evidence, fig
+    return ("contradicted" if c.confidence == "high" else "unverifiable"), evidence, fig
+
+
+def label_record(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
+    if c.attribution not in CHECKED_SOURCES:
+        who = SOURCE_NAMES.get(c.attribution, c.attribution)
+        return "unverifiable", f"Out of scope: a comparison made by {who}.", None
+    scope = c.record.get("scope")
+    if scope in ("city", "vague"):
+        what = "one city" if scope == "city" else "a vague period"
+        return "unverifiable", f"Not checked: a comparison about {what}.", None
+    if c.night is None or not store.covers(c.night):
+        return "unverifiable", f"No night in the store to check against ({c.basis}).", None
+    s = _series(store, c.subject)
+    verdict = _record_verdict(s, pd.Timestamp(c.night), c.record)
+    if verdict is None:
+        return "unverifiable", "No earlier nights in the store.", None
+    ok, evidence = verdict
+    fig = Figure(float(s.get(pd.Timestamp(c.night), 0)), LAUNCHED[c.subject],
+                 store.sources(c.night))
+    label, evidence = _decide(
+        ok, c, store, c.night,
+        lambda d: bool((v := _record_verdict(s, pd.Timestamp(d), c.record)) and v[0]),
+        f"Night ending {c.night:%Y-%m-%d} ({c.basis}): {evidence}")
+    return label, evidence, fig
+
+
+def _record_verdict(s: pd.Series, night: pd.Timestamp, info: dict) -> tuple[bool, str] | None:
+    """Is the night's value the record the sentence claims, on the sentence's measure?"""
+    if night not in s.index:
+        return None
+    value, col = float(s[night]), s.name
+    before = s[s.index < night]
+    if info.get("year"):
+        before = before[before.index.year == night.year]
+    if before.empty:
+        return None
+    if "rank" in info:
+        rank = 1 + int((before > value).sum())
+        where = " this year" if info.get("year") else ""
+        return rank == info["rank"], (f"{value:,.0f} ({col}) ranks {rank}{where} among the "
+                                      f"nights up to it; the claim is rank {info['rank']}.")
+    larger = before[before >= value]
+    last = larger.index.max() if len(larger) else None
+    top = before.idxmax()
+    prev = f"the previous record was {before.max():,.0f} on the night ending {top:%Y-%m-%d}"
+    since = _since_end(info.get("since"), night)
+    if since is not None:
+        ok = last is None or last <= since
+        told = ("no earlier night had as many" if last is None else
+                f"the last night with as many was {last:%Y-%m-%d} ({larger[last]:,.0f})")
+        return ok, f"{value:,.0f} ({col}); {told}; the claim: the most since {info['since']}."
+    if last is None:
+        return True, f"{value:,.0f} ({col}) is a record: {prev}."
+    return False, f"{value:,.0f} ({col}) is not a record: {prev}."
+
+
+def _since_end(what: str | None, night: pd.Timestamp) -> pd.Timestamp | None:
+    """The end of the period a 'the most since ...' phrase names (None: all time)."""
+    if not what or re.match(r"the (war|invasion|start|beginning)", what, re.I):
+        return None
+    m = re.search(r"(" + "|".join(ct.MONTHS) + r")\.?(?:\s+((?:19|20)\d\d))?", what, re.I)
+    if m:
+        month = ct.MONTHS[m[1].lower()]
+        year = int(m[2]) if m[2] else (night.year if month <= night.month else night.year - 1)
+        return pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)
+    m = re.search(r"(19|20)\d\d", what)
+    return pd.Timestamp(int(m[0]), 12, 31) if m else None
+
+
+# --- claims that are not figures ---------------------------------------------------------
+
+
+def label_mention(m: ct.Mention, ctx: dict) -> tuple[str, str, list[str]]:
+    night, store = ctx["night"], ctx["store"]
+    if m.kind == "damage":
+        return "unverifiable", UNVERIFIABLE_NOTE, []
+    if night is None or store.row(night) is None:
+        return "unverifiable", f"No night to check against: {ctx['reason']}.", []
+    row, sources = store.row(night), store.sources(night)
+    firm = ctx["confidence"] == "high"
+    if m.kind == "weapon_type":
+        counts = {col: float(row[col]) for col in m.data["columns"]}
+        said = ", ".join(f"{col} = {v:,.0f}" for col, v in counts.items())
+        ok = all(v > 0 for v in counts.values())
+        label = "supported" if ok else ("contradicted" if firm else "unverifiable")
+        return label, f"Night ending {night:%Y-%m-%d}: {said}.", sources
+    if m.kind == "surge":
+        return _label_surge(store, night, firm) + (sources,)
+    if m.kind == "timing":
+        return _label_timing(m, night) + (sources,)
+    if m.kind == "place":
+        return _label_place(m, row, night) + (sources,)
+    return "unverifiable", "", []
+
+
+def _label_surge(store: _Store, night: dt.date, firm: bool) -> tuple[str, str]:
+    s = store.nights.set_index("night")["total_launched"]
+    ts = pd.Timestamp(night)
+    before = s[s.index < ts].tail(28)
+    value = float(s.get(ts, 0))
+    mean28 = float(before.mean()) if len(before) else float("nan")
+    mean7 = float(before.tail(7).mean()) if len(before) else float("nan")
+    ok = bool(mean28 == mean28 and mean28 > 0 and value >= SURGE_RATIO * mean28)
+    evidence = (f"Surge = at least {SURGE_RATIO}x the 28-night mean. {value:,.0f} weapons in "
+                f"the night ending {night:%Y-%m-%d}; mean of the 7 nights before {mean7:.1f}, "
+                f"of the 28 nights before {mean28:.1f}.")
+    return ("supported" if ok else "contradicted" if firm else "unverifiable"), evidence
+
+
+def _label_timing(m: ct.Mention, night: dt.date) -> tuple[str, str]:
     from strikescope.events import events
 
-    lo = ctx.night - pd.Timedelta(days=LOOKBACK)
-    ev = events(start=lo.date(), end=(ctx.night - pd.Timedelta(days=1)).date())
-    actors = set(c["data"]["actors"])
+    ts = pd.Timestamp(night)
+    ev = events(start=(ts - pd.Timedelta(days=LOOKBACK)).date(),
+                end=(ts - pd.Timedelta(days=1)).date())
+    actors = set(m.data["actors"])
     if actors:
         ev = ev[ev.actors.apply(lambda a: actors <= set(a))]
     if ev.empty:
         return "unverifiable", (f"No diplomatic event with {sorted(actors) or 'any actor'} in "
                                 f"the timeline in the {LOOKBACK} days before the night ending "
-                                f"{ctx.night:%Y-%m-%d}.")
+                                f"{ts:%Y-%m-%d}.")
     e = ev.sort_values("date").iloc[-1]
-    gap, eve = (ctx.night - e.date).days, ctx.night - pd.Timedelta(days=1)
+    gap, eve = (ts - e.date).days, ts - pd.Timedelta(days=1)
     return "supported", (f"{e.title} ({e.event_id}) on {e.date:%Y-%m-%d}; the night ending "
-                         f"{ctx.night:%Y-%m-%d} began at 18:00 on {eve:%Y-%m-%d}, "
-                         f"{gap} day(s) after the event ({e.source_url}).")
+                         f"{ts:%Y-%m-%d} began at 18:00 on {eve:%Y-%m-%d}, {gap} day(s) after "
+                         f"the event ({e.source_url}).")
 
 
-def _label_place(c: dict, ctx: _Context) -> tuple[str, str]:
-    named = list(ctx.row["regions"]) if "regions" in ctx.row else []
-    region = c["data"]["region"]
+def _label_place(m: ct.Mention, row: dict, night: dt.date) -> tuple[str, str]:
+    named = list(row["regions"]) if row.get("regions") is not None else []
+    region = m.data["region"]
     if region in named:
-        return "supported", (f"The reports of the night ending {ctx.night:%Y-%m-%d} name "
+        return "supported", (f"The reports of the night ending {night:%Y-%m-%d} name "
                              f"{region} among the targets ({', '.join(named)}).")
-    return "unverifiable", (f"The reports of the night ending {ctx.night:%Y-%m-%d} do not name "
+    return "unverifiable", (f"The reports of the night ending {night:%Y-%m-%d} do not name "
                             f"{region} ({', '.join(named) or 'no region named'}).")
 
 
-LABELLERS = {"count": _label_count, "date": _label_date, "weapon_type": _label_weapon_type,
-             "comparison": _label_comparison, "timing": _label_timing, "place": _label_place,
-             "damage": lambda c, ctx: ("unverifiable", UNVERIFIABLE_NOTE)}
+# --- the article's night when it names none ---------------------------------------------
+
+
+def _assumed_night(art: ct.Article, store: _Store, places: list) -> tuple:
+    published = ct.kyiv_date(art.published)
+    if published is None or not len(store.nights):
+        return None, "the article names no date and has no publication date"
+    end = pd.Timestamp(published)
+    nights = store.nights
+    window = nights[(nights.night > end - pd.Timedelta(days=LOOKBACK)) & (nights.night <= end)]
+    first = places[0].data["region"] if places else None
+    if first is not None and "regions" in window:
+        named = window[window.regions.apply(lambda r: first in list(r))]
+        window = named if len(named) else window
+    if window.empty or window.total_launched.max() == 0:
+        return None, f"no attack in the {LOOKBACK} nights before publication"
+    night = window.loc[window.total_launched.idxmax(), "night"].date()
+    where = f" that targeted {first}" if first else ""
+    return night, (f"assumed: the article names no date; the largest night{where} in the "
+                   f"{LOOKBACK} nights up to publication ({published})")
+
+
+# --- the checker -------------------------------------------------------------------------
 
 
 def check(text: str, published=None, db=None) -> CheckResult:
     """Extract an article's claims and label each against the store and the timeline."""
-    text, parsed, _meta = parse_article(text)
-    published = _as_date(published) or parsed
-    claims = extract_claims(text, published)
-    nights = api.nights(db=db)
-    night, reason = _resolve_night(claims, nights, published)
-    row = nights[nights.night == night].iloc[0] if night is not None and (
-        nights.night == night).any() else None
-    ctx = _Context(nights, night, row, [c for c in claims if c["type"] == "count"], db)
+    art = ct.extract(text, _published(published))
+    store = _Store(db)
+    places = _places(art)
+    night, reason, confidence = art.night, art.basis, art.confidence
+    if night is None:
+        night, reason = _assumed_night(art, store, places)
+        confidence = "low"
+        for c in art.claims:
+            if c.night is None and night is not None:
+                c.night, c.confidence, c.basis = night, "low", reason
+    ctx = {"night": night, "reason": reason, "confidence": confidence, "store": store}
     records = []
-    for i, c in enumerate(claims, 1):
-        if row is None and c["type"] != "damage":
-            label, evidence = "unverifiable", f"No night to check against: {reason}."
-        else:
-            label, evidence = LABELLERS[c["type"]](c, ctx)
-        sources = [] if c["type"] == "damage" else _night_sources(row)
-        records.append({"claim_id": i, "type": c["type"], "text": c["text"],
-                        "start": c["start"], "end": c["end"], "label": label,
-                        "evidence": evidence, "sources": sources})
-    return CheckResult(_body(text), published, night, reason,
-                       pd.DataFrame(records, columns=CLAIM_COLUMNS))
+    for i, c in enumerate(sorted([*art.claims, *art.mentions, *places], key=lambda c: c.start),
+                          1):
+        records.append(_record(i, art, c, ctx))
+    frame = pd.DataFrame(records, columns=CLAIM_COLUMNS)
+    return CheckResult(art.body, ct.kyiv_date(art.published),
+                       pd.Timestamp(night) if night is not None else None, reason or "", frame)
+
+
+def _record(i: int, art: ct.Article, c, ctx: dict) -> dict:
+    sentence = art.sentence_text(c.sentence) if art.sentences else ""
+    base = {"claim_id": i, "type": TYPE_NAMES.get(c.kind, c.kind),
+            "text": art.body[c.start:c.end], "start": c.start, "end": c.end,
+            "sentence": sentence}
+    if isinstance(c, ct.Claim):
+        label, evidence, fig = (label_figure if c.kind == "figure" else label_record)(
+            c, ctx["store"])
+        return {**base, "label": label, "evidence": evidence,
+                "sources": fig.sources if fig else [],
+                "night": f"{c.night:%Y-%m-%d}" if c.night else None, "subject": c.subject
+                if not c.model else f"{c.subject}:{c.model}", "measure": c.measure,
+                "qualifier": c.qualifier, "value": c.value,
+                "store_value": fig.value if fig else None, "attribution": c.attribution,
+                "confidence": c.confidence}
+    label, evidence, sources = label_mention(c, ctx)
+    night = ctx["night"]
+    return {**base, "label": label, "evidence": evidence, "sources": sources,
+            "night": f"{night:%Y-%m-%d}" if night else None, "subject": None,
+            "measure": None, "qualifier": None, "value": None, "store_value": None,
+            "attribution": None, "confidence": ctx["confidence"]}
 
 
 def _annotate(text: str, claims: pd.DataFrame) -> str:

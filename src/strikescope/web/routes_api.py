@@ -601,7 +601,9 @@ async def check(request: Request, svc: Service, body: CheckRequest,
     res = await heavy(request, "check", make)
     if fmt == Format.csv:
         return frame_response(res.to_frame(), fmt, "check")
-    return json_response({"table": records(res.to_frame()), "html": res.html})
+    # "html" is a fragment for a page of the site: no <html>/<body>, styles scoped to it
+    return json_response({"table": records(res.to_frame()),
+                          "html": getattr(res, "fragment", None) or res.html})
 
 
 @router.get("/brief", summary="A brief for a night (markdown and HTML)",

@@ -296,25 +296,60 @@ function wireGetForms() {
   });
 }
 
+const CHECK_MAX_CHARS = 200000;  // the API's limit (CheckRequest.text)
+
+function checkFormProblem(text) {
+  if (!text.trim()) return "Paste the text of an article first.";
+  if (text.length > CHECK_MAX_CHARS) {
+    return `The article is too long: ${text.length.toLocaleString("en")} characters; ` +
+      `the limit is ${CHECK_MAX_CHARS.toLocaleString("en")}.`;
+  }
+  return null;
+}
+
+function plainMessage(el, message) {
+  const p = document.createElement("p");
+  p.className = "notice";
+  p.textContent = message;
+  el.replaceChildren(p);
+}
+
+async function postCheck(body) {
+  const response = await fetch("/api/v1/check", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (response.ok) return data;
+  // validation errors come as a list of objects: say what is wrong in one sentence
+  const detail = Array.isArray(data.detail)
+    ? "The form could not be checked: " + data.detail.map((d) => d.msg).join("; ") + "."
+    : (data.detail || response.statusText || "The check failed.");
+  throw new Error(String(detail));
+}
+
 function wireCheckForm() {
   const form = document.getElementById("check-form");
   if (!form) return;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const out = document.getElementById("check-result");
-    const body = { text: document.getElementById("article").value };
+    const text = document.getElementById("article").value;
+    const problem = checkFormProblem(text);
+    if (problem) {
+      plainMessage(out, problem);
+      return;
+    }
+    const body = { text };
     const published = document.getElementById("published").value;
     if (published) body.published = published;
     try {
-      const result = await getJSON("/api/v1/check", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body) });
-      // The checker returns a whole HTML document (its text escaped): keep its styles and
-      // body. Parsed, not assigned with innerHTML, so none of its scripts could run.
+      const result = await postCheck(body);
+      // The checker returns a fragment (its text escaped, its styles scoped to
+      // .check-result). Parsed, not assigned with innerHTML, so no script could run.
       const doc = new DOMParser().parseFromString(result.html, "text/html");
-      out.replaceChildren(...doc.head.querySelectorAll("style"), ...doc.body.childNodes);
+      out.replaceChildren(...doc.body.childNodes);
     } catch (error) {
-      showError(out, error);
+      plainMessage(out, error.message);
     }
   });
 }

@@ -1,0 +1,1019 @@
+"""Structured claims from the text of a news article about a strike night.
+
+Pure text work, no store: sentences, the figures about weapons (quantity and qualifier,
+subject, measure, scope, who states them), record claims and the date phrases that anchor
+them to a night. Every step is a regular-expression scan of one sentence with bounded
+look-around, so the work grows linearly with the length of the text. `strikescope.check`
+labels what is found here against the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+KYIV = ZoneInfo("Europe/Kyiv")
+MONTHS = {m: i for i, ms in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+    ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+    ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), 1) for m in ms}
+WEEKDAYS = {d: i for i, d in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "a dozen": 12, "a hundred": 100}
+
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:" + "|".join(WEEKDAYS) + r")"
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+_NUM_WORDS = "|".join(sorted((w.replace(" ", r"\s+") for w in NUMBER_WORDS),
+                             key=len, reverse=True))
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,:/-])(?P<num>(?:{_TENS})[- ](?:{_UNITS})\b|\d{{1,3}}(?:,\d{{3}})+|\d+|"
+    + _NUM_WORDS + r")(?![\w:/]|[.,]\d|-\w)", re.I)
+
+# --- dates -------------------------------------------------------------------------------
+
+DATE_PATTERNS = [
+    # night of 22-23 April / night of 3 to 4 July
+    ("range_dm", re.compile(rf"(?P<d1>{_DAY})\s*(?:-|–|—|to|/|and)\s*(?P<d2>{_DAY})\s+"
+                            rf"(?P<month>{_MONTH}){_YEAR}", re.I)),
+    # night of July 3-4
+    ("range_md", re.compile(rf"(?P<month>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|—|to|/|and)\s*"
+                            rf"(?P<d2>{_DAY})\b{_YEAR}", re.I)),
+    ("dm", re.compile(rf"\b(?P<d2>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?![a-z]){_YEAR}", re.I)),
+    ("md", re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<d2>{_DAY})\b{_YEAR}", re.I)),
+]
+WEEKDAY_RE = re.compile(rf"\b(?P<wd>{_WEEKDAY})(?:'s)?(?P<part>\s+(?:night|evening|morning))?\b",
+                        re.I)
+RELATIVE_RE = re.compile(r"\b(overnight|last night|tonight|this morning|during the night|"
+                         r"in the night|at night|early today|yesterday)\b", re.I)
+INTO_RE = re.compile(rf"\b(?:night|overnight|evening)\b[^.;]{{0,25}}?\binto\s+"
+                     rf"(?:the\s+)?(?P<what>{_WEEKDAY}|following day|next day)", re.I)
+PERIOD_RE = re.compile(
+    rf"\b(?:in|during|since|throughout|for|over)\s+(?:the\s+)?(?:month\s+of\s+)?"
+    rf"(?:{_MONTH})(?![a-z])(?!\s+[0-3]?\d\b)|\b(?:this|last|past|previous)\s+"
+    rf"(?:week|month|year|weeks|months)\b(?!'s)|"
+    rf"\bin (?:the )?(?:three|two|four|five|six|seven|\d+) days\b|\bover the past (?:day|week)|"
+    rf"\bper (?:night|day|month)\b|\bin (?:19|20)\d\d\b|\bso far this year\b|"
+    rf"\b(?:weeks|months|a week|a month|a year|years)\s+ago\b|"
+    rf"\bsince (?:the )?(?:start|beginning) of (?:the )?(?:year|month|week)\b", re.I)
+TIME_ZONE_RE = re.compile(
+    r"\b(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?\s*"
+    r"(?:\(?\s*)?(?P<tz>GMT|UTC|Kyiv time|local time)\b", re.I)
+
+
+@dataclass
+class Anchor:
+    """A date phrase and the night it names (the night ending on that date)."""
+    start: int
+    end: int
+    text: str
+    night: dt.date
+    strength: str          # explicit, weekday or relative
+    role: str = "attack"   # attack, or since/previous (belongs to a comparison)
+
+
+@dataclass
+class Claim:
+    kind: str              # figure, record, weapon_type
+    start: int
+    end: int
+    sentence: int          # index into Article.sentences
+    value: float | None = None
+    high: float | None = None
+    qualifier: str = "exact"
+    subject: str = "all"
+    model: str | None = None
+    measure: str = "launched"
+    scope: str = "night"
+    attribution: str = "unattributed"
+    record: dict = field(default_factory=dict)
+    night: dt.date | None = None
+    confidence: str = "low"    # high: a stated date or weekday; medium: "overnight"; low
+    basis: str = ""
+    measure_firm: bool = True  # the measure came from a verb of the figure's own clause
+    subject_firm: bool = True  # the figure names its weapon ("95 more" does not)
+
+
+@dataclass
+class Article:
+    body: str
+    published: dt.datetime | dt.date | None
+    sentences: list[tuple[int, int]]
+    anchors: list[list[Anchor]]
+    claims: list[Claim]
+    mentions: list
+    night: dt.date | None = None
+    confidence: str = "low"
+    basis: str = ""
+
+    def sentence_text(self, i: int) -> str:
+        a, b = self.sentences[i]
+        return self.body[a:b]
+
+
+# --- article metadata -------------------------------------------------------------------
+
+META_LINE = re.compile(r"^\s*(?:Published|Source|Outlet|URL)\s*:.*$|^\s*\**META_DESCRIPTION.*$",
+                       re.M | re.I)
+
+
+def parse_published(value: str) -> dt.datetime | dt.date | None:
+    """A publication date, with its time and zone when given (then as an aware datetime)."""
+    value = value.strip()
+    m = re.match(r"(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::\d\d)?\s*(Z|[+-]\d\d:?\d\d)?)?$",
+                 value)
+    if m:
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if not m[4]:
+            return day
+        zone = KYIV if not m[6] else dt.UTC if m[6] == "Z" else dt.timezone(
+            dt.timedelta(hours=int(m[6][:3]), minutes=int(m[6][-2:]) * (1 if m[6][0] == "+"
+                                                                         else -1)))
+        return dt.datetime.combine(day, dt.time(int(m[4]), int(m[5])), zone)
+    import dateparser
+
+    parsed = dateparser.parse(value, languages=["en"])
+    return parsed.date() if parsed else None
+
+
+def kyiv_date(published) -> dt.date | None:
+    """The publication day in Kyiv, where the reports' nights are counted."""
+    if isinstance(published, dt.datetime):
+        return published.astimezone(KYIV).date()
+    return published
+
+
+def split_metadata(text: str) -> tuple[str, dt.datetime | dt.date | None]:
+    """The article without its metadata lines (kept as blanks so offsets hold), and its
+    publication date."""
+    published = None
+    m = re.search(r"^\s*Published\s*:\s*(.+?)\s*$", text, re.M | re.I)
+    if m:
+        published = parse_published(m[1])
+    body = META_LINE.sub(lambda x: " " * len(x[0]), text)
+    return body.rstrip(), published
+
+
+# --- sentences --------------------------------------------------------------------------
+
+ABBREVIATIONS = {"u.s", "mr", "mrs", "dr", "st", "lt", "gen", "col", "gov", "jan", "feb",
+                 "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
+                 "a.m", "p.m", "vs", "inc", "u.k", "e.g", "i.e"}
+SENT_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\s*\n|\n(?=\s*#)|\n(?=[A-Z*#-])")
+
+
+def split_sentences(body: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in SENT_END.finditer(body):
+        if m[0][0] in ".!?" and body[m.end():m.end() + 1].islower():
+            continue       # "10:30 p.m. on August 8", "a.m. local time"
+        word = re.search(r"([\w.]+)[.!?][\"'”’)]*\s*$", body[max(start, m.start() - 12):m.end()])
+        if word and word[1].lower() in ABBREVIATIONS and body[m.end():m.end() + 1].isdigit() | (
+                word[1].lower() in {"u.s", "mr", "mrs", "dr", "lt", "gen", "col", "gov", "st",
+                                    "u.k", "no"}):
+            continue
+        if body[start:m.start()].strip():
+            spans.append(_strip(body, start, m.start() + 1))
+        start = m.end()
+    if body[start:].strip():
+        spans.append(_strip(body, start, len(body)))
+    return spans
+
+
+def _strip(body: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and body[a].isspace():
+        a += 1
+    while b > a and body[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+# --- date anchors -----------------------------------------------------------------------
+
+
+def _year_for(month: int, day: int, year: str | None, base: dt.date | None) -> dt.date | None:
+    try:
+        if year:
+            return dt.date(int(year), month, day)
+        if base is None:
+            return None
+        d = dt.date(base.year, month, day)
+        return d.replace(year=base.year - 1) if d > base + dt.timedelta(days=2) else d
+    except ValueError:
+        return None
+
+
+def _context(sent: str, start: int, end: int) -> tuple[str, str]:
+    return sent[max(0, start - 70):start].lower(), sent[end:end + 40].lower()
+
+
+def _explicit(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
+    found, taken = [], []
+    for kind, rx in DATE_PATTERNS:
+        for m in rx.finditer(sent):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            day = int(re.match(r"\d+", m["d2"])[0])
+            date = _year_for(MONTHS[m["month"].lower().rstrip(".")], day, m["year"], base)
+            if date is None:
+                continue
+            taken.append((m.start(), m.end()))
+            before, after = _context(sent, m.start(), m.end())
+            night = date
+            if re.search(r"(evening|late)\s+(on\s+|of\s+)?(\w+,?\s+)?$", before) or re.search(
+                    r"(?:\b(?:[6-9]|1[01])(?::\d\d)?\s*p\.?m\.?|\b(?:1[89]|2[0-3])[:.]\d\d)\s+"
+                    r"(?:on\s+)?(\w+,?\s+)?$", before) or (
+                    re.match(r"\s*(evening|night)\b", after) and kind in ("dm", "md")
+                    and not re.search(r"night of\s*(\w+,?\s+)?$", before)):
+                night = date + dt.timedelta(days=1)
+            if re.match(r"[^.;]{0,12}into the (following|next) day", after):
+                night = date + dt.timedelta(days=1)
+            found.append(Anchor(offset + m.start(), offset + m.end(), m[0], night, "explicit",
+                                _role(before)))
+    return found
+
+
+HOLIDAY_RE = re.compile(r"\b(?P<name>new year'?s eve|new year'?s day|christmas eve|christmas day|"
+                        r"christmas|new year)\b", re.I)
+HOLIDAYS = {"new year's eve": (12, 31, 1), "new years eve": (12, 31, 1),
+            "new year's day": (1, 1, 0), "new years day": (1, 1, 0), "new year": (1, 1, 0),
+            "christmas eve": (12, 24, 1), "christmas day": (12, 25, 0), "christmas": (12, 25, 0)}
+
+
+def _holidays(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
+    """'New Year's Eve', 'Christmas Day': the latest such day up to publication (an eve
+    starts the next night)."""
+    out = []
+    for m in HOLIDAY_RE.finditer(sent) if base else []:
+        month, day, shift = HOLIDAYS[m["name"].lower().replace("’", "'")]
+        date = dt.date(base.year, month, day)
+        if date > base:
+            date = date.replace(year=base.year - 1)
+        before, _after = _context(sent, m.start(), m.end())
+        out.append(Anchor(offset + m.start(), offset + m.end(), m[0],
+                          date + dt.timedelta(days=shift), "explicit", _role(before)))
+    return out
+
+
+def _role(before: str) -> str:
+    if re.search(r"\bsince\s+(the\s+)?(\w+\s+)?$", before):
+        return "since"
+    if re.search(r"(previous|prior|earlier|last)\b[^.;]{0,60}$", before):
+        return "previous"
+    return "attack"
+
+
+def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Anchor]:
+    out = []
+    if base is None:
+        return out
+    for m in WEEKDAY_RE.finditer(sent):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        wd = WEEKDAYS[m["wd"].lower()]
+        date = base - dt.timedelta(days=(base.weekday() - wd) % 7)
+        before, after = _context(sent, m.start(), m.end())
+        if re.search(r"\blast\s+$", before) and date == base:
+            date -= dt.timedelta(days=7)      # "last Monday" said on a Monday
+        part = (m["part"] or "").strip().lower()
+        if part in ("night", "evening") or re.search(r"(evening|late)\s+(on\s+|of\s+)?$",
+                                                     before):
+            date += dt.timedelta(days=1)
+        elif re.search(r"\b(?:overnight|night)\b[\w ]{0,15}\s(?:on\s+)?$", before) \
+                and date == base - dt.timedelta(days=1):
+            date = base       # "an overnight attack on Saturday" told on Sunday
+        elif re.search(r"\bbetween\s+$", before) and re.match(rf"\s+and\s+{_WEEKDAY}\b",
+                                                                after):
+            continue          # "between Saturday and Sunday": the second weekday decides
+        elif re.search(r"\bovernight\s+$", before) and re.match(r"\s+into\b", after):
+            continue          # "overnight Monday into Tuesday": the INTO phrase decides
+        out.append(Anchor(offset + m.start(), offset + m.end(), m[0], date, "weekday",
+                          _role(before)))
+    return out
+
+
+def sentence_anchors(sent: str, offset: int, published) -> list[Anchor]:
+    """Every date phrase of one sentence with the night it names, in text order."""
+    base = kyiv_date(published)
+    anchors = _explicit(sent, offset, base) + _holidays(sent, offset, base)
+    taken = [(a.start - offset, a.end - offset) for a in anchors]
+    for m in INTO_RE.finditer(sent):
+        what = m["what"].lower()
+        if what in WEEKDAYS and base is not None:
+            night = base - dt.timedelta(days=(base.weekday() - WEEKDAYS[what]) % 7)
+            anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0], night, "weekday"))
+            taken.append((m.start(), m.end()))
+    anchors += _weekdays(sent, offset, base, taken)
+    if base is not None:
+        for m in RELATIVE_RE.finditer(sent):
+            night = base - dt.timedelta(days=1 if m[1].lower() == "yesterday" else 0)
+            anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0], night,
+                                  "relative"))
+    for m in AGO_RE.finditer(sent) if base is not None else []:
+        days = number_value(m["n"]) if m["n"].lower() not in ("a", "one") else 1
+        if days is not None:
+            anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0],
+                                  base - dt.timedelta(days=days), "weekday"))
+    for m in VAGUE_NIGHT_RE.finditer(sent):
+        anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0], None, "vague"))
+    anchors += _zoned_times(sent, offset, anchors)
+    return sorted(anchors, key=lambda a: a.start)
+
+
+AGO_RE = re.compile(rf"\b(?P<n>\d+|{_NUM_WORDS}|a|one)\s+days?\s+ago\b", re.I)
+VAGUE_NIGHT_RE = re.compile(r"\b(?:the (?:previous|preceding) night|the night before|a night "
+                            r"(?:earlier|before)|the day before|a day earlier|the previous day|"
+                            r"the next night|the following night)\b", re.I)
+
+
+def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
+    """'at 22:00 GMT on Saturday': a time in GMT/UTC moves the night when, in Kyiv, it falls
+    after 18:00 (the evening that starts the next night)."""
+    out = []
+    dated = [a for a in anchors if a.strength in ("explicit", "weekday")]
+    for m in TIME_ZONE_RE.finditer(sent):
+        if not dated or m["tz"].lower() not in ("gmt", "utc"):
+            continue
+        near = min(dated, key=lambda a: abs(a.start - offset - m.start()))
+        hour = int(m["h"]) % 12 + (12 if (m["ampm"] or "").lower().startswith("p") else 0) \
+            if m["ampm"] else int(m["h"])
+        when = dt.datetime.combine(near.night, dt.time(hour, int(m["m"])), dt.UTC)
+        local = when.astimezone(KYIV)
+        night = local.date() + dt.timedelta(days=1 if local.hour >= 18 else 0)
+        near.night = night
+        near.text = f"{near.text} ({m[0]})"
+    return out
+
+
+# --- weapons and figures ----------------------------------------------------------------
+
+HEAD = (r"(?:unmanned aerial vehicles|aerial targets|aerial weapons|air targets|means of "
+        r"(?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|missile|rockets|"
+        r"projectiles|targets|weapons|Kinzhals|Kinzhal|Iskanders|Kalibrs|Kalibr|Zircon|"
+        r"decoys)(?![\w-])")
+STOP_WORDS = {"were", "was", "had", "have", "has", "been", "are", "is", "that", "which", "who",
+              "in", "on", "at", "over", "from", "by", "against", "across", "into", "toward",
+              "towards", "to", "for", "with", "of", "the", "a", "an", "it", "its", "their",
+              "people", "civilians", "regions", "oblasts", "locations", "hours", "times",
+              "days", "nights", "years", "while", "but", "as", "than", "launched", "fired",
+              "sent", "used", "deployed", "unleashed", "attacked", "said", "says", "reported",
+              "shot", "downed", "destroyed", "intercepted", "struck", "hit", "carried",
+              "killed", "injured", "targeted", "forces", "troops"}
+_STOP = "|".join(sorted(STOP_WORDS | {w for w in NUMBER_WORDS if " " not in w}, key=len,
+                         reverse=True))
+NP_RE = re.compile(rf"\s+(?P<mods>(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
+                   rf"(?P<head>{HEAD})"
+                   rf"(?P<tail>\s+(?:and|or|as well as)\s+(?:other\s+|decoy\s+|imitation\s+)?"
+                   rf"(?:(?!\d|(?:{_NUM_WORDS}|dozens|hundreds|scores|several|many|some|a|an)"
+                   rf"\b)[\w-]+\s+){{0,2}}?"
+                   rf"(?:drones|missiles|UAVs|decoys|imitators)\b)?",
+                   re.I)
+OF_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<num>\d{1,3}(?:,\d{3})+|\d+|"
+                   + _NUM_WORDS + r")(?![\w:])", re.I)
+YEAR_CONTEXT_RE = re.compile(rf"(?:{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?|[0-3]?\d(?:st|nd|rd|th)?"
+                             rf"\s+{_MONTH},?|\b(?:in|of|since|year))\s*$", re.I)
+OF_THE_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the|these|those|its|their)(?=\s)", re.I)
+OF_THEM_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:them|these|those|the drones|the missiles)\b", re.I)
+WERE_NP_RE = re.compile(rf"\s+(?:were|was)\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?P<head>{HEAD})", re.I)
+OTHERS_RE = re.compile(r"\s+others?\s+(?:\w+\s+){0,2}?(?=" + "|".join(
+    rf"\b{v}" for _k, v in [("lost", r"(?:lost|disappeared|vanished|jammed|did not reach|"
+                                      r"failed to reach)"),
+                             ("down", r"(?:shot down|downed|destroyed|intercepted)")]) + ")",
+                       re.I)
+DISTRIBUTIVE_RE = re.compile(r"\s+(?P<cls>ballistic|cruise|guided|hypersonic|aeroballistic|"
+                             r"anti-aircraft)\s+(?:and|or)\s+(?:\d+|" + _NUM_WORDS + r")\s+"
+                             r"(?=(?:[\w-]+\s+)?(?:missiles?|rockets?))", re.I)
+CLASS_NP_RE = re.compile(r"\s+(?P<mods>)(?P<head>.+)")
+ELLIPTIC_RE = re.compile(r"\s+(?:more|others? more|further|were|was|had|have|either|"
+                         r"disappeared|vanished|went|flew|failed|did|are)\b", re.I)
+MODEL_FAMILIES = {
+    "kinzhal": ("kinzhal", "x-47"), "iskander-m": ("iskander-m", "kn-23"),
+    "iskander-k": ("iskander-k",), "x-101": ("x-101", "x-555"), "kalibr": ("kalibr",),
+    "zircon": ("zircon", "tsirkon", "3m22"), "x-22": ("x-22",), "x-32": ("x-32",),
+    "x-59": ("x-59",), "x-69": ("x-69",), "x-31": ("x-31",), "x-35": ("x-35",),
+    "s-300": ("s-300", "c-300"), "s-400": ("s-400", "c-400"), "oniks": ("oniks", "p-800")}
+MODEL_BY_NAME = {n: fam for fam, names in MODEL_FAMILIES.items() for n in names}
+MODEL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(
+    MODEL_BY_NAME, key=len, reverse=True)) + r")(?![\w])")
+MODEL_CLASS = {"kinzhal": "aeroballistic", "iskander-m": "ballistic", "zircon": "antiship",
+               "s-300": "ballistic", "s-400": "ballistic", "oniks": "antiship"}
+
+QUALIFIERS = [
+    ("more_than", r"(?:more than|over|in excess of|upwards of|above)"),
+    ("at_least", r"(?:at least|no fewer than|no less than|a minimum of|not less than)"),
+    ("about", r"(?:about|around|approximately|roughly|some|nearly|almost|close to|"
+              r"an estimated|estimated|~)"),
+    ("up_to", r"(?:up to|fewer than|less than|under|at most|no more than)"),
+]
+QUALIFIER_RE = re.compile(r"(?:" + "|".join(f"(?P<{k}>\\b{v})" for k, v in QUALIFIERS)
+                          + r")\s+(?:a record\s+|the\s+)?$", re.I)
+
+CUES = [  # measure, pattern; earlier entries win when several match the same words
+    ("suppressed", r"(?:shot down or (?:jammed|suppressed|lost)|downed or (?:jammed|suppressed)|"
+                   r"destroyed or suppressed|intercepted or jammed|neutrali[sz]ed|suppressed|"
+                   r"shot down or their signals were jammed|shot down or \w+ by electronic)"),
+    ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
+             r"locationally|failed to reach|did not reach|without (?:causing )?(?:harm|"
+             r"negative|adverse))"),
+    ("other", r"(?:flew (?:on |off )?(?:in)?to(?:wards?)?|flew off|entered [\w-]+ airspace|"
+              r"left (?:ukrainian )?airspace|exited|strayed|returned to|headed (?:back )?to|"
+              r"went (?:in)?to)"),
+    ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
+    ("shot_down", r"(?:shot down|downed|destroyed|brought down|knocked out|shooting down)"),
+    ("intercepted", r"(?:intercepted|repelled|stopped|countered|taken down|eliminated|"
+                    r"neutralised|defeated)"),
+    ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
+                 r"unleashed|unleashes|involved|included|"
+                 r"attacked (?:\w+ )?with|tracked|detected|recorded|employed|hurled|firing|"
+                 r"launching|sending|using|took part)"),
+]
+CUE_RE = re.compile("|".join(f"(?P<{k}>\\b{v})" for k, v in CUES), re.I)
+PASSIVE_RE = re.compile(r"^[^,;:]{0,45}?\b(?:were|was|had been|have been|been|are|is|as were)\b"
+                        r"(?:\s+\w+){0,3}?[\s\"'“”‘’]+(?=" + CUE_RE.pattern + ")", re.I)
+IMMEDIATE_RE = re.compile(r"^\s*(?:more\s+|others\s+)?(?:either\s+|all\s+|later\s+|also\s+|"
+                          r"then\s+|reportedly\s+|were\s+|was\s+)?[\"'“”‘’]*"
+                          r"(?=" + CUE_RE.pattern + ")", re.I)
+RELATIVE_LAUNCH_RE = re.compile(r"\s*(?:that\s+|which\s+)?(?:russia|moscow|russian forces|it|"
+                                r"they|the enemy)\s+(?:had\s+|has\s+)?(?:launched|fired|sent|"
+                                r"used)\b", re.I)
+BOUNDARY_RE = re.compile(r"[;]|,\s*(?:while|but|whereas|though|although|and)\b|\b(?:while|but|"
+                         r"whereas|though|although)\b", re.I)
+
+
+@dataclass
+class _Number:
+    start: int
+    end: int
+    value: int
+    np: re.Match | None = None
+    total: tuple[int, int, int] | None = None   # "X of Y": (value, start, end) of Y
+    elliptic: bool = False
+    part: bool = False                          # "11 of them cruise missiles"
+    end_override: int | None = None             # end of "two ballistic" in a shared phrase
+
+
+def number_value(raw: str) -> int | None:
+    raw = re.sub(r"\s+", " ", raw.lower().replace(",", ""))
+    tens = re.fullmatch(rf"({_TENS})[- ]({_UNITS})", raw)
+    if tens:
+        return NUMBER_WORDS[tens[1]] + NUMBER_WORDS[tens[2]]
+    return int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
+
+
+def _numbers(sent: str) -> list[_Number]:
+    out = []
+    for m in NUMBER_RE.finditer(sent):
+        value = number_value(m["num"])
+        if value is None or (1900 <= value <= 2100 and (
+                not NP_RE.match(sent, m.end()) or YEAR_CONTEXT_RE.search(sent[:m.start()]))):
+            continue
+        n = _phrase(sent, _Number(m.start(), m.end(), value))
+        if n.np or n.elliptic:
+            out.append(n)
+    # "X of Y": Y is not a figure of its own here; it is added as the launched total
+    totals = {n.total[1] for n in out if n.total}
+    return [n for n in out if n.start not in totals]
+
+
+def _phrase(sent: str, n: _Number) -> _Number:
+    """Attach the weapon phrase that follows a number ("nine Iskander-K cruise missiles",
+    "102 of 127 missiles", "87 of the missiles", "about 300 were Shaheds", "95 more")."""
+    of = OF_RE.match(sent, n.end)
+    the = OF_THE_RE.match(sent, n.end)
+    if of and (np := NP_RE.match(sent, of.end())):
+        n.np, n.total = np, (number_value(of["num"]), of.start("num"), np.end())
+    elif WERE_NP_RE.match(sent, n.end):
+        n.np = WERE_NP_RE.match(sent, n.end)
+    elif the and (np := NP_RE.match(sent, the.end())):
+        n.np = np
+    elif OF_THEM_RE.match(sent, n.end):
+        n.elliptic, n.end = True, OF_THEM_RE.match(sent, n.end).end()
+        part = NP_RE.match(sent, n.end)
+        if part and not _stopped(part):
+            n.np, n.part = part, True       # "11 of them cruise missiles": a subset
+    elif (np := NP_RE.match(sent, n.end)) and not _stopped(np):
+        n.np = np
+    elif (dist := DISTRIBUTIVE_RE.match(sent, n.end)) \
+            and (np := NP_RE.match(sent, dist.end() - 1)):
+        # "two ballistic and two cruise missiles": the first figure shares the noun
+        n.np = CLASS_NP_RE.match(f" {dist['cls']} {np['head']}")
+        n.end_override = dist.start() + len(dist["cls"]) + 1
+    elif ELLIPTIC_RE.match(sent, n.end) or OTHERS_RE.match(sent, n.end):
+        n.elliptic = True
+    return n
+
+
+def _stopped(np: re.Match) -> bool:
+    return any(w.lower().strip("()") in STOP_WORDS or w[:1].isdigit()
+               for w in np["mods"].split())
+
+
+def subject_of(text: str) -> tuple[str, str | None]:
+    """(subject, model family) of a weapon phrase such as 'nine Iskander-K cruise missiles'."""
+    t = re.sub(r"\bkh-", "x-", text.lower())
+    m = MODEL_RE.search(t)
+    model = MODEL_BY_NAME[m[0]] if m else None
+    if "ukrainian" in t:
+        return "ukrainian", model
+    drones = re.search(r"drone|uav|unmanned|shahed|geran|decoy", t)
+    missiles = re.search(r"missile|rocket|kinzhal|iskander|kalibr|zircon", t)
+    if (drones and missiles) or re.search(r"targets|projectiles|weapons|means of", t):
+        return "all", None
+    if missiles and "ballistic" in t.replace("aeroballistic", "") and "cruise" in t:
+        return "missiles", None         # "ballistic and cruise missiles"
+    if missiles:
+        for word, cls in (("kinzhal", "aeroballistic"), ("x-47", "aeroballistic"),
+                          ("hypersonic", "aeroballistic"), ("aeroballistic", "aeroballistic"),
+                          ("ballistic", "ballistic"), ("cruise", "cruise")):
+            if word in t:
+                return ("model" if model else cls), model
+        return ("model" if model else "missiles"), model
+    if re.search(r"drone|uav|unmanned", t):
+        if "decoy" in t and not re.search(r"shahed|strike|attack|and decoy|and other", t):
+            return "decoy", None
+        return "drones", None
+    if "decoy" in t:
+        return "decoy", None
+    return "shahed", None
+
+
+def _cue(text: str) -> str | None:
+    m = CUE_RE.search(text)
+    return next(k for k, v in m.groupdict().items() if v) if m else None
+
+
+def _last_cue(text: str) -> str | None:
+    found = None
+    for m in CUE_RE.finditer(text):
+        found = next(k for k, v in m.groupdict().items() if v)
+    return found
+
+
+def _forward_cue(sent: str, pos: int) -> str | None:
+    window = sent[pos:pos + 70]
+    cut = BOUNDARY_RE.search(window)
+    window = window[:cut.start()] if cut else window
+    nxt = NUMBER_RE.search(window)
+    window = window[:nxt.start()] if nxt else window
+    m = IMMEDIATE_RE.match(window) or PASSIVE_RE.match(window)
+    if not m:
+        return None
+    return _cue(window[m.end():m.end() + 40])
+
+
+def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
+    """The measure of each figure: a passive or immediate verb after it, else the last verb
+    before it in its clause, else the verb of the figure it is coordinated with ("Nine
+    missiles and 54 drones struck"), else the measure of the figure before it. The flag says
+    whether a verb of the figure's own clause gave it."""
+    ends = [n.np.end() if n.np else n.end for n in numbers]
+    # in "67 of 73 drones launched overnight" the verb after the phrase describes the 73
+    forward = [_forward_cue(sent, e) for e in ends]
+    backward, cuts = [], []
+    for i, n in enumerate(numbers):
+        lo = ends[i - 1] if i else 0
+        back = sent[lo:n.start]
+        cut = list(BOUNDARY_RE.finditer(back))
+        cuts.append(bool(cut))
+        backward.append(_last_cue(back[cut[-1].end():] if cut else back))
+    out: list[str | None] = [(b or f) if n.total else (f or b) for n, f, b in zip(
+        numbers, forward, backward, strict=True)]
+    firm = [m is not None for m in out]
+    for i in range(len(numbers) - 2, -1, -1):
+        gap = sent[ends[i]:numbers[i + 1].start]
+        if out[i] is None and out[i + 1] and re.fullmatch(r"\s*(?:and|or)\s*", gap):
+            out[i] = out[i + 1]
+    result: list[str] = []
+    for i, n in enumerate(numbers):
+        if out[i] is None and i and not cuts[i]:
+            out[i] = result[-1]
+        if out[i] is None and not n.total and RELATIVE_LAUNCH_RE.match(sent, ends[i]):
+            out[i] = "launched"       # "the six missiles Russia fired"
+        result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
+    return list(zip(result, firm, strict=True))
+
+
+# --- who states a figure ----------------------------------------------------------------
+
+ENTITIES = [
+    ("russia_mod", r"(?:russia'?s|russian|moscow'?s) (?:defen[cs]e ministry|ministry of "
+                   r"defen[cs]e)|(?:defen[cs]e ministry|ministry of defen[cs]e)|\btass\b"),
+    ("general_staff", r"general staff"),
+    ("regional", r"governor|mayor|(?:regional |city |oblast )?military administration|"
+                 r"city officials|city authorities|regional authorities|local authorities|"
+                 r"regional officials|city'?s (?:mayor|military|officials|authorities)|"
+                 r"klitschko|tkachenko|polishchuk|head of the \w+ (?:region|oblast)"),
+    ("president", r"zelensk\w*|president volodymyr|ukraine'?s president|ukrainian president|"
+                  r"yermak"),
+    ("other", r"trump|kellogg|envoy|analysts?|oko hora|institute for the study of war|"
+              r"\bisw\b|monitoring (?:group|mission)|ambassador|commissioner|minister|"
+              r"nato|european union|united nations|\bu\.?n\.?\b|white house|pentagon|"
+              r"kremlin|peskov|experts?|emergency service|joint forces|naiev"),
+    ("air_force", r"air force|air forces|air-force|ihnat|oleshchuk|air defen[cs]e forces|"
+                  r"ukraine'?s military|ukrainian military|kyiv'?s military|the military|"
+                  r"armed forces|defen[cs]e forces"),
+    ("officials", r"ukrainian officials|ukraine'?s officials|kyiv officials|officials|"
+                  r"authorities|ukraine said|kyiv said|ukraine says|kyiv says"),
+]
+ENTITY_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v}))" for k, v in ENTITIES), re.I)
+REPORTING = re.compile(r"[^.;]{0,35}?\b(?:said|says|say|reported|reports|wrote|writes|told|"
+                       r"added|stated|announced|claimed|confirmed|counted|put|noted|estimated|"
+                       r"statement|posted|tallied)\b", re.I)
+ACCORDING = re.compile(r"(?:according to|said|cited|citing|by)\s+(?:the\s+|an?\s+)?[\w'’ ]{0,25}$",
+                       re.I)
+PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it)\s+(?:said|added|counted|wrote|told|"
+                             r"noted)\b|\bby (?:his|her|their) account\b", re.I)
+ACTOR_RE = re.compile(r"\b(?:air defen[cs]es?|defenders|air force|anti-aircraft|mobile fire "
+                      r"groups)\b", re.I)
+
+
+@lru_cache(maxsize=64)
+def _entities(sent: str) -> list[tuple[int, str, bool]]:
+    """(position, kind, is a speaker) of the sources named in one sentence."""
+    out = []
+    for m in ENTITY_RE.finditer(sent):
+        kind = next(k for k, v in m.groupdict().items() if v)
+        speaker = bool(REPORTING.match(sent, m.end()) or ACCORDING.search(sent[:m.start()])
+                       or re.search(r"\bsa(?:y|id)s?$", m[0], re.I))
+        out.append((m.start(), kind, speaker))
+    return out
+
+
+NAMED_SPEAKER_RE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:said|says|wrote|told)\b")
+
+
+def attribution(sent: str, pos: int, previous: str | None, article_default: str) -> str:
+    """Who states the figure at `pos`: the nearest speaker before it (else after it) in its
+    sentence; a pronoun speaker takes the previous sentence's; an air-defence actor means
+    the Air Force; else the article's default."""
+    ents = _entities(sent)
+    speakers = [e for e in ents if e[2]]
+    before = [e for e in speakers if e[0] < pos]
+    if before:
+        return before[-1][1]
+    if PRONOUN_SPEAKER.search(sent[:pos]) and previous:
+        return previous
+    if speakers:
+        return speakers[0][1]
+    strong = [e for e in ents if e[1] in ("president", "russia_mod", "regional", "other")]
+    if strong and not ACTOR_RE.search(sent):
+        return strong[0][1]
+    if ACTOR_RE.search(sent) or any(e[1] == "air_force" for e in ents):
+        return "air_force"
+    if not ents and NAMED_SPEAKER_RE.search(sent):
+        return "other"          # someone named, not one of the known sources
+    return article_default
+
+
+def sentence_speaker(sent: str, previous: str | None) -> str | None:
+    ents = _entities(sent)
+    if PRONOUN_SPEAKER.search(sent) and previous and not any(e[2] for e in ents):
+        return previous
+    speakers = [e for e in ents if e[2]] or [e for e in ents if e[1] != "officials"]
+    return speakers[0][1] if speakers else None
+
+
+# --- records and comparisons ------------------------------------------------------------
+
+RECORD_RE = re.compile(r"\b(?P<ord>second|third|fourth|fifth|2nd|3rd|4th|5th)?[- ]?"
+                       r"(?P<word>record(?:-breaking)?|largest|biggest|heaviest|most massive|"
+                       r"unprecedented|highest number|most intense)\b", re.I)
+PREVIOUS_RECORD_RE = re.compile(r"\b(?:previous|prior|earlier|old|last week'?s|last month'?s)\s+"
+                                r"(?:record|high|maximum|largest)\s+(?:of\s+)?$", re.I)
+CITY_SCOPE_RE = re.compile(r"^[^.;]{0,45}?\b(?:on|against|in|over|at) (?:the )?(?:city|capital|"
+                           r"kyiv|kiev|lviv|odesa|kharkiv|dnipro|lutsk|ukrainian capital)\b",
+                           re.I)
+SINCE_RE = re.compile(rf"^[^.;]{{0,40}}?\bsince\s+(?P<what>(?:early |mid-|late )?{_MONTH}"
+                      rf"(?:\s+(?:19|20)\d\d)?|the (?:war|invasion|start|beginning)[\w ]*|"
+                      rf"(?:19|20)\d\d)", re.I)
+VAGUE_RE = re.compile(r"^[^.;]{0,30}?\b(?:in (?:weeks|months|recent weeks|recent months)|"
+                      r"recently|of the (?:week|month)|this (?:week|month))\b", re.I)
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4,
+            "5th": 5}
+
+
+def record_subject(window: str) -> str:
+    t = window.lower()
+    if re.search(r"combined|drone and missile|missile and drone", t) or (
+            re.search(r"drone|shahed|uav", t) and re.search(r"missile", t)):
+        return "all"
+    m = re.search(r"drone|shahed|uav|missile|attack|assault|bombardment|barrage|strike|"
+                  r"projectiles|targets|weapons|raid", t)
+    if not m:
+        return "all"
+    return {"drone": "drones", "shahed": "drones", "uav": "drones",
+            "missile": "missiles"}.get(m[0], "all")
+
+
+def _record_subject(sent: str, offset: int, m: re.Match, figures: list[Claim],
+                    after: str) -> str:
+    """The measure a superlative is about: the figure right after it ("a record 188
+    drones"), a weapon named after it ("largest drone attack"), else the nearest launched
+    figure of its sentence ("267 drones ... were a record"), else all weapons."""
+    kinds = ("drones", "missiles", "all")
+    launched = [f for f in figures if f.measure == "launched" and f.subject in kinds]
+    near = [f for f in launched if 0 <= f.start - offset - m.end() <= 12]
+    if near:
+        return near[0].subject
+    if re.search(r"drone|shahed|uav|missile|projectile|targets|weapons", after[:40], re.I) \
+            or not launched:
+        return record_subject(after)
+    subjects = {f.subject for f in launched}
+    # "122 missiles and 36 drones ... the biggest barrage": both kinds, so all weapons
+    return subjects.pop() if len(subjects) == 1 else "all"
+
+
+def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim]:
+    out = []
+    for m in RECORD_RE.finditer(sent):
+        if re.search(r"(previous|prior|earlier|old|last week'?s|beat|broke|breaking|broken)"
+                     r"\s+(?:the\s+|its\s+)?$", sent[:m.start("word")], re.I):
+            continue
+        if re.match(r"[^.;]{0,25}\b(?:had been|was previously|until then)\b", sent[m.end():], re.I):
+            continue     # a statement about an earlier record; its own figure is checked
+        after = sent[m.end():m.end() + 60]
+        subject = _record_subject(sent, offset, m, figures, after)
+        info = {"word": m["word"].lower()}
+        if m["ord"]:
+            info["rank"] = ORDINALS[m["ord"].lower()]
+        if CITY_SCOPE_RE.match(after):
+            info["scope"] = "city"
+        since = SINCE_RE.match(after)
+        if since:
+            info["since"] = since["what"]
+        elif VAGUE_RE.match(after):
+            info["scope"] = "vague"
+        if re.match(r"[^.;]{0,40}\bthis year\b", after, re.I):
+            info["year"] = True
+        out.append(Claim("record", offset + m.start("word"), offset + m.end(), i, subject=subject,
+                         record=info))
+        break
+    return out
+
+
+# --- words that are not figures ----------------------------------------------------------
+
+def _words(words) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len,
+                                                                         reverse=True))
+                      + r")\b", re.I)
+
+
+WEAPON_CLASS_WORDS = {
+    "drones": "drones_launched", "drone": "drones_launched", "uavs": "drones_launched",
+    "unmanned aerial vehicles": "drones_launched", "shaheds": "drones_launched",
+    "shahed": "drones_launched", "missiles": "missiles_launched",
+    "ballistic missiles": "ballistic_launched", "cruise missiles": "cruise_launched",
+    "kinzhal": "aeroballistic_launched", "kinzhals": "aeroballistic_launched",
+    "hypersonic missiles": "aeroballistic_launched"}
+WEAPON_WORD_RE = _words(WEAPON_CLASS_WORDS)
+ATTACK_RE = re.compile(r"\b(?:launch\w*|fir(?:ed|ing)|attack\w*|strikes?|barrage|assault|"
+                       r"involv\w*|used|bombard\w*)\b", re.I)
+SURGE_RE = _words(("surge", "escalation", "spike", "sharp increase"))
+DAMAGE_RE = _words(("infrastructure", "power grid", "power grids", "energy facilities",
+                    "transportation hubs", "communication centers", "explosions", "damage",
+                    "damaged", "casualties", "killed", "injured", "displaced civilians",
+                    "residential"))
+TRIGGER_RE = _words(("after", "following", "in the wake of", "follows", "followed"))
+DIPLOMACY_RE = _words(("call", "phone call", "talks", "meeting", "summit", "negotiations",
+                       "conversation"))
+ACTOR_WORDS = {"putin": "RUS", "russian": "RUS", "kremlin": "RUS", "moscow": "RUS",
+               "trump": "USA", "american": "USA", "u.s.": "USA", "washington": "USA",
+               "zelensky": "UKR", "zelenskyy": "UKR", "macron": "FRA", "erdogan": "TUR",
+               "xi": "CHN", "starmer": "GBR", "merz": "DEU", "witkoff": "USA"}
+LEADER_RE = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in ACTOR_WORDS)
+                       + r")(?![\w])", re.I)
+
+
+@dataclass
+class Mention:
+    """A claim that is not a figure: weapon types named, surge, damage, timing, place."""
+    kind: str
+    start: int
+    end: int
+    sentence: int
+    data: dict = field(default_factory=dict)
+
+
+def mentions(sent: str, offset: int, i: int, has_figures: bool) -> list[Mention]:
+    out = []
+    words = [m for m in WEAPON_WORD_RE.finditer(sent)]
+    if words and not has_figures and ATTACK_RE.search(sent):
+        cols = sorted({WEAPON_CLASS_WORDS[m[0].lower()] for m in words})
+        out.append(Mention("weapon_type", offset + words[0].start(), offset + words[-1].end(),
+                           i, {"columns": cols}))
+    for m in SURGE_RE.finditer(sent):
+        out.append(Mention("surge", offset + m.start(), offset + m.end(), i))
+    damage = list(DAMAGE_RE.finditer(sent))
+    if damage:
+        out.append(Mention("damage", offset + damage[0].start(), offset + damage[-1].end(), i))
+    triggers, talks = list(TRIGGER_RE.finditer(sent)), list(DIPLOMACY_RE.finditer(sent))
+    if triggers and talks:
+        leaders = list(LEADER_RE.finditer(sent))
+        actors = sorted({ACTOR_WORDS[m[0].lower()] for m in leaders})
+        end = max([talks[-1].end(), *(m.end() for m in leaders)])
+        out.append(Mention("timing", offset + min(triggers[0].start(), talks[0].start()),
+                           offset + end, i, {"actors": actors}))
+    return out
+
+
+# --- putting it together ----------------------------------------------------------------
+
+BETWEEN_RE = re.compile(r"\b(?:between|from)\s+(?P<lo>\d{1,3}(?:,\d{3})+|\d+)\s+(?:and|to)\s+$"
+                        r"|(?P<lo2>\d{1,3}(?:,\d{3})+|\d+)\s*(?:-|–|to)\s*$", re.I)
+REGION_FIGURE_RE = re.compile(r"\b(?:in|over|above) (?:the )?(?:north|south|east|west|centre|"
+                              r"center)(?:ern)? (?:of (?:the )?(?:country|ukraine)|regions?|"
+                              r"ukraine)\b|^\s*there,", re.I)
+NAMED_REGION_RE = re.compile(r"\b(?:in|over|above) (?:the )?[A-Z][a-z]+(?:sk|ska|ka|iv|ia)? "
+                             r"(?:[Oo]blast|[Rr]egion|[Cc]ity)\b")
+CITY_FIGURE_RE = re.compile(
+    r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
+    r"\b(?:over|in|on|at|toward|towards|targeting) (?:the )?(?:city|capital)\b|"
+    r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
+UKRAINE_ACTOR_RE = re.compile(r"\b(?:ukraine|kyiv|ukrainian (?:forces|military|army|troops))"
+                              r"\s+(?:\w+\s+){0,2}?(?:launched|fired|sent|used)\s+"
+                              r"(?:(?:more than|over|about|some|nearly|at least)\s+)?$", re.I)
+WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?(?:full-scale )?"
+                    r"(?:war|invasion)|\bsince (?:the |russia'?s )?(?:full-scale )?invasion\b|"
+                    r"\bsince (?:february )?2022\b|\bin total\b|\bso far in the war\b|"
+                    r"\bthroughout the war\b|\bto date\b", re.I)
+NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*|manufactur\w*|stock(?:s|piles?|piled)?|arsenal|"
+                            r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )may(?!\s+\d)|might|"
+                            r"will|would|plans? to|capable|capacity|"
+                            r"(?:a|each|every|per) (?:month|day|week|night))\b", re.I)
+CANDIDATE_SKIP = re.compile(r"\b(?:previous|earlier|prior) (?:record|high|largest)\b|"
+                            r"\blast week'?s\b", re.I)
+
+
+def _qualifier(sent: str, n: _Number) -> tuple[str, int, float | None]:
+    """(qualifier, start of the claim text, upper bound) for the figure `n`."""
+    before = sent[max(0, n.start - 40):n.start]
+    m = BETWEEN_RE.search(before)
+    if m:
+        lo = number_value(m["lo"] or m["lo2"])
+        return "between", n.start - len(before) + m.start(), lo
+    m = QUALIFIER_RE.search(before)
+    if m:
+        kind = next(k for k, v in m.groupdict().items() if v)
+        return kind, n.start - len(before) + m.start(), None
+    m = re.search(r"\b(?:all|a record|record)\s+(?:the\s+)?$", before, re.I)
+    if m:
+        return "exact", n.start - len(before) + m.start(), None
+    return "exact", n.start, None
+
+
+def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, model,
+            ctx: dict) -> Claim:
+    qual, start, lo = _qualifier(sent, n)
+    end = n.np.end() if n.np and not n.total else n.end
+    if n.total:
+        end = n.end
+    if n.end_override:
+        end = n.end_override
+    c = Claim("figure", offset + start, offset + end, i, value=n.value, qualifier=qual,
+              subject=subject, model=model, measure=measure)
+    if qual == "between":
+        c.value, c.high = lo, n.value
+    if PREVIOUS_RECORD_RE.search(sent[:start]) and not ctx["explicit"]:
+        c.measure = "previous_record"
+    if re.match(r"[^.;]{0,25}\b(?:launched |fired )?(?:from|by) ukraine\b", sent[end:], re.I) \
+            or UKRAINE_ACTOR_RE.search(sent[max(0, start - 40):start]) \
+            or re.match(r"[^.;]{0,30}\b(?:at|on|against|over|toward|towards) (?:russia|moscow|"
+                        r"russian)\b", sent[end:], re.I):
+        c.subject = "ukrainian"     # Ukraine's strikes on Russia are not in the reports
+    c.scope = _scope(sent, sent[max(0, start - 60):end + 40], n, c, ctx)
+    c.attribution = attribution(sent, n.start, ctx["previous"], ctx["default"])
+    return c
+
+
+def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
+    """One night, or a part, a city or region, a stock or forecast, the war, a period."""
+    if n.part:
+        return "part"
+    if CITY_FIGURE_RE.search(sent) or REGION_FIGURE_RE.search(sent) \
+            or NAMED_REGION_RE.search(window):
+        return "city"
+    if NOT_A_NIGHT_RE.search(window):
+        return "other"
+    if WAR_RE.search(sent) and not RECORD_RE.search(sent):
+        return "war"
+    if c.measure != "previous_record" and PERIOD_RE.search(sent) and not ctx["anchored"]:
+        return "period"
+    return "night"
+
+
+def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
+    numbers = _numbers(sent)
+    out = []
+    for n, (measure, firm) in zip(numbers, _measures(sent, numbers), strict=True):
+        if n.np:
+            subject, model = subject_of(n.np[0])
+        elif ctx["last"] is not None:
+            subject, model = ctx["last"]
+        else:
+            continue
+        c = _figure(sent, offset, i, n, measure, subject, model, ctx)
+        c.measure_firm, c.subject_firm = firm, bool(n.np)
+        out.append(c)
+        if n.total:
+            value, a, b = n.total
+            out.append(Claim("figure", offset + a, offset + b, i, value=value,
+                             subject=subject, model=model, measure="launched",
+                             scope=c.scope, attribution=c.attribution))
+        ctx["last"] = (subject, model)
+    return out
+
+
+def extract(text: str, published=None) -> Article:
+    """The article's figures, record claims and other mentions, each with its night."""
+    body, parsed = split_metadata(text)
+    if isinstance(published, str):
+        published = parse_published(published)
+    published = published or parsed
+    spans = split_sentences(body)
+    ctx = {"previous": None, "last": None,
+           "default": "air_force" if re.search(r"air force|air defen", body, re.I)
+           else "unattributed"}
+    anchors, claims, other = [], [], []
+    for i, (a, b) in enumerate(spans):
+        sent = body[a:b]
+        found = sentence_anchors(sent, a, published)
+        anchors.append(found)
+        ctx["anchored"] = any(x.role == "attack" for x in found)
+        ctx["explicit"] = any(x.strength == "explicit" for x in found)
+        figures = _sentence_figures(sent, a, i, ctx)
+        records = _records(sent, a, figures, i)
+        for r in records:
+            r.attribution = attribution(sent, r.start - a, ctx["previous"], ctx["default"])
+        claims += figures + records
+        other += mentions(sent, a, i, bool(figures))
+        ctx["previous"] = sentence_speaker(sent, ctx["previous"]) or ctx["previous"]
+    art = Article(body, published, spans, anchors, claims, other)
+    _resolve_nights(art)
+    return art
+
+
+STRENGTH = {"explicit": 0, "weekday": 1, "vague": 2, "relative": 3}
+CONFIDENCE = {"explicit": "high", "weekday": "high", "relative": "medium", "vague": "low"}
+
+
+def _attack_anchors(art: Article) -> list[Anchor]:
+    """Date phrases of sentences about the attack (not about a previous record)."""
+    with_claims = {c.sentence for c in art.claims}
+    out = []
+    for i, found in enumerate(art.anchors):
+        if not found:
+            continue
+        sent = art.sentence_text(i)
+        if CANDIDATE_SKIP.search(sent) or not (i in with_claims or ATTACK_RE.search(sent)):
+            continue
+        out += [x for x in found if x.role == "attack"]
+    return out
+
+
+def _article_night(art: Article) -> None:
+    anchors = _attack_anchors(art)
+    firm = [x for x in anchors if x.strength in ("explicit", "weekday")]
+    loose = [x for x in anchors if x.strength == "relative"]
+    pick = (firm or loose or [None])[0]
+    if pick is None:
+        return
+    art.night, art.confidence = pick.night, CONFIDENCE[pick.strength]
+    art.basis = f"{pick.strength} date phrase {pick.text!r}"
+    nights = sorted({x.night for x in firm})
+    if len(nights) > 1:
+        art.confidence = "low"
+        art.basis = ("the article names several nights ("
+                     + ", ".join(f"{d:%Y-%m-%d}" for d in nights) + ")")
+
+
+def _resolve_nights(art: Article) -> None:
+    _article_night(art)
+    for c in art.claims:
+        own = art.anchors[c.sentence]
+        if own:
+            best = min(STRENGTH[x.strength] for x in own)
+            x = min((x for x in own if STRENGTH[x.strength] == best),
+                    key=lambda x: abs(x.start - c.start))
+            if x.strength == "relative" and art.night and art.confidence == "high":
+                # a stated date elsewhere beats "overnight" (a next-day piece, say)
+                c.night, c.confidence = art.night, art.confidence
+                c.basis = f"{art.basis}, which beats {x.text!r}"
+                continue
+            c.night, c.confidence = x.night, CONFIDENCE[x.strength]
+            c.basis = f"{x.strength} date phrase {x.text!r} in its sentence"
+        else:
+            c.night, c.confidence, c.basis = art.night, art.confidence, (
+                art.basis or "no date phrase")
