@@ -103,8 +103,9 @@ def clean_leftovers(folder: Path, keep: Path | None = None) -> list[Path]:
     if not folder.is_dir():
         return gone
     for path in folder.iterdir():
-        stale = (path.name.startswith(".update-") and path != keep
-                 and not _alive(path.name.removeprefix(".update-")))
+        pid = path.name.removeprefix(".update-")
+        stale = (path.name.startswith(".update-") and pid.isdigit() and path != keep
+                 and path.is_dir() and not alive(int(pid)))
         if stale or (path.suffix == ".part" and path.is_file()):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
@@ -114,13 +115,14 @@ def clean_leftovers(folder: Path, keep: Path | None = None) -> list[Path]:
     return gone
 
 
-def _alive(pid: str) -> bool:
-    if not pid.isdigit():
+def alive(pid) -> bool:
+    """A process with this id runs (this one included)."""
+    if not isinstance(pid, int) or pid <= 0:
         return False
-    if int(pid) == os.getpid():
+    if pid == os.getpid():
         return True
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
