@@ -324,8 +324,9 @@ def test_a_check_past_its_budget_is_stopped(web):
 
     web.app.state.check_runner = busy_check
     web.app.state.pools["check"] = pool = ProcessPool("check", workers=1, queue=1,
-                                                      budget_s=5.0)
+                                                      budget_s=5.0, start_s=20.0)
     try:
+        assert web.post("/api/v1/check", json={"text": "0.1"}).status_code == 422  # started
         start = time.perf_counter()
         r = web.post("/api/v1/check", json={"text": "60"})
         assert r.status_code == 503 and "stopped after 5 s" in r.json()["detail"]

@@ -200,7 +200,6 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     async def lifespan(app: FastAPI):
         # Fill the caches behind the main page while the first visitor is on the way.
         threading.Thread(target=warm, args=(app.state.service,), daemon=True).start()
-        app.state.pools["check"].prestart()
         yield
         for pool in app.state.pools.values():
             pool.shutdown()

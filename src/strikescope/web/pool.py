@@ -35,6 +35,7 @@ class WorkPool:
     workers: int = 2
     queue: int = 4
     budget_s: float | None = 30.0
+    start_s: float = 0.0  # added to the budget of the request that starts the workers
     _pending: int = field(default=0, init=False)
     _executor: ThreadPoolExecutor | ProcessPoolExecutor | None = field(default=None,
                                                                         init=False)
@@ -57,6 +58,9 @@ class WorkPool:
             raise Busy(429, f"{self.name}: {self._pending} requests are running or waiting; "
                             "try again in a minute", headers={"Retry-After": "30"})
         loop = asyncio.get_running_loop()
+        budget = self.budget_s
+        if budget is not None and self._executor is None:
+            budget += self.start_s  # the workers start with this request
         self._pending += 1
         try:
             future = loop.run_in_executor(self._pool(), self._call(fn, args, kwargs))
@@ -65,7 +69,7 @@ class WorkPool:
             raise
         future.add_done_callback(self._done)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self.budget_s)
+            return await asyncio.wait_for(asyncio.shield(future), budget)
         except TimeoutError:
             raise HTTPException(503, self._over_budget(),
                                 headers={"Retry-After": "60"}) from None
@@ -94,7 +98,15 @@ class ProcessPool(WorkPool):
     """A `WorkPool` of worker processes: their work holds no lock of this interpreter (a
     check of a long text in a thread slowed every read), and work past its budget is
     stopped, not left to run: the pool's processes are ended and started afresh (other
-    work in them at that moment fails, 503). `fn` and its arguments must pickle."""
+    work in them at that moment fails, 503). `fn` and its arguments must pickle.
+
+    The workers start with the first request (spawned: a new interpreter imports the
+    checker, seconds that `start_s` adds to that request's budget), not with the server,
+    whose start-up they would slow. As with any spawned worker, a script that serves the
+    app must keep its serving code under `if __name__ == "__main__":`, since the workers
+    import the main module."""
+
+    start_s: float = 30.0
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -109,12 +121,6 @@ class ProcessPool(WorkPool):
         self.stop()
         return (f"{self.name}: stopped after {self.budget_s:g} s without a result; send a "
                 "shorter text")
-
-    def prestart(self) -> None:
-        """Start the workers and load the checker in them now, not on the first request
-        (a spawned worker takes seconds to import it, out of that request's budget)."""
-        for _ in range(self.workers):
-            self._pool().submit(_preload)
 
     def stop(self) -> None:
         """End the worker processes now (their work fails with BrokenProcessPool)."""
@@ -136,8 +142,8 @@ def default_pools() -> dict[str, WorkPool]:
         # One core is left to the server itself (with two, reads waited for the CPU).
         "check": ProcessPool("check", workers=min(4, max(1, (os.cpu_count() or 2) - 1)),
                              queue=4, budget_s=20.0),
-        "study": WorkPool("study", workers=1, queue=4, budget_s=60.0),
-        "brief": WorkPool("brief", workers=1, queue=4, budget_s=60.0),
+        "study": WorkPool("study", workers=2, queue=4, budget_s=60.0),
+        "brief": WorkPool("brief", workers=2, queue=4, budget_s=60.0),
         "ingest": WorkPool("ingest", workers=1, queue=1, budget_s=None),
     }
 
@@ -148,9 +154,3 @@ def run_check(text: str, published, db) -> tuple:
 
     result = feature("check", "check")(text, published=published, db=db)
     return result.to_frame(), result.html
-
-
-def _preload() -> None:
-    from strikescope.web.optional import available
-
-    available("check", "check")
