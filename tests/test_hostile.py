@@ -397,3 +397,10 @@ def test_after_an_ingest_the_old_answers_serve_until_the_new_are_warm(release, t
     while drones() != 20 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert drones() == 20
+
+
+def test_an_error_about_a_large_input_does_not_echo_it(web):
+    header = "time_start,time_end," + ",".join(f"junk_column_{i}" for i in range(20_000))
+    r = web.post("/api/v1/ingest", content=(header + "\n").encode(), headers=AUTH)
+    assert r.status_code == 422 and "required column" in r.json()["detail"]
+    assert len(r.content) < 1500 and "cut" in r.json()["detail"]
