@@ -198,6 +198,10 @@ def recover(dest: Path) -> str | None:
     `_install_and_ingest`): if its ingest replaced the store, its folders stay and the old
     copies go; otherwise the old copies come back. Returns what was done, or None."""
     path = _journal(dest)
+    for tmp in dest.glob(f"{JOURNAL}.*.tmp"):  # a journal cut while written: nothing moved
+        pid = tmp.name.removeprefix(f"{JOURNAL}.").removesuffix(".tmp")
+        if not (pid.isdigit() and fetch.alive(int(pid))):
+            tmp.unlink(missing_ok=True)
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -210,8 +214,8 @@ def recover(dest: Path) -> str | None:
                                "installing its files; try again when it has finished")
     swaps = [(Path(s["target"]), Path(s["backup"]), s["existed"]) for s in entry["swaps"]]
     store = Path(entry["store"]) if entry.get("store") else None
-    done = store is None or _store_id(store) != entry.get("store_before")
-    if done and store is not None:
+    # Without an ingest (`fetch`), the swap may have been cut half way: undone, as a whole.
+    if store is not None and _store_id(store) != entry.get("store_before"):
         for _, backup, _ in swaps:
             shutil.rmtree(backup, ignore_errors=True)
         action = "completed"
