@@ -228,3 +228,16 @@ def test_an_update_killed_after_its_store_write_is_completed(server, tmp_path): 
     assert snapshot(data / "attacks", db) == after
     assert not [p for p in data.iterdir() if p.name.startswith(".")]
     assert strikescope.nights(db=db).drones_launched.tolist() == [7]
+
+
+def test_a_second_update_of_the_same_folder_is_refused(server, tmp_path, monkeypatch):  # noqa: F811
+    from filelock import FileLock
+
+    import strikescope.update as updating
+
+    monkeypatch.setattr(updating, "UPDATE_LOCK_WAIT_S", 0.2)
+    data = tmp_path / "data"
+    with FileLock(str(tmp_path / ".data.update.lock")):
+        with pytest.raises(FetchError, match="another update of this data directory"):
+            update(["alerts"], data_dir=data, db=tmp_path / "s.duckdb", urls=urls(server))
+    assert not data.exists()

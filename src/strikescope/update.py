@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pandas as pd
+from filelock import FileLock, Timeout
 
 import strikescope.api as api
 from strikescope.callables import callable_module
@@ -60,7 +63,34 @@ def update(sources=None, data_dir=None, db=None, until=None, urls: dict | None =
     end within `deadline_s` seconds (None: no deadline)."""
     dest = Path(data_dir or fetch_dir())
     plugins = [make(name, urls) for name in (sources or DEFAULT_SOURCES)]
+    with _one_update(dest):
+        return _update(plugins, dest, db, until, ingest, http, progress, deadline_s)
+
+
+# How long an update waits for another one on the same data directory to finish.
+UPDATE_LOCK_WAIT_S = 5.0
+
+
+@contextmanager
+def _one_update(dest: Path) -> Iterator[None]:
+    """One update at a time per data directory (its lock file sits beside it)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(dest.parent / f".{dest.name}.update.lock"))
+    try:
+        lock.acquire(timeout=UPDATE_LOCK_WAIT_S)
+    except Timeout:
+        raise fetch.FetchError(f"{dest}: another update of this data directory is running; "
+                               "try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _update(plugins, dest: Path, db, until, ingest: bool, http, progress,
+            deadline_s) -> UpdateResult:
     result = UpdateResult(dest)
+    # Under the lock no other update runs: what a killed one left is finished here.
     result.notes += [note] if (note := recover(dest)) else []
     fetch.clean_leftovers(dest)  # the staging folder of an update that was killed
     own = http is None
@@ -196,12 +226,11 @@ def _write_journal(dest: Path, pairs: list[tuple[Path, Path]], store: Path | Non
 def recover(dest: Path) -> str | None:
     """Complete or undo an update that was killed between its swap and its end (see
     `_install_and_ingest`): if its ingest replaced the store, its folders stay and the old
-    copies go; otherwise the old copies come back. Returns what was done, or None."""
+    copies go; otherwise the old copies come back. Returns what was done, or None. Call it
+    with no update running on `dest` (`update` holds the lock)."""
     path = _journal(dest)
     for tmp in dest.glob(f"{JOURNAL}.*.tmp"):  # a journal cut while written: nothing moved
-        pid = tmp.name.removeprefix(f"{JOURNAL}.").removesuffix(".tmp")
-        if not (pid.isdigit() and fetch.alive(int(pid))):
-            tmp.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -209,9 +238,6 @@ def recover(dest: Path) -> str | None:
     except ValueError:  # cut while written: nothing had moved yet
         path.unlink(missing_ok=True)
         return None
-    if entry.get("pid") != os.getpid() and fetch.alive(entry.get("pid")):
-        raise fetch.FetchError(f"{dest}: another update (process {entry['pid']}) is "
-                               "installing its files; try again when it has finished")
     swaps = [(Path(s["target"]), Path(s["backup"]), s["existed"]) for s in entry["swaps"]]
     store = Path(entry["store"]) if entry.get("store") else None
     # Without an ingest (`fetch`), the swap may have been cut half way: undone, as a whole.
