@@ -237,7 +237,7 @@ def test_a_second_update_of_the_same_folder_is_refused(server, tmp_path, monkeyp
 
     monkeypatch.setattr(updating, "UPDATE_LOCK_WAIT_S", 0.2)
     data = tmp_path / "data"
-    with FileLock(str(tmp_path / ".data.update.lock")):
-        with pytest.raises(FetchError, match="another update of this data directory"):
-            update(["alerts"], data_dir=data, db=tmp_path / "s.duckdb", urls=urls(server))
+    with (FileLock(str(tmp_path / ".data.update.lock")),
+          pytest.raises(FetchError, match="another update of this data directory")):
+        update(["alerts"], data_dir=data, db=tmp_path / "s.duckdb", urls=urls(server))
     assert not data.exists()
