@@ -161,3 +161,83 @@ def test_a_csv_field_over_the_reader_limit_is_one_clear_line(server, tmp_path): 
     assert "line 2: not readable as CSV (field larger than field limit" in \
         " ".join(out.output.split())
     assert not (data / "alerts").exists()
+
+
+KILLED_AT = """
+import sys, time
+import strikescope.update as u
+flag, step = sys.argv[1], sys.argv[2]
+
+def stall(*args, **kwargs):
+    open(flag, "w").close()
+    time.sleep(120)
+
+if step == "_finish":
+    u._finish = stall  # the store is written, the old copies not yet removed
+else:
+    u.api.ingest = stall  # the folders are swapped, the store not yet written
+u.update(["attacks"], data_dir=sys.argv[3], db=sys.argv[4], urls={"attacks": sys.argv[5]})
+"""
+
+
+def _kill_update_at(step: str, data: Path, db: Path, url: str, tmp_path: Path) -> None:
+    """Run an update in another process, SIGKILL it at `step`: in its ingest before the
+    store is written (`ingest`), or once the store is written but the old copies are still
+    there (`_finish`)."""
+    flag = tmp_path / f"at-{step}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_AT, str(flag), step, str(data),
+                             str(db), url], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert flag.exists(), "the update never reached the step"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def test_an_update_killed_during_its_ingest_is_rolled_back(server, tmp_path):  # noqa: F811
+    data, db = tmp_path / "data", tmp_path / "s.duckdb"
+    update(["attacks"], data_dir=data, db=db, urls=urls(server))
+    before = snapshot(data, db)
+    server.routes["/kaggle.zip"] = (200, release_zip(tmp_path, [{**ROW, "launched": "7"}]), {})
+    _kill_update_at("ingest", data, db, urls(server)["attacks"], tmp_path)
+    assert snapshot(data / "attacks") != snapshot(*[p for p in data.iterdir()
+                                                    if p.name.startswith(".attacks")])
+    from strikescope.update import recover
+
+    assert recover(data) == "an interrupted update was rolled back"
+    assert snapshot(data, db) == before  # byte-identical: the old release, the old store
+    fetch.clean_leftovers(data)  # as the next update does first: the killed one's stage
+    assert not [p for p in data.iterdir() if p.name.startswith(".")]
+
+
+def test_an_update_killed_after_its_store_write_is_completed(server, tmp_path):  # noqa: F811
+    import strikescope
+
+    data, db = tmp_path / "data", tmp_path / "s.duckdb"
+    update(["attacks"], data_dir=data, db=db, urls=urls(server))
+    server.routes["/kaggle.zip"] = (200, release_zip(tmp_path, [{**ROW, "launched": "7"}]), {})
+    _kill_update_at("_finish", data, db, urls(server)["attacks"], tmp_path)
+    after = snapshot(data / "attacks", db)
+    # the next update completes it first: the new release and store stay, the old copy goes
+    result = update(["alerts"], data_dir=data, db=db, urls=urls(server))
+    assert result.notes == ["an interrupted update was completed"]
+    assert snapshot(data / "attacks", db) == after
+    assert not [p for p in data.iterdir() if p.name.startswith(".")]
+    assert strikescope.nights(db=db).drones_launched.tolist() == [7]
+
+
+def test_a_second_update_of_the_same_folder_is_refused(server, tmp_path, monkeypatch):  # noqa: F811
+    from filelock import FileLock
+
+    import strikescope.update as updating
+
+    monkeypatch.setattr(updating, "UPDATE_LOCK_WAIT_S", 0.2)
+    data = tmp_path / "data"
+    with (FileLock(str(tmp_path / ".data.update.lock")),
+          pytest.raises(FetchError, match="another update of this data directory")):
+        update(["alerts"], data_dir=data, db=tmp_path / "s.duckdb", urls=urls(server))
+    assert not data.exists()

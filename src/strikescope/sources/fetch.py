@@ -96,36 +96,23 @@ def client(timeout: float = 60.0) -> httpx.Client:
                         transport=DeadlineTransport(httpx.HTTPTransport()))
 
 
-def clean_leftovers(folder: Path, keep: Path | None = None) -> list[Path]:
+def clean_leftovers(folder: Path) -> list[Path]:
     """Staging folders (`.update-PID`) and partial downloads (`*.part`) that a killed update
-    left in `folder`, except `keep` and those of a process still running; returns them."""
+    left in `folder`; returns them. Call it with no update running there (the update's
+    lock held)."""
     gone = []
     if not folder.is_dir():
         return gone
     for path in folder.iterdir():
-        stale = (path.name.startswith(".update-") and path != keep
-                 and not _alive(path.name.removeprefix(".update-")))
-        if stale or (path.suffix == ".part" and path.is_file()):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-            gone.append(path)
+        staging = path.name.startswith(".update-") and path.name[8:].isdigit()
+        if staging and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.suffix == ".part" and path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            continue
+        gone.append(path)
     return gone
-
-
-def _alive(pid: str) -> bool:
-    if not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def download(url: str, target: Path, http: httpx.Client, *, auth=None, headers=None,

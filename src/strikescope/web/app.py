@@ -11,9 +11,11 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from strikescope import api, csvsafe
 from strikescope.atomic import StoreBusyError
@@ -157,6 +159,19 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
+# What a 4xx message may hold: an error about an input (a release's header, say) can quote
+# it whole; the message is cut, the input never echoed at length.
+MAX_DETAIL_CHARS = 1000
+
+
+async def short_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    detail = exc.detail
+    if isinstance(detail, str) and len(detail) > MAX_DETAIL_CHARS:
+        detail = detail[:MAX_DETAIL_CHARS] + f"... ({len(exc.detail):,} characters, cut)"
+    return await http_exception_handler(
+        request, StarletteHTTPException(exc.status_code, detail, exc.headers))
+
+
 CARTESIAN_JS = HERE / "static" / "vendor" / "plotly-cartesian.min.js"
 
 
@@ -251,6 +266,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(StarletteHTTPException, short_http_error)
     app.add_exception_handler(StoreBusyError, store_unavailable)
     app.add_exception_handler(StoreLayoutError, store_unavailable)
     return app

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 import tempfile
 import warnings
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from strikescope.web import figures
 from strikescope.web import rows as rows_view
 from strikescope.web.frames import Format, frame_response, json_response, records
 from strikescope.web.optional import Unavailable, feature
+from strikescope.web.pool import run_check
 from strikescope.web.service import StoreService
 
 WeaponClass = enum.Enum("WeaponClass", {c: c for c in CLASSES}, type=str)
@@ -286,12 +288,14 @@ def run_study(svc: StoreService, q: StudyQuery):
 def _analysis(make):
     try:
         return make()
-    except Unavailable as exc:
-        raise unavailable(exc) from None
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+    except (Unavailable, LookupError, ValueError) as exc:
+        raise _http_error(exc) from None
+
+
+def _http_error(exc: Exception) -> HTTPException:
+    if isinstance(exc, Unavailable):
+        return unavailable(exc)
+    return HTTPException(404 if isinstance(exc, LookupError) else 422, str(exc))
 
 
 async def heavy(request: Request, kind: str, make, key: tuple | None = None):
@@ -596,14 +600,18 @@ async def check(request: Request, svc: Service, body: CheckRequest,
                                  f"{MAX_CHECK_CHARS:,} are checked; send the part with the "
                                  "figures")
 
-    def make():
-        return feature("check", "check")(body.text, published=body.published, db=svc.db)
-    res = await heavy(request, "check", make)
+    runner = getattr(request.app.state, "check_runner", run_check)
+    try:
+        frame, html = await request.app.state.pools["check"].run(
+            runner, body.text, body.published, svc.db)
+    except (Unavailable, LookupError, ValueError) as exc:
+        raise _http_error(exc) from None
+    except BrokenProcessPool:
+        raise HTTPException(503, "check: its worker was stopped (a check ran past its time "
+                                 "budget); try again", headers={"Retry-After": "10"}) from None
     if fmt == Format.csv:
-        return frame_response(res.to_frame(), fmt, "check")
-    # "html" is a fragment for a page of the site: no <html>/<body>, styles scoped to it
-    return json_response({"table": records(res.to_frame()),
-                          "html": getattr(res, "fragment", None) or res.html})
+        return frame_response(frame, fmt, "check")
+    return json_response({"table": records(frame), "html": html})
 
 
 @router.get("/brief", summary="A brief for a night (markdown and HTML)",
