@@ -1,0 +1,70 @@
+"""Start-up: what `import strikescope.cli` loads, and the lazy command table."""
+
+import inspect
+import json
+import subprocess
+import sys
+from importlib import import_module
+
+from typer.main import get_command_name
+
+from strikescope.cli import app as cli_app
+from strikescope.cli.app import COMMANDS
+
+HEAVY = ("scipy", "statsmodels", "plotly", "matplotlib", "spacy", "scoringrules",
+         "dateparser", "fastapi")
+
+
+def _loaded_after(statement: str, names) -> list[str]:
+    """The top-level packages of `names` in sys.modules after `statement` in a fresh
+    interpreter."""
+    code = (f"import json, sys\n{statement}\n"
+            f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    loaded = set(json.loads(out.stdout.splitlines()[-1]))
+    return sorted(loaded & set(names))
+
+
+def test_import_cli_loads_no_heavy_library():
+    assert _loaded_after("import strikescope.cli", HEAVY + ("pandas", "duckdb")) == []
+
+
+def test_import_package_loads_no_pandas():
+    assert _loaded_after("import strikescope", HEAVY + ("pandas", "duckdb")) == []
+
+
+def test_night_command_loads_no_heavy_library():
+    # a real command path: `strikescope night` loads its module and no other's libraries
+    statement = ("from strikescope.cli import app\n"
+                 "import typer.main; g = typer.main.get_command(app)\n"
+                 "assert g.get_command(None, 'night') is not None")
+    assert _loaded_after(statement, HEAVY) == []
+
+
+def test_lazy_table_names_every_command_and_its_module():
+    for module in set(COMMANDS.values()):
+        import_module(f"strikescope.cli.{module}")
+    registered = {info.name or get_command_name(info.callback.__name__):
+                  info.callback.__module__ for info in cli_app.registered_commands}
+    for info in cli_app.registered_groups:
+        callback = (info.typer_instance.registered_callback
+                    or info.typer_instance.registered_commands[0])
+        registered[info.name] = inspect.getmodule(callback.callback).__name__
+    assert {name: f"strikescope.cli.{m}" for name, m in COMMANDS.items()} == registered
+
+
+def test_package_api_still_reachable():
+    import strikescope
+
+    assert callable(strikescope.nights) and callable(strikescope.study)
+    assert strikescope.night.__module__ == "strikescope.api"
+    assert strikescope.classify("Shahed-136/131")
+    assert "connect" in dir(strikescope)
+
+
+def test_unknown_command_suggests_the_right_one():
+    from typer.testing import CliRunner
+
+    out = CliRunner().invoke(cli_app, ["nigth"])
+    assert out.exit_code != 0 and "night" in out.output
