@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import threading
@@ -86,13 +87,19 @@ def plotly_js_path() -> Path:
     return full
 
 
-def warm(service: StoreService) -> None:
-    try:
-        service.all_nights()
-        service.events()
-        timeline_png_bytes(service, *service.default_range())
-    except Exception:  # noqa: BLE001 - a cold cache is only slower; requests report errors
-        pass
+# Seconds after start-up before the warm-up begins: the server binds its socket on the
+# next turns of the event loop, and the warm-up (imports, the timeline image) must not
+# hold the interpreter meanwhile.
+WARM_DELAY_S = 0.3
+
+
+def start_warming(service: StoreService) -> None:
+    """Fill the caches behind the first views in a background thread (see
+    `StoreService.warm`), the main page's first-paint image among them."""
+    def timeline_png() -> bytes:
+        return timeline_png_bytes(service, *service.default_range())
+
+    threading.Thread(target=service.warm, args=(timeline_png,), daemon=True).start()
 
 
 def create_app(db=None, token: str | None = None, *, events_file=None,
@@ -102,8 +109,8 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     user_events.csv beside the store)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Fill the caches behind the main page while the first visitor is on the way.
-        threading.Thread(target=warm, args=(app.state.service,), daemon=True).start()
+        # Fill the caches behind the first views while the first visitor is on the way.
+        asyncio.get_running_loop().call_later(WARM_DELAY_S, start_warming, app.state.service)
         yield
 
     app = FastAPI(title="strikescope", lifespan=lifespan, version="1", docs_url="/api/docs",

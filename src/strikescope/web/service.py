@@ -11,7 +11,11 @@ import datetime as dt
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -26,26 +30,45 @@ from strikescope.nights import plural
 TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "antiship",
                     "guided_bomb", "unknown", "mixed")
 
+# The modules behind the analysis pages (statsmodels, scipy, plotly come with them): the
+# warm-up imports them so that a first visit to /study, /defense, /forecast or a brief
+# does not wait for seconds of imports.
+ANALYSIS_MODULES = ("strikescope.campaign", "strikescope.study", "strikescope.forecast",
+                    "strikescope.brief")
+
 
 class LRU:
-    """A small thread-safe least-recently-used cache."""
+    """A small thread-safe least-recently-used cache.
+
+    A value is computed once even when several threads ask for it at the same time (the
+    start-up warm-up and the first visitor, say): the later ones wait for the first."""
 
     def __init__(self, size: int = 256):
         self.size = size
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict = {}
 
     def get(self, key, make):
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = make()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._lock:
+                if key in self._data:
+                    return self._data[key]
+            try:
+                value = make()
+                with self._lock:
+                    self._data[key] = value
+                    while len(self._data) > self.size:
+                        self._data.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            return value
 
     def peek(self, key):
         """The cached value or None, without computing anything."""
@@ -92,6 +115,17 @@ class StoreService:
         self.cache = LRU(512)
         self._alerts = None
         self._write_lock = threading.Lock()
+
+    def warm(self, *extra: Callable[[], object]) -> None:
+        """Fill what the first views need, the most visited first: the nights and events
+        (the main page), the alerts (a night's shelter hours), then `extra` (the timeline
+        image), then the analysis modules. Meant for a background thread once the server
+        listens; a step that fails is left for its request to report."""
+        steps = [self.all_nights, self.events, self.alerts, *extra,
+                 *(partial(import_module, name) for name in ANALYSIS_MODULES)]
+        for step in steps:
+            with suppress(Exception):
+                step()
 
     def version(self) -> tuple:
         try:
