@@ -111,3 +111,19 @@ def test_warm_fills_the_first_views_and_survives_failures(tiny_db, tmp_path):
     nights = svc.cache.peek((svc.version(), "nights"))
     assert nights is not None and len(nights) == 3  # 2025-02-28 .. 2025-03-02, dense
     assert svc._alerts is not None  # read (here: none found), not left for a request
+
+
+def test_start_up_warm_up_views_the_analysis_pages(release, tmp_path, counted):
+    from strikescope.web.app import start_warming
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    app = create_app(db=db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+    start_warming(app).join(120)
+    assert counted == {"forecast": 1, "defense": 1, "brief": 1}  # brief: the last night
+    svc = app.state.service
+    start, end = svc.default_range()
+    assert svc.cache.peek((svc.version(), "timeline-png", start, end)) is not None
+    client = TestClient(app)
+    assert client.get("/forecast").status_code == 200
+    assert counted["forecast"] == 1  # the visitor got the warm-up's result

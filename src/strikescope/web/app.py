@@ -19,7 +19,6 @@ from strikescope.atomic import StoreBusyError
 from strikescope.config import resolve_db
 from strikescope.store import StoreLayoutError
 from strikescope.web.routes_api import router as api_router
-from strikescope.web.routes_api import timeline_png_bytes
 from strikescope.web.routes_pages import page
 from strikescope.web.routes_pages import router as pages_router
 from strikescope.web.service import StoreService
@@ -93,13 +92,43 @@ def plotly_js_path() -> Path:
 WARM_DELAY_S = 0.3
 
 
-def start_warming(service: StoreService) -> None:
-    """Fill the caches behind the first views in a background thread (see
-    `StoreService.warm`), the main page's first-paint image among them."""
-    def timeline_png() -> bytes:
-        return timeline_png_bytes(service, *service.default_range())
+# Pages whose first view computes an analysis, viewed once in process by the warm-up.
+WARM_PAGES = ("/data", "/campaign", "/defense", "/forecast")
 
-    threading.Thread(target=service.warm, args=(timeline_png,), daemon=True).start()
+
+def start_warming(app: FastAPI) -> threading.Thread:
+    """Fill the caches behind the first views in a background thread: the data, then the
+    main page's chart, the analysis pages, the last night (what a visitor of the main page
+    opens next), the main page's first-paint image, the last night's brief, then the
+    modules of the analyses not viewed (see `StoreService.warm`)."""
+    service = app.state.service
+
+    def first_views() -> None:
+        start, end = service.default_range()
+        query = f"?from={start}&to={end}"
+        # the image last but for the brief: drawing it (matplotlib) takes longer than the
+        # interactive chart that replaces it needs to load
+        view(app, [f"/api/v1/figures/timeline{query}", *WARM_PAGES, f"/night/{end}",
+                   f"/api/v1/figures/timeline.png{query}", f"/brief/{end}"])
+
+    thread = threading.Thread(target=service.warm, args=(first_views,), daemon=True)
+    thread.start()
+    return thread
+
+
+def view(app: FastAPI, paths) -> None:
+    """GET each path from `app` in process, as a visitor would (errors are the visitor's
+    to see, not the warm-up's)."""
+    import httpx
+
+    async def visit() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            for path in paths:
+                with suppress(Exception):
+                    await c.get(path)
+
+    asyncio.run(visit())
 
 
 def create_app(db=None, token: str | None = None, *, events_file=None,
@@ -110,7 +139,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Fill the caches behind the first views while the first visitor is on the way.
-        asyncio.get_running_loop().call_later(WARM_DELAY_S, start_warming, app.state.service)
+        asyncio.get_running_loop().call_later(WARM_DELAY_S, start_warming, app)
         yield
 
     app = FastAPI(title="strikescope", lifespan=lifespan, version="1", docs_url="/api/docs",

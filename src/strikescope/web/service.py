@@ -30,11 +30,13 @@ from strikescope.nights import plural
 TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "antiship",
                     "guided_bomb", "unknown", "mixed")
 
-# The modules behind the analysis pages (statsmodels, scipy, plotly come with them): the
-# warm-up imports them so that a first visit to /study, /defense, /forecast or a brief
-# does not wait for seconds of imports.
+# The modules behind the analysis pages and the heavy libraries they import when first
+# called: the warm-up imports them so that a first visit to /study, /defense, /forecast or
+# a brief does not wait for seconds of imports.
 ANALYSIS_MODULES = ("strikescope.campaign", "strikescope.study", "strikescope.forecast",
-                    "strikescope.brief")
+                    "strikescope.brief", "statsmodels.api", "statsmodels.formula.api",
+                    "statsmodels.stats.proportion", "scipy.stats", "plotly.graph_objects",
+                    "plotly.express", "markdown_it")
 
 
 class LRU:
@@ -118,9 +120,10 @@ class StoreService:
 
     def warm(self, *extra: Callable[[], object]) -> None:
         """Fill what the first views need, the most visited first: the nights and events
-        (the main page), the alerts (a night's shelter hours), then `extra` (the timeline
-        image), then the analysis modules. Meant for a background thread once the server
-        listens; a step that fails is left for its request to report."""
+        (the main page), the alerts (a night's shelter hours), then `extra` (the main
+        page's chart, the analysis pages), then the analysis modules. Meant for a
+        background thread once the server listens; a step that fails is left for its
+        request to report."""
         steps = [self.all_nights, self.events, self.alerts, *extra,
                  *(partial(import_module, name) for name in ANALYSIS_MODULES)]
         for step in steps:
