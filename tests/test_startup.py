@@ -2,11 +2,12 @@
 
 import inspect
 import json
+import os
 import subprocess
 import sys
 from importlib import import_module
 
-from typer.main import get_command_name
+from typer.main import get_command, get_command_name
 
 from strikescope.cli import app as cli_app
 from strikescope.cli.app import COMMANDS
@@ -42,16 +43,42 @@ def test_night_command_loads_no_heavy_library():
     assert _loaded_after(statement, HEAVY) == []
 
 
-def test_lazy_table_names_every_command_and_its_module():
-    for module in set(COMMANDS.values()):
+def _all_commands() -> dict:
+    """name -> click command, with every command module imported."""
+    for module, _ in COMMANDS.values():
         import_module(f"strikescope.cli.{module}")
+    group = get_command(cli_app)
+    return {name: group.commands[name] for name in group.commands}
+
+
+def test_lazy_table_names_every_command_and_its_module():
+    _all_commands()
     registered = {info.name or get_command_name(info.callback.__name__):
                   info.callback.__module__ for info in cli_app.registered_commands}
     for info in cli_app.registered_groups:
         callback = (info.typer_instance.registered_callback
                     or info.typer_instance.registered_commands[0])
         registered[info.name] = inspect.getmodule(callback.callback).__name__
-    assert {name: f"strikescope.cli.{m}" for name, m in COMMANDS.items()} == registered
+    assert {name: f"strikescope.cli.{m}" for name, (m, _) in COMMANDS.items()} == registered
+
+
+def test_lazy_table_help_is_each_commands_own():
+    # A command whose first help paragraph changed: copy it into COMMANDS (cli/app.py).
+    shown = {name: inspect.cleandoc(cmd.short_help or cmd.help or "").split("\n\n")[0]
+             .strip() for name, cmd in _all_commands().items()}
+    assert {name: text for name, (_, text) in COMMANDS.items()} == shown
+
+
+def test_help_lists_every_command_without_loading_them():
+    code = ("import sys\nfrom strikescope.cli import app\nsys.argv = ['strikescope', '--help']"
+            "\ntry:\n    app()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in sys.modules if m.startswith('strikescope.cli.')"
+            " and m != 'strikescope.cli.app'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "COLUMNS": "100"}).stdout
+    assert out.rstrip().endswith("LOADED []")
+    for name in COMMANDS:
+        assert f" {name} " in out
 
 
 def test_package_api_still_reachable():
