@@ -98,18 +98,16 @@ WARM_PAGES = ("/data", "/campaign", "/defense", "/forecast")
 
 def start_warming(app: FastAPI) -> threading.Thread:
     """Fill the caches behind the first views in a background thread: the data, then the
-    main page's chart, the analysis pages, the last night (what a visitor of the main page
-    opens next), the main page's first-paint image, the last night's brief, then the
-    modules of the analyses not viewed (see `StoreService.warm`)."""
+    main page's chart and first-paint image, the last night (what a visitor of the main
+    page opens next), the analysis pages, the last night's brief, then the modules of the
+    analyses not viewed (see `StoreService.warm`)."""
     service = app.state.service
 
     def first_views() -> None:
         start, end = service.default_range()
         query = f"?from={start}&to={end}"
-        # the image last but for the brief: drawing it (matplotlib) takes longer than the
-        # interactive chart that replaces it needs to load
-        view(app, [f"/api/v1/figures/timeline{query}", *WARM_PAGES, f"/night/{end}",
-                   f"/api/v1/figures/timeline.png{query}", f"/brief/{end}"])
+        view(app, [f"/api/v1/figures/timeline{query}", f"/api/v1/figures/timeline.png{query}",
+                   f"/night/{end}", *WARM_PAGES, f"/brief/{end}"])
 
     thread = threading.Thread(target=service.warm, args=(first_views,), daemon=True)
     thread.start()
