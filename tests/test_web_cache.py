@@ -106,7 +106,7 @@ def test_warm_fills_the_first_views_and_survives_failures(tiny_db, tmp_path):
     def failing():
         raise RuntimeError("a step that fails does not stop the others")
 
-    svc.warm(failing, lambda: drawn.append(1))
+    svc.warm(lambda: [failing, lambda: drawn.append(1)])
     assert drawn == [1]
     nights = svc.cache.peek((svc.version(), "nights"))
     assert nights is not None and len(nights) == 3  # 2025-02-28 .. 2025-03-02, dense
@@ -120,10 +120,39 @@ def test_start_up_warm_up_views_the_analysis_pages(release, tmp_path, counted):
     strikescope.ingest([release([ROW])], db=db)
     app = create_app(db=db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
     start_warming(app).join(120)
-    assert counted == {"forecast": 1, "defense": 1, "brief": 1}  # brief: the last night
+    assert counted == {"forecast": 1, "defense": 1, "brief": 0}
     svc = app.state.service
     start, end = svc.default_range()
     assert svc.cache.peek((svc.version(), "timeline-png", start, end)) is not None
     client = TestClient(app)
     assert client.get("/forecast").status_code == 200
     assert counted["forecast"] == 1  # the visitor got the warm-up's result
+
+
+def test_warm_up_waits_for_visitors(tiny_db, tmp_path):
+    svc = StoreService(tiny_db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+    with svc.serving():
+        thread = threading.Thread(target=svc.warm)
+        thread.start()
+        time.sleep(0.5)
+        assert svc.cache.peek((svc.version(), "nights")) is None  # waited
+    thread.join(60)
+    assert svc.cache.peek((svc.version(), "nights")) is not None
+
+
+def test_visitors_are_counted_and_the_warm_up_is_not(tiny_db, tmp_path):
+    from strikescope.web.app import WARM_HEADER
+
+    app = create_app(db=tiny_db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+    svc, seen = app.state.service, []
+    original = svc.all_nights
+
+    def all_nights():
+        seen.append(svc._serving)
+        return original()
+
+    svc.all_nights = all_nights
+    client = TestClient(app)
+    client.get("/")
+    client.get("/", headers={WARM_HEADER[0].decode(): WARM_HEADER[1].decode()})
+    assert seen[0] == 1 and seen[-1] == 0 and svc._serving == 0

@@ -7,6 +7,7 @@ import os
 import re
 import threading
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -99,19 +100,24 @@ WARM_PAGES = ("/data", "/campaign", "/defense", "/forecast")
 def start_warming(app: FastAPI) -> threading.Thread:
     """Fill the caches behind the first views in a background thread: the data, then the
     main page's chart and first-paint image, the last night (what a visitor of the main
-    page opens next), the analysis pages, the last night's brief, then the modules of the
-    analyses not viewed (see `StoreService.warm`)."""
+    page opens next), the analysis pages, then the modules of the analyses not viewed
+    (see `StoreService.warm`)."""
     service = app.state.service
 
-    def first_views() -> None:
+    def first_views() -> list:
         start, end = service.default_range()
         query = f"?from={start}&to={end}"
-        view(app, [f"/api/v1/figures/timeline{query}", f"/api/v1/figures/timeline.png{query}",
-                   f"/night/{end}", *WARM_PAGES, f"/brief/{end}"])
+        paths = [f"/api/v1/figures/timeline{query}", f"/api/v1/figures/timeline.png{query}",
+                 f"/night/{end}", *WARM_PAGES]
+        return [partial(view, app, [path]) for path in paths]
 
     thread = threading.Thread(target=service.warm, args=(first_views,), daemon=True)
     thread.start()
     return thread
+
+
+# Marks the warm-up's own requests, which `CountVisitors` leaves out.
+WARM_HEADER = (b"x-strikescope-warm-up", b"1")
 
 
 def view(app: FastAPI, paths) -> None:
@@ -121,12 +127,30 @@ def view(app: FastAPI, paths) -> None:
 
     async def visit() -> None:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+        headers = [(WARM_HEADER[0].decode(), WARM_HEADER[1].decode())]
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1",
+                                     headers=headers) as client:
             for path in paths:
                 with suppress(Exception):
-                    await c.get(path)
+                    await client.get(path)
 
     asyncio.run(visit())
+
+
+class CountVisitors:
+    """Marks each visitor's request as running (`StoreService.serving`), so that the
+    warm-up waits for it (plain ASGI: cheap on the hot path)."""
+
+    def __init__(self, app, service: StoreService):
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or any(tuple(h) == WARM_HEADER
+                                          for h in scope.get("headers", ())):
+            return await self.app(scope, receive, send)
+        with self.service.serving():
+            return await self.app(scope, receive, send)
 
 
 def create_app(db=None, token: str | None = None, *, events_file=None,
@@ -168,6 +192,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CountVisitors, service=app.state.service)
     app.add_exception_handler(StoreBusyError, store_unavailable)
     app.add_exception_handler(StoreLayoutError, store_unavailable)
     return app

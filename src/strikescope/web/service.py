@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
@@ -37,6 +38,8 @@ ANALYSIS_MODULES = ("strikescope.campaign", "strikescope.study", "strikescope.fo
                     "strikescope.brief", "statsmodels.api", "statsmodels.formula.api",
                     "statsmodels.stats.proportion", "scipy.stats", "plotly.graph_objects",
                     "plotly.express", "markdown_it")
+# Seconds without a visitor's request before the warm-up takes its next step.
+WARM_QUIET_S = 0.25
 
 
 class LRU:
@@ -117,16 +120,48 @@ class StoreService:
         self.cache = LRU(512)
         self._alerts = None
         self._write_lock = threading.Lock()
+        self._serving = 0  # visitors' requests in flight (see `serving`)
+        self._last_served = 0.0
+        self._serving_lock = threading.Lock()
 
-    def warm(self, *extra: Callable[[], object]) -> None:
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Mark a visitor's request as running: the warm-up starts no step meanwhile, since
+        with one interpreter lock its work would slow the request down."""
+        with self._serving_lock:
+            self._serving += 1
+        try:
+            yield
+        finally:
+            with self._serving_lock:
+                self._serving -= 1
+                self._last_served = time.monotonic()
+
+    def wait_idle(self, quiet: float = WARM_QUIET_S) -> None:
+        """Return once no visitor's request has run for `quiet` seconds (a page's own
+        follow-up requests, its charts, come within that)."""
+        while True:
+            with self._serving_lock:
+                wait = quiet - (time.monotonic() - self._last_served)
+                if not self._serving and wait <= 0:
+                    return
+            time.sleep(max(wait, 0.02))
+
+    def warm(self, views: Callable[[], Iterable[Callable[[], object]]] = tuple) -> None:
         """Fill what the first views need, the most visited first: the nights and events
-        (the main page), the alerts (a night's shelter hours), then `extra` (the main
-        page's chart, the analysis pages), then the analysis modules. Meant for a
-        background thread once the server listens; a step that fails is left for its
-        request to report."""
-        steps = [self.all_nights, self.events, self.alerts, *extra,
-                 *(partial(import_module, name) for name in ANALYSIS_MODULES)]
-        for step in steps:
+        (the main page), the alerts (a night's shelter hours), then the steps `views()`
+        names (made once the nights are known: the main page's chart, the analysis pages),
+        then the analysis modules. Meant for a background thread once the server listens;
+        each step waits for the visitors' requests to finish, and one that fails is left
+        for its request to report."""
+        def steps() -> Iterator[Callable[[], object]]:
+            yield from (self.all_nights, self.events, self.alerts)
+            with suppress(Exception):
+                yield from list(views())
+            yield from (partial(import_module, name) for name in ANALYSIS_MODULES)
+
+        for step in steps():
+            self.wait_idle()
             with suppress(Exception):
                 step()
 
