@@ -119,6 +119,7 @@ class StoreService:
         self.alerts_path = Path(alerts_path) if alerts_path else input_dir("alerts")
         self.cache = LRU(512)
         self._alerts = None
+        self._alerts_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._serving = 0  # visitors' requests in flight (see `serving`)
         self._last_served = 0.0
@@ -244,13 +245,14 @@ class StoreService:
 
     def alerts(self) -> pd.DataFrame | None:
         """Air-raid alerts, read once (about a third of a second) when first needed."""
-        if self._alerts is None:
-            from strikescope.alerts import load_alerts
+        with self._alerts_lock:  # a request waits for the warm-up's read, not reads again
+            if self._alerts is None:
+                from strikescope.alerts import load_alerts
 
-            try:
-                self._alerts = load_alerts(self.alerts_path).alerts
-            except (FileNotFoundError, ValueError):
-                self._alerts = pd.DataFrame()
+                try:
+                    self._alerts = load_alerts(self.alerts_path).alerts
+                except (FileNotFoundError, ValueError):
+                    self._alerts = pd.DataFrame()
         return None if self._alerts.empty else self._alerts
 
     def events(self, type=None, actors=None, start=None, end=None, confidence=None
