@@ -52,6 +52,7 @@ def _all_commands() -> dict:
 
 
 def test_lazy_table_names_every_command_and_its_module():
+    # A new command, or one moved to another module: name it in COMMANDS (cli/app.py).
     _all_commands()
     registered = {info.name or get_command_name(info.callback.__name__):
                   info.callback.__module__ for info in cli_app.registered_commands}
