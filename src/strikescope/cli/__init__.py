@@ -1,17 +1,7 @@
-"""Command-line interface: thin commands over the Python API."""
+"""Command-line interface: thin commands over the Python API.
 
-from strikescope.cli import (  # noqa: F401  (register their commands)
-    brief,
-    campaign,
-    core,
-    doctor,
-    events,
-    fetch,
-    forecast,
-    statement,
-    study,
-    web,
-)
+The command modules load on demand (see `strikescope.cli.app.LazyGroup`)."""
+
 from strikescope.cli.app import app
 
 

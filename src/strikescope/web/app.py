@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import threading
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +26,6 @@ from strikescope.store import StoreLayoutError
 from strikescope.web import routes_statement
 from strikescope.web.pool import default_pools
 from strikescope.web.routes_api import router as api_router
-from strikescope.web.routes_api import timeline_png_bytes
 from strikescope.web.routes_pages import page
 from strikescope.web.routes_pages import router as pages_router
 from strikescope.web.service import StoreService
@@ -208,9 +209,72 @@ def warm(service: StoreService) -> None:
     try:
         service.all_nights()
         service.events()
-        timeline_png_bytes(service, *service.default_range())
     except Exception:  # noqa: BLE001 - a cold cache is only slower; requests report errors
         pass
+# Seconds after start-up before the warm-up begins: the server binds its socket on the
+# next turns of the event loop, and the warm-up (imports, the timeline image) must not
+# hold the interpreter meanwhile.
+WARM_DELAY_S = 0.3
+
+
+# Pages whose first view computes an analysis, viewed once in process by the warm-up.
+WARM_PAGES = ("/data", "/campaign", "/defense", "/forecast")
+
+
+def start_warming(app: FastAPI) -> threading.Thread:
+    """Fill the caches behind the first views in a background thread: the data, then the
+    main page's chart and first-paint image, the last night (what a visitor of the main
+    page opens next), the analysis pages, then the modules of the analyses not viewed
+    (see `StoreService.warm`)."""
+    service = app.state.service
+
+    def first_views() -> list:
+        start, end = service.default_range()
+        query = f"?from={start}&to={end}"
+        paths = [f"/api/v1/figures/timeline{query}", f"/api/v1/figures/timeline.png{query}",
+                 f"/night/{end}", *WARM_PAGES]
+        return [partial(view, app, [path]) for path in paths]
+
+    thread = threading.Thread(target=service.warm, args=(first_views,), daemon=True)
+    thread.start()
+    return thread
+
+
+# Marks the warm-up's own requests, which `CountVisitors` leaves out.
+WARM_HEADER = (b"x-strikescope-warm-up", b"1")
+
+
+def view(app: FastAPI, paths) -> None:
+    """GET each path from `app` in process, as a visitor would (errors are the visitor's
+    to see, not the warm-up's)."""
+    import httpx
+
+    async def visit() -> None:
+        transport = httpx.ASGITransport(app=app)
+        headers = [(WARM_HEADER[0].decode(), WARM_HEADER[1].decode())]
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1",
+                                     headers=headers) as client:
+            for path in paths:
+                with suppress(Exception):
+                    await client.get(path)
+
+    asyncio.run(visit())
+
+
+class CountVisitors:
+    """Marks each visitor's request as running (`StoreService.serving`), so that the
+    warm-up waits for it (plain ASGI: cheap on the hot path)."""
+
+    def __init__(self, app, service: StoreService):
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or any(tuple(h) == WARM_HEADER
+                                          for h in scope.get("headers", ())):
+            return await self.app(scope, receive, send)
+        with self.service.serving():
+            return await self.app(scope, receive, send)
 
 
 def create_app(db=None, token: str | None = None, *, events_file=None,
@@ -220,8 +284,8 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     user_events.csv beside the store)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Fill the caches behind the main page while the first visitor is on the way.
-        threading.Thread(target=warm, args=(app.state.service,), daemon=True).start()
+        # Fill the caches behind the first views while the first visitor is on the way.
+        asyncio.get_running_loop().call_later(WARM_DELAY_S, start_warming, app)
         yield
         for pool in app.state.pools.values():
             pool.shutdown()
@@ -267,6 +331,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(StarletteHTTPException, short_http_error)
+    app.add_middleware(CountVisitors, service=app.state.service)
     app.add_exception_handler(StoreBusyError, store_unavailable)
     app.add_exception_handler(StoreLayoutError, store_unavailable)
     return app

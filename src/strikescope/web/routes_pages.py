@@ -214,8 +214,9 @@ def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
     params = urlencode({"by": by.value, "class": weapon_class.value})
     return _analysis_page(
         request, "defense.html", "Defense",
-        lambda: feature("campaign", "defense")(by=by.value, weapon_class=weapon_class.value,
-                                               db=svc.db),
+        # the same cache entry as /api/v1/defense for these parameters
+        lambda: svc.cached(("defense", by, weapon_class.value, None, None), lambda: feature(
+            "campaign", "defense")(by=by.value, weapon_class=weapon_class.value, db=svc.db)),
         by=by.value, weapon_class=weapon_class.value, params=params,
         regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
@@ -246,7 +247,8 @@ def forecast(request: Request, svc: Service,
     def make():
         origin = svc.all_nights()["night"].max().date()
         return feature("forecast", "forecast")(origin, horizon=horizon, db=svc.db).to_frame()
-    return _analysis_page(request, "forecast.html", "Forecast", make, horizon=horizon,
+    return _analysis_page(request, "forecast.html", "Forecast",
+                          lambda: svc.cached(("forecast-page", horizon), make), horizon=horizon,
                           massive=_massive(svc, horizon))
 
 
@@ -278,7 +280,9 @@ def check(request: Request) -> HTMLResponse:
 @router.get("/brief/{date}", response_class=HTMLResponse)
 def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
     try:
-        res = feature("brief", "brief")(night=date, db=svc.db)
+        # the same cache entry as /api/v1/brief
+        res = svc.cached(("brief", date), lambda: feature("brief", "brief")(night=date,
+                                                                              db=svc.db))
     except Unavailable as exc:
         return page(request, "message.html", 501, title="Brief", message=str(exc))
     except (LookupError, ValueError) as exc:

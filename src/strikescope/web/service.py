@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +32,16 @@ from strikescope.wording import plural
 # Launch classes stacked on the timeline, in the order they are drawn.
 TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "antiship",
                     "guided_bomb", "unknown", "mixed")
+
+# The modules behind the analysis pages and the heavy libraries they import when first
+# called: the warm-up imports them so that a first visit to /study, /defense, /forecast or
+# a brief does not wait for seconds of imports.
+ANALYSIS_MODULES = ("strikescope.campaign", "strikescope.study", "strikescope.forecast",
+                    "strikescope.brief", "statsmodels.api", "statsmodels.formula.api",
+                    "statsmodels.stats.proportion", "scipy.stats", "plotly.graph_objects",
+                    "plotly.express", "markdown_it")
+# Seconds without a visitor's request before the warm-up takes its next step.
+WARM_QUIET_S = 0.25
 
 
 class LRU:
@@ -120,6 +135,7 @@ class StoreService:
         self.alerts_path = Path(alerts_path) if alerts_path else input_dir("alerts")
         self.cache = LRU(512)
         self._alerts = None
+        self._alerts_lock = threading.Lock()
         self._write_lock = threading.Lock()
         # Warm, then switch: the version the caches answer for (`_served`) moves to a new
         # store file only once `warmer` has filled the main caches for it; meanwhile the
@@ -130,6 +146,50 @@ class StoreService:
         self._warming: tuple | None = None
         self._version_lock = threading.Lock()
         self._local = threading.local()
+        self._serving = 0  # visitors' requests in flight (see `serving`)
+        self._last_served = 0.0
+        self._serving_lock = threading.Lock()
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Mark a visitor's request as running: the warm-up starts no step meanwhile, since
+        with one interpreter lock its work would slow the request down."""
+        with self._serving_lock:
+            self._serving += 1
+        try:
+            yield
+        finally:
+            with self._serving_lock:
+                self._serving -= 1
+                self._last_served = time.monotonic()
+
+    def wait_idle(self, quiet: float = WARM_QUIET_S) -> None:
+        """Return once no visitor's request has run for `quiet` seconds (a page's own
+        follow-up requests, its charts, come within that)."""
+        while True:
+            with self._serving_lock:
+                wait = quiet - (time.monotonic() - self._last_served)
+                if not self._serving and wait <= 0:
+                    return
+            time.sleep(max(wait, 0.02))
+
+    def warm(self, views: Callable[[], Iterable[Callable[[], object]]] = tuple) -> None:
+        """Fill what the first views need, the most visited first: the nights and events
+        (the main page), the alerts (a night's shelter hours), then the steps `views()`
+        names (made once the nights are known: the main page's chart, the analysis pages),
+        then the analysis modules. Meant for a background thread once the server listens;
+        each step waits for the visitors' requests to finish, and one that fails is left
+        for its request to report."""
+        def steps() -> Iterator[Callable[[], object]]:
+            yield from (self.all_nights, self.events, self.alerts)
+            with suppress(Exception):
+                yield from list(views())
+            yield from (partial(import_module, name) for name in ANALYSIS_MODULES)
+
+        for step in steps():
+            self.wait_idle()
+            with suppress(Exception):
+                step()
 
     def file_version(self) -> tuple:
         try:
@@ -263,13 +323,14 @@ class StoreService:
 
     def alerts(self) -> pd.DataFrame | None:
         """Air-raid alerts, read once (about a third of a second) when first needed."""
-        if self._alerts is None:
-            from strikescope.alerts import load_alerts
+        with self._alerts_lock:  # a request waits for the warm-up's read, not reads again
+            if self._alerts is None:
+                from strikescope.alerts import load_alerts
 
-            try:
-                self._alerts = load_alerts(self.alerts_path).alerts
-            except (FileNotFoundError, ValueError):
-                self._alerts = pd.DataFrame()
+                try:
+                    self._alerts = load_alerts(self.alerts_path).alerts
+                except (FileNotFoundError, ValueError):
+                    self._alerts = pd.DataFrame()
         return None if self._alerts.empty else self._alerts
 
     def events(self, type=None, actors=None, start=None, end=None, confidence=None

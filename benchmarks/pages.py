@@ -1,0 +1,130 @@
+"""Dashboard pages: time to listen, first view after start and warm views, each page
+against a trivial route of the same app measured in the same run.
+
+Usage: python benchmarks/pages.py [--warm 10] [--settle 10] [--attacks DIR] [--pages ...]
+For each page two fresh servers (uvicorn, loopback, a store of the shared data) are
+started, and the script times how long each takes to accept connections and the page's
+first view: on the first server as soon as it listens (the worst case: the start-up
+warm-up has not run), on the second `--settle` seconds later (a visitor who opened the
+main page first); then `--warm` views of the page alternated with a trivial route of the
+same app (/favicon.ico), as medians from that server. A bare FastAPI app's time to listen
+is printed beside ours, measured in the same run. Targets: listening <= 2 s after start,
+first view <= 1 s, warm <= 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests package
+from tests.local import free_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NIGHT = "2025-07-04"
+TRIVIAL = "/favicon.ico"
+
+
+def default_pages() -> list[str]:
+    from strikescope import events as timeline
+
+    events = timeline.events()
+    event = events.loc[(events["date"] - __import__("pandas").Timestamp("2025-08-15")).abs()
+                       .idxmin(), "event_id"]
+    return ["/", f"/night/{NIGHT}", f"/study?event={event}", "/data", "/defense",
+            "/campaign", "/forecast", "/check", f"/brief/{NIGHT}"]
+
+
+BARE_APP = "fastapi:FastAPI"  # an empty application: uvicorn and FastAPI alone
+
+
+def start(db: Path, port: int, app: str = "strikescope.web.app:create_app"
+          ) -> tuple[subprocess.Popen, float]:
+    """The server and the seconds it took to accept a connection."""
+    cmd = [sys.executable, "-m", "uvicorn", app, "--factory",
+           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+           "--no-access-log"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**__import__("os").environ, "STRIKESCOPE_DB": str(db)})
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, time.perf_counter() - t0
+        except OSError:
+            if proc.poll() is not None or time.perf_counter() - t0 > 60:
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.005)
+
+
+def get(client: httpx.Client, url: str) -> float:
+    t0 = time.perf_counter()
+    r = client.get(url)
+    elapsed = time.perf_counter() - t0
+    if r.status_code >= 500:
+        raise RuntimeError(f"{url}: HTTP {r.status_code}")
+    return elapsed
+
+
+def measure(db: Path, url: str, warm: int, settle: float) -> dict:
+    port = free_port()
+    proc, listening = start(db, port)
+    time.sleep(settle)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            first = get(client, url)
+            pairs = [(get(client, url), get(client, TRIVIAL)) for _ in range(warm)]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    page, trivial = (statistics.median(p) for p in zip(*pairs, strict=True)) if pairs \
+        else (float("nan"), float("nan"))
+    return {"listening": listening, "first": first, "warm": page, "trivial": trivial}
+
+
+def bare_listening(db: Path) -> float:
+    proc, listening = start(db, free_port(), BARE_APP)
+    proc.terminate()
+    proc.wait(10)
+    return listening
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--warm", type=int, default=10)
+    ap.add_argument("--attacks", type=Path, default=ROOT.parent / "shared" / "data" / "attacks")
+    ap.add_argument("--settle", type=float, default=10)
+    ap.add_argument("--pages", nargs="*")
+    args = ap.parse_args()
+    import strikescope
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        strikescope.ingest([args.attacks], db=db)
+        print(f"{'page':<40} {'listen s':>8} {'first s':>8} {f'+{args.settle:g}s first':>11} "
+              f"{'warm ms':>8} {'warm/trivial':>12}")
+        listens, bare = [], []
+        for url in args.pages or default_pages():
+            now = measure(db, url, 0, 0)
+            later = measure(db, url, args.warm, args.settle)
+            listens += [now["listening"], later["listening"]]
+            bare.append(bare_listening(db))
+            over = (later["first"] > 1 or later["warm"] > 0.1) and "  over target" or ""
+            print(f"{url[:40]:<40} {now['listening']:8.2f} {now['first']:8.2f} "
+                  f"{later['first']:11.2f} {later['warm'] * 1000:8.1f} "
+                  f"{later['warm'] / later['trivial']:11.1f}x{over}")
+        ours, theirs = statistics.median(listens), statistics.median(bare)
+        print(f"listening after start: median {ours:.2f} s (range {min(listens):.2f}-"
+              f"{max(listens):.2f}); a bare FastAPI app {theirs:.2f} s, ratio "
+              f"{ours / theirs:.2f}x. Targets: listening <= 2 s, first view <= 1 s, "
+              "warm <= 100 ms")
+
+if __name__ == "__main__":
+    main()

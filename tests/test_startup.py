@@ -1,0 +1,98 @@
+"""Start-up: what `import strikescope.cli` loads, and the lazy command table."""
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+from importlib import import_module
+
+from typer.main import get_command, get_command_name
+
+from strikescope.cli import app as cli_app
+from strikescope.cli.app import COMMANDS
+
+HEAVY = ("scipy", "statsmodels", "plotly", "matplotlib", "spacy", "scoringrules",
+         "dateparser", "fastapi")
+
+
+def _loaded_after(statement: str, names) -> list[str]:
+    """The top-level packages of `names` in sys.modules after `statement` in a fresh
+    interpreter."""
+    code = (f"import json, sys\n{statement}\n"
+            f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    loaded = set(json.loads(out.stdout.splitlines()[-1]))
+    return sorted(loaded & set(names))
+
+
+def test_import_cli_loads_no_heavy_library():
+    assert _loaded_after("import strikescope.cli", HEAVY + ("pandas", "duckdb")) == []
+
+
+def test_import_package_loads_no_pandas():
+    assert _loaded_after("import strikescope", HEAVY + ("pandas", "duckdb")) == []
+
+
+def test_night_command_loads_no_heavy_library():
+    # a real command path: `strikescope night` loads its module and no other's libraries
+    statement = ("from strikescope.cli import app\n"
+                 "import typer.main; g = typer.main.get_command(app)\n"
+                 "assert g.get_command(None, 'night') is not None")
+    assert _loaded_after(statement, HEAVY) == []
+
+
+def _all_commands() -> dict:
+    """name -> click command, with every command module imported."""
+    for module, _ in COMMANDS.values():
+        import_module(f"strikescope.cli.{module}")
+    group = get_command(cli_app)
+    return {name: group.commands[name] for name in group.commands}
+
+
+def test_lazy_table_names_every_command_and_its_module():
+    # A new command, or one moved to another module: name it in COMMANDS (cli/app.py).
+    _all_commands()
+    registered = {info.name or get_command_name(info.callback.__name__):
+                  info.callback.__module__ for info in cli_app.registered_commands}
+    for info in cli_app.registered_groups:
+        callback = (info.typer_instance.registered_callback
+                    or info.typer_instance.registered_commands[0])
+        registered[info.name] = inspect.getmodule(callback.callback).__name__
+    assert {name: f"strikescope.cli.{m}" for name, (m, _) in COMMANDS.items()} == registered
+
+
+def test_lazy_table_help_is_each_commands_own():
+    # A command whose first help paragraph changed: copy it into COMMANDS (cli/app.py).
+    shown = {name: inspect.cleandoc(cmd.short_help or cmd.help or "").split("\n\n")[0]
+             .strip() for name, cmd in _all_commands().items()}
+    assert {name: text for name, (_, text) in COMMANDS.items()} == shown
+
+
+def test_help_lists_every_command_without_loading_them():
+    code = ("import sys\nfrom strikescope.cli import app\nsys.argv = ['strikescope', '--help']"
+            "\ntry:\n    app()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in sys.modules if m.startswith('strikescope.cli.')"
+            " and m != 'strikescope.cli.app'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "COLUMNS": "100"}).stdout
+    assert out.rstrip().endswith("LOADED []")
+    for name in COMMANDS:
+        assert f" {name} " in out
+
+
+def test_package_api_still_reachable():
+    import strikescope
+
+    assert callable(strikescope.nights) and callable(strikescope.study)
+    assert strikescope.night.__module__ == "strikescope.api"
+    assert strikescope.classify("Shahed-136/131")
+    assert "connect" in dir(strikescope)
+
+
+def test_unknown_command_suggests_the_right_one():
+    from typer.testing import CliRunner
+
+    out = CliRunner().invoke(cli_app, ["nigth"])
+    assert out.exit_code != 0 and "night" in out.output
