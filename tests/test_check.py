@@ -231,6 +231,23 @@ def test_phrases_that_are_not_dates_anchor_nothing():
 
 
 # --- labels on a hand-built store ----------------------------------------------------------
+def test_launches_fit_the_national_statement_alone(release, tmp_path):
+    # The national report gives 13 cruise missiles; a regional command adds 2 ballistic the
+    # national one lacks: the combined count is 15, the press quotes the statement's 13.
+    night = {"time_start": "2025-07-08 18:00", "time_end": "2025-07-09 08:00"}
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([
+        {**night, "model": "X-101/X-555", "launched": "13", "destroyed": "7",
+         "source": "kpszsu/posts/n1"},
+        {"time_start": "2025-07-09", "time_end": "2025-07-09", "model": "Iskander-M",
+         "launched": "2", "destroyed": "0", "source": "PvKPivden/posts/r1"}])], db=db)
+    r = check("Overnight Russia launched 13 missiles at Ukraine, the Air Force said. It also "
+              "launched 20 missiles, the Air Force said.", published="2025-07-09", db=db)
+    ok = _claim(r, "count", "13 missiles")
+    assert ok.label == "supported" and "13 in the national statement alone" in ok.evidence
+    assert _claim(r, "count", "20 missiles").label == "contradicted"
+
+
 # tiny_db: night ending 2025-03-02: 100 drones (90 shot down), 5 Iskander-M (2 shot down);
 # night ending 2025-02-28: 40 drones, all shot down.
 

@@ -201,6 +201,10 @@ class _Store:
         # plain dicts: a pandas .loc per claim would make long articles slow
         self._rows = {r["night"].date(): r for r in self.nights.to_dict("records")} \
             if len(self.nights) else {}
+        # the press quotes the national statement: its figures, where they differ from the
+        # combined count (a class only a regional command reported), also fit
+        national = api.nights(db=db, policy="national") if len(self.nights) else self.nights
+        self._national = {r["night"].date(): r for r in national.to_dict("records")}
         self._detail: dict = {}
         self._sources: dict = {}
         self.figures: dict = {}
@@ -211,6 +215,9 @@ class _Store:
 
     def row(self, night: dt.date) -> dict | None:
         return self._rows.get(night)
+
+    def national_row(self, night: dt.date) -> dict | None:
+        return self._national.get(night)
 
     def rows(self, night: dt.date) -> pd.DataFrame | None:
         """The night's report rows; read for at most MAX_DETAIL_NIGHTS nights per article,
@@ -251,6 +258,7 @@ class Figure:
     sources: list[str]
     alternatives: tuple[float, ...] = ()
     reason: str = ""
+    national: float | None = None  # the national statement's figure, where it differs
 
 
 def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
@@ -265,7 +273,9 @@ def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
         col = LAUNCHED.get(subject)
         if col is None:
             return Figure(None, "", [], reason=f"no launched column for {subject}")
-        return Figure(float(row[col]), col, store.sources(night))
+        nat = store.national_row(night)
+        national = float(nat[col]) if nat is not None and nat[col] != row[col] else None
+        return Figure(float(row[col]), col, store.sources(night), national=national)
     if subject not in groups:
         return _class_outcome(store, night, subject, measure)
     kinds = groups[subject]
@@ -372,7 +382,8 @@ def fits(store_value: float, c: ct.Claim) -> bool:
 
 
 def _fits_figure(fig: Figure, c: ct.Claim) -> bool:
-    return any(fits(x, c) for x in (fig.value, *fig.alternatives))
+    values = (fig.value, *fig.alternatives, *(() if fig.national is None else (fig.national,)))
+    return any(fits(x, c) for x in values)
 
 
 def _said(c: ct.Claim) -> str:
@@ -454,6 +465,9 @@ def label_figure(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
         return "unverifiable", f"Not checked: {fig.reason}.", fig
     alt = "".join(f" (or {a:,.0f} counting those lost to electronic warfare)"
                   for a in fig.alternatives)
+    if fig.national is not None:
+        alt += (f" ({fig.national:,.0f} in the national statement alone; the rest only a "
+                "regional command reported)")
     evidence = (f"Night ending {c.night:%Y-%m-%d} ({c.basis}): the store has "
                 f"{fig.value:,.0f} {fig.what}{alt}; the article says {_said(c)}.")
     label, evidence = _decide(
