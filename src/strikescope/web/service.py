@@ -210,8 +210,8 @@ class StoreService:
                 self._served = current
             elif current not in (self._served, self._warming):
                 self._warming = current
-                threading.Thread(target=self.warm_then_switch, args=(current,),
-                                 daemon=True).start()
+                # Not a daemon: an interpreter leaving mid-query would abort in DuckDB.
+                threading.Thread(target=self.warm_then_switch, args=(current,)).start()
             return self._served
 
     def warm_then_switch(self, version: tuple) -> None:
