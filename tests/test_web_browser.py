@@ -197,7 +197,8 @@ SCHEMA_OPERATIONS = ["GET /api/v1/nights", "GET /api/v1/night/{date}",
                      "GET /api/v1/study", "GET /api/v1/defense", "GET /api/v1/campaign/{table}",
                      "GET /api/v1/figures/campaign/{name}", "GET /api/v1/figures/timeline.png",
                      "GET /api/v1/forecast", "POST /api/v1/check", "POST /api/v1/ingest",
-                     "GET /api/v1/rows", "GET /api/v1/rows/{row_id}"]
+                     "GET /api/v1/rows", "GET /api/v1/rows/{row_id}",
+                     "POST /api/v1/parse-report"]
 # A study fits a model per call (seconds), so it gets fewer examples; briefs, backtests and
 # study figures are slower still and covered by their own tests.
 EXAMPLES = {"GET /api/v1/study": 3, "GET /api/v1/figures/campaign/{name}": 6,

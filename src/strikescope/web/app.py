@@ -215,6 +215,8 @@ def warm(service: StoreService) -> None:
 # next turns of the event loop, and the warm-up (imports, the timeline image) must not
 # hold the interpreter meanwhile.
 WARM_DELAY_S = 0.3
+# How long a shutting-down server waits for the warm-up's current step.
+WARM_JOIN_S = 10.0
 
 
 # Pages whose first view computes an analysis, viewed once in process by the warm-up.
@@ -235,8 +237,11 @@ def start_warming(app: FastAPI) -> threading.Thread:
                  f"/night/{end}", *WARM_PAGES]
         return [partial(view, app, [path]) for path in paths]
 
-    thread = threading.Thread(target=service.warm, args=(first_views,), daemon=True)
+    # not a daemon: the interpreter waits for its current step instead of killing it inside
+    # DuckDB; the server's shutdown stops it before the next one
+    thread = threading.Thread(target=service.warm, args=(first_views,), daemon=False)
     thread.start()
+    app.state.warm_thread = thread
     return thread
 
 
@@ -287,6 +292,10 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         # Fill the caches behind the first views while the first visitor is on the way.
         asyncio.get_running_loop().call_later(WARM_DELAY_S, start_warming, app)
         yield
+        app.state.service.stopping.set()
+        warming = getattr(app.state, "warm_thread", None)
+        if warming is not None:
+            warming.join(WARM_JOIN_S)
         for pool in app.state.pools.values():
             pool.shutdown()
 

@@ -147,6 +147,9 @@ class StoreService:
         self._version_lock = threading.Lock()
         self._local = threading.local()
         self._serving = 0  # visitors' requests in flight (see `serving`)
+        # set when the server shuts down: the warm-up stops before its next step (a thread
+        # left inside DuckDB when the interpreter exits aborts the process)
+        self.stopping = threading.Event()
         self._last_served = 0.0
         self._serving_lock = threading.Lock()
 
@@ -166,7 +169,7 @@ class StoreService:
     def wait_idle(self, quiet: float = WARM_QUIET_S) -> None:
         """Return once no visitor's request has run for `quiet` seconds (a page's own
         follow-up requests, its charts, come within that)."""
-        while True:
+        while not self.stopping.is_set():
             with self._serving_lock:
                 wait = quiet - (time.monotonic() - self._last_served)
                 if not self._serving and wait <= 0:
@@ -188,6 +191,8 @@ class StoreService:
 
         for step in steps():
             self.wait_idle()
+            if self.stopping.is_set():  # the server is shutting down
+                return
             with suppress(Exception):
                 step()
 
