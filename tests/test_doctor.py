@@ -82,3 +82,19 @@ def test_doctor_reports_exact_duplicate_records(release, tmp_path):
     assert "repeats.csv 50" in report.summary()
     assert strikescope.nights(db=db).drones_launched.iloc[0] == 20
     assert report.problems == []
+
+
+def test_doctor_names_the_reporting_regimes_its_nights_fall_in(release, tmp_path):
+    import strikescope
+    from strikescope.doctor import doctor
+
+    rows = [{"time_start": d, "time_end": d, "model": "Shahed-136/131", "launched": "10",
+             "destroyed": "8", "source": f"kpszsu/posts/{d}"}
+            for d in ("2024-07-01", "2024-07-20")]
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release(rows)], db=db)
+    report = doctor(db)
+    assert list(report.regimes.regime_id) == ["ew_not_reported", "ew_separate"]
+    assert "EW losses reported apart (2024-07-10 .. 2025-07-23)" in report.summary()
+    assert [r["regime_id"] for r in report.to_dict()["regimes"]] == [
+        "ew_not_reported", "ew_separate"]

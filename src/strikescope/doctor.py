@@ -35,6 +35,7 @@ class DoctorReport:
     missing_denominators: pd.DataFrame
     disagreements: pd.DataFrame
     split_posts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regimes: pd.DataFrame = field(default_factory=pd.DataFrame)
     misplaced_rows: int = 0
     problems: list[str] = field(default_factory=list)
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -45,7 +46,7 @@ class DoctorReport:
     def to_dict(self) -> dict:
         frames = {k: json.loads(getattr(self, k).to_json(orient="records", date_format="iso"))
                   for k in ("releases", "quarantine", "missing_denominators", "disagreements",
-                            "split_posts", "duplicates")}
+                            "split_posts", "duplicates", "regimes")}
         return {"store": dict(self.store), **frames, "misplaced_rows": self.misplaced_rows,
                 "problems": list(self.problems)}
 
@@ -64,6 +65,7 @@ class DoctorReport:
             f"{self.split_posts['post'].nunique() if len(self.split_posts) else 0}; "
             f"counted rows off their own window's night: {self.misplaced_rows}",
             *duplicates_summary(self.duplicates),
+            *_regimes_summary(self.regimes),
         ]
         lines += [f"PROBLEM: {p}" for p in self.problems] or ["no integrity problem found"]
         return "\n".join(lines)
@@ -82,6 +84,7 @@ def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorRe
             _missing_denominators(con), _disagreements(con, threshold, min_difference),
             _split_posts(con), _misplaced_rows(con))
         report.duplicates = duplicate_records(con)
+        report.regimes = _regimes(report.store)
     report.problems = _problems(report, Path(report.store["path"]))
     return report
 
@@ -101,6 +104,10 @@ def _store_facts(store: Store) -> dict:
         "reports": con.execute("SELECT count(*) FROM reports").fetchall()[0][0],
         "nights": con.execute("SELECT count(DISTINCT night) FROM night_classes")
         .fetchall()[0][0],
+        **dict(zip(("first_night", "last_night"), (
+            pd.Timestamp(d) if d is not None else None for d in con.execute(
+                "SELECT min(night), max(night) FROM night_class_rows").fetchall()[0]),
+            strict=True)),
     }
 
 
@@ -190,6 +197,33 @@ def duplicates_summary(dups: pd.DataFrame) -> list[str]:
         return []
     parts = ", ".join(f"{r.name} {r.duplicates}" for r in dups.itertuples())
     return [f"exact duplicate records loaded once, copies quarantined: {parts}"]
+
+
+def _regimes(facts: dict) -> pd.DataFrame:
+    """The reporting regimes (data/regimes.csv) that the store's nights fall in: changes in
+    how the reports count, which move a rate without any change in the war."""
+    from strikescope.regimes import regimes
+
+    df = regimes()
+    lo, hi = facts.get("first_night"), facts.get("last_night")
+    if lo is not None and hi is not None:
+        df = df[(df["first_night"].isna() | (df["first_night"] <= hi))
+                & (df["last_night"].isna() | (df["last_night"] >= lo))]
+    cols = ["regime_id", "first_night", "last_night", "label"]
+    return df[cols].assign(measures=df["measures"].map(", ".join)).reset_index(drop=True)
+
+
+def _regimes_summary(df: pd.DataFrame) -> list[str]:
+    if df.empty:
+        return []
+    spans = "; ".join(
+        f"{r.label} ({_day(r.first_night) or 'start'} .. {_day(r.last_night) or 'now'})"
+        for r in df.itertuples())
+    return [f"reporting regimes (rates are comparable only within one): {spans}"]
+
+
+def _day(ts) -> str:
+    return "" if pd.isna(ts) else f"{pd.Timestamp(ts):%Y-%m-%d}"
 
 
 def _problems(report: DoctorReport, path: Path) -> list[str]:

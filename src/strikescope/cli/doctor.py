@@ -45,6 +45,9 @@ def _print(report: checkup.DoctorReport) -> None:
     if len(report.disagreements):
         print_table(report.disagreements, "National vs regional launch counts "
                     "(regional commands cover only their area: lower counts are expected)")
+    if len(report.regimes):
+        print_table(report.regimes, "Reporting regimes (data/regimes.csv): rates are "
+                    "comparable within one, not across")
     if len(report.split_posts):
         print_table(report.split_posts, "Posts whose rows lie on several nights "
                     "(each night counted as an attack of its own)")
