@@ -481,6 +481,11 @@ def test_provisional_release_until_the_digitised_one(release, tmp_path):
     assert _night(db, "2025-03-02") == {"strike_drone": (100, 88, "national"),
                                         "ballistic": (5, 2, "national")}
     assert strikescope.nights("2025-03-02", "2025-03-02", db=db).provisional.tolist() == [False]
+    rel = strikescope.releases(db=db)
+    stated = rel[rel["file"].str.contains("statement-", regex=False)]
+    # the statement said 90 drones shot down, the digitised release 88
+    assert stated["status"].tolist() == ["superseded"]
+    assert stated["disagreements"].tolist() == [1]
     listed = provisional.provisional(db=db).set_index("weapon_class")
     assert set(listed["status"]) == {"superseded"}
     assert listed.loc["strike_drone", "disagrees"]
@@ -635,3 +640,21 @@ def test_a_total_of_two_named_types_is_taken_apart():
     # "or" is one missile of either type, not two
     p = parse_statement("Russia launched 2 Iskander-M or KN-23 missiles.", "2025-04-03")
     assert p.rows["launched"].tolist() == [2] and len(p.rows) == 1
+
+
+def test_checker_marks_a_provisional_night(release, tmp_path):
+    import strikescope
+    from strikescope import provisional
+    from strikescope.check import check
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([{**NIGHT1, "model": "Shahed-136/131", "launched": "40",
+                                  "source": "kpszsu/posts/p0"}], "r1.csv")], db=db)
+    provisional.ingest_report(STATEMENT_0302, "2025-03-02", db=db)
+    r = check("Overnight Russia launched 100 drones, the Air Force said. Later it said Russia "
+              "launched 130 drones.", published="2025-03-02", db=db)
+    rows = r.claims[r.claims.type == "count"].set_index("text")
+    ok = rows.loc[rows.index.str.contains("100 drones")].iloc[0]
+    assert ok.label == "supported" and ok.evidence.startswith("Provisional")
+    off = rows.loc[rows.index.str.contains("130 drones")].iloc[0]
+    assert off.label == "unverifiable" and "until the digitised reports" in off.evidence

@@ -154,8 +154,18 @@ def warnings(db: PathLike | None = None) -> pd.DataFrame:
 
 
 def releases(db: PathLike | None = None) -> pd.DataFrame:
+    """The releases ingested. A parsed statement's release (`ingest --report`) also gives
+    `disagreements`: the weapon classes whose figures differ from the store's for its night
+    now (its own while provisional, the digitised ones once they superseded it)."""
     with connect(db, read_only=True) as store:
-        return store.con.execute("SELECT * FROM releases ORDER BY release_id").df()
+        df = store.con.execute("SELECT * FROM releases ORDER BY release_id").df()
+    statements = df["file"].astype(str).str.contains("statement-", regex=False)
+    if statements.any():
+        from strikescope.provisional import compared
+
+        counts = compared(df.loc[statements], db).groupby("release_id")["disagrees"].sum()
+        df["disagreements"] = df["release_id"].map(counts).astype("Int64")
+    return df
 
 
 def weapons(db: PathLike | None = None) -> pd.DataFrame:

@@ -476,7 +476,21 @@ def label_figure(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
         evidence)
     if label == "contradicted":
         label, evidence = _guard(c, store, evidence)
-    return label, evidence, fig
+    return (*_provisional(store, c.night, label, evidence), fig)
+
+
+def _provisional(store: _Store, night, label: str, evidence: str) -> tuple[str, str]:
+    """A night whose figures come from a parsed morning statement (no digitised release
+    covers it yet) says so; a difference with it is not a contradiction yet."""
+    row = store.row(_as_date(night)) if night is not None else None
+    if row is None or not bool(row.get("provisional", False)):
+        return label, evidence
+    note = ("Provisional: the store's figures for this night are the Air Force statement as "
+            "parsed, not yet the digitised reports. ")
+    if label == "contradicted":
+        return "unverifiable", note + evidence + " Not called contradicted until the " \
+            "digitised reports cover the night."
+    return label, note + evidence
 
 
 def _guard(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:

@@ -128,6 +128,11 @@ def provisional(db=None) -> pd.DataFrame:
     of that night in the store now, and whether they differ."""
     releases = api.releases(db=db)
     ours = releases.loc[releases["file"].astype(str).str.contains(f"{CHANNEL}-", regex=False)]
+    return compared(ours, db)
+
+
+def compared(ours: pd.DataFrame, db=None) -> pd.DataFrame:
+    """`provisional` for the statement releases `ours` (rows of `api.releases`)."""
     rows = []
     classes = api.table("night_classes", db=db) if len(ours) else pd.DataFrame()
     for _, rel in ours.iterrows():
