@@ -404,3 +404,29 @@ def test_an_error_about_a_large_input_does_not_echo_it(web):
     r = web.post("/api/v1/ingest", content=(header + "\n").encode(), headers=AUTH)
     assert r.status_code == 422 and "required column" in r.json()["detail"]
     assert len(r.content) < 1500 and "cut" in r.json()["detail"]
+
+
+def test_study_and_brief_pages_run_in_their_bounded_pools(tiny_db, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
+    app = create_app(db=tiny_db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "no")
+    ran = []
+    for kind in ("study", "brief"):
+        pool = app.state.pools[kind]
+        original = pool.run
+
+        async def counted(fn, *a, _kind=kind, _run=original, **kw):
+            ran.append(_kind)
+            return await _run(fn, *a, **kw)
+
+        pool.run = counted
+    client = TestClient(app)
+    assert client.get("/brief/2025-03-02").status_code == 200
+    client.get("/study?type=phone_call&n_placebo=100")
+    assert ran == ["brief", "study"]
+    # a full pool is a plain page, not a stall of the server
+    app.state.pools["brief"]._pending = 10**6
+    full = client.get("/brief/2025-02-28")
+    assert full.status_code == 429 and "try again" in full.text

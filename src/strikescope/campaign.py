@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 import strikescope.api as api
+from strikescope import csvsafe
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -811,7 +812,7 @@ def _png_bands(ax, first, last, measure: str) -> None:
 
 def _write(out: Path, name: str, df: pd.DataFrame, spec: ChartSpec) -> list[Path]:
     csv = out / f"{name}.csv"
-    df.to_csv(csv, index=False)
+    csvsafe.to_csv(df, csv)
     return [csv, save_chart(spec, out / f"{name}.png"), save_chart(spec, out / f"{name}.html")]
 
 
@@ -823,7 +824,7 @@ def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], lis
     def saturation_step(out):
         r = saturation("strike_drone", start, end, db)
         (out / "saturation.txt").write_text(r.summary() + "\n", encoding="utf-8")
-        r.curve.to_csv(out / "saturation_curve.csv", index=False)
+        csvsafe.to_csv(r.curve, out / "saturation_curve.csv")
         return _write(out, "saturation", r.to_frame(), saturation_chart_spec(r)) + [
             out / "saturation.txt", out / "saturation_curve.csv"]
 
@@ -845,7 +846,7 @@ def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], lis
 
     def regions_step(out):
         nr = night_regions(start, end, db)
-        nr.to_csv(out / "night_regions.csv", index=False)
+        csvsafe.to_csv(nr, out / "night_regions.csv")
         d = region_totals(night_table=nr)
         return _write(out, "regions", d, region_chart_spec(d)) + [out / "night_regions.csv"]
 
@@ -854,7 +855,7 @@ def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], lis
 
         d = shelter_hours_by_night("kyiv_city", start, end, db,
                                    load_alerts(alerts_paths).alerts)
-        shelter_comparison(d).to_csv(out / "shelter_comparison.csv", index=False)
+        csvsafe.to_csv(shelter_comparison(d), out / "shelter_comparison.csv")
         return _write(out, "shelter_kyiv_city", d, shelter_chart_spec(d, "Kyiv")) + [
             out / "shelter_comparison.csv"]
 

@@ -155,7 +155,7 @@ def gdelt_candidates(
         raise _fail(f"error: {exc}") from exc
     if out is not None:
         written = gdelt.to_timeline(df) if timeline else _gdelt_csv(df)
-        written.to_csv(out, index=False)
+        csvsafe.to_csv(written, out)
         typer.echo(f"wrote {len(written)} candidates to {out}")
         return
     _print_gdelt(df)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 
+from strikescope import csvsafe
 from strikescope import forecast as fc
 from strikescope.cli.app import app
 from strikescope.cli.output import (
@@ -115,11 +116,10 @@ def backtest(
 
 def _write_outputs(result: fc.BacktestResult, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    result.table().to_csv(out / "scores.csv", index=False)
-    result.skill().to_csv(out / "skill.csv", index=False)
-    result.by_horizon().to_csv(out / "crps_by_horizon.csv")
-    result.pit().to_csv(out / "pit.csv", index=False)
-    result.reliability().to_csv(out / "reliability.csv", index=False)
-    result.to_frame().to_csv(out / "forecasts.csv", index=False)
+    for name, frame in (("scores", result.table()), ("skill", result.skill()),
+                        ("crps_by_horizon", result.by_horizon().reset_index()),
+                        ("pit", result.pit()), ("reliability", result.reliability()),
+                        ("forecasts", result.to_frame())):
+        csvsafe.to_csv(frame, out / f"{name}.csv")
     charts = result.plot(out)
     err_console.print(f"wrote 6 tables and {len(charts)} charts to {out}")

@@ -8,7 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -133,8 +133,8 @@ def night(request: Request, svc: Service, date: dt.date,
 
 
 @router.get("/study", response_class=HTMLResponse)
-def study(request: Request, svc: Service,
-          q: Annotated[StudyQuery, Depends(study_query)]) -> HTMLResponse:
+async def study(request: Request, svc: Service,
+                q: Annotated[StudyQuery, Depends(study_query)]) -> HTMLResponse:
     event = None
     if q.event:
         try:
@@ -148,9 +148,12 @@ def study(request: Request, svc: Service,
         if not chosen:
             raise ValueError("choose an event (click one on the timeline) or a type, actors "
                              "or dates")
-        result = run_study(svc, q)
+        # in the bounded pool of studies, so that reads keep answering meanwhile
+        result = await _pooled(request, "study", lambda: run_study(svc, q))
     except Unavailable as exc:
         error = str(exc)
+    except HTTPException as exc:  # the pool is full, or the study ran past its budget
+        error = f"The study did not run: {exc.detail}"
     except (LookupError, ValueError) as exc:
         error = f"The study did not run: {exc}"
     return page(request, "study.html", title="Event study", q=q, event=event, params=params,
@@ -278,18 +281,28 @@ def check(request: Request) -> HTMLResponse:
 
 
 @router.get("/brief/{date}", response_class=HTMLResponse)
-def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
+async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
     try:
-        # the same cache entry as /api/v1/brief
-        res = svc.cached(("brief", date), lambda: feature("brief", "brief")(night=date,
-                                                                              db=svc.db))
+        # the same cache entry as /api/v1/brief, computed in the bounded pool of briefs
+        res = svc.peek(("brief", date)) or await _pooled(
+            request, "brief", lambda: svc.cached(
+                ("brief", date), lambda: feature("brief", "brief")(night=date, db=svc.db)))
     except Unavailable as exc:
         return page(request, "message.html", 501, title="Brief", message=str(exc))
+    except HTTPException as exc:  # the pool is full, or the brief ran past its budget
+        return page(request, "message.html", exc.status_code, title="Brief",
+                    message=str(exc.detail))
     except (LookupError, ValueError) as exc:
         return page(request, "message.html", 404, title="Brief", message=str(exc))
     # The brief is a self-contained document with its own inline scripts: serve it as is,
     # sandboxed into an opaque origin so those scripts cannot reach the dashboard or API.
     return HTMLResponse(res.html, headers={"Content-Security-Policy": BRIEF_CSP})
+
+
+async def _pooled(request: Request, kind: str, make):
+    """`make()` in the app's bounded pool of its kind (see `web.pool`): 429 when it is full,
+    503 past its time budget, as HTTPExceptions the page turns into a message."""
+    return await request.app.state.pools[kind].run(make)
 
 
 BRIEF_CSP = ("sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
