@@ -67,3 +67,18 @@ def test_timeline_names_calendar_and_reported_nights(real_db):
     reported = doctor(real_db).store["nights"]
     assert f"{calendar:,} calendar nights" in text
     assert f"{reported:,} of\nthem with at least one report" in text
+
+
+def test_timeline_marks_provisional_nights():
+    import pandas as pd
+
+    from strikescope.web.figures import timeline_figure
+
+    nights = pd.DataFrame({"night": pd.to_datetime(["2025-03-01", "2025-03-02"]),
+                           "total_launched": [40, 105], "strike_drone_launched": [40, 100],
+                           "ballistic_launched": [0, 5], "provisional": [False, True]})
+    fig = timeline_figure(nights, pd.DataFrame())
+    marks = [t for t in fig.data if t.name == "provisional (statement as parsed)"]
+    assert len(marks) == 1 and list(marks[0].x) == ["2025-03-02"]
+    plain = timeline_figure(nights.assign(provisional=False), pd.DataFrame())
+    assert not [t for t in plain.data if "provisional" in (t.name or "")]

@@ -86,6 +86,16 @@ def timeline_figure(nights: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
             text=events["title"], marker={"symbol": "diamond", "size": 10, "color": "#ffffff",
                                           "line": {"width": 2, "color": EVENT_COLOR}},
             hovertemplate="%{x}<br>%{text}<extra>event</extra>", meta="events"))
+    if "provisional" in nights and nights["provisional"].any():
+        # figures from a parsed morning statement, until a digitised release covers them
+        mine = nights[nights["provisional"].astype(bool)]
+        fig.add_trace(go.Scatter(
+            x=mine["night"].dt.strftime("%Y-%m-%d"), y=mine["total_launched"] * 1.03 + 1,
+            mode="markers", name="provisional (statement as parsed)",
+            customdata=mine["night"].dt.strftime("%Y-%m-%d"),
+            marker={"symbol": "triangle-down", "size": 9, "color": "#555555"},
+            hovertemplate="%{x}: provisional, from the Air Force statement as parsed"
+                          "<extra></extra>"))
     fig.update_layout(barmode="stack", bargap=0, hovermode="closest", height=480)
     finish(fig, "Long-range drones and missiles launched per night, by class",
            "night (18:00 to 18:00 Kyiv time, dated by its end)", "launched per night")
