@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/browser.sh
 .venv/bin/ruff check src tests benchmarks
-.venv/bin/python -m pytest "$@"
+# -m "" lifts the default selection (pyproject: the fast suite): slow and browser tests too.
+.venv/bin/python -m pytest -m "" "$@"
