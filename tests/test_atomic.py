@@ -183,6 +183,7 @@ def _web_totals(client) -> tuple:
             sum(r["missiles_launched"] for r in rows))
 
 
+@pytest.mark.slow
 def test_readers_see_old_or_new_state_while_an_ingest_runs(previous_store, tmp_path):
     from fastapi.testclient import TestClient
 

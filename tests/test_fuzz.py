@@ -29,6 +29,7 @@ def fuzz_store(tmp_path_factory):
         yield store, tmp
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(case=mutated_files(), rebuild=REBUILD)

@@ -295,6 +295,7 @@ def _check_records(text: str, nights: pd.DataFrame, night) -> int:
     return seen
 
 
+@pytest.mark.slow
 def test_every_night_rates_and_sentences(real_db):
     """Over every night of the store: the brief's defense, weapon and record sentences and
     the night page's rates are in [0, 100 %] and add up."""

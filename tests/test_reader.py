@@ -183,6 +183,7 @@ TIMEISH = st.sampled_from(["2025-07-04", "2025-07-04 06:00", "2025-07-03 18:00",
                            "2025-02-30", "04.07.2025 06:00", "infinity", "", " ", None])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.fixed_dictionaries({
     **{c: NUMBERISH for c in ("launched", "destroyed", "not_reach_goal", "still_attacking",
