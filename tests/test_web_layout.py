@@ -24,6 +24,9 @@ PAGES = {
     "study": "/study?event=2025-02-12-phone_call-rus-usa&n_placebo=200",
     "api-docs": "/api/docs",
     "rows": "/rows?night=2025-07-04",
+    "briefs": "/briefs",
+    "study-default": "/study",
+    "statement": "/parse-report",
 }
 WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
 

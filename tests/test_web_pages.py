@@ -26,3 +26,25 @@ def test_data_page_disagreements_follow_the_url(real_db):
         assert f"threshold={threshold}&amp;min_difference={least}" in html
     assert counts[0] > counts[1]  # the stricter view shows fewer pairs
     assert client.get("/data", params={"threshold": 2}).status_code == 422
+
+
+def test_study_page_opens_on_the_2025_trump_putin_calls(real_db, tmp_path):
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    r = client.get("/study")
+    assert r.status_code == 200 and 'id="study-default"' in r.text
+    assert "Trump–Putin" in r.text and 'id="study-error"' not in r.text
+    assert 'value="phone_call" selected' in r.text
+    # metric and window are choices, not free text
+    assert '<select name="metric">' in r.text and '<option value="interception"' in r.text
+    assert '<select name="window">' in r.text
+
+
+def test_briefs_are_in_the_menu_and_listed(real_db, tmp_path):
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    home = client.get("/").text
+    assert 'href="/briefs"' in home
+    r = client.get("/briefs", params={"nights": 5})
+    assert r.status_code == 200
+    links = re.findall(r'href="/brief/(\d{4}-\d{2}-\d{2})"', r.text)
+    assert len(links) == 5 and links[0] == "2025-12-31" and links == sorted(links, reverse=True)
+    assert client.get("/briefs", params={"nights": 0}).status_code == 422

@@ -18,6 +18,7 @@ from strikescope.web.optional import Unavailable, available, feature
 from strikescope.web.routes_api import (
     NO_NIGHTS,
     DefenseBy,
+    EventType,
     NightPolicy,
     PolicyQuery,
     RowView,
@@ -141,13 +142,11 @@ async def study(request: Request, svc: Service,
             event = svc.event(q.event).to_dict()
         except LookupError as exc:
             return page(request, "message.html", 404, title="No such event", message=str(exc))
+    result, error, note = None, None, None
+    if not (q.event or q.type or q.actors or q.start or q.end):
+        q, note = _default_study(q), DEFAULT_STUDY_NOTE
     params = urlencode({k: v for k, v in q.model_dump(mode="json").items() if v is not None})
-    result, error = None, None
-    chosen = q.event or q.type or q.actors or q.start or q.end
     try:
-        if not chosen:
-            raise ValueError("choose an event (click one on the timeline) or a type, actors "
-                             "or dates")
         # in the bounded pool of studies, so that reads keep answering meanwhile
         result = await _pooled(request, "study", lambda: run_study(svc, q))
     except Unavailable as exc:
@@ -157,7 +156,8 @@ async def study(request: Request, svc: Service,
     except (LookupError, ValueError) as exc:
         error = f"The study did not run: {exc}"
     return page(request, "study.html", title="Event study", q=q, event=event, params=params,
-                result=result, error=error, types=timeline.EVENT_TYPES,
+                result=result, error=error, types=timeline.EVENT_TYPES, note=note,
+                metrics=_study_metrics(), windows=sorted({1, 3, 7, 14, 28, q.window}),
                 table=table_html(result.to_frame()) if result is not None else None)
 
 
@@ -280,6 +280,20 @@ def check(request: Request) -> HTMLResponse:
                 "check.check is not available in this version of strikescope")
 
 
+@router.get("/briefs", response_class=HTMLResponse)
+def briefs(request: Request, svc: Service,
+           nights: Annotated[int, Query(ge=1, le=366)] = 60) -> HTMLResponse:
+    """The latest nights with launches, each with its brief."""
+    df = svc.all_nights()
+    if len(df):
+        df = df[df["total_launched"] > 0].tail(nights).iloc[::-1]
+    rows = [{"night": f"{r.night:%Y-%m-%d}", "drones": int(r.drones_launched),
+             "missiles": int(r.missiles_launched),
+             "provisional": bool(getattr(r, "provisional", False))}
+            for r in df.itertuples()] if len(df) else []
+    return page(request, "briefs.html", title="Briefs", rows=rows, nights=nights)
+
+
 @router.get("/brief/{date}", response_class=HTMLResponse)
 async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
     try:
@@ -297,6 +311,24 @@ async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
     # The brief is a self-contained document with its own inline scripts: serve it as is,
     # sandboxed into an opaque origin so those scripts cannot reach the dashboard or API.
     return HTMLResponse(res.html, headers={"Content-Security-Policy": BRIEF_CSP})
+
+
+# The page opens on the question the news asks most: the 2025 Trump–Putin calls.
+DEFAULT_STUDY = {"type": "phone_call", "actors": "USA,RUS", "start": dt.date(2025, 1, 1),
+                 "end": dt.date(2025, 12, 31)}
+DEFAULT_STUDY_NOTE = ("Showing the default question: drones launched around the 2025 "
+                      "Trump–Putin phone calls. Change it below.")
+
+
+def _default_study(q: StudyQuery) -> StudyQuery:
+    return q.model_copy(update={**DEFAULT_STUDY, "type": EventType(DEFAULT_STUDY["type"])})
+
+
+def _study_metrics() -> tuple[str, ...]:
+    try:
+        return feature("study", "METRICS")
+    except Unavailable:
+        return ("drones", "missiles", "total")
 
 
 async def _pooled(request: Request, kind: str, make):
