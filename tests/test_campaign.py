@@ -490,3 +490,25 @@ def test_cli_weather_effects_fetch_failure_is_an_error(real_db, monkeypatch):
     assert result.exit_code == 1
     assert "could not fetch weather from Open-Meteo" in result.output
     assert "Name or service not known" in result.output
+
+
+def test_static_charts_split_many_classes_into_panels_and_never_cut_a_share(tmp_path,
+                                                                             monkeypatch):
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from strikescope.campaign import _png
+
+    drawn = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: drawn.append(self))
+    classes = ["strike_drone", "cruise", "ballistic", "aeroballistic", "tactical_uav"]
+    df = pd.DataFrame([{"period": pd.Timestamp(f"2025-0{m}-01"), "weapon_class": c,
+                        "stopped_rate": 0.5 + 0.05 * m} for c in classes for m in (1, 2, 3)])
+    _png(df, "period", "stopped_rate", "weapon_class", tmp_path / "a.png", "t")
+    panels = [ax for ax in drawn[0].axes if ax.get_visible()]
+    assert len(panels) == 5 and {ax.get_title() for ax in panels} == {
+        c.replace("_", " ") for c in classes}
+    assert all(ax.get_ylim() == (0, 1.02) for ax in panels)  # 0-100 %, no cut axis
+    _png(df[df.weapon_class.isin(classes[:2])], "period", "stopped_rate", "weapon_class",
+         tmp_path / "b.png", "t")
+    assert len([ax for ax in drawn[1].axes if ax.get_visible()]) == 1  # few: one panel

@@ -32,6 +32,7 @@ import pandas as pd
 
 import strikescope.api as api
 from strikescope import csvsafe
+from strikescope.palette import SERIES_COLORS, SOURCE, class_color
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -662,7 +663,8 @@ def weather_chart(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for flag, sub in df.groupby("flag"):
         fig.add_trace(go.Bar(
-            x=sub["factor"], y=sub["drone_shot_down_rate"], name=f"factor={bool(flag)}",
+            x=sub["factor"], y=sub["drone_shot_down_rate"],
+            name="nights with it" if flag else "nights without it",
             error_y={"type": "data", "symmetric": False,
                      "array": sub["drone_shot_down_rate_hi"] - sub["drone_shot_down_rate"],
                      "arrayminus": sub["drone_shot_down_rate"]
@@ -766,36 +768,113 @@ def shelter_chart_spec(df: pd.DataFrame, region: str = "") -> ChartSpec:
 
 
 def weather_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    return _spec(weather_chart(df), df, "factor", "drone_shot_down_rate", "flag",
-                 "Shot-down rate by weather", "scatter")
+    return ChartSpec(weather_chart(df), lambda path: _weather_png(df, path))
 
 
-def _png(df: pd.DataFrame, x: str, y: str, hue: str | None, path: Path, title: str,
-         kind: str = "line", bands: str | None = None) -> Path:
-    """`bands`: shade the reporting regimes affecting that measure (a date x axis)."""
+def _weather_png(df: pd.DataFrame, path: Path) -> Path:
+    """Drone shot-down rate on nights with and without each weather factor, with the
+    Wilson intervals, on a 0-100 % axis."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 5), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    if bands and len(df):
-        _png_bands(ax, df[x].min(), df[x].max(), bands)
-    groups = df.groupby(hue) if hue else [("", df)]
-    for name, sub in groups:
-        if kind == "scatter":
-            ax.scatter(sub[x], sub[y], label=str(name), s=12)
-        elif kind == "barh":
-            ax.barh(sub[x].astype(str), sub[y], label=str(name))
-        else:
-            ax.plot(sub[x], sub[y], marker="o", ms=3, label=str(name))
-    if hue:
-        ax.legend(fontsize=8)
-    ax.set_title(title)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    factors = list(dict.fromkeys(df["factor"]))
+    for k, (flag, label) in enumerate(((False, "nights without it"), (True, "nights with it"))):
+        sub = df[df["flag"].astype(bool) == flag].set_index("factor").reindex(factors)
+        pos = np.arange(len(factors)) + (k - 0.5) * 0.38
+        rate = sub["drone_shot_down_rate"].to_numpy(dtype=float)
+        err = [rate - sub["drone_shot_down_rate_lo"].to_numpy(dtype=float),
+               sub["drone_shot_down_rate_hi"].to_numpy(dtype=float) - rate]
+        ax.bar(pos, rate, width=0.38, yerr=err, capsize=3, label=label,
+               color=SERIES_COLORS[k])
+    ax.set_xticks(np.arange(len(factors)), [f.replace("_", " ") for f in factors])
+    _png_axis(ax, "drone_shot_down_rate")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title("Drone shot-down rate by night weather (95 % intervals)")
+    ax.set_xlabel("weather factor of the night")
+    ax.set_ylabel("drones shot down (%)")
+    fig.text(0.01, 0.005, SOURCE, fontsize=7, color="#555555")
     fig.savefig(path, bbox_inches="tight")
     return path
+
+
+# More series than this on one line chart are drawn as small multiples, one panel each.
+MAX_LINES = 4
+# Measures that are shares: drawn from 0 to 100 % so that no axis is cut.
+SHARES = {"stopped_rate", "shot_down_rate", "drone_shot_down_rate", "decoy_share", "rate",
+          "ew_loss_rate"}
+
+
+def _png(df: pd.DataFrame, x: str, y: str, hue: str | None, path: Path, title: str,
+         kind: str = "line", bands: str | None = None) -> Path:
+    """A static chart of `y` against `x`, one colour per weapon class when `hue` names
+    classes; a line chart with many series becomes small multiples on a shared y axis;
+    shares run from 0 to 100 %. `bands`: shade the reporting regimes affecting that
+    measure (a date x axis). The source line is drawn under it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    groups = list(df.groupby(hue)) if hue else [("", df)]
+    panels = groups if kind == "line" and len(groups) > MAX_LINES else [(None, df)]
+    cols = min(3, len(panels))
+    rows = -(-len(panels) // cols)
+    fig = Figure(figsize=(10 if cols == 1 else 4 * cols, 5 if rows == 1 else 2.6 * rows + 1),
+                 dpi=100)
+    FigureCanvasAgg(fig)
+    # shares on one 0-100 % scale; counts each on their own (thousands of drones would
+    # flatten a class launched a few times)
+    axes = fig.subplots(rows, cols, sharex=True, sharey=y in SHARES, squeeze=False).ravel()
+    for ax, (panel, sub) in zip(axes, panels, strict=False):
+        if bands and len(sub):
+            _png_bands(ax, df[x].min(), df[x].max(), bands)
+        shown = [(panel, sub)] if panel is not None else groups
+        _png_series(ax, shown, x, y, kind)
+        if panel is not None:
+            ax.set_title(str(panel).replace("_", " "), fontsize=9)
+        _png_axis(ax, y)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    if hue and len(panels) == 1:
+        axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    elif bands:  # small multiples: one legend for the shaded reporting regimes
+        handles, labels = axes[0].get_legend_handles_labels()
+        keep = [(h, lab) for h, lab in zip(handles, labels, strict=True)
+                if lab != str(panels[0][0]).replace("_", " ")]
+        if keep:
+            fig.legend(*zip(*keep, strict=True), fontsize=7, loc="lower right", ncols=3)
+    if pd.api.types.is_datetime64_any_dtype(df[x]):
+        fig.autofmt_xdate()
+    fig.suptitle(title)
+    fig.supxlabel(x.replace("_", " "))
+    fig.supylabel(y.replace("_", " ") + (" (%)" if y in SHARES else ""))
+    fig.text(0.01, 0.005, SOURCE, fontsize=7, color="#555555")
+    fig.savefig(path, bbox_inches="tight")
+    return path
+
+
+def _png_series(ax, groups, x: str, y: str, kind: str) -> None:
+    for name, sub in groups:
+        color = class_color(name)
+        label = str(name).replace("_", " ")
+        if kind == "scatter":
+            ax.scatter(sub[x], sub[y], label=label, s=12, color=color)
+        elif kind == "barh":
+            ax.barh(sub[x].astype(str), sub[y], label=label, color=color)
+        else:
+            ax.plot(sub[x], sub[y], marker="o", ms=3, label=label, color=color)
+
+
+def _png_axis(ax, y: str) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    if y in SHARES:
+        ax.set_ylim(0, 1.02)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    else:
+        ax.set_ylim(bottom=0)
+    ax.tick_params(labelsize=7)
 
 
 def _png_bands(ax, first, last, measure: str) -> None:
