@@ -33,7 +33,7 @@ def test_study_page_opens_on_the_2025_trump_putin_calls(real_db, tmp_path):
     r = client.get("/study")
     assert r.status_code == 200 and 'id="study-default"' in r.text
     assert "Trump–Putin" in r.text and 'id="study-error"' not in r.text
-    assert 'value="phone_call" selected' in r.text
+    assert 'value="phone_call" selected' in r.text and 'value="USA,RUS" selected' in r.text
     # metric and window are choices, not free text
     assert '<select name="metric">' in r.text and '<option value="interception"' in r.text
     assert '<select name="window">' in r.text

@@ -158,6 +158,7 @@ async def study(request: Request, svc: Service,
     return page(request, "study.html", title="Event study", q=q, event=event, params=params,
                 result=result, error=error, types=timeline.EVENT_TYPES, note=note,
                 metrics=_study_metrics(), windows=sorted({1, 3, 7, 14, 28, q.window}),
+                actor_pairs=_actor_pairs(svc, q.actors),
                 table=table_html(result.to_frame()) if result is not None else None)
 
 
@@ -322,6 +323,19 @@ DEFAULT_STUDY_NOTE = ("Showing the default question: drones launched around the 
 
 def _default_study(q: StudyQuery) -> StudyQuery:
     return q.model_copy(update={**DEFAULT_STUDY, "type": EventType(DEFAULT_STUDY["type"])})
+
+
+def _actor_pairs(svc, chosen: str | None, top: int = 12) -> list[str]:
+    """The pairs of actors that meet most often in the timeline (`USA,RUS`), and the one
+    chosen: the choices of the study page's actors menu."""
+    from collections import Counter
+    from itertools import combinations
+
+    pairs = Counter(",".join(p) for actors in svc.events()["actors"]
+                    for p in combinations(sorted(actors, key=("USA", "RUS", "UKR").__contains__,
+                                                 reverse=True), 2))
+    found = [p for p, _ in pairs.most_common(top)]
+    return found + ([chosen] if chosen and chosen not in found else [])
 
 
 def _study_metrics() -> tuple[str, ...]:
