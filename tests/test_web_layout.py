@@ -25,6 +25,7 @@ PAGES = {
     "api-docs": "/api/docs",
     "rows": "/rows?night=2025-07-04",
     "briefs": "/briefs",
+    "brief": "/brief/2025-07-04",
     "study-default": "/study",
     "statement": "/parse-report",
 }

@@ -48,3 +48,16 @@ def test_briefs_are_in_the_menu_and_listed(real_db, tmp_path):
     links = re.findall(r'href="/brief/(\d{4}-\d{2}-\d{2})"', r.text)
     assert len(links) == 5 and links[0] == "2025-12-31" and links == sorted(links, reverse=True)
     assert client.get("/briefs", params={"nights": 0}).status_code == 422
+
+
+def test_a_brief_is_inside_the_site_and_its_document_framed_only_by_it(real_db, tmp_path):
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    r = client.get("/brief/2025-07-04")
+    assert r.status_code == 200 and "<nav" in r.text and 'href="/briefs"' in r.text
+    assert 'src="/brief/2025-07-04/document"' in r.text and 'sandbox="allow-scripts' in r.text
+    doc = client.get("/brief/2025-07-04/document")
+    assert doc.status_code == 200 and "539" in doc.text
+    assert "sandbox" in doc.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in doc.headers["content-security-policy"]
+    assert doc.headers["x-frame-options"] == "SAMEORIGIN"
+    assert client.get("/brief/2021-01-01").status_code == 404

@@ -295,11 +295,11 @@ def briefs(request: Request, svc: Service,
     return page(request, "briefs.html", title="Briefs", rows=rows, nights=nights)
 
 
-@router.get("/brief/{date}", response_class=HTMLResponse)
-async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
+async def _brief(request: Request, svc, date: dt.date):
+    """The night's brief (the same cache entry as /api/v1/brief), computed in the bounded
+    pool of briefs; or the page that says why there is none."""
     try:
-        # the same cache entry as /api/v1/brief, computed in the bounded pool of briefs
-        res = svc.peek(("brief", date)) or await _pooled(
+        return svc.peek(("brief", date)) or await _pooled(
             request, "brief", lambda: svc.cached(
                 ("brief", date), lambda: feature("brief", "brief")(night=date, db=svc.db)))
     except Unavailable as exc:
@@ -309,9 +309,34 @@ async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
                     message=str(exc.detail))
     except (LookupError, ValueError) as exc:
         return page(request, "message.html", 404, title="Brief", message=str(exc))
+
+
+@router.get("/brief/{date}", response_class=HTMLResponse)
+async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
+    """The brief inside the site: its document in a frame, with the site's navigation."""
+    res = await _brief(request, svc, date)
+    if isinstance(res, HTMLResponse):
+        return res
+    return page(request, "brief.html", title=getattr(res, "title", f"Brief {date}"),
+                date=date, prev_night=date - dt.timedelta(days=1),
+                next_night=date + dt.timedelta(days=1))
+
+
+@router.get("/brief/{date}/document", response_class=HTMLResponse)
+async def brief_document(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
+    res = await _brief(request, svc, date)
+    if isinstance(res, HTMLResponse):
+        return res
     # The brief is a self-contained document with its own inline scripts: serve it as is,
-    # sandboxed into an opaque origin so those scripts cannot reach the dashboard or API.
-    return HTMLResponse(res.html, headers={"Content-Security-Policy": BRIEF_CSP})
+    # sandboxed into an opaque origin so those scripts cannot reach the dashboard or API;
+    # only the site's own brief page may frame it.
+    return HTMLResponse(res.html, headers={"Content-Security-Policy": BRIEF_CSP,
+                                           "X-Frame-Options": "SAMEORIGIN"})
+
+
+BRIEF_CSP = ("sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
+             "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+             "frame-ancestors 'self'")
 
 
 # The page opens on the question the news asks most: the 2025 Trump–Putin calls.
@@ -351,5 +376,3 @@ async def _pooled(request: Request, kind: str, make):
     return await request.app.state.pools[kind].run(make)
 
 
-BRIEF_CSP = ("sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
-             "style-src 'unsafe-inline'; img-src data:; font-src data:")
