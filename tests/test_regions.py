@@ -13,9 +13,8 @@ from strikescope.regions import (
     region_tags,
     regions,
     split_region_text,
-    tile_map,
-    tile_map_png,
 )
+from strikescope.tilemap import tile_map, tile_map_png
 
 DATA = default_data_dir()
 ATTACK_FILES = [

@@ -499,7 +499,7 @@ def region_totals(start=None, end=None, db: PathLike | None = None,
 
 
 def region_chart(df: pd.DataFrame, measure: str = "nights") -> go.Figure:
-    from strikescope.regions import tile_map
+    from strikescope.tilemap import tile_map
 
     return tile_map(df.set_index("region_id")[measure], title=f"Regions: {measure}")
 
@@ -754,7 +754,7 @@ def launch_areas_chart_spec(df: pd.DataFrame) -> ChartSpec:
 
 
 def region_chart_spec(df: pd.DataFrame, measure: str = "nights") -> ChartSpec:
-    from strikescope.regions import tile_map_png
+    from strikescope.tilemap import tile_map_png
 
     values = df.set_index("region_id")[measure]
     return ChartSpec(region_chart(df, measure), lambda path: tile_map_png(

@@ -766,13 +766,12 @@ def write_charts(result: BacktestResult, out_dir) -> list:
 
 
 def _write_pngs(result: BacktestResult, out) -> list:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # Figures of their own, not pyplot: no global backend or state set from a library.
+    from matplotlib.figure import Figure
 
     paths = []
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig = Figure(figsize=(5, 5))
+    ax = fig.subplots()
     for model, g in result.reliability().groupby("model"):
         ax.plot(g.mean_prob, g.observed, marker="o", label=model)
     ax.plot([0, 1], [0, 1], ls=":", color="grey")
@@ -781,7 +780,8 @@ def _write_pngs(result: BacktestResult, out) -> list:
     ax.legend()
     paths.append(_save(fig, out / "reliability.png"))
     pit = result.pit()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig = Figure(figsize=(10, 4))
+    axes = fig.subplots(1, 2, sharey=True)
     for ax, (target, g) in zip(axes, pit.groupby("target"), strict=False):
         for i, (model, gm) in enumerate(g.groupby("model")):
             ax.bar(gm.bin_low + 0.02 * i, gm.share, width=0.02, label=model, align="edge")
@@ -790,7 +790,8 @@ def _write_pngs(result: BacktestResult, out) -> list:
     axes[0].legend()
     paths.append(_save(fig, out / "pit.png"))
     counts = result.records[result.records.target != "massive"]
-    fig, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    fig = Figure(figsize=(10, 6))
+    axes = fig.subplots(2, 1, sharex=True)
     for ax, (target, g) in zip(axes, counts.groupby("target"), strict=False):
         weekly = g.groupby(["model", pd.Grouper(key="night", freq="W")])["crps"].mean()
         for model, series in weekly.groupby(level="model"):
@@ -802,9 +803,6 @@ def _write_pngs(result: BacktestResult, out) -> list:
 
 
 def _save(fig, path):
-    import matplotlib.pyplot as plt
-
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path

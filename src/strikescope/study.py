@@ -870,22 +870,20 @@ def _png_placebo(r: StudyResult, ax) -> None:
 
 
 def save_charts(r: StudyResult, directory: Path, stem: str = "study") -> list[Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # Figures of their own, not pyplot: no global backend or state set from a library.
+    from matplotlib.figure import Figure
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     figures = r.plot()
     for name, draw in (("bars", _png_bars), ("series", _png_series), ("placebo", _png_placebo)):
-        fig, ax = plt.subplots(figsize=(8, 3.6), dpi=90)
+        fig = Figure(figsize=(8, 3.6), dpi=90)
+        ax = fig.subplots()
         draw(r, ax)
         ax.set_title(figures[name].layout.title.text, fontsize=9)
         fig.tight_layout()
         png = directory / f"{stem}_{name}.png"
         fig.savefig(png)
-        plt.close(fig)
         html = directory / f"{stem}_{name}.html"
         figures[name].write_html(html, include_plotlyjs=True)
         written += [png, html]

@@ -129,7 +129,7 @@ OUTCOME_NAMES = {"launched": "launched", "destroyed": "shot down",
 
 def regions_figure(regions: pd.DataFrame, night: str = "") -> go.Figure:
     """Tile map: report rows naming each region that night."""
-    from strikescope.regions import tile_map
+    from strikescope.tilemap import tile_map
 
     values = dict(zip(regions["region_id"], regions["reports"], strict=True))
     fig = tile_map(values)
