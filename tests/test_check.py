@@ -537,3 +537,17 @@ def test_bringing_down_n_of_the_m_launched():
     part, _total = _figures("Of the attack, 58 of the 67 drones launched overnight were a "
                             "worry.")
     assert not part.measure_firm
+
+
+def test_overnight_is_not_contradicted_when_the_next_night_fits(tiny_db):
+    # dated 1 March (a far-west time zone, say) while the 100 drones were the night ending
+    # 2 March: the night may be wrong, not the figure
+    r = check("Russia launched 100 drones overnight, the air force said.",
+              published="2025-03-01", db=tiny_db)
+    c = _claim(r, "count", "100 drones")
+    assert c.label == "unverifiable"
+    assert "matches the night ending 2025-03-02, not 2025-03-01" in c.evidence
+    # no neighbouring night fits 300: that stays contradicted
+    r = check("Russia launched 300 drones overnight, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "300 drones").label == "contradicted"

@@ -439,7 +439,9 @@ def _decide(ok: bool, c: ct.Claim, store: _Store, night: dt.date, test,
             + f", not {night:%Y-%m-%d}.") if others else ""
     if c.confidence == "high":
         return "contradicted", evidence + hint
-    if c.confidence == "medium" and not any(d < night for d in others):
+    # "overnight" with the publication date: a neighbouring night that fits (a next-day
+    # piece, a date in another time zone) means the night, not the figure, may be wrong
+    if c.confidence == "medium" and not others:
         return "contradicted", evidence + hint
     why = ("the night comes from 'overnight' and the publication date" if c.confidence ==
            "medium" else f"the night is uncertain ({c.basis})")
