@@ -12,8 +12,9 @@ checker also resolved the night the key gives. Splits: "tune" (the rules were wr
 these texts in view), "heldout" (fixed before tuning, but read while the rules were
 written), "blind" (added and keyed after the rules were written, run once, then the rules
 were mended), "blind2", "blind3" and "blind4" (each added and keyed after the previous
-mends, run once, then mended for) and "blind5" (added and keyed after the last mends; the
-rules were not changed after it, so it measures the rules as they stand).
+mends, run once, then mended for), "blind5" and "blind6" (each added and keyed after the
+previous mends and run once; the rules were then mended for both, so only their first runs,
+kept in docs/brief-check.md, measure unseen text).
 Printed, per split:
 
 * contradicted precision: checker "contradicted" labels that the key says are contradicted,
