@@ -551,3 +551,12 @@ def test_overnight_is_not_contradicted_when_the_next_night_fits(tiny_db):
     r = check("Russia launched 300 drones overnight, the air force said.",
               published="2025-03-02", db=tiny_db)
     assert _claim(r, "count", "300 drones").label == "contradicted"
+
+
+def test_shahed_only_outcomes_are_not_checked(tiny_db):
+    # the night had 90 drones shot down; "80 Shaheds" is not compared with a missile class
+    r = check("On 2 March air defences shot down 80 Shaheds, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "80 Shaheds")
+    assert c.label == "unverifiable" and "do not separate Shahed-type" in c.evidence
+    assert "shahed missiles" not in c.evidence
