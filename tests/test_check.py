@@ -453,3 +453,110 @@ def test_check_cli(real_db, tmp_path):
     assert result.exit_code == 0, result.output
     claims = json.loads(result.stdout[:result.stdout.rindex("}") + 1])["claims"]
     assert any(c["label"] == "contradicted" for c in claims) and out.exists()
+
+
+# --- blind6: rules for text the rules had not seen ------------------------------------
+
+
+@pytest.mark.parametrize("words, value", [
+    ("one hundred and twenty", 120), ("a hundred", 100), ("two hundred", 200),
+    ("three hundred forty-five", 345), ("ninety-five", 95), ("twelve", 12)])
+def test_numbers_written_as_words(words, value):
+    assert ct.number_value(words) == value
+    [f] = _figures(f"Overnight Russia launched {words} drones, the Air Force said.")
+    assert (f.value, f.subject, f.measure) == (value, "drones", "launched")
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("The military said seven drones were shot down over the southern Odesa region.", "city"),
+    ("The military reported four more drones brought down over nearby Odesa.", "city"),
+    ("In the Poltava region, three drones were shot down, the air force said.", "city"),
+    ("Air defences shot down 20 drones over the city of Kharkiv.", "city"),
+    # a list of regions is the national figure
+    ("The air force shot down 20 drones over the Kharkiv, Poltava and Odesa regions.", "night"),
+    # a place in another clause says nothing about the figure
+    ("The air force shot down 589 drones, but 18 people were killed in Kyiv.", "night"),
+])
+def test_a_figure_for_one_region_or_city_is_not_the_national_count(sentence, scope):
+    assert _figures(sentence)[0].scope == scope
+
+
+def test_one_region_figure_is_never_contradicted(tiny_db):
+    # the night had 90 drones shot down; 7 over one region says nothing against that
+    r = check("On 2 March the air force said seven drones were shot down over the southern "
+              "Odesa region.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "seven drones")
+    assert c.label == "unverifiable" and "one city or region" in c.evidence
+
+
+def test_said_yesterday_moves_overnight_back_a_day():
+    [f] = _figures("Russia fired 100 drones at Ukraine overnight, officials said yesterday.",
+                   "2025-03-03")
+    assert (f.night, f.confidence) == (D(2025, 3, 2), "medium")
+    # without "yesterday" overnight is the publication day
+    [f] = _figures("Russia fired 100 drones at Ukraine overnight, officials said.", "2025-03-03")
+    assert f.night == D(2025, 3, 3)
+
+
+def test_overnight_before_the_morning_statement_is_the_night_before():
+    # 06:32 in Hong Kong is 01:32 in Kyiv (UTC+3 in September): the night under way has no
+    # statement yet, so "overnight" must be the night ending the day before, as a guess
+    [f] = _figures("Russia launched 67 drones overnight, the air force said.",
+                   "2024-09-08 06:32 +08:00")
+    assert (f.night, f.confidence) == (D(2024, 9, 7), "low")
+    [f] = _figures("Russia launched 67 drones overnight, the air force said.",
+                   "2024-09-08 09:30 +03:00")
+    assert (f.night, f.confidence) == (D(2024, 9, 8), "medium")
+
+
+def test_a_low_confidence_night_is_never_contradicted(tiny_db):
+    # published 01:00 Kyiv on 3 March: "overnight" is read as the night ending 2 March, a
+    # guess; 120 does not fit its 100 drones, but that is no contradiction
+    r = check("Russia launched 120 drones overnight, the air force said.",
+              published="2025-03-03 01:00 +02:00", db=tiny_db)
+    c = _claim(r, "count", "120 drones")
+    assert c.label == "unverifiable" and "uncertain" in c.evidence
+    r = check("Russia launched 100 drones overnight, the air force said.",
+              published="2025-03-03 01:00 +02:00", db=tiny_db)
+    assert _claim(r, "count", "100 drones").label == "supported"
+
+
+def test_ukraine_says_russia_launched_is_russias_launch():
+    [f] = _figures("Ukraine says Russia launched 67 drones in overnight attack.")
+    assert f.subject == "drones"
+    [f] = _figures("Ukraine launched 337 drones at Russia overnight.")
+    assert f.subject == "ukrainian"
+
+
+def test_bringing_down_n_of_the_m_launched():
+    down, total = _figures("The air force said it fought off the attack, bringing down 58 of "
+                           "the 67 long-range drones launched overnight.")
+    assert (down.value, down.measure, down.measure_firm) == (58, "shot_down", True)
+    assert (total.value, total.measure) == (67, "launched")
+    # with no verb of its own the part of an "N of the M ... launched" is not a launch
+    part, _total = _figures("Of the attack, 58 of the 67 drones launched overnight were a "
+                            "worry.")
+    assert not part.measure_firm
+
+
+def test_overnight_is_not_contradicted_when_the_next_night_fits(tiny_db):
+    # dated 1 March (a far-west time zone, say) while the 100 drones were the night ending
+    # 2 March: the night may be wrong, not the figure
+    r = check("Russia launched 100 drones overnight, the air force said.",
+              published="2025-03-01", db=tiny_db)
+    c = _claim(r, "count", "100 drones")
+    assert c.label == "unverifiable"
+    assert "matches the night ending 2025-03-02, not 2025-03-01" in c.evidence
+    # no neighbouring night fits 300: that stays contradicted
+    r = check("Russia launched 300 drones overnight, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "300 drones").label == "contradicted"
+
+
+def test_shahed_only_outcomes_are_not_checked(tiny_db):
+    # the night had 90 drones shot down; "80 Shaheds" is not compared with a missile class
+    r = check("On 2 March air defences shot down 80 Shaheds, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "80 Shaheds")
+    assert c.label == "unverifiable" and "do not separate Shahed-type" in c.evidence
+    assert "shahed missiles" not in c.evidence

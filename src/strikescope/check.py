@@ -347,6 +347,13 @@ def _has_family(name: str, family: str) -> bool:
                for n in ct.MODEL_FAMILIES[family])
 
 
+# Shahed-type drones and decoys are no weapon class: read as one, "37 Shaheds shot down"
+# met a "shahed" class of 0
+def _unseparated() -> Figure:
+    return Figure(None, "", [], reason="the reports do not separate Shahed-type drones from "
+                                       "decoys")
+
+
 def store_figure(store: _Store, night, c: ct.Claim) -> Figure:
     key = (night, c.subject, c.model, c.measure)
     if key not in store.figures:     # many claims share a night: look each up once
@@ -355,7 +362,9 @@ def store_figure(store: _Store, night, c: ct.Claim) -> Figure:
         else:
             subject = c.subject if c.subject != "model" else ct.MODEL_CLASS.get(
                 c.model or "", "cruise")
-            fig = _column_figure(store, night, subject, c.measure)
+            fig = _unseparated() if subject in ("shahed", "decoy") and not (
+                subject == "decoy" and c.measure == "lost") \
+                else _column_figure(store, night, subject, c.measure)
         store.figures[key] = fig
     return store.figures[key]
 
@@ -439,7 +448,9 @@ def _decide(ok: bool, c: ct.Claim, store: _Store, night: dt.date, test,
             + f", not {night:%Y-%m-%d}.") if others else ""
     if c.confidence == "high":
         return "contradicted", evidence + hint
-    if c.confidence == "medium" and not any(d < night for d in others):
+    # "overnight" with the publication date: a neighbouring night that fits (a next-day
+    # piece, a date in another time zone) means the night, not the figure, may be wrong
+    if c.confidence == "medium" and not others:
         return "contradicted", evidence + hint
     why = ("the night comes from 'overnight' and the publication date" if c.confidence ==
            "medium" else f"the night is uncertain ({c.basis})")

@@ -38,8 +38,11 @@ _NUM_WORDS = "|".join(sorted((w.replace(" ", r"\s+") for w in NUMBER_WORDS),
                              key=len, reverse=True))
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_SMALL = (r"(?:(?:" + _TENS + r")[- ](?:" + _UNITS + r")|" + _TENS + "|ten|eleven|twelve|"
+          r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|" + _UNITS + ")")
+HUNDREDS = (r"(?:a|one|" + _UNITS + r")\s+hundred(?:\s+(?:and\s+)?" + _SMALL + r"\b)?")
 NUMBER_RE = re.compile(
-    rf"(?<![\w.,:/-])(?P<num>(?:{_TENS})[- ](?:{_UNITS})\b|\d{{1,3}}(?:,\d{{3}})+|\d+|"
+    rf"(?<![\w.,:/-])(?P<num>{HUNDREDS}|(?:{_TENS})[- ](?:{_UNITS})\b|\d{{1,3}}(?:,\d{{3}})+|\d+|"
     + _NUM_WORDS + r")(?![\w:/]|[.,]\d|-\w)", re.I)
 
 # --- dates -------------------------------------------------------------------------------
@@ -317,10 +320,7 @@ def sentence_anchors(sent: str, offset: int, published) -> list[Anchor]:
             taken.append((m.start(), m.end()))
     anchors += _weekdays(sent, offset, base, taken)
     if base is not None:
-        for m in RELATIVE_RE.finditer(sent):
-            night = base - dt.timedelta(days=1 if m[1].lower() == "yesterday" else 0)
-            anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0], night,
-                                  "relative"))
+        anchors += _relative(sent, offset, published, base)
     for m in AGO_RE.finditer(sent) if base is not None else []:
         days = number_value(m["n"]) if m["n"].lower() not in ("a", "one") else 1
         if days is not None:
@@ -330,6 +330,28 @@ def sentence_anchors(sent: str, offset: int, published) -> list[Anchor]:
         anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0], None, "vague"))
     anchors += _zoned_times(sent, offset, anchors)
     return sorted(anchors, key=lambda a: a.start)
+
+
+EARLY_HOUR = 6   # the Air Force's morning statement comes after this hour (Kyiv time)
+
+
+def _relative(sent: str, offset: int, published, base: dt.date) -> list[Anchor]:
+    """"overnight", "last night", "yesterday": relative to the day the statement was made.
+    "Russia fired 100 drones overnight, officials said yesterday" (a next-day piece) is
+    the night ending yesterday. A piece published in Kyiv before the morning statement
+    cannot report the night still under way, so "overnight" there is the night before,
+    but only a guess (low confidence: never grounds for "contradicted")."""
+    found = list(RELATIVE_RE.finditer(sent))
+    said_yesterday = any(m[1].lower() == "yesterday" for m in found)
+    early = isinstance(published, dt.datetime) \
+        and published.astimezone(KYIV).hour < EARLY_HOUR
+    out = []
+    for m in found:
+        back = m[1].lower() == "yesterday" or said_yesterday or early
+        strength = "early" if early and not said_yesterday else "relative"
+        out.append(Anchor(offset + m.start(), offset + m.end(), m[0],
+                          base - dt.timedelta(days=1 if back else 0), strength))
+    return out
 
 
 AGO_RE = re.compile(rf"\b(?P<n>\d+|{_NUM_WORDS}|a|one)\s+days?\s+ago\b", re.I)
@@ -431,7 +453,8 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
               r"left (?:ukrainian )?airspace|exited|strayed|returned to|headed (?:back )?to|"
               r"went (?:in)?to)"),
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
-    ("shot_down", r"(?:shot down|downed|destroyed|brought down|knocked out|shooting down)"),
+    ("shot_down", r"(?:shot down|downed|destroyed|brought down|bringing down|brings? down|"
+                   r"knocked out|shooting down)"),
     ("intercepted", r"(?:intercepted|repelled|stopped|countered|taken down|eliminated|"
                     r"neutralised|defeated)"),
     ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
@@ -466,6 +489,11 @@ class _Number:
 
 def number_value(raw: str) -> int | None:
     raw = re.sub(r"\s+", " ", raw.lower().replace(",", ""))
+    hundreds = re.fullmatch(r"(\w+) hundred(?: (?:and )?(.+))?", raw)
+    if hundreds:
+        lead = 1 if hundreds[1] == "a" else NUMBER_WORDS.get(hundreds[1])
+        rest = number_value(hundreds[2]) if hundreds[2] else 0
+        return None if lead is None or rest is None else 100 * lead + rest
     tens = re.fullmatch(rf"({_TENS})[- ]({_UNITS})", raw)
     if tens:
         return NUMBER_WORDS[tens[1]] + NUMBER_WORDS[tens[2]]
@@ -588,7 +616,8 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
         cut = list(BOUNDARY_RE.finditer(back))
         cuts.append(bool(cut))
         backward.append(_last_cue(back[cut[-1].end():] if cut else back))
-    out: list[str | None] = [(b or f) if n.total else (f or b) for n, f, b in zip(
+    out: list[str | None] = [(b or (f if f != "launched" else None)) if n.total else (f or b)
+                             for n, f, b in zip(
         numbers, forward, backward, strict=True)]
     firm = [m is not None for m in out]
     for i in range(len(numbers) - 2, -1, -1):
@@ -838,12 +867,29 @@ REGION_FIGURE_RE = re.compile(r"\b(?:in|over|above) (?:the )?(?:north|south|east
                               r"ukraine)\b|^\s*there,", re.I)
 NAMED_REGION_RE = re.compile(r"\b(?:in|over|above) (?:the )?[A-Z][a-z]+(?:sk|ska|ka|iv|ia)? "
                              r"(?:[Oo]blast|[Rr]egion|[Cc]ity)\b")
+_PLACES = (r"(?:kyiv|kiev|kharkiv|odesa|odessa|mykolaiv|mykolayiv|kherson|dnipro|"
+           r"dnipropetrovsk|zaporizhzhia|zaporizhia|sumy|chernihiv|poltava|vinnytsia|"
+           r"zhytomyr|cherkasy|kirovohrad|kropyvnytskyi|lviv|volyn|lutsk|rivne|ternopil|"
+           r"khmelnytskyi|ivano-frankivsk|zakarpattia|uzhhorod|chernivtsi|donetsk|luhansk|"
+           r"kryvyi rih|izmail|pavlohrad|bila tserkva)")
+# "seven drones were shot down over the southern Odesa region", "four more over nearby
+# Odesa": a figure placed in one named region or city (not a list of regions) after it
+ONE_PLACE_AFTER_RE = re.compile(
+    r"^[^.;,]{0,40}?\b(?:in|over|above)\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*"
+    r"\s+)?(?:nearby\s+)?(?:(?:city|region|province|oblast) of\s+)?" + _PLACES
+    + r"(?:\s+(?:region|oblast|province|city|district))?\b(?!\s*(?:,|and\b|&|/|regions|"
+    r"oblasts))", re.I)
+# "In the Odesa region, seven drones were downed"
+ONE_PLACE_BEFORE_RE = re.compile(
+    r"^\s*(?:in|over|above)\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?"
+    + _PLACES + r"(?:\s+(?:region|oblast|province|city|district))?\s*,", re.I)
 CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
     r"\b(?:over|in|on|at|toward|towards|targeting) (?:the )?(?:city|capital)\b|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
 UKRAINE_ACTOR_RE = re.compile(r"\b(?:ukraine|kyiv|ukrainian (?:forces|military|army|troops))"
-                              r"\s+(?:\w+\s+){0,2}?(?:launched|fired|sent|used)\s+"
+                              r"\s+(?:(?!russia|moscow|russian|says\b|said\b)\w+\s+){0,2}?"
+                              r"(?:launched|fired|sent|used)\s+"
                               r"(?:(?:more than|over|about|some|nearly|at least)\s+)?$", re.I)
 WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?(?:full-scale )?"
                     r"(?:war|invasion)|\bsince (?:the |russia'?s )?(?:full-scale )?invasion\b|"
@@ -902,8 +948,10 @@ def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
     """One night, or a part, a city or region, a stock or forecast, the war, a period."""
     if n.part:
         return "part"
+    tail = sent[(n.np.end() if n.np else n.end):]
     if CITY_FIGURE_RE.search(sent) or REGION_FIGURE_RE.search(sent) \
-            or NAMED_REGION_RE.search(window):
+            or NAMED_REGION_RE.search(window) or ONE_PLACE_AFTER_RE.match(tail) \
+            or ONE_PLACE_BEFORE_RE.match(sent[:n.start]):
         return "city"
     if NOT_A_NIGHT_RE.search(window):
         return "other"
@@ -965,8 +1013,9 @@ def extract(text: str, published=None) -> Article:
     return art
 
 
-STRENGTH = {"explicit": 0, "weekday": 1, "vague": 2, "relative": 3}
-CONFIDENCE = {"explicit": "high", "weekday": "high", "relative": "medium", "vague": "low"}
+STRENGTH = {"explicit": 0, "weekday": 1, "vague": 2, "relative": 3, "early": 3}
+CONFIDENCE = {"explicit": "high", "weekday": "high", "relative": "medium", "vague": "low",
+              "early": "low"}
 
 
 def _attack_anchors(art: Article) -> list[Anchor]:
@@ -986,7 +1035,7 @@ def _attack_anchors(art: Article) -> list[Anchor]:
 def _article_night(art: Article) -> None:
     anchors = _attack_anchors(art)
     firm = [x for x in anchors if x.strength in ("explicit", "weekday")]
-    loose = [x for x in anchors if x.strength == "relative"]
+    loose = [x for x in anchors if x.strength in ("relative", "early")]
     pick = (firm or loose or [None])[0]
     if pick is None:
         return
@@ -1007,7 +1056,8 @@ def _resolve_nights(art: Article) -> None:
             best = min(STRENGTH[x.strength] for x in own)
             x = min((x for x in own if STRENGTH[x.strength] == best),
                     key=lambda x: abs(x.start - c.start))
-            if x.strength == "relative" and art.night and art.confidence == "high":
+            if x.strength in ("relative", "early") and art.night \
+                    and art.confidence == "high":
                 # a stated date elsewhere beats "overnight" (a next-day piece, say)
                 c.night, c.confidence = art.night, art.confidence
                 c.basis = f"{art.basis}, which beats {x.text!r}"
