@@ -48,7 +48,7 @@ def test_junk_model_is_of_unknown_kind(model):
 
 
 @pytest.mark.parametrize("model,kind,long_range", [
-    ("Geran-9 jet UAV", "drone", False), ("New cruise missile", "missile", True),
+    ("Zeta-9 jet UAV", "drone", False), ("New cruise missile", "missile", True),
     ("Kalibr and qwerty", "missile", True), ("qwerty and zxcv", "unknown", False)])
 def test_unknown_strings_with_a_drone_or_missile_word_keep_their_kind(model, kind, long_range):
     c = classify(model, warn=False)

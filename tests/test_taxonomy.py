@@ -54,9 +54,32 @@ def test_unseen_one_of_pair_of_known_models():
 
 
 def test_unseen_string_is_unknown_with_warning():
-    with pytest.warns(UnknownModelWarning, match="Geran-9"):
-        c = classify("Geran-9 jet UAV")
+    with pytest.warns(UnknownModelWarning, match="Zeta-9"):
+        c = classify("Zeta-9 jet UAV")
     assert c.weapon_class == "unknown" and c.kind == "drone" and not c.known
+
+
+@pytest.mark.parametrize("model,cls,kind,long_range,known", [
+    # a new member of the Shahed family counts as a long-range strike drone (warned)
+    ("Geran-9 jet UAV", "strike_drone", "drone", True, False),
+    ("Shahed-238", "strike_drone", "drone", True, False),
+    ("Gerbera decoy", "strike_drone", "drone", True, False),
+    # the Latin "Kh-" spelling of the data's "X-"
+    ("Kh-101", "cruise", "missile", True, True),
+    ("Kh-101/Kh-555", "cruise", "missile", True, True),
+    # a known family name inside an unseen string
+    ("X-47M2 Kinzhal", "aeroballistic", "missile", True, False),
+    ("Kalibr-NK", "cruise", "missile", True, False),
+    ("Iskander-M/Kalibr", "mixed", "missile", True, False),
+    # "one of": the known alternatives' common class
+    ("X-101/X-555/X-99", "cruise", "missile", True, False),
+    ("Tochka-U", "ballistic", "missile", True, True),
+    # nothing known in it: counted nowhere, warned
+    ("Italmas", "unknown", "unknown", False, False),
+])
+def test_unseen_strings_count_where_their_family_does(model, cls, kind, long_range, known):
+    c = classify(model, warn=False)
+    assert (c.weapon_class, c.kind, c.long_range, c.known) == (cls, kind, long_range, known)
 
 
 def test_table_has_no_duplicates_and_valid_classes():

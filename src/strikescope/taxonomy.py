@@ -51,6 +51,11 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": 
 # ("С-300", "Х-101"), never to Cyrillic names such as "Молнія".
 _LOOKALIKES = str.maketrans("асекморхіу", "acekmopxiy")
 _DRONE_WORDS = re.compile(r"uav|drone|бпла|дрон|shahed|geran|герань|шахед", re.IGNORECASE)
+_KH = re.compile(r"\bkh-?(?=\d)")
+# A model string the reference lacks but that names the Shahed family (a new variant, a
+# jet "Shahed-238", "Geran-3", a decoy): a long-range strike drone, counted as one.
+_SHAHED_FAMILY = re.compile(r"shahed|geran|герань|шахед|gerbera|parod|пародія|гербера",
+                            re.IGNORECASE)
 _MISSILE_WORDS = re.compile(r"missile|rocket|ракет|cruise|ballistic|балістич|крилат",
                             re.IGNORECASE)
 
@@ -77,6 +82,8 @@ def normalize_model(text: str) -> str:
     key = " ".join(str(text).translate(_DASHES).split()).casefold()
     if any(ch.isdigit() for ch in key):
         key = key.translate(_LOOKALIKES)
+        # "Kh-101" is the Latin spelling of "Х-101", written "X-101" in the data
+        key = _KH.sub("x-", key)
     return key
 
 
@@ -122,11 +129,42 @@ def component_info(name: str) -> tuple[str, str, str, bool, bool]:
     alternatives = [a for a in name.split("/") if a.strip()]
     if len(alternatives) > 1:
         infos = [_lookup().get(normalize_model(a)) for a in alternatives]
-        if all(infos) and len({i[1] for i in infos}) == 1:
-            first = infos[0]
-            return name.strip(), first[1], first[2], first[3], True
+        found = [i for i in infos if i]
+        if found and len({i[1] for i in found}) == 1:
+            # "one of" these: their common class; unknown when one alternative is unknown
+            first = found[0]
+            return name.strip(), first[1], first[2], first[3], len(found) == len(infos)
+    family = _family(name)
+    if family:
+        return name.strip(), *family, False
     kind = _guess_kind(name)
     return name.strip(), "unknown", kind, kind == "missile", False
+
+
+def _family(name: str) -> tuple[str, str, bool] | None:
+    """(class, kind, long_range) of an unknown component that names a known model inside
+    it ("X-47M2 Kinzhal", "Kalibr-NK"; two of one kind: `mixed`) or the Shahed family; None
+    otherwise. The component stays unknown (warned), but counts where its family does."""
+    if _SHAHED_FAMILY.search(name):
+        return "strike_drone", "drone", True
+    key = normalize_model(name)
+    hits = {_lookup()[k][1:] for k in _family_keys()
+            if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w])", key)}
+    if len({h[0] for h in hits}) == 1:
+        return hits.pop()
+    if len({h[1] for h in hits}) == 1:  # several families of one kind: a mixed group
+        return "mixed", hits.pop()[1], any(h[2] for h in hits)
+    return None
+
+
+@cache
+def _family_keys() -> tuple[str, ...]:
+    """Reference names of one word that identify a model family ("kinzhal", "kalibr",
+    "zircon"), longest first; short or generic words are left out."""
+    generic = {"missile", "drone", "uav", "bomb", "aerial", "ballistic", "cruise", "unknown"}
+    keys = [k for k in _lookup() if len(k) >= 5 and " " not in k and "/" not in k
+            and k not in generic and not any(ch.isdigit() for ch in k)]
+    return tuple(sorted(keys, key=len, reverse=True))
 
 
 @cache
