@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from strikescope.sources.attacks import CURRENT_HEADER as CURRENT_SCHEMA
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 ATTACKS = SHARED / "attacks" / "missile_attacks_daily.csv"
@@ -15,13 +17,7 @@ REFERENCE = SHARED / "attacks" / "missiles_and_uav.csv"
 # Tests read the shared data, never fresh copies a `strikescope update` left on this machine.
 os.environ.setdefault("STRIKESCOPE_DATA", str(SHARED))
 
-CURRENT_HEADER = [
-    "time_start", "time_end", "model", "launch_place", "target", "target_main", "launched",
-    "destroyed", "not_reach_goal", "still_attacking", "border_crossing", "is_shahed",
-    "num_hit_location", "num_fall_fragment_location", "carrier", "turbojet",
-    "turbojet_destroyed", "affected region", "destroyed_details", "launched_details",
-    "launch_place_details", "source",
-]
+CURRENT_HEADER = list(CURRENT_SCHEMA)
 
 
 def write_release(path: Path, rows: list[dict], header: list[str] | None = None) -> Path:

@@ -201,10 +201,7 @@ class _Store:
         # plain dicts: a pandas .loc per claim would make long articles slow
         self._rows = {r["night"].date(): r for r in self.nights.to_dict("records")} \
             if len(self.nights) else {}
-        # the press quotes the national statement: its figures, where they differ from the
-        # combined count (a class only a regional command reported), also fit
-        national = api.nights(db=db, policy="national") if len(self.nights) else self.nights
-        self._national = {r["night"].date(): r for r in national.to_dict("records")}
+        self._national: dict | None = None
         self._detail: dict = {}
         self._sources: dict = {}
         self.figures: dict = {}
@@ -217,6 +214,13 @@ class _Store:
         return self._rows.get(night)
 
     def national_row(self, night: dt.date) -> dict | None:
+        """The night under the national policy: the press quotes the national statement,
+        whose figures also fit where they differ from the combined count (a class only a
+        regional command reported). Read on the first launch claim, not per check."""
+        if self._national is None:
+            national = api.nights(db=self.db, policy="national") if len(self.nights) else \
+                self.nights
+            self._national = {r["night"].date(): r for r in national.to_dict("records")}
         return self._national.get(night)
 
     def rows(self, night: dt.date) -> pd.DataFrame | None:

@@ -203,25 +203,18 @@ class Persistence(Model):
         return np.vstack(rows)
 
 
-def _poisson_glm(X: np.ndarray, y: np.ndarray, iters: int = 25) -> np.ndarray:
-    """Poisson regression by iteratively reweighted least squares (small ridge for safety)."""
-    beta = np.zeros(X.shape[1])
-    beta[0] = np.log(max(y.mean(), 0.1))
-    ridge = 1e-4 * np.eye(X.shape[1])
-    for _ in range(iters):
-        mu = np.exp(np.clip(X @ beta, -20, 10))
-        z = X @ beta + (y - mu) / mu
-        xtw = X.T * mu
-        new = np.linalg.solve(xtw @ X + ridge, xtw @ z)
-        if np.max(np.abs(new - beta)) < 1e-7:
-            return new
-        beta = new
-    return beta
+def _poisson_glm(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Poisson regression by IRLS (`walkforward.poisson_glm`, shared by every model)."""
+    from strikescope.walkforward import poisson_glm
+
+    return poisson_glm(X, y)
 
 
 def _nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
-    """Moment estimate of the NB2 dispersion: E[(y - mu)^2 - y] = alpha mu^2."""
-    return float(np.clip(((y - mu) ** 2 - y).sum() / max((mu ** 2).sum(), 1e-9), 0.01, 50.0))
+    """Moment estimate of the NB2 dispersion (`walkforward.nb_alpha`)."""
+    from strikescope.walkforward import nb_alpha
+
+    return nb_alpha(y, mu)
 
 
 class NBTrend(Model):

@@ -25,16 +25,11 @@ import pandas as pd
 
 from strikescope import api
 from strikescope.config import resolve_db
+from strikescope.sources.attacks import CURRENT_HEADER
 from strikescope.sources.statement import ParsedStatement, parse_report
 
 CHANNEL = "statement"
-HEADER = [
-    "time_start", "time_end", "model", "launch_place", "target", "target_main", "launched",
-    "destroyed", "not_reach_goal", "still_attacking", "border_crossing", "is_shahed",
-    "num_hit_location", "num_fall_fragment_location", "carrier", "turbojet",
-    "turbojet_destroyed", "affected region", "destroyed_details", "launched_details",
-    "launch_place_details", "source",
-]
+HEADER = list(CURRENT_HEADER)
 COMPARED = ("launched", "destroyed")
 COLUMNS = ["release_id", "status", "night", "weapon_class", "statement_launched",
            "store_launched", "statement_destroyed", "store_destroyed", "store_sources",

@@ -21,6 +21,14 @@ from strikescope.sources.literals import literal_to_json
 from strikescope.taxonomy import taxonomy_frame
 
 REQUIRED = ("time_start", "time_end", "model", "launched")
+# The columns of the current release, in its order (a file written for it: a parsed statement).
+CURRENT_HEADER = (
+    "time_start", "time_end", "model", "launch_place", "target", "target_main", "launched",
+    "destroyed", "not_reach_goal", "still_attacking", "border_crossing", "is_shahed",
+    "num_hit_location", "num_fall_fragment_location", "carrier", "turbojet",
+    "turbojet_destroyed", "affected region", "destroyed_details", "launched_details",
+    "launch_place_details", "source",
+)
 TEXT_COLUMNS = ("model", "launch_place", "target", "target_main", "carrier", "source")
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "still_attacking")
 MAX_COUNT = 1_000_000

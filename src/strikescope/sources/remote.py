@@ -19,11 +19,10 @@ from pathlib import Path
 
 import httpx
 import pandas as pd
-import platformdirs
 
+from strikescope.config import config_file
 from strikescope.sources.fetch import FetchError, check_csv, csv_rows, download, extract_csvs
 
-CONFIG_ENV = "STRIKESCOPE_CONFIG"
 KAGGLE_DATASET = "piterfm/massive-missile-attacks-on-ukraine"
 
 
@@ -209,15 +208,10 @@ def registry() -> dict[str, type[Source]]:
     return found
 
 
-def config_path() -> Path:
-    env = os.environ.get(CONFIG_ENV)
-    return Path(env) if env else Path(platformdirs.user_config_dir("strikescope")) / "config.toml"
-
-
 def settings(name: str, overrides: dict[str, str] | None = None) -> dict:
     """A source's `url` (and `sha256`): `--url NAME=URL`, then `STRIKESCOPE_<NAME>_URL`, then
     `[sources.NAME]` in the configuration file, then the plug-in's default."""
-    path = config_path()
+    path = config_file()
     conf = tomllib.loads(path.read_text()).get("sources", {}) if path.is_file() else {}
     entry = dict(conf.get(name, {}))
     env = os.environ.get(f"STRIKESCOPE_{name.upper()}_URL")
