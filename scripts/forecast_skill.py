@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from strikescope import forecast as fc
-from strikescope import walkforward as wf
+from strikescope.analysis import forecast as fc
+from strikescope.analysis import walkforward as wf
 
 ROOT = Path(__file__).resolve().parents[1]
 TUNE = ("2024-01-01", "2024-12-31")

@@ -4,9 +4,9 @@ import pytest
 from typer.testing import CliRunner
 
 import strikescope
-import strikescope.campaign as campaign
+import strikescope.analysis.campaign as campaign
 import strikescope.cli.campaign  # noqa: F401  (registers the commands)
-from strikescope.alerts import load_alerts
+from strikescope.analysis.alerts import load_alerts
 from strikescope.cli.app import app
 from strikescope.regions import regions
 
@@ -497,7 +497,7 @@ def test_static_charts_split_many_classes_into_panels_and_never_cut_a_share(tmp_
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from strikescope.campaign import _png
+    from strikescope.analysis.campaign import _png
 
     drawn = []
     monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: drawn.append(self))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from strikescope import campaign
-from strikescope.regimes import add_bands, regime_of, regimes, regimes_between
+from strikescope.analysis import campaign
+from strikescope.rules.regimes import add_bands, regime_of, regimes, regimes_between
 
 
 def test_regimes_file_is_ordered_and_contiguous():
@@ -105,7 +105,7 @@ def test_brief_names_the_regime_of_the_night(real_db):
 
 
 def test_interception_study_across_a_regime_change_says_so(real_db):
-    from strikescope import study as st
+    from strikescope.analysis import study as st
 
     r = st.study(["2025-07-03-phone_call-rus-usa"], metric="interception", n_placebo=199,
                  db=real_db)

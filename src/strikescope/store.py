@@ -24,10 +24,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strikescope import nights as night_rules
 from strikescope.config import package_data, resolve_db
 from strikescope.db import create_table_as, is_base_table, run
 from strikescope.digest import BackgroundDigest
+from strikescope.rules import nights as night_rules
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
 from strikescope.taxonomy import taxonomy_frame, weapons_table
@@ -104,7 +104,10 @@ def file_sha256(path: Path) -> str:
 
 
 class Store:
-    """One DuckDB file. Use as a context manager or call `close()`."""
+    """One DuckDB file, opened once: pass it as `db=` to the API and analysis functions so
+    that they share its connection (`strikescope.open(path)`). Use as a context manager or
+    call `close()`. A Store is also a path (`os.fspath(store)`), so a function that opens
+    the file by its path (a writer, a cache key) takes it as well."""
 
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
         self.path = resolve_db(path)
@@ -135,6 +138,13 @@ class Store:
 
     def __enter__(self) -> Store:
         return self
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "writable"
+        return f"<Store {self.path} ({mode})>"
 
     def __exit__(self, *exc) -> None:
         self.close()

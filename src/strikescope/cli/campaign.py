@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-import strikescope.campaign as campaign
+import strikescope.analysis.campaign as campaign
 from strikescope.cli.app import app
 from strikescope.cli.output import (
     DbOption,

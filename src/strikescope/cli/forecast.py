@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 
 from strikescope import csvsafe
-from strikescope import forecast as fc
+from strikescope.analysis import forecast as fc
 from strikescope.cli.app import app
 from strikescope.cli.output import (
     DbOption,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from strikescope import study as st
+from strikescope.analysis import study as st
 from strikescope.api import frame_to_json
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, err_console, fail, print_table, rounded

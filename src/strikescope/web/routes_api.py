@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from strikescope import events as timeline
 from strikescope.atomic import StoreBusyError
-from strikescope.nights import POLICIES
+from strikescope.rules.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
 from strikescope.web import rows as rows_view
@@ -409,7 +409,7 @@ def defense(svc: Service, by: DefenseBy = DefenseBy.month,
 
 @router.get("/regimes", summary="Known changes in how the reports count (data/regimes.csv)")
 def regimes(fmt: Fmt = Format.json) -> Response:
-    from strikescope.regimes import regimes as table
+    from strikescope.rules.regimes import regimes as table
 
     df = table()
     df["measures"] = df["measures"].map(";".join)

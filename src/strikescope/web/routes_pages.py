@@ -119,7 +119,7 @@ def night(request: Request, svc: Service, date: dt.date,
         view = svc.night(date, policy.value)
     except LookupError as exc:
         return page(request, "message.html", 404, title="No such night", message=str(exc))
-    from strikescope.rates import night_rates, rate_sentence
+    from strikescope.analysis.rates import night_rates, rate_sentence
 
     return page(request, "night.html", title=f"Night {date}", date=date, view=view,
                 defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
@@ -199,7 +199,7 @@ def data_health(request: Request, svc: Service,
 
 
 def _regimes_table() -> str:
-    from strikescope.regimes import regimes
+    from strikescope.rules.regimes import regimes
 
     df = regimes()
     for col in ("first_night", "last_night"):
@@ -213,7 +213,7 @@ def _regimes_table() -> str:
 def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
             weapon_class: Annotated[WeaponClass, Query(alias="class")] = WeaponClass.strike_drone
             ) -> HTMLResponse:
-    from strikescope.regimes import notes as regime_notes
+    from strikescope.rules.regimes import notes as regime_notes
 
     params = urlencode({"by": by.value, "class": weapon_class.value})
     return _analysis_page(

@@ -34,7 +34,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strikescope.callables import callable_module
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
 from strikescope.nightrule import end_night_sql, night_of_end
@@ -647,14 +646,3 @@ def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
     if totals is None:
         raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals, policy)
-
-
-
-def _nights_api(*args, **kwargs) -> pd.DataFrame:
-    """`strikescope.nights(...)`: the nightly totals from the store (see `api.nights`)."""
-    from strikescope.api import nights
-
-    return nights(*args, **kwargs)
-
-
-callable_module(__name__, _nights_api)

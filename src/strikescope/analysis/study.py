@@ -36,7 +36,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from strikescope.callables import callable_module
 from strikescope.taxonomy import CLASSES
 
 COUNT_METRICS = {
@@ -411,7 +410,7 @@ def _regimes_spanned(r: StudyResult) -> list[str]:
     """The reporting regimes the study period crosses, for the rate metric they affect."""
     if r.metric != "interception" or r.series.empty:
         return []
-    from strikescope.regimes import regimes_between
+    from strikescope.rules.regimes import regimes_between
 
     return regimes_between(r.series.index.min(), r.series.index.max(), "shot_down_rate")
 
@@ -813,7 +812,7 @@ def _fig_series(r: StudyResult):
         )
         fig.add_vline(x=d, line_color="#d62728", line_width=1)
     if _regimes_spanned(r):
-        from strikescope.regimes import add_bands
+        from strikescope.rules.regimes import add_bands
 
         add_bands(fig, s.index.min(), s.index.max(), "shot_down_rate")
     fig.update_layout(
@@ -964,6 +963,3 @@ def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed
         "model_high": 100 * (r.model.high - 1),
         "placebo_p": r.p_value,
     }
-
-
-callable_module(__name__, study)

@@ -54,7 +54,7 @@ def quantile(pmf: np.ndarray, q: float) -> np.ndarray:
 
 def nb_pmf(mu: np.ndarray, alpha: float, k: int) -> np.ndarray:
     """Negative binomial (variance mu + alpha mu^2) over 0..k, the tail folded into k."""
-    from strikescope.walkforward import nb_pmf as vectorised
+    from strikescope.analysis.walkforward import nb_pmf as vectorised
 
     return vectorised(mu, alpha, k)
 
@@ -205,14 +205,14 @@ class Persistence(Model):
 
 def _poisson_glm(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Poisson regression by IRLS (`walkforward.poisson_glm`, shared by every model)."""
-    from strikescope.walkforward import poisson_glm
+    from strikescope.analysis.walkforward import poisson_glm
 
     return poisson_glm(X, y)
 
 
 def _nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
     """Moment estimate of the NB2 dispersion (`walkforward.nb_alpha`)."""
-    from strikescope.walkforward import nb_alpha
+    from strikescope.analysis.walkforward import nb_alpha
 
     return nb_alpha(y, mu)
 
@@ -410,7 +410,7 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     return prepare_history(history)
 
 
-# The walk-forward models of strikescope.walkforward (local level, hurdle, stacked pool).
+# The walk-forward models of strikescope.analysis.walkforward (local level, hurdle, stacked pool).
 SKILL_MODELS = ("stack", "nb_level", "hurdle")
 # The model whose P(massive) the forecast shows with its track record: the best on the 2024
 # walk-forward (scripts/forecast_skill.py; docs/forecast.md).
@@ -427,7 +427,7 @@ def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
 
 
 def _spec(rule: MassiveRule | None):
-    from strikescope import walkforward as wf
+    from strikescope.analysis import walkforward as wf
 
     rule = rule or MassiveRule()
     return wf.Spec(massive_missiles=rule.missiles, massive_drones=rule.drones)
@@ -439,7 +439,7 @@ def massive_outlook(as_of=None, horizon: int = 7, model: str = MASSIVE_MODEL, db
     """P(massive night) for nights as_of+1 .. as_of+horizon with its track record: the
     reliability and Brier skill of the same model's 1-night forecasts (walk-forward, refitted
     weekly, each from the nights before it) over the `record_nights` nights up to as_of."""
-    from strikescope import walkforward as wf
+    from strikescope.analysis import walkforward as wf
 
     if not 1 <= horizon <= 28:
         raise ValueError("horizon must be between 1 and 28 nights")
@@ -473,7 +473,7 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
 def crps(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:
     """CRPS of pmf rows over 0..K, exact for integer support: sum_k (F(k) - 1{obs <= k})^2
     (the tests check it against scoringrules.crps_ensemble)."""
-    from strikescope.walkforward import crps_rows
+    from strikescope.analysis.walkforward import crps_rows
 
     return crps_rows(np.atleast_2d(pmf), np.atleast_1d(np.asarray(obs, dtype=float)))
 

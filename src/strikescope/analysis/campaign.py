@@ -32,7 +32,7 @@ import pandas as pd
 
 import strikescope.api as api
 from strikescope import csvsafe
-from strikescope.palette import SERIES_COLORS, SOURCE, class_color
+from strikescope.render.palette import SERIES_COLORS, SOURCE, class_color
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -97,7 +97,7 @@ def night_classes(start=None, end=None, weapon_class: str | None = None,
     if weapon_class is not None:
         where += " AND weapon_class = ?"
         params.append(weapon_class)
-    with api.connect(db, read_only=True) as store:
+    with api.reading(db) as store:
         frame = store.con.execute(
             "SELECT night, weapon_class, kind, long_range, launched, launched_with_outcome, "
             "destroyed, not_reach_goal, launched_with_lost, reached FROM night_classes "
@@ -109,7 +109,7 @@ def night_classes(start=None, end=None, weapon_class: str | None = None,
 def counted_rows(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
     """Counted report rows with their night, launched count and free-text fields."""
     where, params = _bounds(start, end)
-    with api.connect(db, read_only=True) as store:
+    with api.reading(db) as store:
         frame = store.con.execute(f"""
             WITH p AS (
                 SELECT row_id, any_value(night) AS night, sum(launched) AS launched,
@@ -189,7 +189,7 @@ def defense_table(frame: pd.DataFrame, by: str = "month") -> pd.DataFrame:
 
 def _period_regimes(d: pd.DataFrame, g) -> list[str]:
     """The reporting regimes of each group's nights, '+'-joined in time order."""
-    from strikescope.regimes import regime_of
+    from strikescope.rules.regimes import regime_of
 
     d = d.assign(regime=regime_of(d["night"]).to_numpy())
     return [" + ".join(dict.fromkeys(r for r in d.loc[idx, "regime"].sort_index() if r))
@@ -201,7 +201,7 @@ def defense_chart(df: pd.DataFrame, rate: str = "stopped_rate") -> go.Figure:
     regimes are shaded (a rate that moves at a band's edge moved with the reporting)."""
     import plotly.graph_objects as go
 
-    from strikescope.regimes import add_bands
+    from strikescope.rules.regimes import add_bands
 
     fig = go.Figure()
     for cls, sub in df.groupby("weapon_class"):
@@ -499,7 +499,7 @@ def region_totals(start=None, end=None, db: PathLike | None = None,
 
 
 def region_chart(df: pd.DataFrame, measure: str = "nights") -> go.Figure:
-    from strikescope.tilemap import tile_map
+    from strikescope.render.tilemap import tile_map
 
     return tile_map(df.set_index("region_id")[measure], title=f"Regions: {measure}")
 
@@ -512,7 +512,7 @@ def shelter_hours_by_night(region: str = "kyiv_city", start=None, end=None,
                            min_missiles: int = 20, min_drones: int = 400) -> pd.DataFrame:
     """Hours under alert in one region per night, joined to the attack nights, with a
     `massive` flag. Nights outside the alert files (they end in 2024) are left out."""
-    from strikescope.alerts import load_alerts, shelter_hours
+    from strikescope.analysis.alerts import load_alerts, shelter_hours
 
     if alerts is None:
         alerts = load_alerts().alerts
@@ -529,7 +529,7 @@ def shelter_hours_by_night(region: str = "kyiv_city", start=None, end=None,
 def _alert_coverage(alerts: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The requested nights cut to those the alert files cover: outside them a quiet night
     and a night without data would both read 0 hours."""
-    from strikescope.alerts import night_of
+    from strikescope.analysis.alerts import night_of
 
     real = alerts[~alerts["permanent"]]
     if real.empty:
@@ -754,7 +754,7 @@ def launch_areas_chart_spec(df: pd.DataFrame) -> ChartSpec:
 
 
 def region_chart_spec(df: pd.DataFrame, measure: str = "nights") -> ChartSpec:
-    from strikescope.tilemap import tile_map_png
+    from strikescope.render.tilemap import tile_map_png
 
     values = df.set_index("region_id")[measure]
     return ChartSpec(region_chart(df, measure), lambda path: tile_map_png(
@@ -878,7 +878,7 @@ def _png_axis(ax, y: str) -> None:
 
 
 def _png_bands(ax, first, last, measure: str) -> None:
-    from strikescope.regimes import COLORS, regimes
+    from strikescope.rules.regimes import COLORS, regimes
 
     lo, hi = pd.Timestamp(first), pd.Timestamp(last)
     for i, r in enumerate(regimes(measure).itertuples()):
@@ -930,7 +930,7 @@ def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], lis
         return _write(out, "regions", d, region_chart_spec(d)) + [out / "night_regions.csv"]
 
     def shelter_step(out):
-        from strikescope.alerts import load_alerts
+        from strikescope.analysis.alerts import load_alerts
 
         d = shelter_hours_by_night("kyiv_city", start, end, db,
                                    load_alerts(alerts_paths).alerts)
@@ -971,7 +971,7 @@ def campaign_report(start, end, out_dir: PathLike, db: PathLike | None = None,
     if skipped:
         (out / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
         written.append(out / "skipped.txt")
-    from strikescope.report_index import finish_report  # one plotly.js, an index page
+    from strikescope.render.report_index import finish_report  # one plotly.js, an index page
 
     written += finish_report(out, written, start, end)
     if progress:
