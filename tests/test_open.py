@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import duckdb
 import pytest
 
 import strikescope
@@ -43,7 +44,7 @@ def test_reading_opens_a_path_once_per_block(real_db, monkeypatch):
         api.quarantine(db=store)
         api.weapons(db=store)
     assert len(opened) == 1
-    with pytest.raises(Exception):  # closed with its block
+    with pytest.raises(duckdb.ConnectionException):  # closed with its block
         store.con.execute("SELECT 1")
 
 

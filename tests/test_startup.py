@@ -84,7 +84,6 @@ def test_help_lists_every_command_without_loading_them():
 
 def test_package_api_still_reachable():
     import strikescope
-
     import strikescope.analysis.study
     import strikescope.rules.nights
 
