@@ -481,8 +481,9 @@ def campaign_result(svc: StoreService, compute: str, start, end):
     def make():
         if compute not in FROM_ROWS:
             return feature("analysis.campaign", compute)(start=start, end=end, db=svc.db)
+        counted_rows = feature("analysis.campaign", "counted_rows")
         rows = svc.cached(("campaign-rows", start, end),
-                          lambda: feature("analysis.campaign", "counted_rows")(start, end, db=svc.db))
+                          lambda: counted_rows(start, end, db=svc.db))
         return FROM_ROWS[compute](rows)
     return svc.cached(("campaign", compute, start, end), make)
 

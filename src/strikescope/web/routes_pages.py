@@ -220,7 +220,8 @@ def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
         request, "defense.html", "Defense",
         # the same cache entry as /api/v1/defense for these parameters
         lambda: svc.cached(("defense", by, weapon_class.value, None, None), lambda: feature(
-            "analysis.campaign", "defense")(by=by.value, weapon_class=weapon_class.value, db=svc.db)),
+            "analysis.campaign", "defense")(by=by.value, weapon_class=weapon_class.value,
+                                            db=svc.db)),
         by=by.value, weapon_class=weapon_class.value, params=params,
         regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
@@ -250,7 +251,8 @@ def forecast(request: Request, svc: Service,
              horizon: Annotated[int, Query(ge=1, le=30)] = 7) -> HTMLResponse:
     def make():
         origin = svc.all_nights()["night"].max().date()
-        return feature("analysis.forecast", "forecast")(origin, horizon=horizon, db=svc.db).to_frame()
+        forecast = feature("analysis.forecast", "forecast")
+        return forecast(origin, horizon=horizon, db=svc.db).to_frame()
     return _analysis_page(request, "forecast.html", "Forecast",
                           lambda: svc.cached(("forecast-page", horizon), make), horizon=horizon,
                           massive=_massive(svc, horizon))
