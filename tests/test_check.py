@@ -13,10 +13,10 @@ import typer.testing
 import strikescope
 import strikescope.claimtext as ct
 from strikescope.check import check, extract_claims, fits, parse_article
+from tests.conftest import SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
-SHARED_ARTICLE = (Path(__file__).resolve().parents[2] / "shared" / "data" / "articles"
-                  / "2025-07-06-russia-strikes-kyiv-after-talks.md")
+SHARED_ARTICLE = SHARED / "articles" / "2025-07-06-russia-strikes-kyiv-after-talks.md"
 D = dt.date
 
 
