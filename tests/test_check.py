@@ -194,6 +194,9 @@ def test_x_of_y_gives_both_measures():
     ("Russia launched 100 drones overnight.", "2025-07-06", D(2025, 7, 6)),
     # 22:30 GMT on Saturday 5 July is 01:30 on Sunday in Kyiv: the night ending 6 July
     ("The attack began at 22:30 GMT on Saturday with 100 drones.", "2025-07-06", D(2025, 7, 6)),
+    # both sides of the 18:00 boundary (nightrule): 14:59 GMT is 17:59 in Kyiv, 15:00 is 18:00
+    ("The attack began at 14:59 GMT on Saturday with 100 drones.", "2025-07-06", D(2025, 7, 5)),
+    ("The attack began at 15:00 GMT on Saturday with 100 drones.", "2025-07-06", D(2025, 7, 6)),
     ("From the evening of Saturday, November 9, Russia sent 145 drones.", "2024-11-10",
      D(2024, 11, 10)),
 ])
