@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from strikescope.analysis import campaign
+from strikescope.render import campaign as charts
 from strikescope.rules.regimes import add_bands, regime_of, regimes, regimes_between
 
 
@@ -42,7 +43,7 @@ def test_defense_table_stopped_rate_by_hand():
     assert list(out.stopped_rate) == pytest.approx([0.90, 0.85])
     assert list(out.shot_down_rate) == pytest.approx([0.50, 0.85])
     assert list(out.regimes) == ["ew_separate", "ew_folded"]
-    fig = campaign.defense_chart(out)
+    fig = charts.defense_chart(out)
     assert "stopped rate" in fig.layout.title.text
     assert len(fig.layout.shapes) == 2  # the two regimes the periods touch
 

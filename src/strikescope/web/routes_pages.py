@@ -220,7 +220,8 @@ def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
         request, "defense.html", "Defense",
         # the same cache entry as /api/v1/defense for these parameters
         lambda: svc.cached(("defense", by, weapon_class.value, None, None), lambda: feature(
-            "campaign", "defense")(by=by.value, weapon_class=weapon_class.value, db=svc.db)),
+            "analysis.campaign", "defense")(by=by.value, weapon_class=weapon_class.value,
+                                            db=svc.db)),
         by=by.value, weapon_class=weapon_class.value, params=params,
         regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
@@ -250,7 +251,8 @@ def forecast(request: Request, svc: Service,
              horizon: Annotated[int, Query(ge=1, le=30)] = 7) -> HTMLResponse:
     def make():
         origin = svc.all_nights()["night"].max().date()
-        return feature("forecast", "forecast")(origin, horizon=horizon, db=svc.db).to_frame()
+        forecast = feature("analysis.forecast", "forecast")
+        return forecast(origin, horizon=horizon, db=svc.db).to_frame()
     return _analysis_page(request, "forecast.html", "Forecast",
                           lambda: svc.cached(("forecast-page", horizon), make), horizon=horizon,
                           massive=_massive(svc, horizon))
@@ -259,7 +261,7 @@ def forecast(request: Request, svc: Service,
 def _massive(svc, horizon: int) -> dict | None:
     """P(massive) per night and its track record, or None when it cannot be computed."""
     def make():
-        return feature("forecast", "massive_outlook")(None, horizon, db=svc.db)
+        return feature("analysis.forecast", "massive_outlook")(None, horizon, db=svc.db)
     try:
         out = svc.cached(("massive", None, horizon, "default"), make)
     except (Unavailable, LookupError, ValueError):
@@ -365,7 +367,7 @@ def _actor_pairs(svc, chosen: str | None, top: int = 12) -> list[str]:
 
 def _study_metrics() -> tuple[str, ...]:
     try:
-        return feature("study", "METRICS")
+        return feature("analysis.study", "METRICS")
     except Unavailable:
         return ("drones", "missiles", "total")
 
