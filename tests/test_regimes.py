@@ -107,11 +107,12 @@ def test_brief_names_the_regime_of_the_night(real_db):
 
 def test_interception_study_across_a_regime_change_says_so(real_db):
     from strikescope.analysis import study as st
+    from strikescope.render.study import charts as study_charts
 
     r = st.study(["2025-07-03-phone_call-rus-usa"], metric="interception", n_placebo=199,
                  db=real_db)
     assert "Reporting changed inside the study period (ew_separate, ew_folded" in r.summary()
     # two windows and the event line per event, and one band per regime crossed
-    assert len(r.plot()["series"].layout.shapes) == 3 + 2
+    assert len(study_charts(r)["series"].layout.shapes) == 3 + 2
     drones = st.study(["2025-07-03-phone_call-rus-usa"], n_placebo=199, db=real_db)
     assert "Reporting changed" not in drones.summary()

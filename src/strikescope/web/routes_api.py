@@ -376,7 +376,7 @@ async def study_figures(request: Request, svc: Service,
                 "series": ("night (dated by its end)", f"{value} per night"),
                 "placebo": (None, "placebo sets (count)")}
         figs = {name: figures.finish(fig, None, *axes.get(name, (None, None)))
-                for name, fig in res.plot().items()}
+                for name, fig in feature("render.study", "charts")(res).items()}
         return ("{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items())
                 + "}").encode()
     body = await heavy(request, "study", lambda: svc.cached(("study-figures", *_study_key(q)),
