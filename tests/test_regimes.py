@@ -7,7 +7,8 @@ import pytest
 
 from strikescope.analysis import campaign
 from strikescope.render import campaign as charts
-from strikescope.rules.regimes import add_bands, regime_of, regimes, regimes_between
+from strikescope.render.charts import add_bands
+from strikescope.rules.regimes import regime_of, regimes, regimes_between
 
 
 def test_regimes_file_is_ordered_and_contiguous():

@@ -12,6 +12,7 @@ import pandas as pd
 
 from strikescope.render.charts import (
     ChartSpec,
+    add_bands,
     new_figure,
     save_with_source,
     share_axis,
@@ -29,8 +30,6 @@ def defense_chart(df: pd.DataFrame, rate: str = "stopped_rate") -> go.Figure:
     """Rate per period, one line per class, with the interval as error bars; the reporting
     regimes are shaded (a rate that moves at a band's edge moved with the reporting)."""
     import plotly.graph_objects as go
-
-    from strikescope.rules.regimes import add_bands
 
     fig = go.Figure()
     for cls, sub in df.groupby("weapon_class"):

@@ -29,6 +29,10 @@ MAX_LINES = 4
 # Measures that are shares: drawn from 0 to 100 % so that no axis is cut.
 SHARES = {"stopped_rate", "shot_down_rate", "drone_shot_down_rate", "decoy_share", "rate",
           "ew_loss_rate"}
+# The shades of the reporting regimes (rules/regimes.py), in their order: plotly, and the
+# same hues opaque for matplotlib, where they are drawn under the lines.
+BAND_COLORS = ("rgba(150,150,150,0.15)", "rgba(31,119,180,0.10)", "rgba(255,127,14,0.12)")
+PNG_BAND_COLORS = ("0.85", "#cfe2f3", "#fde5cc")
 
 
 @dataclass
@@ -149,14 +153,30 @@ def share_axis(ax, y: str) -> None:
     ax.tick_params(labelsize=7)
 
 
-def regime_bands(ax, first, last, measure: str) -> None:
-    """Shade the reporting regimes affecting `measure` over `first`..`last`."""
-    from strikescope.rules.regimes import COLORS, regimes
+def _regime_spans(first, last, measure: str | None):
+    """(position, first night, last night, label) of each regime over `first`..`last`."""
+    from strikescope.rules.regimes import regimes
 
     lo, hi = pd.Timestamp(first), pd.Timestamp(last)
     for i, r in enumerate(regimes(measure).itertuples()):
         x0 = max(lo, r.first_night) if pd.notna(r.first_night) else lo
         x1 = min(hi, r.last_night) if pd.notna(r.last_night) else hi
         if x0 <= x1:
-            ax.axvspan(x0, x1, color=("0.85", "#cfe2f3", "#fde5cc")[i % len(COLORS)],
-                       zorder=0, lw=0, label=r.label)
+            yield i, x0, x1, r.label
+
+
+def add_bands(fig: go.Figure, first, last, measure: str | None = None) -> go.Figure:
+    """Shade each regime over `first`..`last` on a plotly figure with a date x axis, labelled
+    at the top; returns the figure."""
+    for i, x0, x1, label in _regime_spans(first, last, measure):
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=BAND_COLORS[i % len(BAND_COLORS)], line_width=0,
+                      layer="below", annotation_text=label, annotation_position="top left",
+                      annotation_font_size=10)
+    return fig
+
+
+def regime_bands(ax, first, last, measure: str) -> None:
+    """Shade the reporting regimes affecting `measure` over `first`..`last` (matplotlib)."""
+    for i, x0, x1, label in _regime_spans(first, last, measure):
+        ax.axvspan(x0, x1, color=PNG_BAND_COLORS[i % len(PNG_BAND_COLORS)], zorder=0, lw=0,
+                   label=label)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from strikescope.render.charts import new_figure
+from strikescope.render.charts import add_bands, new_figure
 
 if TYPE_CHECKING:
     from strikescope.analysis.study import StudyResult
@@ -74,8 +74,6 @@ def _fig_series(r: StudyResult):
         )
         fig.add_vline(x=d, line_color="#d62728", line_width=1)
     if r.regimes_spanned:
-        from strikescope.rules.regimes import add_bands
-
         add_bands(fig, s.index.min(), s.index.max(), "shot_down_rate")
     fig.update_layout(
         title=f"Nightly {r.metric} with events (red), before (blue) and after (orange) windows",
