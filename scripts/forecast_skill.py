@@ -25,6 +25,7 @@ import pandas as pd
 
 from strikescope.analysis import forecast as fc
 from strikescope.analysis import walkforward as wf
+from strikescope.render.forecast import walkforward_reliability_png
 
 ROOT = Path(__file__).resolve().parents[1]
 TUNE = ("2024-01-01", "2024-12-31")
@@ -191,24 +192,7 @@ CHART = ROOT / "docs" / "img" / "forecast_reliability_2025.png"
 
 def reliability_chart(result: wf.WalkForward, models, path: Path = CHART) -> Path:
     """Forecast probability against observed frequency (bins with 10+ nights), 2025."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 5))
-    for m in models:
-        t = result.reliability(m)
-        t = t[t.n >= 10]
-        ax.plot(t.mean_prob, t.observed, marker="o", label=m)
-    ax.plot([0, 0.4], [0, 0.4], ls=":", color="grey", label="perfectly reliable")
-    ax.set(xlabel="forecast P(massive night), 1 night ahead", ylabel="observed frequency",
-           title="Reliability of P(massive), walk-forward 2025", xlim=(0, 0.4), ylim=(0, 0.4))
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90, metadata={"Software": None})
-    plt.close(fig)
-    return path
+    return walkforward_reliability_png(result, models, path)
 
 
 def _mean_weights(result: wf.WalkForward) -> pd.DataFrame:

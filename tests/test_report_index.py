@@ -41,7 +41,7 @@ def test_a_page_with_another_plotlyjs_is_left_whole(tmp_path):
 
 
 def test_the_campaign_report_is_light_and_indexed(real_db, tmp_path):
-    from strikescope.analysis.campaign import campaign_report
+    from strikescope.render.campaign_report import campaign_report
 
     written = campaign_report("2025-07-01", "2025-07-31", tmp_path, db=real_db)
     pages = sorted(tmp_path.glob("*.html"))

@@ -595,10 +595,6 @@ class BacktestResult:
                              f"cover50 {r.cover50:.2f} cover90 {r.cover90:.2f}")
         return "\n".join(lines)
 
-    def plot(self, out_dir) -> list:
-        """Reliability diagram, PIT histograms and CRPS over time as PNG and HTML."""
-        return write_charts(self, out_dir)
-
 
 def _origins(start, end, horizon):
     first = pd.Timestamp(start) - pd.Timedelta(days=horizon)
@@ -719,83 +715,3 @@ def _fit(model: Model, past: pd.DataFrame, horizon: int) -> None:
         model.fit(past, horizon)
     else:
         model.fit(past)
-
-
-# --------------------------------------------------------------------------- charts
-
-def _charts(result: BacktestResult) -> dict:
-    import plotly.express as px
-
-    rel = result.reliability()
-    fig_rel = px.line(rel, x="mean_prob", y="observed", color="model", markers=True,
-                      title="Reliability of P(massive night)",
-                      labels={"mean_prob": "forecast probability", "observed": "observed"})
-    fig_rel.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})
-    pit = result.pit()
-    fig_pit = px.bar(pit, x="bin_low", y="share", color="model", barmode="group",
-                     facet_row="target", title="Randomized PIT histogram (flat = calibrated)")
-    counts = result.records[result.records.target != "massive"]
-    weekly = (counts.groupby(["model", "target", pd.Grouper(key="night", freq="W")])["crps"]
-              .mean().reset_index())
-    fig_crps = px.line(weekly, x="night", y="crps", color="model", facet_row="target",
-                       title="Weekly mean CRPS (all horizons)")
-    fig_crps.update_yaxes(matches=None)
-    return {"reliability": fig_rel, "pit": fig_pit, "crps_over_time": fig_crps}
-
-
-def write_charts(result: BacktestResult, out_dir) -> list:
-    """Write each chart as interactive HTML and as a static PNG (matplotlib)."""
-    from pathlib import Path
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, fig in _charts(result).items():
-        html = out / f"{name}.html"
-        fig.write_html(html, include_plotlyjs="cdn")
-        paths.append(html)
-    paths += _write_pngs(result, out)
-    return paths
-
-
-def _write_pngs(result: BacktestResult, out) -> list:
-    # Figures of their own, not pyplot: no global backend or state set from a library.
-    from matplotlib.figure import Figure
-
-    paths = []
-    fig = Figure(figsize=(5, 5))
-    ax = fig.subplots()
-    for model, g in result.reliability().groupby("model"):
-        ax.plot(g.mean_prob, g.observed, marker="o", label=model)
-    ax.plot([0, 1], [0, 1], ls=":", color="grey")
-    ax.set(xlabel="forecast probability", ylabel="observed frequency",
-           title="Reliability of P(massive night)")
-    ax.legend()
-    paths.append(_save(fig, out / "reliability.png"))
-    pit = result.pit()
-    fig = Figure(figsize=(10, 4))
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, (target, g) in zip(axes, pit.groupby("target"), strict=False):
-        for i, (model, gm) in enumerate(g.groupby("model")):
-            ax.bar(gm.bin_low + 0.02 * i, gm.share, width=0.02, label=model, align="edge")
-        ax.axhline(0.1, color="grey", ls=":")
-        ax.set(title=f"PIT {target}", xlabel="PIT")
-    axes[0].legend()
-    paths.append(_save(fig, out / "pit.png"))
-    counts = result.records[result.records.target != "massive"]
-    fig = Figure(figsize=(10, 6))
-    axes = fig.subplots(2, 1, sharex=True)
-    for ax, (target, g) in zip(axes, counts.groupby("target"), strict=False):
-        weekly = g.groupby(["model", pd.Grouper(key="night", freq="W")])["crps"].mean()
-        for model, series in weekly.groupby(level="model"):
-            ax.plot(series.index.get_level_values("night"), series.to_numpy(), label=model)
-        ax.set(title=f"Weekly mean CRPS, {target}")
-    axes[0].legend()
-    paths.append(_save(fig, out / "crps_over_time.png"))
-    return paths
-
-
-def _save(fig, path):
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    return path

@@ -19,6 +19,7 @@ from strikescope.cli.output import (
     print_table,
     progress_bar,
 )
+from strikescope.render.forecast import write_charts
 
 
 def _massive_rule(missiles: int, drones: int) -> fc.MassiveRule:
@@ -121,5 +122,5 @@ def _write_outputs(result: fc.BacktestResult, out: Path) -> None:
                         ("pit", result.pit()), ("reliability", result.reliability()),
                         ("forecasts", result.to_frame())):
         csvsafe.to_csv(frame, out / f"{name}.csv")
-    charts = result.plot(out)
+    charts = write_charts(result, out)
     err_console.print(f"wrote 6 tables and {len(charts)} charts to {out}")

@@ -376,7 +376,7 @@ async def study_figures(request: Request, svc: Service,
                 "series": ("night (dated by its end)", f"{value} per night"),
                 "placebo": (None, "placebo sets (count)")}
         figs = {name: figures.finish(fig, None, *axes.get(name, (None, None)))
-                for name, fig in res.plot().items()}
+                for name, fig in feature("render.study", "charts")(res).items()}
         return ("{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items())
                 + "}").encode()
     body = await heavy(request, "study", lambda: svc.cached(("study-figures", *_study_key(q)),
@@ -428,7 +428,7 @@ def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
     def make():
         df = feature("analysis.campaign", "defense")(by=by.value, weapon_class=cls, start=start,
                                             end=end, db=svc.db)
-        fig = feature("analysis.campaign", "defense_chart")(df)
+        fig = feature("render.campaign", "defense_chart")(df)
         what = (cls or "all classes").replace("_", " ")
         return _figure(figures.finish(
             fig, f"Share of {what} shot down, per {by.value}, with 95 % intervals",
@@ -470,7 +470,7 @@ def campaign_figure(svc: Service, name: str, start: From = None, end: To = None)
 
     def make():
         result = campaign_result(svc, compute, start, end)
-        return _figure(figures.finish(feature("analysis.campaign", chart)(result),
+        return _figure(figures.finish(feature("render.campaign", chart)(result),
                                       *CAMPAIGN_TITLES[name]))
     return _analysis(lambda: svc.cached(("campaign-figure", name, start, end), make))
 

@@ -37,7 +37,8 @@ TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "ant
 # called: the warm-up imports them so that a first visit to /study, /defense, /forecast or
 # a brief does not wait for seconds of imports.
 ANALYSIS_MODULES = ("strikescope.analysis.campaign", "strikescope.analysis.study",
-                    "strikescope.analysis.forecast",
+                    "strikescope.analysis.forecast", "strikescope.render.campaign",
+                    "strikescope.render.study",
                     "strikescope.brief", "statsmodels.api", "statsmodels.formula.api",
                     "statsmodels.stats.proportion", "scipy.stats", "plotly.graph_objects",
                     "plotly.express", "markdown_it")
