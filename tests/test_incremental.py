@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from strikescope import nights as night_rules
 from strikescope.store import Store
 from tests.conftest import ATTACKS, OLD_RELEASE, REFERENCE, write_release
 
@@ -72,6 +73,36 @@ def test_one_changed_row_rebuilds_its_night_only(tmp_path):
     # the drones of 2 July only: the national 60 (not the regional 20) now count
     assert before.loc[moved.index, "night"].astype(str).tolist() == ["2025-07-02"]
     assert after.loc[moved.index, ["launched", "destroyed"]].values.tolist() == [[60, 45]]
+
+
+def test_ingest_of_a_changed_row_updates_without_rebuilding_every_night(tmp_path,
+                                                                          monkeypatch):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("every night rebuilt")
+
+        monkeypatch.setattr(night_rules, "build_parts", refuse)
+        edited = [*THREE_NIGHTS[:4], {**THREE_NIGHTS[4], "launched": "3"}]
+        [report] = store.ingest([write_release(tmp_path / "v2.csv", edited)])
+        launched = store.con.execute(
+            "SELECT launched FROM night_classes WHERE night = '2025-07-03'").fetchall()
+        left = store.con.execute("SELECT count(*) FROM stale_rows").fetchall()
+    assert (report.changed, launched, left) == (1, [(3,)], [(0,)])
+
+
+def test_rows_left_stale_are_rebuilt_by_the_next_ingest(tmp_path):
+    """An ingest told not to rebuild leaves its rows marked; the next ingest updates their
+    night even when its own file changes nothing."""
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+        edited = [*THREE_NIGHTS[:4], {**THREE_NIGHTS[4], "launched": "3"}]
+        store.ingest([write_release(tmp_path / "v2.csv", edited)], rebuild=False)
+        [again] = store.ingest([tmp_path / "v2.csv"])
+        launched = store.con.execute(
+            "SELECT launched FROM night_classes WHERE night = '2025-07-03'").fetchall()
+    assert (again.status, launched) == ("already ingested", [(3,)])
 
 
 def test_post_added_to_another_night_renames_its_attacks(tmp_path):

@@ -178,7 +178,7 @@ class Store:
         changed = any(r.status in ("current", "reference loaded") for r in reports)
         full = (self.meta("rules_version") != rules_version() or self.layout() != LAYOUT
                 or any(r.status == "reference loaded" for r in reports))
-        if rebuild and (changed or full):
+        if rebuild and (changed or full or self._stale()):
             if progress:
                 progress("rebuilding nights", 0.95)
             self.rebuild() if full else self.update_nights()
@@ -437,6 +437,10 @@ class Store:
             self._mark_stale(f"row_id > {int(base)}")
         run(con, "DROP VIEW incoming; DROP TABLE diff")
         return added, changed, removed
+
+    def _stale(self) -> bool:
+        """Rows marked by an ingest whose nights were not rebuilt after it."""
+        return bool(self.con.execute("SELECT count(*) FROM stale_rows").fetchall()[0][0])
 
     def _mark_stale(self, where: str) -> None:
         """The nights of the report rows `where` selects must be rebuilt (`update_nights`);
