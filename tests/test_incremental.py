@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strikescope import nights as night_rules
+from strikescope import store as store_module
 from strikescope.store import Store
 from tests.conftest import ATTACKS, OLD_RELEASE, REFERENCE, write_release
 
@@ -83,7 +83,7 @@ def test_ingest_of_a_changed_row_updates_without_rebuilding_every_night(tmp_path
         def refuse(*args, **kwargs):
             raise AssertionError("every night rebuilt")
 
-        monkeypatch.setattr(night_rules, "build_parts", refuse)
+        monkeypatch.setattr(store_module.night_rules, "build_parts", refuse)
         edited = [*THREE_NIGHTS[:4], {**THREE_NIGHTS[4], "launched": "3"}]
         [report] = store.ingest([write_release(tmp_path / "v2.csv", edited)])
         launched = store.con.execute(
