@@ -27,6 +27,7 @@ import pandas as pd
 
 import strikescope
 from strikescope.atomic import staged
+from strikescope.rules import nights as night_rules
 from strikescope.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,6 +35,13 @@ from ingest import DEFAULT_SOURCE, replicate  # noqa: E402
 
 CHANGED = 5
 TAIL_DAYS = 10
+
+
+def ingest_into(store, paths):
+    """`Store.ingest` and the rebuild of the nights it touched, as `strikescope.ingest` does."""
+    reports = store.ingest(paths)
+    night_rules.after_ingest(store, reports)
+    return reports
 
 
 def tail_release(path: Path) -> pd.DataFrame:
@@ -58,15 +66,15 @@ def edited(tail: pd.DataFrame, shift: int, out: Path) -> Path:
 def staged_ingest(db: Path, path: Path, full: bool) -> strikescope.store.IngestReport:
     """`strikescope.ingest`'s path, with the nights updated or all rebuilt."""
     with staged(db) as stage, Store(stage) as store:
-        [report] = store.ingest([path], rebuild=False)
-        store.rebuild() if full else store.update_nights()
+        [report] = ingest_into(store, [path])
+        night_rules.rebuild_store(store) if full else night_rules.update_store(store)
     return report
 
 
 def open_ingest(store: Store, path: Path, full: bool) -> strikescope.store.IngestReport:
     """An ingest into a store held open: no staged copy, no fsync."""
-    [report] = store.ingest([path], rebuild=False)
-    store.rebuild() if full else store.update_nights()
+    [report] = ingest_into(store, [path])
+    night_rules.rebuild_store(store) if full else night_rules.update_store(store)
     return report
 
 

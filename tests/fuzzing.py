@@ -40,6 +40,7 @@ import duckdb
 from hypothesis import note
 from hypothesis import strategies as st
 
+from strikescope.rules import nights as night_rules
 from strikescope.sources.attacks import MissingColumnError, UnreadableFileError
 from tests.conftest import ATTACKS, OLD_RELEASE
 
@@ -74,6 +75,13 @@ JUNK = st.one_of(
     st.sampled_from(NAN + HUGE + NEGATIVE + CYRILLIC),
     JUNK_TEXT,
 )
+
+
+def ingest_into(store, paths):
+    """`Store.ingest` and the rebuild of the nights it touched, as `strikescope.ingest` does."""
+    reports = store.ingest(paths)
+    night_rules.after_ingest(store, reports)
+    return reports
 
 
 def normalize(name: str) -> str:
@@ -376,7 +384,7 @@ def check(store, path: Path, data: bytes, rebuild: bool = False) -> str:
     exp = expect(data)
     before = fingerprint(store.con) if exp.outcomes & {"reject", "skip"} else None
     try:
-        [report] = store.ingest([path], rebuild=False)
+        [report] = ingest_into(store, [path])
     except (MissingColumnError, UnreadableFileError) as exc:
         assert "reject" in exp.outcomes, f"rejected ({exc}); expected {exp}"
         assert str(path) in str(exc), f"message does not name the file: {exc}"
@@ -398,7 +406,7 @@ def check(store, path: Path, data: bytes, rebuild: bool = False) -> str:
     if report.status != "already ingested":
         _check_cells(store.con, rid, exp)
     if rebuild:
-        store.rebuild()
+        night_rules.rebuild_store(store)
     return "loaded"
 
 

@@ -9,12 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strikescope import store as store_module
+from strikescope.rules import nights as night_rules
 from strikescope.store import Store
 from tests.conftest import ATTACKS, OLD_RELEASE, REFERENCE, write_release
 
 DERIVED = ("rank_map", "class_keys", "attack_rows", "part_rows", "group_parts",
            "report_regions", "night_class_rows")
+
+
+def ingest_into(store, paths):
+    """`Store.ingest` and the rebuild of the nights it touched, as `strikescope.ingest` does."""
+    reports = store.ingest(paths)
+    night_rules.after_ingest(store, reports)
+    return reports
 
 
 def derived(store: Store) -> dict[str, pd.DataFrame]:
@@ -30,10 +37,10 @@ def assert_same(got: dict, want: dict) -> None:
 def updated_then_full(store: Store, path: Path) -> tuple[dict, dict]:
     """Apply the release `path` and update the nights it touches; then rebuild every night
     from the same rows. The derived tables after each."""
-    store.ingest([path], rebuild=False)
-    assert store.update_nights(), "fell back to a full rebuild"
+    ingest_into(store, [path])
+    assert night_rules.update_store(store), "fell back to a full rebuild"
     updated = derived(store)
-    store.rebuild()
+    night_rules.rebuild_store(store)
     return updated, derived(store)
 
 
@@ -58,7 +65,7 @@ THREE_NIGHTS = [
 
 def test_one_changed_row_rebuilds_its_night_only(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+        ingest_into(store, [write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
         before = store.con.execute(
             "SELECT night, launched, destroyed FROM night_classes ORDER BY night, "
             "weapon_class").df()
@@ -78,14 +85,14 @@ def test_one_changed_row_rebuilds_its_night_only(tmp_path):
 def test_ingest_of_a_changed_row_updates_without_rebuilding_every_night(tmp_path,
                                                                           monkeypatch):
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+        ingest_into(store, [write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
 
         def refuse(*args, **kwargs):
             raise AssertionError("every night rebuilt")
 
-        monkeypatch.setattr(store_module.night_rules, "build_parts", refuse)
+        monkeypatch.setattr(night_rules, "build_parts", refuse)
         edited = [*THREE_NIGHTS[:4], {**THREE_NIGHTS[4], "launched": "3"}]
-        [report] = store.ingest([write_release(tmp_path / "v2.csv", edited)])
+        [report] = ingest_into(store, [write_release(tmp_path / "v2.csv", edited)])
         launched = store.con.execute(
             "SELECT launched FROM night_classes WHERE night = '2025-07-03'").fetchall()
         left = store.con.execute("SELECT count(*) FROM stale_rows").fetchall()
@@ -96,10 +103,10 @@ def test_rows_left_stale_are_rebuilt_by_the_next_ingest(tmp_path):
     """An ingest told not to rebuild leaves its rows marked; the next ingest updates their
     night even when its own file changes nothing."""
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+        ingest_into(store, [write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
         edited = [*THREE_NIGHTS[:4], {**THREE_NIGHTS[4], "launched": "3"}]
-        store.ingest([write_release(tmp_path / "v2.csv", edited)], rebuild=False)
-        [again] = store.ingest([tmp_path / "v2.csv"])
+        ingest_into(store, [write_release(tmp_path / "v2.csv", edited)])
+        [again] = ingest_into(store, [tmp_path / "v2.csv"])
         launched = store.con.execute(
             "SELECT launched FROM night_classes WHERE night = '2025-07-03'").fetchall()
     assert (again.status, launched) == ("already ingested", [(3,)])
@@ -109,7 +116,7 @@ def test_post_added_to_another_night_renames_its_attacks(tmp_path):
     """A row of post 1 (1 July) is added on the night of 3 July: only that night is rebuilt,
     yet the post's attack of 1 July is now named by its night too."""
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+        ingest_into(store, [write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
         added = {**night("2025-07-03"), "model": "Kalibr", "launched": "1",
                  "source": "kpszsu/p/1"}
         updated, full = updated_then_full(
@@ -122,22 +129,22 @@ def test_post_added_to_another_night_renames_its_attacks(tmp_path):
 
 def test_store_of_an_older_layout_rebuilds_every_night(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+        ingest_into(store, [write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
         store.set_meta("layout", "3")
         store.con.execute("UPDATE attack_rows SET n_rows = 0")  # no night is left as it was
         edited = [*THREE_NIGHTS[:4], {**THREE_NIGHTS[4], "launched": "3"}]
-        store.ingest([write_release(tmp_path / "v2.csv", edited)])
+        ingest_into(store, [write_release(tmp_path / "v2.csv", edited)])
         rows = store.con.execute("SELECT count(*), min(n_rows) FROM attack_rows").fetchall()
     assert rows == [(4, 1)]
 
 
 def test_update_refuses_when_a_model_changed_class(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest([write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
+        ingest_into(store, [write_release(tmp_path / "v1.csv", THREE_NIGHTS)])
         store.con.execute("UPDATE built_classes SET weapon_class = 'cruise' "
                           "WHERE model = 'Iskander-M'")
         store.con.execute("INSERT INTO stale_rows VALUES (DATE '2025-07-01', 'kpszsu/p/1')")
-        assert not store.update_nights()  # rebuilt every night instead
+        assert not night_rules.update_store(store)  # rebuilt every night instead
         kept = store.con.execute("SELECT weapon_class FROM built_classes "
                                  "WHERE model = 'Iskander-M'").fetchall()
         assert kept == [("ballistic",)]
@@ -147,7 +154,7 @@ def test_update_refuses_when_a_model_changed_class(tmp_path):
 @pytest.mark.slow
 def test_real_releases_updated_equal_full_rebuild(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest([OLD_RELEASE, REFERENCE])
+        ingest_into(store, [OLD_RELEASE, REFERENCE])
         updated, full = updated_then_full(store, ATTACKS)
         marked = store.con.execute("SELECT count(*) FROM releases WHERE changed > 0")
         assert marked.fetchall() == [(1,)]
@@ -226,7 +233,7 @@ def test_random_edits_updated_equal_full_rebuild(todo):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         with Store(tmp / "s.duckdb") as store:
-            store.ingest([write_release(tmp / "v1.csv", [ANCHORS[0], *BASE, ANCHORS[1]])])
+            ingest_into(store, [write_release(tmp / "v1.csv", [ANCHORS[0], *BASE, ANCHORS[1]])])
             edited = [ANCHORS[0], *apply_edits(BASE, todo), ANCHORS[1]]
             updated, full = updated_then_full(store, write_release(tmp / "v2.csv", edited))
     assert_same(updated, full)

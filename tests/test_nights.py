@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import strikescope
+from strikescope.rules import nights as night_rules
 from strikescope.rules.nights import night_of, split_group_row
 from strikescope.store import Store
 
@@ -213,7 +214,7 @@ def test_summed_class_adds_every_source_and_is_named_by_its_best_rank(release, t
     policy.write_text(package_data("policy.toml").read_text("utf-8")
                       + 'strike_drone = "sum"\n', encoding="utf-8")
     with Store(db) as store:
-        store.rebuild(str(policy))
+        night_rules.rebuild_store(store, str(policy))
     con = duckdb.connect(str(db), read_only=True)
     got = con.execute("SELECT weapon_class, launched, destroyed, rank_name, sources "
                       "FROM night_classes ORDER BY weapon_class").fetchall()

@@ -222,7 +222,7 @@ def test_reading_a_store_of_an_older_layout_upgrades_it(release, tmp_path):
     other rules): the first read migrates and rebuilds it, all or nothing, and answers."""
     import duckdb
 
-    from strikescope.store import rules_version
+    from strikescope.rules.nights import rules_version
 
     db = tmp_path / "s.duckdb"
     strikescope.ingest([release([ROW, {**ROW, "model": "Kalibr", "launched": "3"}])], db=db)

@@ -21,7 +21,6 @@ from strikescope.store import (
     ProgressFn,
     Store,
     StoreLayoutError,
-    rules_version,
 )
 
 PathLike = str | os.PathLike
@@ -98,7 +97,7 @@ def _upgrade(path: Path) -> None:
     try:
         with staged(path, timeout=UPGRADE_WAIT_S) as stage, Store(stage) as store:
             if store.needs_upgrade():  # not done meanwhile by another reader
-                store.rebuild()
+                night_rules.rebuild_store(store)
     except (OSError, duckdb.IOException) as exc:
         raise StoreLayoutError(
             f"{path}: built by an older version of strikescope and cannot be upgraded "
@@ -115,9 +114,9 @@ def migrate(db: PathLike | None = None) -> list[str]:
         raise FileNotFoundError(f"{path}: no store yet; run `strikescope ingest PATH` first")
     with staged(path) as stage, Store(stage) as store:
         done = list(store.migrated)
-        if store.has_table("reports") and (
-                store.needs_upgrade() or store.meta("rules_version") != rules_version()):
-            store.rebuild()
+        stale = store.meta("rules_version") != night_rules.rules_version()
+        if store.has_table("reports") and (store.needs_upgrade() or stale):
+            night_rules.rebuild_store(store)
             done.append(f"rebuilt the nights (layout {LAYOUT})")
     return done
 
@@ -134,7 +133,11 @@ def ingest(paths: Iterable[PathLike] | None = None, db: PathLike | None = None,
     rename (see `strikescope.atomic`), so readers never see a partial ingest, and an error
     or a killed process leaves the store as it was."""
     with staged(resolve_db(db)) as stage, Store(stage) as store:
-        return store.ingest(list(paths) if paths else default_inputs(), progress=progress)
+        reports = store.ingest(list(paths) if paths else default_inputs(), progress=progress)
+        night_rules.after_ingest(store, reports, progress)
+    if progress:
+        progress("done", 1.0)
+    return reports
 
 
 def nights(start=None, end=None, weapon_class: str | None = None, db: PathLike | None = None,

@@ -18,16 +18,15 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from strikescope.config import package_data, resolve_db
+from strikescope.config import resolve_db
 from strikescope.db import create_table_as, is_base_table, run
 from strikescope.digest import BackgroundDigest
-from strikescope.rules import nights as night_rules
+from strikescope.nightrule import end_night_sql
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
 from strikescope.taxonomy import taxonomy_frame, weapons_table
@@ -58,6 +57,10 @@ ProgressFn = Callable[[str, float], None]
 # of an older layout first (`api.upgrade`). Stores from before it was recorded are layout 1.
 # Layout 4: every row takes its own window's night; attacks are (post, night) pairs.
 LAYOUT = 4
+
+
+# The night of a report row (its window's end), as the rules date it: marked with the row
+ROW_NIGHT_SQL = end_night_sql("time_end_local", "end_has_time")
 
 
 class StoreLayoutError(ValueError):
@@ -172,9 +175,10 @@ class Store:
         self,
         paths: Iterable[str | os.PathLike],
         progress: ProgressFn | None = None,
-        rebuild: bool = True,
     ) -> list[IngestReport]:
-        """Ingest files or directories; attack releases are applied oldest first."""
+        """Ingest files or directories; attack releases are applied oldest first. The rows
+        added, changed or removed are marked (`stale_rows`) for the rules to rebuild their
+        nights (`strikescope.rules.nights.after_ingest`)."""
         paths = [Path(p) for p in paths]
         named = {p for p in paths if not p.is_dir()}
         files = order_files(expand_paths(paths))
@@ -185,15 +189,6 @@ class Store:
             reports.append(self.ingest_file(path))
             if reports[-1].kind == "other" and path in named:  # skipped only in a folder
                 raise attack_source.UnreadableFileError(path, attack_source.not_a_release(path))
-        changed = any(r.status in ("current", "reference loaded") for r in reports)
-        full = (self.meta("rules_version") != rules_version() or self.layout() != LAYOUT
-                or any(r.status == "reference loaded" for r in reports))
-        if rebuild and (changed or full or self._stale()):
-            if progress:
-                progress("rebuilding nights", 0.95)
-            self.rebuild() if full else self.update_nights()
-        if progress:
-            progress("done", 1.0)
         return reports
 
     def ingest_file(self, path: Path) -> IngestReport:
@@ -448,7 +443,7 @@ class Store:
         run(con, "DROP VIEW incoming; DROP TABLE diff")
         return added, changed, removed
 
-    def _stale(self) -> bool:
+    def has_stale_rows(self) -> bool:
         """Rows marked by an ingest whose nights were not rebuilt after it."""
         return bool(self.con.execute("SELECT count(*) FROM stale_rows").fetchall()[0][0])
 
@@ -456,7 +451,8 @@ class Store:
         """The nights of the report rows `where` selects must be rebuilt (`update_nights`);
         written with the rows, so that an ingest whose rebuild did not run leaves them
         marked for the next one."""
-        run(self.con, night_rules.stale_rows_sql(where))
+        run(self.con, f"INSERT INTO stale_rows SELECT {ROW_NIGHT_SQL} AS night, "
+            f"{attack_source.post_sql()} AS post FROM report_rows WHERE {where}")
 
     def _supersede_covered(self, p_start, p_end) -> None:
         run(
@@ -562,30 +558,10 @@ class Store:
         )
         self.con.unregister("tax_df")
 
-    def rebuild(self, policy_path: str | None = None) -> None:
-        """Rebuild attacks, parts and nights from the current reports (`weapons` is current
-        already: every writable open and every applied release refreshes it)."""
-        if self.has_table("reports"):
-            night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
-            self._built()
-
-    def update_nights(self, policy_path: str | None = None) -> bool:
-        """Rebuild only the nights that rows added, changed or removed since the last build
-        lie on (`stale_rows`), or every night when the nights cannot be updated
-        (`nights.update_nights`: never built, other ranks or model classes). Returns whether
-        the update sufficed."""
-        if not self.has_table("reports"):
-            return True
-        updated = night_rules.update_nights(self.con, night_rules.load_policy(policy_path))
-        if updated:
-            self._built()
-        else:
-            self.rebuild(policy_path)
-        return updated
-
-    def _built(self) -> None:
+    def mark_built(self, rules_version: str) -> None:
+        """The nights are built from every row, by the rules of `rules_version`."""
         run(self.con, "DELETE FROM stale_rows")
-        self.set_meta("rules_version", rules_version())
+        self.set_meta("rules_version", rules_version)
         self.set_meta("layout", str(LAYOUT))
 
 
@@ -621,20 +597,6 @@ def _attach_reader(path: Path) -> duckdb.DuckDBPyConnection:
 
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-@cache
-def rules_version() -> str:
-    """Changes when the code or the data files that turn reports into nights change, so that
-    a store built by another version is rebuilt on the next ingest."""
-    from strikescope import __version__, nightrule, regions, taxonomy
-
-    digest = hashlib.sha256(__version__.encode())
-    for name in ("weapons.csv", "policy.toml", "regions.csv"):
-        digest.update(package_data(name).read_bytes())
-    for module in (night_rules, nightrule, taxonomy, regions):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def is_attack_release(header: Sequence[str]) -> bool:

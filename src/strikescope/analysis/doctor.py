@@ -23,7 +23,8 @@ import pandas as pd
 
 from strikescope.atomic import orphans
 from strikescope.nightrule import end_night_sql
-from strikescope.store import Store, rules_version
+from strikescope.rules.nights import rules_version
+from strikescope.store import Store
 
 
 @dataclass

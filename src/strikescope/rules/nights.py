@@ -24,8 +24,10 @@ Group rows
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +40,8 @@ import pandas as pd
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
 from strikescope.nightrule import end_night_sql, night_of_end
-from strikescope.sources.attacks import COUNT_COLUMNS, model_classes
+from strikescope.sources.attacks import COUNT_COLUMNS, model_classes, post_sql
+from strikescope.store import LAYOUT, IngestReport, ProgressFn, Store
 from strikescope.taxonomy import classify
 from strikescope.wording import plural
 
@@ -354,15 +357,6 @@ BUILT_TABLES = ("rank_map", "class_keys", "attack_rows", "part_rows", "group_par
                 "report_regions", "night_class_rows", "built_classes", "stale_rows")
 
 
-def stale_rows_sql(where: str) -> str:
-    """SQL: mark the report rows `where` selects as stale: their night and post go to
-    `stale_rows`, the nights `update_nights` rebuilds and the posts whose attacks it names
-    again. Run for the old versions of rows before they change or go, and for the new ones
-    after they are written."""
-    return (f"INSERT INTO stale_rows SELECT {ROW_NIGHT_SQL} AS night, {POST_SQL} AS post "
-            f"FROM report_rows WHERE {where}")
-
-
 def update_nights(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> bool:
     """Rebuild only the nights of `stale_rows`, leaving every other night as it is; the
     result is what `build_parts` gives. Whole nights, since the policy decides per night and
@@ -472,16 +466,6 @@ def _parts_view(con: duckdb.DuckDBPyConnection) -> None:
         JOIN (SELECT r.*, w.weapon_class, w.kind, w.long_range FROM report_rows r
               LEFT JOIN {model_classes()} w USING (model)) r USING (row_id)
         LEFT JOIN group_parts g ON g.row_id = p.row_id AND g.part = p.part""",
-    )
-
-
-def post_sql(table: str = "") -> str:
-    """SQL: the post of a report row of `table`; a row without a source post is an attack of
-    its own, named by its key."""
-    t = f"{table}." if table else ""
-    return (
-        f"CASE WHEN coalesce({t}source, '') = '' THEN 'row:' || md5(concat_ws(chr(31), "
-        f"{t}model, {t}time_start_local, {t}time_end_local, {t}dup)) ELSE {t}source END"
     )
 
 
@@ -801,3 +785,52 @@ def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
     if totals is None:
         raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals, policy)
+
+
+@cache
+def rules_version() -> str:
+    """Changes when the code or the data files that turn reports into nights change, so that
+    a store built by another version is rebuilt on the next ingest."""
+    from strikescope import __version__, nightrule, regions, taxonomy
+
+    digest = hashlib.sha256(__version__.encode())
+    for name in ("weapons.csv", "policy.toml", "regions.csv"):
+        digest.update(package_data(name).read_bytes())
+    for module in (sys.modules[__name__], nightrule, taxonomy, regions):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def rebuild_store(store: Store, policy_path: str | None = None) -> None:
+    """Rebuild attacks, parts and nights from the store's current reports (`weapons` is
+    current already: every writable open and every applied release refreshes it)."""
+    if store.has_table("reports"):
+        build_parts(store.con, load_policy(policy_path))
+        store.mark_built(rules_version())
+
+
+def update_store(store: Store, policy_path: str | None = None) -> bool:
+    """Rebuild only the nights that rows added, changed or removed since the last build lie
+    on (`stale_rows`), or every night when the nights cannot be updated (`update_nights`:
+    never built, other ranks or model classes). Returns whether the update sufficed."""
+    if not store.has_table("reports"):
+        return True
+    updated = update_nights(store.con, load_policy(policy_path))
+    if updated:
+        store.mark_built(rules_version())
+    else:
+        rebuild_store(store, policy_path)
+    return updated
+
+
+def after_ingest(store: Store, reports: list[IngestReport],
+                 progress: ProgressFn | None = None) -> None:
+    """Bring the nights up to date after `store.ingest`: only the nights its rows touched,
+    or every night when the rules, the layout or the weapon reference changed."""
+    changed = any(r.status in ("current", "reference loaded") for r in reports)
+    full = (store.meta("rules_version") != rules_version() or store.layout() != LAYOUT
+            or any(r.status == "reference loaded" for r in reports))
+    if changed or full or store.has_stale_rows():
+        if progress:
+            progress("rebuilding nights", 0.95)
+        rebuild_store(store) if full else update_store(store)

@@ -927,3 +927,13 @@ def parse_frame(df: pd.DataFrame) -> ParseResult:
         path = Path(tmp) / "frame.csv"
         df.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
         return parse_file(path)
+
+
+def post_sql(table: str = "") -> str:
+    """SQL: the post of a report row of `table`; a row without a source post is an attack of
+    its own, named by its key."""
+    t = f"{table}." if table else ""
+    return (
+        f"CASE WHEN coalesce({t}source, '') = '' THEN 'row:' || md5(concat_ws(chr(31), "
+        f"{t}model, {t}time_start_local, {t}time_end_local, {t}dup)) ELSE {t}source END"
+    )
