@@ -1,0 +1,213 @@
+"""The base install ingests and queries without any extra; a command whose extra is missing
+stops with the line that installs it; pyproject's extras cover every package src imports."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from strikescope import extras
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+# distribution name -> import name, where the two differ by more than - and _
+IMPORT_NAME = {"scikit-learn": "sklearn", "pyyaml": "yaml"}
+# extras of the developer's tools and the union of the others: no import names to keep
+NOT_FEATURES = {"dev", "all"}
+
+# Installed in a subprocess as sitecustomize: every package of every extra is missing.
+BLOCKER = """
+import importlib.abc, os, sys
+
+BLOCKED = set(os.environ["BLOCKED"].split(","))
+
+
+class Blocker(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r} (blocked)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, Blocker())
+"""
+
+
+def _requirement_name(requirement: str) -> str:
+    return re.match(r"[A-Za-z0-9._-]+", requirement).group(0).lower()
+
+
+def _import_name(requirement: str) -> str:
+    name = _requirement_name(requirement)
+    return IMPORT_NAME.get(name, name.replace("-", "_"))
+
+
+def _extra_requirements(extra: str) -> list[str]:
+    """An extra's requirements, with `strikescope[other]` expanded."""
+    out = []
+    for req in PYPROJECT["optional-dependencies"][extra]:
+        inner = re.fullmatch(r"strikescope\[([a-z,]+)\]", req.replace(" ", ""))
+        out += ([r for e in inner.group(1).split(",") for r in _extra_requirements(e)]
+                if inner else [req])
+    return out
+
+
+def _imported_packages() -> set[str]:
+    """Top-level names of the third-party packages src imports (lazy imports too)."""
+    found = set()
+    for path in (SRC / "strikescope").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"strikescope"}
+
+
+ALL_EXTRAS = sorted({m for modules in extras.EXTRAS.values() for m in modules})
+
+
+# --- the extras' lists --------------------------------------------------------------------
+
+def test_every_extra_of_pyproject_lists_the_same_packages_as_extras_py():
+    features = set(PYPROJECT["optional-dependencies"]) - NOT_FEATURES
+    assert features == set(extras.EXTRAS)
+    for extra in features:
+        assert {_import_name(r) for r in _extra_requirements(extra)} == set(
+            extras.EXTRAS[extra]), extra
+
+
+def test_all_holds_every_extra_a_command_uses():
+    commands = {e for e in extras.EXTRAS if e != "ml"}
+    assert {_requirement_name(r) for r in _extra_requirements("all")} == {
+        _requirement_name(r) for e in commands for r in _extra_requirements(e)}
+
+
+def test_every_package_src_imports_is_in_the_base_or_an_extra():
+    base = {_import_name(r) for r in PYPROJECT["dependencies"]}
+    provided = base | set(ALL_EXTRAS)
+    for package in sorted(_imported_packages()):
+        assert extras.INSTALLED_WITH.get(package, package) in provided, (
+            f"src imports {package}, which neither the base install nor an extra provides")
+
+
+def test_base_and_extras_do_not_overlap():
+    base = {_import_name(r) for r in PYPROJECT["dependencies"]}
+    assert base.isdisjoint(ALL_EXTRAS)
+
+
+# --- the helper ---------------------------------------------------------------------------
+
+def test_a_missing_package_is_named_with_its_extra():
+    exc = ModuleNotFoundError("No module named 'statsmodels'", name="statsmodels.api")
+    missing = extras.as_missing_extra(exc, "strikescope study")
+    assert missing.extra == "analysis"
+    assert str(missing) == ("strikescope study needs the optional package statsmodels: "
+                            "pip install 'strikescope[analysis]'")
+
+
+def test_a_package_of_several_extras_names_the_smallest():
+    # plotly is in charts (2 packages), check (4) and web (7)
+    assert extras.extra_of(ModuleNotFoundError(name="plotly")) == "charts"
+    assert extras.extra_of(ModuleNotFoundError(name="starlette.routing")) == "web"
+
+
+def test_other_import_errors_are_left_alone():
+    assert extras.as_missing_extra(ModuleNotFoundError(name="no_such_module")) is None
+    # installed but broken (a name missing from it): the traceback is the useful answer
+    assert extras.as_missing_extra(ImportError("cannot import name", name="scipy")) is None
+
+
+def test_require_raises_for_a_missing_package(monkeypatch):
+    monkeypatch.setitem(extras.EXTRAS, "demo", ("json", "strikescope_no_such_package"))
+    with pytest.raises(extras.MissingExtra, match=r"pip install 'strikescope\[demo\]'") as e:
+        extras.require("demo", "the demo")
+    assert e.value.packages == ["strikescope_no_such_package"]
+    monkeypatch.setitem(extras.EXTRAS, "demo", ("json",))
+    extras.require("demo")
+
+
+# --- the base install, in a Python where no extra is installed --------------------------
+
+@pytest.fixture
+def bare(tmp_path, release):
+    """run(args) -> CompletedProcess of `python -m strikescope ARGS` (or `python -c CODE`)
+    in a Python where every extra's package is missing, on a small store."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BLOCKER)
+    path = release([
+        {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00",
+         "model": "Shahed-136/131", "launched": "100", "destroyed": "90", "target": "Kyiv",
+         "source": "kpszsu/posts/p1"},
+        {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00",
+         "model": "Iskander-M", "launched": "many", "source": "kpszsu/posts/p1"},
+    ])
+    base = {_import_name(r) for r in PYPROJECT["dependencies"]}
+    blocked = ALL_EXTRAS + [m for m, with_ in extras.INSTALLED_WITH.items() if with_ not in base]
+    env = {**os.environ, "BLOCKED": ",".join(blocked),
+           "PYTHONPATH": os.pathsep.join([str(site), str(SRC)]),
+           "STRIKESCOPE_DB": str(tmp_path / "store.duckdb")}
+
+    def run(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
+        argv = ["-c", code] if code else ["-m", "strikescope", *args]
+        return subprocess.run([sys.executable, *argv], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+    run.release = path
+    return run
+
+
+def test_the_base_install_ingests_and_queries(bare):
+    code = f"""
+import sys
+import strikescope
+strikescope.ingest([{str(bare.release)!r}])
+nights = strikescope.nights()
+assert int(nights.set_index("night").loc["2025-03-02", "drones_launched"]) == 100
+detail = strikescope.night("2025-03-02")
+assert len(detail.rows) == 1 and int(detail.classes["launched"].sum()) == 100
+assert len(strikescope.quarantine()) == 1
+with strikescope.open() as store:
+    assert len(strikescope.nights(db=store)) == len(nights)
+blocked = set(__import__("os").environ["BLOCKED"].split(","))
+assert not blocked & {{m.split(".")[0] for m in sys.modules}}
+print("ok")
+"""
+    done = bare(code=code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_the_base_commands_run(bare, tmp_path):
+    assert bare("ingest", str(bare.release)).returncode == 0
+    night = bare("night", "2025-03-02")
+    assert night.returncode == 0, night.stderr
+    assert "100 drones" in night.stdout
+    for args in (("nights", "--format", "csv"), ("quarantine",),
+                 ("export", "nights", str(tmp_path / "n.csv")),
+                 ("export", "nights", str(tmp_path / "n.json"))):
+        done = bare(*args)
+        assert done.returncode == 0, (args, done.stderr)
+    assert (tmp_path / "n.csv").read_text().startswith("night,")
+
+
+@pytest.mark.parametrize(("args", "extra"), [
+    (("study", "--metric", "drones"), "analysis"),
+    (("serve",), "web"),
+    (("forecast",), "analysis"),
+    (("brief", "--night", "2025-03-02"), "check"),
+    (("update",), "fetch"),
+])
+def test_a_command_without_its_extra_names_it(bare, args, extra):
+    done = bare(*args)
+    assert done.returncode == 1
+    assert f"pip install 'strikescope[{extra}]'" in done.stderr
+    assert "Traceback" not in done.stderr
