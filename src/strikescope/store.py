@@ -173,9 +173,9 @@ class Store:
         rebuild: bool = True,
     ) -> list[IngestReport]:
         """Ingest files or directories; attack releases are applied oldest first."""
-        paths = [Path(p) for p in paths]
-        named = {p for p in paths if not p.is_dir()}
-        files = order_files(expand_paths(paths))
+        given = [Path(p) for p in paths]
+        named = {p for p in given if not p.is_dir()}
+        files = order_files(expand_paths(given))
         reports = []
         for i, path in enumerate(files):
             if progress:
@@ -599,6 +599,7 @@ def rules_version() -> str:
     for name in ("weapons.csv", "policy.toml", "regions.csv"):
         digest.update(package_data(name).read_bytes())
     for module in (night_rules, nightrule, taxonomy, regions):
+        assert module.__file__ is not None  # modules of files, not namespace packages
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
