@@ -139,17 +139,18 @@ class LazyGroup(TyperGroup):
 
     def _add_registered(self) -> None:
         """Turn the commands and groups registered on `app` so far into click commands."""
-        options = {"pretty_exceptions_short": app.pretty_exceptions_short,
-                   "rich_markup_mode": app.rich_markup_mode}
+        short, markup = app.pretty_exceptions_short, app.rich_markup_mode
         for info in app.registered_commands:
+            assert info.callback is not None  # registered with @app.command()
             name = info.name or get_command_name(info.callback.__name__)
             if name not in self.commands:
-                self.commands[name] = _checks_extra(get_command_from_info(info, **options),
-                                                    name)
-        for info in app.registered_groups:
-            if info.name and info.name not in self.commands:
-                self.commands[info.name] = _checks_extra(get_group_from_info(
-                    info, suggest_commands=app.suggest_commands, **options), info.name)
+                self.commands[name] = _checks_extra(get_command_from_info(
+                    info, pretty_exceptions_short=short, rich_markup_mode=markup), name)
+        for group in app.registered_groups:
+            if group.name and group.name not in self.commands:
+                self.commands[group.name] = _checks_extra(get_group_from_info(
+                    group, suggest_commands=app.suggest_commands,
+                    pretty_exceptions_short=short, rich_markup_mode=markup), group.name)
 
 
 def _checks_extra(command, name: str):
