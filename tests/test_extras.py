@@ -211,3 +211,35 @@ def test_a_command_without_its_extra_names_it(bare, args, extra):
     assert done.returncode == 1
     assert f"pip install 'strikescope[{extra}]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_api_answers_501_naming_the_extra_of_a_missing_package():
+    from fastapi import HTTPException
+
+    from strikescope.web.routes_api import _analysis
+
+    def make():
+        raise ModuleNotFoundError("No module named 'statsmodels'", name="statsmodels")
+    with pytest.raises(HTTPException) as e:
+        _analysis(make)
+    assert e.value.status_code == 501
+    assert "pip install 'strikescope[analysis]'" in e.value.detail
+
+
+def test_the_api_shows_other_missing_modules_in_full():
+    from strikescope.web.routes_api import _analysis
+
+    def make():
+        raise ModuleNotFoundError("No module named 'strikescope.gone'", name="strikescope.gone")
+    with pytest.raises(ModuleNotFoundError):
+        _analysis(make)
+
+
+def test_a_dashboard_feature_without_its_extra_names_it(monkeypatch):
+    from strikescope.web import optional
+
+    def missing(name):
+        raise ModuleNotFoundError(f"No module named {name!r}", name="scipy")
+    monkeypatch.setattr(optional.importlib, "import_module", missing)
+    with pytest.raises(optional.Unavailable, match=r"strikescope\[analysis\]"):
+        optional.feature("analysis.study", "study")

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from strikescope import events as timeline
 from strikescope.atomic import StoreBusyError
+from strikescope.extras import as_missing_extra
 from strikescope.rules.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
@@ -295,6 +296,11 @@ def _analysis(make):
         return make()
     except (Unavailable, LookupError, ValueError) as exc:
         raise _http_error(exc) from None
+    except ModuleNotFoundError as exc:  # an extra's package, imported on first use
+        missing = as_missing_extra(exc, "this analysis")
+        if missing is None:
+            raise
+        raise unavailable(Unavailable(str(missing))) from None
 
 
 def _http_error(exc: Exception) -> HTTPException:
