@@ -4,6 +4,7 @@ stops with the line that installs it; pyproject's extras cover every package src
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -38,6 +39,27 @@ class Blocker(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, Blocker())
+"""
+
+
+# Runs each command line of argv[1] (JSON) through the CLI's entry point, as the
+# `strikescope` script would, and prints their exit codes and output as JSON.
+EACH = """
+import contextlib, io, json, sys
+from strikescope.cli import main
+
+out = []
+for argv in json.loads(sys.argv[1]):
+    sys.argv = ["strikescope", *argv]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    out.append({"code": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()})
+print(json.dumps(out))
 """
 
 
@@ -161,7 +183,15 @@ def bare(tmp_path, release):
         argv = ["-c", code] if code else ["-m", "strikescope", *args]
         return subprocess.run([sys.executable, *argv], env=env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=120)
+    def each(argvs: list[list[str]]) -> list[dict]:
+        """Several commands in one process (each as `strikescope ARGV`): code and output."""
+        done = subprocess.run(
+            [sys.executable, "-c", EACH, json.dumps(argvs)], env=env, cwd=tmp_path,
+            capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
     run.release = path
+    run.each = each
     return run
 
 
@@ -188,29 +218,32 @@ print("ok")
 
 def test_the_base_commands_run(bare, tmp_path):
     assert bare("ingest", str(bare.release)).returncode == 0
-    night = bare("night", "2025-03-02")
+    night = bare("night", "2025-03-02")  # `python -m strikescope` itself, once
     assert night.returncode == 0, night.stderr
     assert "100 drones" in night.stdout
-    for args in (("nights", "--format", "csv"), ("quarantine",),
-                 ("export", "nights", str(tmp_path / "n.csv")),
-                 ("export", "nights", str(tmp_path / "n.json"))):
-        done = bare(*args)
-        assert done.returncode == 0, (args, done.stderr)
+    done = bare.each([["nights", "--format", "csv"], ["quarantine"],
+                      ["export", "nights", str(tmp_path / "n.csv")],
+                      ["export", "nights", str(tmp_path / "n.json")]])
+    assert [d["code"] for d in done] == [0, 0, 0, 0], done
+    assert "2025-03-02" in done[0]["stdout"]
     assert (tmp_path / "n.csv").read_text().startswith("night,")
 
 
-@pytest.mark.parametrize(("args", "extra"), [
-    (("study", "--metric", "drones"), "analysis"),
-    (("serve",), "web"),
-    (("forecast",), "analysis"),
-    (("brief", "--night", "2025-03-02"), "check"),
-    (("update",), "fetch"),
-])
-def test_a_command_without_its_extra_names_it(bare, args, extra):
-    done = bare(*args)
-    assert done.returncode == 1
-    assert f"pip install 'strikescope[{extra}]'" in done.stderr
-    assert "Traceback" not in done.stderr
+COMMANDS_AND_EXTRAS = [
+    (["study", "--metric", "drones"], "analysis"),
+    (["serve"], "web"),
+    (["forecast"], "analysis"),
+    (["brief", "--night", "2025-03-02"], "check"),
+    (["update"], "fetch"),
+]
+
+
+def test_a_command_without_its_extra_names_it(bare):
+    done = bare.each([argv for argv, _ in COMMANDS_AND_EXTRAS])
+    for (argv, extra), d in zip(COMMANDS_AND_EXTRAS, done, strict=True):
+        assert d["code"] == 1, (argv, d)
+        assert f"pip install 'strikescope[{extra}]'" in d["stderr"], (argv, d)
+        assert "Traceback" not in d["stderr"]
 
 
 def test_the_api_answers_501_naming_the_extra_of_a_missing_package():
