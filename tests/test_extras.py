@@ -227,6 +227,14 @@ def test_the_base_commands_run(bare, tmp_path):
     assert [d["code"] for d in done] == [0, 0, 0, 0], done
     assert "2025-03-02" in done[0]["stdout"]
     assert (tmp_path / "n.csv").read_text().startswith("night,")
+    # Parquet is the one export format that needs an extra
+    parquet = bare.each([["export", "nights", str(tmp_path / "n.parquet")],
+                         ["nights", "--format", "parquet", "--out", str(tmp_path / "n.parquet")]])
+    for d in parquet:
+        assert d["code"] == 1, d
+        assert "Parquet export needs the optional package pyarrow: pip install " \
+            "'strikescope[parquet]'" in d["stderr"], d
+    assert not (tmp_path / "n.parquet").exists()
 
 
 COMMANDS_AND_EXTRAS = [

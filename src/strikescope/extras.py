@@ -15,6 +15,7 @@ import importlib.util
 EXTRAS: dict[str, tuple[str, ...]] = {
     "analysis": ("scipy", "statsmodels", "scoringrules"),
     "charts": ("matplotlib", "plotly"),
+    "parquet": ("pyarrow",),
     "fetch": ("httpx",),
     "check": ("jinja2", "dateparser", "matplotlib", "plotly"),
     "web": ("fastapi", "uvicorn", "jinja2", "fastapi_offline", "httpx", "matplotlib", "plotly"),
