@@ -284,3 +284,18 @@ def test_a_dashboard_feature_without_its_extra_names_it(monkeypatch):
     monkeypatch.setattr(optional.importlib, "import_module", missing)
     with pytest.raises(optional.Unavailable, match=r"strikescope\[analysis\]"):
         optional.feature("analysis.study", "study")
+
+
+def test_a_dashboard_page_names_the_extra_of_a_package_missing_at_first_use(tiny_db,
+                                                                            monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app, routes_api
+
+    def massive_strikes(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'statsmodels'", name="statsmodels")
+    monkeypatch.setattr(routes_api, "feature", lambda module, name: massive_strikes)
+    page = TestClient(create_app(db=tiny_db)).get("/campaign")
+    assert page.status_code == 200
+    assert "The campaign page needs the optional package statsmodels" in page.text
+    assert "strikescope[analysis]" in page.text

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from strikescope import events as timeline
+from strikescope.extras import as_missing_extra
 from strikescope.sources.attacks import source_url
 from strikescope.web.optional import Unavailable, available, feature
 from strikescope.web.routes_api import (
@@ -170,6 +171,11 @@ def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
         error = str(exc)
     except (LookupError, ValueError) as exc:
         error = str(exc)
+    except ModuleNotFoundError as exc:  # an extra's package, imported on first use
+        missing = as_missing_extra(exc, f"The {title.lower()} page")
+        if missing is None:
+            raise
+        error = str(missing)
     return page(request, name, title=title, table=table, error=error, **context)
 
 
