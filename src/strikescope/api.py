@@ -14,6 +14,7 @@ import pandas as pd
 from strikescope import csvsafe
 from strikescope.atomic import staged
 from strikescope.config import input_dir, resolve_db
+from strikescope.extras import require
 from strikescope.rules import nights as night_rules
 from strikescope.store import (
     LAYOUT,
@@ -221,6 +222,7 @@ def write_frame(df: pd.DataFrame, path: PathLike, fmt: str | None = None,
     if fmt == "csv":
         csvsafe.to_csv(df, path, raw=raw)
     elif fmt == "parquet":
+        require("parquet", "Parquet export")
         df.to_parquet(path, index=False)
     else:
         path.write_text(frame_to_json(df), encoding="utf-8")

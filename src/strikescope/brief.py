@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 import strikescope.api as api
 from strikescope.analysis.rates import night_rates, outcome_rows, pct, rate_sentence, records
+from strikescope.rules.nights import NightDetail
 from strikescope.sources.attacks import source_url
 from strikescope.wording import fmt as _fmt
 from strikescope.wording import plural as _n
@@ -73,7 +74,7 @@ class Brief:
     sections: list[tuple[str, str]]
     meta_description: str
     published: dt.date
-    data_as_of: dt.date
+    data_as_of: dt.date | None  # None: no night with launches yet
     footnotes: list[dict]
     charts: list = field(default_factory=list, repr=False)
     slug: str = "brief"
@@ -184,7 +185,7 @@ class Figures:
     period: Period
     nights: pd.DataFrame        # every night up to the period end (dense)
     focus: pd.Timestamp         # the largest night of the period
-    detail: object              # NightDetail of the focus night
+    detail: NightDetail         # the focus night
     rows: pd.DataFrame          # counted report rows of the whole period
 
 
@@ -486,7 +487,7 @@ def _headline(fig: Figures) -> tuple[str, str]:
         title = f"Record {_fmt(r.value)} {noun}{after}: " + title
     elif b["surge"]:
         title = f"Surge of {_fmt(t.total_launched)} weapons{after}: " + title
-    elif after:
+    elif fig.period.event is not None:  # `after` is set
         title = f"After the {fig.period.event['title']}: " + title[0].lower() + title[1:]
     meta = (f"{_n(t.drones_launched, 'drone')}, {_n(t.missiles_launched, 'missile')} on "
             f"{fig.focus:%Y-%m-%d}: weapons, defenses, diplomacy, from Air Force reports.")

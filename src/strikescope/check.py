@@ -159,7 +159,7 @@ TYPE_NAMES = {"figure": "count", "record": "comparison", "surge": "comparison"}
 def _place_names() -> tuple[re.Pattern | None, dict[str, str]]:
     from strikescope.regions import regions
 
-    names = {}
+    names: dict[str, str] = {}
     for r in regions().itertuples():
         for alias in [r.name_en, *str(r.aliases).split("|")]:
             if alias and alias.isascii() and alias[0].isupper():
@@ -379,6 +379,7 @@ def store_figure(store: _Store, night, c: ct.Claim) -> Figure:
 def fits(store_value: float, c: ct.Claim) -> bool:
     """Does the store's figure fit the claim's qualifier within the tolerance?"""
     v, q = c.value, c.qualifier
+    assert v is not None  # only a claim with a figure is compared with the store
     tol = max(1.0, EXACT_TOLERANCE * store_value)
     if q == "about":
         tol = max(2.0, ABOUT_TOLERANCE * v)
@@ -390,7 +391,8 @@ def fits(store_value: float, c: ct.Claim) -> bool:
     if q == "up_to":
         return store_value <= v + tol
     if q == "between":
-        return c.value - tol <= store_value <= c.high + tol
+        assert c.high is not None  # "between X and Y" reads both
+        return v - tol <= store_value <= c.high + tol
     return abs(store_value - v) <= tol
 
 
@@ -555,13 +557,14 @@ def _label_previous_record(c: ct.Claim, store: _Store) -> tuple[str, str, Figure
     if before.empty:
         return "unverifiable", "No earlier nights in the store.", None
     top = before.idxmax()
-    fig = Figure(float(before.max()), f"{LAUNCHED[c.subject]} (the record before)",
+    record = float(before.max())
+    fig = Figure(record, f"{LAUNCHED[c.subject]} (the record before)",
                  store.sources(top.date()))
     c.night, c.basis = top.date(), f"the record before the night ending {c.night:%Y-%m-%d}"
     evidence = (f"Before the article's night the record was {fig.value:,.0f} "
                 f"({LAUNCHED[c.subject]}) on the night ending {top:%Y-%m-%d}; the article "
                 f"says {_said(c)}.")
-    if fits(fig.value, c):
+    if fits(record, c):
         return "supported", evidence, fig
     return ("contradicted" if c.confidence == "high" else "unverifiable"), evidence, fig
 
@@ -577,6 +580,8 @@ def label_record(c: ct.Claim, store: _Store) -> tuple[str, str, Figure | None]:
     if c.night is None or not store.covers(c.night):
         return "unverifiable", f"No night in the store to check against ({c.basis}).", None
     s = _series(store, c.subject)
+    if s is None:
+        return "unverifiable", f"Not checked: the store has no nightly {c.subject}.", None
     verdict = _record_verdict(s, pd.Timestamp(c.night), c.record)
     if verdict is None:
         return "unverifiable", "No earlier nights in the store.", None

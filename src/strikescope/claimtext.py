@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from strikescope.config import TIMEZONE
@@ -85,7 +86,7 @@ class Anchor:
     start: int
     end: int
     text: str
-    night: dt.date
+    night: dt.date | None  # None for a vague phrase ("overnight")
     strength: str          # explicit, weekday or relative
     role: str = "attack"   # attack, or since/previous (belongs to a comparison)
 
@@ -226,12 +227,15 @@ def _context(sent: str, start: int, end: int) -> tuple[str, str]:
 
 
 def _explicit(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
-    found, taken = [], []
+    found: list[Anchor] = []
+    taken: list[tuple[int, int]] = []
     for kind, rx in DATE_PATTERNS:
         for m in rx.finditer(sent):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            day = int(re.match(r"\d+", m["d2"])[0])
+            digits = re.match(r"\d+", m["d2"])
+            assert digits is not None  # every pattern's d2 starts with the day's digits
+            day = int(digits[0])
             date = _year_for(MONTHS[m["month"].lower().rstrip(".")], day, m["year"], base)
             if date is None:
                 continue
@@ -261,8 +265,10 @@ HOLIDAYS = {"new year's eve": (12, 31, 1), "new years eve": (12, 31, 1),
 def _holidays(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
     """'New Year's Eve', 'Christmas Day': the latest such day up to publication (an eve
     starts the next night)."""
-    out = []
-    for m in HOLIDAY_RE.finditer(sent) if base else []:
+    out: list[Anchor] = []
+    if base is None:
+        return out
+    for m in HOLIDAY_RE.finditer(sent):
         month, day, shift = HOLIDAYS[m["name"].lower().replace("’", "'")]
         date = dt.date(base.year, month, day)
         if date > base:
@@ -282,7 +288,7 @@ def _role(before: str) -> str:
 
 
 def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Anchor]:
-    out = []
+    out: list[Anchor] = []
     if base is None:
         return out
     for m in WEEKDAY_RE.finditer(sent):
@@ -326,7 +332,7 @@ def sentence_anchors(sent: str, offset: int, published) -> list[Anchor]:
         anchors += _relative(sent, offset, published, base)
     for m in AGO_RE.finditer(sent) if base is not None else []:
         days = number_value(m["n"]) if m["n"].lower() not in ("a", "one") else 1
-        if days is not None:
+        if days is not None and base is not None:
             anchors.append(Anchor(offset + m.start(), offset + m.end(), m[0],
                                   base - dt.timedelta(days=days), "weekday"))
     for m in VAGUE_NIGHT_RE.finditer(sent):
@@ -366,7 +372,7 @@ VAGUE_NIGHT_RE = re.compile(r"\b(?:the (?:previous|preceding) night|the night be
 def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
     """'at 22:00 GMT on Saturday': a time in GMT/UTC moves the night when, in Kyiv, it falls
     after 18:00 (the evening that starts the next night)."""
-    out = []
+    out: list[Anchor] = []
     dated = [a for a in anchors if a.strength in ("explicit", "weekday")]
     for m in TIME_ZONE_RE.finditer(sent):
         if not dated or m["tz"].lower() not in ("gmt", "utc"):
@@ -374,6 +380,7 @@ def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
         near = min(dated, key=lambda a: abs(a.start - offset - m.start()))
         hour = int(m["h"]) % 12 + (12 if (m["ampm"] or "").lower().startswith("p") else 0) \
             if m["ampm"] else int(m["h"])
+        assert near.night is not None  # explicit and weekday anchors name a date
         when = dt.datetime.combine(near.night, dt.time(hour, int(m["m"])), dt.UTC)
         local = when.astimezone(KYIV)
         night = night_of_instant(local.replace(tzinfo=None)).date()
@@ -484,7 +491,7 @@ class _Number:
     end: int
     value: int
     np: re.Match | None = None
-    total: tuple[int, int, int] | None = None   # "X of Y": (value, start, end) of Y
+    total: tuple[int | None, int, int] | None = None  # "X of Y": (value, start, end) of Y
     elliptic: bool = False
     part: bool = False                          # "11 of them cruise missiles"
     end_override: int | None = None             # end of "two ballistic" in a shared phrase
@@ -529,8 +536,8 @@ def _phrase(sent: str, n: _Number) -> _Number:
         n.np = WERE_NP_RE.match(sent, n.end)
     elif the and (np := NP_RE.match(sent, the.end())):
         n.np = np
-    elif OF_THEM_RE.match(sent, n.end):
-        n.elliptic, n.end = True, OF_THEM_RE.match(sent, n.end).end()
+    elif of_them := OF_THEM_RE.match(sent, n.end):
+        n.elliptic, n.end = True, of_them.end()
         part = NP_RE.match(sent, n.end)
         if part and not _stopped(part):
             n.np, n.part = part, True       # "11 of them cruise missiles": a subset
@@ -994,7 +1001,7 @@ def extract(text: str, published=None) -> Article:
         published = parse_published(published)
     published = published or parsed
     spans = split_sentences(body)
-    ctx = {"previous": None, "last": None,
+    ctx: dict[str, Any] = {"previous": None, "last": None,
            "default": "air_force" if re.search(r"air force|air defen", body, re.I)
            else "unattributed"}
     anchors, claims, other = [], [], []
@@ -1039,12 +1046,12 @@ def _article_night(art: Article) -> None:
     anchors = _attack_anchors(art)
     firm = [x for x in anchors if x.strength in ("explicit", "weekday")]
     loose = [x for x in anchors if x.strength in ("relative", "early")]
-    pick = (firm or loose or [None])[0]
+    pick = firm[0] if firm else loose[0] if loose else None
     if pick is None:
         return
     art.night, art.confidence = pick.night, CONFIDENCE[pick.strength]
     art.basis = f"{pick.strength} date phrase {pick.text!r}"
-    nights = sorted({x.night for x in firm})
+    nights = sorted({x.night for x in firm if x.night is not None})
     if len(nights) > 1:
         art.confidence = "low"
         art.basis = ("the article names several nights ("

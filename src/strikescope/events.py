@@ -210,6 +210,7 @@ def _read_file(path: Path) -> tuple[list[_Row], list[Problem]]:
     problems = _header_problems(header, file)
     if problems:
         return [], problems
+    assert header is not None  # a missing header is one of the problems above
     rows: list[_Row] = []
     for number, fields in body:
         if len(fields) > len(header):

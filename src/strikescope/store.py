@@ -179,9 +179,9 @@ class Store:
         """Ingest files or directories; attack releases are applied oldest first. The rows
         added, changed or removed are marked (`stale_rows`) for the rules to rebuild their
         nights (`strikescope.rules.nights.after_ingest`)."""
-        paths = [Path(p) for p in paths]
-        named = {p for p in paths if not p.is_dir()}
-        files = order_files(expand_paths(paths))
+        given = [Path(p) for p in paths]
+        named = {p for p in given if not p.is_dir()}
+        files = order_files(expand_paths(given))
         reports = []
         for i, path in enumerate(files):
             if progress:

@@ -443,7 +443,7 @@ def _region_ids(names: Iterable[str]) -> list[str]:
     unknown = [n for n, i in zip(names, ids, strict=True) if i is None]
     if unknown:
         raise ValueError(f"not a region: {unknown}")
-    return ids
+    return [i for i in ids if i is not None]  # all of them, as checked above
 
 
 def _count_by_night(times: pd.Series, region: pd.Series, name: str) -> pd.Series:

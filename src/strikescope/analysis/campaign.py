@@ -280,7 +280,7 @@ def saturation_fit(frame: pd.DataFrame, weapon_class: str = "strike_drone",
     return SaturationResult(
         weapon_class=weapon_class, bins=_salvo_bins(d), curve=curve,
         odds_ratio_per_doubling=float(np.exp(beta * np.log(2))),
-        odds_ratio_ci=tuple(float(x) for x in np.exp(ci * np.log(2))),
+        odds_ratio_ci=(float(np.exp(ci[0] * np.log(2))), float(np.exp(ci[1] * np.log(2)))),
         p_value=float(fit.pvalues["np.log(salvo)"]), reference_salvo=ref_salvo,
         reference_rate=ref_rate, drop=drop,
         threshold_salvo=float(below["salvo"].iloc[0]) if len(below) else None,

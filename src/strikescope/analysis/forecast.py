@@ -602,7 +602,7 @@ def _origins(start, end, horizon):
 
 
 def _record_block(fc: Forecast, hist: pd.DataFrame, start, end) -> list[dict]:
-    rows = []
+    rows: list[dict] = []
     nights = fc.as_of + pd.to_timedelta(np.arange(1, fc.horizon + 1), "D")
     keep = (nights >= start) & (nights <= end) & nights.isin(hist.index)
     if not keep.any():

@@ -276,7 +276,7 @@ def fit_model(metric: MetricData, event_pos: np.ndarray, window: int) -> ModelEs
     tdf = trend_df_for(len(index))
     X = _design(index, event_pos, window, tdf)
     y = metric.values.to_numpy(float)
-    if metric.is_rate:
+    if metric.denominator is not None:  # a rate
         n = metric.denominator.to_numpy(float)
         keep = n > 0
         y = np.minimum(y, n)  # a shot-down figure above the launches is a flagged report
@@ -485,7 +485,7 @@ def _per_event(metric: MetricData, pos: np.ndarray, labels: list[str], window: i
             "after": after,
         }
     )
-    if metric.is_rate:
+    if metric.denominator is not None:  # a rate
         cs_d = _cumsum(metric.denominator.to_numpy(float))
         den_b, den_a = window_sums(cs_d, pos, window)
         df["before"] = np.where(den_b > 0, before / np.where(den_b > 0, den_b, 1), np.nan)
@@ -501,7 +501,7 @@ def _per_event(metric: MetricData, pos: np.ndarray, labels: list[str], window: i
 
 def _naive(metric: MetricData, pos: np.ndarray, window: int) -> tuple[float, float]:
     before, after = window_sums(_cumsum(metric.values.to_numpy(float)), pos, window)
-    if not metric.is_rate:
+    if metric.denominator is None:  # a count
         return float(before.sum()), float(after.sum())
     den_b, den_a = window_sums(_cumsum(metric.denominator.to_numpy(float)), pos, window)
     return _pooled_rate(before, den_b), _pooled_rate(after, den_a)
@@ -734,10 +734,10 @@ def _variant_rows(
 
 def holm(p: Sequence[float]) -> np.ndarray:
     """Holm step-down adjusted p-values (controls the family-wise error rate)."""
-    p = np.asarray(p, float)
-    order = np.argsort(p)
-    m = len(p)
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    pv = np.asarray(p, float)
+    order = np.argsort(pv)
+    m = len(pv)
+    adj = np.maximum.accumulate((m - np.arange(m)) * pv[order])
     out = np.empty(m)
     out[order] = np.minimum(adj, 1.0)
     return out
@@ -824,6 +824,7 @@ def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed
             "model_high": math.nan,
             "placebo_p": math.nan,
         }
+    assert r.model is not None  # run_study fits the model unless told not to
     return row | {
         "model_pct": r.model.pct,
         "model_low": 100 * (r.model.low - 1),

@@ -26,6 +26,7 @@ regression; with climatology it makes "blend").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -429,11 +430,12 @@ def _ratio(c: Context, tr, te, h) -> Out:
     return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
 
 
-MEMBERS = {"climatology": _climatology, "nb_level": _nb_level, "hurdle": _hurdle,
-           "hazard": _hazard, "hgb": _hgb, "ratio": _ratio,
-           "clim7": partial(_short_climatology, window=7),
-           "clim14": partial(_short_climatology, window=14),
-           "clim56": partial(_short_climatology, window=56)}
+MEMBERS: dict[str, Callable[..., Out]] = {
+    "climatology": _climatology, "nb_level": _nb_level, "hurdle": _hurdle,
+    "hazard": _hazard, "hgb": _hgb, "ratio": _ratio,
+    "clim7": partial(_short_climatology, window=7),
+    "clim14": partial(_short_climatology, window=14),
+    "clim56": partial(_short_climatology, window=56)}
 
 
 def _nb_lags(c: Context, tr, te, h) -> Out:
@@ -585,10 +587,10 @@ def _member_outputs(c: Context, names, h: int, first: int, last: int):
     """Every member's forecasts for origins first..last, refitted every refit_every nights
     on the pairs whose target night is on or before the refit date."""
     s = c.spec
-    pmfs = {m: {t: [] for t in TARGETS} for m in names}
-    probs = {m: [] for m in names}
+    pmfs: dict[str, dict[str, list[np.ndarray]]] = {m: {t: [] for t in TARGETS} for m in names}
+    probs: dict[str, list[np.ndarray]] = {m: [] for m in names}
     refits = np.arange(first, last + 1, s.refit_every)
-    for r in refits:
+    for r in refits.tolist():
         te = np.arange(r, min(r + s.refit_every, last + 1))
         top = r - h
         tr = np.arange(0 if s.train_window is None else max(0, top + 1 - s.train_window),
@@ -599,8 +601,8 @@ def _member_outputs(c: Context, names, h: int, first: int, last: int):
             for t in TARGETS:
                 if out is not None:
                     pmfs[m][t].append(out[t])
-    pmfs = {m: {t: np.vstack(v) for t, v in d.items() if v} for m, d in pmfs.items()}
-    return refits, pmfs, {m: np.concatenate(v) for m, v in probs.items()}
+    stacked = {m: {t: np.vstack(v) for t, v in d.items() if v} for m, d in pmfs.items()}
+    return refits, stacked, {m: np.concatenate(v) for m, v in probs.items()}
 
 
 def _run_horizon(c: Context, h: int, lo: int, hi: int, extra, seed: int):
@@ -708,8 +710,9 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
         spec = replace(spec, members=("climatology",), stack_window=0)
     c = Context(_pad(hist, horizon), spec)
     extra = {"stack": (), "blend": ("nb_lags",)}.get(model, (model,))
-    rows = {t: [] for t in TARGETS}
-    probs, track = [], None
+    rows: dict[str, list[np.ndarray]] = {t: [] for t in TARGETS}
+    probs = []
+    track: Track | None = None
     for h in range(1, horizon + 1):
         back = spec.stack_window + h + (record_nights if h == 1 else 0)
         blocks = min(back // spec.refit_every + 2, (pos - spec.min_train) // spec.refit_every)
@@ -720,11 +723,16 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
             rows[t].append(pmfs[model][t][-1] if pmfs[model] else np.full(SUPPORT[t] + 1, np.nan))
         if h == 1:
             track = _track(c, origins, p, model, pos, record_nights)
+    assert track is not None  # set at h == 1, and horizon >= 1
     return Outlook(hist.index[-1], model, {t: np.vstack(v) for t, v in rows.items()},
                    np.array(probs), *track, spec.massive_missiles, spec.massive_drones)
 
 
-def _track(c: Context, origins, probs, model, pos, nights):
+# reliability table, Brier skill, first night counted, nights counted
+Track = tuple[pd.DataFrame, float, pd.Timestamp | None, int]
+
+
+def _track(c: Context, origins, probs, model, pos, nights) -> Track:
     """Reliability and Brier skill (against the 28-night climatology) of the 1-night
     P(massive) of the origins whose night is among the last `nights` known ones."""
     keep = (origins + 1 <= pos) & (origins + 1 > pos - nights)

@@ -6,11 +6,14 @@ pull in heavy libraries (scipy, statsmodels, plotly), and `--version`, `--help` 
 a command missing there still works (an unknown name loads every module).
 """
 
+import functools
 from importlib import import_module
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+from strikescope.extras import as_missing_extra, require
 
 # command -> (the module under strikescope.cli that registers it, the first paragraph of
 # its help as `strikescope --help` lists it), in the order of that listing. The listing is
@@ -87,6 +90,12 @@ COMMANDS = {
     "serve": ("web", "Serve the dashboard and the JSON API (/api/v1) from the store."),
 }
 
+# command module -> the extra (strikescope.extras) its commands need; checked before one of
+# them runs, so that a missing extra stops it with the line that installs it, whatever the
+# command would have done before it reached the missing package
+EXTRA_OF_MODULE = {"brief": "check", "campaign": "analysis", "fetch": "fetch",
+                   "forecast": "analysis", "study": "analysis", "web": "web"}
+
 
 class LazyGroup(TyperGroup):
     """A group that imports a command's module on the first lookup of that command; its
@@ -109,7 +118,7 @@ class LazyGroup(TyperGroup):
             if self._listing and cmd_name in COMMANDS:
                 return TyperCommand(name=cmd_name, help=COMMANDS[cmd_name][1])
             if cmd_name in COMMANDS:
-                self._load(COMMANDS[cmd_name][0])
+                self._load(COMMANDS[cmd_name][0], f"strikescope {cmd_name}")
             if cmd_name not in self.commands:  # perhaps registered by a module not listed
                 self._load_all()
         return self.commands.get(cmd_name)
@@ -118,22 +127,46 @@ class LazyGroup(TyperGroup):
         for module in dict.fromkeys(module for module, _ in COMMANDS.values()):
             self._load(module)
 
-    def _load(self, module: str) -> None:
-        import_module(f"strikescope.cli.{module}")
+    def _load(self, module: str, what: str = "this command") -> None:
+        try:
+            import_module(f"strikescope.cli.{module}")
+        except ImportError as exc:
+            missing = as_missing_extra(exc, what)
+            if missing is None:
+                raise
+            raise missing from exc
         self._add_registered()
 
     def _add_registered(self) -> None:
         """Turn the commands and groups registered on `app` so far into click commands."""
-        options = {"pretty_exceptions_short": app.pretty_exceptions_short,
-                   "rich_markup_mode": app.rich_markup_mode}
+        short, markup = app.pretty_exceptions_short, app.rich_markup_mode
         for info in app.registered_commands:
+            assert info.callback is not None  # registered with @app.command()
             name = info.name or get_command_name(info.callback.__name__)
             if name not in self.commands:
-                self.commands[name] = get_command_from_info(info, **options)
-        for info in app.registered_groups:
-            if info.name and info.name not in self.commands:
-                self.commands[info.name] = get_group_from_info(
-                    info, suggest_commands=app.suggest_commands, **options)
+                self.commands[name] = _checks_extra(get_command_from_info(
+                    info, pretty_exceptions_short=short, rich_markup_mode=markup), name)
+        for group in app.registered_groups:
+            if group.name and group.name not in self.commands:
+                self.commands[group.name] = _checks_extra(get_group_from_info(
+                    group, suggest_commands=app.suggest_commands,
+                    pretty_exceptions_short=short, rich_markup_mode=markup), group.name)
+
+
+def _checks_extra(command, name: str):
+    """`command`, made to check first that the extra of its module is installed."""
+    extra = EXTRA_OF_MODULE.get(COMMANDS.get(name, ("", ""))[0])
+    callback = command.callback
+    if extra is None or callback is None:
+        return command
+
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        require(extra, f"strikescope {name}")
+        return callback(*args, **kwargs)
+
+    command.callback = checked
+    return command
 
 
 app = typer.Typer(

@@ -156,7 +156,7 @@ def channel_sql(policy: Policy) -> str:
 def _split_groups(con: duckdb.DuckDBPyConnection, rows: str = "report_rows") -> pd.DataFrame:
     """Parts of the group rows of `rows` that carry `launched_details` (few rows: done in
     Python)."""
-    rows = con.execute(f"""
+    found = con.execute(f"""
         SELECT r.row_id, r.model, w.kind, r.launched, r.destroyed, r.not_reach_goal,
                r.still_attacking, l.json
         FROM {rows} r JOIN literals l ON l.raw = r.launched_details_text
@@ -164,7 +164,7 @@ def _split_groups(con: duckdb.DuckDBPyConnection, rows: str = "report_rows") -> 
         WHERE l.json IS NOT NULL AND len(string_split(w.components, ' | ')) > 1
     """).fetchall()
     out = []
-    for key, model, kind, launched, destroyed, lost, airborne, details in rows:
+    for key, model, kind, launched, destroyed, lost, airborne, details in found:
         out.extend(
             split_group_row(
                 key, model, kind, launched, destroyed, lost, airborne, json.loads(details)
@@ -797,6 +797,7 @@ def rules_version() -> str:
     for name in ("weapons.csv", "policy.toml", "regions.csv"):
         digest.update(package_data(name).read_bytes())
     for module in (sys.modules[__name__], nightrule, taxonomy, regions):
+        assert module.__file__ is not None  # modules of files, not namespace packages
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -100,7 +100,7 @@ def clean_leftovers(folder: Path) -> list[Path]:
     """Staging folders (`.update-PID`) and partial downloads (`*.part`) that a killed update
     left in `folder`; returns them. Call it with no update running there (the update's
     lock held)."""
-    gone = []
+    gone: list[Path] = []
     if not folder.is_dir():
         return gone
     for path in folder.iterdir():

@@ -410,7 +410,8 @@ def weapon_after(tokens: list[str], start: int) -> tuple[list, bool]:
 
 def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
     """As `weapon_after`, and whether "and" joined two named types in it."""
-    matches, joined = [], False
+    matches: list = []
+    joined = False
     for j in range(start, min(len(tokens), start + 9)):
         tok = tokens[j]
         low = tok.casefold()
@@ -502,7 +503,9 @@ def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
     skip = 1 if after < len(tokens) and tokens[after].casefold() == "out" else 0  # "out of"
     at = after + skip
     if at < len(tokens) and tokens[at].casefold() in _OF and _is_number(tokens, at + 1):
-        value, used = read_number(tokens, at + 1)
+        number = read_number(tokens, at + 1)
+        assert number is not None  # _is_number found one here
+        value, used = number
         return value, skip + 1 + used
     return None, 0
 
@@ -562,7 +565,9 @@ class _Reader:
             return self._singular(i)
         if not _is_number(self.tokens, i):
             return 1
-        value, used = read_number(self.tokens, i)
+        number = read_number(self.tokens, i)
+        assert number is not None  # _is_number found one here
+        value, used = number
         qualifier = _qualifier(self.tokens, i)
         after = i + used
         if qualifier in ("approximate", "reference"):
@@ -642,9 +647,12 @@ class _Reader:
 
     def _all_or_both(self, i: int) -> int:
         """"усі 20 шахедів збито", "all of them", "both missiles"."""
+        model: str | None
         role = role_at(self.tokens, self.roles, i)
         if _is_number(self.tokens, i + 1):
-            value, used = read_number(self.tokens, i + 1)
+            number = read_number(self.tokens, i + 1)
+            assert number is not None  # _is_number found one here
+            value, used = number
             matches, _ = weapon_after(self.tokens, i + 1 + used)
             if matches and role == "destroyed":
                 model, notes = _resolve(matches, self.state.last)

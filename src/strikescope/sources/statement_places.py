@@ -38,7 +38,7 @@ def _stems() -> tuple[tuple[str, str], ...]:
 def _english() -> dict[str, str]:
     with open(package_data("regions.csv"), encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    out = {}
+    out: dict[str, str] = {}
     for row in rows:
         if row["region_id"] == "kyiv_city":
             continue  # "Kyiv ... regions" is the oblast; the city is "Kyiv" alone

@@ -338,8 +338,9 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     app.add_middleware(RawCsv)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
-    app.add_exception_handler(RequestValidationError, invalid_request)
-    app.add_exception_handler(StarletteHTTPException, short_http_error)
+    # Starlette types a handler as taking any Exception; it is called with its own class
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, short_http_error)  # type: ignore[arg-type]
     app.add_middleware(CountVisitors, service=app.state.service)
     app.add_exception_handler(StoreBusyError, store_unavailable)
     app.add_exception_handler(StoreLayoutError, store_unavailable)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -63,6 +64,12 @@ def frame_response(df: pd.DataFrame, fmt: Format, name: str) -> Response:
 def json_response(payload) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False, default=str).encode(),
                     media_type="application/json")
+
+
+@overload
+def records(df: None) -> None: ...
+@overload
+def records(df: pd.DataFrame) -> list: ...
 
 
 def records(df: pd.DataFrame | None) -> list | None:

@@ -16,7 +16,7 @@ import contextvars
 import functools
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fastapi import HTTPException
@@ -45,7 +45,7 @@ class WorkPool:
         """Requests running or waiting (counted until their work ends, even past a budget)."""
         return self._pending
 
-    def _pool(self) -> ThreadPoolExecutor:
+    def _pool(self) -> Executor:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(self.workers,
                                                 thread_name_prefix=f"strikescope-{self.name}")
@@ -108,7 +108,7 @@ class ProcessPool(WorkPool):
 
     start_s: float = 30.0
 
-    def _pool(self) -> ProcessPoolExecutor:
+    def _pool(self) -> Executor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"))

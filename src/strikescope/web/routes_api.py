@@ -8,6 +8,7 @@ import hashlib
 import secrets
 import tempfile
 import warnings
+from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +22,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from strikescope import events as timeline
 from strikescope.atomic import StoreBusyError
+from strikescope.extras import as_missing_extra
 from strikescope.rules.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
@@ -30,9 +32,13 @@ from strikescope.web.optional import Unavailable, feature
 from strikescope.web.pool import run_check
 from strikescope.web.service import StoreService
 
-WeaponClass = enum.Enum("WeaponClass", {c: c for c in CLASSES}, type=str)
-EventType = enum.Enum("EventType", {t: t for t in timeline.EVENT_TYPES}, type=str)
-Confidence = enum.Enum("Confidence", {c: c for c in timeline.CONFIDENCE}, type=str)
+# Members from data, which mypy cannot read (it takes only literal members): a member is
+# reached by value, WeaponClass("strike_drone"), not as an attribute.
+WeaponClass = enum.Enum("WeaponClass", {c: c for c in CLASSES}, type=str)  # type: ignore[misc]
+EventType = enum.Enum(  # type: ignore[misc]
+    "EventType", {t: t for t in timeline.EVENT_TYPES}, type=str)
+Confidence = enum.Enum(  # type: ignore[misc]
+    "Confidence", {c: c for c in timeline.CONFIDENCE}, type=str)
 
 From = Annotated[dt.date | None, Query(alias="from", description="First night (YYYY-MM-DD).")]
 To = Annotated[dt.date | None, Query(alias="to", description="Last night (YYYY-MM-DD).")]
@@ -41,7 +47,7 @@ Actors = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}(,[A-Za-z]{3})*$",
                                      description="ISO3 codes, all must take part: USA,RUS")]
 Name = Annotated[str, Query(pattern=r"^[a-z_]{1,40}$")]
 NightDate = Annotated[dt.date, PathParam(description="The night, by the date it ended.")]
-NightPolicy = enum.Enum("NightPolicy", {p: p for p in POLICIES}, type=str)
+NightPolicy = enum.Enum("NightPolicy", {p: p for p in POLICIES}, type=str)  # type: ignore[misc]
 PolicyQuery = Annotated[NightPolicy, Query(
     description="combined: national reports plus regional ones for the classes they lack; "
                 "national: the national Air Force statements alone (as press tallies count).")]
@@ -71,7 +77,7 @@ def unavailable(exc: Unavailable) -> HTTPException:
 @router.get("/nights", summary="Nightly totals (dense calendar)")
 async def nights(svc: Service, start: From = None, end: To = None,
            weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,
-           fmt: Fmt = Format.json, policy: PolicyQuery = NightPolicy.combined) -> Response:
+           fmt: Fmt = Format.json, policy: PolicyQuery = NightPolicy("combined")) -> Response:
     check_range(start, end)
     cls = weapon_class.value if weapon_class else None
     key = ("nights-response", start, end, cls, fmt, policy.value)
@@ -88,7 +94,7 @@ def _night(svc: StoreService, date: dt.date, policy: str = "combined"):
 
 @router.get("/night/{date}", summary="One night: classes, regions, shelter hours, sources")
 async def night(svc: Service, date: NightDate, fmt: Fmt = Format.json,
-                policy: PolicyQuery = NightPolicy.combined) -> Response:
+                policy: PolicyQuery = NightPolicy("combined")) -> Response:
     def make():
         view = _night(svc, date, policy.value)
         if fmt == Format.csv:
@@ -179,11 +185,11 @@ def night_figure(svc: Service, date: NightDate, name: str) -> Response:
 # --- report rows ----------------------------------------------------------------------
 
 
-Values = Annotated[list[str], Query(max_length=20)]
+Values = Annotated[Sequence[str], Query(max_length=20)]
 
 
 def row_query(night: Values = (), group: Values = (),
-              cls: Annotated[list[str], Query(alias="class", max_length=20)] = (),
+              cls: Annotated[Sequence[str], Query(alias="class", max_length=20)] = (),
               model: Values = (), region: Values = (), release: Values = (),
               q: Annotated[str, Query(max_length=200)] = "", start: From = None,
               end: To = None,
@@ -290,6 +296,11 @@ def _analysis(make):
         return make()
     except (Unavailable, LookupError, ValueError) as exc:
         raise _http_error(exc) from None
+    except ModuleNotFoundError as exc:  # an extra's package, imported on first use
+        missing = as_missing_extra(exc, "this analysis")
+        if missing is None:
+            raise
+        raise unavailable(Unavailable(str(missing))) from None
 
 
 def _http_error(exc: Exception) -> HTTPException:
@@ -647,8 +658,8 @@ EVENT_DATES = {"ge": dt.date(1900, 1, 1), "le": dt.date(2199, 12, 31)}
 
 
 class EventIn(BaseModel):
-    date: dt.date = Field(..., **EVENT_DATES)
-    end_date: dt.date | None = Field(None, **EVENT_DATES)
+    date: dt.date = Field(..., ge=EVENT_DATES["ge"], le=EVENT_DATES["le"])
+    end_date: dt.date | None = Field(None, ge=EVENT_DATES["ge"], le=EVENT_DATES["le"])
     type: EventType
     actors: str = Field(..., pattern=r"^[A-Za-z]{3}([;,][A-Za-z]{3})*$")
     title: str = Field(..., min_length=3, max_length=300)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from strikescope import events as timeline
+from strikescope.extras import as_missing_extra
 from strikescope.sources.attacks import source_url
 from strikescope.web.optional import Unavailable, available, feature
 from strikescope.web.routes_api import (
@@ -70,7 +71,7 @@ def reported_nights(nights: pd.DataFrame) -> int:
     return int(nights["sources"].map(lambda s: len(s) > 0 if s is not None else False).sum())
 
 
-def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+def page(request: Request, name: str, status: int = 200, /, **context) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -114,7 +115,7 @@ def rows(request: Request, svc: Service, view: RowView) -> HTMLResponse:
 
 @router.get("/night/{date}", response_class=HTMLResponse)
 def night(request: Request, svc: Service, date: dt.date,
-          policy: PolicyQuery = NightPolicy.combined) -> HTMLResponse:
+          policy: PolicyQuery = NightPolicy("combined")) -> HTMLResponse:
     try:
         view = svc.night(date, policy.value)
     except LookupError as exc:
@@ -123,8 +124,8 @@ def night(request: Request, svc: Service, date: dt.date,
 
     return page(request, "night.html", title=f"Night {date}", date=date, view=view,
                 defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
-                records=view.records.to_dict("records"),
-                context=view.context.to_dict("records"),
+                records=[] if view.records is None else view.records.to_dict("records"),
+                context=[] if view.context is None else view.context.to_dict("records"),
                 classes=table_html(view.classes), regions=table_html(view.regions),
                 shelter=None if view.shelter is None else table_html(view.shelter),
                 rows=table_html(view.rows[["weapon_class", "model", "launched", "destroyed",
@@ -170,6 +171,11 @@ def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
         error = str(exc)
     except (LookupError, ValueError) as exc:
         error = str(exc)
+    except ModuleNotFoundError as exc:  # an extra's package, imported on first use
+        missing = as_missing_extra(exc, f"The {title.lower()} page")
+        if missing is None:
+            raise
+        error = str(missing)
     return page(request, name, title=title, table=table, error=error, **context)
 
 
@@ -211,7 +217,8 @@ def _regimes_table() -> str:
 
 @router.get("/defense", response_class=HTMLResponse)
 def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
-            weapon_class: Annotated[WeaponClass, Query(alias="class")] = WeaponClass.strike_drone
+            weapon_class: Annotated[WeaponClass, Query(alias="class")] = WeaponClass(
+                "strike_drone")
             ) -> HTMLResponse:
     from strikescope.rules.regimes import notes as regime_notes
 

@@ -85,7 +85,8 @@ class RowQuery:
 
     def where(self) -> tuple[str, list]:
         """The WHERE clause over BASE and its parameters (values are never spliced in)."""
-        terms, params = [], []
+        terms: list[str] = []
+        params: list[str | bool] = []
         for name, column in FACETS.items():
             values = list(self.facet(name))
             if not values or name == "night":
@@ -152,7 +153,7 @@ class RowQuery:
             out["counted"] = "true" if q.counted else "false"
         return out
 
-    def url(self, path: str = "/rows", **changes) -> str:
+    def url(self, path: str = "/rows", /, **changes) -> str:
         params = self.params(**changes)
         return path + ("?" + urlencode(params, doseq=True) if params else "")
 
