@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from strikescope import csvsafe
 from strikescope import nights as night_rules
 from strikescope.atomic import staged
 from strikescope.config import input_dir, resolve_db
+from strikescope.lazy import lazy_module
 from strikescope.store import (
     LAYOUT,
     IngestReport,
@@ -22,6 +22,8 @@ from strikescope.store import (
     StoreLayoutError,
     rules_version,
 )
+
+pd = lazy_module("pandas")
 
 PathLike = str | os.PathLike
 # Each exported in a stable order (views over joins have none of their own).
@@ -132,6 +134,14 @@ def night(date, db: PathLike | None = None, policy: str = night_rules.COMBINED
     night_rules.check_policy(policy)
     with connect(db, read_only=True) as store:
         return night_rules.night_detail(store.con, date, policy)
+
+
+def night_records(day, db: PathLike | None = None, policy: str = night_rules.COMBINED
+                  ) -> night_rules.NightRecords:
+    """`night` as plain Python rows for a `datetime.date` (see `nights.NightRecords`)."""
+    night_rules.check_policy(policy)
+    with connect(db, read_only=True) as store:
+        return night_rules.night_records(store.con, day, policy)
 
 
 def quarantine(db: PathLike | None = None, all_releases: bool = False) -> pd.DataFrame:

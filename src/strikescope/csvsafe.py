@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 
-import pandas as pd
+from strikescope.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")

@@ -22,15 +22,17 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from strikescope import nights as night_rules
 from strikescope.config import package_data, resolve_db
 from strikescope.db import create_table_as, is_base_table, run
 from strikescope.digest import BackgroundDigest
+from strikescope.lazy import lazy_module
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
 from strikescope.taxonomy import taxonomy_frame, weapons_table
+
+pd = lazy_module("pandas")
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS release_seq START 1;

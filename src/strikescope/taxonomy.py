@@ -12,9 +12,10 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 
-import pandas as pd
-
 from strikescope.config import package_data
+from strikescope.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 CLASSES = (
     "strike_drone",

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from strikescope.db import create_table_as, in_file_order, run
+from strikescope.lazy import lazy_module
 from strikescope.sources.literals import literal_to_json
 from strikescope.taxonomy import taxonomy_frame
+
+pd = lazy_module("pandas")
 
 REQUIRED = ("time_start", "time_end", "model", "launched")
 # The columns of the current release, in its order (a file written for it: a parsed statement).

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
+from strikescope.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 REFERENCE_COLUMNS = [
     "model",
