@@ -128,6 +128,30 @@ def nights(start=None, end=None, weapon_class: str | None = None, db: PathLike |
         return night_rules.nightly_totals(store.con, start, end, weapon_class, dense, policy)
 
 
+def store_totals(db: PathLike | None = None) -> dict | None:
+    """What the CLI says of a store after an ingest, by one aggregate over the stored
+    per-night figures (reading every night as `nights` does cost 17 s and 1.3 GB at 1000x
+    the real data): path, first and last night, calendar nights, long-range drones and
+    missiles launched (combined policy), rows in quarantine. None for a store without
+    nights."""
+    with connect(db, read_only=True) as store:
+        if not store.has_table("night_class_rows"):
+            return None
+        first, last, drones, missiles = store.con.execute("""
+            SELECT min(night), max(night),
+                   coalesce(sum(launched) FILTER (WHERE kind = 'drone' AND long_range), 0),
+                   coalesce(sum(launched) FILTER (WHERE kind = 'missile' AND long_range), 0)
+            FROM night_class_rows JOIN class_keys USING (ck)""").fetchall()[0]
+        if first is None:
+            return None
+        quarantined = store.con.execute(
+            "SELECT count(DISTINCT (q.file, q.rec)) FROM quarantine q "
+            "JOIN releases r USING (release_id) WHERE r.status = 'current'").fetchall()[0][0]
+        return {"path": store.path, "first": first, "last": last,
+                "nights": (last - first).days + 1, "drones": int(drones),
+                "missiles": int(missiles), "quarantined": quarantined}
+
+
 def night(date, db: PathLike | None = None, policy: str = night_rules.COMBINED
           ) -> night_rules.NightDetail:
     """One night: per-class counts, the report rows behind them and their sources."""

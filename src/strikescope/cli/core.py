@@ -64,17 +64,15 @@ def ingest(
 
 
 def _print_store_summary(db) -> None:
-    df = api.nights(db=db)
-    if df.empty:
+    t = api.store_totals(db)
+    if t is None:
         console.print("The store holds no nights yet.")
         return
-    q = api.quarantine(db=db)
     console.print(
-        f"Store {api.connect(db, read_only=True).path}: {len(df):,} calendar nights "
-        f"{df.night.min():%Y-%m-%d} .. {df.night.max():%Y-%m-%d}; "
-        f"{int(df.drones_launched.sum()):,} long-range drones and "
-        f"{int(df.missiles_launched.sum()):,} missiles; {q['row'].nunique() if len(q) else 0}"
-        " row(s) in quarantine.")
+        f"Store {t['path']}: {t['nights']:,} calendar nights "
+        f"{t['first']:%Y-%m-%d} .. {t['last']:%Y-%m-%d}; "
+        f"{t['drones']:,} long-range drones and {t['missiles']:,} missiles; "
+        f"{t['quarantined']} row(s) in quarantine.")
 
 
 @app.command()
