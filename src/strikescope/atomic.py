@@ -96,6 +96,8 @@ def _unlink_with_wal(path: Path) -> None:
     for p in (path, Path(str(path) + ".wal")):
         with suppress(FileNotFoundError):
             p.unlink()
+    # what a writer killed while spilling to disk left (DuckDB removes it on a clean close)
+    shutil.rmtree(Path(str(path) + ".tmp"), ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:
