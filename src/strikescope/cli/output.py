@@ -9,7 +9,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from strikescope import csvsafe
@@ -129,6 +128,9 @@ def guard(fn):
 @contextmanager
 def progress_bar(description: str):
     """A Rich progress bar whose update function takes (message, fraction)."""
+    # imported here: the commands that draw no bar (night, nights) start sooner
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
             "{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err_console,
             transient=False) as bar:
