@@ -10,13 +10,23 @@ another into one store and prints the resident memory, to show that it does not 
 the number of files.
 
     .venv/bin/python benchmarks/ingest.py [--scales 1 100 1000] [--repeat 5] [--source PATH]
+
+With `--against-duckdb N` it instead times `strikescope ingest` of the release replicated
+N times (the whole command, as a user runs it: ingest, rebuild, summary) against DuckDB's
+plain load of the same file (`CREATE TABLE t AS SELECT * FROM read_csv(FILE)`), each in a
+process of its own, alternating (A B A B ...), and prints the ratios A/B of wall time, CPU
+time and peak resident memory (medians and ranges). `--csv PATH` keeps the replicated file
+there and reuses it on the next run (at 1000x it takes a minute to write).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -144,6 +154,61 @@ def bench_memory(source: Path, tmp: Path, files: int = 20) -> None:
     )
 
 
+# DuckDB's own load of a CSV file into a table, the baseline of --against-duckdb
+PLAIN_LOAD = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("SET enable_progress_bar = false")
+path = sys.argv[2].replace("'", "''")
+con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}')")
+con.close()
+"""
+
+
+def _child(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MiB) of one process, from its own rusage."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"{' '.join(cmd)} failed: {err[-800:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _spread(values: list[float]) -> str:
+    return (f"median {statistics.median(values):.2f}x "
+            f"(range {min(values):.2f}-{max(values):.2f})")
+
+
+def bench_against_duckdb(source: Path, copies: int, runs: int, csv: Path | None,
+                         tmp: Path) -> None:
+    path = csv or tmp / f"x{copies}.csv"
+    if not path.exists():
+        replicate(source, copies, path)
+    db = tmp / "bench.duckdb"
+    ours = [sys.executable, "-m", "strikescope", "ingest", str(path), "--db", str(db)]
+    plain = [sys.executable, "-c", PLAIN_LOAD, str(db), str(path)]
+    ratios: dict[str, list[float]] = {"wall": [], "CPU": [], "peak RSS": []}
+    for i in range(runs):
+        pair = {}
+        for name, cmd in ((("ours", ours), ("plain", plain)) if i % 2 == 0
+                          else (("plain", plain), ("ours", ours))):
+            pair[name] = _child(cmd)
+            for f in tmp.glob("bench.duckdb*"):
+                f.unlink()
+        for k, key in enumerate(ratios):
+            ratios[key].append(pair["ours"][k] / pair["plain"][k])
+        print(f"  run {i + 1}: strikescope {pair['ours'][0]:.1f} s, {pair['ours'][2]:.0f} MiB;"
+              f" plain load {pair['plain'][0]:.1f} s, {pair['plain'][2]:.0f} MiB", flush=True)
+    print(f"x{copies} ({path.stat().st_size / 2**20:,.0f} MiB), {runs} alternating pairs: "
+          "`strikescope ingest` / DuckDB's plain read_csv load:")
+    for key, values in ratios.items():
+        print(f"  {key:<9} {_spread(values)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100, 1000])
@@ -151,9 +216,18 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5,
                         help="ingests per scale; the median is printed (timings vary)")
+    parser.add_argument("--against-duckdb", type=int, metavar="COPIES",
+                        help="time the CLI ingest of COPIES copies against DuckDB's plain load")
+    parser.add_argument("--runs", type=int, default=3, help="pairs with --against-duckdb")
+    parser.add_argument("--csv", type=Path, help="with --against-duckdb: keep the file here")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.against_duckdb:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_against_duckdb(args.source, args.against_duckdb, args.runs, args.csv,
+                                 Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         # First, so that what the large ingests leave allocated is not counted.
         bench_memory(args.source, Path(tmp), args.files)

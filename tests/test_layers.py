@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "strikescope"
 LAYERS = {
     "base": ("strikescope", "strikescope.__main__", "strikescope.config", "strikescope.db",
              "strikescope.csvsafe", "strikescope.wording", "strikescope.nightrule",
-             "strikescope.errors", "strikescope.extras"),
+             "strikescope.errors", "strikescope.lazy", "strikescope.extras"),
     "sources": ("strikescope.sources", "strikescope.taxonomy", "strikescope.regions",
                 "strikescope.events", "strikescope.gdelt", "strikescope.weather"),
     "store": ("strikescope.store", "strikescope.atomic", "strikescope.migrations",

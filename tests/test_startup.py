@@ -100,3 +100,24 @@ def test_unknown_command_suggests_the_right_one():
 
     out = CliRunner().invoke(cli_app, ["nigth"])
     assert out.exit_code != 0 and "night" in out.output
+
+
+def test_night_view_loads_no_pandas(real_db):
+    # `strikescope night DATE` reads plain rows: pandas' import is most of its start-up
+    code = ("import sys\nfrom strikescope.cli import main\n"
+            f"sys.argv = ['strikescope', 'night', '2025-07-04', '--db', {str(real_db)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('PANDAS', 'pandas' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "539 drones and 11 missiles" in out
+    assert out.rstrip().endswith("PANDAS False False")
+
+
+def test_lazy_module_imports_on_first_read():
+    code = ("import sys\nfrom strikescope.lazy import lazy_module\n"
+            "m = lazy_module('fractions')\nbefore = 'fractions' in sys.modules\n"
+            "half = m.Fraction(1, 2)\nprint(before, 'fractions' in sys.modules, half)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True", "1/2"]

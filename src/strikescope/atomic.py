@@ -21,7 +21,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
-from filelock import FileLock, Timeout
 
 STAGING_SUFFIX = ".staging"
 LOCK_TIMEOUT_S = 600.0
@@ -43,6 +42,9 @@ def staging_path(store: Path) -> Path:
 def staged(store: str | os.PathLike, timeout: float = LOCK_TIMEOUT_S) -> Iterator[Path]:
     """Yield the path of a staged copy of `store` to write; when the block ends without an
     exception (and every connection to the copy is closed), the copy replaces the store."""
+    # imported by the writers only: a reader (`strikescope night`) starts sooner without it
+    from filelock import FileLock, Timeout
+
     store = Path(store)
     store.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -96,6 +98,8 @@ def _unlink_with_wal(path: Path) -> None:
     for p in (path, Path(str(path) + ".wal")):
         with suppress(FileNotFoundError):
             p.unlink()
+    # what a writer killed while spilling to disk left (DuckDB removes it on a clean close)
+    shutil.rmtree(Path(str(path) + ".tmp"), ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:

@@ -17,19 +17,26 @@ cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from strikescope.config import TIMEZONE
+from strikescope.lazy import lazy_module
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 __all__ = ["TIMEZONE", "BOUNDARY", "night_of_instant", "night_of_end", "nights_of_instants",
            "nights_of_ends", "end_night_sql", "instant_night_sql", "night_bounds"]
 BOUNDARY = dt.time(18, 0)
 # From midnight to the boundary, and from the boundary to the next midnight (an instant
-# shifted by the latter lands on its night's date).
-FROM_MIDNIGHT = pd.Timedelta(hours=BOUNDARY.hour, minutes=BOUNDARY.minute)
-_TO_MIDNIGHT = pd.Timedelta(days=1) - FROM_MIDNIGHT
+# shifted by the latter lands on its night's date). Plain timedeltas, which pandas adds and
+# compares alike: importing this module does not import pandas.
+FROM_MIDNIGHT = dt.timedelta(hours=BOUNDARY.hour, minutes=BOUNDARY.minute)
+_TO_MIDNIGHT = dt.timedelta(days=1) - FROM_MIDNIGHT
 
 
 def night_of_instant(t) -> pd.Timestamp:

@@ -11,10 +11,15 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from strikescope.config import package_data
+from strikescope.lazy import lazy_module
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 CLASSES = (
     "strike_drone",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from strikescope.cli.output import (
     emit,
     err_console,
     guard,
+    print_records,
     print_table,
     progress_bar,
     short_source,
@@ -62,18 +64,15 @@ def ingest(
 
 
 def _print_store_summary(db) -> None:
-    with api.open(db) as store:
-        df = api.nights(db=store)
-        if df.empty:
-            console.print("The store holds no nights yet.")
-            return
-        q = api.quarantine(db=store)
+    t = api.store_totals(db)
+    if t is None:
+        console.print("The store holds no nights yet.")
+        return
     console.print(
-        f"Store {store.path}: {len(df):,} calendar nights "
-        f"{df.night.min():%Y-%m-%d} .. {df.night.max():%Y-%m-%d}; "
-        f"{int(df.drones_launched.sum()):,} long-range drones and "
-        f"{int(df.missiles_launched.sum()):,} missiles; {q['row'].nunique() if len(q) else 0}"
-        " row(s) in quarantine.")
+        f"Store {t['path']}: {t['nights']:,} calendar nights "
+        f"{t['first']:%Y-%m-%d} .. {t['last']:%Y-%m-%d}; "
+        f"{t['drones']:,} long-range drones and {t['missiles']:,} missiles; "
+        f"{t['quarantined']} row(s) in quarantine.")
 
 
 @app.command()
@@ -105,6 +104,10 @@ def night(
     db: Path = DbOption,
 ) -> None:
     """One night: per-class table, the report rows behind it, sources and targets."""
+    day = _iso_date(date)
+    if fmt == "table" and day is not None:
+        _print_night(guard(lambda: api.night_records(day, db=db, policy=policy.value)))
+        return
     detail = guard(lambda: api.night(date, db=db, policy=policy.value))
     if fmt != "table":
         emit(detail.rows, fmt, None)
@@ -118,6 +121,38 @@ def night(
     print_table(rows[["counted", "rank_name", "model", "launched", "destroyed",
                       "not_reach_goal", "target", "source", "rec"]],
                 title="Report rows (full sources with --format csv)")
+
+
+def _iso_date(text: str):
+    """The `datetime.date` of a YYYY-MM-DD text, else None (other spellings go the way of
+    pandas' parser, as before)."""
+    import datetime as dt
+    import re
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text.strip())
+    return None
+
+
+def _print_night(night) -> None:
+    """The table view of `night` (`nights.NightRecords`), read and drawn without pandas: the
+    view's start-up is most of its time, and pandas' import the most of that."""
+    console.print(night.summary())
+    shown = ["weapon_class", "kind", "launched", "destroyed", "not_reach_goal", "reached",
+             "rank_name"]
+    index = [night.class_columns.index(c) for c in shown]
+    print_records(shown, [night.types[c] for c in shown],
+                  [tuple(r[i] for i in index) for r in night.classes],
+                  title="Per class (counted rows)")
+    shown = ["counted", "rank_name", "model", "launched", "destroyed", "not_reach_goal",
+             "target", "source", "rec"]
+    index = [night.row_columns.index(c) for c in shown]
+    source = shown.index("source")
+    rows = [tuple(short_source(v) if i == source else v
+                  for i, v in enumerate(r[j] for j in index)) for r in night.rows]
+    types = [night.types[c] if c != "source" else "VARCHAR" for c in shown]
+    print_records(shown, types, rows, title="Report rows (full sources with --format csv)")
 
 
 @app.command()

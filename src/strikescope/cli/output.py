@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import numbers
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from strikescope import csvsafe
 from strikescope.api import frame_to_json, write_frame
 from strikescope.atomic import StoreBusyError
+from strikescope.lazy import lazy_module
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -31,8 +37,9 @@ OutOption = typer.Option(None, "--out", "-o", help="Write to this file.")
 def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+    # numpy's integers too: a nullable column's values (1234 printed without its comma)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M}"
     if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
@@ -55,15 +62,42 @@ def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 
 
 def print_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
+    numeric = [pd.api.types.is_numeric_dtype(df[col]) for col in df.columns]
+    cells = ([_cell(v) for v in row] for row in df.head(max_rows).itertuples(index=False))
+    _print_cells([str(c) for c in df.columns], numeric, cells, title, len(df) - max_rows)
+
+
+# DuckDB types that pandas reads as numbers (its booleans included): right-aligned
+_NUMERIC_TYPES = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                  "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+
+
+def print_records(columns: list[str], types: list[str], rows: list[tuple],
+                  title: str | None = None, max_rows: int = 200) -> None:
+    """`print_table` for rows as DuckDB fetches them, without pandas: the same table."""
+    numeric = [t.split("(")[0] in _NUMERIC_TYPES for t in types]
+    cells = ([_plain_cell(v) for v in row] for row in rows[:max_rows])
+    _print_cells(columns, numeric, cells, title, len(rows) - max_rows)
+
+
+def _plain_cell(value) -> str:
+    """`_cell` of a plain Python value (no pandas types, no NaN but float('nan'))."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _cell(value)
+    return str(value)
+
+
+def _print_cells(columns, numeric, cells, title, more: int) -> None:
     table = Table(title=title, show_lines=False, header_style="bold")
-    for col in df.columns:
-        numeric = pd.api.types.is_numeric_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
-    for row in df.head(max_rows).itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+    for col, right in zip(columns, numeric, strict=True):
+        table.add_column(col, justify="right" if right else "left", overflow="fold")
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
-    if len(df) > max_rows:
-        console.print(f"... {len(df) - max_rows:,} more rows (use --format csv)")
+    if more > 0:
+        console.print(f"... {more:,} more rows (use --format csv)")
 
 
 def emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str | None = None) -> None:
@@ -98,6 +132,9 @@ def guard(fn):
 @contextmanager
 def progress_bar(description: str):
     """A Rich progress bar whose update function takes (message, fraction)."""
+    # imported here: the commands that draw no bar (night, nights) start sooner
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
             "{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err_console,
             transient=False) as bar:

@@ -30,20 +30,26 @@ import re
 import sys
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
+from strikescope.lazy import lazy_module
 from strikescope.nightrule import end_night_sql, night_of_end
 from strikescope.sources.attacks import COUNT_COLUMNS, model_classes, post_sql
 from strikescope.store import LAYOUT, IngestReport, ProgressFn, Store
 from strikescope.taxonomy import classify
 from strikescope.wording import plural
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 
 @dataclass(frozen=True)
@@ -661,32 +667,11 @@ def _date_bounds(con, start, end) -> tuple:
     return (pd.Timestamp(start).date() if start else lo, pd.Timestamp(end).date() if end else hi)
 
 
-def nightly_totals(
-    con: duckdb.DuckDBPyConnection,
-    start=None,
-    end=None,
-    weapon_class: str | None = None,
-    dense: bool = True,
-    policy: str = COMBINED,
-) -> pd.DataFrame:
-    """One row per night: per-kind and per-class totals (wide), every night in the range.
-
-    Nights without any report are included with zeros when `dense` (the series analyses
-    need a regular calendar). With `weapon_class`, the long table of that class only.
-    `policy` says how the reports of a night are combined (`POLICIES`).
-    """
+def _totals_sql(policy: str, lo, hi, dense: bool) -> str:
+    """SQL of `nightly_totals` (parameters: lo, hi three times), one row per night."""
     rows = class_rows_sql(policy)
     # which parts count: the stored assignment, or the policy's (`parts` has it too)
     assigned = "part_rows" if policy == COMBINED else parts_sql(policy)
-    lo, hi = _date_bounds(con, start, end)
-    if lo is None or hi is None:
-        return pd.DataFrame(columns=["night"])
-    if weapon_class:
-        return con.execute(
-            f"SELECT * FROM ({night_classes_sql(policy)}) WHERE weapon_class = ? "
-            "AND night BETWEEN ? AND ? ORDER BY night, kind",
-            [weapon_class, lo, hi],
-        ).df()
     cal = (
         (
             f"SELECT CAST(d AS DATE) AS night FROM generate_series(DATE '{lo}', DATE '{hi}', "
@@ -696,7 +681,7 @@ def nightly_totals(
         else (f"SELECT DISTINCT night FROM {rows} "
               f"WHERE night BETWEEN '{lo}' AND '{hi}'")
     )
-    df = con.execute(
+    return (
         f"""
         WITH cal AS ({cal}),
         w AS (SELECT night, {_wide_columns()}
@@ -716,9 +701,34 @@ def nightly_totals(
                coalesce(list_contains(reg.regions, 'kyiv_city'), false) AS kyiv_targeted
         FROM cal LEFT JOIN w USING (night) LEFT JOIN src USING (night)
         LEFT JOIN reg USING (night)
-        ORDER BY cal.night""",
-        [lo, hi, lo, hi, lo, hi],
-    ).df()
+        ORDER BY cal.night"""
+    )
+
+
+def nightly_totals(
+    con: duckdb.DuckDBPyConnection,
+    start=None,
+    end=None,
+    weapon_class: str | None = None,
+    dense: bool = True,
+    policy: str = COMBINED,
+) -> pd.DataFrame:
+    """One row per night: per-kind and per-class totals (wide), every night in the range.
+
+    Nights without any report are included with zeros when `dense` (the series analyses
+    need a regular calendar). With `weapon_class`, the long table of that class only.
+    `policy` says how the reports of a night are combined (`POLICIES`).
+    """
+    lo, hi = _date_bounds(con, start, end)
+    if lo is None or hi is None:
+        return pd.DataFrame(columns=["night"])
+    if weapon_class:
+        return con.execute(
+            f"SELECT * FROM ({night_classes_sql(policy)}) WHERE weapon_class = ? "
+            "AND night BETWEEN ? AND ? ORDER BY night, kind",
+            [weapon_class, lo, hi],
+        ).df()
+    df = con.execute(_totals_sql(policy, lo, hi, dense), [lo, hi, lo, hi, lo, hi]).df()
     counts = [c for c in df.columns if c.endswith(MEASURES + ("_launched_with_outcome",))]
     df[counts] = df[counts].fillna(0).astype("int64")
     df["total_launched"] = df["drones_launched"] + df["missiles_launched"]
@@ -745,31 +755,37 @@ class NightDetail:
 
     def summary(self) -> str:
         t = self.totals
-        lines = [
-            f"Night ending {self.night:%Y-%m-%d}: {plural(t.drones_launched, 'drone')} and "
-            f"{plural(t.missiles_launched, 'missile')} launched ({t.total_launched:,} in all)"
-            + ("." if self.policy == COMBINED else f", {self.policy} reports only.")
-        ]
-        if bool(t.get("provisional", False)):
-            lines.append("  Provisional: figures from the Air Force's statement as parsed, "
-                         "until a digitised release covers this night.")
-        for r in self.classes.itertuples():
-            shot = "" if pd.isna(r.destroyed) else f", {r.destroyed:,} shot down"
-            lines.append(f"  {r.weapon_class} ({r.kind}): {r.launched:,} launched{shot}")
-        lines.append(f"Sources: {plural(len(self.sources), 'report')}.")
-        return "\n".join(lines)
+        classes = [(r.weapon_class, r.kind, r.launched, None if pd.isna(r.destroyed)
+                    else r.destroyed) for r in self.classes.itertuples()]
+        return night_summary(self.night, self.policy, t, classes, len(self.sources))
 
 
-def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
-                 ) -> NightDetail:
-    day = pd.Timestamp(night).normalize()
-    classes = con.execute(
-        f"SELECT * EXCLUDE (night) FROM ({night_classes_sql(policy)}) WHERE night = ? "
-        "ORDER BY kind, weapon_class",
-        [day.date()],
-    ).df()
-    rows = con.execute(
-        f"""
+def night_summary(night, policy: str, totals, classes: list[tuple], n_sources: int) -> str:
+    """The lines that open `strikescope night`: totals (anything with the wide columns of
+    `nightly_totals` by key), then (class, kind, launched, destroyed or None) per class."""
+    t = totals
+    lines = [
+        f"Night ending {night:%Y-%m-%d}: {plural(t['drones_launched'], 'drone')} and "
+        f"{plural(t['missiles_launched'], 'missile')} launched ({t['total_launched']:,} in all)"
+        + ("." if policy == COMBINED else f", {policy} reports only.")
+    ]
+    if bool(t.get("provisional", False)):
+        lines.append("  Provisional: figures from the Air Force's statement as parsed, "
+                     "until a digitised release covers this night.")
+    for weapon_class, kind, launched, destroyed in classes:
+        shot = "" if destroyed is None else f", {destroyed:,} shot down"
+        lines.append(f"  {weapon_class} ({kind}): {launched:,} launched{shot}")
+    lines.append(f"Sources: {plural(n_sources, 'report')}.")
+    return "\n".join(lines)
+
+
+def _night_classes_query(policy: str) -> str:
+    return (f"SELECT * EXCLUDE (night) FROM ({night_classes_sql(policy)}) WHERE night = ? "
+            "ORDER BY kind, weapon_class")
+
+
+def _night_rows_query(policy: str) -> str:
+    return f"""
         SELECT p.weapon_class, p.kind, p.long_range, p.model, p.launched, p.destroyed,
                p.not_reach_goal, p.counted, a.rank_name, r.source,
                r.time_start_local,
@@ -778,13 +794,68 @@ def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
                r.launch_place, r.file, r.rec
         FROM {parts_sql(policy)} p JOIN reports r USING (row_id)
         JOIN attacks a USING (attack_no)
-        WHERE p.night = ? ORDER BY 8 DESC, p.kind, p.weapon_class, r.rec, p.part""",
-        [day.date()],
-    ).df()
+        WHERE p.night = ? ORDER BY 8 DESC, p.kind, p.weapon_class, r.rec, p.part"""
+
+
+def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
+                 ) -> NightDetail:
+    day = pd.Timestamp(night).normalize()
+    classes = con.execute(_night_classes_query(policy), [day.date()]).df()
+    rows = con.execute(_night_rows_query(policy), [day.date()]).df()
     totals = nightly_totals(con, day, day, policy=policy).iloc[0] if len(classes) else None
     if totals is None:
         raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals, policy)
+
+
+@dataclass
+class NightRecords:
+    """`NightDetail` as plain Python (column names and tuples), read without pandas: what
+    the terminal view of one night needs, at the cost of a few queries."""
+
+    night: object  # datetime.date
+    class_columns: list[str]
+    classes: list[tuple]
+    row_columns: list[str]
+    rows: list[tuple]
+    totals: dict
+    policy: str = COMBINED
+    # DuckDB's type of each column (`BIGINT`, `VARCHAR`, ...), by name
+    types: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str, of: str = "rows") -> list:
+        cols, data = ((self.row_columns, self.rows) if of == "rows"
+                      else (self.class_columns, self.classes))
+        i = cols.index(name)
+        return [r[i] for r in data]
+
+    def summary(self) -> str:
+        counted = zip(self.column("counted"), self.column("source"), strict=True)
+        sources = {s for c, s in counted if c and s is not None}
+        classes = zip(*(self.column(c, "classes") for c in
+                        ("weapon_class", "kind", "launched", "destroyed")), strict=True)
+        return night_summary(self.night, self.policy, self.totals, list(classes), len(sources))
+
+
+def night_records(con: duckdb.DuckDBPyConnection, day, policy: str = COMBINED
+                  ) -> NightRecords:
+    """The night ending on `day` (a `datetime.date`) as `NightRecords`, by the queries of
+    `night_detail`."""
+    types: dict[str, str] = {}
+
+    def fetch(sql: str, params: list) -> tuple[list[str], list[tuple]]:
+        cur = con.execute(sql, params)
+        types.update((d[0], str(d[1])) for d in cur.description)
+        return [d[0] for d in cur.description], cur.fetchall()
+
+    class_columns, classes = fetch(_night_classes_query(policy), [day])
+    if not classes:
+        raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
+    row_columns, rows = fetch(_night_rows_query(policy), [day])
+    names, totals = fetch(_totals_sql(policy, day, day, True), [day] * 6)
+    t = {k: (0 if v is None else v) for k, v in zip(names, totals[0], strict=True)}
+    t["total_launched"] = t["drones_launched"] + t["missiles_launched"]
+    return NightRecords(day, class_columns, classes, row_columns, rows, t, policy, types)
 
 
 @cache

@@ -12,14 +12,20 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from strikescope.config import TIMEZONE
 from strikescope.db import create_table_as, in_file_order, run
+from strikescope.lazy import lazy_module
 from strikescope.sources.literals import literal_to_json
 from strikescope.taxonomy import taxonomy_frame
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 REQUIRED = ("time_start", "time_end", "model", "launched")
 # The columns of the current release, in its order (a file written for it: a parsed statement).
