@@ -98,3 +98,21 @@ def test_doctor_names_the_reporting_regimes_its_nights_fall_in(release, tmp_path
     assert "EW losses reported apart (2024-07-10 .. 2025-07-23)" in report.summary()
     assert [r["regime_id"] for r in report.to_dict()["regimes"]] == [
         "ew_not_reported", "ew_separate"]
+
+
+def test_doctor_flags_rows_waiting_for_their_nights(release, tmp_path):
+    """An ingest whose rebuild did not run (killed between the two) leaves its rows marked;
+    the doctor says so, and the next ingest rebuilds them."""
+    from strikescope.store import Store
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release(ROWS[:1])], db=db)
+    assert not strikescope.doctor(db=db).store["stale_rows"]
+    with Store(db) as store:  # the rows of a second release, their nights not rebuilt
+        store.ingest([release(ROWS[:3], name="second.csv")])
+    with strikescope.open(db) as store:  # an open store is read as it is
+        report = strikescope.doctor(db=store)
+    assert report.store["stale_rows"]
+    assert any("wait for their nights" in p for p in report.problems)
+    strikescope.ingest([release(ROWS[:3], name="second.csv")], db=db)
+    assert strikescope.doctor(db=db).problems == []

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,9 @@ class DoctorReport:
 def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorReport:
     """Check the store `db`; `threshold` is the relative difference between national and
     regional counts that is reported (and `min_difference` the absolute one)."""
-    with Store(db, read_only=True) as store:
+    # a store opened by the caller is read as it is; a path is opened without the upgrade
+    # of `strikescope.open`, so that the report describes the file, not a migrated copy
+    with nullcontext(db) if isinstance(db, Store) else Store(db, read_only=True) as store:
         con = store.con
         if not store.has_table("night_classes"):
             raise ValueError(f"{store.path}: the store holds no nights yet; run "
@@ -101,6 +104,7 @@ def _store_facts(store: Store) -> dict:
         "duckdb": duckdb.__version__,
         "rules_version": built,
         "rules_current": built == rules_version(),
+        "stale_rows": store.has_stale_rows() if store.has_table("stale_rows") else False,
         "reports": con.execute("SELECT count(*) FROM reports").fetchall()[0][0],
         "nights": con.execute("SELECT count(DISTINCT night) FROM night_classes")
         .fetchall()[0][0],
@@ -231,6 +235,9 @@ def _problems(report: DoctorReport, path: Path) -> list[str]:
     if report.misplaced_rows:
         out.append(f"{report.misplaced_rows} counted row(s) lie on a night other than their "
                    "own window's: run `strikescope ingest` to rebuild")
+    if report.store.get("stale_rows"):
+        out.append("rows changed by an ingest wait for their nights to be rebuilt (an "
+                   "interrupted rebuild): run `strikescope ingest` to rebuild them")
     if not report.store["rules_current"]:
         out.append("the nights were built by other rules: run `strikescope ingest` to rebuild")
     rel = report.releases
