@@ -302,3 +302,27 @@ def test_cli_weather_forecast_file(real_db, tmp_path):
     bad = _cli(["--as-of", "2025-12-24", "--horizon", "3", "--weather-forecast", str(path),
                 "--db", str(real_db)])
     assert bad.exit_code != 0 and "2025-12-27" in bad.output
+
+
+# ------------------------------------------------------------------ local level and dispersion
+
+def test_local_nb_by_hand():
+    # half-life 1: weights 1/2 and 1 on the nights [0, 10]
+    mu, alpha = wf.local_nb(np.array([0.0, 10.0]), halflife=1.0)
+    m = 10 / 1.5
+    v = (0.5 * m ** 2 + (10 - m) ** 2) / 1.5
+    assert mu[1] == pytest.approx(m)
+    assert alpha[1] == pytest.approx((v - m) / m ** 2)  # 0.35
+    assert alpha[1] == pytest.approx(0.35)
+    assert (mu[0], alpha[0]) == (0.1, 0.01)  # one night of zeros: near-Poisson at the floor
+
+
+def test_stack_leaves_members_out_of_the_massive_pool():
+    hist = synthetic()
+    spec = wf.Spec(min_train=60, stack_window=56, members=(*SMALL.members, "nb_local"),
+                   not_massive=("nb_local",))
+    res = wf.run(hist, hist.index[350], hist.index[369], spec=spec)
+    w = res.weights
+    assert "nb_local" not in set(w[w.target == "massive"].member)
+    assert "nb_local" in set(w[w.target == "drones"].member)
+    assert "nb_local" in set(res.records.model)

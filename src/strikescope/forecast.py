@@ -413,8 +413,8 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
 # The walk-forward models of strikescope.walkforward (local level, hurdle, stacked pool).
 SKILL_MODELS = ("stack", "nb_level", "hurdle")
 # The model whose P(massive) the forecast shows with its track record: the best on the 2024
-# walk-forward (scripts/forecast_skill.py; docs/forecast.md).
-MASSIVE_MODEL = "blend"
+# walk-forward (scripts/forecast_skill.py; docs/forecast.md), with the chosen settings.
+MASSIVE_MODEL = "stack"
 
 
 def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
@@ -430,8 +430,8 @@ def _spec(rule: MassiveRule | None, weather: bool = False):
     from strikescope import walkforward as wf
 
     rule = rule or MassiveRule()
-    return wf.Spec(massive_missiles=rule.missiles, massive_drones=rule.drones,
-                   weather_forecast=weather)
+    return wf.chosen_spec(massive_missiles=rule.missiles, massive_drones=rule.drones,
+                          weather_forecast=weather)
 
 
 # The model a weather forecast goes into when the one asked for takes no weather.

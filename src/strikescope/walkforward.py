@@ -51,6 +51,7 @@ class Spec:
     massive_missiles: int = 20
     massive_drones: int = 400
     halflife: float = 7.0  # nights, of the exponentially weighted level
+    local_halflife: float = 14.0  # nights, of nb_local's level and dispersion
     level_dow: bool = True  # weekday of the target night in nb_level
     level_since: bool = False  # nights since the last massive night in nb_level
     train_window: int | None = None  # nights of pairs to fit on (None: all before)
@@ -61,6 +62,8 @@ class Spec:
     ratio_window: int = 365  # training pairs whose count/level ratios the ratio model uses
     stack_window: int = 365  # nights of past out-of-sample scores the weights learn from
     members: tuple[str, ...] = ("climatology", "nb_level", "hurdle", "hazard")
+    # Members left out of the P(massive) pool (kept in the counts' pools).
+    not_massive: tuple[str, ...] = ()
     refit_every: int = 7
     # Look-ahead, for an upper bound only: the observed weather of the target night as if a
     # perfect weather forecast were known (needs `weather` in run()).
@@ -79,6 +82,17 @@ class Spec:
     def massive(self, drones, missiles) -> np.ndarray:
         return (np.asarray(missiles) >= self.massive_missiles) | (
             np.asarray(drones) >= self.massive_drones)
+
+
+# The settings chosen on the 2024 walk-forward (scripts/forecast_skill.py, docs/forecast.md)
+# against Spec(), the base the candidates are written against.
+CHOSEN = {"members": ("climatology", "nb_level", "hurdle", "hazard", "nb_local"),
+          "local_halflife": 3.5, "not_massive": ("nb_local",), "level_since": True}
+
+
+def chosen_spec(**kw) -> Spec:
+    """Spec with the chosen settings (and any given here)."""
+    return Spec(**{**CHOSEN, **kw})
 
 
 # --------------------------------------------------------------------------- distributions
@@ -501,11 +515,35 @@ def _ratio(c: Context, tr, te, h) -> Out:
     return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
 
 
+def local_nb(y: np.ndarray, halflife: float) -> tuple[np.ndarray, np.ndarray]:
+    """A local level with a local dispersion: at each night t the exponentially weighted
+    mean m_t and variance v_t of the counts up to t, and the NB2 dispersion they imply,
+    (v_t - m_t) / m_t^2 (at least 0.01: near-Poisson when the counts vary no more)."""
+    s = pd.Series(np.asarray(y, dtype=float))
+    m = s.ewm(halflife=halflife, adjust=True).mean()
+    v = s.ewm(halflife=halflife, adjust=True).var(bias=True).fillna(0.0)
+    mu = np.maximum(m.to_numpy(), 0.1)
+    return mu, np.clip((v.to_numpy() - mu) / mu ** 2, 0.01, 50.0)
+
+
+def _nb_local(c: Context, tr, te, h) -> Out:
+    """The next night's NB from the local level and dispersion at the origin: a dynamic
+    count model with no regression, so nothing to fit but the half-life."""
+    pmfs = {}
+    for t in TARGETS:
+        key = f"local_{t}"
+        if key not in c.cache:
+            c.cache[key] = local_nb(c.cols[t], c.spec.local_halflife)
+        mu, alpha = c.cache[key]
+        pmfs[t] = nb_pmf(mu[te], alpha[te], SUPPORT[t])
+    return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
+
+
 MEMBERS = {"climatology": _climatology, "nb_level": _nb_level, "hurdle": _hurdle,
            "hazard": _hazard, "hgb": _hgb, "ratio": _ratio,
            "clim7": partial(_short_climatology, window=7),
            "clim14": partial(_short_climatology, window=14),
-           "clim56": partial(_short_climatology, window=56)}
+           "clim56": partial(_short_climatology, window=56), "nb_local": _nb_local}
 
 
 def _nb_lags(c: Context, tr, te, h) -> Out:
@@ -707,10 +745,11 @@ def _horizon_forecasts(c: Context, h: int, first: int, last: int, extra):
         stacked[t] = np.einsum("om,mok->ok", w[block],
                                np.stack([pmfs[m][t] for m in count_members]))
         wrows += _weight_rows(w, refits, count_members, t, h, c)
-    err = np.stack([probs[m] for m in s.members]) - c.target("massive", origins, h)[None, :]
+    pool = [m for m in s.members if m not in s.not_massive]
+    err = np.stack([probs[m] for m in pool]) - c.target("massive", origins, h)[None, :]
     w = _stack_weights(np.einsum("mo,no->omn", err, err), origins, refits, h, s.stack_window)
-    stack_p = np.einsum("om,mo->o", w[block], np.stack([probs[m] for m in s.members]))
-    wrows += _weight_rows(w, refits, list(s.members), "massive", h, c)
+    stack_p = np.einsum("om,mo->o", w[block], np.stack([probs[m] for m in pool]))
+    wrows += _weight_rows(w, refits, pool, "massive", h, c)
     pmfs["stack"], probs["stack"] = stacked, stack_p
     if "nb_lags" in names:
         pmfs["blend"] = {t: (pmfs["nb_lags"][t] + pmfs["climatology"][t]) / 2 for t in TARGETS}
@@ -776,15 +815,15 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
     """Forecast nights as_of+1 .. as_of+horizon by `model` (stack, blend or a member)
     from the nights on or before as_of only, refitted at as_of. The track record scores the
     same model's 1-night forecasts (refitted weekly up to as_of) over the `record_nights`
-    nights before.
+    nights before. Without `spec`, the chosen settings (chosen_spec()).
 
     With spec.weather_forecast, `weather` holds the weather forecast of the nights after
     as_of (and the weather of the training nights); the track record is then that of the
     model without weather, since past nights' forecasts are not known to be as-of."""
-    spec = spec or Spec()
     if model not in ("stack", "blend", *MEMBERS):
         raise ValueError(f"unknown model {model!r}; choose stack, blend or one of "
                          f"{', '.join(MEMBERS)}")
+    spec = spec or chosen_spec()
     hist = hist.loc[: pd.Timestamp(as_of)] if as_of is not None else hist
     pos = len(hist) - 1
     need = spec.min_train + 2 * spec.refit_every + horizon

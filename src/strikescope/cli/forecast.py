@@ -30,9 +30,9 @@ def forecast(
     as_of: str = typer.Option(None, "--as-of",
                               help="Last night known (YYYY-MM-DD); default: the store's last."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
-    model: str = typer.Option("blend", "--model",
-                              help="blend, stack, nb_level, hurdle, nb_lags, nb_trend, "
-                                   "climatology or persistence."),
+    model: str = typer.Option(fc.MASSIVE_MODEL, "--model",
+                              help="stack (chosen on 2024), blend, nb_level, hurdle, nb_lags, "
+                                   "nb_trend, climatology or persistence."),
     massive_missiles: int = typer.Option(20, "--massive-missiles",
                                          help="Massive night: at least this many missiles..."),
     massive_drones: int = typer.Option(400, "--massive-drones",
