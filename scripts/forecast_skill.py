@@ -58,6 +58,17 @@ CANDIDATES = {
         "members": (*MEMBERS, "nb_local"), "local_halflife": 3.5, "not_massive": ("nb_local",),
         "events": True},
 }
+# A second round from the best of the first (R1, the last but one above), one change at a
+# time and then all of them; still scored on 2024 only.
+R1 = CANDIDATES[
+    "stack adds nb_local (half-life 3.5) for counts, levels add nights since massive"]
+ROUND2 = {"local half-life 2": {"local_halflife": 2.0},
+          "stack weights from 730 nights": {"stack_window": 730},
+          "hazard ridge 10": {"ridge": 10.0},
+          "hazard with binned nights since massive": {"gap_bins": True}}
+CANDIDATES |= {f"R1, {name}": {**R1, **kw} for name, kw in ROUND2.items()}
+CANDIDATES["R1, all four of these"] = {**R1, **{k: v for kw in ROUND2.values()
+                                               for k, v in kw.items()}}
 
 # What the full run chose on 2024 (it says so when a new run chooses otherwise).
 CHOSEN: dict = wf.CHOSEN
