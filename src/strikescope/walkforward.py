@@ -866,7 +866,9 @@ def _track(c: Context, origins, probs, model, pos, nights):
     """Reliability and Brier skill (against the 28-night climatology) of the 1-night
     P(massive) of the origins whose night is among the last `nights` known ones."""
     keep = (origins + 1 <= pos) & (origins + 1 > pos - nights)
-    keep &= origins >= origins[0] + c.spec.stack_window  # stack weights learned by then
+    # Stack weights learned from a year of forecasts by then (or the whole window if
+    # shorter), as in the walk-forward over 2025, whose first weights had 646 nights.
+    keep &= origins >= origins[0] + min(c.spec.stack_window, 365)
     obs = c.target("massive", origins[keep], 1)
     p, ref = probs[model][keep], probs["climatology"][keep]
     skill = 1 - np.mean((p - obs) ** 2) / np.mean((ref - obs) ** 2) if keep.any() else np.nan
