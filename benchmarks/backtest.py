@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import strikescope
-from strikescope import forecast as fc
+from strikescope.analysis import forecast as fc
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 import strikescope
-from strikescope import study as st
+from strikescope.analysis import study as st
 
 N_PLACEBO = 10_000
 

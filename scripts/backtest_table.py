@@ -9,7 +9,7 @@ import argparse
 import re
 from pathlib import Path
 
-from strikescope import forecast as fc
+from strikescope.analysis import forecast as fc
 
 ROOT = Path(__file__).resolve().parents[1]
 # The README's block holds the skill table of scripts/forecast_skill.py.

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from strikescope import forecast as fc
-from strikescope import walkforward as wf
+from strikescope.analysis import forecast as fc
+from strikescope.analysis import walkforward as wf
+from strikescope.render.forecast import walkforward_horizons_png, walkforward_reliability_png
 
 ROOT = Path(__file__).resolve().parents[1]
 TUNE = ("2024-01-01", "2024-12-31")
@@ -228,24 +229,7 @@ CHART = ROOT / "docs" / "img" / "forecast_reliability_2025.png"
 
 def reliability_chart(result: wf.WalkForward, models, path: Path = CHART) -> Path:
     """Forecast probability against observed frequency (bins with 10+ nights), 2025."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 5))
-    for m in models:
-        t = result.reliability(m)
-        t = t[t.n >= 10]
-        ax.plot(t.mean_prob, t.observed, marker="o", label=m)
-    ax.plot([0, 0.4], [0, 0.4], ls=":", color="grey", label="perfectly reliable")
-    ax.set(xlabel="forecast P(massive night), 1 night ahead", ylabel="observed frequency",
-           title="Reliability of P(massive), walk-forward 2025", xlim=(0, 0.4), ylim=(0, 0.4))
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90, metadata={"Software": None})
-    plt.close(fig)
-    return path
+    return walkforward_reliability_png(result, models, path)
 
 
 CHART_H = ROOT / "docs" / "img" / "forecast_reliability_horizons_2025.png"
@@ -253,26 +237,7 @@ CHART_H = ROOT / "docs" / "img" / "forecast_reliability_horizons_2025.png"
 
 def horizon_chart(result: wf.WalkForward, model: str, path: Path = CHART_H) -> Path:
     """Reliability of P(massive) at horizons 1-7 (bins with 10+ nights), 2025."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 5))
-    table = result.reliability_by_horizon(model)
-    colours = plt.get_cmap("viridis")
-    for h, t in table.groupby("horizon"):
-        t = t[t.n >= 10]
-        ax.plot(t.mean_prob, t.observed, marker="o", color=colours((h - 1) / 6),
-                label=f"{h} night{'s' if h > 1 else ''} ahead")
-    ax.plot([0, 0.4], [0, 0.4], ls=":", color="grey", label="perfectly reliable")
-    ax.set(xlabel=f"forecast P(massive night), {model}", ylabel="observed frequency",
-           title="Reliability of P(massive) by horizon, 2025", xlim=(0, 0.4), ylim=(0, 0.4))
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90, metadata={"Software": None})
-    plt.close(fig)
-    return path
+    return walkforward_horizons_png(result, model, path)
 
 
 def _wide_reliability(table: pd.DataFrame) -> pd.DataFrame:

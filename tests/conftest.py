@@ -9,7 +9,10 @@ import pytest
 from strikescope.sources.attacks import CURRENT_HEADER as CURRENT_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+# The one place the tests find the shared data: `$STRIKESCOPE_TEST_DATA`, else the
+# project's sibling folder `../shared/data` (as CI lays it out). Tests take these paths
+# (or the `shared_data` fixture) from here, never from the working directory.
+SHARED = Path(os.environ.get("STRIKESCOPE_TEST_DATA") or ROOT.parent / "shared" / "data")
 ATTACKS = SHARED / "attacks" / "missile_attacks_daily.csv"
 OLD_RELEASE = SHARED / "attacks" / "versions" / "missile_attacks_daily_2024-11-03.csv"
 REFERENCE = SHARED / "attacks" / "missiles_and_uav.csv"
@@ -36,6 +39,14 @@ def release(tmp_path):
     def make(rows, name="release.csv", header=None):
         return write_release(tmp_path / name, rows, header)
     return make
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared data directory (attacks, weather, alerts, events, articles)."""
+    if not (SHARED / "attacks").is_dir():
+        pytest.fail(f"{SHARED}: no shared data here; set STRIKESCOPE_TEST_DATA to its folder")
+    return SHARED
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from strikescope.alerts import (
+from strikescope.analysis.alerts import (
     load_alerts,
     merge_intervals,
     night_of,

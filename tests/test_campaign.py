@@ -4,9 +4,9 @@ import pytest
 from typer.testing import CliRunner
 
 import strikescope
-import strikescope.campaign as campaign
+import strikescope.analysis.campaign as campaign
 import strikescope.cli.campaign  # noqa: F401  (registers the commands)
-from strikescope.alerts import load_alerts
+from strikescope.analysis.alerts import load_alerts
 from strikescope.cli.app import app
 from strikescope.regions import regions
 
@@ -425,10 +425,12 @@ def test_cli_chart_bad_suffix_fails(real_db, tmp_path, name):
 def test_save_chart_bare_figure_html_only(tmp_path):
     import plotly.graph_objects as go
 
+    from strikescope.render.charts import save_chart
+
     fig = go.Figure(go.Bar(x=["a"], y=[1]))
-    assert campaign.save_chart(fig, tmp_path / "f.HTML").stat().st_size > 0
+    assert save_chart(fig, tmp_path / "f.HTML").stat().st_size > 0
     with pytest.raises(ValueError, match="only be saved as .html"):
-        campaign.save_chart(fig, tmp_path / "f.png")
+        save_chart(fig, tmp_path / "f.png")
 
 
 # --- weather-effects --fetch ---------------------------------------------------------
@@ -497,18 +499,18 @@ def test_static_charts_split_many_classes_into_panels_and_never_cut_a_share(tmp_
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from strikescope.campaign import _png
+    from strikescope.render.charts import xy_png
 
     drawn = []
     monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: drawn.append(self))
     classes = ["strike_drone", "cruise", "ballistic", "aeroballistic", "tactical_uav"]
     df = pd.DataFrame([{"period": pd.Timestamp(f"2025-0{m}-01"), "weapon_class": c,
                         "stopped_rate": 0.5 + 0.05 * m} for c in classes for m in (1, 2, 3)])
-    _png(df, "period", "stopped_rate", "weapon_class", tmp_path / "a.png", "t")
+    xy_png(df, "period", "stopped_rate", "weapon_class", tmp_path / "a.png", "t")
     panels = [ax for ax in drawn[0].axes if ax.get_visible()]
     assert len(panels) == 5 and {ax.get_title() for ax in panels} == {
         c.replace("_", " ") for c in classes}
     assert all(ax.get_ylim() == (0, 1.02) for ax in panels)  # 0-100 %, no cut axis
-    _png(df[df.weapon_class.isin(classes[:2])], "period", "stopped_rate", "weapon_class",
-         tmp_path / "b.png", "t")
+    xy_png(df[df.weapon_class.isin(classes[:2])], "period", "stopped_rate", "weapon_class",
+           tmp_path / "b.png", "t")
     assert len([ax for ax in drawn[1].axes if ax.get_visible()]) == 1  # few: one panel

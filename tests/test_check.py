@@ -13,10 +13,10 @@ import typer.testing
 import strikescope
 import strikescope.claimtext as ct
 from strikescope.check import check, extract_claims, fits, parse_article
+from tests.conftest import SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
-SHARED_ARTICLE = (Path(__file__).resolve().parents[2] / "shared" / "data" / "articles"
-                  / "2025-07-06-russia-strikes-kyiv-after-talks.md")
+SHARED_ARTICLE = SHARED / "articles" / "2025-07-06-russia-strikes-kyiv-after-talks.md"
 D = dt.date
 
 
@@ -194,6 +194,9 @@ def test_x_of_y_gives_both_measures():
     ("Russia launched 100 drones overnight.", "2025-07-06", D(2025, 7, 6)),
     # 22:30 GMT on Saturday 5 July is 01:30 on Sunday in Kyiv: the night ending 6 July
     ("The attack began at 22:30 GMT on Saturday with 100 drones.", "2025-07-06", D(2025, 7, 6)),
+    # both sides of the 18:00 boundary (nightrule): 14:59 GMT is 17:59 in Kyiv, 15:00 is 18:00
+    ("The attack began at 14:59 GMT on Saturday with 100 drones.", "2025-07-06", D(2025, 7, 5)),
+    ("The attack began at 15:00 GMT on Saturday with 100 drones.", "2025-07-06", D(2025, 7, 6)),
     ("From the evening of Saturday, November 9, Russia sent 145 drones.", "2024-11-10",
      D(2024, 11, 10)),
 ])

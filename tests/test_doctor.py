@@ -86,7 +86,7 @@ def test_doctor_reports_exact_duplicate_records(release, tmp_path):
 
 def test_doctor_names_the_reporting_regimes_its_nights_fall_in(release, tmp_path):
     import strikescope
-    from strikescope.doctor import doctor
+    from strikescope.analysis.doctor import doctor
 
     rows = [{"time_start": d, "time_end": d, "model": "Shahed-136/131", "launched": "10",
              "destroyed": "8", "source": f"kpszsu/posts/{d}"}

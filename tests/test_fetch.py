@@ -7,7 +7,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from strikescope.alerts import load_alerts
+from strikescope.analysis.alerts import load_alerts
 from strikescope.cli import app
 from strikescope.sources import fetch
 

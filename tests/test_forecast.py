@@ -11,7 +11,7 @@ import typer.testing
 
 import strikescope
 import strikescope.cli.forecast  # noqa: F401  (registers the commands)
-from strikescope import forecast as fc
+from strikescope.analysis import forecast as fc
 from strikescope.cli.app import app
 
 NAT = "kpszsu/posts/{}"

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from strikescope import forecast as fc
-from strikescope import walkforward as wf
 from strikescope import weather as wx
+from strikescope.analysis import forecast as fc
+from strikescope.analysis import walkforward as wf
 from tests.test_walkforward import synthetic
 
 SMALL = wf.Spec(min_train=60, stack_window=56)

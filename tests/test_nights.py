@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import strikescope
-from strikescope.nights import night_of, split_group_row
+from strikescope.rules.nights import night_of, split_group_row
 from strikescope.store import Store
 
 NAT = "kpszsu/posts/night1"
@@ -232,7 +232,7 @@ def test_summed_class_adds_every_source_and_is_named_by_its_best_rank(release, t
 def test_policy_channels_read_off_a_post_as_the_pattern_reads_them(parts):
     import duckdb
 
-    from strikescope.nights import CHANNEL_SQL, channel_sql, load_policy
+    from strikescope.rules.nights import CHANNEL_SQL, channel_sql, load_policy
 
     source = "".join(parts)
     fast, slow = duckdb.sql(

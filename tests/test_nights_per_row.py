@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import strikescope
-from strikescope.forecast import forecast
-from strikescope.nights import night_of
+from strikescope.analysis.forecast import forecast
+from strikescope.rules.nights import night_of
 from tests.conftest import ATTACKS, write_release
 
 POST = "kpszsu/posts/twomornings"
@@ -166,7 +166,7 @@ def test_forecast_as_of_equals_the_store_known_then(current_db, tmp_path, cut):
 
 
 def test_doctor_lists_posts_on_several_nights(release, tmp_path):
-    from strikescope.doctor import doctor
+    from strikescope.analysis.doctor import doctor
 
     rows = [
         {"time_start": "2025-06-26 20:00", "time_end": "2025-06-27 08:00",
@@ -185,7 +185,7 @@ def test_doctor_lists_posts_on_several_nights(release, tmp_path):
 
 @pytest.mark.slow
 def test_real_doctor_finds_no_row_off_its_night(real_db):
-    from strikescope.doctor import doctor
+    from strikescope.analysis.doctor import doctor
 
     report = doctor(real_db)
     assert report.misplaced_rows == 0

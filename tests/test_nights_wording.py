@@ -10,7 +10,7 @@ from tests.conftest import NIGHT1, NIGHT2
 
 
 def test_ingest_counts_calendar_nights_and_doctor_nights_with_a_report(release, tmp_path):
-    from strikescope.doctor import doctor
+    from strikescope.analysis.doctor import doctor
 
     # Reports on the nights ending 2025-02-28 and 2025-03-02: three calendar nights
     # (2025-03-01 had no report), two with a report.

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 import strikescope
-from strikescope.brief import brief
-from strikescope.rates import (
+from strikescope.analysis.rates import (
     Rate,
     night_rates,
     outcome_rows,
@@ -18,6 +17,7 @@ from strikescope.rates import (
     record_context,
     records,
 )
+from strikescope.brief import brief
 
 NIGHT = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00"}
 EARLIER = {"time_start": "2025-02-27 18:00", "time_end": "2025-02-28 06:00"}
@@ -301,7 +301,7 @@ def test_every_night_rates_and_sentences(real_db):
     the night page's rates are in [0, 100 %] and add up."""
     from strikescope import api
     from strikescope.brief import Figures, Footnotes, _comparison, _defenses, _period, _weapons
-    from strikescope.nights import night_detail
+    from strikescope.rules.nights import night_detail
 
     nights = strikescope.nights(db=real_db)
     checked = rates = compared = 0

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from strikescope import campaign
-from strikescope.regimes import add_bands, regime_of, regimes, regimes_between
+from strikescope.analysis import campaign
+from strikescope.render import campaign as charts
+from strikescope.render.charts import add_bands
+from strikescope.rules.regimes import regime_of, regimes, regimes_between
 
 
 def test_regimes_file_is_ordered_and_contiguous():
@@ -42,7 +44,7 @@ def test_defense_table_stopped_rate_by_hand():
     assert list(out.stopped_rate) == pytest.approx([0.90, 0.85])
     assert list(out.shot_down_rate) == pytest.approx([0.50, 0.85])
     assert list(out.regimes) == ["ew_separate", "ew_folded"]
-    fig = campaign.defense_chart(out)
+    fig = charts.defense_chart(out)
     assert "stopped rate" in fig.layout.title.text
     assert len(fig.layout.shapes) == 2  # the two regimes the periods touch
 
@@ -105,12 +107,13 @@ def test_brief_names_the_regime_of_the_night(real_db):
 
 
 def test_interception_study_across_a_regime_change_says_so(real_db):
-    from strikescope import study as st
+    from strikescope.analysis import study as st
+    from strikescope.render.study import charts as study_charts
 
     r = st.study(["2025-07-03-phone_call-rus-usa"], metric="interception", n_placebo=199,
                  db=real_db)
     assert "Reporting changed inside the study period (ew_separate, ew_folded" in r.summary()
     # two windows and the event line per event, and one band per regime crossed
-    assert len(r.plot()["series"].layout.shapes) == 3 + 2
+    assert len(study_charts(r)["series"].layout.shapes) == 3 + 2
     drones = st.study(["2025-07-03-phone_call-rus-usa"], n_placebo=199, db=real_db)
     assert "Reporting changed" not in drones.summary()

@@ -14,7 +14,7 @@ from strikescope.regions import (
     regions,
     split_region_text,
 )
-from strikescope.tilemap import tile_map, tile_map_png
+from strikescope.render.tilemap import tile_map, tile_map_png
 
 DATA = default_data_dir()
 ATTACK_FILES = [

@@ -6,7 +6,7 @@ import re
 
 import plotly.graph_objects as go
 
-from strikescope.report_index import PLOTLY_FILE, SOURCE, finish_report
+from strikescope.render.report_index import PLOTLY_FILE, SOURCE, finish_report
 
 
 def test_pages_share_one_plotlyjs_and_the_index_links_every_file(tmp_path):
@@ -41,7 +41,7 @@ def test_a_page_with_another_plotlyjs_is_left_whole(tmp_path):
 
 
 def test_the_campaign_report_is_light_and_indexed(real_db, tmp_path):
-    from strikescope.campaign import campaign_report
+    from strikescope.render.campaign_report import campaign_report
 
     written = campaign_report("2025-07-01", "2025-07-31", tmp_path, db=real_db)
     pages = sorted(tmp_path.glob("*.html"))

@@ -10,8 +10,9 @@ import typer.testing
 
 import strikescope
 import strikescope.cli.study  # noqa: F401  (registers the commands)
-from strikescope import study as st
+from strikescope.analysis import study as st
 from strikescope.cli.app import app
+from strikescope.render.study import charts, save_charts
 
 NIGHTS = pd.date_range("2024-01-01", periods=400, freq="D")
 
@@ -183,8 +184,8 @@ def test_charts_written(tmp_path):
     y = np.full(120, 10.0)
     y[61:64] = 20
     r = st.run_study(series(y), NIGHTS[[60]], window=3, n_placebo=199, model=False)
-    assert set(r.plot()) == {"bars", "series", "placebo"}
-    paths = r.save_charts(tmp_path)
+    assert set(charts(r)) == {"bars", "series", "placebo"}
+    paths = save_charts(r, tmp_path)
     assert len(paths) == 6 and all(p.stat().st_size > 1000 for p in paths)
 
 

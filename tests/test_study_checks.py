@@ -10,7 +10,7 @@ import pytest
 import typer.testing
 
 import strikescope.cli.study  # noqa: F401  (registers the commands)
-from strikescope import study as st
+from strikescope.analysis import study as st
 from strikescope.cli.app import app
 
 NIGHTS = pd.date_range("2024-01-01", periods=400, freq="D")

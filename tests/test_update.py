@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 
 import strikescope
 from strikescope.cli import app
+from strikescope.refresh import update
 from strikescope.sources import remote
 from strikescope.sources.fetch import FetchError
 from strikescope.store import file_sha256
-from strikescope.update import update
 
 from .conftest import SHARED, write_release
 from .local import free_port

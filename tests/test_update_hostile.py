@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from strikescope.cli import app
+from strikescope.refresh import update
 from strikescope.sources import fetch, remote
 from strikescope.sources.fetch import FetchError
-from strikescope.update import update
 from tests.test_update import ROW, release_zip, server, snapshot, urls  # noqa: F401
 
 DEFAULT_ORIGINS = remote.KAGGLE_ORIGINS
@@ -126,7 +126,7 @@ def test_leftovers_of_a_killed_update_are_cleaned_by_the_next(server, drip,  # n
                                                               tmp_path):
     data, db = tmp_path / "data", tmp_path / "s.duckdb"
     update(["attacks"], data_dir=data, db=db, urls=urls(server))
-    code = (f"from strikescope.update import update; update(['attacks'], data_dir={str(data)!r}"
+    code = (f"from strikescope.refresh import update; update(['attacks'], data_dir={str(data)!r}"
             f", db={str(db)!r}, urls={{'attacks': {drip.url!r}}})")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "KAGGLE_USERNAME": "a",
            "KAGGLE_KEY": "b"}
@@ -165,7 +165,7 @@ def test_a_csv_field_over_the_reader_limit_is_one_clear_line(server, tmp_path): 
 
 KILLED_AT = """
 import sys, time
-import strikescope.update as u
+import strikescope.refresh as u
 flag, step = sys.argv[1], sys.argv[2]
 
 def stall(*args, **kwargs):
@@ -206,7 +206,7 @@ def test_an_update_killed_during_its_ingest_is_rolled_back(server, tmp_path):  #
     _kill_update_at("ingest", data, db, urls(server)["attacks"], tmp_path)
     assert snapshot(data / "attacks") != snapshot(*[p for p in data.iterdir()
                                                     if p.name.startswith(".attacks")])
-    from strikescope.update import recover
+    from strikescope.refresh import recover
 
     assert recover(data) == "an interrupted update was rolled back"
     assert snapshot(data, db) == before  # byte-identical: the old release, the old store
@@ -233,7 +233,7 @@ def test_an_update_killed_after_its_store_write_is_completed(server, tmp_path): 
 def test_a_second_update_of_the_same_folder_is_refused(server, tmp_path, monkeypatch):  # noqa: F811
     from filelock import FileLock
 
-    import strikescope.update as updating
+    import strikescope.refresh as updating
 
     monkeypatch.setattr(updating, "UPDATE_LOCK_WAIT_S", 0.2)
     data = tmp_path / "data"

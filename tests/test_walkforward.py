@@ -6,8 +6,8 @@ import pytest
 import scoringrules as sr
 from scipy import stats
 
-from strikescope import forecast as fc
-from strikescope import walkforward as wf
+from strikescope.analysis import forecast as fc
+from strikescope.analysis import walkforward as wf
 
 
 def synthetic(n=420, seed=1, start="2024-01-01"):

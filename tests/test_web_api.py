@@ -187,7 +187,7 @@ def test_study_for_one_event(client):
 
 
 def test_missing_module_gives_501(client, monkeypatch):
-    monkeypatch.setitem(sys.modules, "strikescope.forecast", types.ModuleType("empty"))
+    monkeypatch.setitem(sys.modules, "strikescope.analysis.forecast", types.ModuleType("empty"))
     r = client.get("/api/v1/forecast", params={"horizon": 3, "model": "none_such"})
     assert r.status_code == 501 and "not available" in r.json()["detail"]
 
@@ -402,7 +402,7 @@ def test_pages_of_a_store_without_nights_say_so(tmp_path, path):
 def test_campaign_tables_from_shared_rows_equal_the_api(real_db, monkeypatch):
     """Decoys and regions on the web share one read of the counted rows, and give what the
     Python API gives; the rows are read once for both."""
-    from strikescope import campaign
+    from strikescope.analysis import campaign
     from strikescope.web.routes_api import campaign_result
     from strikescope.web.service import StoreService
 

@@ -55,9 +55,9 @@ def test_a_failed_computation_is_not_cached():
 @pytest.fixture
 def counted(monkeypatch):
     """Fake forecast, defense and brief that count their calls."""
+    import strikescope.analysis.campaign
+    import strikescope.analysis.forecast
     import strikescope.brief
-    import strikescope.campaign
-    import strikescope.forecast
 
     calls = {"forecast": 0, "defense": 0, "brief": 0}
 
@@ -73,8 +73,8 @@ def counted(monkeypatch):
         calls["brief"] += 1
         return types.SimpleNamespace(html=f"<p>brief {night}</p>", markdown="")
 
-    monkeypatch.setattr(strikescope.forecast, "forecast", forecast)
-    monkeypatch.setattr(strikescope.campaign, "defense", defense)
+    monkeypatch.setattr(strikescope.analysis.forecast, "forecast", forecast)
+    monkeypatch.setattr(strikescope.analysis.campaign, "defense", defense)
     monkeypatch.setattr(strikescope.brief, "brief", brief)
     return calls
 

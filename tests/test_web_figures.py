@@ -59,7 +59,7 @@ def test_timeline_names_calendar_and_reported_nights(real_db):
     from fastapi.testclient import TestClient
 
     import strikescope
-    from strikescope.doctor import doctor
+    from strikescope.analysis.doctor import doctor
     from strikescope.web import create_app
 
     text = TestClient(create_app(db=real_db)).get("/").text

@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from strikescope.doctor import doctor
+from strikescope.analysis.doctor import doctor
 from strikescope.web import create_app
 
 

@@ -8,23 +8,23 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-# name -> the module that defines it; the callable modules (`strikescope.nights(...)`) are
-# the modules themselves.
+# name -> the module that defines it
 _LAZY = {
+    "Store": "strikescope.store", "open": "strikescope.api", "reading": "strikescope.api",
     "connect": "strikescope.api", "export": "strikescope.api", "ingest": "strikescope.api",
-    "night": "strikescope.api", "quarantine": "strikescope.api",
+    "night": "strikescope.api", "nights": "strikescope.api", "quarantine": "strikescope.api",
+    "migrate": "strikescope.api",
+    "study": "strikescope.analysis.study", "doctor": "strikescope.analysis.doctor",
+    "update": "strikescope.refresh",
     "releases": "strikescope.api", "table": "strikescope.api",
     "warnings": "strikescope.api", "weapons": "strikescope.api",
     "write_frame": "strikescope.api",
     "classify": "strikescope.taxonomy",
     "parse_report": "strikescope.sources.statement",
 }
-_MODULES = ("doctor", "nights", "study", "update")
 
 
 def __getattr__(name: str):
-    if name in _MODULES:
-        return import_module(f"strikescope.{name}")
     if name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
         globals()[name] = value
@@ -37,15 +37,19 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Store",
     "classify",
     "connect",
     "doctor",
     "export",
     "ingest",
+    "migrate",
     "night",
     "nights",
+    "open",
     "parse_report",
     "quarantine",
+    "reading",
     "releases",
     "study",
     "table",

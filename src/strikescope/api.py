@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from strikescope import csvsafe
-from strikescope import nights as night_rules
 from strikescope.atomic import staged
 from strikescope.config import input_dir, resolve_db
+from strikescope.rules import nights as night_rules
 from strikescope.store import (
     LAYOUT,
     IngestReport,
@@ -32,6 +33,28 @@ EXPORT_ORDER = {
 }
 EXPORT_TABLES = tuple(EXPORT_ORDER)
 FORMATS = ("csv", "parquet", "json")
+
+
+def open(db: PathLike | None = None) -> Store:  # noqa: A001 - `strikescope.open`, as gzip.open
+    """The store opened once for reading (upgraded first when it is of an older layout), to
+    pass as `db=` to the functions of the API and the analysis:
+
+        with strikescope.open() as store:
+            totals = strikescope.nights(db=store)
+            detail = strikescope.night("2025-07-04", db=store)
+    """
+    return connect(db, read_only=True)
+
+
+@contextmanager
+def reading(db: PathLike | Store | None = None) -> Iterator[Store]:
+    """The store to read: `db` itself when it is an open `Store` (left open for its owner),
+    else the file `db` names (or the default one), opened for the block."""
+    if isinstance(db, Store):
+        yield db
+        return
+    with connect(db, read_only=True) as store:
+        yield store
 
 
 def connect(db: PathLike | None = None, read_only: bool = False) -> Store:
@@ -120,7 +143,7 @@ def nights(start=None, end=None, weapon_class: str | None = None, db: PathLike |
     `combined` (national reports, regional ones for the classes they lack) or `national`
     (the national statements alone, as press tallies count)."""
     night_rules.check_policy(policy)
-    with connect(db, read_only=True) as store:
+    with reading(db) as store:
         if not store.has_table("night_classes"):
             return pd.DataFrame(columns=["night"])
         return night_rules.nightly_totals(store.con, start, end, weapon_class, dense, policy)
@@ -130,14 +153,14 @@ def night(date, db: PathLike | None = None, policy: str = night_rules.COMBINED
           ) -> night_rules.NightDetail:
     """One night: per-class counts, the report rows behind them and their sources."""
     night_rules.check_policy(policy)
-    with connect(db, read_only=True) as store:
+    with reading(db) as store:
         return night_rules.night_detail(store.con, date, policy)
 
 
 def quarantine(db: PathLike | None = None, all_releases: bool = False) -> pd.DataFrame:
     """Rows kept out of the store, one per (row, problem), with file and reason."""
     where = "" if all_releases else "WHERE r.status = 'current'"
-    with connect(db, read_only=True) as store:
+    with reading(db) as store:
         return store.con.execute(
             f"SELECT q.file, q.rec AS row, q.field, q.value, q.reason, r.status "
             f"FROM quarantine q JOIN releases r USING (release_id) {where} "
@@ -146,7 +169,7 @@ def quarantine(db: PathLike | None = None, all_releases: bool = False) -> pd.Dat
 
 def warnings(db: PathLike | None = None) -> pd.DataFrame:
     """Rows loaded with a warning (one row per warning)."""
-    with connect(db, read_only=True) as store:
+    with reading(db) as store:
         return store.con.execute("""
             SELECT file, rec AS row, w.field AS field, w.value AS value, w.reason AS reason
             FROM (SELECT file, rec, unnest(warnings) AS w FROM reports
@@ -157,7 +180,7 @@ def releases(db: PathLike | None = None) -> pd.DataFrame:
     """The releases ingested. A parsed statement's release (`ingest --report`) also gives
     `disagreements`: the weapon classes whose figures differ from the store's for its night
     now (its own while provisional, the digitised ones once they superseded it)."""
-    with connect(db, read_only=True) as store:
+    with reading(db) as store:
         df = store.con.execute("SELECT * FROM releases ORDER BY release_id").df()
     statements = df["file"].astype(str).str.contains("statement-", regex=False)
     if statements.any():
@@ -170,7 +193,7 @@ def releases(db: PathLike | None = None) -> pd.DataFrame:
 
 def weapons(db: PathLike | None = None) -> pd.DataFrame:
     """The taxonomy of every model string in the store, enriched by the reference."""
-    with connect(db, read_only=True) as store:
+    with reading(db) as store:
         return store.con.execute("SELECT * FROM weapons ORDER BY weapon_class, model").df()
 
 
@@ -179,7 +202,7 @@ def table(name: str, db: PathLike | None = None, **kwargs) -> pd.DataFrame:
         raise ValueError(f"unknown table {name!r}; choose from {', '.join(EXPORT_TABLES)}")
     if name == "nights":
         return nights(db=db, **kwargs)
-    with connect(db, read_only=True) as store:
+    with reading(db) as store:
         return store.con.execute(f"SELECT * FROM {name} ORDER BY {EXPORT_ORDER[name]}").df()
 
 

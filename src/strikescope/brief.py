@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 import strikescope.api as api
-from strikescope.rates import night_rates, outcome_rows, pct, rate_sentence, records
+from strikescope.analysis.rates import night_rates, outcome_rows, pct, rate_sentence, records
 from strikescope.sources.attacks import source_url
 from strikescope.wording import fmt as _fmt
 from strikescope.wording import plural as _n
@@ -345,7 +345,7 @@ def _defenses(fig: Figures, notes: Footnotes) -> str:
 
 def _regime_note(night) -> str:
     """How the reports of that night count drone outcomes (data/regimes.csv)."""
-    from strikescope.regimes import regime_of, regimes
+    from strikescope.rules.regimes import regime_of, regimes
 
     rid = regime_of([night]).iloc[0]
     table = regimes().set_index("regime_id")
@@ -398,7 +398,7 @@ def _diplomacy(fig: Figures, notes: Footnotes, db=None) -> str:
 
 def _study_text(event_type: str, fig: Figures, db=None) -> str:
     try:
-        from strikescope.study import study
+        from strikescope.analysis.study import study
 
         result = study(type=event_type, end=(fig.focus - pd.Timedelta(days=1)).date(),
                        seed=0, db=db)
@@ -423,7 +423,7 @@ def _regions(fig: Figures, notes: Footnotes) -> str:
 
 def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
     try:
-        from strikescope.alerts import load_alerts, shelter_hours
+        from strikescope.analysis.alerts import load_alerts, shelter_hours
 
         alerts = load_alerts().alerts
         last = alerts[~alerts.permanent].finished_at.max()
@@ -440,7 +440,7 @@ def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
 
 def _outlook(fig: Figures, notes: Footnotes, db) -> str:
     try:
-        from strikescope.forecast import forecast
+        from strikescope.analysis.forecast import forecast
 
         fc = forecast(fig.period.end, horizon=7, db=db).to_frame()
         top = fc.sort_values("mean", ascending=False).iloc[0]
@@ -526,8 +526,14 @@ def _provisional_note(fig: Figures) -> str:
 
 
 def brief(night=None, week=None, event=None, db=None, published=None) -> Brief:
-    """A news brief for one night (date), one ISO week ("2025-W27") or one event id."""
+    """A news brief for one night (date), one ISO week ("2025-W27") or one event id. `db`:
+    a store's path or an open `Store` (opened once here otherwise, for every night read)."""
     period = _period(night, week, event)
+    with api.reading(db) as store:
+        return _brief(period, store, published)
+
+
+def _brief(period: Period, db, published) -> Brief:
     fig = _figures(period, db)
     notes = Footnotes()
     standfirst = _what_happened(fig, notes)

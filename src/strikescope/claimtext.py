@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-KYIV = ZoneInfo("Europe/Kyiv")
+from strikescope.config import TIMEZONE
+from strikescope.nightrule import night_of_instant
+
+KYIV = ZoneInfo(TIMEZONE)
 MONTHS = {m: i for i, ms in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
     ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
@@ -373,7 +376,7 @@ def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
             if m["ampm"] else int(m["h"])
         when = dt.datetime.combine(near.night, dt.time(hour, int(m["m"])), dt.UTC)
         local = when.astimezone(KYIV)
-        night = local.date() + dt.timedelta(days=1 if local.hour >= 18 else 0)
+        night = night_of_instant(local.replace(tzinfo=None)).date()
         near.night = night
         near.text = f"{near.text} ({m[0]})"
     return out

@@ -24,10 +24,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strikescope import nights as night_rules
 from strikescope.config import package_data, resolve_db
 from strikescope.db import create_table_as, is_base_table, run
 from strikescope.digest import BackgroundDigest
+from strikescope.rules import nights as night_rules
 from strikescope.sources import attacks as attack_source
 from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
 from strikescope.taxonomy import taxonomy_frame, weapons_table
@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS literals (raw VARCHAR, json VARCHAR, error VARCHAR);
 CREATE TABLE IF NOT EXISTS weapon_reference (
     model VARCHAR, category VARCHAR, national_origin VARCHAR, type VARCHAR,
     launch_platform VARCHAR, name VARCHAR, name_nato VARCHAR, file VARCHAR);
+-- the night and post of every row added, changed or removed since the nights were built
+CREATE TABLE IF NOT EXISTS stale_rows (night DATE, post VARCHAR);
 """
 
 ProgressFn = Callable[[str, float], None]
@@ -104,7 +106,10 @@ def file_sha256(path: Path) -> str:
 
 
 class Store:
-    """One DuckDB file. Use as a context manager or call `close()`."""
+    """One DuckDB file, opened once: pass it as `db=` to the API and analysis functions so
+    that they share its connection (`strikescope.open(path)`). Use as a context manager or
+    call `close()`. A Store is also a path (`os.fspath(store)`), so a function that opens
+    the file by its path (a writer, a cache key) takes it as well."""
 
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
         self.path = resolve_db(path)
@@ -135,6 +140,13 @@ class Store:
 
     def __enter__(self) -> Store:
         return self
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "writable"
+        return f"<Store {self.path} ({mode})>"
 
     def __exit__(self, *exc) -> None:
         self.close()
@@ -174,10 +186,12 @@ class Store:
             if reports[-1].kind == "other" and path in named:  # skipped only in a folder
                 raise attack_source.UnreadableFileError(path, attack_source.not_a_release(path))
         changed = any(r.status in ("current", "reference loaded") for r in reports)
-        if rebuild and (changed or self.meta("rules_version") != rules_version()):
+        full = (self.meta("rules_version") != rules_version() or self.layout() != LAYOUT
+                or any(r.status == "reference loaded" for r in reports))
+        if rebuild and (changed or full or self._stale()):
             if progress:
                 progress("rebuilding nights", 0.95)
-            self.rebuild()
+            self.rebuild() if full else self.update_nights()
         if progress:
             progress("done", 1.0)
         return reports
@@ -384,13 +398,15 @@ class Store:
             [p_start, p_end],
         ).fetchall()[0][0]
         if not existing:  # a new period: every row is an addition, no diff to compute
+            base = self._next_row_id()
             added = run(
                 con,
                 "INSERT INTO report_rows BY NAME SELECT ?::BIGINT + rec AS row_id, "
                 "?::INTEGER AS release_id, * EXCLUDE (errors) FROM raw_parsed "
                 "WHERE len(errors) = 0",
-                [self._next_row_id(), rid],
+                [base, rid],
             )[0][0]
+            self._mark_stale(f"row_id > {int(base)}")
             return added, 0, 0
         same = attack_source.content_equal_sql("i", "r")
         run(
@@ -415,22 +431,32 @@ class Store:
             "count(*) FILTER (WHERE change = 'changed'), "
             "count(*) FILTER (WHERE change = 'removed') FROM diff"
         ).fetchall()[0]
+        going = "row_id IN (SELECT row_id FROM diff WHERE change IN ('changed', 'removed'))"
         if changed or removed:
-            run(
-                con,
-                "DELETE FROM report_rows WHERE row_id IN (SELECT row_id FROM diff "
-                "WHERE change IN ('changed', 'removed'))",
-            )
+            self._mark_stale(going)
+            run(con, f"DELETE FROM report_rows WHERE {going}")
         if added or changed:
+            base = self._next_row_id()
             run(
                 con,
                 "INSERT INTO report_rows BY NAME SELECT ?::BIGINT + i.rec AS row_id, "
                 "?::INTEGER AS release_id, i.* FROM incoming i WHERE i.rec IN "
                 "(SELECT rec FROM diff WHERE change IN ('added', 'changed'))",
-                [self._next_row_id(), rid],
+                [base, rid],
             )
+            self._mark_stale(f"row_id > {int(base)}")
         run(con, "DROP VIEW incoming; DROP TABLE diff")
         return added, changed, removed
+
+    def _stale(self) -> bool:
+        """Rows marked by an ingest whose nights were not rebuilt after it."""
+        return bool(self.con.execute("SELECT count(*) FROM stale_rows").fetchall()[0][0])
+
+    def _mark_stale(self, where: str) -> None:
+        """The nights of the report rows `where` selects must be rebuilt (`update_nights`);
+        written with the rows, so that an ingest whose rebuild did not run leaves them
+        marked for the next one."""
+        run(self.con, night_rules.stale_rows_sql(where))
 
     def _supersede_covered(self, p_start, p_end) -> None:
         run(
@@ -541,8 +567,26 @@ class Store:
         already: every writable open and every applied release refreshes it)."""
         if self.has_table("reports"):
             night_rules.build_parts(self.con, night_rules.load_policy(policy_path))
-            self.set_meta("rules_version", rules_version())
-            self.set_meta("layout", str(LAYOUT))
+            self._built()
+
+    def update_nights(self, policy_path: str | None = None) -> bool:
+        """Rebuild only the nights that rows added, changed or removed since the last build
+        lie on (`stale_rows`), or every night when the nights cannot be updated
+        (`nights.update_nights`: never built, other ranks or model classes). Returns whether
+        the update sufficed."""
+        if not self.has_table("reports"):
+            return True
+        updated = night_rules.update_nights(self.con, night_rules.load_policy(policy_path))
+        if updated:
+            self._built()
+        else:
+            self.rebuild(policy_path)
+        return updated
+
+    def _built(self) -> None:
+        run(self.con, "DELETE FROM stale_rows")
+        self.set_meta("rules_version", rules_version())
+        self.set_meta("layout", str(LAYOUT))
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-import strikescope.campaign as campaign
+import strikescope.analysis.campaign as campaign
+import strikescope.render.campaign as charts
 from strikescope.cli.app import app
 from strikescope.cli.output import (
     DbOption,
@@ -24,6 +25,8 @@ from strikescope.cli.output import (
     progress_bar,
     rounded,
 )
+from strikescope.render.campaign_report import campaign_report as write_report
+from strikescope.render.charts import ChartSpec, chart_suffix, save_chart
 
 ChartOption = typer.Option(
     None, "--chart", help="Also write the chart: .html (interactive, works offline) or .png."
@@ -33,12 +36,12 @@ ChartOption = typer.Option(
 def _check_chart(path: Path | None) -> None:
     # Before the query, so a typo in the suffix does not cost a whole computation.
     if path is not None:
-        guard(lambda: campaign.chart_suffix(path))
+        guard(lambda: chart_suffix(path))
 
 
-def _write_chart(path: Path | None, spec: Callable[[], campaign.ChartSpec]) -> None:
+def _write_chart(path: Path | None, spec: Callable[[], ChartSpec]) -> None:
     if path is not None:
-        written = guard(lambda: campaign.save_chart(spec(), path))
+        written = guard(lambda: save_chart(spec(), path))
         err_console.print(f"wrote chart to {written}")
 
 
@@ -56,7 +59,7 @@ def defense(
     """Shot-down, EW-loss and reached rates per period and class, Wilson 95 % intervals."""
     _check_chart(chart)
     df = guard(lambda: campaign.defense(by, weapon_class, start, end, db=db))
-    _write_chart(chart, lambda: campaign.defense_chart_spec(df))
+    _write_chart(chart, lambda: charts.defense_chart_spec(df))
     if fmt == "table" and not out:
         df = df[
             [
@@ -90,7 +93,7 @@ def saturation(
     """Shot-down rate against salvo size, binned and fitted with the trend controlled."""
     _check_chart(chart)
     result = guard(lambda: campaign.saturation(weapon_class, start, end, db=db, drop=drop))
-    _write_chart(chart, lambda: campaign.saturation_chart_spec(result))
+    _write_chart(chart, lambda: charts.saturation_chart_spec(result))
     if fmt == "table":
         console.print(result.summary())
         print_table(rounded(result.to_frame()), title="Binned by salvo")
@@ -113,11 +116,11 @@ def mix(
     _check_chart(chart)
     if decoys:
         df = guard(lambda: campaign.decoy_share(by, start, end, db=db))
-        _write_chart(chart, lambda: campaign.decoy_chart_spec(df))
+        _write_chart(chart, lambda: charts.decoy_chart_spec(df))
         emit(rounded(df), fmt, out, title="Decoy share")
         return
     df = guard(lambda: campaign.weapon_mix(by, start, end, db=db))
-    _write_chart(chart, lambda: campaign.weapon_mix_chart_spec(df))
+    _write_chart(chart, lambda: charts.weapon_mix_chart_spec(df))
     emit(rounded(df), fmt, out, title="Weapon mix")
 
 
@@ -135,7 +138,7 @@ def massive(
     """Massive combined strikes and the days between them."""
     _check_chart(chart)
     df = guard(lambda: campaign.massive_strikes(min_missiles, min_drones, start, end, db=db))
-    _write_chart(chart, lambda: campaign.massive_chart_spec(df))
+    _write_chart(chart, lambda: charts.massive_chart_spec(df))
     emit(df, fmt, out, title="Massive strikes")
     if fmt == "table" and len(df) > 1:
         console.print(
@@ -155,7 +158,7 @@ def launch_areas(
     """Launch areas per weapon class (nights named)."""
     _check_chart(chart)
     df = guard(lambda: campaign.launch_areas(start, end, db=db))
-    _write_chart(chart, lambda: campaign.launch_areas_chart_spec(df))
+    _write_chart(chart, lambda: charts.launch_areas_chart_spec(df))
     emit(df, fmt, out, title="Launch areas")
 
 
@@ -174,7 +177,7 @@ def regions(
     _check_chart(chart)
     table = guard(lambda: campaign.night_regions(start, end, db=db))
     totals = campaign.region_totals(night_table=table)
-    _write_chart(chart, lambda: campaign.region_chart_spec(totals))
+    _write_chart(chart, lambda: charts.region_chart_spec(totals))
     df = table if per_night else totals
     emit(df, fmt, out, title="Regions")
 
@@ -192,7 +195,7 @@ def shelter(
     """Hours under air-raid alert per night in one region, joined to the attack nights."""
     _check_chart(chart)
     df = guard(lambda: campaign.shelter_hours_by_night(region, start, end, db=db))
-    _write_chart(chart, lambda: campaign.shelter_chart_spec(df, region))
+    _write_chart(chart, lambda: charts.shelter_chart_spec(df, region))
     if fmt == "table" and not out:
         print_table(
             rounded(campaign.shelter_comparison(df), 2),
@@ -223,7 +226,7 @@ def weather_effects(
         df = guard(lambda: campaign.weather_effects(start, end, db=db, fetch=fetch))
     except ConnectionError as exc:
         raise fail(str(exc)) from None
-    _write_chart(chart, lambda: campaign.weather_chart_spec(df))
+    _write_chart(chart, lambda: charts.weather_chart_spec(df))
     emit(rounded(df), fmt, out, title="Weather effects")
 
 
@@ -236,7 +239,7 @@ def campaign_report(
 ) -> None:
     """Write every campaign table (CSV) and chart (PNG, HTML) into one directory."""
     with progress_bar("campaign report") as update:
-        paths = guard(lambda: campaign.campaign_report(start, end, out, db=db, progress=update))
+        paths = guard(lambda: write_report(start, end, out, db=db, progress=update))
     err_console.print(f"wrote {len(paths)} files to {out}")
     skipped = out / "skipped.txt"
     if skipped.exists():

@@ -62,13 +62,14 @@ def ingest(
 
 
 def _print_store_summary(db) -> None:
-    df = api.nights(db=db)
-    if df.empty:
-        console.print("The store holds no nights yet.")
-        return
-    q = api.quarantine(db=db)
+    with api.open(db) as store:
+        df = api.nights(db=store)
+        if df.empty:
+            console.print("The store holds no nights yet.")
+            return
+        q = api.quarantine(db=store)
     console.print(
-        f"Store {api.connect(db, read_only=True).path}: {len(df):,} calendar nights "
+        f"Store {store.path}: {len(df):,} calendar nights "
         f"{df.night.min():%Y-%m-%d} .. {df.night.max():%Y-%m-%d}; "
         f"{int(df.drones_launched.sum()):,} long-range drones and "
         f"{int(df.missiles_launched.sum()):,} missiles; {q['row'].nunique() if len(q) else 0}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from strikescope import doctor as checkup
+from strikescope.analysis import doctor as checkup
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, guard, print_table
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from strikescope import update as updating
+from strikescope import refresh as updating
 from strikescope.atomic import StoreBusyError
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, fail, progress_bar

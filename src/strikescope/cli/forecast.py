@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 
 from strikescope import csvsafe
-from strikescope import forecast as fc
+from strikescope.analysis import forecast as fc
 from strikescope.cli.app import app
 from strikescope.cli.output import (
     DbOption,
@@ -19,6 +19,7 @@ from strikescope.cli.output import (
     print_table,
     progress_bar,
 )
+from strikescope.render.forecast import write_charts
 
 
 def _massive_rule(missiles: int, drones: int) -> fc.MassiveRule:
@@ -143,5 +144,5 @@ def _write_outputs(result: fc.BacktestResult, out: Path) -> None:
                         ("pit", result.pit()), ("reliability", result.reliability()),
                         ("forecasts", result.to_frame())):
         csvsafe.to_csv(frame, out / f"{name}.csv")
-    charts = result.plot(out)
+    charts = write_charts(result, out)
     err_console.print(f"wrote 6 tables and {len(charts)} charts to {out}")

@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from strikescope import study as st
+from strikescope.analysis import study as st
 from strikescope.api import frame_to_json
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, err_console, fail, print_table, rounded
 from strikescope.events import EventFileWarning, parse_filter
+from strikescope.render.study import save_charts
 
 study_app = typer.Typer(invoke_without_command=True, rich_markup_mode="rich")
 app.add_typer(
@@ -83,7 +84,7 @@ def study(
     else:
         _print_text(result, sens)
     if charts:
-        for path in result.save_charts(charts):
+        for path in save_charts(result, charts):
             err_console.print(f"wrote {path}")
 
 

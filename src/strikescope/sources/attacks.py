@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from strikescope.config import TIMEZONE
 from strikescope.db import create_table_as, in_file_order, run
 from strikescope.sources.literals import literal_to_json
 from strikescope.taxonomy import taxonomy_frame
@@ -842,7 +843,7 @@ def _time_text(col: str, has_time: str) -> str:
 
 
 def _utc(col: str) -> str:
-    return f"timezone('UTC', timezone('Europe/Kyiv', r.{col}_local)) AS {col}_utc"
+    return f"timezone('UTC', timezone('{TIMEZONE}', r.{col}_local)) AS {col}_utc"
 
 
 def model_classes(models: str = "weapons") -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from strikescope.palette import CLASS_COLORS as COLORS
-from strikescope.palette import SERIES_COLORS, SOURCE, class_color  # noqa: F401 - re-exported
+from strikescope.render.palette import CLASS_COLORS as COLORS
+from strikescope.render.palette import SERIES_COLORS, SOURCE, class_color  # noqa: F401 - re-exported
 from strikescope.web.service import TIMELINE_CLASSES
 
 # Outcomes of the launches (night page): not the class colours, so that no bar reads as one.
@@ -129,7 +129,7 @@ OUTCOME_NAMES = {"launched": "launched", "destroyed": "shot down",
 
 def regions_figure(regions: pd.DataFrame, night: str = "") -> go.Figure:
     """Tile map: report rows naming each region that night."""
-    from strikescope.tilemap import tile_map
+    from strikescope.render.tilemap import tile_map
 
     values = dict(zip(regions["region_id"], regions["reports"], strict=True))
     fig = tile_map(values)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from strikescope import events as timeline
 from strikescope.atomic import StoreBusyError
-from strikescope.nights import POLICIES
+from strikescope.rules.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
 from strikescope.web import rows as rows_view
@@ -235,7 +235,7 @@ def report_row(svc: Service, row_id: Annotated[int, PathParam(ge=0)],
 def _default_placebo() -> int:
     """The study module's one default number of placebo sets (the same p as the CLI)."""
     try:
-        return feature("study", "N_PLACEBO")
+        return feature("analysis.study", "N_PLACEBO")
     except Unavailable:
         return 10_000
 
@@ -269,7 +269,7 @@ def study_query(event: Annotated[str | None, Query(max_length=120)] = None,
 def run_study(svc: StoreService, q: StudyQuery):
     """The study result for a query, cached: placebo draws are the slow part."""
     def make():
-        study = feature("study", "study")
+        study = feature("analysis.study", "study")
         # the user timeline beside the store (POST /events) is part of the timeline here too
         chosen = q.event or q.type or q.actors or q.start or q.end
         mine = (svc.events_file if chosen and svc.events_file and svc.events_file.exists()
@@ -346,7 +346,7 @@ async def study_upload(request: Request, q: Annotated[StudyQuery, Depends(study_
         path.write_bytes(body)
 
     def make():
-        study = feature("study", "study")
+        study = feature("analysis.study", "study")
         kwargs = dict(metric=q.metric, window=q.window, n_placebo=q.n_placebo, seed=q.seed,
                       events_file=path, db=svc.db)
         if q.event:
@@ -376,7 +376,7 @@ async def study_figures(request: Request, svc: Service,
                 "series": ("night (dated by its end)", f"{value} per night"),
                 "placebo": (None, "placebo sets (count)")}
         figs = {name: figures.finish(fig, None, *axes.get(name, (None, None)))
-                for name, fig in res.plot().items()}
+                for name, fig in feature("render.study", "charts")(res).items()}
         return ("{" + ",".join(f'"{name}":{fig.to_json()}' for name, fig in figs.items())
                 + "}").encode()
     body = await heavy(request, "study", lambda: svc.cached(("study-figures", *_study_key(q)),
@@ -401,7 +401,7 @@ def defense(svc: Service, by: DefenseBy = DefenseBy.month,
     cls = weapon_class.value if weapon_class else None
 
     def make():
-        fn = feature("campaign", "defense")
+        fn = feature("analysis.campaign", "defense")
         return fn(by=by.value, weapon_class=cls, start=start, end=end, db=svc.db)
     df = _analysis(lambda: svc.cached(("defense", by, cls, start, end), make))
     return frame_response(df, fmt, f"defense-{by.value}")
@@ -409,7 +409,7 @@ def defense(svc: Service, by: DefenseBy = DefenseBy.month,
 
 @router.get("/regimes", summary="Known changes in how the reports count (data/regimes.csv)")
 def regimes(fmt: Fmt = Format.json) -> Response:
-    from strikescope.regimes import regimes as table
+    from strikescope.rules.regimes import regimes as table
 
     df = table()
     df["measures"] = df["measures"].map(";".join)
@@ -426,9 +426,9 @@ def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
     cls = weapon_class.value if weapon_class else None
 
     def make():
-        df = feature("campaign", "defense")(by=by.value, weapon_class=cls, start=start,
+        df = feature("analysis.campaign", "defense")(by=by.value, weapon_class=cls, start=start,
                                             end=end, db=svc.db)
-        fig = feature("campaign", "defense_chart")(df)
+        fig = feature("render.campaign", "defense_chart")(df)
         what = (cls or "all classes").replace("_", " ")
         return _figure(figures.finish(
             fig, f"Share of {what} shot down, per {by.value}, with 95 % intervals",
@@ -470,7 +470,7 @@ def campaign_figure(svc: Service, name: str, start: From = None, end: To = None)
 
     def make():
         result = campaign_result(svc, compute, start, end)
-        return _figure(figures.finish(feature("campaign", chart)(result),
+        return _figure(figures.finish(feature("render.campaign", chart)(result),
                                       *CAMPAIGN_TITLES[name]))
     return _analysis(lambda: svc.cached(("campaign-figure", name, start, end), make))
 
@@ -480,17 +480,18 @@ def campaign_result(svc: StoreService, compute: str, start, end):
     its CSV/JSON download; those made from the counted report rows share one read of them."""
     def make():
         if compute not in FROM_ROWS:
-            return feature("campaign", compute)(start=start, end=end, db=svc.db)
+            return feature("analysis.campaign", compute)(start=start, end=end, db=svc.db)
+        counted_rows = feature("analysis.campaign", "counted_rows")
         rows = svc.cached(("campaign-rows", start, end),
-                          lambda: feature("campaign", "counted_rows")(start, end, db=svc.db))
+                          lambda: counted_rows(start, end, db=svc.db))
         return FROM_ROWS[compute](rows)
     return svc.cached(("campaign", compute, start, end), make)
 
 
 FROM_ROWS = {
-    "decoy_share": lambda rows: feature("campaign", "decoy_table")(rows),
-    "region_totals": lambda rows: feature("campaign", "region_totals")(
-        night_table=feature("campaign", "night_region_table")(rows)),
+    "decoy_share": lambda rows: feature("analysis.campaign", "decoy_table")(rows),
+    "region_totals": lambda rows: feature("analysis.campaign", "region_totals")(
+        night_table=feature("analysis.campaign", "night_region_table")(rows)),
 }
 
 
@@ -527,7 +528,7 @@ def forecast(svc: Service, as_of: dt.date | None = None,
              horizon: Annotated[int, Query(ge=1, le=30)] = 7, model: Name = "blend",
              fmt: Fmt = Format.json) -> Response:
     def make():
-        fn = feature("forecast", "forecast")
+        fn = feature("analysis.forecast", "forecast")
         origin = as_of or svc.all_nights()["night"].max().date()
         return fn(origin, horizon=horizon, model=model, db=svc.db).to_frame()
     df = _analysis(lambda: svc.cached(("forecast", as_of, horizon, model), make))
@@ -541,7 +542,7 @@ def forecast_massive(svc: Service, as_of: dt.date | None = None,
                      horizon: Annotated[int, Query(ge=1, le=28)] = 7,
                      model: Name = "stack") -> Response:
     def make():
-        out = feature("forecast", "massive_outlook")(as_of, horizon, model, db=svc.db)
+        out = feature("analysis.forecast", "massive_outlook")(as_of, horizon, model, db=svc.db)
         return massive_payload(out)
     return json_response(_analysis(lambda: svc.cached(("massive", as_of, horizon, model),
                                                       make)))
@@ -571,7 +572,7 @@ def backtest(svc: Service, model: Name = "blend", fmt: Fmt = Format.json) -> Res
         end = svc.all_nights()["night"].max()
         start = end - pd.Timedelta(days=BACKTEST_NIGHTS - 1)
         models = list(dict.fromkeys([model, "climatology"]))
-        res = feature("forecast", "backtest")(start.date(), end.date(), models=models,
+        res = feature("analysis.forecast", "backtest")(start.date(), end.date(), models=models,
                                               db=svc.db)
         return res.table() if hasattr(res, "table") else res.to_frame()
     df = _analysis(lambda: svc.cached(("backtest", model), make))

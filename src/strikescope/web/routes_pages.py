@@ -119,7 +119,7 @@ def night(request: Request, svc: Service, date: dt.date,
         view = svc.night(date, policy.value)
     except LookupError as exc:
         return page(request, "message.html", 404, title="No such night", message=str(exc))
-    from strikescope.rates import night_rates, rate_sentence
+    from strikescope.analysis.rates import night_rates, rate_sentence
 
     return page(request, "night.html", title=f"Night {date}", date=date, view=view,
                 defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
@@ -199,7 +199,7 @@ def data_health(request: Request, svc: Service,
 
 
 def _regimes_table() -> str:
-    from strikescope.regimes import regimes
+    from strikescope.rules.regimes import regimes
 
     df = regimes()
     for col in ("first_night", "last_night"):
@@ -213,14 +213,15 @@ def _regimes_table() -> str:
 def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
             weapon_class: Annotated[WeaponClass, Query(alias="class")] = WeaponClass.strike_drone
             ) -> HTMLResponse:
-    from strikescope.regimes import notes as regime_notes
+    from strikescope.rules.regimes import notes as regime_notes
 
     params = urlencode({"by": by.value, "class": weapon_class.value})
     return _analysis_page(
         request, "defense.html", "Defense",
         # the same cache entry as /api/v1/defense for these parameters
         lambda: svc.cached(("defense", by, weapon_class.value, None, None), lambda: feature(
-            "campaign", "defense")(by=by.value, weapon_class=weapon_class.value, db=svc.db)),
+            "analysis.campaign", "defense")(by=by.value, weapon_class=weapon_class.value,
+                                            db=svc.db)),
         by=by.value, weapon_class=weapon_class.value, params=params,
         regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
@@ -250,7 +251,8 @@ def forecast(request: Request, svc: Service,
              horizon: Annotated[int, Query(ge=1, le=30)] = 7) -> HTMLResponse:
     def make():
         origin = svc.all_nights()["night"].max().date()
-        return feature("forecast", "forecast")(origin, horizon=horizon, db=svc.db).to_frame()
+        forecast = feature("analysis.forecast", "forecast")
+        return forecast(origin, horizon=horizon, db=svc.db).to_frame()
     return _analysis_page(request, "forecast.html", "Forecast",
                           lambda: svc.cached(("forecast-page", horizon), make), horizon=horizon,
                           massive=_massive(svc, horizon))
@@ -259,7 +261,7 @@ def forecast(request: Request, svc: Service,
 def _massive(svc, horizon: int) -> dict | None:
     """P(massive) per night and its track record, or None when it cannot be computed."""
     def make():
-        return feature("forecast", "massive_outlook")(None, horizon, db=svc.db)
+        return feature("analysis.forecast", "massive_outlook")(None, horizon, db=svc.db)
     try:
         out = svc.cached(("massive", None, horizon, "default"), make)
     except (Unavailable, LookupError, ValueError):
@@ -365,7 +367,7 @@ def _actor_pairs(svc, chosen: str | None, top: int = 12) -> list[str]:
 
 def _study_metrics() -> tuple[str, ...]:
     try:
-        return feature("study", "METRICS")
+        return feature("analysis.study", "METRICS")
     except Unavailable:
         return ("drones", "missiles", "total")
 

@@ -24,8 +24,8 @@ import pandas as pd
 
 import strikescope.api as api
 from strikescope import csvsafe
-from strikescope import doctor as integrity
 from strikescope import events as timeline
+from strikescope.analysis import doctor as integrity
 from strikescope.config import input_dir, resolve_db
 from strikescope.wording import plural
 
@@ -36,7 +36,9 @@ TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "ant
 # The modules behind the analysis pages and the heavy libraries they import when first
 # called: the warm-up imports them so that a first visit to /study, /defense, /forecast or
 # a brief does not wait for seconds of imports.
-ANALYSIS_MODULES = ("strikescope.campaign", "strikescope.study", "strikescope.forecast",
+ANALYSIS_MODULES = ("strikescope.analysis.campaign", "strikescope.analysis.study",
+                    "strikescope.analysis.forecast", "strikescope.render.campaign",
+                    "strikescope.render.study",
                     "strikescope.brief", "statsmodels.api", "statsmodels.formula.api",
                     "statsmodels.stats.proportion", "scipy.stats", "plotly.graph_objects",
                     "plotly.express", "markdown_it")
@@ -294,7 +296,7 @@ class StoreService:
     def _night_view(self, date: dt.date, policy: str) -> NightView:
         detail = api.night(date, db=self.db, policy=policy)
         totals = {k: _plain(v) for k, v in detail.totals.items()}
-        from strikescope.rates import rates_frame, records
+        from strikescope.analysis.rates import rates_frame, records
 
         return NightView(detail.night, totals, detail.classes, detail.rows,
                          region_counts(detail.rows), self._shelter(date), detail.sources,
@@ -317,7 +319,7 @@ class StoreService:
         alerts = self.alerts()
         if alerts is None:
             return None
-        from strikescope.alerts import shelter_hours
+        from strikescope.analysis.alerts import shelter_hours
 
         # Outside the alert data an empty table would read as "no alerts": say unknown.
         first, last = alerts["started_at"].min(), alerts["finished_at"].max()
@@ -330,7 +332,7 @@ class StoreService:
         """Air-raid alerts, read once (about a third of a second) when first needed."""
         with self._alerts_lock:  # a request waits for the warm-up's read, not reads again
             if self._alerts is None:
-                from strikescope.alerts import load_alerts
+                from strikescope.analysis.alerts import load_alerts
 
                 try:
                     self._alerts = load_alerts(self.alerts_path).alerts
@@ -375,7 +377,7 @@ class StoreService:
         return df[df["origin"] == self.events_file.name].iloc[-1]
 
     def doctor(self, threshold: float = 0.2, min_difference: int = 5):
-        """The integrity report (`strikescope.doctor`), once per store version."""
+        """The integrity report (`strikescope.analysis.doctor`), once per store version."""
         return self.cached(("doctor", threshold, min_difference),
                            lambda: integrity.doctor(self.db, threshold, min_difference))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from strikescope.palette import SOURCE
+from strikescope.render.palette import SOURCE
 
 PLOTLY_FILE = "plotly.min.js"
 

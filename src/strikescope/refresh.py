@@ -24,7 +24,6 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 import strikescope.api as api
-from strikescope.callables import callable_module
 from strikescope.config import TIMEZONE, fetch_dir, input_dir, resolve_db
 from strikescope.sources import fetch
 from strikescope.sources.remote import Context, Fetched, make
@@ -259,6 +258,3 @@ def _undo(swaps: list[tuple[Path, Path, bool]]) -> None:
             os.replace(backup, target)
         elif not existed:  # there was none before: the new copy (if it came) goes
             shutil.rmtree(target, ignore_errors=True)
-
-
-callable_module(__name__, update)

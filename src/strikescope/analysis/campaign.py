@@ -1,8 +1,8 @@
 """Campaign analytics: defenses, saturation, weapon mix, regions, shelter hours, weather.
 
-Every function returns a DataFrame (or a dataclass with `to_frame()` and `summary()`) and
-has a `*_chart(df)` that draws it as a plotly figure, and a `*_chart_spec(df)` pairing
-that figure with a matplotlib drawing so that `save_chart` can write `.html` or `.png`.
+Every function returns a DataFrame (or a dataclass with `to_frame()` and `summary()`);
+`strikescope.render.campaign` draws them: `*_chart(df)` as a plotly figure, `*_chart_spec(df)`
+with a matplotlib drawing too, so that `save_chart` can write `.html` or `.png`.
 Rates are only computed where their denominator was reported:
 
 - shot-down rate = destroyed / launched_with_outcome (launches whose shot-down figure
@@ -22,23 +22,14 @@ table (the counted rows of the source policy), so nothing is counted twice.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 import strikescope.api as api
-from strikescope import csvsafe
-from strikescope.palette import SERIES_COLORS, SOURCE, class_color
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
 
 PathLike = str | os.PathLike
-ProgressFn = Callable[[str, float], None]
 
 PERIODS = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 ALPHA = 0.05
@@ -97,7 +88,7 @@ def night_classes(start=None, end=None, weapon_class: str | None = None,
     if weapon_class is not None:
         where += " AND weapon_class = ?"
         params.append(weapon_class)
-    with api.connect(db, read_only=True) as store:
+    with api.reading(db) as store:
         frame = store.con.execute(
             "SELECT night, weapon_class, kind, long_range, launched, launched_with_outcome, "
             "destroyed, not_reach_goal, launched_with_lost, reached FROM night_classes "
@@ -109,7 +100,7 @@ def night_classes(start=None, end=None, weapon_class: str | None = None,
 def counted_rows(start=None, end=None, db: PathLike | None = None) -> pd.DataFrame:
     """Counted report rows with their night, launched count and free-text fields."""
     where, params = _bounds(start, end)
-    with api.connect(db, read_only=True) as store:
+    with api.reading(db) as store:
         frame = store.con.execute(f"""
             WITH p AS (
                 SELECT row_id, any_value(night) AS night, sum(launched) AS launched,
@@ -189,32 +180,11 @@ def defense_table(frame: pd.DataFrame, by: str = "month") -> pd.DataFrame:
 
 def _period_regimes(d: pd.DataFrame, g) -> list[str]:
     """The reporting regimes of each group's nights, '+'-joined in time order."""
-    from strikescope.regimes import regime_of
+    from strikescope.rules.regimes import regime_of
 
     d = d.assign(regime=regime_of(d["night"]).to_numpy())
     return [" + ".join(dict.fromkeys(r for r in d.loc[idx, "regime"].sort_index() if r))
             for idx in g.groups.values()] if len(d) else []
-
-
-def defense_chart(df: pd.DataFrame, rate: str = "stopped_rate") -> go.Figure:
-    """Rate per period, one line per class, with the interval as error bars; the reporting
-    regimes are shaded (a rate that moves at a band's edge moved with the reporting)."""
-    import plotly.graph_objects as go
-
-    from strikescope.regimes import add_bands
-
-    fig = go.Figure()
-    for cls, sub in df.groupby("weapon_class"):
-        fig.add_trace(go.Scatter(
-            x=sub["period"], y=sub[rate], name=str(cls), mode="lines+markers",
-            error_y={"type": "data", "symmetric": False,
-                     "array": sub[f"{rate}_hi"] - sub[rate],
-                     "arrayminus": sub[rate] - sub[f"{rate}_lo"]}))
-    fig.update_layout(title=f"{rate.replace('_', ' ')} (Wilson 95 %; shaded: how the "
-                      "reports count)", yaxis={"range": [0, 1], "tickformat": ".0%"})
-    if len(df):
-        add_bands(fig, df["period"].min(), df["period"].max(), rate)
-    return fig
 
 
 # --- 2. saturation -------------------------------------------------------------------
@@ -326,26 +296,6 @@ def _saturation_curve(fit, d: pd.DataFrame) -> pd.DataFrame:
                          "rate_hi": pred["mean_ci_upper"].to_numpy()})
 
 
-def saturation_chart(result: SaturationResult) -> go.Figure:
-    import plotly.graph_objects as go
-
-    c, b = result.curve, result.bins
-    fig = go.Figure([
-        go.Scatter(x=c["salvo"], y=c["rate_hi"], line={"width": 0}, showlegend=False),
-        go.Scatter(x=c["salvo"], y=c["rate_lo"], fill="tonexty", line={"width": 0},
-                   name="95 % band"),
-        go.Scatter(x=c["salvo"], y=c["rate"], name="fitted (trend held)"),
-        go.Scatter(x=b["median_salvo"], y=b["shot_down_rate"], mode="markers", name="binned",
-                   error_y={"type": "data", "symmetric": False,
-                            "array": b["shot_down_rate_hi"] - b["shot_down_rate"],
-                            "arrayminus": b["shot_down_rate"] - b["shot_down_rate_lo"]}),
-    ])
-    fig.update_layout(title=f"Saturation: {result.weapon_class}", xaxis={"type": "log",
-                      "title": "salvo (launched with outcome)"},
-                      yaxis={"title": "shot-down rate", "tickformat": ".0%"})
-    return fig
-
-
 # --- 3. weapon mix and tempo ---------------------------------------------------------
 
 
@@ -364,13 +314,6 @@ def weapon_mix_table(frame: pd.DataFrame, by: str = "week") -> pd.DataFrame:
         launched=("launched", "sum"), nights=("night", "nunique"))
     out["share"] = out["launched"] / out.groupby("period")["launched"].transform("sum")
     return out.astype({"launched": "int64"})
-
-
-def weapon_mix_chart(df: pd.DataFrame) -> go.Figure:
-    import plotly.express as px
-
-    return px.bar(df, x="period", y="launched", color="weapon_class",
-                  title="Launches per period and class")
 
 
 def decoy_share(by: str = "month", start=None, end=None,
@@ -392,15 +335,6 @@ def decoy_table(rows: pd.DataFrame, by: str = "month") -> pd.DataFrame:
     return out.astype({"drones": "int64", "shahed": "int64", "decoys": "int64"})
 
 
-def decoy_chart(df: pd.DataFrame) -> go.Figure:
-    import plotly.graph_objects as go
-
-    fig = go.Figure([go.Bar(x=df["period"], y=df["shahed"], name="Shahed-type"),
-                     go.Bar(x=df["period"], y=df["decoys"], name="decoys")])
-    fig.update_layout(barmode="stack", title="Strike drones vs decoys (where reported)")
-    return fig
-
-
 def massive_strikes(min_missiles: int = 20, min_drones: int = 400, start=None, end=None,
                     db: PathLike | None = None) -> pd.DataFrame:
     """Nights with at least `min_missiles` missiles or `min_drones` drones (long-range),
@@ -419,13 +353,6 @@ def massive_table(nights: pd.DataFrame, min_missiles: int = 20,
         ["both", "missiles"], "drones")
     d["days_since_previous"] = d["night"].diff().dt.days.astype("Int64")
     return d.reset_index(drop=True)
-
-
-def massive_chart(df: pd.DataFrame) -> go.Figure:
-    import plotly.express as px
-
-    return px.scatter(df, x="night", y="total_launched", color="trigger",
-                      size="missiles_launched", title="Massive combined strikes")
 
 
 def split_places(text) -> list[str]:
@@ -449,14 +376,6 @@ def launch_area_table(rows: pd.DataFrame) -> pd.DataFrame:
         launched_on_rows=("launched", "sum"))
     return out.sort_values(["weapon_class", "nights"], ascending=[True, False],
                            ignore_index=True)
-
-
-def launch_areas_chart(df: pd.DataFrame, top: int = 15) -> go.Figure:
-    import plotly.express as px
-
-    d = df.sort_values("nights", ascending=False).groupby("weapon_class").head(top)
-    return px.bar(d, x="nights", y="place", color="weapon_class", orientation="h",
-                  title="Launch areas (nights named)")
 
 
 # --- 4. regions ----------------------------------------------------------------------
@@ -498,12 +417,6 @@ def region_totals(start=None, end=None, db: PathLike | None = None,
     return out.sort_values("nights", ascending=False, ignore_index=True)
 
 
-def region_chart(df: pd.DataFrame, measure: str = "nights") -> go.Figure:
-    from strikescope.tilemap import tile_map
-
-    return tile_map(df.set_index("region_id")[measure], title=f"Regions: {measure}")
-
-
 # --- 5. shelter hours ----------------------------------------------------------------
 
 
@@ -512,7 +425,7 @@ def shelter_hours_by_night(region: str = "kyiv_city", start=None, end=None,
                            min_missiles: int = 20, min_drones: int = 400) -> pd.DataFrame:
     """Hours under alert in one region per night, joined to the attack nights, with a
     `massive` flag. Nights outside the alert files (they end in 2024) are left out."""
-    from strikescope.alerts import load_alerts, shelter_hours
+    from strikescope.analysis.alerts import load_alerts, shelter_hours
 
     if alerts is None:
         alerts = load_alerts().alerts
@@ -529,7 +442,7 @@ def shelter_hours_by_night(region: str = "kyiv_city", start=None, end=None,
 def _alert_coverage(alerts: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The requested nights cut to those the alert files cover: outside them a quiet night
     and a night without data would both read 0 hours."""
-    from strikescope.alerts import night_of
+    from strikescope.analysis.alerts import night_of
 
     real = alerts[~alerts["permanent"]]
     if real.empty:
@@ -556,13 +469,6 @@ def shelter_comparison(df: pd.DataFrame) -> pd.DataFrame:
                      "mean_hours_lo": h.mean() - half, "mean_hours_hi": h.mean() + half,
                      "median_hours": h.median()})
     return pd.DataFrame(rows)
-
-
-def shelter_chart(df: pd.DataFrame) -> go.Figure:
-    import plotly.express as px
-
-    return px.scatter(df, x="total_launched", y="hours_under_alert", color="massive",
-                      hover_data=["night"], title="Hours under alert vs launches")
 
 
 # --- 6. weather ----------------------------------------------------------------------
@@ -655,325 +561,3 @@ def _effect(model, name: str) -> dict[str, float]:
     except (ValueError, KeyError, np.linalg.LinAlgError):
         # Too few nights on one side of the factor for a fit.
         return {name: np.nan, f"{name}_lo": np.nan, f"{name}_hi": np.nan}
-
-
-def weather_chart(df: pd.DataFrame) -> go.Figure:
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for flag, sub in df.groupby("flag"):
-        fig.add_trace(go.Bar(
-            x=sub["factor"], y=sub["drone_shot_down_rate"],
-            name="nights with it" if flag else "nights without it",
-            error_y={"type": "data", "symmetric": False,
-                     "array": sub["drone_shot_down_rate_hi"] - sub["drone_shot_down_rate"],
-                     "arrayminus": sub["drone_shot_down_rate"]
-                     - sub["drone_shot_down_rate_lo"]}))
-    fig.update_layout(barmode="group", title="Drone shot-down rate by night weather",
-                      yaxis={"tickformat": ".0%"})
-    return fig
-
-
-# --- 7. the report -------------------------------------------------------------------
-
-
-@dataclass
-class ChartSpec:
-    """One chart in both renderings: the plotly figure (HTML) and a matplotlib drawing of
-    the same data (PNG), because plotly's own static export needs kaleido and a browser."""
-
-    figure: go.Figure
-    draw_png: Callable[[Path], Path]
-
-
-CHART_SUFFIXES = (".html", ".png")
-
-
-def chart_suffix(path: PathLike) -> str:
-    """The chart format a path asks for; ValueError for anything but .html or .png."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in CHART_SUFFIXES:
-        raise ValueError(f"chart file {os.fspath(path)!r}: the suffix must be one of "
-                         f"{', '.join(CHART_SUFFIXES)}")
-    return suffix
-
-
-def save_chart(chart: ChartSpec | go.Figure, path: PathLike) -> Path:
-    """Write a chart by the path's suffix: `.html` is the interactive figure with plotly's
-    JavaScript inlined (works offline), `.png` the matplotlib drawing. A bare figure has
-    no PNG drawing, so it can only be written as HTML."""
-    path = Path(path)
-    suffix = chart_suffix(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".html":
-        figure = chart.figure if isinstance(chart, ChartSpec) else chart
-        figure.write_html(path, include_plotlyjs=True)
-    elif isinstance(chart, ChartSpec):
-        chart.draw_png(path)
-    else:
-        raise ValueError("a PNG needs a ChartSpec (e.g. defense_chart_spec(df)); "
-                         "a plotly figure alone can only be saved as .html")
-    return path
-
-
-def _spec(figure: go.Figure, df: pd.DataFrame, x: str, y: str, hue: str | None,
-          title: str, kind: str = "line") -> ChartSpec:
-    return ChartSpec(figure, lambda path: _png(df, x, y, hue, path, title, kind))
-
-
-def defense_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    title = "Stopped rate (shot down + lost) per period; shaded: how the reports count"
-    return ChartSpec(defense_chart(df), lambda path: _png(
-        df, "period", "stopped_rate", "weapon_class", path, title, bands="stopped_rate"))
-
-
-def saturation_chart_spec(result: SaturationResult) -> ChartSpec:
-    return _spec(saturation_chart(result), result.curve, "salvo", "rate", None,
-                 result.summary()[:90])
-
-
-def weapon_mix_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    return _spec(weapon_mix_chart(df), df, "period", "launched", "weapon_class",
-                 "Launches per period and class")
-
-
-def decoy_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    return _spec(decoy_chart(df), df, "period", "decoy_share", None,
-                 "Share of decoys among drones")
-
-
-def massive_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    return _spec(massive_chart(df), df, "night", "total_launched", "trigger",
-                 "Massive strikes", "scatter")
-
-
-def launch_areas_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    top = df.sort_values("nights", ascending=False).head(20)
-    return _spec(launch_areas_chart(df), top, "place", "nights", "weapon_class",
-                 "Launch areas", "barh")
-
-
-def region_chart_spec(df: pd.DataFrame, measure: str = "nights") -> ChartSpec:
-    from strikescope.tilemap import tile_map_png
-
-    values = df.set_index("region_id")[measure]
-    return ChartSpec(region_chart(df, measure), lambda path: tile_map_png(
-        values, path, title=f"Regions: {measure}"))
-
-
-def shelter_chart_spec(df: pd.DataFrame, region: str = "") -> ChartSpec:
-    title = f"{region}: hours under alert" if region else "Hours under alert"
-    return _spec(shelter_chart(df), df, "total_launched", "hours_under_alert", "massive",
-                 title, "scatter")
-
-
-def weather_chart_spec(df: pd.DataFrame) -> ChartSpec:
-    return ChartSpec(weather_chart(df), lambda path: _weather_png(df, path))
-
-
-def _weather_png(df: pd.DataFrame, path: Path) -> Path:
-    """Drone shot-down rate on nights with and without each weather factor, with the
-    Wilson intervals, on a 0-100 % axis."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 5), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    factors = list(dict.fromkeys(df["factor"]))
-    for k, (flag, label) in enumerate(((False, "nights without it"), (True, "nights with it"))):
-        sub = df[df["flag"].astype(bool) == flag].set_index("factor").reindex(factors)
-        pos = np.arange(len(factors)) + (k - 0.5) * 0.38
-        rate = sub["drone_shot_down_rate"].to_numpy(dtype=float)
-        err = [rate - sub["drone_shot_down_rate_lo"].to_numpy(dtype=float),
-               sub["drone_shot_down_rate_hi"].to_numpy(dtype=float) - rate]
-        ax.bar(pos, rate, width=0.38, yerr=err, capsize=3, label=label,
-               color=SERIES_COLORS[k])
-    ax.set_xticks(np.arange(len(factors)), [f.replace("_", " ") for f in factors])
-    _png_axis(ax, "drone_shot_down_rate")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title("Drone shot-down rate by night weather (95 % intervals)")
-    ax.set_xlabel("weather factor of the night")
-    ax.set_ylabel("drones shot down (%)")
-    fig.text(0.01, 0.005, SOURCE, fontsize=7, color="#555555")
-    fig.savefig(path, bbox_inches="tight")
-    return path
-
-
-# More series than this on one line chart are drawn as small multiples, one panel each.
-MAX_LINES = 4
-# Measures that are shares: drawn from 0 to 100 % so that no axis is cut.
-SHARES = {"stopped_rate", "shot_down_rate", "drone_shot_down_rate", "decoy_share", "rate",
-          "ew_loss_rate"}
-
-
-def _png(df: pd.DataFrame, x: str, y: str, hue: str | None, path: Path, title: str,
-         kind: str = "line", bands: str | None = None) -> Path:
-    """A static chart of `y` against `x`, one colour per weapon class when `hue` names
-    classes; a line chart with many series becomes small multiples on a shared y axis;
-    shares run from 0 to 100 %. `bands`: shade the reporting regimes affecting that
-    measure (a date x axis). The source line is drawn under it."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    groups = list(df.groupby(hue)) if hue else [("", df)]
-    panels = groups if kind == "line" and len(groups) > MAX_LINES else [(None, df)]
-    cols = min(3, len(panels))
-    rows = -(-len(panels) // cols)
-    fig = Figure(figsize=(10 if cols == 1 else 4 * cols, 5 if rows == 1 else 2.6 * rows + 1),
-                 dpi=100)
-    FigureCanvasAgg(fig)
-    # shares on one 0-100 % scale; counts each on their own (thousands of drones would
-    # flatten a class launched a few times)
-    axes = fig.subplots(rows, cols, sharex=True, sharey=y in SHARES, squeeze=False).ravel()
-    for ax, (panel, sub) in zip(axes, panels, strict=False):
-        if bands and len(sub):
-            _png_bands(ax, df[x].min(), df[x].max(), bands)
-        shown = [(panel, sub)] if panel is not None else groups
-        _png_series(ax, shown, x, y, kind)
-        if panel is not None:
-            ax.set_title(str(panel).replace("_", " "), fontsize=9)
-        _png_axis(ax, y)
-    for ax in axes[len(panels):]:
-        ax.set_visible(False)
-    if hue and len(panels) == 1:
-        axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    elif bands:  # small multiples: one legend for the shaded reporting regimes
-        handles, labels = axes[0].get_legend_handles_labels()
-        keep = [(h, lab) for h, lab in zip(handles, labels, strict=True)
-                if lab != str(panels[0][0]).replace("_", " ")]
-        if keep:
-            fig.legend(*zip(*keep, strict=True), fontsize=7, loc="lower right", ncols=3)
-    if pd.api.types.is_datetime64_any_dtype(df[x]):
-        fig.autofmt_xdate()
-    fig.suptitle(title)
-    fig.supxlabel(x.replace("_", " "))
-    fig.supylabel(y.replace("_", " ") + (" (%)" if y in SHARES else ""))
-    fig.text(0.01, 0.005, SOURCE, fontsize=7, color="#555555")
-    fig.savefig(path, bbox_inches="tight")
-    return path
-
-
-def _png_series(ax, groups, x: str, y: str, kind: str) -> None:
-    for name, sub in groups:
-        color = class_color(name)
-        label = str(name).replace("_", " ")
-        if kind == "scatter":
-            ax.scatter(sub[x], sub[y], label=label, s=12, color=color)
-        elif kind == "barh":
-            ax.barh(sub[x].astype(str), sub[y], label=label, color=color)
-        else:
-            ax.plot(sub[x], sub[y], marker="o", ms=3, label=label, color=color)
-
-
-def _png_axis(ax, y: str) -> None:
-    from matplotlib.ticker import PercentFormatter
-
-    if y in SHARES:
-        ax.set_ylim(0, 1.02)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    else:
-        ax.set_ylim(bottom=0)
-    ax.tick_params(labelsize=7)
-
-
-def _png_bands(ax, first, last, measure: str) -> None:
-    from strikescope.regimes import COLORS, regimes
-
-    lo, hi = pd.Timestamp(first), pd.Timestamp(last)
-    for i, r in enumerate(regimes(measure).itertuples()):
-        x0 = max(lo, r.first_night) if pd.notna(r.first_night) else lo
-        x1 = min(hi, r.last_night) if pd.notna(r.last_night) else hi
-        if x0 <= x1:
-            ax.axvspan(x0, x1, color=("0.85", "#cfe2f3", "#fde5cc")[i % len(COLORS)],
-                       zorder=0, lw=0, label=r.label)
-
-
-def _write(out: Path, name: str, df: pd.DataFrame, spec: ChartSpec) -> list[Path]:
-    csv = out / f"{name}.csv"
-    csvsafe.to_csv(df, csv)
-    return [csv, save_chart(spec, out / f"{name}.png"), save_chart(spec, out / f"{name}.html")]
-
-
-def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], list[Path]]]]:
-    def defense_step(out):
-        d = defense("month", None, start, end, db)
-        return _write(out, "defense", d, defense_chart_spec(d))
-
-    def saturation_step(out):
-        r = saturation("strike_drone", start, end, db)
-        (out / "saturation.txt").write_text(r.summary() + "\n", encoding="utf-8")
-        csvsafe.to_csv(r.curve, out / "saturation_curve.csv")
-        return _write(out, "saturation", r.to_frame(), saturation_chart_spec(r)) + [
-            out / "saturation.txt", out / "saturation_curve.csv"]
-
-    def mix_step(out):
-        d = weapon_mix("week", start, end, db)
-        return _write(out, "weapon_mix", d, weapon_mix_chart_spec(d))
-
-    def decoy_step(out):
-        d = decoy_share("month", start, end, db)
-        return _write(out, "decoy_share", d, decoy_chart_spec(d))
-
-    def massive_step(out):
-        d = massive_strikes(start=start, end=end, db=db)
-        return _write(out, "massive_strikes", d, massive_chart_spec(d))
-
-    def areas_step(out):
-        d = launch_areas(start, end, db)
-        return _write(out, "launch_areas", d, launch_areas_chart_spec(d))
-
-    def regions_step(out):
-        nr = night_regions(start, end, db)
-        csvsafe.to_csv(nr, out / "night_regions.csv")
-        d = region_totals(night_table=nr)
-        return _write(out, "regions", d, region_chart_spec(d)) + [out / "night_regions.csv"]
-
-    def shelter_step(out):
-        from strikescope.alerts import load_alerts
-
-        d = shelter_hours_by_night("kyiv_city", start, end, db,
-                                   load_alerts(alerts_paths).alerts)
-        csvsafe.to_csv(shelter_comparison(d), out / "shelter_comparison.csv")
-        return _write(out, "shelter_kyiv_city", d, shelter_chart_spec(d, "Kyiv")) + [
-            out / "shelter_comparison.csv"]
-
-    def weather_step(out):
-        d = weather_effects(start, end, db)
-        return _write(out, "weather_effects", d, weather_chart_spec(d))
-
-    return [("defense", defense_step), ("saturation", saturation_step),
-            ("weapon mix", mix_step), ("decoys", decoy_step), ("massive strikes", massive_step),
-            ("launch areas", areas_step), ("regions", regions_step),
-            ("shelter hours", shelter_step), ("weather", weather_step)]
-
-
-def campaign_report(start, end, out_dir: PathLike, db: PathLike | None = None,
-                    progress: ProgressFn | None = None,
-                    alerts_paths: Sequence[PathLike] | None = None) -> list[Path]:
-    """Write every table (CSV) and chart (PNG and self-contained HTML) into `out_dir`.
-
-    A section that has no data in the period (e.g. shelter hours after the alert files
-    end) is recorded in `skipped.txt` instead of failing the whole report.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    steps = _steps(start, end, db, alerts_paths)
-    written: list[Path] = []
-    skipped: list[str] = []
-    for i, (label, step) in enumerate(steps):
-        if progress:
-            progress(label, i / len(steps))
-        try:
-            written.extend(step(out))
-        except (ValueError, KeyError, FileNotFoundError) as exc:
-            skipped.append(f"{label}: {exc}")
-    if skipped:
-        (out / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
-        written.append(out / "skipped.txt")
-    from strikescope.report_index import finish_report  # one plotly.js, an index page
-
-    written += finish_report(out, written, start, end)
-    if progress:
-        progress("done", 1.0)
-    return written

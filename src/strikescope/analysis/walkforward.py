@@ -549,7 +549,7 @@ MEMBERS = {"climatology": _climatology, "nb_level": _nb_level, "hurdle": _hurdle
 
 def _nb_lags(c: Context, tr, te, h) -> Out:
     """The previous default's regression (forecast.NBLags), fitted on the nights <= refit."""
-    from strikescope import forecast as fc
+    from strikescope.analysis import forecast as fc
 
     model = fc.NBLags(rule=fc.MassiveRule(c.spec.massive_missiles, c.spec.massive_drones))
     model.fit(c.hist.iloc[: tr[-1] + h + 1], h)

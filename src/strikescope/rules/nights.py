@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +35,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strikescope.callables import callable_module
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
 from strikescope.nightrule import end_night_sql, night_of_end
@@ -76,9 +76,12 @@ def night_of(end_local: pd.Timestamp, has_time: bool = True) -> pd.Timestamp:
     return night_of_end(end_local, has_time)
 
 
+def _rank_rows(policy: Policy) -> list[tuple[int, str, str]]:
+    return [(i, r.name, ch.lower()) for i, r in enumerate(policy.ranks) for ch in r.channels]
+
+
 def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
-    rows = [(i, r.name, ch.lower()) for i, r in enumerate(policy.ranks) for ch in r.channels]
-    df = pd.DataFrame(rows, columns=["rank", "rank_name", "channel"]).astype(
+    df = pd.DataFrame(_rank_rows(policy), columns=["rank", "rank_name", "channel"]).astype(
         {"rank": "int64", "rank_name": object, "channel": object}
     )
     con.register("rank_df", df)
@@ -94,11 +97,9 @@ def _class_keys(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFr
     """`class_keys`: every (weapon class, kind) a part can have, numbered (`ck`), and whether
     the policy sums its sources: parts are grouped, joined and stored by night and this small
     number rather than by two texts."""
-    pairs = set(con.execute("SELECT DISTINCT weapon_class, kind FROM weapons").fetchall())
-    pairs |= set(zip(split["weapon_class"], split["kind"], strict=True))
-    rows = [(c, k, i, policy.mode(c) == "sum")
-            for i, (c, k) in enumerate(sorted(pairs, key=str), start=1)]
-    keys = pd.DataFrame(rows, columns=["weapon_class", "kind", "ck", "summed"]).astype(object)
+    pairs = set(zip(split["weapon_class"], split["kind"], strict=True))
+    keys = pd.DataFrame(_class_key_rows(con, policy, pairs),
+                        columns=["weapon_class", "kind", "ck", "summed"]).astype(object)
     con.register("keys_df", keys)
     run(
         con,
@@ -107,6 +108,18 @@ def _class_keys(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFr
         "FROM keys_df",
     )
     con.unregister("keys_df")
+
+
+def _class_key_rows(con: duckdb.DuckDBPyConnection, policy: Policy, pairs: set) -> list:
+    """The rows of `class_keys` for the (class, kind) pairs of the split parts `pairs`, of
+    every model in `weapons` and of a group remainder of each kind."""
+    known = set(con.execute("SELECT DISTINCT weapon_class, kind FROM weapons").fetchall())
+    # The remainder of a split group row is `mixed` of the group's kind: keyed in advance,
+    # so that a group row that splits, or no longer does, leaves the numbering as it was
+    # (an update of its nights then suffices).
+    pairs = pairs | known | {("mixed", kind) for _, kind in known}
+    return [(c, k, i, policy.mode(c) == "sum")
+            for i, (c, k) in enumerate(sorted(pairs, key=str), start=1)]
 
 
 def _classes() -> tuple[str, ...]:
@@ -137,12 +150,13 @@ def channel_sql(policy: Policy) -> str:
     return f"CASE {' '.join(fast)} ELSE {CHANNEL_SQL} END" if fast else CHANNEL_SQL
 
 
-def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Parts of the group rows that carry `launched_details` (few rows: done in Python)."""
+def _split_groups(con: duckdb.DuckDBPyConnection, rows: str = "report_rows") -> pd.DataFrame:
+    """Parts of the group rows of `rows` that carry `launched_details` (few rows: done in
+    Python)."""
     rows = con.execute(f"""
         SELECT r.row_id, r.model, w.kind, r.launched, r.destroyed, r.not_reach_goal,
                r.still_attacking, l.json
-        FROM report_rows r JOIN literals l ON l.raw = r.launched_details_text
+        FROM {rows} r JOIN literals l ON l.raw = r.launched_details_text
         JOIN {model_classes()} w USING (model)
         WHERE l.json IS NOT NULL AND len(string_split(w.components, ' | ')) > 1
     """).fetchall()
@@ -228,8 +242,31 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
     """
     policy = policy or load_policy()
     _rank_table(con, policy)
-    split = _split_groups(con)
+    run(con, "CREATE OR REPLACE TEMP VIEW scope_rows AS SELECT * FROM report_rows")
+    split = _split_groups(con, "scope_rows")
     _class_keys(con, policy, split)
+    _build_rows(con, policy, split, _replace_all)
+    _parts_view(con)
+    _attacks_view(con)
+    _build_report_regions(con, _replace_all)
+    _build_night_classes(con, _replace_all)
+    _keep_classes(con)
+    run(con, "DROP TABLE all_parts; DROP TABLE split_parts; DROP TABLE multi_posts; "
+        "DROP TABLE post_nights; DROP VIEW scope_rows")
+
+
+ATTACK_ROWS_SQL = """
+    SELECT pn.attack_no, (m.post IS NOT NULL) AS split, pn.rank, pn.row_night AS night,
+           pn.window_start, pn.window_end, pn.n_rows::BIGINT AS n_rows
+    FROM post_nights pn LEFT JOIN multi_posts m USING (post)"""
+PART_ROWS_SQL = "SELECT row_id, part, night, attack_no, rank, counted FROM all_parts"
+
+
+def _build_rows(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFrame,
+                write: Callable[[str, str], str]) -> None:
+    """`attack_rows`, `part_rows` and `group_parts` of the rows of `scope_rows`, written by
+    `write` (all of a table, or the stale nights' part of it); leaves `post_nights`,
+    `multi_posts`, `all_parts` and `split_parts` for what follows."""
     con.register("split_df", split.astype(object))
     run(
         con,
@@ -246,7 +283,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         CREATE OR REPLACE TEMP VIEW post_rows AS
         SELECT r.*, w.weapon_class, w.kind, w.long_range, w.ck, w.summed,
                {POST_SQL} AS post, {ROW_NIGHT_SQL} AS row_night
-        FROM report_rows r
+        FROM scope_rows r
         LEFT JOIN (SELECT w.*, k.ck, k.summed FROM {model_classes()} w
                    {_class_key_join("w")}) w
           USING (model);
@@ -267,10 +304,7 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         -- posts on several nights: their attacks are named by post and night
         CREATE OR REPLACE TEMP TABLE multi_posts AS
         SELECT post FROM post_nights GROUP BY post HAVING count(*) > 1;
-        CREATE OR REPLACE TABLE attack_rows AS
-        SELECT pn.attack_no, (m.post IS NOT NULL) AS split, pn.rank, pn.row_night AS night,
-               pn.window_start, pn.window_end, pn.n_rows::BIGINT AS n_rows
-        FROM post_nights pn LEFT JOIN multi_posts m USING (post);
+        {write("attack_rows", ATTACK_ROWS_SQL)};
         CREATE OR REPLACE TEMP TABLE all_parts AS
         WITH ra AS (
             SELECT r.row_id, r.long_range, r.launched, r.destroyed, r.not_reach_goal,
@@ -287,20 +321,140 @@ def build_parts(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) ->
         FROM base b
         JOIN (SELECT night, ck, min(rank) AS rank, count(*) AS n FROM base GROUP BY ALL) best
           ON best.night = b.night AND best.ck = b.ck;
-        CREATE OR REPLACE TABLE part_rows AS
-        SELECT row_id, part, night, attack_no, rank, counted FROM all_parts;
-        CREATE OR REPLACE TABLE group_parts AS SELECT * EXCLUDE (ck, summed) FROM split_parts;
-        DROP TABLE multi_posts;
-        DROP TABLE post_nights;
+        {write("part_rows", PART_ROWS_SQL)};
+        {write("group_parts", "SELECT * EXCLUDE (ck, summed) FROM split_parts")};
         DROP VIEW post_rows;
     """,
     )
     con.unregister("split_df")
-    _parts_view(con)
-    _attacks_view(con)
-    _build_report_regions(con)
-    _build_night_classes(con)
-    run(con, "DROP TABLE all_parts; DROP TABLE split_parts")
+
+
+def _replace_all(table: str, query: str) -> str:
+    """SQL: `table` made anew from `query`."""
+    return f"CREATE OR REPLACE TABLE {table} AS {query}"
+
+
+# The rows of a derived table that an update replaces: those of the stale nights, or, for a
+# table keyed by report row only, those of the rows that were on them when they were built.
+_STALE_WHERE = {
+    **dict.fromkeys(("attack_rows", "part_rows", "night_class_rows"),
+                    "night IN (SELECT night FROM stale_nights)"),
+    **dict.fromkeys(("group_parts", "report_regions"),
+                    "row_id IN (SELECT row_id FROM old_rows)"),
+}
+
+
+def _replace_stale(table: str, query: str) -> str:
+    """SQL: the stale part of `table` (`_STALE_WHERE`) replaced by `query`."""
+    return f"DELETE FROM {table} WHERE {_STALE_WHERE[table]}; INSERT INTO {table} BY NAME {query}"
+
+
+# What `update_nights` needs of a store, built by `build_parts`.
+BUILT_TABLES = ("rank_map", "class_keys", "attack_rows", "part_rows", "group_parts",
+                "report_regions", "night_class_rows", "built_classes", "stale_rows")
+
+
+def stale_rows_sql(where: str) -> str:
+    """SQL: mark the report rows `where` selects as stale: their night and post go to
+    `stale_rows`, the nights `update_nights` rebuilds and the posts whose attacks it names
+    again. Run for the old versions of rows before they change or go, and for the new ones
+    after they are written."""
+    return (f"INSERT INTO stale_rows SELECT {ROW_NIGHT_SQL} AS night, {POST_SQL} AS post "
+            f"FROM report_rows WHERE {where}")
+
+
+def update_nights(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> bool:
+    """Rebuild only the nights of `stale_rows`, leaving every other night as it is; the
+    result is what `build_parts` gives. Whole nights, since the policy decides per night and
+    class which parts count, and a post's rows may lie on several nights. Returns False,
+    having changed nothing, when only a full `build_parts` will do: nights never built, a
+    stale row without a night, or other ranks, class keys or model classes than the nights
+    were built with (a new policy or taxonomy changes every night)."""
+    policy = policy or load_policy()
+    if not all(is_base_table(con, t) for t in BUILT_TABLES):
+        return False
+    n, unknown, lo, hi = con.execute(
+        "SELECT count(night), count(*) - count(night), min(night), max(night) "
+        "FROM stale_rows").fetchall()[0]
+    if unknown or not (_same_ranks(con, policy) and _same_classes(con)):
+        return False
+    if not n:
+        return True
+    run(con, f"""
+        CREATE OR REPLACE TEMP TABLE stale_nights AS SELECT DISTINCT night FROM stale_rows;
+        -- a row of night D ends on D-1 or D: the range lets the scan skip the rest
+        CREATE OR REPLACE TEMP VIEW scope_rows AS
+        SELECT * FROM report_rows
+        WHERE time_end_local >= DATE '{lo}' - 1 AND time_end_local < DATE '{hi}' + 1
+          AND {ROW_NIGHT_SQL} IN (SELECT night FROM stale_nights);
+        CREATE OR REPLACE TEMP TABLE old_rows AS
+        SELECT DISTINCT row_id FROM part_rows WHERE {_STALE_WHERE["part_rows"]}""")
+    split = _split_groups(con, "scope_rows")
+    done = _same_class_keys(con, policy, split)
+    if done:
+        _build_rows(con, policy, split, _replace_stale)
+        _mend_split(con)
+        _build_report_regions(con, _replace_stale)
+        _build_night_classes(con, _replace_stale)
+        _keep_classes(con)
+        run(con, "DROP TABLE all_parts; DROP TABLE split_parts; DROP TABLE multi_posts; "
+            "DROP TABLE post_nights")
+    run(con, "DROP VIEW scope_rows; DROP TABLE old_rows; DROP TABLE stale_nights")
+    return done
+
+
+def _same_ranks(con: duckdb.DuckDBPyConnection, policy: Policy) -> bool:
+    stored = con.execute("SELECT rank, rank_name, channel FROM rank_map").fetchall()
+    return sorted(stored) == sorted(_rank_rows(policy))
+
+
+def _same_class_keys(con: duckdb.DuckDBPyConnection, policy: Policy,
+                     split: pd.DataFrame) -> bool:
+    """The class keys a full build would number now are those stored: the (class, kind)
+    pairs of `weapons`, of the split parts kept and of those of the stale nights."""
+    pairs = set(con.execute("SELECT DISTINCT weapon_class, kind FROM group_parts "
+                            "WHERE row_id NOT IN (SELECT row_id FROM old_rows)").fetchall())
+    pairs |= set(zip(split["weapon_class"], split["kind"], strict=True))
+    stored = con.execute(
+        "SELECT weapon_class, kind, ck, summed FROM class_keys ORDER BY ck").fetchall()
+    return _class_key_rows(con, policy, pairs) == stored
+
+
+def _keep_classes(con: duckdb.DuckDBPyConnection) -> None:
+    """`built_classes`: each model's class as the nights were built with it."""
+    run(con, f"CREATE OR REPLACE TABLE built_classes AS SELECT * FROM {model_classes()}")
+
+
+def _same_classes(con: duckdb.DuckDBPyConnection) -> bool:
+    """No model has another class, kind, range or components than the nights were built
+    with."""
+    differ = " OR ".join(f"b.{c} IS DISTINCT FROM w.{c}"
+                         for c in ("components", "weapon_class", "kind", "long_range"))
+    return not con.execute(
+        f"SELECT count(*) FROM built_classes b JOIN {model_classes()} w USING (model) "
+        f"WHERE {differ}").fetchall()[0][0]
+
+
+def _mend_split(con: duckdb.DuckDBPyConnection) -> None:
+    """After an update: whether an attack's post lies on several nights, read over all the
+    attacks of every post on the stale nights or marked stale (a post whose row moved or
+    went may have changed on a night not rebuilt)."""
+    run(con, f"""
+        CREATE OR REPLACE TEMP TABLE scope_posts AS
+        SELECT post FROM post_nights UNION SELECT post FROM stale_rows;
+        CREATE OR REPLACE TEMP TABLE post_split AS
+        WITH r AS (
+            SELECT row_id, source AS post FROM report_rows
+            WHERE source IN (SELECT post FROM scope_posts)
+            UNION ALL
+            SELECT row_id, post FROM (SELECT row_id, {POST_SQL} AS post FROM report_rows
+                                      WHERE coalesce(source, '') = '')
+            WHERE post IN (SELECT post FROM scope_posts))
+        SELECT a.attack_no, count(*) OVER (PARTITION BY r.post) > 1 AS split
+        FROM r JOIN attack_rows a ON a.attack_no = r.row_id;
+        UPDATE attack_rows SET split = p.split FROM post_split p
+        WHERE attack_rows.attack_no = p.attack_no AND attack_rows.split <> p.split;
+        DROP TABLE scope_posts; DROP TABLE post_split""")
 
 
 def _parts_view(con: duckdb.DuckDBPyConnection) -> None:
@@ -356,7 +510,8 @@ def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
+def _build_report_regions(con: duckdb.DuckDBPyConnection,
+                          write: Callable[[str, str], str]) -> None:
     """`report_regions`: the regions each report row names as target or affected. They are
     read once per distinct (target, target_main, affected region) of the rows, a few hundred
     in the real files, and joined to the rows by those three cells: unnesting every cell of
@@ -365,23 +520,22 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection) -> None:
 
     tags = cache(region_tags)
     cells = con.execute(
-        "SELECT DISTINCT target, target_main, affected_region_text FROM report_rows").fetchall()
+        "SELECT DISTINCT target, target_main, affected_region_text FROM scope_rows").fetchall()
     rows = [(*named, region) for named in cells
             for region in dict.fromkeys(r for c in named if c is not None for r in tags(c))]
     frame = pd.DataFrame(rows, columns=["target", "target_main", "affected", "region_id"])
     con.register("tag_df", frame.astype(object))
     run(
         con,
-        """
-        CREATE OR REPLACE TABLE report_regions AS
+        write("report_regions", """
         WITH tags AS (SELECT target::VARCHAR AS target, target_main::VARCHAR AS target_main,
                              affected::VARCHAR AS affected, region_id::VARCHAR AS region_id
                       FROM tag_df)
         SELECT r.row_id, t.region_id
-        FROM report_rows r
+        FROM scope_rows r
         JOIN tags t ON r.target IS NOT DISTINCT FROM t.target
          AND r.target_main IS NOT DISTINCT FROM t.target_main
-         AND r.affected_region_text IS NOT DISTINCT FROM t.affected""",
+         AND r.affected_region_text IS NOT DISTINCT FROM t.affected"""),
     )
     con.unregister("tag_df")
 
@@ -408,7 +562,8 @@ NIGHT_CLASS_VALUES = {
 }
 
 
-def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
+def _build_night_classes(con: duckdb.DuckDBPyConnection,
+                         write: Callable[[str, str], str]) -> None:
     """`night_class_rows`: the counted figures per night and class key (`class_keys`), with
     the best rank among them; the view `night_classes` adds the class and kind, the rank's
     name and the sources, read from the counted parts' attacks (storing these texts again
@@ -420,13 +575,12 @@ def _build_night_classes(con: duckdb.DuckDBPyConnection) -> None:
     summed = ", ".join(f"CAST(sum({v}) AS BIGINT) AS {k}" for k, v in NIGHT_CLASS_VALUES.items())
     run(
         con,
-        f"""
-        CREATE OR REPLACE TABLE night_class_rows AS
+        write("night_class_rows", f"""
         SELECT night, ck, long_range, {one}, 1::BIGINT AS n_rows, rank
         FROM all_parts WHERE class_parts = 1
         UNION ALL
         SELECT night, ck, bool_or(long_range), {summed}, count(*), min(rank)
-        FROM all_parts WHERE class_parts > 1 AND counted GROUP BY night, ck""",
+        FROM all_parts WHERE class_parts > 1 AND counted GROUP BY night, ck"""),
     )
     _drop_stale_table(con, "night_classes")
     run(con, f"CREATE OR REPLACE VIEW night_classes AS {night_classes_sql(COMBINED)}")
@@ -647,14 +801,3 @@ def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
     if totals is None:
         raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals, policy)
-
-
-
-def _nights_api(*args, **kwargs) -> pd.DataFrame:
-    """`strikescope.nights(...)`: the nightly totals from the store (see `api.nights`)."""
-    from strikescope.api import nights
-
-    return nights(*args, **kwargs)
-
-
-callable_module(__name__, _nights_api)

@@ -54,7 +54,7 @@ def quantile(pmf: np.ndarray, q: float) -> np.ndarray:
 
 def nb_pmf(mu: np.ndarray, alpha: float, k: int) -> np.ndarray:
     """Negative binomial (variance mu + alpha mu^2) over 0..k, the tail folded into k."""
-    from strikescope.walkforward import nb_pmf as vectorised
+    from strikescope.analysis.walkforward import nb_pmf as vectorised
 
     return vectorised(mu, alpha, k)
 
@@ -205,14 +205,14 @@ class Persistence(Model):
 
 def _poisson_glm(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Poisson regression by IRLS (`walkforward.poisson_glm`, shared by every model)."""
-    from strikescope.walkforward import poisson_glm
+    from strikescope.analysis.walkforward import poisson_glm
 
     return poisson_glm(X, y)
 
 
 def _nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
     """Moment estimate of the NB2 dispersion (`walkforward.nb_alpha`)."""
-    from strikescope.walkforward import nb_alpha
+    from strikescope.analysis.walkforward import nb_alpha
 
     return nb_alpha(y, mu)
 
@@ -410,7 +410,7 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     return prepare_history(history)
 
 
-# The walk-forward models of strikescope.walkforward (local level, hurdle, stacked pool).
+# The walk-forward models of strikescope.analysis.walkforward (local level, hurdle, stacked pool).
 SKILL_MODELS = ("stack", "nb_level", "hurdle")
 # The model whose P(massive) the forecast shows with its track record: the best on the 2024
 # walk-forward (scripts/forecast_skill.py; docs/forecast.md), with the chosen settings.
@@ -427,7 +427,7 @@ def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
 
 
 def _spec(rule: MassiveRule | None, weather: bool = False):
-    from strikescope import walkforward as wf
+    from strikescope.analysis import walkforward as wf
 
     rule = rule or MassiveRule()
     return wf.chosen_spec(massive_missiles=rule.missiles, massive_drones=rule.drones,
@@ -447,7 +447,7 @@ def massive_outlook(as_of=None, horizon: int = 7, model: str = MASSIVE_MODEL, db
 
     `weather` (see forecast_weather) adds the weather forecast of the target nights as a
     feature, to a skill model (WEATHER_MODEL when `model` takes no weather)."""
-    from strikescope import walkforward as wf
+    from strikescope.analysis import walkforward as wf
 
     if not 1 <= horizon <= 28:
         raise ValueError("horizon must be between 1 and 28 nights")
@@ -544,7 +544,7 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
 def crps(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:
     """CRPS of pmf rows over 0..K, exact for integer support: sum_k (F(k) - 1{obs <= k})^2
     (the tests check it against scoringrules.crps_ensemble)."""
-    from strikescope.walkforward import crps_rows
+    from strikescope.analysis.walkforward import crps_rows
 
     return crps_rows(np.atleast_2d(pmf), np.atleast_1d(np.asarray(obs, dtype=float)))
 
@@ -666,10 +666,6 @@ class BacktestResult:
                              f"cover50 {r.cover50:.2f} cover90 {r.cover90:.2f}")
         return "\n".join(lines)
 
-    def plot(self, out_dir) -> list:
-        """Reliability diagram, PIT histograms and CRPS over time as PNG and HTML."""
-        return write_charts(self, out_dir)
-
 
 def _origins(start, end, horizon):
     first = pd.Timestamp(start) - pd.Timedelta(days=horizon)
@@ -790,83 +786,3 @@ def _fit(model: Model, past: pd.DataFrame, horizon: int) -> None:
         model.fit(past, horizon)
     else:
         model.fit(past)
-
-
-# --------------------------------------------------------------------------- charts
-
-def _charts(result: BacktestResult) -> dict:
-    import plotly.express as px
-
-    rel = result.reliability()
-    fig_rel = px.line(rel, x="mean_prob", y="observed", color="model", markers=True,
-                      title="Reliability of P(massive night)",
-                      labels={"mean_prob": "forecast probability", "observed": "observed"})
-    fig_rel.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})
-    pit = result.pit()
-    fig_pit = px.bar(pit, x="bin_low", y="share", color="model", barmode="group",
-                     facet_row="target", title="Randomized PIT histogram (flat = calibrated)")
-    counts = result.records[result.records.target != "massive"]
-    weekly = (counts.groupby(["model", "target", pd.Grouper(key="night", freq="W")])["crps"]
-              .mean().reset_index())
-    fig_crps = px.line(weekly, x="night", y="crps", color="model", facet_row="target",
-                       title="Weekly mean CRPS (all horizons)")
-    fig_crps.update_yaxes(matches=None)
-    return {"reliability": fig_rel, "pit": fig_pit, "crps_over_time": fig_crps}
-
-
-def write_charts(result: BacktestResult, out_dir) -> list:
-    """Write each chart as interactive HTML and as a static PNG (matplotlib)."""
-    from pathlib import Path
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, fig in _charts(result).items():
-        html = out / f"{name}.html"
-        fig.write_html(html, include_plotlyjs="cdn")
-        paths.append(html)
-    paths += _write_pngs(result, out)
-    return paths
-
-
-def _write_pngs(result: BacktestResult, out) -> list:
-    # Figures of their own, not pyplot: no global backend or state set from a library.
-    from matplotlib.figure import Figure
-
-    paths = []
-    fig = Figure(figsize=(5, 5))
-    ax = fig.subplots()
-    for model, g in result.reliability().groupby("model"):
-        ax.plot(g.mean_prob, g.observed, marker="o", label=model)
-    ax.plot([0, 1], [0, 1], ls=":", color="grey")
-    ax.set(xlabel="forecast probability", ylabel="observed frequency",
-           title="Reliability of P(massive night)")
-    ax.legend()
-    paths.append(_save(fig, out / "reliability.png"))
-    pit = result.pit()
-    fig = Figure(figsize=(10, 4))
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, (target, g) in zip(axes, pit.groupby("target"), strict=False):
-        for i, (model, gm) in enumerate(g.groupby("model")):
-            ax.bar(gm.bin_low + 0.02 * i, gm.share, width=0.02, label=model, align="edge")
-        ax.axhline(0.1, color="grey", ls=":")
-        ax.set(title=f"PIT {target}", xlabel="PIT")
-    axes[0].legend()
-    paths.append(_save(fig, out / "pit.png"))
-    counts = result.records[result.records.target != "massive"]
-    fig = Figure(figsize=(10, 6))
-    axes = fig.subplots(2, 1, sharex=True)
-    for ax, (target, g) in zip(axes, counts.groupby("target"), strict=False):
-        weekly = g.groupby(["model", pd.Grouper(key="night", freq="W")])["crps"].mean()
-        for model, series in weekly.groupby(level="model"):
-            ax.plot(series.index.get_level_values("night"), series.to_numpy(), label=model)
-        ax.set(title=f"Weekly mean CRPS, {target}")
-    axes[0].legend()
-    paths.append(_save(fig, out / "crps_over_time.png"))
-    return paths
-
-
-def _save(fig, path):
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    return path

@@ -22,7 +22,6 @@ import duckdb
 import pandas as pd
 
 from strikescope.atomic import orphans
-from strikescope.callables import callable_module
 from strikescope.nightrule import end_night_sql
 from strikescope.store import Store, rules_version
 
@@ -202,7 +201,7 @@ def duplicates_summary(dups: pd.DataFrame) -> list[str]:
 def _regimes(facts: dict) -> pd.DataFrame:
     """The reporting regimes (data/regimes.csv) that the store's nights fall in: changes in
     how the reports count, which move a rate without any change in the war."""
-    from strikescope.regimes import regimes
+    from strikescope.rules.regimes import regimes
 
     df = regimes()
     lo, hi = facts.get("first_night"), facts.get("last_night")
@@ -242,6 +241,3 @@ def _problems(report: DoctorReport, path: Path) -> list[str]:
         out.append(f"{len(left)} staged copy(ies) left by an interrupted ingest (removed "
                    "by the next ingest)")
     return out
-
-
-callable_module(__name__, doctor)

@@ -2,8 +2,9 @@
 
 A rate that moves when the reporting changes is not a change in the war. Each regime names
 the nights it covers and the measures it affects; charts of those measures mark the regimes
-as bands, the data page and the defense tables name them, and the comparable defense
-measure across them is "stopped" (shot down + lost to electronic warfare).
+as bands (drawn by `strikescope.render.charts`), the data page and the defense tables name
+them, and the comparable defense measure across them is "stopped" (shot down + lost to
+electronic warfare).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pandas as pd
 from strikescope.config import package_data
 
 FILE = "regimes.csv"
-COLORS = ("rgba(150,150,150,0.15)", "rgba(31,119,180,0.10)", "rgba(255,127,14,0.12)")
 
 
 @cache
@@ -56,21 +56,6 @@ def regimes_between(first, last, measure: str | None = None) -> list[str]:
     keep = ((df["first_night"].isna() | (df["first_night"] <= hi))
             & (df["last_night"].isna() | (df["last_night"] >= lo)))
     return list(df.loc[keep, "regime_id"])
-
-
-def add_bands(fig, first, last, measure: str | None = None):
-    """Shade each regime over `first`..`last` on a plotly figure with a date x axis, labelled
-    at the top; returns the figure."""
-    lo, hi = pd.Timestamp(first), pd.Timestamp(last)
-    for i, r in enumerate(regimes(measure).itertuples()):
-        x0 = max(lo, r.first_night) if pd.notna(r.first_night) else lo
-        x1 = min(hi, r.last_night) if pd.notna(r.last_night) else hi
-        if x0 > x1:
-            continue
-        fig.add_vrect(x0=x0, x1=x1, fillcolor=COLORS[i % len(COLORS)], line_width=0,
-                      layer="below", annotation_text=r.label, annotation_position="top left",
-                      annotation_font_size=10)
-    return fig
 
 
 def notes() -> list[str]:

@@ -1,0 +1,1 @@
+"""Analysis over the store's nights: frames and result objects, no drawing."""

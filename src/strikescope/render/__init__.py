@@ -1,0 +1,1 @@
+"""Drawing: the colours, the tile map, the charts and the report index."""
