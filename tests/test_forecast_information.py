@@ -326,3 +326,14 @@ def test_stack_leaves_members_out_of_the_massive_pool():
     assert "nb_local" not in set(w[w.target == "massive"].member)
     assert "nb_local" in set(w[w.target == "drones"].member)
     assert "nb_local" in set(res.records.model)
+
+
+def test_horizons_chart_writes_a_png(tmp_path):
+    from strikescope.render.forecast import walkforward_horizons_png
+
+    rows = [{"model": "m", "horizon": h, "target": "massive", "prob": p, "obs": float(i % 5 == 0)}
+            for h in (1, 2) for i, p in enumerate(np.r_[np.full(12, 0.07), np.full(12, 0.15)])]
+    res = wf.WalkForward(wf.Spec(), pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-02"),
+                         pd.DataFrame(rows), pd.DataFrame())
+    path = walkforward_horizons_png(res, "m", tmp_path / "h.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
