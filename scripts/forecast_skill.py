@@ -25,11 +25,12 @@ import pandas as pd
 
 from strikescope.analysis import forecast as fc
 from strikescope.analysis import walkforward as wf
-from strikescope.render.forecast import walkforward_reliability_png
+from strikescope.render.forecast import walkforward_horizons_png, walkforward_reliability_png
 
 ROOT = Path(__file__).resolve().parents[1]
 TUNE = ("2024-01-01", "2024-12-31")
 TEST = ("2025-01-01", "2025-12-31")
+MEMBERS = ("climatology", "nb_level", "hurdle", "hazard")
 CANDIDATES = {
     "default": {},
     "level half-life 3.5 nights": {"halflife": 3.5},
@@ -45,10 +46,33 @@ CANDIDATES = {
     "stack adds nb_lags, levels add nights since massive": {
         "members": ("climatology", "nb_level", "hurdle", "hazard", "nb_lags"),
         "level_since": True},
+    "diplomatic events known by the as-of date": {"events": True},
+    "levels add nights since massive, events": {"level_since": True, "events": True},
+    **{f"stack adds nb_local (half-life {hl:g}){' for counts' if nm else ''}": {
+        "members": (*MEMBERS, "nb_local"), "local_halflife": hl,
+        "not_massive": ("nb_local",) if nm else ()}
+       for hl in (3.5, 7.0, 14.0) for nm in (False, True)},
+    "stack adds nb_local (half-life 3.5) for counts, levels add nights since massive": {
+        "members": (*MEMBERS, "nb_local"), "local_halflife": 3.5, "not_massive": ("nb_local",),
+        "level_since": True},
+    "stack adds nb_local (half-life 3.5) for counts, events": {
+        "members": (*MEMBERS, "nb_local"), "local_halflife": 3.5, "not_massive": ("nb_local",),
+        "events": True},
 }
+# A second round from the best of the first (R1, the last but one above), one change at a
+# time and then all of them; still scored on 2024 only.
+R1 = CANDIDATES[
+    "stack adds nb_local (half-life 3.5) for counts, levels add nights since massive"]
+ROUND2 = {"local half-life 2": {"local_halflife": 2.0},
+          "stack weights from 730 nights": {"stack_window": 730},
+          "hazard ridge 10": {"ridge": 10.0},
+          "hazard with binned nights since massive": {"gap_bins": True}}
+CANDIDATES |= {f"R1, {name}": {**R1, **kw} for name, kw in ROUND2.items()}
+CANDIDATES["R1, all four of these"] = {**R1, **{k: v for kw in ROUND2.values()
+                                               for k, v in kw.items()}}
 
 # What the full run chose on 2024 (it says so when a new run chooses otherwise).
-CHOSEN: dict = {}
+CHOSEN: dict = wf.CHOSEN
 
 
 def ablations(spec: wf.Spec) -> dict[str, wf.Spec]:
@@ -62,9 +86,14 @@ def ablations(spec: wf.Spec) -> dict[str, wf.Spec]:
         out[f"hazard/hurdle without {g}"] = rep(
             spec, hazard=tuple(x for x in spec.hazard if x != g))
     out["levels without weekday"] = rep(spec, level_dow=False)
-    out["levels with nights since massive"] = rep(spec, level_since=not spec.level_since)
+    since = "without" if spec.level_since else "with"
+    out[f"levels {since} nights since massive"] = rep(spec, level_since=not spec.level_since)
+    out["without diplomatic events" if spec.events else EVENTS] = rep(spec, events=not spec.events)
     out[UPPER] = rep(spec, perfect_weather=True)
     return out
+
+
+EVENTS = "+ diplomatic events known by the as-of date"
 
 
 def score(table: pd.DataFrame, model: str = "stack") -> float:
@@ -72,11 +101,12 @@ def score(table: pd.DataFrame, model: str = "stack") -> float:
     return float((r.drones_skill + r.missiles_skill + r.brier_skill) / 3)
 
 
-def tune(hist: pd.DataFrame) -> tuple[str, wf.Spec, pd.DataFrame]:
+def tune(hist: pd.DataFrame, events: pd.DataFrame) -> tuple[str, wf.Spec, pd.DataFrame]:
     """The best stack setting on 2024, and whether it beats the previous default there."""
     rows = []
     for name, kw in CANDIDATES.items():
-        t = wf.run(hist, *TUNE, spec=wf.Spec(**kw), extra=("nb_lags",)).table()
+        t = wf.run(hist, *TUNE, spec=wf.Spec(**kw), extra=("nb_lags",),
+                   events=events).table()
         rows += [_grid_row(t, "stack", f"stack: {name}")]
     rows.append(_grid_row(t, "blend", "blend (the previous default)"))
     grid = pd.DataFrame(rows)
@@ -95,12 +125,14 @@ def _grid_row(table: pd.DataFrame, model: str, name: str) -> dict:
 UPPER = "upper bound, not a forecast: + observed weather of the target night"
 
 
-def ablation_table(hist: pd.DataFrame, spec: wf.Spec, period, weather) -> pd.DataFrame:
+def ablation_table(hist: pd.DataFrame, spec: wf.Spec, period, weather,
+                   events: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name, s in ablations(spec).items():
         if name == UPPER and weather is None:
             continue
-        t = wf.run(hist, *period, spec=s, weather=weather).table().set_index("model")
+        t = wf.run(hist, *period, spec=s, weather=weather,
+                   events=events).table().set_index("model")
         hz = t.loc["hazard"] if "hazard" in t.index else None
         rows.append({"variant": name, "drones_skill": t.loc["stack", "drones_skill"],
                      "missiles_skill": t.loc["stack", "missiles_skill"],
@@ -149,22 +181,27 @@ def extras() -> tuple[str, ...]:
     return ("nb_lags", "hgb") if importlib.util.find_spec("sklearn") else ("nb_lags",)
 
 
-def report(hist: pd.DataFrame, weather: pd.DataFrame | None) -> dict[str, str]:
-    model, spec, grid = tune(hist)
-    main = wf.run(hist, *TEST, horizons=range(1, 8), spec=spec, extra=("nb_lags",))
+def report(hist: pd.DataFrame, weather: pd.DataFrame | None,
+           events: pd.DataFrame) -> dict[str, str]:
+    model, spec, grid = tune(hist, events)
+    main = wf.run(hist, *TEST, horizons=range(1, 8), spec=spec, extra=("nb_lags",),
+                  events=events)
     # The boosting model at 1 night ahead only: its refits are the slow part.
-    h1 = wf.run(hist, *TEST, spec=spec, extra=extras()).table(1)
+    h1 = wf.run(hist, *TEST, spec=spec, extra=extras(), events=events).table(1)
     cols = ["horizon", "model", "drones_skill", "missiles_skill", "drones_cover90",
             "missiles_cover90", "brier_skill"]
     horizons = pd.concat([main.by_horizon(m) for m in dict.fromkeys([model, "stack"])])
     chart = reliability_chart(main, dict.fromkeys([model, "stack", "climatology"]))
+    chart_h = horizon_chart(main, model)
     return {"spec": repr(spec), "model": model, "grid": md(grid), "h1": md(h1),
             "readme": md(main.table(1)),
             "horizons": md(horizons[cols].sort_values(["model", "horizon"])),
             "reliability": md(main.reliability(model)),
             "reliability_stack": md(main.reliability("stack")),
-            "ablation_2025": md(ablation_table(hist, spec, TEST, weather)),
-            "ablation_2024": md(ablation_table(hist, spec, TUNE, weather)),
+            "reliability_h": md(_wide_reliability(main.reliability_by_horizon(model))),
+            "chart_h": chart_h.relative_to(ROOT / "docs").as_posix(),
+            "ablation_2025": md(ablation_table(hist, spec, TEST, weather, events)),
+            "ablation_2024": md(ablation_table(hist, spec, TUNE, weather, events)),
             "weights": md(_mean_weights(main)),
             "gaps": md(hazard_by_gap(hist, spec)),
             "chart": chart.relative_to(ROOT / "docs").as_posix()}
@@ -195,6 +232,23 @@ def reliability_chart(result: wf.WalkForward, models, path: Path = CHART) -> Pat
     return walkforward_reliability_png(result, models, path)
 
 
+CHART_H = ROOT / "docs" / "img" / "forecast_reliability_horizons_2025.png"
+
+
+def horizon_chart(result: wf.WalkForward, model: str, path: Path = CHART_H) -> Path:
+    """Reliability of P(massive) at horizons 1-7 (bins with 10+ nights), 2025."""
+    return walkforward_horizons_png(result, model, path)
+
+
+def _wide_reliability(table: pd.DataFrame) -> pd.DataFrame:
+    """Bins down, horizons across: 'observed frequency (nights)' in each cell."""
+    cell = table.apply(lambda r: "" if not r.n else f"{r.mean_prob:.2f} / {r.observed:.2f} "
+                       f"({r.n})", axis=1)
+    wide = table.assign(cell=cell).pivot(index="bin", columns="horizon", values="cell")
+    wide.columns = [f"h{h}" for h in wide.columns]
+    return wide.reset_index()
+
+
 def _mean_weights(result: wf.WalkForward) -> pd.DataFrame:
     w = result.weights[(result.weights.horizon == 1)
                        & (result.weights.refit >= pd.Timestamp(TEST[0]))]
@@ -220,8 +274,13 @@ def docs_block(parts: dict[str, str]) -> str:
         "2025, 1 night ahead, every model:", "", parts["h1"], "",
         "2025, horizons 1-7:", "", parts["horizons"], "",
         f"Reliability of P(massive) by `{parts['model']}`, 2025, 1 night ahead:", "",
-        parts["reliability"], "", "The same for the stack:", "", parts["reliability_stack"], "",
+        parts["reliability"], "",
+        *(["The same for the stack:", "", parts["reliability_stack"], ""]
+          if parts["model"] != "stack" else []),
         f"Chart: [reliability of P(massive), 2025]({parts['chart']}).", "",
+        f"Reliability of P(massive) by `{parts['model']}` at every horizon, 2025: in each "
+        "cell the mean forecast / the observed frequency (nights):", "", parts["reliability_h"],
+        "", f"Chart: [reliability by horizon, 2025]({parts['chart_h']}).", "",
         "Mean stack weights over the 2025 refits (1 night ahead):", "", parts["weights"], "",
         "How often a massive night followed, by nights since the last massive night "
         "(the next night counts 1):", "", parts["gaps"], "",
@@ -229,10 +288,10 @@ def docs_block(parts: dict[str, str]) -> str:
         parts["ablation_2025"], "", "The same ablation on 2024:", "", parts["ablation_2024"]])
 
 
-def quick(hist: pd.DataFrame) -> dict[str, str]:
+def quick(hist: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
     """The README table alone: 2025, 1 night ahead, with the settings the full run chose."""
-    return {"readme": md(wf.run(hist, *TEST, spec=wf.Spec(**CHOSEN),
-                                extra=("nb_lags",)).table(1))}
+    return {"readme": md(wf.run(hist, *TEST, spec=wf.Spec(**CHOSEN), extra=("nb_lags",),
+                                events=events).table(1))}
 
 
 def write(parts: dict[str, str]) -> None:
@@ -263,7 +322,9 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     hist = load(args)
-    parts = quick(hist) if args.quick else report(hist, load_weather(args.weather))
+    events = wf.timeline_events()
+    parts = (quick(hist, events) if args.quick
+             else report(hist, load_weather(args.weather), events))
     print(readme_block(parts) if args.quick else docs_block(parts))
     print(f"\n{time.perf_counter() - t0:.1f} s")
     if not args.quick and parts["spec"] != repr(wf.Spec(**CHOSEN)):

@@ -177,13 +177,14 @@ def test_outlook_too_short_history():
 def test_real_data_skill_2025(real_db):
     """The figures in docs/forecast.md: the stack scores against the climatology."""
     hist = fc.load_history(real_db)
-    res = wf.run(hist, "2025-01-01", "2025-12-31")
+    res = wf.run(hist, "2025-01-01", "2025-12-31", spec=wf.chosen_spec())
     t = res.table().set_index("model")
     assert len(res.records[res.records.target == "massive"].night.unique()) == 365
     # the stack is no worse than the reference it pools (weights learned out of sample)
     assert t.loc["stack", "drones_skill"] > -0.01
     assert t.loc["stack", "missiles_skill"] > 0
     assert 0.8 < t.loc["stack", "drones_cover90"] < 0.97
+    assert t.loc["stack", "brier_skill"] > 0
 
 
 # ------------------------------------------------------------------ forecast, CLI and API

@@ -209,3 +209,27 @@ def fetch_open_meteo(
     frame = pd.concat(parts, axis=1).reindex(nights)
     columns = [f"{city}_{field}" for city in places for field in CITY_FIELDS]
     return _with_averages(frame[columns].copy(), list(places))
+
+
+FORECAST_URL = "https://historical-forecast-api.open-meteo.com/v1/forecast"
+
+
+def fetch_weather_forecast(
+    start,
+    end,
+    cities: Sequence[str] | Mapping[str, tuple[float, float]] = tuple(CITIES),
+    client: httpx.Client | None = None,
+    *,
+    url: str = FORECAST_URL,
+    timeout: float = 30.0,
+) -> pd.DataFrame:
+    """The weather forecast for nights start..end from Open-Meteo's historical forecast API.
+
+    That API serves the archived forecasts of the weather models (each hour from the run
+    nearest before it) and, for the coming days, the current forecast; it takes the same
+    query and answers in the same shape as the archive, so the columns and the index are
+    those of `fetch_open_meteo`, and of `read_weather`. A forecast, unlike the observed
+    weather, is known before the night it describes (see docs/forecast.md for how far
+    ahead the archived one was issued).
+    """
+    return fetch_open_meteo(start, end, cities, client, url=url, timeout=timeout)

@@ -413,8 +413,8 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
 # The walk-forward models of strikescope.analysis.walkforward (local level, hurdle, stacked pool).
 SKILL_MODELS = ("stack", "nb_level", "hurdle")
 # The model whose P(massive) the forecast shows with its track record: the best on the 2024
-# walk-forward (scripts/forecast_skill.py; docs/forecast.md).
-MASSIVE_MODEL = "blend"
+# walk-forward (scripts/forecast_skill.py; docs/forecast.md), with the chosen settings.
+MASSIVE_MODEL = "stack"
 
 
 def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
@@ -426,39 +426,110 @@ def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
     return _until(full, as_of), pd.Timestamp(as_of)
 
 
-def _spec(rule: MassiveRule | None):
+def _spec(rule: MassiveRule | None, weather: bool = False):
     from strikescope.analysis import walkforward as wf
 
     rule = rule or MassiveRule()
-    return wf.Spec(massive_missiles=rule.missiles, massive_drones=rule.drones)
+    return wf.chosen_spec(massive_missiles=rule.missiles, massive_drones=rule.drones,
+                          weather_forecast=weather)
+
+
+# The model a weather forecast goes into when the one asked for takes no weather.
+WEATHER_MODEL = "stack"
 
 
 def massive_outlook(as_of=None, horizon: int = 7, model: str = MASSIVE_MODEL, db=None,
                     rule: MassiveRule | None = None, history: pd.DataFrame | None = None,
-                    record_nights: int = 365):
+                    record_nights: int = 365, weather: pd.DataFrame | None = None):
     """P(massive night) for nights as_of+1 .. as_of+horizon with its track record: the
     reliability and Brier skill of the same model's 1-night forecasts (walk-forward, refitted
-    weekly, each from the nights before it) over the `record_nights` nights up to as_of."""
+    weekly, each from the nights before it) over the `record_nights` nights up to as_of.
+
+    `weather` (see forecast_weather) adds the weather forecast of the target nights as a
+    feature, to a skill model (WEATHER_MODEL when `model` takes no weather)."""
     from strikescope.analysis import walkforward as wf
 
     if not 1 <= horizon <= 28:
         raise ValueError("horizon must be between 1 and 28 nights")
     hist, as_of = _history_until(as_of, db, history)
-    return wf.outlook(hist, as_of, horizon, model, _spec(rule), record_nights)
+    if weather is not None and model not in SKILL_MODELS:
+        model = WEATHER_MODEL
+    return wf.outlook(hist, as_of, horizon, model, _spec(rule, weather is not None),
+                      record_nights, weather=weather)
+
+
+def forecast_weather(as_of=None, horizon: int = 7, db=None, *, path=None, fetch: bool = False,
+                     history: pd.DataFrame | None = None, client=None, url: str | None = None,
+                     observed=None) -> pd.DataFrame:
+    """Weather features for a forecast as of `as_of`: the weather of every night of the
+    history (to fit on) and the forecast of nights as_of+1 .. as_of+horizon.
+
+    fetch=True asks Open-Meteo's historical forecast API for all of them (archived
+    forecasts for the past, the current forecast ahead; the URL may be set as
+    `STRIKESCOPE_WEATHER_FORECAST_URL` or `[sources.weather_forecast]`). `path` is a
+    weather file (the columns of weather_by_date.csv) holding at least the target nights;
+    the nights it lacks come from the observed weather file (`observed`, by default the
+    configured one). Raises ValueError with the reason when neither gives the target nights."""
+    import httpx
+
+    from strikescope import weather as wx
+    from strikescope.sources.remote import settings
+
+    hist, as_of = _history_until(as_of, db, history)
+    targets = pd.date_range(as_of + pd.Timedelta(days=1), periods=horizon, freq="D")
+    if fetch:
+        url = url or settings("weather_forecast").get("url") or wx.FORECAST_URL
+        try:
+            frame = wx.fetch_weather_forecast(hist.index[0], targets[-1], client=client, url=url)
+        except httpx.TransportError as exc:
+            raise ValueError(f"could not reach the weather forecast at {url} (no network?): "
+                             f"{exc}; give a forecast file with --weather-forecast FILE") from None
+        except (httpx.HTTPError, RuntimeError, KeyError) as exc:
+            raise ValueError(f"the weather forecast from {url} failed: {exc}") from None
+    else:
+        try:
+            given = wx.read_weather(path)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ValueError(f"{path}: not a weather file ({exc!r})") from None
+        frame = _weather_file(given, observed, as_of)
+    given = frame.reindex(targets)[["avg_night_cloudcover", "avg_precipitation",
+                                    "avg_windspeed"]].notna().all(axis=1)
+    if not given.all():
+        missing = ", ".join(f"{n:%Y-%m-%d}" for n in targets[~given.to_numpy()])
+        raise ValueError(f"the weather forecast has no values for the night(s) {missing}")
+    return frame
+
+
+def _weather_file(forecast: pd.DataFrame, observed, as_of) -> pd.DataFrame:
+    """The forecast nights, and the observed weather of the nights up to as_of that the
+    file lacks (never of a later night: that would be the look-ahead bound)."""
+    from strikescope import weather as wx
+
+    if observed is None:
+        try:
+            observed = wx.read_weather()
+        except OSError:
+            return forecast
+    past = observed.loc[: pd.Timestamp(as_of)].drop(forecast.index, errors="ignore")
+    return pd.concat([past, forecast]).sort_index()
 
 
 def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresholds=None,
-             rule: MassiveRule | None = None, history: pd.DataFrame | None = None
-             ) -> Forecast:
+             rule: MassiveRule | None = None, history: pd.DataFrame | None = None,
+             weather: pd.DataFrame | None = None) -> Forecast:
     """Forecast nights as_of+1 .. as_of+horizon from nights ending on or before as_of (by
-    default the last night of the history)."""
+    default the last night of the history). With `weather` (forecast_weather), the
+    weather forecast of the target nights is a feature of a skill model (WEATHER_MODEL
+    when `model` is not one)."""
     if not 1 <= horizon <= 28:
         raise ValueError("horizon must be between 1 and 28 nights")
     hist, as_of = _history_until(as_of, db, history)
+    if weather is not None and model not in SKILL_MODELS:
+        model = WEATHER_MODEL
     if model in SKILL_MODELS:
         out = massive_outlook(as_of, horizon, model, rule=rule, history=hist,
-                              record_nights=0)
-        return Forecast(as_of, model, out.pmfs, out.p_massive,
+                              record_nights=0, weather=weather)
+        return Forecast(as_of, out.model, out.pmfs, out.p_massive,
                         dict(thresholds or DEFAULT_THRESHOLDS), rule or MassiveRule())
     m = make_model(model, rule=rule, thresholds=thresholds)
     if isinstance(m, NBLags):

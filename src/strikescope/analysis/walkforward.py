@@ -52,6 +52,7 @@ class Spec:
     massive_missiles: int = 20
     massive_drones: int = 400
     halflife: float = 7.0  # nights, of the exponentially weighted level
+    local_halflife: float = 14.0  # nights, of nb_local's level and dispersion
     level_dow: bool = True  # weekday of the target night in nb_level
     level_since: bool = False  # nights since the last massive night in nb_level
     train_window: int | None = None  # nights of pairs to fit on (None: all before)
@@ -62,14 +63,38 @@ class Spec:
     ratio_window: int = 365  # training pairs whose count/level ratios the ratio model uses
     stack_window: int = 365  # nights of past out-of-sample scores the weights learn from
     members: tuple[str, ...] = ("climatology", "nb_level", "hurdle", "hazard")
+    # Members left out of the P(massive) pool (kept in the counts' pools).
+    not_massive: tuple[str, ...] = ()
     refit_every: int = 7
     # Look-ahead, for an upper bound only: the observed weather of the target night as if a
     # perfect weather forecast were known (needs `weather` in run()).
     perfect_weather: bool = False
+    # The weather forecast of the target night (a frame of forecasts passed as `weather`:
+    # strikescope.weather.fetch_weather_forecast); the same columns as the bound above.
+    weather_forecast: bool = False
+    # Diplomatic events known by the as-of date that fall on or just before the target night
+    # (needs `events` in run(); see event_flags for what counts as known).
+    events: bool = False
+
+    @property
+    def weather(self) -> bool:
+        return self.perfect_weather or self.weather_forecast
 
     def massive(self, drones, missiles) -> np.ndarray:
         return (np.asarray(missiles) >= self.massive_missiles) | (
             np.asarray(drones) >= self.massive_drones)
+
+
+# The settings chosen on the 2024 walk-forward (scripts/forecast_skill.py, docs/forecast.md)
+# against Spec(), the base the candidates are written against.
+CHOSEN = {"members": ("climatology", "nb_level", "hurdle", "hazard", "nb_local"),
+          "local_halflife": 2.0, "not_massive": ("nb_local",), "level_since": True,
+          "stack_window": 730, "ridge": 10.0, "gap_bins": True}
+
+
+def chosen_spec(**kw) -> Spec:
+    """Spec with the chosen settings (and any given here)."""
+    return Spec(**{**CHOSEN, **kw})
 
 
 # --------------------------------------------------------------------------- distributions
@@ -161,6 +186,53 @@ def features(hist: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     }, index=hist.index)
 
 
+EVENT_FLAGS = ("ev_target", "ev_recent")
+EVENT_RECENT = 3  # days before the target night's own days that count as "recent"
+
+
+def event_flags(nights: pd.DatetimeIndex, events: pd.DataFrame, h: int
+                ) -> dict[str, np.ndarray]:
+    """Per origin night D, the diplomatic events known as of D about the target night D + h.
+
+    Known as of D (18:00 on D): an event whose `announced` date (an optional column) is
+    before D, or, with no announcement date, whose own `date` is before D. The timeline
+    has dates but no clock times, so an event dated D itself may come after 18:00 and is
+    not counted: strict inequality. Night T spans the calendar days T - 1 (evening) and T.
+      ev_target  a known event's days [date, end_date] touch T - 1 or T
+      ev_recent  a known event's days touch the EVENT_RECENT days before T - 1
+    """
+    day = nights.values.astype("datetime64[D]").astype(np.int64)
+    target, recent = np.zeros(len(day), bool), np.zeros(len(day), bool)
+    for s, e, k in _event_days(events):
+        known = k < day
+        t = day + h
+        target |= known & (s <= t) & (e >= t - 1)
+        recent |= known & (s <= t - 2) & (e >= t - 1 - EVENT_RECENT)
+    return {"ev_target": target.astype(float), "ev_recent": recent.astype(float)}
+
+
+def timeline_events(paths=None) -> pd.DataFrame:
+    """The diplomatic timeline (strikescope.events) for the events feature: high and medium
+    confidence only, since a low-confidence date may be wrong by days."""
+    from strikescope.events import load_events
+
+    ev = load_events(paths)
+    return ev[ev.confidence != "low"].reset_index(drop=True)
+
+
+def _event_days(events: pd.DataFrame) -> list[tuple[int, int, int]]:
+    """(first day, last day, day known) of each event, as day numbers."""
+    def days(col):
+        return pd.to_datetime(col).values.astype("datetime64[D]").astype(np.int64)
+    start = days(events["date"])
+    end = days(events["end_date"].fillna(events["date"])) if "end_date" in events else start
+    known = start.copy()
+    if "announced" in events:
+        ann = pd.to_datetime(events["announced"])
+        known = np.where(ann.notna(), days(ann.fillna(events["date"])), start)
+    return list(zip(start, np.maximum(end, start), np.minimum(known, start), strict=True))
+
+
 def _dow(f: pd.DataFrame, h: int) -> list[np.ndarray]:
     dow = (f["dow"] + h) % 7
     return [(dow == d).astype(float) for d in range(1, 7)]
@@ -173,8 +245,10 @@ def level_design(f: pd.DataFrame, target: str, h: int, spec: Spec) -> np.ndarray
     if spec.level_since:
         since = f["since"]
         cols += [np.log1p(since + h - 1), (since == 0).astype(float)]
-    if spec.perfect_weather:
+    if spec.weather:
         cols += [f[w] for w in WEATHER]
+    if spec.events:
+        cols += [f[e] for e in EVENT_FLAGS]
     return np.column_stack(cols)
 
 
@@ -191,8 +265,10 @@ def hazard_design(f: pd.DataFrame, h: int, spec: Spec, since: str = "since") -> 
         cols += [f[c] for c in ("drones_level", "missiles_level", "drones_slow", "missiles_slow")]
     if "dow" in spec.hazard:
         cols += _dow(f, h)
-    if spec.perfect_weather:
+    if spec.weather:
         cols += [f[w] for w in WEATHER]
+    if spec.events:
+        cols += [f[e] for e in EVENT_FLAGS]
     n = len(f["dow"])
     return np.column_stack([np.ones(n), *cols]) if cols else np.ones((n, 1))
 
@@ -271,6 +347,7 @@ class Context:
     hist: pd.DataFrame
     spec: Spec
     weather: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
     f: pd.DataFrame = field(init=False)
     clim: dict[str, np.ndarray] = field(init=False)
     clim_massive: np.ndarray = field(init=False)
@@ -288,18 +365,28 @@ class Context:
         return self.cols[name][idx + h]
 
     def rows(self, idx, h: int = 0) -> dict[str, np.ndarray]:
-        """Features at the origins idx (and, for the upper bound only, the weather of the
-        target nights idx + h)."""
+        """Features at the origins idx (and the weather of the target nights idx + h: the
+        observed weather for the upper bound, or a weather forecast)."""
         out = {k: v[idx] for k, v in self.cols.items()}
-        if self.spec.perfect_weather:
+        if self.spec.weather:
             out |= {k: v[idx + h] for k, v in self.wx.items()}
+        if self.spec.events:
+            out |= {k: v[idx] for k, v in self.ev(h).items()}
         return out
+
+    def ev(self, h: int) -> dict[str, np.ndarray]:
+        key = f"ev{h}"
+        if key not in self.cache:
+            if self.events is None:
+                raise ValueError("the events feature needs the events frame")
+            self.cache[key] = event_flags(self.hist.index, self.events, h)
+        return self.cache[key]
 
     @property
     def wx(self) -> dict[str, np.ndarray]:
         if "wx" not in self.cache:
             if self.weather is None:
-                raise ValueError("the perfect-weather bound needs the weather frame")
+                raise ValueError("the weather features need the weather frame")
             w = self.weather.reindex(self.hist.index)[list(WEATHER_COLUMNS)]
             w = (w - w.mean()) / w.std()
             self.cache["wx"] = {k: w[c].fillna(0.0).to_numpy()
@@ -430,12 +517,36 @@ def _ratio(c: Context, tr, te, h) -> Out:
     return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
 
 
+def local_nb(y: np.ndarray, halflife: float) -> tuple[np.ndarray, np.ndarray]:
+    """A local level with a local dispersion: at each night t the exponentially weighted
+    mean m_t and variance v_t of the counts up to t, and the NB2 dispersion they imply,
+    (v_t - m_t) / m_t^2 (at least 0.01: near-Poisson when the counts vary no more)."""
+    s = pd.Series(np.asarray(y, dtype=float))
+    m = s.ewm(halflife=halflife, adjust=True).mean()
+    v = s.ewm(halflife=halflife, adjust=True).var(bias=True).fillna(0.0)
+    mu = np.maximum(m.to_numpy(), 0.1)
+    return mu, np.clip((v.to_numpy() - mu) / mu ** 2, 0.01, 50.0)
+
+
+def _nb_local(c: Context, tr, te, h) -> Out:
+    """The next night's NB from the local level and dispersion at the origin: a dynamic
+    count model with no regression, so nothing to fit but the half-life."""
+    pmfs = {}
+    for t in TARGETS:
+        key = f"local_{t}"
+        if key not in c.cache:
+            c.cache[key] = local_nb(c.cols[t], c.spec.local_halflife)
+        mu, alpha = c.cache[key]
+        pmfs[t] = nb_pmf(mu[te], alpha[te], SUPPORT[t])
+    return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
+
+
 MEMBERS: dict[str, Callable[..., Out]] = {
     "climatology": _climatology, "nb_level": _nb_level, "hurdle": _hurdle,
     "hazard": _hazard, "hgb": _hgb, "ratio": _ratio,
     "clim7": partial(_short_climatology, window=7),
     "clim14": partial(_short_climatology, window=14),
-    "clim56": partial(_short_climatology, window=56)}
+    "clim56": partial(_short_climatology, window=56), "nb_local": _nb_local}
 
 
 def _nb_lags(c: Context, tr, te, h) -> Out:
@@ -519,6 +630,13 @@ class WalkForward:
         g = r[(r.model == model) & (r.horizon == horizon) & (r.target == "massive")]
         return reliability_table(g["prob"].to_numpy(), g["obs"].to_numpy())
 
+    def reliability_by_horizon(self, model: str = "stack") -> pd.DataFrame:
+        """The reliability table of P(massive) at every horizon scored, one under another."""
+        hs = sorted(self.records.horizon.unique())
+        return pd.concat([self.reliability(model, h).assign(horizon=h) for h in hs],
+                         ignore_index=True)[["horizon", "bin", "n", "mean_prob", "observed",
+                                             "massive"]]
+
 
 RELIABILITY_EDGES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
@@ -563,14 +681,15 @@ def _position(index: pd.DatetimeIndex, night, side: str) -> int:
 
 def run(hist: pd.DataFrame, start, end, horizons=(1,), spec: Spec | None = None,
         extra: tuple[str, ...] = (), seed: int = 0,
-        weather: pd.DataFrame | None = None) -> WalkForward:
+        weather: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None) -> WalkForward:
     """Walk forward so that every night in [start, end] is forecast at each horizon.
 
     `hist` is the dense nightly frame of forecast.prepare_history. `extra` adds models that
     are scored but kept out of the stack (e.g. "hgb", "nb_lags"; "nb_lags" also adds "blend",
     the previous default: an equal pool of nb_lags and climatology)."""
     spec = spec or Spec()
-    c = Context(hist, spec, weather)
+    c = Context(hist, spec, weather, events)
     lo, hi = _position(hist.index, start, "left"), _position(hist.index, end, "right")
     if hi < lo or lo - max(horizons) < spec.min_train:
         raise ValueError(f"need {spec.min_train} nights before {pd.Timestamp(start):%Y-%m-%d}")
@@ -629,10 +748,11 @@ def _horizon_forecasts(c: Context, h: int, first: int, last: int, extra):
         stacked[t] = np.einsum("om,mok->ok", w[block],
                                np.stack([pmfs[m][t] for m in count_members]))
         wrows += _weight_rows(w, refits, count_members, t, h, c)
-    err = np.stack([probs[m] for m in s.members]) - c.target("massive", origins, h)[None, :]
+    pool = [m for m in s.members if m not in s.not_massive]
+    err = np.stack([probs[m] for m in pool]) - c.target("massive", origins, h)[None, :]
     w = _stack_weights(np.einsum("mo,no->omn", err, err), origins, refits, h, s.stack_window)
-    stack_p = np.einsum("om,mo->o", w[block], np.stack([probs[m] for m in s.members]))
-    wrows += _weight_rows(w, refits, list(s.members), "massive", h, c)
+    stack_p = np.einsum("om,mo->o", w[block], np.stack([probs[m] for m in pool]))
+    wrows += _weight_rows(w, refits, pool, "massive", h, c)
     pmfs["stack"], probs["stack"] = stacked, stack_p
     if "nb_lags" in names:
         pmfs["blend"] = {t: (pmfs["nb_lags"][t] + pmfs["climatology"][t]) / 2 for t in TARGETS}
@@ -680,6 +800,7 @@ class Outlook:
     record_nights: int = 0
     rule_missiles: int = 20
     rule_drones: int = 400
+    weather: bool = False  # a weather forecast was a feature (the track record is without)
 
 
 def _pad(hist: pd.DataFrame, nights: int) -> pd.DataFrame:
@@ -691,15 +812,21 @@ def _pad(hist: pd.DataFrame, nights: int) -> pd.DataFrame:
 
 
 def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stack",
-            spec: Spec | None = None, record_nights: int = 365) -> Outlook:
+            spec: Spec | None = None, record_nights: int = 365,
+            weather: pd.DataFrame | None = None,
+            events: pd.DataFrame | None = None) -> Outlook:
     """Forecast nights as_of+1 .. as_of+horizon by `model` (stack, blend or a member)
     from the nights on or before as_of only, refitted at as_of. The track record scores the
     same model's 1-night forecasts (refitted weekly up to as_of) over the `record_nights`
-    nights before."""
-    spec = spec or Spec()
+    nights before. Without `spec`, the chosen settings (chosen_spec()).
+
+    With spec.weather_forecast, `weather` holds the weather forecast of the nights after
+    as_of (and the weather of the training nights); the track record is then that of the
+    model without weather, since past nights' forecasts are not known to be as-of."""
     if model not in ("stack", "blend", *MEMBERS):
         raise ValueError(f"unknown model {model!r}; choose stack, blend or one of "
                          f"{', '.join(MEMBERS)}")
+    spec = spec or chosen_spec()
     hist = hist.loc[: pd.Timestamp(as_of)] if as_of is not None else hist
     pos = len(hist) - 1
     need = spec.min_train + 2 * spec.refit_every + horizon
@@ -708,7 +835,7 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
                          f"there are {len(hist)}")
     if model != "stack":  # a single model needs no past forecasts to learn weights from
         spec = replace(spec, members=("climatology",), stack_window=0)
-    c = Context(_pad(hist, horizon), spec)
+    c = Context(_pad(hist, horizon), spec, weather, events)
     extra = {"stack": (), "blend": ("nb_lags",)}.get(model, (model,))
     rows: dict[str, list[np.ndarray]] = {t: [] for t in TARGETS}
     probs = []
@@ -722,10 +849,21 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
         for t in TARGETS:
             rows[t].append(pmfs[model][t][-1] if pmfs[model] else np.full(SUPPORT[t] + 1, np.nan))
         if h == 1:
-            track = _track(c, origins, p, model, pos, record_nights)
-    assert track is not None  # set at h == 1, and horizon >= 1
+            track = (_dry_track(c, h, pos, extra, model, record_nights, blocks)
+                     if spec.weather else _track(c, origins, p, model, pos, record_nights))
+    assert track is not None  # horizon >= 1: the first horizon sets it
     return Outlook(hist.index[-1], model, {t: np.vstack(v) for t, v in rows.items()},
-                   np.array(probs), *track, spec.massive_missiles, spec.massive_drones)
+                   np.array(probs), *track, spec.massive_missiles, spec.massive_drones,
+                   weather=spec.weather)
+
+
+def _dry_track(c: Context, h, pos, extra, model, nights, blocks) -> Track:
+    """The track record of the same model without the weather features."""
+    dry = Context(c.hist, replace(c.spec, perfect_weather=False, weather_forecast=False),
+                  None, c.events)
+    origins, _, p, _ = _horizon_forecasts(dry, h, pos - blocks * dry.spec.refit_every, pos,
+                                          extra)
+    return _track(dry, origins, p, model, pos, nights)
 
 
 # reliability table, Brier skill, first night counted, nights counted
@@ -736,7 +874,9 @@ def _track(c: Context, origins, probs, model, pos, nights) -> Track:
     """Reliability and Brier skill (against the 28-night climatology) of the 1-night
     P(massive) of the origins whose night is among the last `nights` known ones."""
     keep = (origins + 1 <= pos) & (origins + 1 > pos - nights)
-    keep &= origins >= origins[0] + c.spec.stack_window  # stack weights learned by then
+    # Stack weights learned from a year of forecasts by then (or the whole window if
+    # shorter), as in the walk-forward over 2025, whose first weights had 646 nights.
+    keep &= origins >= origins[0] + min(c.spec.stack_window, 365)
     obs = c.target("massive", origins[keep], 1)
     p, ref = probs[model][keep], probs["climatology"][keep]
     skill = 1 - np.mean((p - obs) ** 2) / np.mean((ref - obs) ** 2) if keep.any() else np.nan

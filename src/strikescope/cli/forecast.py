@@ -31,39 +31,60 @@ def forecast(
     as_of: str = typer.Option(None, "--as-of",
                               help="Last night known (YYYY-MM-DD); default: the store's last."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
-    model: str = typer.Option("blend", "--model",
-                              help="blend, stack, nb_level, hurdle, nb_lags, nb_trend, "
-                                   "climatology or persistence."),
+    model: str = typer.Option(fc.MASSIVE_MODEL, "--model",
+                              help="stack (chosen on 2024), blend, nb_level, hurdle, nb_lags, "
+                                   "nb_trend, climatology or persistence."),
     massive_missiles: int = typer.Option(20, "--massive-missiles",
                                          help="Massive night: at least this many missiles..."),
     massive_drones: int = typer.Option(400, "--massive-drones",
                                        help="...or at least this many drones."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    fetch: bool = typer.Option(False, "--fetch",
+                               help="Fetch the weather forecast of the target nights (Open-Meteo "
+                                    "historical forecast API; needs network) and use it as a "
+                                    "feature of the stack model."),
+    weather_file: Path = typer.Option(None, "--weather-forecast",
+                                      help="A weather file (weather_by_date.csv columns) with "
+                                           "the forecast of the target nights, as --fetch."),
     db: Path = DbOption,
 ) -> None:
     """Predictive distributions of drones and missiles for the nights after --as-of (by
     default the last night in the store)."""
+    rule = _massive_rule(massive_missiles, massive_drones)
     try:
-        result = fc.forecast(as_of, horizon, model, db=db,
-                             rule=_massive_rule(massive_missiles, massive_drones))
+        weather = _weather(as_of, horizon, db, fetch, weather_file)
+        result = fc.forecast(as_of, horizon, model, db=db, rule=rule, weather=weather)
     except ValueError as exc:
         raise fail(str(exc)) from exc
     df = result.to_frame()
+    model = result.model
     if fmt == "table":
         console.print(result.summary().splitlines()[0])
-        _massive_panel(as_of, horizon, model, db, _massive_rule(massive_missiles, massive_drones))
+        if weather is not None:
+            console.print(f"Weather forecast of the target nights used as a feature ({model}).")
+        _massive_panel(as_of, horizon, model, db, rule, weather)
         # The terminal gets the central figures; csv/json carry every quantile and threshold.
         df = df.assign(night=df.night.dt.strftime("%Y-%m-%d"))[
             ["night", "horizon", "target", "mean", "q05", "q50", "q95", "p_massive"]].round(3)
     emit(df, fmt, None, title=f"Forecast ({model}; 90 % interval q05-q95)")
 
 
-def _massive_panel(as_of, horizon: int, model: str, db, rule: fc.MassiveRule) -> None:
+def _weather(as_of, horizon: int, db, fetch: bool, path: Path | None):
+    """The weather features when --fetch or --weather-forecast asks for them, else None."""
+    if fetch and path:
+        raise ValueError("give --fetch or --weather-forecast, not both")
+    if not (fetch or path):
+        return None
+    return fc.forecast_weather(as_of, horizon, db, path=path, fetch=fetch)
+
+
+def _massive_panel(as_of, horizon: int, model: str, db, rule: fc.MassiveRule,
+                   weather=None) -> None:
     """P(massive) for each night, then how such forecasts fared over the past year."""
     name = model if model in (*fc.SKILL_MODELS, "blend", "climatology", "nb_lags") \
         else fc.MASSIVE_MODEL
     try:
-        out = fc.massive_outlook(as_of, horizon, name, db=db, rule=rule)
+        out = fc.massive_outlook(as_of, horizon, name, db=db, rule=rule, weather=weather)
     except ValueError as exc:
         err_console.print(f"P(massive) track record unavailable: {exc}")
         return
@@ -81,8 +102,9 @@ def massive_text(out, rule: fc.MassiveRule) -> str:
     lines.append(
         f"Track record: its 1-night forecasts for the {out.record_nights} nights "
         f"{out.record_from:%Y-%m-%d} .. {out.as_of:%Y-%m-%d} (each from the nights before, "
-        f"refitted weekly): Brier skill {out.brier_skill:+.1%} against the 28-night "
-        "climatology. When it said ...")
+        f"refitted weekly{', without the weather forecast' if out.weather else ''}): "
+        f"Brier skill {out.brier_skill:+.1%} against the 28-night climatology. "
+        "When it said ...")
     for r in out.track.itertuples(index=False):
         if r.n:
             lines.append(f"  {r.bin:>9s}: {r.n:3d} nights, mean forecast {r.mean_prob:.0%}, "

@@ -108,3 +108,24 @@ def walkforward_reliability_png(result: WalkForward, models, path: Path) -> Path
     fig.tight_layout()
     fig.savefig(path, dpi=90, metadata={"Software": None})
     return path
+
+
+def walkforward_horizons_png(result: WalkForward, model: str, path: Path) -> Path:
+    """The reliability of one model's P(massive) at every horizon of a walk-forward run,
+    one line per horizon, bins with 10+ nights, on a 0-0.4 scale."""
+    from matplotlib import colormaps
+
+    fig = new_figure(figsize=(5, 5))
+    ax = fig.subplots()
+    colours = colormaps["viridis"]
+    for h, t in result.reliability_by_horizon(model).groupby("horizon"):
+        t = t[t.n >= 10]
+        ax.plot(t.mean_prob, t.observed, marker="o", color=colours((h - 1) / 6),
+                label=f"{h} night{'s' if h > 1 else ''} ahead")
+    ax.plot([0, 0.4], [0, 0.4], ls=":", color="grey", label="perfectly reliable")
+    ax.set(xlabel=f"forecast P(massive night), {model}", ylabel="observed frequency",
+           title="Reliability of P(massive) by horizon, 2025", xlim=(0, 0.4), ylim=(0, 0.4))
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90, metadata={"Software": None})
+    return path

@@ -551,7 +551,7 @@ def forecast(svc: Service, as_of: dt.date | None = None,
             responses={501: {"description": "forecast module not available"}})
 def forecast_massive(svc: Service, as_of: dt.date | None = None,
                      horizon: Annotated[int, Query(ge=1, le=28)] = 7,
-                     model: Name = "blend") -> Response:
+                     model: Name = "stack") -> Response:
     def make():
         out = feature("analysis.forecast", "massive_outlook")(as_of, horizon, model, db=svc.db)
         return massive_payload(out)
