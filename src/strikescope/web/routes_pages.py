@@ -259,11 +259,17 @@ def forecast(request: Request, svc: Service,
 def _massive(svc, horizon: int) -> dict | None:
     """P(massive) per night and its track record, or None when it cannot be computed."""
     def make():
-        return feature("forecast", "massive_outlook")(None, horizon, db=svc.db)
+        out = feature("forecast", "massive_outlook")(None, horizon, db=svc.db)
+        return _massive_view(out)
     try:
-        out = svc.cached(("massive", None, horizon, "default"), make)
+        # what the page shows, plain values: kept on disk, read back without the forecast
+        # module and its libraries
+        return svc.cached(("massive-page", horizon), make)
     except (Unavailable, LookupError, ValueError):
         return None
+
+
+def _massive_view(out) -> dict:
     nights = out.as_of + pd.to_timedelta(range(1, len(out.p_massive) + 1), "D")
     return {"model": out.model, "missiles": out.rule_missiles, "drones": out.rule_drones,
             "nights": [(f"{n:%a %d %b}", f"{p:.0%}") for n, p in
@@ -295,13 +301,18 @@ def briefs(request: Request, svc: Service,
     return page(request, "briefs.html", title="Briefs", rows=rows, nights=nights)
 
 
-async def _brief(request: Request, svc, date: dt.date):
-    """The night's brief (the same cache entry as /api/v1/brief), computed in the bounded
-    pool of briefs; or the page that says why there is none."""
+async def _brief(request: Request, svc, date: dt.date, part: str):
+    """The `part` of the night's brief the page shows ("title") or the document ("html"),
+    from the brief of /api/v1/brief (the same cache entry), computed in the bounded pool
+    of briefs; or the page that says why there is none. Each part is a string of its own
+    in the caches: one kept on disk is read back without the brief's libraries."""
+    def make():
+        whole = svc.cached(("brief", date),
+                           lambda: feature("brief", "brief")(night=date, db=svc.db))
+        return whole.html if part == "html" else getattr(whole, "title", f"Brief {date}")
+    key = (f"brief-{part}", date)
     try:
-        return svc.peek(("brief", date)) or await _pooled(
-            request, "brief", lambda: svc.cached(
-                ("brief", date), lambda: feature("brief", "brief")(night=date, db=svc.db)))
+        return svc.peek(key) or await _pooled(request, "brief", lambda: svc.cached(key, make))
     except Unavailable as exc:
         return page(request, "message.html", 501, title="Brief", message=str(exc))
     except HTTPException as exc:  # the pool is full, or the brief ran past its budget
@@ -314,23 +325,23 @@ async def _brief(request: Request, svc, date: dt.date):
 @router.get("/brief/{date}", response_class=HTMLResponse)
 async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
     """The brief inside the site: its document in a frame, with the site's navigation."""
-    res = await _brief(request, svc, date)
+    res = await _brief(request, svc, date, "title")
     if isinstance(res, HTMLResponse):
         return res
-    return page(request, "brief.html", title=getattr(res, "title", f"Brief {date}"),
+    return page(request, "brief.html", title=res,
                 date=date, prev_night=date - dt.timedelta(days=1),
                 next_night=date + dt.timedelta(days=1))
 
 
 @router.get("/brief/{date}/document", response_class=HTMLResponse)
 async def brief_document(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
-    res = await _brief(request, svc, date)
+    res = await _brief(request, svc, date, "html")
     if isinstance(res, HTMLResponse):
         return res
     # The brief is a self-contained document with its own inline scripts: serve it as is,
     # sandboxed into an opaque origin so those scripts cannot reach the dashboard or API;
     # only the site's own brief page may frame it.
-    return HTMLResponse(res.html, headers={"Content-Security-Policy": BRIEF_CSP,
+    return HTMLResponse(res, headers={"Content-Security-Policy": BRIEF_CSP,
                                            "X-Frame-Options": "SAMEORIGIN"})
 
 
