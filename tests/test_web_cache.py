@@ -256,3 +256,31 @@ def test_a_damaged_kept_result_is_computed_again(tiny_db, tmp_path):
         kept.write_bytes(b"cut")
     again = StoreService(tiny_db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
     assert again.cached(("doctor", 1), lambda: "second") == "second"
+
+
+def test_alerts_are_kept_on_disk_until_their_files_change(tiny_db, tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    import strikescope.alerts as alerts_module
+    from tests.conftest import SHARED
+
+    folder = tmp_path / "alerts"
+    folder.mkdir()
+    kept = folder / "official_data_en.csv"
+    shutil.copy(SHARED / "alerts" / kept.name, kept)
+    reads, original = [], alerts_module.load_alerts
+    monkeypatch.setattr(alerts_module, "load_alerts",
+                        lambda path: reads.append(path) or original(path))
+
+    def start():
+        return StoreService(tiny_db, events_file=tmp_path / "e.csv", alerts_path=folder)
+
+    first = start().alerts()
+    assert len(first) > 0 and len(reads) == 1
+    pd.testing.assert_frame_equal(start().alerts(), first)
+    assert len(reads) == 1  # read back from disk, not parsed again
+    st = kept.stat()
+    os.utime(kept, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # a new release of it
+    start().alerts()
+    assert len(reads) == 2

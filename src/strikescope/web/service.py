@@ -148,6 +148,16 @@ class DiskCache:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def _files_version(path: Path) -> tuple:
+    """(name, size, modification time) of the file `path` or of each file in it."""
+    try:
+        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        return tuple((f.name, st.st_size, st.st_mtime_ns) for f in files
+                     if (st := f.stat()) and f.is_file())
+    except OSError:
+        return ()
+
+
 def _digest(value) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:24]
 
@@ -418,8 +428,11 @@ class StoreService:
             if self._alerts is None:
                 from strikescope.alerts import load_alerts
 
+                # kept on disk by the files' versions: a restart reads them back at once
+                key = (self.file_version(), "alerts", _files_version(self.alerts_path))
                 try:
-                    self._alerts = load_alerts(self.alerts_path).alerts
+                    self._alerts = self.disk.get(
+                        key, lambda: load_alerts(self.alerts_path).alerts)
                 except (FileNotFoundError, ValueError):
                     self._alerts = pd.DataFrame()
         return None if self._alerts.empty else self._alerts
