@@ -187,12 +187,15 @@ def data_health(request: Request, svc: Service,
              f"{s['nights']:,} nights with a report; strikescope {s['version']}, "
              f"rules {s['rules_version']}"
              f" ({'current' if s['rules_current'] else 'outdated'}).")
+    def tables() -> dict:  # a few large tables: rendered once per store version
+        return {"releases": table_html(report.releases.drop(columns=["ingested_at"])),
+                "quarantine": table_html(report.quarantine),
+                "missing": table_html(report.missing_denominators),
+                "disagreements": table_html(report.disagreements),
+                "regimes": _regimes_table()}
+    shown = svc.cached(("data-tables", threshold, min_difference), tables)
     return page(request, "data.html", title="Data", facts=facts, problems=report.problems,
-                releases=table_html(report.releases.drop(columns=["ingested_at"])),
-                quarantine=table_html(report.quarantine),
-                missing=table_html(report.missing_denominators),
-                disagreements=table_html(report.disagreements),
-                regimes=_regimes_table(), threshold_pct=round(threshold * 100),
+                **shown, threshold_pct=round(threshold * 100),
                 threshold=threshold, min_difference=min_difference,
                 doctor_params=urlencode({"threshold": threshold,
                                          "min_difference": min_difference}))
