@@ -121,14 +121,16 @@ def night(request: Request, svc: Service, date: dt.date,
         return page(request, "message.html", 404, title="No such night", message=str(exc))
     from strikescope.rates import night_rates, rate_sentence
 
-    return page(request, "night.html", title=f"Night {date}", date=date, view=view,
-                defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
-                records=view.records.to_dict("records"),
-                context=view.context.to_dict("records"),
-                classes=table_html(view.classes), regions=table_html(view.regions),
-                shelter=None if view.shelter is None else table_html(view.shelter),
-                rows=table_html(view.rows[["weapon_class", "model", "launched", "destroyed",
-                                           "counted", "rank_name", "source", "rec"]]),
+    def shown() -> dict:  # the tables and sentences: rendered once per night and version
+        return dict(
+            defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
+            records=view.records.to_dict("records"), context=view.context.to_dict("records"),
+            classes=table_html(view.classes), regions=table_html(view.regions),
+            shelter=None if view.shelter is None else table_html(view.shelter),
+            rows=table_html(view.rows[["weapon_class", "model", "launched", "destroyed",
+                                       "counted", "rank_name", "source", "rec"]]))
+    parts = svc.cached(("night-page", date, policy.value), shown)
+    return page(request, "night.html", title=f"Night {date}", date=date, view=view, **parts,
                 has_brief=available("brief", "brief"),
                 prev_night=date - dt.timedelta(days=1), next_night=date + dt.timedelta(days=1))
 
