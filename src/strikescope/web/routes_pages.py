@@ -164,10 +164,15 @@ async def study(request: Request, svc: Service,
                 table=table_html(result.to_frame()) if result is not None else None)
 
 
-def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
+def _analysis_page(request, name, title, make, key: tuple | None = None, **context
+                   ) -> HTMLResponse:
+    """The page `name` with the table of `make()`, rendered once per `key` and store
+    version when a key is given (a warm view re-rendered it each time)."""
     table, error = None, None
     try:
-        table = table_html(make())
+        svc = request.app.state.service
+        table = (svc.cached(("table", *key), lambda: table_html(make())) if key
+                 else table_html(make()))
     except Unavailable as exc:
         error = str(exc)
     except (LookupError, ValueError) as exc:
@@ -226,6 +231,7 @@ def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
         # the same cache entry as /api/v1/defense for these parameters
         lambda: svc.cached(("defense", by, weapon_class.value, None, None), lambda: feature(
             "campaign", "defense")(by=by.value, weapon_class=weapon_class.value, db=svc.db)),
+        key=("defense", by.value, weapon_class.value),
         by=by.value, weapon_class=weapon_class.value, params=params,
         regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
@@ -247,6 +253,7 @@ def campaign(request: Request, svc: Service,
     return _analysis_page(
         request, "campaign.html", "Campaign",
         lambda: campaign_result(svc, "massive_strikes", start, end),
+        key=("campaign", start, end),
         params=params, start=start.isoformat(), end=end.isoformat())
 
 
@@ -257,7 +264,8 @@ def forecast(request: Request, svc: Service,
         origin = svc.all_nights()["night"].max().date()
         return feature("forecast", "forecast")(origin, horizon=horizon, db=svc.db).to_frame()
     return _analysis_page(request, "forecast.html", "Forecast",
-                          lambda: svc.cached(("forecast-page", horizon), make), horizon=horizon,
+                          lambda: svc.cached(("forecast-page", horizon), make),
+                          key=("forecast", horizon), horizon=horizon,
                           massive=_massive(svc, horizon))
 
 
