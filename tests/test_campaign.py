@@ -514,3 +514,21 @@ def test_static_charts_split_many_classes_into_panels_and_never_cut_a_share(tmp_
     xy_png(df[df.weapon_class.isin(classes[:2])], "period", "stopped_rate", "weapon_class",
            tmp_path / "b.png", "t")
     assert len([ax for ax in drawn[1].axes if ax.get_visible()]) == 1  # few: one panel
+
+
+def test_wilson_interval_by_hand_and_as_statsmodels_gives_it():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from strikescope.analysis.campaign import wilson
+
+    # 8 of 10 at 95 %: z^2 = 3.8415, centre 0.99207 / 1.38415 = 0.71674, half-width
+    # sqrt(0.061463 + 0.036892) / 1.38415 = 0.22658
+    lo, hi = wilson([8, 0], [10, 0])
+    assert lo[0] == pytest.approx(0.49016, abs=1e-5) and hi[0] == pytest.approx(0.94331,
+                                                                                 abs=1e-5)
+    assert np.isnan(lo[1]) and np.isnan(hi[1])  # no trials, no interval
+    k = np.array([0, 1, 5, 37, 400, 999])
+    n = np.array([3, 1, 9, 80, 400, 1000])
+    for alpha in (0.05, 0.1, 0.01):
+        expected = proportion_confint(k, n, alpha=alpha, method="wilson")
+        np.testing.assert_allclose(wilson(k, n, alpha), expected, atol=1e-12)

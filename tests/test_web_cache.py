@@ -125,7 +125,7 @@ def test_start_up_warm_up_views_the_analysis_pages(release, tmp_path, counted):
     strikescope.ingest([release([ROW])], db=db)
     app = create_app(db=db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
     start_warming(app).join(120)
-    assert counted == {"forecast": 1, "defense": 1, "brief": 0}
+    assert counted == {"forecast": 1, "defense": 1, "brief": 1}  # the latest brief too
     svc = app.state.service
     start, end = svc.default_range()
     assert svc.peek(("timeline-png", start, end)) is not None
@@ -161,3 +161,126 @@ def test_visitors_are_counted_and_the_warm_up_is_not(tiny_db, tmp_path):
     client.get("/")
     client.get("/", headers={WARM_HEADER[0].decode(): WARM_HEADER[1].decode()})
     assert seen[0] == 1 and seen[-1] == 0 and svc._serving == 0
+
+
+def _switched(svc, timeout: float = 60) -> None:
+    """Wait until the caches answer for the store file as it is now (warm, then switch)."""
+    deadline = time.monotonic() + timeout
+    while svc.version() != svc.file_version() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_cached_reads_are_replayed_until_the_store_changes(release, tmp_path):
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    app = create_app(db=db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+    client, svc = TestClient(app), app.state.service
+    url = "/api/v1/night/2025-02-28"
+    first = client.get(url)
+    assert first.json()["totals"]["drones_launched"] == 40
+    # the second answer is the kept one, sent before routing: no route runs for it
+    routed = []
+    original = svc.cached_async
+
+    async def counted_async(*args):
+        routed.append(1)
+        return await original(*args)
+
+    svc.cached_async = counted_async
+    again = client.get(url)
+    assert routed == [] and again.content == first.content
+    assert again.headers == first.headers  # the security headers included
+    # another URL is another answer
+    assert client.get(url + "?format=csv").headers["content-type"].startswith("text/csv")
+    # a new store version is answered anew
+    strikescope.ingest([release([{**ROW, "launched": "41"}], name="next.csv")], db=db)
+    _switched(svc)
+    assert client.get(url).json()["totals"]["drones_launched"] == 41
+
+
+def test_a_new_events_file_version_is_not_replayed(tiny_db, tmp_path):
+    events = tmp_path / "e.csv"
+    app = create_app(db=tiny_db, events_file=events, alerts_path=tmp_path / "none")
+    svc = app.state.service
+    key = svc.response_key("/api/v1/nights", b"")
+    events.write_text("date\n", encoding="utf-8")
+    assert svc.response_key("/api/v1/nights", b"") != key
+
+
+def test_errors_and_requests_with_a_body_are_not_replayed(tiny_db, tmp_path):
+    app = create_app(db=tiny_db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+    client, svc = TestClient(app), app.state.service
+    assert client.get("/api/v1/night/2020-01-01").status_code == 404
+    assert svc.cache.peek(svc.response_key("/api/v1/night/2020-01-01", b"")) is None
+    assert client.get("/api/v1/nights").status_code == 200
+    assert svc.cache.peek(svc.response_key("/api/v1/nights", b"")) is not None
+    # a GET with a body over the limit is refused, not answered from the kept bytes
+    big = client.request("GET", "/api/v1/nights", content=b"x" * (65 << 10))
+    assert big.status_code == 413
+
+
+def test_slow_results_outlive_a_restart_until_the_store_or_code_changes(release, tmp_path,
+                                                                        monkeypatch):
+    from strikescope.web import service as service_module
+
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+    calls = []
+
+    def study():
+        calls.append(1)
+        return pd.DataFrame({"calls": [len(calls)]})
+
+    def start():  # a new server process: empty memory, the same store and directory
+        return StoreService(db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+
+    assert start().cached(("study", "q"), study)["calls"][0] == 1
+    assert start().cached(("study", "q"), study)["calls"][0] == 1 and len(calls) == 1
+    # only the slow kinds are kept: the nights are read again from the store
+    assert "nights" not in service_module.PERSISTED
+    # a new store version is another result, and the old version's files go
+    strikescope.ingest([release([{**ROW, "launched": "41"}], name="next.csv")], db=db)
+    assert start().cached(("study", "q"), study)["calls"][0] == 2
+    assert len(list((tmp_path / service_module.DISK_CACHE).iterdir())) == 1
+    # so is another version of the code
+    monkeypatch.setattr(service_module, "code_version", lambda: "other")
+    assert start().cached(("study", "q"), study)["calls"][0] == 3
+
+
+def test_a_damaged_kept_result_is_computed_again(tiny_db, tmp_path):
+    from strikescope.web.service import DISK_CACHE
+
+    svc = StoreService(tiny_db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+    assert svc.cached(("doctor", 1), lambda: "first") == "first"
+    for kept in (tmp_path / DISK_CACHE).rglob("*.pickle"):
+        kept.write_bytes(b"cut")
+    again = StoreService(tiny_db, events_file=tmp_path / "e.csv", alerts_path=tmp_path / "none")
+    assert again.cached(("doctor", 1), lambda: "second") == "second"
+
+
+def test_alerts_are_kept_on_disk_until_their_files_change(tiny_db, tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    import strikescope.analysis.alerts as alerts_module
+    from tests.conftest import SHARED
+
+    folder = tmp_path / "alerts"
+    folder.mkdir()
+    kept = folder / "official_data_en.csv"
+    shutil.copy(SHARED / "alerts" / kept.name, kept)
+    reads, original = [], alerts_module.load_alerts
+    monkeypatch.setattr(alerts_module, "load_alerts",
+                        lambda path: reads.append(path) or original(path))
+
+    def start():
+        return StoreService(tiny_db, events_file=tmp_path / "e.csv", alerts_path=folder)
+
+    first = start().alerts()
+    assert len(first) > 0 and len(reads) == 1
+    pd.testing.assert_frame_equal(start().alerts(), first)
+    assert len(reads) == 1  # read back from disk, not parsed again
+    st = kept.stat()
+    os.utime(kept, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # a new release of it
+    start().alerts()
+    assert len(reads) == 2

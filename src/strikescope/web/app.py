@@ -25,6 +25,7 @@ from strikescope.config import resolve_db
 from strikescope.store import StoreLayoutError
 from strikescope.web import routes_statement
 from strikescope.web.pool import default_pools
+from strikescope.web.routes_api import CACHEABLE
 from strikescope.web.routes_api import router as api_router
 from strikescope.web.routes_pages import page
 from strikescope.web.routes_pages import router as pages_router
@@ -219,15 +220,17 @@ WARM_DELAY_S = 0.3
 WARM_JOIN_S = 10.0
 
 
-# Pages whose first view computes an analysis, viewed once in process by the warm-up.
-WARM_PAGES = ("/data", "/campaign", "/defense", "/forecast")
+# Pages whose first view computes an analysis, viewed once in process by the warm-up
+# (with the latest brief: see `start_warming`).
+WARM_PAGES = ("/data", "/campaign", "/defense", "/forecast", "/study")
 
 
 def start_warming(app: FastAPI) -> threading.Thread:
     """Fill the caches behind the first views in a background thread: the data, then the
     main page's chart and first-paint image, the last night (what a visitor of the main
-    page opens next), the analysis pages, then the modules of the analyses not viewed
-    (see `StoreService.warm`)."""
+    page opens next), the analysis pages and the latest brief, then the modules of the
+    analyses not viewed (see `StoreService.warm`). Results kept on disk by an earlier
+    start over the same store are read back, not computed."""
     service = app.state.service
 
     def first_views() -> list:
@@ -235,6 +238,9 @@ def start_warming(app: FastAPI) -> threading.Thread:
         query = f"?from={start}&to={end}"
         paths = [f"/api/v1/figures/timeline{query}", f"/api/v1/figures/timeline.png{query}",
                  f"/night/{end}", *WARM_PAGES]
+        latest = _latest_attack(service.all_nights())
+        if latest is not None:  # the first brief the list of briefs offers, and its document
+            paths += [f"/brief/{latest}", f"/brief/{latest}/document"]
         return [partial(view, app, [path]) for path in paths]
 
     # not a daemon: the interpreter waits for its current step instead of killing it inside
@@ -243,6 +249,12 @@ def start_warming(app: FastAPI) -> threading.Thread:
     thread.start()
     app.state.warm_thread = thread
     return thread
+
+
+def _latest_attack(nights):
+    """The last night with a launch, as YYYY-MM-DD, or None."""
+    attacked = nights.loc[nights["total_launched"] > 0, "night"] if len(nights) else []
+    return f"{attacked.max():%Y-%m-%d}" if len(attacked) else None
 
 
 # Marks the warm-up's own requests, which `CountVisitors` leaves out.
@@ -282,6 +294,53 @@ class CountVisitors:
             return await self.app(scope, receive, send)
 
 
+class Dashboard(FastAPI):
+    """FastAPI with the answers of `cacheable` routes kept per store version and sent
+    again as they were, before the middleware, routing and parameter checks that made them
+    (under load those were most of a cached read's time)."""
+
+    async def __call__(self, scope, receive, send):
+        key = _replay_key(self, scope)
+        if key is None:
+            return await super().__call__(scope, receive, send)
+        service = self.state.service
+        hit = service.cache.peek(key)
+        if hit is not None:
+            service.touch()
+            for message in hit:
+                await send(dict(message))
+            return None
+        sent = []
+
+        async def keep(message):
+            sent.append(message)
+            await send(message)
+
+        await super().__call__(scope, receive, keep)
+        if scope.get(CACHEABLE) and _complete_ok(sent):
+            service.cache.get(key, lambda: tuple(sent))
+        return None
+
+
+def _replay_key(app: FastAPI, scope) -> tuple | None:
+    """The cache key of a GET without a body (an answer to replay), else None."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return None
+    service = getattr(app.state, "service", None)
+    if service is None:
+        return None
+    for name, value in scope.get("headers", ()):
+        if name in (b"content-length", b"transfer-encoding") and value != b"0":
+            return None  # a body: the body limit's answer, not a replay
+    return service.response_key(scope["path"], scope["query_string"])
+
+
+def _complete_ok(sent: list) -> bool:
+    """A 200 sent whole (its start and its last body message)."""
+    return (len(sent) >= 2 and sent[0]["type"] == "http.response.start"
+            and sent[0]["status"] == 200 and not sent[-1].get("more_body", False))
+
+
 def create_app(db=None, token: str | None = None, *, events_file=None,
                alerts_path=None) -> FastAPI:
     """The dashboard over the store `db`. Write routes need `token` (or $STRIKESCOPE_TOKEN)
@@ -299,7 +358,7 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         for pool in app.state.pools.values():
             pool.shutdown()
 
-    app = FastAPI(title="strikescope", lifespan=lifespan, version="1", docs_url=None,
+    app = Dashboard(title="strikescope", lifespan=lifespan, version="1", docs_url=None,
                   redoc_url=None, openapi_url="/api/v1/openapi.json",
                   description="Nights of Russian missile and drone attacks on Ukraine, "
                               "from the Air Force reports, and the diplomatic timeline.")

@@ -62,6 +62,19 @@ async def service(request: Request) -> StoreService:
 Service = Annotated[StoreService, Depends(service)]
 
 
+# Set in a request's scope by a route whose answer is a function of its URL and the store
+# version alone (see `cacheable`).
+CACHEABLE = "strikescope.cacheable"
+
+
+def cacheable(request: Request) -> None:
+    """Mark this GET's answer as depending on its URL and the store version alone: the app
+    keeps its bytes and answers the same URL again before routing (`web.app.Dashboard`),
+    until the store or the user's events file changes. Not for an answer that depends on
+    the time of day, a header or a setting."""
+    request.scope[CACHEABLE] = True
+
+
 def check_range(start, end) -> None:
     if start and end and start > end:
         raise HTTPException(422, f"'from' ({start}) is after 'to' ({end})")
@@ -75,10 +88,11 @@ def unavailable(exc: Unavailable) -> HTTPException:
 
 
 @router.get("/nights", summary="Nightly totals (dense calendar)")
-async def nights(svc: Service, start: From = None, end: To = None,
+async def nights(request: Request, svc: Service, start: From = None, end: To = None,
            weapon_class: Annotated[WeaponClass | None, Query(alias="class")] = None,
            fmt: Fmt = Format.json, policy: PolicyQuery = NightPolicy("combined")) -> Response:
     check_range(start, end)
+    cacheable(request)
     cls = weapon_class.value if weapon_class else None
     key = ("nights-response", start, end, cls, fmt, policy.value)
     return await svc.cached_async(
@@ -93,8 +107,9 @@ def _night(svc: StoreService, date: dt.date, policy: str = "combined"):
 
 
 @router.get("/night/{date}", summary="One night: classes, regions, shelter hours, sources")
-async def night(svc: Service, date: NightDate, fmt: Fmt = Format.json,
+async def night(request: Request, svc: Service, date: NightDate, fmt: Fmt = Format.json,
                 policy: PolicyQuery = NightPolicy("combined")) -> Response:
+    cacheable(request)
     def make():
         view = _night(svc, date, policy.value)
         if fmt == Format.csv:
@@ -153,16 +168,20 @@ def _figure(fig) -> Response:
 
 
 @router.get("/figures/timeline", summary="Timeline figure (plotly JSON)")
-def timeline_figure(svc: Service, start: From = None, end: To = None) -> Response:
+def timeline_figure(request: Request, svc: Service, start: From = None, end: To = None
+                    ) -> Response:
     check_range(start, end)
+    cacheable(request)
     return svc.cached(("timeline-figure", start, end), lambda: _figure(
         figures.timeline_figure(svc.nights(start, end), svc.events(start=start, end=end))))
 
 
 @router.get("/figures/timeline.png", summary="Timeline as a static PNG (the first paint)",
             response_class=Response, responses={200: {"content": {"image/png": {}}}})
-def timeline_png(svc: Service, start: From = None, end: To = None) -> Response:
+def timeline_png(request: Request, svc: Service, start: From = None, end: To = None
+                 ) -> Response:
     check_range(start, end)
+    cacheable(request)
     return Response(timeline_png_bytes(svc, start, end), media_type="image/png",
                     headers={"Cache-Control": "public, max-age=300"})
 

@@ -122,14 +122,17 @@ def night(request: Request, svc: Service, date: dt.date,
         return page(request, "message.html", 404, title="No such night", message=str(exc))
     from strikescope.analysis.rates import night_rates, rate_sentence
 
-    return page(request, "night.html", title=f"Night {date}", date=date, view=view,
-                defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
-                records=[] if view.records is None else view.records.to_dict("records"),
-                context=[] if view.context is None else view.context.to_dict("records"),
-                classes=table_html(view.classes), regions=table_html(view.regions),
-                shelter=None if view.shelter is None else table_html(view.shelter),
-                rows=table_html(view.rows[["weapon_class", "model", "launched", "destroyed",
-                                           "counted", "rank_name", "source", "rec"]]),
+    def shown() -> dict:  # the tables and sentences: rendered once per night and version
+        return dict(
+            defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
+            records=[] if view.records is None else view.records.to_dict("records"),
+            context=[] if view.context is None else view.context.to_dict("records"),
+            classes=table_html(view.classes), regions=table_html(view.regions),
+            shelter=None if view.shelter is None else table_html(view.shelter),
+            rows=table_html(view.rows[["weapon_class", "model", "launched", "destroyed",
+                                       "counted", "rank_name", "source", "rec"]]))
+    parts = svc.cached(("night-page", date, policy.value), shown)
+    return page(request, "night.html", title=f"Night {date}", date=date, view=view, **parts,
                 has_brief=available("brief", "brief"),
                 prev_night=date - dt.timedelta(days=1), next_night=date + dt.timedelta(days=1))
 
@@ -163,10 +166,15 @@ async def study(request: Request, svc: Service,
                 table=table_html(result.to_frame()) if result is not None else None)
 
 
-def _analysis_page(request, name, title, make, **context) -> HTMLResponse:
+def _analysis_page(request, name, title, make, key: tuple | None = None, **context
+                   ) -> HTMLResponse:
+    """The page `name` with the table of `make()`, rendered once per `key` and store
+    version when a key is given (a warm view re-rendered it each time)."""
     table, error = None, None
     try:
-        table = table_html(make())
+        svc = request.app.state.service
+        table = (svc.cached(("table", *key), lambda: table_html(make())) if key
+                 else table_html(make()))
     except Unavailable as exc:
         error = str(exc)
     except (LookupError, ValueError) as exc:
@@ -193,12 +201,15 @@ def data_health(request: Request, svc: Service,
              f"{s['nights']:,} nights with a report; strikescope {s['version']}, "
              f"rules {s['rules_version']}"
              f" ({'current' if s['rules_current'] else 'outdated'}).")
+    def tables() -> dict:  # a few large tables: rendered once per store version
+        return {"releases": table_html(report.releases.drop(columns=["ingested_at"])),
+                "quarantine": table_html(report.quarantine),
+                "missing": table_html(report.missing_denominators),
+                "disagreements": table_html(report.disagreements),
+                "regimes": _regimes_table()}
+    shown = svc.cached(("data-tables", threshold, min_difference), tables)
     return page(request, "data.html", title="Data", facts=facts, problems=report.problems,
-                releases=table_html(report.releases.drop(columns=["ingested_at"])),
-                quarantine=table_html(report.quarantine),
-                missing=table_html(report.missing_denominators),
-                disagreements=table_html(report.disagreements),
-                regimes=_regimes_table(), threshold_pct=round(threshold * 100),
+                **shown, threshold_pct=round(threshold * 100),
                 threshold=threshold, min_difference=min_difference,
                 doctor_params=urlencode({"threshold": threshold,
                                          "min_difference": min_difference}))
@@ -229,6 +240,7 @@ def defense(request: Request, svc: Service, by: DefenseBy = DefenseBy.month,
         lambda: svc.cached(("defense", by, weapon_class.value, None, None), lambda: feature(
             "analysis.campaign", "defense")(by=by.value, weapon_class=weapon_class.value,
                                             db=svc.db)),
+        key=("defense", by.value, weapon_class.value),
         by=by.value, weapon_class=weapon_class.value, params=params,
         regimes=regime_notes(),
         periods=[p.value for p in DefenseBy], classes=[c.value for c in WeaponClass])
@@ -250,6 +262,7 @@ def campaign(request: Request, svc: Service,
     return _analysis_page(
         request, "campaign.html", "Campaign",
         lambda: campaign_result(svc, "massive_strikes", start, end),
+        key=("campaign", start, end),
         params=params, start=start.isoformat(), end=end.isoformat())
 
 
@@ -261,18 +274,25 @@ def forecast(request: Request, svc: Service,
         forecast = feature("analysis.forecast", "forecast")
         return forecast(origin, horizon=horizon, db=svc.db).to_frame()
     return _analysis_page(request, "forecast.html", "Forecast",
-                          lambda: svc.cached(("forecast-page", horizon), make), horizon=horizon,
+                          lambda: svc.cached(("forecast-page", horizon), make),
+                          key=("forecast", horizon), horizon=horizon,
                           massive=_massive(svc, horizon))
 
 
 def _massive(svc, horizon: int) -> dict | None:
     """P(massive) per night and its track record, or None when it cannot be computed."""
     def make():
-        return feature("analysis.forecast", "massive_outlook")(None, horizon, db=svc.db)
+        out = feature("analysis.forecast", "massive_outlook")(None, horizon, db=svc.db)
+        return _massive_view(out)
     try:
-        out = svc.cached(("massive", None, horizon, "default"), make)
+        # what the page shows, plain values: kept on disk, read back without the forecast
+        # module and its libraries
+        return svc.cached(("massive-page", horizon), make)
     except (Unavailable, LookupError, ValueError):
         return None
+
+
+def _massive_view(out) -> dict:
     nights = out.as_of + pd.to_timedelta(range(1, len(out.p_massive) + 1), "D")
     return {"model": out.model, "missiles": out.rule_missiles, "drones": out.rule_drones,
             "nights": [(f"{n:%a %d %b}", f"{p:.0%}") for n, p in
@@ -304,13 +324,18 @@ def briefs(request: Request, svc: Service,
     return page(request, "briefs.html", title="Briefs", rows=rows, nights=nights)
 
 
-async def _brief(request: Request, svc, date: dt.date):
-    """The night's brief (the same cache entry as /api/v1/brief), computed in the bounded
-    pool of briefs; or the page that says why there is none."""
+async def _brief(request: Request, svc, date: dt.date, part: str):
+    """The `part` of the night's brief the page shows ("title") or the document ("html"),
+    from the brief of /api/v1/brief (the same cache entry), computed in the bounded pool
+    of briefs; or the page that says why there is none. Each part is a string of its own
+    in the caches: one kept on disk is read back without the brief's libraries."""
+    def make():
+        whole = svc.cached(("brief", date),
+                           lambda: feature("brief", "brief")(night=date, db=svc.db))
+        return whole.html if part == "html" else getattr(whole, "title", f"Brief {date}")
+    key = (f"brief-{part}", date)
     try:
-        return svc.peek(("brief", date)) or await _pooled(
-            request, "brief", lambda: svc.cached(
-                ("brief", date), lambda: feature("brief", "brief")(night=date, db=svc.db)))
+        return svc.peek(key) or await _pooled(request, "brief", lambda: svc.cached(key, make))
     except Unavailable as exc:
         return page(request, "message.html", 501, title="Brief", message=str(exc))
     except HTTPException as exc:  # the pool is full, or the brief ran past its budget
@@ -323,23 +348,23 @@ async def _brief(request: Request, svc, date: dt.date):
 @router.get("/brief/{date}", response_class=HTMLResponse)
 async def brief(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
     """The brief inside the site: its document in a frame, with the site's navigation."""
-    res = await _brief(request, svc, date)
+    res = await _brief(request, svc, date, "title")
     if isinstance(res, HTMLResponse):
         return res
-    return page(request, "brief.html", title=getattr(res, "title", f"Brief {date}"),
+    return page(request, "brief.html", title=res,
                 date=date, prev_night=date - dt.timedelta(days=1),
                 next_night=date + dt.timedelta(days=1))
 
 
 @router.get("/brief/{date}/document", response_class=HTMLResponse)
 async def brief_document(request: Request, svc: Service, date: dt.date) -> HTMLResponse:
-    res = await _brief(request, svc, date)
+    res = await _brief(request, svc, date, "html")
     if isinstance(res, HTMLResponse):
         return res
     # The brief is a self-contained document with its own inline scripts: serve it as is,
     # sandboxed into an opaque origin so those scripts cannot reach the dashboard or API;
     # only the site's own brief page may frame it.
-    return HTMLResponse(res.html, headers={"Content-Security-Policy": BRIEF_CSP,
+    return HTMLResponse(res, headers={"Content-Security-Policy": BRIEF_CSP,
                                            "X-Frame-Options": "SAMEORIGIN"})
 
 

@@ -8,7 +8,11 @@ Frames are cached per store version (the file's size and modification time), so 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import pickle
+import shutil
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -16,10 +20,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib import import_module
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import strikescope.api as api
@@ -44,6 +49,12 @@ ANALYSIS_MODULES = ("strikescope.analysis.campaign", "strikescope.analysis.study
                     "plotly.express", "markdown_it")
 # Seconds without a visitor's request before the warm-up takes its next step.
 WARM_QUIET_S = 0.25
+# Results that take a second or more to compute (the analyses, the brief): kept on disk
+# too, beside the store, so that a restarted server has them for its first views.
+PERSISTED = frozenset({"study", "brief", "brief-title", "brief-html", "forecast-page",
+                       "massive", "massive-page", "defense", "campaign", "doctor", "forecast",
+                       "backtest"})
+DISK_CACHE = ".strikescope-cache"
 
 
 class LRU:
@@ -96,6 +107,76 @@ class LRU:
             self._data.clear()
 
 
+class DiskCache:
+    """Results pickled under `root`, one file per key, in a directory per code version and
+    store version (`put` removes the other versions' directories): a new store or a new
+    strikescope is another directory, never an old answer. Anyone who may write there may
+    write the store beside it too. Failures are misses: the result is computed again."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _file(self, key: tuple) -> Path:
+        store, name = _digest(key[0]), _digest(key[1:])
+        return self.root / f"{code_version()}-{store}" / f"{name}.pickle"
+
+    def get(self, key: tuple, make: Callable[[], object]):
+        """The kept value for `key`, else `make()`, kept for the next start."""
+        path = self._file(key)
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - missing, cut or of another library version
+            pass
+        value = make()
+        self.put(path, value)
+        return value
+
+    def put(self, path: Path, value) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+                try:
+                    pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:
+                    tmp.close()
+                    os.unlink(tmp.name)
+                    raise
+            os.replace(tmp.name, path)
+        except Exception:  # noqa: BLE001 - a read-only directory, a value that won't pickle
+            return
+        for old in self.root.iterdir():
+            if old != path.parent and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _files_version(path: Path) -> tuple:
+    """(name, size, modification time) of the file `path` or of each file in it."""
+    try:
+        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        return tuple((f.name, st.st_size, st.st_mtime_ns) for f in files
+                     if (st := f.stat()) and f.is_file())
+    except OSError:
+        return ()
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:24]
+
+
+@cache
+def code_version() -> str:
+    """The strikescope package's files and the libraries whose objects are pickled: a
+    result kept by other code is not this code's result."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(f"{pd.__version__} {np.__version__}".encode())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".csv", ".json", ".toml", ".yaml"):
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @dataclass
 class NightView:
     """Everything the night page shows: per-class counts, rows, regions, shelter hours."""
@@ -136,6 +217,7 @@ class StoreService:
         self.events_file = Path(events_file) if events_file else None
         self.alerts_path = Path(alerts_path) if alerts_path else input_dir("alerts")
         self.cache = LRU(512)
+        self.disk = DiskCache(self.path.parent / DISK_CACHE)
         self._alerts = None
         self._alerts_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -237,11 +319,25 @@ class StoreService:
                     self._served, self._warming = version, None
 
     def cached(self, key, make):
-        return self.cache.get(self._key(key), make)
+        full = self._key(key)
+        if key[0] in PERSISTED:
+            make = partial(self.disk.get, full, make)
+        return self.cache.get(full, make)
 
     def _key(self, key) -> tuple:
         # A CSV response cached neutralised must not answer a `raw=true` request.
         return (self.version(), csvsafe.raw_wanted(), *key)
+
+    def response_key(self, path: str, query: bytes) -> tuple:
+        """The key of a whole answer to `path?query` (see `web.app.Dashboard`): the URL
+        names the question (`raw=` included), the versions of the store and of the user's
+        events file the data."""
+        return (self.version(), self._events_version(), "response", path, query)
+
+    def touch(self) -> None:
+        """A visitor's request was answered now (from a cache, without `serving`): the
+        warm-up waits on."""
+        self._last_served = time.monotonic()
 
     def peek(self, key):
         """The cached value for `key` (as `cached` keys it), or None: nothing is computed."""
@@ -334,8 +430,11 @@ class StoreService:
             if self._alerts is None:
                 from strikescope.analysis.alerts import load_alerts
 
+                # kept on disk by the files' versions: a restart reads them back at once
+                key = (self.file_version(), "alerts", _files_version(self.alerts_path))
                 try:
-                    self._alerts = load_alerts(self.alerts_path).alerts
+                    self._alerts = self.disk.get(
+                        key, lambda: load_alerts(self.alerts_path).alerts)
                 except (FileNotFoundError, ValueError):
                     self._alerts = pd.DataFrame()
         return None if self._alerts.empty else self._alerts
@@ -348,9 +447,12 @@ class StoreService:
                                                             confidence, paths=paths))
 
     def _events_version(self) -> int:
-        if self.events_file and self.events_file.exists():
-            return self.events_file.stat().st_mtime_ns
-        return 0
+        if self.events_file is None:
+            return 0
+        try:  # one system call: this runs for every request answered from the caches
+            return os.stat(self.events_file).st_mtime_ns
+        except FileNotFoundError:
+            return 0
 
     def event(self, event_id: str) -> pd.Series:
         df = self.events()
