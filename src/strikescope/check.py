@@ -566,7 +566,7 @@ OUTCOME_CUES = re.compile(r"\b(?:shot|shoot\w*|down\w*|destroy\w*|intercept\w*|n
 # used by the press for shot down and jammed alike
 LOOSE_OUTCOME = re.compile(r"\b(?:downed|destroy\w*|intercept\w*|neutrali\w+|repel\w*|"
                            r"eliminat\w+|dealt with|took out|shot down or)\b", re.I)
-ONE_PLACE = re.compile(r"\b(?:the capital|the city|over (?:the )?[A-Z][\w'-]+|"
+ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?[A-Z][\w'-]+|"
                        r"(?:in|on|at|towards?) (?:the )?[A-Z][\w'-]+ (?:region|oblast|province)\b)")
 
 
@@ -583,12 +583,14 @@ def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
     anyone in Kyiv, and an unattributed figure in a sentence that quotes someone the rules
     did not recognise may be that speaker's count; an unattributed figure stated by the
     article itself, or in a sentence about the Air Force, is the article's claim."""
-    if c.attribution == "air_force":
+    if c.attribution not in ("air_force", "unattributed"):
+        return "the figure is not attributed to the Air Force, so it may be another count"
+    # an Air Force attribution taken from the article or the sentence before does not hold
+    # in a sentence that quotes someone else ("Mathernova said Russia launched ...")
+    if AIR_FORCE_WORDS.search(sentence) or not SPEECH.search(sentence):
         return None
-    if c.attribution == "unattributed" and (AIR_FORCE_WORDS.search(sentence)
-                                            or not SPEECH.search(sentence)):
-        return None
-    return "the figure is not attributed to the Air Force, so it may be another count"
+    return ("the sentence quotes someone without naming the Air Force, so the figure may be "
+            "another count")
 
 
 def _place_doubt(sentence: str) -> str | None:
@@ -619,29 +621,61 @@ def _reading_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
 
 
 def _readings(c: ct.Claim, store: _Store, sentence: str):
-    """Store figures the sentence could plausibly mean besides the one compared."""
+    """Store figures the sentence could plausibly mean besides the one compared: every
+    combination of the night before, the night and the night after; the claim's measure and
+    the others the sentence leaves open; the claim's subject and (for an exact or approximate
+    figure) the other columns; both policies; two nights together; every drone or missile
+    type the reports list."""
     night = _as_date(c.night)
-    for d in (night - dt.timedelta(days=1), night + dt.timedelta(days=1)):
-        if store.row(d) is not None:
-            fig = store_figure(store, d, c)
-            yield fig.value, f"the night ending {d:%Y-%m-%d}"
-            if fig.national is not None:
-                yield fig.national, f"the national statement for the night ending {d:%Y-%m-%d}"
-    # a sum of two nights ("since Saturday evening"): only an exact or approximate figure
-    # says anything about it, a bound ("more than 650") fits any large sum
+    nights = [d for d in (night - dt.timedelta(days=1), night, night + dt.timedelta(days=1))
+              if store.row(d) is not None]
+    measures = [c.measure, *_plausible_measures(c, sentence)]
+    subjects = [(c.subject, c.model)] + [(s, None) for s in _plausible_subjects(c, sentence)]
+    for d in nights:
+        for subject, model in subjects:
+            for measure in measures:
+                if (d, subject, model, measure) == (night, c.subject, c.model, c.measure):
+                    continue
+                alt = ct.Claim("figure", 0, 0, 0, value=c.value, high=c.high,
+                               qualifier=c.qualifier, subject=subject, model=model,
+                               measure=measure)
+                fig = store_figure(store, d, alt)
+                what = f"the store's {fig.what} for the night ending {d:%Y-%m-%d}"
+                yield fig.value, what
+                if fig.national is not None:
+                    yield fig.national, what + " (national statement)"
+        yield from _any_type_readings(c, store, d)
+    yield from _two_nights(c, store, night)
+
+
+def _two_nights(c: ct.Claim, store: _Store, night: dt.date):
+    """A sum of two nights ("since Saturday evening"). Only an exact or approximate figure
+    says anything about it: a bound ("more than 650") fits any large sum."""
+    if c.qualifier not in ("exact", "about"):
+        return
     here = store_figure(store, night, c)
-    pair = (night - dt.timedelta(days=1), night + dt.timedelta(days=1))
-    for d in pair if c.qualifier in ("exact", "about") else ():
+    for d in (night - dt.timedelta(days=1), night + dt.timedelta(days=1)):
         other = store_figure(store, d, c) if store.row(d) is not None else None
         if here.value is not None and other is not None and other.value is not None:
-            yield here.value + other.value, f"the two nights ending {min(d, night)} and " \
-                f"{max(d, night)} together"
-    for measure in _plausible_measures(c, sentence):
-        alt = ct.Claim("figure", 0, 0, 0, value=c.value, high=c.high, qualifier=c.qualifier,
-                       subject=c.subject, model=c.model, measure=measure)
-        fig = store_figure(store, night, alt)
-        yield fig.value, f"the store's {fig.what}" if fig.what else None
-    yield from _any_type_readings(c, store, night)
+            yield here.value + other.value, (f"the two nights ending {min(d, night)} and "
+                                             f"{max(d, night)} together")
+
+
+SUBJECT_WORDS = {"all": r"drones and missiles|missiles and drones|targets|weapons|projectiles|"
+                        r"aerial|air attack assets",
+                 "drones": r"drone|shahed|uav|geran", "missiles": r"missile",
+                 "cruise": r"cruise|kalibr|kh-101|x-101", "ballistic": r"ballistic|iskander",
+                 "aeroballistic": r"kinzhal|aeroballistic|hypersonic"}
+
+
+def _plausible_subjects(c: ct.Claim, sentence: str) -> list[str]:
+    """Other columns the figure may count. An exact or approximate figure may be any of
+    them (its weapon phrase misread); a bound ("at least 93 ballistic and cruise
+    missiles") fits too many columns, so only the ones its sentence names."""
+    others = [s for s in SUBJECT_WORDS if s != c.subject]
+    if c.qualifier in ("exact", "about"):
+        return others
+    return [s for s in others if re.search(SUBJECT_WORDS[s], sentence, re.I)]
 
 
 def _plausible_measures(c: ct.Claim, sentence: str) -> list[str]:
@@ -678,7 +712,7 @@ def _any_type_readings(c: ct.Claim, store: _Store, night: dt.date):
         lost = pd.to_numeric(part.not_reach_goal, errors="coerce").fillna(0).sum()
         value = {"launched": launched, "shot_down": destroyed,
                  "suppressed": destroyed + lost}[c.measure]
-        yield float(value), f"{c.subject} of every type {where}"
+        yield float(value), f"{c.subject} of every type {where} for the night ending {night}"
 
 
 def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
@@ -687,6 +721,9 @@ def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
     why = _source_doubt(c, sentence)
     if why:
         return why
+    if re.search(r"\bhad been\b|\bprevious\b|\bearlier record\b|\bformer record\b",
+                 sentence, re.I):
+        return "the sentence is about an earlier record"
     for subject in ("all", "drones", "missiles"):
         s = _series(store, subject)
         for k in (-1, 0, 1):
