@@ -585,9 +585,11 @@ def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
     article itself, or in a sentence about the Air Force, is the article's claim."""
     if c.attribution not in ("air_force", "unattributed"):
         return "the figure is not attributed to the Air Force, so it may be another count"
-    # an Air Force attribution taken from the article or the sentence before does not hold
-    # in a sentence that quotes someone else ("Mathernova said Russia launched ...")
-    if AIR_FORCE_WORDS.search(sentence) or not SPEECH.search(sentence):
+    # an Air Force attribution taken from the article does not hold in a sentence that
+    # quotes someone else ("Mathernova said Russia launched ..."); "it said" is the speaker
+    # of the sentence before, which the attribution already followed
+    if AIR_FORCE_WORDS.search(sentence) or not SPEECH.search(sentence) \
+            or ct.PRONOUN_SPEAKER.search(sentence):
         return None
     return ("the sentence quotes someone without naming the Air Force, so the figure may be "
             "another count")
