@@ -13,8 +13,10 @@ these texts in view), "heldout" (fixed before tuning, but read while the rules w
 written), "blind" (added and keyed after the rules were written, run once, then the rules
 were mended), "blind2", "blind3" and "blind4" (each added and keyed after the previous
 mends, run once, then mended for), "blind5" and "blind6" (each added and keyed after the
-previous mends and run once; the rules were then mended for both, so only their first runs,
-kept in docs/brief-check.md, measure unseen text).
+previous mends and run once; the rules were then mended for both), "blind7" (added and
+keyed after the blind6 mends and run once; "contradicted" then became a rule over every
+plausible reading rather than a list of phrasings). Only the first runs, kept in
+docs/brief-check.md, measure unseen text.
 Printed, per split:
 
 * contradicted precision: checker "contradicted" labels that the key says are contradicted,
