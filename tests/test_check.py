@@ -666,3 +666,31 @@ def test_clock_times_and_participles_in_one_sentence():
     # a passive "were launched" is the figure's own verb
     art = extract("Overnight, 19 missiles were launched and 12 were shot down.", "2025-06-09")
     assert art.claims[0].measure == "launched"
+
+
+def test_shahed_only_figure_supported_only_when_every_drone_row_is_shahed(tiny_db, release,
+                                                                           tmp_path):
+    # tiny store, 2 March: one drone row, Shahed-136/131, 90 shot down
+    r = check("On 2 March air defences shot down 90 Shaheds, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "90 Shaheds")
+    assert c.label == "supported" and "every long-range drone row" in c.evidence
+    # a Shahed-only figure below the row's count is unverifiable, never contradicted
+    r = check("On 2 March air defences shot down 50 Shaheds, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "50 Shaheds").label == "unverifiable"
+    # another long-range drone row (Geran-3, 10 shot down) besides the Shahed row's 60:
+    # the drones column (70) is no Shahed count, so 70 Shaheds is not supported
+    import strikescope
+
+    db = tmp_path / "mixed.duckdb"
+    strikescope.ingest([release([
+        {**N2, "model": "Shahed-136/131", "launched": "80", "destroyed": "60",
+         "source": "kpszsu/posts/p1"},
+        {**N2, "model": "Geran-3", "launched": "10", "destroyed": "10",
+         "source": "kpszsu/posts/p1"}])], db=db)
+    assert strikescope.api.nights(db=db).drones_destroyed.max() == 70
+    r = check("On 2 March air defences shot down 70 Shaheds, the air force said.",
+              published="2025-03-02", db=db)
+    c = _claim(r, "count", "70 Shaheds")
+    assert c.label == "unverifiable" and "do not separate Shahed-type" in c.evidence

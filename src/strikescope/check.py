@@ -429,8 +429,34 @@ def _scope_reason(c: ct.Claim) -> str | None:
     if c.measure in MEASURE_REASONS:
         return MEASURE_REASONS[c.measure]
     if c.subject in ("shahed", "decoy") and c.measure == "launched":
-        return "not checked: the reports do not separate Shahed-type drones from decoys"
+        return SHAHED_REASON
     return None
+
+
+SHAHED_REASON = "not checked: the reports do not separate Shahed-type drones from decoys"
+
+
+def _label_shahed(c: ct.Claim, store: _Store) -> tuple[str, str, Figure] | None:
+    """A figure for Shahed-type drones alone ("Fifteen Shaheds were shot down") can be
+    supported when every long-range drone row of the night's reports is a Shahed-type row:
+    then the drones column is the Shahed count (decoys, where any, included). It is never
+    contradicted: where decoys are in that row, a Shahed-only figure is rightly smaller."""
+    if c.subject != "shahed" or c.night is None or not store.covers(c.night) or \
+            c.measure not in ("launched", "shot_down", "lost", "suppressed", "intercepted"):
+        return None
+    rows = store.rows(c.night)
+    if rows is None or "long_range" not in rows:
+        return None
+    drones = rows[(rows.kind == "drone") & rows.long_range.astype(bool)
+                  & rows.counted.astype(bool)]
+    if drones.empty or not drones.model.fillna("").str.contains("shahed", case=False).all():
+        return None
+    fig = _column_figure(store, c.night, "drones", c.measure)
+    if fig.value is None or not _fits_figure(fig, c):
+        return None
+    return "supported", (f"Night ending {c.night:%Y-%m-%d} ({c.basis}): every long-range drone "
+                         f"row of the night's reports is Shahed-type, and the store has "
+                         f"{fig.value:,.0f} {fig.what}; the article says {_said(c)}."), fig
 
 
 def _neighbours(store: _Store, night: dt.date, test) -> list[dt.date]:
@@ -464,6 +490,9 @@ def _decide(ok: bool, c: ct.Claim, store: _Store, night: dt.date, test,
 def label_figure(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, str,
                                                                        Figure | None]:
     reason = _scope_reason(c)
+    shahed = _label_shahed(c, store) if reason in (None, SHAHED_REASON) else None
+    if shahed:
+        return shahed
     if reason:
         return "unverifiable", reason[0].upper() + reason[1:] + ".", None
     if c.night is None:
