@@ -694,3 +694,21 @@ def test_shahed_only_figure_supported_only_when_every_drone_row_is_shahed(tiny_d
               published="2025-03-02", db=db)
     c = _claim(r, "count", "70 Shaheds")
     assert c.label == "unverifiable" and "do not separate Shahed-type" in c.evidence
+
+
+def test_overnight_on_a_date_may_be_the_night_from_that_date(readings_db):
+    # readings store: 100 drones on the night ending 2 March, 80 on the night ending 3 March
+    r = check("Overnight on March 2, Russia launched 80 drones, the Air Force said.",
+              published="2025-03-04", db=readings_db)
+    c = _claim(r, "count", "80 drones")
+    assert c.label == "supported" and c.night == "2025-03-03"
+    assert "night from 2025-03-02 into 2025-03-03" in c.evidence
+    # the night into the 2nd still comes first when it fits
+    r = check("Overnight on March 2, Russia launched 100 drones, the Air Force said.",
+              published="2025-03-04", db=readings_db)
+    assert _claim(r, "count", "100 drones").night == "2025-03-02"
+    # a range names one night and is never moved
+    r = check("On the night of March 1-2, Russia launched 80 drones, the Air Force said.",
+              published="2025-03-04", db=readings_db)
+    c = _claim(r, "count", "80 drones")
+    assert c.night == "2025-03-02" and c.label != "supported"

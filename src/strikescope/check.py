@@ -508,6 +508,8 @@ def label_figure(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, s
     fig = store_figure(store, c.night, c)
     if fig.value is None:
         return "unverifiable", f"Not checked: {fig.reason}.", fig
+    if not _fits_figure(fig, c) and (later := _night_starting_on(c, store, sentence)):
+        fig = later
     alt = "".join(f" (or {a:,.0f} counting those lost to electronic warfare)"
                   for a in fig.alternatives)
     if fig.national is not None:
@@ -520,10 +522,38 @@ def label_figure(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, s
         lambda d: (f := store_figure(store, d, c)).value is not None and _fits_figure(f, c),
         evidence)
     if label == "contradicted":
-        label, evidence = _guard(c, store, evidence)
-    if label == "contradicted":
-        label, evidence = _doubt(c, store, sentence, evidence)
+        label, evidence = _hold_back(c, store, sentence, evidence)
     return (*_provisional(store, c.night, label, evidence), fig)
+
+
+def _hold_back(c: ct.Claim, store: _Store, sentence: str, evidence: str) -> tuple[str, str]:
+    """A contradiction stands only if the claim is the sentence's own and no reading fits."""
+    label, evidence = _guard(c, store, evidence)
+    return _doubt(c, store, sentence, evidence) if label == "contradicted" else (label,
+                                                                                  evidence)
+
+
+def _night_starting_on(c: ct.Claim, store: _Store, sentence: str) -> Figure | None:
+    """"Overnight on October 21" and "the night of October 21" name the night into the 21st
+    in Ukrainian usage but the night from the 21st in much of the press. When the figure
+    misses the first reading and fits the second, the claim moves to the night ending the
+    day after (and says so); a range ("the night of 3 to 4 July") is never moved."""
+    m = re.match(r"explicit date phrase '([^']+)'", c.basis or "")
+    if not m or re.search(r"\d\s*(?:-|–|to|into|and)\s*\d|\b(?:to|into)\b", m[1]) \
+            or not re.search(r"\b(?:overnight|night)\s+(?:on|of)\s+(?:the\s+)?"
+                              + re.escape(m[1]) + r"(?!\s*(?:-|–|to|into)\s*\d)",
+                              sentence, re.I):
+        return None
+    later = _as_date(c.night) + dt.timedelta(days=1)
+    if store.row(later) is None:
+        return None
+    fig = store_figure(store, later, c)
+    if fig.value is None or not _fits_figure(fig, c):
+        return None
+    c.basis = (f"'{m[1]}' read as the night from {c.night:%Y-%m-%d} into {later:%Y-%m-%d}; "
+               f"the night ending {c.night:%Y-%m-%d} does not fit")
+    c.night = later
+    return fig
 
 
 def _provisional(store: _Store, night, label: str, evidence: str) -> tuple[str, str]:
