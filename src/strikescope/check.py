@@ -625,7 +625,8 @@ OUTCOME_CUES = re.compile(r"\b(?:shot|shoot\w*|down\w*|destroy\w*|intercept\w*|n
 # used by the press for shot down and jammed alike
 LOOSE_OUTCOME = re.compile(r"\b(?:downed|destroy\w*|intercept\w*|neutrali\w+|repel\w*|"
                            r"eliminat\w+|dealt with|took out|shot down or)\b", re.I)
-ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?[A-Z][\w'-]+|"
+ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?"
+                       r"(?!Ukrain|Russia|Belarus|Black Sea)[A-Z][\w'-]+|"
                        r"(?:in|on|at|towards?) (?:the )?[A-Z][\w'-]+ (?:region|oblast|province)\b)")
 
 
