@@ -6,8 +6,10 @@ looks each one up in the nightly table (or in the night's report rows for a weap
 and labels it:
 
 * supported: the store's figure fits the qualifier within the tolerance;
-* contradicted: only when the night, subject and measure are all resolved with confidence
-  and the figure is outside the qualifier's range by more than the tolerance;
+* contradicted: only when the night, subject and measure are all resolved with confidence,
+  the Air Force states the figure for the whole country, and it is outside the qualifier's
+  range by more than the tolerance on every plausible reading (neighbouring nights, other
+  measures and columns, both policies, every weapon type the reports list);
 * unverifiable: everything else, with the reason (out of scope, no night, ...).
 
 Each label comes with its evidence: the night, the store's figure, the report posts and the
