@@ -563,3 +563,155 @@ def test_shahed_only_outcomes_are_not_checked(tiny_db):
     c = _claim(r, "count", "80 Shaheds")
     assert c.label == "unverifiable" and "do not separate Shahed-type" in c.evidence
     assert "shahed missiles" not in c.evidence
+
+
+# --- "contradicted" only when no plausible reading fits -----------------------------------
+
+N2 = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00"}
+N3 = {"time_start": "2025-03-02 18:00", "time_end": "2025-03-03 06:00"}
+
+
+@pytest.fixture
+def readings_db(release, tmp_path):
+    """Night ending 2025-03-02: 100 drones, 60 shot down, 30 lost, and 12 drones of unknown
+    type (shot down) in the national post; night ending 2025-03-03: 80 drones, 70 shot
+    down. Worked by hand: shot down or lost on the 2nd is 90; both nights launched 180;
+    drones of every type on the 2nd 112 launched, 72 shot down."""
+    import strikescope
+
+    path = release([
+        {**N2, "model": "Shahed-136/131", "launched": "100", "destroyed": "60",
+         "not_reach_goal": "30", "source": "kpszsu/posts/p1"},
+        {**N2, "model": "Unknown UAV", "launched": "12", "destroyed": "12",
+         "source": "kpszsu/posts/p1"},
+        {**N3, "model": "Shahed-136/131", "launched": "80", "destroyed": "70",
+         "source": "kpszsu/posts/p2"},
+    ])
+    db = tmp_path / "readings.duckdb"
+    strikescope.ingest([path], db=db)
+    return db
+
+
+def _label(text: str, contains: str, db) -> tuple[str, str]:
+    c = _claim(check(text, published="2025-03-02", db=db), "count", contains)
+    return c.label, c.evidence
+
+
+@pytest.mark.parametrize("text, contains, fits", [
+    # a wrong figure with its own verb, the Air Force and a stated date: contradicted
+    ("On 2 March air defences shot down 50 drones, the Air Force said.", "50 drones", None),
+    # the night after holds it (a date read a night early)
+    ("On 2 March Russia launched 80 drones, the Air Force said.", "80 drones",
+     "night ending 2025-03-03"),
+    # 'downed' is used for shot down or jammed: 60 + 30
+    ("On 2 March air defences downed 90 drones, the Air Force said.", "90 drones",
+     "shot down or lost"),
+    # launch and outcome verbs in one sentence leave the measure open: 60 shot down
+    ("On 2 March the Air Force said Russia launched 60 drones and destroyed 40.",
+     "60 drones", "shot down"),
+    # two nights together (100 + 80)
+    ("On 2 March Russia launched 180 drones, the Air Force said.", "180 drones",
+     "two nights"),
+    # the national post's drones of every type (100 + 12 of unknown type)
+    ("On 2 March Russia launched 112 drones, the Air Force said.", "112 drones",
+     "every type"),
+])
+def test_contradicted_needs_every_reading_to_miss(readings_db, text, contains, fits):
+    label, evidence = _label(text, contains, readings_db)
+    if fits is None:
+        assert label == "contradicted", evidence
+    else:
+        assert label == "unverifiable" and fits in evidence, evidence
+
+
+@pytest.mark.parametrize("text, why", [
+    # a speaker the rules do not know, in an article about the Air Force's figures
+    ("The Air Force reported the attack. On 2 March Russia launched 75 drones, according "
+     "to Kovalenko.", "quotes someone"),
+    ("The Air Force reported the attack. On 2 March Russia launched 75 drones, the "
+     "ministry said.", "quotes someone"),
+    ("On 2 March Ukrainian officials said Russia launched 75 drones.", "not attributed"),
+    # a place the scope rules do not read as the figure's own
+    ("On 2 March Russia launched 75 drones as it attacked the Kyiv region, the Air Force "
+     "said.", "one place"),
+    ("On 2 March Russia launched 75 drones targeting Kharkiv, the Air Force said.",
+     "one place"),
+])
+def test_contradicted_needs_the_air_force_and_the_whole_country(readings_db, text, why):
+    label, evidence = _label(text, "75 drones", readings_db)
+    assert label == "unverifiable" and why in evidence, evidence
+
+
+def test_unattributed_statement_of_the_article_can_be_contradicted(readings_db):
+    # no speaker at all: the article's own claim
+    label, _ = _label("On 2 March air defences shot down 50 drones.", "50 drones",
+                      readings_db)
+    assert label == "contradicted"
+
+
+def test_clock_times_and_participles_in_one_sentence():
+    extract, split_sentences = ct.extract, ct.split_sentences
+    text = ("The air force said Russia fired 17 missiles and 31 drones in waves that began "
+            "at about 10:00 p.m. (1900 GMT) on Thursday (May 25) and went on until 5:00 a.m. "
+            "on Friday.")
+    assert len(split_sentences(text)) == 1
+    # a day and the day after: the night between them, ending on Friday 26 May
+    art = extract(text, "2023-05-26")
+    assert {c.night for c in art.claims} == {dt.date(2023, 5, 26)}
+    # "launched" after the object of "brought down" describes the missiles
+    art = extract("Its units brought down 10 missiles launched from the Caspian Sea.",
+                  "2023-05-26")
+    assert [(c.value, c.measure) for c in art.claims] == [(10, "shot_down")]
+    art = extract("The air force downed 460 drones as well as 19 missiles launched overnight.",
+                  "2025-06-09")
+    assert [(c.value, c.measure) for c in art.claims] == [(460, "shot_down"),
+                                                          (19, "shot_down")]
+    # a passive "were launched" is the figure's own verb
+    art = extract("Overnight, 19 missiles were launched and 12 were shot down.", "2025-06-09")
+    assert art.claims[0].measure == "launched"
+
+
+def test_shahed_only_figure_supported_only_when_every_drone_row_is_shahed(tiny_db, release,
+                                                                           tmp_path):
+    # tiny store, 2 March: one drone row, Shahed-136/131, 90 shot down
+    r = check("On 2 March air defences shot down 90 Shaheds, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "90 Shaheds")
+    assert c.label == "supported" and "every long-range drone row" in c.evidence
+    # a Shahed-only figure below the row's count is unverifiable, never contradicted
+    r = check("On 2 March air defences shot down 50 Shaheds, the air force said.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "50 Shaheds").label == "unverifiable"
+    # another long-range drone row (Geran-3, 10 shot down) besides the Shahed row's 60:
+    # the drones column (70) is no Shahed count, so 70 Shaheds is not supported
+    import strikescope
+
+    db = tmp_path / "mixed.duckdb"
+    strikescope.ingest([release([
+        {**N2, "model": "Shahed-136/131", "launched": "80", "destroyed": "60",
+         "source": "kpszsu/posts/p1"},
+        {**N2, "model": "Geran-3", "launched": "10", "destroyed": "10",
+         "source": "kpszsu/posts/p1"}])], db=db)
+    assert strikescope.api.nights(db=db).drones_destroyed.max() == 70
+    r = check("On 2 March air defences shot down 70 Shaheds, the air force said.",
+              published="2025-03-02", db=db)
+    c = _claim(r, "count", "70 Shaheds")
+    assert c.label == "unverifiable" and "do not separate Shahed-type" in c.evidence
+
+
+def test_overnight_on_a_date_may_be_the_night_from_that_date(readings_db):
+    # readings store: 100 drones on the night ending 2 March, 80 on the night ending 3 March
+    r = check("Overnight on March 2, Russia launched 80 drones, the Air Force said.",
+              published="2025-03-04", db=readings_db)
+    c = _claim(r, "count", "80 drones")
+    assert c.label == "supported" and c.night == "2025-03-03"
+    assert "night from 2025-03-02 into 2025-03-03" in c.evidence
+    # the night into the 2nd still comes first when it fits
+    r = check("Overnight on March 2, Russia launched 100 drones, the Air Force said.",
+              published="2025-03-04", db=readings_db)
+    assert _claim(r, "count", "100 drones").night == "2025-03-02"
+    # a range names one night and is never moved
+    r = check("On the night of March 1-2, Russia launched 80 drones, the Air Force said.",
+              published="2025-03-04", db=readings_db)
+    c = _claim(r, "count", "80 drones")
+    assert c.night == "2025-03-02" and c.label != "supported"

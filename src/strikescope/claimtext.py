@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -191,6 +191,8 @@ def split_sentences(body: str) -> list[tuple[int, int]]:
                 word[1].lower() in {"u.s", "mr", "mrs", "dr", "lt", "gen", "col", "gov", "st",
                                     "u.k", "no"}):
             continue
+        if word and word[1].lower() in ("a.m", "p.m") and not body[m.end():m.end() + 1].isupper():
+            continue       # "at about 10:00 p.m. (1900 GMT) on Thursday"
         if body[start:m.start()].strip():
             spans.append(_strip(body, start, m.start() + 1))
         start = m.end()
@@ -481,6 +483,7 @@ IMMEDIATE_RE = re.compile(r"^\s*(?:more\s+|others\s+)?(?:either\s+|all\s+|later\
 RELATIVE_LAUNCH_RE = re.compile(r"\s*(?:that\s+|which\s+)?(?:russia|moscow|russian forces|it|"
                                 r"they|the enemy)\s+(?:had\s+|has\s+)?(?:launched|fired|sent|"
                                 r"used)\b", re.I)
+PARTICIPLE_RE = re.compile(r"\s*(?:launched|fired|sent)\b", re.I)
 BOUNDARY_RE = re.compile(r"[;]|,\s*(?:while|but|whereas|though|although|and)\b|\b(?:while|but|"
                          r"whereas|though|although)\b", re.I)
 
@@ -629,6 +632,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
     out: list[str | None] = [(b or (f if f != "launched" else None)) if n.total else (f or b)
                              for n, f, b in zip(
         numbers, forward, backward, strict=True)]
+    _participles(sent, numbers, ends, forward, backward, out)
     firm = [m is not None for m in out]
     for i in range(len(numbers) - 2, -1, -1):
         gap = sent[ends[i]:numbers[i + 1].start]
@@ -642,6 +646,22 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
             out[i] = "launched"       # "the six missiles Russia fired"
         result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
     return list(zip(result, firm, strict=True))
+
+
+def _participles(sent: str, numbers: list, ends: list, forward: list, backward: list,
+                 out: list) -> None:
+    """A bare "launched" after the object of an outcome verb describes the weapons, it is
+    not their verb: "brought down 10 missiles launched from the Caspian Sea", "downed 460
+    drones as well as 19 missiles launched overnight" (the second object of "downed")."""
+    for i, e in enumerate(ends):
+        if forward[i] != "launched" or not PARTICIPLE_RE.match(sent, e):
+            continue
+        if backward[i] not in (None, "launched"):
+            out[i] = backward[i]
+        elif backward[i] is None and i and out[i - 1] not in (None, "launched") and \
+                re.fullmatch(r"\s*,?\s*(?:and|as well as|plus|along with)\s*",
+                             sent[ends[i - 1]:numbers[i].start]):
+            out[i] = out[i - 1]
 
 
 # --- who states a figure ----------------------------------------------------------------
@@ -1007,7 +1027,7 @@ def extract(text: str, published=None) -> Article:
     anchors, claims, other = [], [], []
     for i, (a, b) in enumerate(spans):
         sent = body[a:b]
-        found = sentence_anchors(sent, a, published)
+        found = _span_of_night(sentence_anchors(sent, a, published))
         anchors.append(found)
         ctx["anchored"] = any(x.role == "attack" for x in found)
         ctx["explicit"] = any(x.strength == "explicit" for x in found)
@@ -1021,6 +1041,18 @@ def extract(text: str, published=None) -> Article:
     art = Article(body, published, spans, anchors, claims, other)
     _resolve_nights(art)
     return art
+
+
+def _span_of_night(found: list[Anchor]) -> list[Anchor]:
+    """A sentence that names a day and the day after ("from 10 p.m. on Thursday (May 25)
+    until 5 a.m. on Friday", "between Saturday and Sunday") speaks of the night between
+    them: every such phrase names the night ending on the later day."""
+    firm = sorted({x.night for x in found if x.strength in ("explicit", "weekday")
+                   and x.role == "attack" and x.night is not None})
+    if len(firm) != 2 or firm[1] - firm[0] != dt.timedelta(days=1):
+        return found
+    return [replace(x, night=firm[1]) if x.night == firm[0] and x.role == "attack"
+            else x for x in found]
 
 
 STRENGTH = {"explicit": 0, "weekday": 1, "vague": 2, "relative": 3, "early": 3}
