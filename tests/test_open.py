@@ -61,3 +61,20 @@ def test_a_brief_opens_the_store_once(real_db, monkeypatch):
 
     b = brief(week="2025-W27", db=real_db)
     assert b.title and len(opened) == 1
+
+
+def test_a_check_opens_the_store_once(real_db, monkeypatch):
+    opened = []
+    real = api.connect
+
+    def counting(db=None, read_only=False):
+        opened.append(db)
+        return real(db, read_only)
+
+    monkeypatch.setattr(api, "connect", counting)
+    from strikescope.check import check
+
+    text = ("Russia launched 539 drones and 11 missiles overnight, Ukraine's air force said. "
+            "Air defences shot down 270 drones and two missiles.")
+    result = check(text, published="2025-07-04", db=real_db)
+    assert len(result.claims) and len(opened) == 1

@@ -998,9 +998,15 @@ def _assumed_night(art: ct.Article, store: _Store, places: list) -> tuple:
 
 
 def check(text: str, published=None, db=None) -> CheckResult:
-    """Extract an article's claims and label each against the store and the timeline."""
+    """Extract an article's claims and label each against the store and the timeline.
+    `db`: a store's path or an open `Store` (opened once here otherwise, for every night
+    the claims need)."""
     art = ct.extract(text, _published(published))
-    store = _Store(db)
+    with api.reading(db) as opened:
+        return _check(art, _Store(opened))
+
+
+def _check(art: ct.Article, store: _Store) -> CheckResult:
     places = _places(art)
     night, reason, confidence = art.night, art.basis, art.confidence
     if night is None:
