@@ -1,7 +1,7 @@
 """Time the full walk-forward backtest (2024-07-01 .. 2025-12-31, four models, weekly refits).
 
 Usage: python benchmarks/backtest.py [ATTACKS_DIR]   (default ../shared/data/attacks)
-Target: under 60 s on 2 cores.
+Target: under 15 s on 2 cores.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main(attacks: Path) -> None:
     print(result.summary())
     n = len(result.records[result.records.target == "drones"])
     print(f"backtest: {elapsed:.1f} s for {n:,} forecasts per target "
-          f"({len(fc.MODELS)} models x horizons 1-7), target < 60 s")
+          f"({len(fc.MODELS)} models x horizons 1-7), target < 15 s")
 
 
 if __name__ == "__main__":
