@@ -9,6 +9,7 @@ import typer
 
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, err_console, fail, print_table
+from strikescope.errors import StrikescopeError
 
 
 @app.command()
@@ -25,7 +26,7 @@ def brief(
 
     try:
         result = make_brief(night=night, week=week, event=event, db=db, published=published)
-    except ValueError as exc:
+    except StrikescopeError as exc:
         raise fail(str(exc)) from None
     console.print(result.summary())
     for path in result.write(out):

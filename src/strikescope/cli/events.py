@@ -15,6 +15,7 @@ from rich.table import Table
 from strikescope import csvsafe, gdelt
 from strikescope import events as ev
 from strikescope.cli.app import app
+from strikescope.errors import StrikescopeError
 
 events_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(
@@ -35,6 +36,10 @@ class Format(StrEnum):
 class Dialect(StrEnum):
     duckdb = "duckdb"
     bigquery = "bigquery"
+
+
+# What DuckDB says of a GDELT file it cannot read as one: the user's file, not a bug.
+UNREADABLE = (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -95,9 +100,9 @@ def list_events(
     try:
         df = ev.events(types or None, actors, start, end, confidence, files or None, builtin)
     except ev.EventValidationError as exc:
-        raise _fail(str(exc)) from exc
-    except ValueError as exc:
-        raise _fail(f"error: {exc}") from exc
+        raise _fail(str(exc)) from None
+    except StrikescopeError as exc:
+        raise _fail(f"error: {exc}") from None
     _emit(df, fmt)
 
 
@@ -151,8 +156,8 @@ def gdelt_candidates(
         if not files:
             raise _fail("error: give GDELT export files (or --print-sql)")
         df = gdelt.import_gdelt(files, countries, codes, min_mentions, start, end)
-    except (ValueError, OSError, duckdb.Error) as exc:
-        raise _fail(f"error: {exc}") from exc
+    except (StrikescopeError, OSError, *UNREADABLE) as exc:  # OSError: a file not readable
+        raise _fail(f"error: {exc}") from None
     if out is not None:
         written = gdelt.to_timeline(df) if timeline else _gdelt_csv(df)
         csvsafe.to_csv(written, out)

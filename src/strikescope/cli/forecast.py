@@ -19,6 +19,7 @@ from strikescope.cli.output import (
     print_table,
     progress_bar,
 )
+from strikescope.errors import InputError, StrikescopeError
 from strikescope.render.forecast import write_charts
 
 
@@ -54,8 +55,8 @@ def forecast(
     try:
         weather = _weather(as_of, horizon, db, fetch, weather_file)
         result = fc.forecast(as_of, horizon, model, db=db, rule=rule, weather=weather)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except StrikescopeError as exc:
+        raise fail(str(exc)) from None
     df = result.to_frame()
     model = result.model
     if fmt == "table":
@@ -85,7 +86,7 @@ def _massive_panel(as_of, horizon: int, model: str, db, rule: fc.MassiveRule,
         else fc.MASSIVE_MODEL
     try:
         out = fc.massive_outlook(as_of, horizon, name, db=db, rule=rule, weather=weather)
-    except ValueError as exc:
+    except InputError as exc:  # too little history for the track record
         err_console.print(f"P(massive) track record unavailable: {exc}")
         return
     console.print(massive_text(out, rule))
@@ -129,8 +130,8 @@ def backtest(
         with progress_bar("backtest") as update:
             result = fc.backtest(start, end, names, refit_every, db=db, progress=update,
                                  seed=seed)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except StrikescopeError as exc:
+        raise fail(str(exc)) from None
     console.print(result.summary().splitlines()[0])
     print_table(result.table().round(4), title="Scores (all horizons; skill vs climatology)")
     if out:

@@ -39,6 +39,7 @@ import duckdb
 
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
+from strikescope.errors import InputError, NotFoundError
 from strikescope.lazy import lazy_module
 from strikescope.nightrule import end_night_sql, night_of_end
 from strikescope.sources.attacks import COUNT_COLUMNS, model_classes, post_sql
@@ -76,7 +77,7 @@ def load_policy(path: str | None = None) -> Policy:
     default = classes.pop("default", "priority")
     for mode in [default, *classes.values()]:
         if mode not in ("priority", "sum"):
-            raise ValueError(f"policy: class mode must be 'priority' or 'sum', not {mode!r}")
+            raise InputError(f"policy: class mode must be 'priority' or 'sum', not {mode!r}")
     return Policy(ranks, default, tuple(sorted(classes.items())))
 
 
@@ -590,7 +591,7 @@ _PROVISIONAL_RANK = "(SELECT min(rank) FROM rank_map WHERE rank_name = 'provisio
 
 def check_policy(policy: str) -> str:
     if policy not in POLICIES:
-        raise ValueError(f"unknown policy {policy!r}; choose from {', '.join(POLICIES)}")
+        raise InputError(f"unknown policy {policy!r}; choose from {', '.join(POLICIES)}")
     return policy
 
 
@@ -804,7 +805,7 @@ def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
     rows = con.execute(_night_rows_query(policy), [day.date()]).df()
     totals = nightly_totals(con, day, day, policy=policy).iloc[0] if len(classes) else None
     if totals is None:
-        raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
+        raise NotFoundError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals, policy)
 
 
