@@ -8,13 +8,21 @@ from pathlib import Path
 import typer
 
 from strikescope.cli.app import app
-from strikescope.cli.output import DbOption, console, err_console, fail, print_table
+from strikescope.cli.output import (
+    DbOption,
+    console,
+    err_console,
+    fail,
+    iso_date,
+    print_table,
+)
 from strikescope.errors import StrikescopeError
 
 
 @app.command()
 def brief(
-    night: str = typer.Option(None, "--night", help="The night, by the date it ended."),
+    night: str = typer.Option(None, "--night", help="The night, by the date it ended.",
+                              callback=iso_date),
     week: str = typer.Option(None, "--week", help="An ISO week, e.g. 2025-W27."),
     event: str = typer.Option(None, "--event", help="A diplomatic event id."),
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output directory."),

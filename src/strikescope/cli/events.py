@@ -15,6 +15,7 @@ from rich.table import Table
 from strikescope import csvsafe, gdelt
 from strikescope import events as ev
 from strikescope.cli.app import app
+from strikescope.cli.output import iso_date
 from strikescope.errors import StrikescopeError
 
 events_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
@@ -84,8 +85,10 @@ def list_events(
     actors: str = typer.Option(
         None, "--actors", help="Keep events with ALL of these, e.g. USA,RUS."
     ),
-    start: str = typer.Option(None, "--from", help="First date, YYYY-MM-DD (inclusive)."),
-    end: str = typer.Option(None, "--to", help="Last date, YYYY-MM-DD (inclusive)."),
+    start: str = typer.Option(None, "--from", help="First date, YYYY-MM-DD (inclusive).",
+                              callback=iso_date),
+    end: str = typer.Option(None, "--to", help="Last date, YYYY-MM-DD (inclusive).",
+                            callback=iso_date),
     confidence: str = typer.Option(None, "--confidence", help="Minimum: high, medium or low."),
     files: list[Path] = typer.Option(
         None, "--file", exists=True, dir_okay=False, help="Extra CSV."
@@ -136,8 +139,10 @@ def gdelt_candidates(
     min_mentions: int = typer.Option(
         1, "--min-mentions", min=0, help="Drop candidates with fewer mentions."
     ),
-    start: str = typer.Option(None, "--from", help="First event day, YYYY-MM-DD."),
-    end: str = typer.Option(None, "--to", help="Last event day, YYYY-MM-DD."),
+    start: str = typer.Option(None, "--from", help="First event day, YYYY-MM-DD.",
+                              callback=iso_date),
+    end: str = typer.Option(None, "--to", help="Last event day, YYYY-MM-DD.",
+                            callback=iso_date),
     out: Path = typer.Option(None, "--out", help="Write the candidates to this CSV."),
     timeline: bool = typer.Option(
         False, "--timeline", help="Write --out in the timeline format (confidence low)."

@@ -16,6 +16,7 @@ from strikescope.cli.output import (
     emit,
     err_console,
     fail,
+    iso_date,
     print_table,
     progress_bar,
 )
@@ -29,7 +30,7 @@ def _massive_rule(missiles: int, drones: int) -> fc.MassiveRule:
 
 @app.command()
 def forecast(
-    as_of: str = typer.Option(None, "--as-of",
+    as_of: str = typer.Option(None, "--as-of", callback=iso_date,
                               help="Last night known (YYYY-MM-DD); default: the store's last."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
     model: str = typer.Option(fc.MASSIVE_MODEL, "--model",
@@ -115,8 +116,10 @@ def massive_text(out, rule: fc.MassiveRule) -> str:
 
 @app.command()
 def backtest(
-    start: str = typer.Option("2024-07-01", "--from", help="First night scored."),
-    end: str = typer.Option("2025-12-31", "--to", help="Last night scored."),
+    start: str = typer.Option("2024-07-01", "--from", help="First night scored.",
+                              callback=iso_date),
+    end: str = typer.Option("2025-12-31", "--to", help="Last night scored.",
+                            callback=iso_date),
     refit_every: int = typer.Option(7, "--refit-every", help="Refit the models every N nights."),
     models: str = typer.Option(",".join(fc.MODELS), "--models", help="Comma-separated."),
     out: Path = typer.Option(None, "--out", "-o",

@@ -663,9 +663,21 @@ def _wide_columns() -> str:
     return ",\n               ".join(cols)
 
 
+def as_day(value, what: str = "night") -> pd.Timestamp:
+    """A date given by a caller, at midnight; InputError naming `what` when it is none."""
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise InputError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+    if pd.isna(day):
+        raise InputError(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+    return day.normalize()
+
+
 def _date_bounds(con, start, end) -> tuple:
     lo, hi = con.execute("SELECT min(night), max(night) FROM night_class_rows").fetchall()[0]
-    return (pd.Timestamp(start).date() if start else lo, pd.Timestamp(end).date() if end else hi)
+    return (as_day(start, "from").date() if start else lo,
+            as_day(end, "to").date() if end else hi)
 
 
 def _totals_sql(policy: str, lo, hi, dense: bool) -> str:
@@ -800,7 +812,7 @@ def _night_rows_query(policy: str) -> str:
 
 def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
                  ) -> NightDetail:
-    day = pd.Timestamp(night).normalize()
+    day = as_day(night)
     classes = con.execute(_night_classes_query(policy), [day.date()]).df()
     rows = con.execute(_night_rows_query(policy), [day.date()]).df()
     totals = nightly_totals(con, day, day, policy=policy).iloc[0] if len(classes) else None

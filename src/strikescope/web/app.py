@@ -252,8 +252,10 @@ def warm(service: StoreService) -> None:
     try:
         service.all_nights()
         service.events()
-    except Exception:  # noqa: BLE001 - a cold cache is only slower; requests report errors
+    except StrikescopeError:  # a store being written, say: a cold cache is only slower
         pass
+    except Exception:  # noqa: BLE001 - a bug: logged, and the requests meet it in turn
+        logger.exception("warming the caches failed")
 # Seconds after start-up before the warm-up begins: the server binds its socket on the
 # next turns of the event loop, and the warm-up (imports, the timeline image) must not
 # hold the interpreter meanwhile.
