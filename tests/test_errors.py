@@ -155,6 +155,16 @@ def test_api_malformed_date_is_an_input_error(tiny_db):
     assert not strikescope.night("2025-03-02", db=tiny_db).classes.empty  # a real one reads
 
 
+def test_malformed_dates_of_a_brief_and_a_statement_are_input_errors(tiny_db):
+    from strikescope.brief import brief
+    from strikescope.sources.statement import parse_report
+
+    with pytest.raises(InputError, match="night '2025-02-30' is not a date"):
+        brief(night="2025-02-30", db=tiny_db)
+    with pytest.raises(InputError, match="publication date 'soon' is not a date"):
+        parse_report("Вночі 4 липня противник атакував 10 ударними БпЛА.", "soon")
+
+
 def test_cli_malformed_date_is_a_usage_error(tmp_path):
     out = runner.invoke(cli_app, ["nights", "--from", "2025-13-01",
                                   "--db", str(tmp_path / "s.duckdb")])

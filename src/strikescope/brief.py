@@ -21,7 +21,7 @@ import strikescope.api as api
 from strikescope.analysis.rates import night_rates, outcome_rows, pct, rate_sentence, records
 from strikescope.errors import DataDirError, InputError, MissingExtraError, StrikescopeError
 from strikescope.extras import optional
-from strikescope.rules.nights import NightDetail
+from strikescope.rules.nights import NightDetail, as_day
 from strikescope.sources.attacks import source_url
 from strikescope.wording import fmt as _fmt
 from strikescope.wording import plural as _n
@@ -154,7 +154,7 @@ def _period(night=None, week=None, event=None) -> Period:
     if sum(x is not None for x in (night, week, event)) != 1:
         raise InputError("give exactly one of night, week or event")
     if night is not None:
-        d = pd.Timestamp(night).normalize()
+        d = as_day(night)
         return Period(d, d, f"the night ending {d:%d %B %Y}", f"night-{d:%Y-%m-%d}")
     if week is not None:
         m = re.fullmatch(r"(\d{4})-W(\d{1,2})", str(week))
@@ -559,6 +559,6 @@ def _brief(period: Period, db, published) -> Brief:
     as_of = fig.nights.loc[fig.nights.total_launched > 0, "night"].max()
     return Brief(title=title, standfirst=lead, sections=sections,
                  meta_description=meta,
-                 published=pd.Timestamp(published or dt.date.today()).date(),
+                 published=as_day(published or dt.date.today(), "published").date(),
                  data_as_of=pd.Timestamp(as_of).date() if pd.notna(as_of) else None,
                  footnotes=notes.notes, charts=_charts(fig), slug=period.slug)

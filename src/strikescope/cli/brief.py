@@ -26,7 +26,8 @@ def brief(
     week: str = typer.Option(None, "--week", help="An ISO week, e.g. 2025-W27."),
     event: str = typer.Option(None, "--event", help="A diplomatic event id."),
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output directory."),
-    published: str = typer.Option(None, "--published", help="Publication date (default today)."),
+    published: str = typer.Option(None, "--published", help="Publication date (default today).",
+                                  callback=iso_date),
     db: Path = DbOption,
 ) -> None:
     """Write a news brief (Markdown and self-contained HTML) for a night, week or event."""

@@ -884,7 +884,10 @@ def _rows(table, state: _State, window, text, sha) -> pd.DataFrame:
 def parse_statement(text: str, published: date | datetime | str) -> ParsedStatement:
     """Read one Air Force statement. `published` (date or time of publication) places the
     night: the statement names its day and month, rarely its year, sometimes only a weekday."""
-    pub = pd.Timestamp(published).date()
+    try:
+        pub = pd.Timestamp(published).date()
+    except (ValueError, TypeError):
+        raise InputError(f"publication date {published!r} is not a date (YYYY-MM-DD)") from None
     if not PUBLISHED_YEARS[0] <= pub.year <= PUBLISHED_YEARS[1]:
         # the night and window are reckoned a few days either side: no calendar edge
         raise InputError(f"publication date {pub} is out of range "
