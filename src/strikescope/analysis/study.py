@@ -694,7 +694,7 @@ def sensitivity(
     for metric in metrics:
         try:
             data = metric_data(nights, metric)
-        except ValueError:
+        except InputError:  # a metric this store has no column for
             continue
         for w in windows:
             rows += _variant_rows(data, ev, w, n_placebo, seed, leave_one_out)
@@ -822,7 +822,7 @@ def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed
         r = run_study(
             metric_data(period, "drones"), [e.date], window, n_placebo, seed, labels=[e.event_id]
         )
-    except ValueError:
+    except InputError:  # no full window around the event
         return row | {
             "model_pct": math.nan,
             "model_low": math.nan,
