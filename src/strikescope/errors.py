@@ -2,7 +2,7 @@
 
 Every one is a `StrikescopeError`. The presenters catch these and nothing else: the CLI
 prints the message on one line (exit code 1), the web answers with the status of its class
-(see `strikescope.web.app`). Any other exception is a bug: the CLI shows its traceback, the
+(see `strikescope.web.errors`). Any other exception is a bug: the CLI shows its traceback, the
 web logs it and answers 500.
 
 The second base of each class (ValueError, LookupError, FileNotFoundError...) keeps the
