@@ -4,12 +4,13 @@ logged with its traceback (web)."""
 from __future__ import annotations
 
 import logging
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from strikescope import errors
+from strikescope import extras
 from strikescope.cli import app as cli_app
 from strikescope.errors import (
     DataDirError,
@@ -77,27 +78,29 @@ def test_every_class_is_importable_where_it_was():
     assert optional.Unavailable is MissingExtraError
 
 
-def test_missing_extra_names_the_extra_or_the_package():
-    ml = MissingExtraError("sklearn.linear_model", "the stacked forecast")
-    assert "pip install 'strikescope[ml]'" in str(ml) and ml.extra == "ml"
-    assert str(ml).startswith("the stacked forecast needs the optional package")
-    other = MissingExtraError("nosuchpkg")
-    assert other.extra is None and "pip install nosuchpkg" in str(other)
+def test_missing_extra_names_the_extra():
+    ml = MissingExtraError("ml", ["sklearn"], "the stacked forecast")
+    assert str(ml) == ("the stacked forecast needs the optional package sklearn: "
+                       "pip install 'strikescope[ml]'")
+    assert (ml.extra, ml.name) == ("ml", "sklearn")
+    assert extras.MissingExtra is MissingExtraError  # one class, importable where it was
 
 
 def test_missing_extra_survives_a_trip_to_another_process():
     import pickle
 
-    back = pickle.loads(pickle.dumps(MissingExtraError("sklearn", "a check")))
-    assert (back.package, back.extra, str(back)) == (
-        "sklearn", "ml", str(MissingExtraError("sklearn", "a check")))
+    sent = MissingExtraError("analysis", ["scipy", "statsmodels"], "a check")
+    back = pickle.loads(pickle.dumps(sent))
+    assert (back.extra, back.packages, str(back)) == (sent.extra, sent.packages, str(sent))
 
 
-def test_optional_names_a_missing_package_but_not_a_broken_module():
-    with pytest.raises(MissingExtraError, match="nosuchpkg_x"), errors.optional("a feature"):
-        import nosuchpkg_x  # noqa: F401
+def test_optional_names_a_missing_package_but_not_a_broken_module(monkeypatch):
+    monkeypatch.setitem(sys.modules, "scoringrules", None)  # as if not installed
+    with pytest.raises(MissingExtraError, match=r"strikescope\[analysis\]"), \
+            extras.optional("a feature"):
+        import scoringrules  # noqa: F401
     # a strikescope module that cannot be imported is a bug: its own error, unchanged
-    with pytest.raises(ModuleNotFoundError) as caught, errors.optional("a feature"):
+    with pytest.raises(ModuleNotFoundError) as caught, extras.optional("a feature"):
         import strikescope.no_such_module  # noqa: F401
     assert not isinstance(caught.value, MissingExtraError)
 
@@ -201,7 +204,7 @@ def web(tiny_db, monkeypatch):
     (StoreBusyError("/srv/store.duckdb: another process is writing"), 503),
     (StoreLayoutError("/srv/store.duckdb: written by a newer version"), 503),
     (StoreMissingError("/srv/store.duckdb: no store yet"), 503),
-    (MissingExtraError("sklearn", "the forecast"), 501),
+    (MissingExtraError("ml", ["sklearn"], "the forecast"), 501),
     (FetchError("weather: could not fetch"), 502),
 ])
 def test_web_answers_a_named_error_with_its_class_status(web, exc, status):
@@ -214,7 +217,7 @@ def test_web_answers_a_named_error_with_its_class_status(web, exc, status):
 
 
 def test_web_names_the_extra_on_a_501(web):
-    r = web(MissingExtraError("sklearn", "the forecast"))
+    r = web(MissingExtraError("ml", ["sklearn"], "the forecast"))
     assert "strikescope[ml]" in r.json()["detail"]
 
 
