@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from strikescope import csvsafe
@@ -131,7 +132,8 @@ def emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str | None = None)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}")
+    # escaped: a message quoting `strikescope[analysis]` or a cell's [..] is not markup
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
 
 
