@@ -450,9 +450,10 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     return app
 
 
-async def named_error(request: Request, exc: StrikescopeError) -> Response:
+async def named_error(request: Request, exc: Exception) -> Response:
     """An error the user can act on, answered with its class's status (`web.errors`): as
     JSON for the API and as a page for the dashboard."""
+    assert isinstance(exc, StrikescopeError)  # the handler of that class alone
     status, message = status_of(exc), message_of(exc)
     if len(message) > MAX_DETAIL_CHARS:
         message = message[:MAX_DETAIL_CHARS] + f"... ({len(message):,} characters, cut)"
