@@ -255,16 +255,16 @@ def test_a_command_without_its_extra_names_it(bare):
 
 
 def test_the_api_answers_501_naming_the_extra_of_a_missing_package():
-    from fastapi import HTTPException
-
+    from strikescope.errors import MissingExtraError
+    from strikescope.web.errors import status_of
     from strikescope.web.routes_api import _analysis
 
     def make():
         raise ModuleNotFoundError("No module named 'statsmodels'", name="statsmodels")
-    with pytest.raises(HTTPException) as e:
+    with pytest.raises(MissingExtraError) as e:  # answered by the app's handler, by class
         _analysis(make)
-    assert e.value.status_code == 501
-    assert "pip install 'strikescope[analysis]'" in e.value.detail
+    assert status_of(e.value) == 501
+    assert "pip install 'strikescope[analysis]'" in str(e.value)
 
 
 def test_the_api_shows_other_missing_modules_in_full():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import sys
-import types
 
 import pandas as pd
 import pytest
@@ -186,10 +185,13 @@ def test_study_for_one_event(client):
     assert figs and all("data" in f for f in figs.values())
 
 
-def test_missing_module_gives_501(client, monkeypatch):
-    monkeypatch.setitem(sys.modules, "strikescope.analysis.forecast", types.ModuleType("empty"))
+def test_missing_package_gives_501_naming_it(client, monkeypatch):
+    """A package an analysis imports and that is not installed: 501 with its name (a
+    strikescope module that fails to import is a bug, a 500: see test_errors)."""
+    monkeypatch.delitem(sys.modules, "strikescope.analysis.forecast", raising=False)
+    monkeypatch.setitem(sys.modules, "scoringrules", None)
     r = client.get("/api/v1/forecast", params={"horizon": 3, "model": "none_such"})
-    assert r.status_code == 501 and "not available" in r.json()["detail"]
+    assert r.status_code == 501 and "scoringrules" in r.json()["detail"]
 
 
 def test_check_needs_text(client):

@@ -14,6 +14,7 @@ import duckdb
 from strikescope import csvsafe
 from strikescope.atomic import staged
 from strikescope.config import input_dir, resolve_db
+from strikescope.errors import InputError, StoreMissingError
 from strikescope.extras import require
 from strikescope.lazy import lazy_module
 from strikescope.rules import nights as night_rules
@@ -118,7 +119,7 @@ def migrate(db: PathLike | None = None) -> list[str]:
     were built in an older layout or by other rules. Returns what was done."""
     path = resolve_db(db)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no store yet; run `strikescope ingest PATH` first")
+        raise StoreMissingError(f"{path}: no store yet; run `strikescope ingest PATH` first")
     with staged(path) as stage, Store(stage) as store:
         done = list(store.migrated)
         stale = store.meta("rules_version") != night_rules.rules_version()
@@ -241,7 +242,7 @@ def weapons(db: PathLike | None = None) -> pd.DataFrame:
 
 def table(name: str, db: PathLike | None = None, **kwargs) -> pd.DataFrame:
     if name not in EXPORT_TABLES:
-        raise ValueError(f"unknown table {name!r}; choose from {', '.join(EXPORT_TABLES)}")
+        raise InputError(f"unknown table {name!r}; choose from {', '.join(EXPORT_TABLES)}")
     if name == "nights":
         return nights(db=db, **kwargs)
     with reading(db) as store:
@@ -255,7 +256,7 @@ def write_frame(df: pd.DataFrame, path: PathLike, fmt: str | None = None,
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        raise InputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         csvsafe.to_csv(df, path, raw=raw)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import duckdb
 
+from strikescope.errors import StoreBusyError  # noqa: F401 - importable from here too
+
 STAGING_SUFFIX = ".staging"
 LOCK_TIMEOUT_S = 600.0
 
 
-class StoreBusyError(RuntimeError):
-    """Another process holds the write lock for longer than we are willing to wait."""
 
 
 def lock_path(store: Path) -> Path:

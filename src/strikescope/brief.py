@@ -19,7 +19,9 @@ from markupsafe import Markup
 
 import strikescope.api as api
 from strikescope.analysis.rates import night_rates, outcome_rows, pct, rate_sentence, records
-from strikescope.rules.nights import NightDetail
+from strikescope.errors import DataDirError, InputError, MissingExtraError, StrikescopeError
+from strikescope.extras import optional
+from strikescope.rules.nights import NightDetail, as_day
 from strikescope.sources.attacks import source_url
 from strikescope.wording import fmt as _fmt
 from strikescope.wording import plural as _n
@@ -150,14 +152,14 @@ class Period:
 
 def _period(night=None, week=None, event=None) -> Period:
     if sum(x is not None for x in (night, week, event)) != 1:
-        raise ValueError("give exactly one of night, week or event")
+        raise InputError("give exactly one of night, week or event")
     if night is not None:
-        d = pd.Timestamp(night).normalize()
+        d = as_day(night)
         return Period(d, d, f"the night ending {d:%d %B %Y}", f"night-{d:%Y-%m-%d}")
     if week is not None:
         m = re.fullmatch(r"(\d{4})-W(\d{1,2})", str(week))
         if not m:
-            raise ValueError(f"week {week!r} is not like 2025-W27")
+            raise InputError(f"week {week!r} is not like 2025-W27")
         monday = pd.Timestamp(dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))
         return Period(monday, monday + pd.Timedelta(days=6),
                       f"the week {m[1]}-W{int(m[2]):02d} ({monday:%d %B} to "
@@ -171,7 +173,7 @@ def _event_period(event_id: str) -> Period:
     ev = events()
     hit = ev[ev.event_id == event_id]
     if hit.empty:
-        raise ValueError(f"unknown event {event_id!r}")
+        raise InputError(f"unknown event {event_id!r}")
     row = hit.iloc[0].to_dict()
     start = pd.Timestamp(row["end_date"] if pd.notna(row["end_date"]) else row["date"])
     start = start.normalize() + pd.Timedelta(days=1)
@@ -192,10 +194,10 @@ class Figures:
 def _figures(period: Period, db) -> Figures:
     all_nights = api.nights(end=period.end, db=db)
     if all_nights.empty:
-        raise ValueError("the store holds no nights; run `strikescope ingest` first")
+        raise InputError("the store holds no nights; run `strikescope ingest` first")
     inside = all_nights[(all_nights.night >= period.start) & (all_nights.night <= period.end)]
     if inside.empty:
-        raise ValueError(f"no nights in {period.label}")
+        raise InputError(f"no nights in {period.label}")
     focus = inside.loc[inside.total_launched.idxmax(), "night"]
     rows = [api.night(d, db=db).rows for d in inside.night[inside.total_launched > 0]]
     rows = pd.concat(rows, ignore_index=True) if rows else api.night(focus, db=db).rows
@@ -399,12 +401,13 @@ def _diplomacy(fig: Figures, notes: Footnotes, db=None) -> str:
 
 def _study_text(event_type: str, fig: Figures, db=None) -> str:
     try:
-        from strikescope.analysis.study import study
+        with optional("the event study"):
+            from strikescope.analysis.study import study
 
         result = study(type=event_type, end=(fig.focus - pd.Timedelta(days=1)).date(),
                        seed=0, db=db)
         return f"Event study for `{event_type}` events: {result.verdict}"
-    except (ImportError, LookupError, ValueError) as exc:  # too few events, or no module
+    except StrikescopeError as exc:  # too few events, no such event, a package missing
         return f"Event study for `{event_type}` events: not available ({_reason(exc)})."
 
 
@@ -424,7 +427,8 @@ def _regions(fig: Figures, notes: Footnotes) -> str:
 
 def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
     try:
-        from strikescope.analysis.alerts import load_alerts, shelter_hours
+        with optional("shelter hours"):
+            from strikescope.analysis.alerts import load_alerts, shelter_hours
 
         alerts = load_alerts().alerts
         last = alerts[~alerts.permanent].finished_at.max()
@@ -435,13 +439,14 @@ def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
         total = hours.groupby("region_id").hours_under_alert.sum()
         return "Hours under air-raid alert that night: " + ", ".join(
             f"{region_name(r)} {h:.1f} h" for r, h in total.items()) + "."
-    except (ImportError, OSError, ValueError) as exc:  # alerts are optional input
+    except StrikescopeError as exc:  # alerts are optional input: none configured or found
         return f"Shelter hours: not available ({_reason(exc)})."
 
 
 def _outlook(fig: Figures, notes: Footnotes, db) -> str:
     try:
-        from strikescope.analysis.forecast import forecast
+        with optional("the forecast"):
+            from strikescope.analysis.forecast import forecast
 
         fc = forecast(fig.period.end, horizon=7, db=db).to_frame()
         top = fc.sort_values("mean", ascending=False).iloc[0]
@@ -450,17 +455,17 @@ def _outlook(fig: Figures, notes: Footnotes, db) -> str:
                 f"{pd.Timestamp(top['night']):%d %B}: {top['mean']:.0f} on average, with a "
                 f"90 % prediction interval from {top['q05']:.0f} to {top['q95']:.0f} "
                 "(one night in ten is expected outside it).")
-    except (ImportError, ValueError) as exc:  # too little history, or no module
+    except StrikescopeError as exc:  # too little history, or a package missing
         return f"Forecast: not available ({_reason(exc)})."
 
 
 def _reason(exc: Exception) -> str:
     """Why an optional section is missing, in words a reader can act on (the first line of
     the error; a missing optional package by its name)."""
-    from strikescope.config import DATA_ENV, DataDirError
+    from strikescope.config import DATA_ENV
 
-    if isinstance(exc, ImportError):
-        return f"the optional package {exc.name or 'it needs'} is not installed"
+    if isinstance(exc, MissingExtraError):
+        return str(exc)  # names the extra that installs the package
     if isinstance(exc, DataDirError):
         return f"no input data configured; set {DATA_ENV}"
     if isinstance(exc, FileNotFoundError) and exc.filename:
@@ -554,6 +559,6 @@ def _brief(period: Period, db, published) -> Brief:
     as_of = fig.nights.loc[fig.nights.total_launched > 0, "night"].max()
     return Brief(title=title, standfirst=lead, sections=sections,
                  meta_description=meta,
-                 published=pd.Timestamp(published or dt.date.today()).date(),
+                 published=as_day(published or dt.date.today(), "published").date(),
                  data_as_of=pd.Timestamp(as_of).date() if pd.notna(as_of) else None,
                  footnotes=notes.notes, charts=_charts(fig), slug=period.slug)

@@ -32,6 +32,7 @@ import pandas as pd
 
 import strikescope.api as api
 import strikescope.claimtext as ct
+from strikescope.errors import NotFoundError
 
 LABELS = ("supported", "contradicted", "unverifiable")
 CLAIM_COLUMNS = ["claim_id", "type", "text", "start", "end", "label", "evidence", "sources",
@@ -234,7 +235,7 @@ class _Store:
                 return None
             try:
                 self._detail[night] = api.night(night, db=self.db).rows
-            except LookupError:
+            except NotFoundError:
                 self._detail[night] = None
         return self._detail[night]
 

@@ -8,6 +8,11 @@ from pathlib import Path
 
 import platformdirs
 
+from strikescope.errors import (
+    DataDirError,  # noqa: F401 - importable from here too
+    InputError,
+)
+
 APP = "strikescope"
 DB_ENV = "STRIKESCOPE_DB"
 DATA_ENV = "STRIKESCOPE_DATA"
@@ -27,8 +32,6 @@ def resolve_db(db: str | os.PathLike | None) -> Path:
     return Path(db).expanduser() if db else default_db_path()
 
 
-class DataDirError(FileNotFoundError):
-    """No input data could be found: no path given, none configured, nothing fetched."""
 
 
 def config_file() -> Path:
@@ -52,7 +55,7 @@ def default_data_dir() -> Path | None:
         try:
             value = tomllib.loads(cfg.read_text("utf-8")).get("data_dir")
         except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{cfg}: not valid TOML ({exc})") from None
+            raise InputError(f"{cfg}: not valid TOML ({exc})") from None
         if value:
             return (cfg.parent / Path(str(value)).expanduser()).resolve()
     return None

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from strikescope.config import package_data
+from strikescope.errors import EventValidationError, InputError, format_problem
 
 EVENT_TYPES = (
     "phone_call",
@@ -64,21 +65,6 @@ class EventFileWarning(UserWarning):
         super().__init__("\n".join(format_problem(p) for p in self.warnings))
 
 
-class EventValidationError(ValueError):
-    """Every problem found in one or more event files.
-
-    `.errors` is a list of (file, row, field, message); rows are numbered as in a
-    spreadsheet (the header is row 1, the first event is row 2).
-    """
-
-    def __init__(self, errors: Sequence[Problem]):
-        self.errors = list(errors)
-        super().__init__("\n".join(format_problem(p) for p in self.errors))
-
-
-def format_problem(problem: Problem) -> str:
-    file, row, field, message = problem
-    return f"{file} row {row}, field '{field}': {message}"
 
 
 @dataclass
@@ -345,7 +331,7 @@ def _as_timestamp(value: str | dt.date | None) -> pd.Timestamp | None:
     try:
         return pd.Timestamp(value).normalize().tz_localize(None)
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from exc
+        raise InputError(f"'{value}' is not a date (YYYY-MM-DD)") from exc
 
 
 def filter_events(
@@ -362,7 +348,7 @@ def filter_events(
     types = _as_list(type)
     unknown = [t for t in types if t not in EVENT_TYPES]
     if unknown:
-        raise ValueError(f"unknown event type {unknown} (valid: {', '.join(EVENT_TYPES)})")
+        raise InputError(f"unknown event type {unknown} (valid: {', '.join(EVENT_TYPES)})")
     if types:
         keep &= df["type"].isin(types)
     wanted = {a.upper() for a in _as_list(actors)}
@@ -380,7 +366,7 @@ def filter_events(
 
 def _at_least(level: str) -> tuple[str, ...]:
     if level not in CONFIDENCE:
-        raise ValueError(f"unknown confidence '{level}' (valid: {', '.join(CONFIDENCE)})")
+        raise InputError(f"unknown confidence '{level}' (valid: {', '.join(CONFIDENCE)})")
     return CONFIDENCE[: CONFIDENCE.index(level) + 1]
 
 
@@ -434,7 +420,7 @@ def parse_filter(text: str) -> dict[str, object]:
         key, sep, value = term.partition("=")
         name = FILTER_KEYS.get(key.strip().lower())
         if not sep or name is None or not value.strip():
-            raise ValueError(
+            raise InputError(
                 f"event filter term {term!r}: expected key=value with key one of "
                 f"{', '.join(sorted(set(FILTER_KEYS)))}")
         items = [v.strip() for v in value.split(",") if v.strip()]

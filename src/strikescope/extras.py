@@ -10,6 +10,10 @@ library.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from strikescope.errors import MissingExtraError
 
 # extra -> the import names of the packages it installs
 EXTRAS: dict[str, tuple[str, ...]] = {
@@ -26,15 +30,8 @@ INSTALLED_WITH = {"patsy": "statsmodels", "starlette": "fastapi", "pydantic": "t
                   "markupsafe": "jinja2", "threadpoolctl": "sklearn", "markdown_it": "rich"}
 
 
-class MissingExtra(ImportError):
-    """A package of an optional extra is not installed."""
-
-    def __init__(self, extra: str, packages: list[str], what: str = "this") -> None:
-        self.extra = extra
-        self.packages = packages
-        super().__init__(f"{what} needs the optional package{'s' if len(packages) > 1 else ''} "
-                         f"{', '.join(packages)}: pip install {install_hint(extra)}",
-                         name=packages[0] if packages else None)
+# The error moved to strikescope.errors with the others; importable here as before.
+MissingExtra = MissingExtraError
 
 
 def install_hint(extra: str) -> str:
@@ -82,3 +79,17 @@ def as_missing_extra(exc: ImportError, what: str = "this") -> MissingExtra | Non
     if extra is None or exc.name is None:
         return None
     return MissingExtra(extra, [exc.name.split(".")[0]], what)
+
+
+@contextmanager
+def optional(what: str = "this") -> Iterator[None]:
+    """Imports in the block that fail for an extra's package not installed raise
+    MissingExtra naming `what` and the extra; any other import error (a strikescope module
+    that fails to import) stays the bug it is."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        missing = as_missing_extra(exc, what)
+        if missing is None:
+            raise
+        raise missing from exc

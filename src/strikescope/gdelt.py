@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from strikescope.errors import InputError, NoSuchFileError
 from strikescope.events import CSV_COLUMNS, event_slug
 
 BIGQUERY_TABLE = "gdelt-bq.gdeltv2.events"
@@ -140,7 +141,7 @@ def _countries(countries: str | Iterable[str]) -> list[str]:
     bad = [c for c in codes if not _COUNTRY_RE.match(c)]
     if bad or len(set(codes)) < 2:
         shown = bad or codes
-        raise ValueError(f"countries must be two or more 3-letter codes like USA, got {shown}")
+        raise InputError(f"countries must be two or more 3-letter codes like USA, got {shown}")
     return sorted(set(codes))
 
 
@@ -149,7 +150,7 @@ def _codes(codes: str | Iterable[str]) -> list[str]:
     out = [str(c).strip() for c in items if str(c).strip()]
     bad = [c for c in out if not _CODE_RE.match(c)]
     if bad or not out:
-        raise ValueError(f"event codes must be 2-4 digit CAMEO codes like 041, got {bad or out}")
+        raise InputError(f"event codes must be 2-4 digit CAMEO codes like 041, got {bad or out}")
     return sorted(set(out))
 
 
@@ -164,7 +165,7 @@ def _yyyymmdd(value: str | dt.date | None) -> int | None:
 def _literal(text: str) -> str:
     """A SQL string literal; quotes are doubled, which is all DuckDB strings interpret."""
     if "\x00" in text:
-        raise ValueError("file names cannot contain NUL characters")
+        raise InputError("file names cannot contain NUL characters")
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -214,7 +215,7 @@ def gdelt_sql(
         source = f"`{BIGQUERY_TABLE}`"
         day = "PARSE_DATE('%Y%m%d', CAST(SQLDATE AS STRING))"
     else:
-        raise ValueError(f"dialect must be 'duckdb' or 'bigquery', not {dialect!r}")
+        raise InputError(f"dialect must be 'duckdb' or 'bigquery', not {dialect!r}")
     period = _period_filter(start, end)
     return _QUERY.format(
         source=source,
@@ -287,12 +288,12 @@ def _check_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
     items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     files = [Path(p) for p in items]
     if not files:
-        raise ValueError("no GDELT export files given")
+        raise InputError("no GDELT export files given")
     for f in files:
         if f.suffix.lower() == ".zip":
-            raise ValueError(f"{f}: unzip GDELT downloads first (plain or .gz files are read)")
+            raise InputError(f"{f}: unzip GDELT downloads first (plain or .gz files are read)")
         if not f.is_file():
-            raise FileNotFoundError(f"{f}: no such file")
+            raise NoSuchFileError(f"{f}: no such file")
     return files
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from strikescope import api
 from strikescope.config import resolve_db
+from strikescope.errors import InputError, NightCoveredError
 from strikescope.sources.attacks import CURRENT_HEADER
 from strikescope.sources.statement import ParsedStatement, parse_report
 
@@ -44,7 +45,7 @@ def write_release(parsed: ParsedStatement, folder: Path) -> Path:
     """The statement's rows as a release file (and its parse as JSON beside it)."""
     rows = parsed.rows.loc[parsed.rows["launched"].notna()]
     if rows.empty:
-        raise ValueError("the statement gives no launched figure: nothing to ingest")
+        raise InputError("the statement gives no launched figure: nothing to ingest")
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"statement-{parsed.night.isoformat()}-{parsed.sha256[:16]}"
     path = folder / f"{stem}.csv"
@@ -76,8 +77,6 @@ def _release_row(row: dict, parsed: ParsedStatement) -> dict:
     return out
 
 
-class NightCoveredError(ValueError):
-    """The store already has rows of other sources for the statement's night."""
 
 
 def covering_sources(night, db=None) -> list[str]:

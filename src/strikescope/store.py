@@ -26,6 +26,7 @@ import duckdb
 from strikescope.config import resolve_db
 from strikescope.db import create_table_as, is_base_table, run
 from strikescope.digest import BackgroundDigest
+from strikescope.errors import NoSuchFileError, StoreLayoutError, StoreMissingError
 from strikescope.lazy import lazy_module
 from strikescope.nightrule import end_night_sql
 from strikescope.sources import attacks as attack_source
@@ -68,10 +69,6 @@ LAYOUT = 4
 # The night of a report row (its window's end), as the rules date it: marked with the row
 ROW_NIGHT_SQL = end_night_sql("time_end_local", "end_has_time")
 
-
-class StoreLayoutError(ValueError):
-    """A store this version cannot read: written by a newer version, or of an older layout
-    that cannot be upgraded here."""
 
 
 @dataclass
@@ -125,7 +122,7 @@ class Store:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
-            raise FileNotFoundError(
+            raise StoreMissingError(
                 f"{self.path}: no store yet; run `strikescope ingest PATH` first"
             )
         self.read_only = read_only
@@ -626,7 +623,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
         elif p.exists():
             files.append(p)
         else:
-            raise FileNotFoundError(f"{p}: no such file or directory")
+            raise NoSuchFileError(f"{p}: no such file or directory")
     return files
 
 

@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from strikescope.config import package_data
+from strikescope.errors import InputError
 from strikescope.lazy import lazy_module
 
 if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
@@ -98,10 +99,10 @@ def weapons_table() -> pd.DataFrame:
     df["long_range"] = df["long_range"].str.lower().eq("true")
     bad = sorted(set(df["class"]) - set(CLASSES)) + sorted(set(df["kind"]) - set(KINDS))
     if bad:
-        raise ValueError(f"weapons.csv: unknown class or kind {bad}")
+        raise InputError(f"weapons.csv: unknown class or kind {bad}")
     df["key"] = df["model"].map(normalize_model)
     if df["key"].duplicated().any():
-        raise ValueError(f"weapons.csv: duplicate models {df.loc[df.key.duplicated(), 'model']}")
+        raise InputError(f"weapons.csv: duplicate models {df.loc[df.key.duplicated(), 'model']}")
     return df
 
 

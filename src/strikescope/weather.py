@@ -24,6 +24,7 @@ import httpx
 import pandas as pd
 
 from strikescope.config import TIMEZONE, input_dir
+from strikescope.errors import FetchError, InputError
 
 ARCHIVE_URL = "https://archive-api.open-meteo.com/v1/archive"
 HOURLY = ("cloud_cover", "visibility", "precipitation", "wind_speed_10m", "weather_code")
@@ -113,7 +114,7 @@ def read_weather(path: str | os.PathLike | None = None) -> pd.DataFrame:
     night = pd.DatetimeIndex(dates, name="night").as_unit("ns")
     frame = raw.set_axis(night).sort_index()
     if frame.index.duplicated().any():
-        raise ValueError(f"{path}: a date appears twice")
+        raise InputError(f"{path}: a date appears twice")
     frame["weather_category"] = pd.Categorical(
         frame["weather_category"], categories=_categories(frame["weather_category"])
     )
@@ -174,7 +175,7 @@ def _get(client: httpx.Client, url: str, city: str, where, start, end) -> dict:
     }
     response = client.get(url, params=params)
     if response.status_code != 200:
-        raise RuntimeError(f"Open-Meteo {response.status_code} for {city}: {response.text[:200]}")
+        raise FetchError(f"Open-Meteo {response.status_code} for {city}: {response.text[:200]}")
     return response.json()
 
 

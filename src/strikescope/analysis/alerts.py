@@ -36,6 +36,7 @@ import pandas as pd
 
 from strikescope import nightrule
 from strikescope.config import TIMEZONE, input_dir
+from strikescope.errors import InputError, NoSuchFileError
 from strikescope.regions import map_regions, normalize_region
 from strikescope.regions import regions as region_table
 
@@ -170,7 +171,7 @@ def _read_raw(path: Path, required: frozenset[str]) -> pd.DataFrame:
     raw.columns = raw.columns.str.strip()
     missing = required - set(raw.columns)
     if missing:
-        raise ValueError(f"{path}: missing columns {sorted(missing)}")
+        raise InputError(f"{path}: missing columns {sorted(missing)}")
     return raw
 
 
@@ -285,14 +286,14 @@ def _discover(paths) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     for item in map(Path, paths):
         if not item.exists():
-            raise FileNotFoundError(item)
+            raise NoSuchFileError(f"{item}: no such file or directory")
         if item.is_dir():
             kinds = ((f, file_kind(f)) for f in sorted(item.glob("*.csv")))
             found.extend((f, kind) for f, kind in kinds if kind)
             continue
         kind = file_kind(item)
         if kind is None:
-            raise ValueError(f"{item}: neither an official nor a volunteer alerts file")
+            raise InputError(f"{item}: neither an official nor a volunteer alerts file")
         found.append((item, kind))
     return found
 
@@ -350,10 +351,10 @@ def load_alerts(
     """
     unknown = set(sources) - set(SOURCES)
     if unknown:
-        raise ValueError(f"unknown sources {sorted(unknown)}; use {SOURCES}")
+        raise InputError(f"unknown sources {sorted(unknown)}; use {SOURCES}")
     reads = [_READERS[kind](f) for f, kind in _discover(paths) if kind in sources]
     if not reads:
-        raise FileNotFoundError(f"no alerts files of sources {tuple(sources)} in {paths}")
+        raise NoSuchFileError(f"no alerts files of sources {tuple(sources)} in {paths}")
     alerts, dupes = _quarantine_duplicates(pd.concat([r.alerts for r in reads]))
     quarantine = pd.concat([*(r.quarantine for r in reads), dupes], ignore_index=True)
     if permanent and len(alerts):
@@ -426,7 +427,7 @@ def select_alerts(
     if levels is not None:
         levels = set(levels)
         if not levels <= set(LEVELS):
-            raise ValueError(f"unknown levels {sorted(levels - set(LEVELS))}; use {LEVELS}")
+            raise InputError(f"unknown levels {sorted(levels - set(LEVELS))}; use {LEVELS}")
         keep &= alerts["level"].isin(levels)
     if not include_naive:
         keep &= ~alerts["naive"]
@@ -442,7 +443,7 @@ def _region_ids(names: Iterable[str]) -> list[str]:
     ids = [normalize_region(n, places=False) for n in names]
     unknown = [n for n, i in zip(names, ids, strict=True) if i is None]
     if unknown:
-        raise ValueError(f"not a region: {unknown}")
+        raise InputError(f"not a region: {unknown}")
     return [i for i in ids if i is not None]  # all of them, as checked above
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 import strikescope.api as api
+from strikescope.errors import FetchError, InputError
 
 PathLike = str | os.PathLike
 
@@ -73,7 +74,7 @@ def _rate(frame: pd.DataFrame, name: str, num: str, den: str) -> pd.DataFrame:
 def period_start(nights: pd.Series, by: str) -> pd.Series:
     """The first day of the week (Monday), month, quarter or year of each night."""
     if by not in PERIODS:
-        raise ValueError(f"unknown period {by!r}; use one of {sorted(PERIODS)}")
+        raise InputError(f"unknown period {by!r}; use one of {sorted(PERIODS)}")
     return pd.to_datetime(nights).dt.to_period(PERIODS[by]).dt.start_time
 
 
@@ -270,7 +271,7 @@ def saturation_fit(frame: pd.DataFrame, weapon_class: str = "strike_drone",
                       "destroyed": d["destroyed"].fillna(0).clip(lower=0).to_numpy(float)})
     d["destroyed"] = np.minimum(d["destroyed"], d["salvo"])
     if len(d) < 10:
-        raise ValueError(f"{weapon_class}: only {len(d)} nights with a reported outcome")
+        raise InputError(f"{weapon_class}: only {len(d)} nights with a reported outcome")
     d["missed"] = d["salvo"] - d["destroyed"]
     d["t"] = _time_index(d["night"])
     formula = f"destroyed + missed ~ np.log(salvo) + {_trend_terms(len(d))}"
@@ -453,13 +454,13 @@ def _alert_coverage(alerts: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd.
 
     real = alerts[~alerts["permanent"]]
     if real.empty:
-        raise ValueError("no alerts loaded")
+        raise InputError("no alerts loaded")
     first = night_of(real["started_at"]).min()
     last = night_of(real["finished_at"]).max()
     lo = max(pd.Timestamp(start), first) if start is not None else first
     hi = min(pd.Timestamp(end), last) if end is not None else last
     if lo > hi:
-        raise ValueError(f"the alert files cover nights {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+        raise InputError(f"the alert files cover nights {first:%Y-%m-%d} to {last:%Y-%m-%d}")
     return lo, hi
 
 
@@ -509,11 +510,11 @@ def fetched_weather(nights: pd.Series) -> pd.DataFrame:
     from strikescope import weather
 
     if nights.empty:
-        raise ValueError("no nights in the period to fetch weather for")
+        raise InputError("no nights in the period to fetch weather for")
     try:
         return weather.fetch_open_meteo(nights.min(), nights.max())
-    except (httpx.HTTPError, RuntimeError) as exc:
-        raise ConnectionError(f"could not fetch weather from Open-Meteo: {exc} (without "
+    except (httpx.HTTPError, FetchError) as exc:
+        raise FetchError(f"could not fetch weather from Open-Meteo: {exc} (without "
                               "fetching, the bundled weather file is used)") from exc
 
 

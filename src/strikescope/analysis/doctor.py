@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from strikescope.atomic import orphans
+from strikescope.errors import InputError
 from strikescope.nightrule import end_night_sql
 from strikescope.rules.nights import rules_version
 from strikescope.store import Store
@@ -80,7 +81,7 @@ def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorRe
     with nullcontext(db) if isinstance(db, Store) else Store(db, read_only=True) as store:
         con = store.con
         if not store.has_table("night_classes"):
-            raise ValueError(f"{store.path}: the store holds no nights yet; run "
+            raise InputError(f"{store.path}: the store holds no nights yet; run "
                              "`strikescope ingest` first")
         report = DoctorReport(
             _store_facts(store), _releases(con), _quarantine(con),

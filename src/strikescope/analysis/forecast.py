@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import scoringrules as sr
 
+from strikescope.errors import InputError
+
 TARGETS = ("drones", "missiles")
 COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
 SUPPORT = {"drones": 2000, "missiles": 500}
@@ -160,7 +162,7 @@ class Model:
                 ) -> Forecast:
         hist = _until(self.history if history is None else history, as_of)
         if hist.empty:
-            raise ValueError(f"no nights on or before {pd.Timestamp(as_of):%Y-%m-%d}")
+            raise InputError(f"no nights on or before {pd.Timestamp(as_of):%Y-%m-%d}")
         pmfs = {t: self._pmf(hist, t, horizon) for t in TARGETS}
         p_massive = self._p_massive(hist, pmfs, horizon)
         return Forecast(pd.Timestamp(as_of), self.name, pmfs, p_massive, self.thresholds,
@@ -328,7 +330,7 @@ class NBLags(Model):
     def fit(self, history: pd.DataFrame, max_horizon: int = 7) -> NBLags:
         need = self.min_history(max_horizon)
         if len(history) < need:
-            raise ValueError(
+            raise InputError(
                 f"the {self.name} model needs {need} nights of history for a {max_horizon}-night "
                 f"forecast, and there are {len(history)}; the climatology and persistence "
                 "models need one")
@@ -379,7 +381,7 @@ class Blend(NBLags):
     def __init__(self, weight: float = 0.5, climatology_window: int = 28, **kw):
         super().__init__(**kw)
         if not 0 <= weight <= 1:
-            raise ValueError("weight must be between 0 and 1")
+            raise InputError("weight must be between 0 and 1")
         self.weight = weight
         self.climatology = Climatology(window=climatology_window, rule=self.rule)
 
@@ -398,7 +400,7 @@ def make_model(name: str, **kw) -> Model:
     classes = {"climatology": Climatology, "persistence": Persistence, "nb_trend": NBTrend,
                "nb_lags": NBLags, "blend": Blend}
     if name not in classes:
-        raise ValueError(f"unknown model {name!r}; choose one of {', '.join(classes)}")
+        raise InputError(f"unknown model {name!r}; choose one of {', '.join(classes)}")
     return classes[name](**kw)
 
 
@@ -421,7 +423,7 @@ def _history_until(as_of, db, history) -> tuple[pd.DataFrame, pd.Timestamp]:
     full = load_history(db, history)
     if as_of is None:
         if full.empty:
-            raise ValueError("no nights to forecast from: ingest attack reports first")
+            raise InputError("no nights to forecast from: ingest attack reports first")
         as_of = full.index.max()
     return _until(full, as_of), pd.Timestamp(as_of)
 
@@ -450,7 +452,7 @@ def massive_outlook(as_of=None, horizon: int = 7, model: str = MASSIVE_MODEL, db
     from strikescope.analysis import walkforward as wf
 
     if not 1 <= horizon <= 28:
-        raise ValueError("horizon must be between 1 and 28 nights")
+        raise InputError("horizon must be between 1 and 28 nights")
     hist, as_of = _history_until(as_of, db, history)
     if weather is not None and model not in SKILL_MODELS:
         model = WEATHER_MODEL
@@ -522,7 +524,7 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
     weather forecast of the target nights is a feature of a skill model (WEATHER_MODEL
     when `model` is not one)."""
     if not 1 <= horizon <= 28:
-        raise ValueError("horizon must be between 1 and 28 nights")
+        raise InputError("horizon must be between 1 and 28 nights")
     hist, as_of = _history_until(as_of, db, history)
     if weather is not None and model not in SKILL_MODELS:
         model = WEATHER_MODEL
@@ -743,12 +745,12 @@ def backtest(start="2024-07-01", end="2025-12-31", models: Iterable[str] = MODEL
     hist = load_history(db, history)
     models = list(models)
     if hist.empty:
-        raise ValueError("no nights to backtest on: ingest attack reports first")
+        raise InputError("no nights to backtest on: ingest attack reports first")
     need = _min_history(models, horizon)
     first = hist.index.min() + pd.Timedelta(days=need - 1)
     origins = [o for o in _origins(start, end, horizon) if o >= first]
     if not origins:
-        raise ValueError(
+        raise InputError(
             f"nothing to score from {start:%Y-%m-%d} to {end:%Y-%m-%d}: {', '.join(models)} "
             f"need {need} nights of history before a forecast, and the nights begin "
             f"{hist.index.min():%Y-%m-%d}")

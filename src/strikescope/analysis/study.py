@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from strikescope.errors import InputError
 from strikescope.taxonomy import CLASSES
 
 COUNT_METRICS = {
@@ -83,10 +84,10 @@ def metric_data(nights: pd.DataFrame, metric: str) -> MetricData:
         return MetricData(metric, df[num].astype(float), df[den].astype(float))
     cols = COUNT_METRICS.get(metric) or ((f"{metric}_launched",) if metric in CLASSES else None)
     if cols is None:
-        raise ValueError(f"unknown metric {metric!r} (valid: {', '.join(METRICS)})")
+        raise InputError(f"unknown metric {metric!r} (valid: {', '.join(METRICS)})")
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise ValueError(f"metric {metric!r} needs column(s) {missing}, not in this store")
+        raise InputError(f"metric {metric!r} needs column(s) {missing}, not in this store")
     values = df[list(cols)].astype(float)
     if metric == "reached":
         # reached = launched - shot down - lost can go negative on nights whose reports
@@ -542,7 +543,7 @@ def run_study(
     index = pd.DatetimeIndex(data.values.index)
     pos, labs, dropped = _event_positions(index, event_dates, labels, window)
     if len(pos) == 0:
-        raise ValueError("no event has a full before and after window inside the series")
+        raise InputError("no event has a full before and after window inside the series")
     y = data.values.to_numpy(float)
     den = None if data.denominator is None else data.denominator.to_numpy(float)
     cs_den = None if den is None else _cumsum(den)
@@ -588,7 +589,7 @@ def load_events(
         wanted = [events] if isinstance(events, str) else list(events)
         unknown = sorted(set(wanted) - set(df["event_id"]))
         if unknown:
-            raise ValueError(f"unknown event id(s): {', '.join(unknown)}")
+            raise InputError(f"unknown event id(s): {', '.join(unknown)}")
         df = df[df["event_id"].isin(wanted)]
     elif events_file is not None and not any((type, actors, start, end, confidence)):
         df = df[df["origin"] == Path(events_file).name]
@@ -611,7 +612,7 @@ def _events_and_nights(events, selection: dict, margin: int, db):
 
     ev = load_events(events, **selection)
     if ev.empty:
-        raise ValueError("no events match the selection")
+        raise InputError("no events match the selection")
     return ev, study_period(strikescope.nights(db=db), ev["date"], margin)
 
 
@@ -693,7 +694,7 @@ def sensitivity(
     for metric in metrics:
         try:
             data = metric_data(nights, metric)
-        except ValueError:
+        except InputError:  # a metric this store has no column for
             continue
         for w in windows:
             rows += _variant_rows(data, ev, w, n_placebo, seed, leave_one_out)
@@ -821,7 +822,7 @@ def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed
         r = run_study(
             metric_data(period, "drones"), [e.date], window, n_placebo, seed, labels=[e.event_id]
         )
-    except ValueError:
+    except InputError:  # no full window around the event
         return row | {
             "model_pct": math.nan,
             "model_low": math.nan,

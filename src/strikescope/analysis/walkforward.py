@@ -35,6 +35,8 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import expit, gammaln
 
+from strikescope.errors import InputError
+
 TARGETS = ("drones", "missiles")
 COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
 SUPPORT = {"drones": 2000, "missiles": 500}
@@ -692,7 +694,7 @@ def run(hist: pd.DataFrame, start, end, horizons=(1,), spec: Spec | None = None,
     c = Context(hist, spec, weather, events)
     lo, hi = _position(hist.index, start, "left"), _position(hist.index, end, "right")
     if hi < lo or lo - max(horizons) < spec.min_train:
-        raise ValueError(f"need {spec.min_train} nights before {pd.Timestamp(start):%Y-%m-%d}")
+        raise InputError(f"need {spec.min_train} nights before {pd.Timestamp(start):%Y-%m-%d}")
     recs, weights = [], []
     for h in horizons:
         r, w = _run_horizon(c, h, lo, hi, extra, seed)
@@ -824,14 +826,14 @@ def outlook(hist: pd.DataFrame, as_of=None, horizon: int = 7, model: str = "stac
     as_of (and the weather of the training nights); the track record is then that of the
     model without weather, since past nights' forecasts are not known to be as-of."""
     if model not in ("stack", "blend", *MEMBERS):
-        raise ValueError(f"unknown model {model!r}; choose stack, blend or one of "
+        raise InputError(f"unknown model {model!r}; choose stack, blend or one of "
                          f"{', '.join(MEMBERS)}")
     spec = spec or chosen_spec()
     hist = hist.loc[: pd.Timestamp(as_of)] if as_of is not None else hist
     pos = len(hist) - 1
     need = spec.min_train + 2 * spec.refit_every + horizon
     if pos < need:
-        raise ValueError(f"the {model} forecast needs {need + 1} nights of history, and "
+        raise InputError(f"the {model} forecast needs {need + 1} nights of history, and "
                          f"there are {len(hist)}")
     if model != "stack":  # a single model needs no past forecasts to learn weights from
         spec = replace(spec, members=("climatology",), stack_window=0)

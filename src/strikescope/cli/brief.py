@@ -8,16 +8,26 @@ from pathlib import Path
 import typer
 
 from strikescope.cli.app import app
-from strikescope.cli.output import DbOption, console, err_console, fail, print_table
+from strikescope.cli.output import (
+    DbOption,
+    console,
+    err_console,
+    fail,
+    iso_date,
+    print_table,
+)
+from strikescope.errors import StrikescopeError
 
 
 @app.command()
 def brief(
-    night: str = typer.Option(None, "--night", help="The night, by the date it ended."),
+    night: str = typer.Option(None, "--night", help="The night, by the date it ended.",
+                              callback=iso_date),
     week: str = typer.Option(None, "--week", help="An ISO week, e.g. 2025-W27."),
     event: str = typer.Option(None, "--event", help="A diplomatic event id."),
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output directory."),
-    published: str = typer.Option(None, "--published", help="Publication date (default today)."),
+    published: str = typer.Option(None, "--published", help="Publication date (default today).",
+                                  callback=iso_date),
     db: Path = DbOption,
 ) -> None:
     """Write a news brief (Markdown and self-contained HTML) for a night, week or event."""
@@ -25,7 +35,7 @@ def brief(
 
     try:
         result = make_brief(night=night, week=week, event=event, db=db, published=published)
-    except ValueError as exc:
+    except StrikescopeError as exc:
         raise fail(str(exc)) from None
     console.print(result.summary())
     for path in result.write(out):

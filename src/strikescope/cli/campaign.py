@@ -19,7 +19,6 @@ from strikescope.cli.output import (
     console,
     emit,
     err_console,
-    fail,
     guard,
     print_table,
     progress_bar,
@@ -222,10 +221,7 @@ def weather_effects(
 ) -> None:
     """Drone shot-down rate and launch size by night weather, trend-adjusted."""
     _check_chart(chart)
-    try:
-        df = guard(lambda: campaign.weather_effects(start, end, db=db, fetch=fetch))
-    except ConnectionError as exc:
-        raise fail(str(exc)) from None
+    df = guard(lambda: campaign.weather_effects(start, end, db=db, fetch=fetch))
     _write_chart(chart, lambda: charts.weather_chart_spec(df))
     emit(rounded(df), fmt, out, title="Weather effects")
 

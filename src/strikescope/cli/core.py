@@ -17,6 +17,7 @@ from strikescope.cli.output import (
     emit,
     err_console,
     guard,
+    iso_date,
     print_records,
     print_table,
     progress_bar,
@@ -42,7 +43,7 @@ def ingest(
     report: str = typer.Option(
         None, "--report", help="Instead: an Air Force statement's text (a file, or - for "
         "standard input), added as a provisional release (see `ingest-report`)."),
-    published: str = typer.Option(None, "--published", "-p",
+    published: str = typer.Option(None, "--published", "-p", callback=iso_date,
                                   help="With --report: the statement's publication date."),
     db: Path = DbOption,
 ) -> None:
@@ -77,8 +78,10 @@ def _print_store_summary(db) -> None:
 
 @app.command()
 def nights(
-    start: str = typer.Option(None, "--from", help="First night (YYYY-MM-DD)."),
-    end: str = typer.Option(None, "--to", help="Last night (YYYY-MM-DD)."),
+    start: str = typer.Option(None, "--from", help="First night (YYYY-MM-DD).",
+                              callback=iso_date),
+    end: str = typer.Option(None, "--to", help="Last night (YYYY-MM-DD).",
+                            callback=iso_date),
     weapon_class: str = typer.Option(None, "--class", help="One weapon class (long table)."),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(None, "--out", "-o", help="Write to this file."),
@@ -98,7 +101,8 @@ def nights(
 
 @app.command()
 def night(
-    date: str = typer.Argument(..., help="The night, by the date it ended (YYYY-MM-DD)."),
+    date: str = typer.Argument(..., help="The night, by the date it ended (YYYY-MM-DD).",
+                              callback=iso_date),
     fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
     policy: Policy = PolicyOption,
     db: Path = DbOption,

@@ -15,6 +15,8 @@ from rich.table import Table
 from strikescope import csvsafe, gdelt
 from strikescope import events as ev
 from strikescope.cli.app import app
+from strikescope.cli.output import iso_date
+from strikescope.errors import StrikescopeError
 
 events_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(
@@ -35,6 +37,10 @@ class Format(StrEnum):
 class Dialect(StrEnum):
     duckdb = "duckdb"
     bigquery = "bigquery"
+
+
+# What DuckDB says of a GDELT file it cannot read as one: the user's file, not a bug.
+UNREADABLE = (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -79,8 +85,10 @@ def list_events(
     actors: str = typer.Option(
         None, "--actors", help="Keep events with ALL of these, e.g. USA,RUS."
     ),
-    start: str = typer.Option(None, "--from", help="First date, YYYY-MM-DD (inclusive)."),
-    end: str = typer.Option(None, "--to", help="Last date, YYYY-MM-DD (inclusive)."),
+    start: str = typer.Option(None, "--from", help="First date, YYYY-MM-DD (inclusive).",
+                              callback=iso_date),
+    end: str = typer.Option(None, "--to", help="Last date, YYYY-MM-DD (inclusive).",
+                            callback=iso_date),
     confidence: str = typer.Option(None, "--confidence", help="Minimum: high, medium or low."),
     files: list[Path] = typer.Option(
         None, "--file", exists=True, dir_okay=False, help="Extra CSV."
@@ -95,9 +103,9 @@ def list_events(
     try:
         df = ev.events(types or None, actors, start, end, confidence, files or None, builtin)
     except ev.EventValidationError as exc:
-        raise _fail(str(exc)) from exc
-    except ValueError as exc:
-        raise _fail(f"error: {exc}") from exc
+        raise _fail(str(exc)) from None
+    except StrikescopeError as exc:
+        raise _fail(f"error: {exc}") from None
     _emit(df, fmt)
 
 
@@ -131,8 +139,10 @@ def gdelt_candidates(
     min_mentions: int = typer.Option(
         1, "--min-mentions", min=0, help="Drop candidates with fewer mentions."
     ),
-    start: str = typer.Option(None, "--from", help="First event day, YYYY-MM-DD."),
-    end: str = typer.Option(None, "--to", help="Last event day, YYYY-MM-DD."),
+    start: str = typer.Option(None, "--from", help="First event day, YYYY-MM-DD.",
+                              callback=iso_date),
+    end: str = typer.Option(None, "--to", help="Last event day, YYYY-MM-DD.",
+                            callback=iso_date),
     out: Path = typer.Option(None, "--out", help="Write the candidates to this CSV."),
     timeline: bool = typer.Option(
         False, "--timeline", help="Write --out in the timeline format (confidence low)."
@@ -151,8 +161,8 @@ def gdelt_candidates(
         if not files:
             raise _fail("error: give GDELT export files (or --print-sql)")
         df = gdelt.import_gdelt(files, countries, codes, min_mentions, start, end)
-    except (ValueError, OSError, duckdb.Error) as exc:
-        raise _fail(f"error: {exc}") from exc
+    except (StrikescopeError, OSError, *UNREADABLE) as exc:  # OSError: a file not readable
+        raise _fail(f"error: {exc}") from None
     if out is not None:
         written = gdelt.to_timeline(df) if timeline else _gdelt_csv(df)
         csvsafe.to_csv(written, out)

@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from strikescope import refresh as updating
-from strikescope.atomic import StoreBusyError
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, fail, progress_bar
-from strikescope.sources.fetch import DEFAULT_DEADLINE_S, FetchError
+from strikescope.errors import StrikescopeError
+from strikescope.sources.fetch import DEFAULT_DEADLINE_S
 
 SourcesArg = typer.Argument(None, help="Sources to fetch (default: attacks alerts weather).")
 DirOption = typer.Option(None, "--dir", help="Data directory (default: user data dir).")
@@ -43,7 +43,7 @@ def _run(what, into, urls, until, db, ingest: bool, deadline: float) -> None:
         with progress_bar("updating") as progress:
             result = updating.update(what or None, into, db, until, _urls(urls), ingest,
                                      progress=progress, deadline_s=deadline)
-    except (FetchError, StoreBusyError, FileNotFoundError, ValueError) as exc:
+    except StrikescopeError as exc:
         raise fail(f"{exc}\nNothing was changed.") from None
     console.print(result.summary())
     if not ingest and any(f.source == "attacks" and f.files for f in result.fetched):

@@ -16,9 +16,11 @@ from strikescope.cli.output import (
     emit,
     err_console,
     fail,
+    iso_date,
     print_table,
     progress_bar,
 )
+from strikescope.errors import InputError, StrikescopeError
 from strikescope.render.forecast import write_charts
 
 
@@ -28,7 +30,7 @@ def _massive_rule(missiles: int, drones: int) -> fc.MassiveRule:
 
 @app.command()
 def forecast(
-    as_of: str = typer.Option(None, "--as-of",
+    as_of: str = typer.Option(None, "--as-of", callback=iso_date,
                               help="Last night known (YYYY-MM-DD); default: the store's last."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
     model: str = typer.Option(fc.MASSIVE_MODEL, "--model",
@@ -54,8 +56,8 @@ def forecast(
     try:
         weather = _weather(as_of, horizon, db, fetch, weather_file)
         result = fc.forecast(as_of, horizon, model, db=db, rule=rule, weather=weather)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except StrikescopeError as exc:
+        raise fail(str(exc)) from None
     df = result.to_frame()
     model = result.model
     if fmt == "table":
@@ -85,7 +87,7 @@ def _massive_panel(as_of, horizon: int, model: str, db, rule: fc.MassiveRule,
         else fc.MASSIVE_MODEL
     try:
         out = fc.massive_outlook(as_of, horizon, name, db=db, rule=rule, weather=weather)
-    except ValueError as exc:
+    except InputError as exc:  # too little history for the track record
         err_console.print(f"P(massive) track record unavailable: {exc}")
         return
     console.print(massive_text(out, rule))
@@ -114,8 +116,10 @@ def massive_text(out, rule: fc.MassiveRule) -> str:
 
 @app.command()
 def backtest(
-    start: str = typer.Option("2024-07-01", "--from", help="First night scored."),
-    end: str = typer.Option("2025-12-31", "--to", help="Last night scored."),
+    start: str = typer.Option("2024-07-01", "--from", help="First night scored.",
+                              callback=iso_date),
+    end: str = typer.Option("2025-12-31", "--to", help="Last night scored.",
+                            callback=iso_date),
     refit_every: int = typer.Option(7, "--refit-every", help="Refit the models every N nights."),
     models: str = typer.Option(",".join(fc.MODELS), "--models", help="Comma-separated."),
     out: Path = typer.Option(None, "--out", "-o",
@@ -129,8 +133,8 @@ def backtest(
         with progress_bar("backtest") as update:
             result = fc.backtest(start, end, names, refit_every, db=db, progress=update,
                                  seed=seed)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except StrikescopeError as exc:
+        raise fail(str(exc)) from None
     console.print(result.summary().splitlines()[0])
     print_table(result.table().round(4), title="Scores (all horizons; skill vs climatology)")
     if out:

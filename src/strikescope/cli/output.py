@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import numbers
 import sys
 from contextlib import contextmanager
@@ -10,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from strikescope import csvsafe
 from strikescope.api import frame_to_json, write_frame
-from strikescope.atomic import StoreBusyError
+from strikescope.errors import StrikescopeError
 from strikescope.lazy import lazy_module
 
 if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
@@ -28,8 +30,21 @@ err_console = Console(stderr=True, soft_wrap=True)
 DbOption = typer.Option(None, "--db", envvar="STRIKESCOPE_DB",
                         help="Store file (default: the user data directory).")
 FORMAT_HELP = "Output format: table, csv, json or parquet (parquet needs --out)."
-FromOption = typer.Option(None, "--from", help="First night (YYYY-MM-DD).")
-ToOption = typer.Option(None, "--to", help="Last night (YYYY-MM-DD).")
+
+
+def iso_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD option, refused as a usage error (exit code 2) when malformed."""
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+FromOption = typer.Option(None, "--from", help="First night (YYYY-MM-DD).", callback=iso_date)
+ToOption = typer.Option(None, "--to", help="Last night (YYYY-MM-DD).", callback=iso_date)
 FmtOption = typer.Option("table", "--format", "-f", help=FORMAT_HELP)
 OutOption = typer.Option(None, "--out", "-o", help="Write to this file.")
 
@@ -117,15 +132,17 @@ def emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str | None = None)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}")
+    # escaped: a message quoting `strikescope[analysis]` or a cell's [..] is not markup
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
 
 
 def guard(fn):
-    """Run an API call; turn the errors a user can fix into a message and exit code 1."""
+    """Run an API call; an error a user can fix (a `StrikescopeError`) becomes its message
+    and exit code 1. Any other exception is a bug and keeps its traceback."""
     try:
         return fn()
-    except (FileNotFoundError, LookupError, ValueError, StoreBusyError) as exc:
+    except StrikescopeError as exc:
         raise fail(str(exc)) from None
 
 

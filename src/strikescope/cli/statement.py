@@ -12,6 +12,7 @@ import typer
 
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, emit, err_console, fail, print_table
+from strikescope.errors import StrikescopeError
 from strikescope.sources.statement import ParsedStatement, parse_report
 
 SHOWN = ["model", "weapon_class", "launched", "destroyed", "not_reach_goal", "hit", "left",
@@ -57,7 +58,7 @@ def parse_report_command(
     per model launched, shot down, lost, hits; stated vs derived; unparsed sentences."""
     try:
         parsed = parse_report(_read(file), published)
-    except ValueError as exc:
+    except StrikescopeError as exc:
         raise fail(str(exc)) from None
     if fmt == "json" and out is None:
         typer.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2, default=str))
@@ -89,7 +90,7 @@ def ingest_report_command(
         parsed = parse_report(text, published)
         print_table(provisional.compare_report(parsed, db=db), "Statement vs store")
         raise typer.Exit(2) from None
-    except ValueError as exc:
+    except StrikescopeError as exc:
         raise fail(str(exc)) from None
     for report in reports:
         console.print(report.summary(), highlight=False)

@@ -13,6 +13,7 @@ from strikescope.analysis import study as st
 from strikescope.api import frame_to_json
 from strikescope.cli.app import app
 from strikescope.cli.output import DbOption, console, err_console, fail, print_table, rounded
+from strikescope.errors import StrikescopeError
 from strikescope.events import EventFileWarning, parse_filter
 from strikescope.render.study import save_charts
 
@@ -105,7 +106,7 @@ def _run(events, type, actors, start, end, event, metric, window, placebo, seed,
         )
         sens = (st.sensitivity(event, **select, n_placebo=placebo, seed=seed,
                                events_file=events_file, db=db) if sensitivity else None)
-    except ValueError as exc:
+    except StrikescopeError as exc:
         raise fail(str(exc)) from None
     return result, sens
 

@@ -23,6 +23,13 @@ from strikescope.analysis.campaign import (
     weapon_mix,
     weather_effects,
 )
+from strikescope.errors import (
+    DataDirError,
+    FetchError,
+    InputError,
+    MissingExtraError,
+    NotFoundError,
+)
 from strikescope.render.campaign import (
     decoy_chart_spec,
     defense_chart_spec,
@@ -99,6 +106,11 @@ def _steps(start, end, db, alerts_paths) -> list[tuple[str, Callable[[Path], lis
             ("shelter hours", shelter_step), ("weather", weather_step)]
 
 
+# What leaves one section of a report out, said in skipped.txt: its input missing or too
+# thin. A store error stops the report; any other exception is a bug and propagates.
+SKIPPABLE = (InputError, NotFoundError, DataDirError, MissingExtraError, FetchError)
+
+
 def campaign_report(start, end, out_dir: PathLike, db: PathLike | None = None,
                     progress: ProgressFn | None = None,
                     alerts_paths: Sequence[PathLike] | None = None) -> list[Path]:
@@ -117,7 +129,7 @@ def campaign_report(start, end, out_dir: PathLike, db: PathLike | None = None,
             progress(label, i / len(steps))
         try:
             written.extend(step(out))
-        except (ValueError, KeyError, FileNotFoundError) as exc:
+        except SKIPPABLE as exc:
             skipped.append(f"{label}: {exc}")
     if skipped:
         (out / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")

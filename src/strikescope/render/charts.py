@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from strikescope.errors import InputError
 from strikescope.render.palette import SOURCE, class_color
 
 if TYPE_CHECKING:
@@ -55,10 +56,10 @@ def new_figure(**kw) -> Figure:
 
 
 def chart_suffix(path: PathLike) -> str:
-    """The chart format a path asks for; ValueError for anything but .html or .png."""
+    """The chart format a path asks for; InputError for anything but .html or .png."""
     suffix = Path(path).suffix.lower()
     if suffix not in CHART_SUFFIXES:
-        raise ValueError(f"chart file {os.fspath(path)!r}: the suffix must be one of "
+        raise InputError(f"chart file {os.fspath(path)!r}: the suffix must be one of "
                          f"{', '.join(CHART_SUFFIXES)}")
     return suffix
 
@@ -76,7 +77,7 @@ def save_chart(chart: ChartSpec | go.Figure, path: PathLike) -> Path:
     elif isinstance(chart, ChartSpec):
         chart.draw_png(path)
     else:
-        raise ValueError("a PNG needs a ChartSpec (e.g. defense_chart_spec(df)); "
+        raise InputError("a PNG needs a ChartSpec (e.g. defense_chart_spec(df)); "
                          "a plotly figure alone can only be saved as .html")
     return path
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from strikescope.errors import InputError
 from strikescope.regions import _table, map_regions
 
 if TYPE_CHECKING:
@@ -25,10 +26,10 @@ def _values_by_region(values: Mapping[str, float] | pd.Series) -> pd.Series:
     ids = map_regions(pd.Series(series.index.astype(str), dtype="str"), places=False)
     unknown = series.index[ids.isna().to_numpy()].tolist()
     if unknown:
-        raise ValueError(f"not a region: {unknown}")
+        raise InputError(f"not a region: {unknown}")
     twice = series.index[ids.duplicated(keep=False).to_numpy()].tolist()
     if twice:
-        raise ValueError(f"one region given under several names: {twice}")
+        raise InputError(f"one region given under several names: {twice}")
     series.index = pd.Index(ids.to_numpy())
     return series
 

@@ -39,6 +39,7 @@ import duckdb
 
 from strikescope.config import package_data
 from strikescope.db import is_base_table, run
+from strikescope.errors import InputError, NotFoundError
 from strikescope.lazy import lazy_module
 from strikescope.nightrule import end_night_sql, night_of_end
 from strikescope.sources.attacks import COUNT_COLUMNS, model_classes, post_sql
@@ -76,7 +77,7 @@ def load_policy(path: str | None = None) -> Policy:
     default = classes.pop("default", "priority")
     for mode in [default, *classes.values()]:
         if mode not in ("priority", "sum"):
-            raise ValueError(f"policy: class mode must be 'priority' or 'sum', not {mode!r}")
+            raise InputError(f"policy: class mode must be 'priority' or 'sum', not {mode!r}")
     return Policy(ranks, default, tuple(sorted(classes.items())))
 
 
@@ -590,7 +591,7 @@ _PROVISIONAL_RANK = "(SELECT min(rank) FROM rank_map WHERE rank_name = 'provisio
 
 def check_policy(policy: str) -> str:
     if policy not in POLICIES:
-        raise ValueError(f"unknown policy {policy!r}; choose from {', '.join(POLICIES)}")
+        raise InputError(f"unknown policy {policy!r}; choose from {', '.join(POLICIES)}")
     return policy
 
 
@@ -662,9 +663,21 @@ def _wide_columns() -> str:
     return ",\n               ".join(cols)
 
 
+def as_day(value, what: str = "night") -> pd.Timestamp:
+    """A date given by a caller, at midnight; InputError naming `what` when it is none."""
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise InputError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+    if pd.isna(day):
+        raise InputError(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+    return day.normalize()
+
+
 def _date_bounds(con, start, end) -> tuple:
     lo, hi = con.execute("SELECT min(night), max(night) FROM night_class_rows").fetchall()[0]
-    return (pd.Timestamp(start).date() if start else lo, pd.Timestamp(end).date() if end else hi)
+    return (as_day(start, "from").date() if start else lo,
+            as_day(end, "to").date() if end else hi)
 
 
 def _totals_sql(policy: str, lo, hi, dense: bool) -> str:
@@ -799,12 +812,12 @@ def _night_rows_query(policy: str) -> str:
 
 def night_detail(con: duckdb.DuckDBPyConnection, night, policy: str = COMBINED
                  ) -> NightDetail:
-    day = pd.Timestamp(night).normalize()
+    day = as_day(night)
     classes = con.execute(_night_classes_query(policy), [day.date()]).df()
     rows = con.execute(_night_rows_query(policy), [day.date()]).df()
     totals = nightly_totals(con, day, day, policy=policy).iloc[0] if len(classes) else None
     if totals is None:
-        raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
+        raise NotFoundError(f"no report for the night ending {day:%Y-%m-%d}")
     return NightDetail(day, classes, rows, totals, policy)
 
 

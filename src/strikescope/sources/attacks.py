@@ -18,6 +18,7 @@ import duckdb
 
 from strikescope.config import TIMEZONE
 from strikescope.db import create_table_as, in_file_order, run
+from strikescope.errors import MissingColumnError, NoSuchFileError, UnreadableFileError
 from strikescope.lazy import lazy_module
 from strikescope.sources.literals import literal_to_json
 from strikescope.taxonomy import taxonomy_frame
@@ -98,24 +99,6 @@ def source_url(source: str) -> str:
     return f"https://www.facebook.com/{text}"
 
 
-class MissingColumnError(ValueError):
-    """A release lacks a column that every release must have."""
-
-    def __init__(self, path: str | Path, column: str, found: list[str]):
-        self.path, self.column = str(path), column
-        super().__init__(
-            f"{path}: required column '{column}' is missing (columns found: {', '.join(found)})"
-        )
-
-
-class UnreadableFileError(ValueError):
-    """A file that cannot be read as a release at all (empty, not UTF-8 text, no header, a
-    column named twice, a CSV record the reader cannot split): rejected whole, nothing is
-    stored."""
-
-    def __init__(self, path: str | Path, problem: str):
-        self.path, self.problem = str(path), problem
-        super().__init__(f"{path}: {problem}")
 
 
 @dataclass
@@ -381,7 +364,7 @@ def read_release(con: duckdb.DuckDBPyConnection, path: str | Path, table: str = 
     not split in `{table}_rejects`."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise NoSuchFileError(f"{path}: no such file")
     header = read_header(path)
     try:
         mapping, extras = map_header(path, header)

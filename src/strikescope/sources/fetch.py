@@ -24,6 +24,8 @@ from pathlib import Path, PurePosixPath
 
 import httpx
 
+from strikescope.errors import FetchError
+
 # A new copy may be this much smaller than the copy it replaces (a source may drop a few
 # duplicate rows), no more: a bigger drop is a truncated or wrong file.
 MIN_ROW_RATIO = 0.9
@@ -41,8 +43,6 @@ DEFAULT_DEADLINE_S = 30 * 60.0
 _deadline: ContextVar[float | None] = ContextVar("fetch_deadline", default=None)
 
 
-class FetchError(RuntimeError):
-    """A download failed, is broken, or cannot be attempted; the message says what to do."""
 
 
 @contextmanager

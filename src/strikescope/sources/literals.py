@@ -7,12 +7,12 @@ import json
 import math
 import re
 
+from strikescope.errors import LiteralError
+
 _BARE_NAN = re.compile(r"(?<![\w'\"])(?:NaN|nan|None)(?![\w'\"])")
 _MAX_LEN = 20_000
 
 
-class LiteralError(ValueError):
-    pass
 
 
 def _clean(value):

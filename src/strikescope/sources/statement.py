@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from strikescope.errors import InputError
 from strikescope.sources import statement_words as words
 from strikescope.taxonomy import classify
 
@@ -883,10 +884,13 @@ def _rows(table, state: _State, window, text, sha) -> pd.DataFrame:
 def parse_statement(text: str, published: date | datetime | str) -> ParsedStatement:
     """Read one Air Force statement. `published` (date or time of publication) places the
     night: the statement names its day and month, rarely its year, sometimes only a weekday."""
-    pub = pd.Timestamp(published).date()
+    try:
+        pub = pd.Timestamp(published).date()
+    except (ValueError, TypeError):
+        raise InputError(f"publication date {published!r} is not a date (YYYY-MM-DD)") from None
     if not PUBLISHED_YEARS[0] <= pub.year <= PUBLISHED_YEARS[1]:
         # the night and window are reckoned a few days either side: no calendar edge
-        raise ValueError(f"publication date {pub} is out of range "
+        raise InputError(f"publication date {pub} is out of range "
                          f"({PUBLISHED_YEARS[0]}-{PUBLISHED_YEARS[1]})")
     clean = words.normalize_text(text)
     sha = hashlib.sha256(str(text).encode("utf-8")).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import threading
@@ -20,10 +21,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from strikescope import api, csvsafe
-from strikescope.atomic import StoreBusyError
 from strikescope.config import resolve_db
-from strikescope.store import StoreLayoutError
+from strikescope.errors import StoreBusyError, StoreLayoutError, StrikescopeError
 from strikescope.web import routes_statement
+from strikescope.web.errors import TITLES, message_of, status_of
 from strikescope.web.pool import default_pools
 from strikescope.web.routes_api import CACHEABLE
 from strikescope.web.routes_api import router as api_router
@@ -33,6 +34,7 @@ from strikescope.web.service import StoreService
 
 HERE = Path(__file__).parent
 TOKEN_ENV = "STRIKESCOPE_TOKEN"
+logger = logging.getLogger("strikescope.web")
 
 # Plotly sets element styles from its script (allowed) and injects a few <style> rules,
 # which CSP counts as inline styles; scripts stay 'self' only.
@@ -136,6 +138,46 @@ class BodyLimit:
             await _too_large(send, limit)
 
 
+class InternalErrors:
+    """An exception no handler names is a bug: logged with its traceback, answered 500
+    with a plain body that shows none (plain ASGI, inside the security headers)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            logger.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # part of the answer is sent: nothing can replace it
+                raise
+            await _internal_error(send, scope["path"].startswith("/api/"))
+
+
+INTERNAL_ERROR = "internal error: the server's log has the details"
+
+
+async def _internal_error(send, api: bool) -> None:
+    if api:
+        body, kind = JSONResponse({"detail": INTERNAL_ERROR}).body, b"application/json"
+    else:
+        body, kind = f"{INTERNAL_ERROR}\n".encode(), b"text/plain; charset=utf-8"
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", kind),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def _too_large(send, limit: int) -> None:
     body = f"request body too large: at most {limit:,} bytes on this route\n".encode()
     await send({"type": "http.response.start", "status": 413,
@@ -210,8 +252,10 @@ def warm(service: StoreService) -> None:
     try:
         service.all_nights()
         service.events()
-    except Exception:  # noqa: BLE001 - a cold cache is only slower; requests report errors
+    except StrikescopeError:  # a store being written, say: a cold cache is only slower
         pass
+    except Exception:  # noqa: BLE001 - a bug: logged, and the requests meet it in turn
+        logger.exception("warming the caches failed")
 # Seconds after start-up before the warm-up begins: the server binds its socket on the
 # next turns of the event loop, and the warm-up (imports, the timeline image) must not
 # hold the interpreter meanwhile.
@@ -396,32 +440,27 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(RawCsv)
     app.add_middleware(BodyLimit)
+    app.add_middleware(InternalErrors)
     app.add_middleware(SecurityHeaders)
     # Starlette types a handler as taking any Exception; it is called with its own class
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, short_http_error)  # type: ignore[arg-type]
     app.add_middleware(CountVisitors, service=app.state.service)
-    app.add_exception_handler(StoreBusyError, store_unavailable)
-    app.add_exception_handler(StoreLayoutError, store_unavailable)
+    app.add_exception_handler(StrikescopeError, named_error)
     return app
 
 
-# Without the store's path, which is nobody's business on the web.
-UNAVAILABLE = {
-    StoreBusyError: "Another process is writing the store (an ingest or an upgrade): "
-                    "try again in a minute.",
-    StoreLayoutError: "The store was written by another version of strikescope: ingest "
-                      "again with this version, or run the version that wrote it.",
-}
-
-
-async def store_unavailable(request: Request, exc: Exception) -> Response:
-    """A store being written, or of a layout this version cannot read: 503, as JSON for the
-    API and as a page for the dashboard."""
-    message = UNAVAILABLE[type(exc)]
+async def named_error(request: Request, exc: Exception) -> Response:
+    """An error the user can act on, answered with its class's status (`web.errors`): as
+    JSON for the API and as a page for the dashboard."""
+    assert isinstance(exc, StrikescopeError)  # the handler of that class alone
+    status, message = status_of(exc), message_of(exc)
+    if len(message) > MAX_DETAIL_CHARS:
+        message = message[:MAX_DETAIL_CHARS] + f"... ({len(message):,} characters, cut)"
     headers = {"Retry-After": "60"} if isinstance(exc, StoreBusyError) else None
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": message}, status_code=503, headers=headers)
-    response = page(request, "message.html", 503, title="Store unavailable", message=message)
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    response = page(request, "message.html", status, title=TITLES.get(status, "Error"),
+                    message=message)
     response.headers.update(headers or {})
     return response

@@ -1,40 +1,32 @@
-"""Analyses that live in modules which may not be installed in this version.
+"""Analyses whose modules need packages that may not be installed.
 
-They are imported when first used, so the dashboard runs without them and picks them up
-as soon as they exist; one whose extra is not installed (`strikescope[analysis]`) is
-unavailable with the line that installs it.
+They are imported when first used, so that the dashboard starts without them; a page or
+route that needs a missing package answers 501 naming it (`MissingExtraError`).
 """
 
 from __future__ import annotations
 
 import importlib
 
-from strikescope.extras import as_missing_extra
+from strikescope.errors import MissingExtraError
+from strikescope.extras import optional
 
-
-class Unavailable(RuntimeError):
-    """The analysis behind a page or route is not part of this version."""
+# The name this module gave the error before it had one for the whole package.
+Unavailable = MissingExtraError
 
 
 def feature(module: str, name: str):
-    """`strikescope.<module>.<name>`, or Unavailable with a message for the reader."""
-    try:
-        return getattr(importlib.import_module(f"strikescope.{module}"), name)
-    except ImportError as exc:
-        # a package of an extra not installed here: say which extra brings it
-        missing = as_missing_extra(exc, f"{module}.{name}")
-        if missing is not None:
-            raise Unavailable(str(missing)) from None
-        raise Unavailable(f"{module}.{name} is not available in this version of "
-                          "strikescope") from None
-    except AttributeError:
-        raise Unavailable(f"{module}.{name} is not available in this version of "
-                          "strikescope") from None
+    """`strikescope.<module>.<name>`, or MissingExtraError when a package it imports is not
+    installed. A strikescope module that fails to import, or lacks `name`, is a bug: its
+    error propagates."""
+    with optional(f"{module}.{name}"):
+        found = importlib.import_module(f"strikescope.{module}")
+    return getattr(found, name)
 
 
 def available(module: str, name: str) -> bool:
     try:
         feature(module, name)
-    except Unavailable:
+    except MissingExtraError:
         return False
     return True

@@ -21,14 +21,20 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 
 from strikescope import events as timeline
-from strikescope.atomic import StoreBusyError
-from strikescope.extras import as_missing_extra
+from strikescope.errors import (
+    InputError,
+    MissingExtraError,
+    NotFoundError,
+    StoreBusyError,
+    StoreMissingError,
+)
+from strikescope.extras import optional
 from strikescope.rules.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
 from strikescope.web import rows as rows_view
 from strikescope.web.frames import Format, frame_response, json_response, records
-from strikescope.web.optional import Unavailable, feature
+from strikescope.web.optional import feature
 from strikescope.web.pool import run_check
 from strikescope.web.service import StoreService
 
@@ -80,10 +86,6 @@ def check_range(start, end) -> None:
         raise HTTPException(422, f"'from' ({start}) is after 'to' ({end})")
 
 
-def unavailable(exc: Unavailable) -> HTTPException:
-    return HTTPException(501, str(exc))
-
-
 # --- nights and events ---------------------------------------------------------------
 
 
@@ -102,7 +104,7 @@ async def nights(request: Request, svc: Service, start: From = None, end: To = N
 def _night(svc: StoreService, date: dt.date, policy: str = "combined"):
     try:
         return svc.night(date, policy)
-    except LookupError as exc:
+    except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
 
 
@@ -155,7 +157,7 @@ def events(svc: Service, type: Annotated[EventType | None, Query()] = None,
 def event(svc: Service, event_id: Annotated[str, PathParam(max_length=120)]) -> Response:
     try:
         row = svc.event(event_id)
-    except LookupError as exc:
+    except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     return json_response(records(row.to_frame().T)[0])
 
@@ -226,7 +228,7 @@ def row_query(night: Values = (), group: Values = (),
             start=start.isoformat() if start else None, end=end.isoformat() if end else None,
             counted={"true": True, "false": False}.get(counted), sort=sort, desc=desc,
             page=page, size=size)
-    except ValueError as exc:
+    except InputError as exc:
         raise HTTPException(422, str(exc)) from None
 
 
@@ -249,7 +251,7 @@ def report_row(svc: Service, row_id: Annotated[int, PathParam(ge=0)],
                fmt: Fmt = Format.json) -> Response:
     try:
         df = svc.report_row(row_id)
-    except LookupError as exc:
+    except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     return frame_response(df, fmt, f"row-{row_id}")
 
@@ -261,7 +263,7 @@ def _default_placebo() -> int:
     """The study module's one default number of placebo sets (the same p as the CLI)."""
     try:
         return feature("analysis.study", "N_PLACEBO")
-    except Unavailable:
+    except MissingExtraError:
         return 10_000
 
 
@@ -311,21 +313,11 @@ def run_study(svc: StoreService, q: StudyQuery):
 
 
 def _analysis(make):
-    try:
+    """`make()`, whose named errors answer by their class: 422 for a question the data
+    cannot answer, 404 for no such event, 501 for a package not installed (`web.errors`),
+    also one an analysis imports on first use."""
+    with optional("this analysis"):
         return make()
-    except (Unavailable, LookupError, ValueError) as exc:
-        raise _http_error(exc) from None
-    except ModuleNotFoundError as exc:  # an extra's package, imported on first use
-        missing = as_missing_extra(exc, "this analysis")
-        if missing is None:
-            raise
-        raise unavailable(Unavailable(str(missing))) from None
-
-
-def _http_error(exc: Exception) -> HTTPException:
-    if isinstance(exc, Unavailable):
-        return unavailable(exc)
-    return HTTPException(404 if isinstance(exc, LookupError) else 422, str(exc))
 
 
 async def heavy(request: Request, kind: str, make, key: tuple | None = None):
@@ -387,7 +379,7 @@ async def study_upload(request: Request, q: Annotated[StudyQuery, Depends(study_
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", timeline.EventFileWarning)
             notes = timeline.load_events([path], include_builtin=False).attrs["warnings"]
-    except ValueError as exc:
+    except InputError as exc:
         raise HTTPException(422, str(exc)) from None
     res = _analysis(make)
     notes = [timeline.format_problem(n) for n in notes]
@@ -546,7 +538,7 @@ def doctor(svc: Service, threshold: Annotated[float, Query(ge=0, le=1)] = 0.2,
            min_difference: Annotated[int, Query(ge=0, le=1_000_000)] = 5) -> Response:
     try:
         report = svc.doctor(threshold, min_difference).to_dict()
-    except (FileNotFoundError, ValueError):
+    except (StoreMissingError, InputError):  # no store, or no nights in it
         raise HTTPException(404, NO_NIGHTS) from None
     report["store"].pop("path")  # a server file path is nobody's business
     return json_response(report)
@@ -635,8 +627,6 @@ async def check(request: Request, svc: Service, body: CheckRequest,
     try:
         frame, html = await request.app.state.pools["check"].run(
             runner, body.text, body.published, svc.db)
-    except (Unavailable, LookupError, ValueError) as exc:
-        raise _http_error(exc) from None
     except BrokenProcessPool:
         raise HTTPException(503, "check: its worker was stopped (a check ran past its time "
                                  "budget); try again", headers={"Retry-After": "10"}) from None
@@ -742,7 +732,7 @@ def _keep_and_ingest(svc: StoreService, body: bytes):
         path.write_bytes(body)
     try:
         return path, svc.ingest(path)
-    except (ValueError, StoreBusyError) as exc:
+    except (InputError, StoreBusyError) as exc:
         if fresh:
             path.unlink(missing_ok=True)
         busy = isinstance(exc, StoreBusyError)

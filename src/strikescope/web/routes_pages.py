@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from strikescope import events as timeline
+from strikescope.errors import InputError, MissingExtraError, NotFoundError, StoreMissingError
 from strikescope.extras import as_missing_extra
 from strikescope.sources.attacks import source_url
-from strikescope.web.optional import Unavailable, available, feature
+from strikescope.web.optional import available, feature
 from strikescope.web.routes_api import (
     NO_NIGHTS,
     DefenseBy,
@@ -102,7 +103,7 @@ def rows(request: Request, svc: Service, view: RowView) -> HTMLResponse:
 
     try:
         result = svc.rows(view)
-    except FileNotFoundError:
+    except StoreMissingError:
         return page(request, "message.html", title="Report rows", message=NO_NIGHTS)
     export = view.url("/api/v1/rows", page=1, size=50)
     sep = "&" if "?" in export else "?"
@@ -118,7 +119,7 @@ def night(request: Request, svc: Service, date: dt.date,
           policy: PolicyQuery = NightPolicy("combined")) -> HTMLResponse:
     try:
         view = svc.night(date, policy.value)
-    except LookupError as exc:
+    except NotFoundError as exc:
         return page(request, "message.html", 404, title="No such night", message=str(exc))
     from strikescope.analysis.rates import night_rates, rate_sentence
 
@@ -144,7 +145,7 @@ async def study(request: Request, svc: Service,
     if q.event:
         try:
             event = svc.event(q.event).to_dict()
-        except LookupError as exc:
+        except NotFoundError as exc:
             return page(request, "message.html", 404, title="No such event", message=str(exc))
     result, error, note = None, None, None
     if not (q.event or q.type or q.actors or q.start or q.end):
@@ -153,17 +154,22 @@ async def study(request: Request, svc: Service,
     try:
         # in the bounded pool of studies, so that reads keep answering meanwhile
         result = await _pooled(request, "study", lambda: run_study(svc, q))
-    except Unavailable as exc:
+    except MissingExtraError as exc:
         error = str(exc)
     except HTTPException as exc:  # the pool is full, or the study ran past its budget
         error = f"The study did not run: {exc.detail}"
-    except (LookupError, ValueError) as exc:
+    except (InputError, NotFoundError) as exc:
         error = f"The study did not run: {exc}"
     return page(request, "study.html", title="Event study", q=q, event=event, params=params,
                 result=result, error=error, types=timeline.EVENT_TYPES, note=note,
                 metrics=_study_metrics(), windows=sorted({1, 3, 7, 14, 28, q.window}),
                 actor_pairs=_actor_pairs(svc, q.actors),
                 table=table_html(result.to_frame()) if result is not None else None)
+
+
+# What a page says in place of its analysis: a question the data cannot answer, or a
+# package not installed. Anything else is a 503 of the store, or a bug (500).
+SHOWN = (InputError, NotFoundError, MissingExtraError)
 
 
 def _analysis_page(request, name, title, make, key: tuple | None = None, **context
@@ -175,9 +181,7 @@ def _analysis_page(request, name, title, make, key: tuple | None = None, **conte
         svc = request.app.state.service
         table = (svc.cached(("table", *key), lambda: table_html(make())) if key
                  else table_html(make()))
-    except Unavailable as exc:
-        error = str(exc)
-    except (LookupError, ValueError) as exc:
+    except SHOWN as exc:
         error = str(exc)
     except ModuleNotFoundError as exc:  # an extra's package, imported on first use
         missing = as_missing_extra(exc, f"The {title.lower()} page")
@@ -194,7 +198,7 @@ def data_health(request: Request, svc: Service,
                 ) -> HTMLResponse:
     try:
         report = svc.doctor(threshold, min_difference)
-    except (FileNotFoundError, ValueError):
+    except (StoreMissingError, InputError):  # no store, or no nights in it
         return page(request, "message.html", title="Data", message=NO_NIGHTS)
     s = report.store
     facts = (f"{len(report.releases)} release(s), {s['reports']:,} report rows, "
@@ -288,7 +292,7 @@ def _massive(svc, horizon: int) -> dict | None:
         # what the page shows, plain values: kept on disk, read back without the forecast
         # module and its libraries
         return svc.cached(("massive-page", horizon), make)
-    except (Unavailable, LookupError, ValueError):
+    except SHOWN:
         return None
 
 
@@ -307,7 +311,7 @@ def _massive_view(out) -> dict:
 def check(request: Request) -> HTMLResponse:
     return page(request, "check.html", title="Claim check",
                 error=None if available("check", "check") else
-                "check.check is not available in this version of strikescope")
+                "the claim check needs packages that are not installed")
 
 
 @router.get("/briefs", response_class=HTMLResponse)
@@ -336,12 +340,12 @@ async def _brief(request: Request, svc, date: dt.date, part: str):
     key = (f"brief-{part}", date)
     try:
         return svc.peek(key) or await _pooled(request, "brief", lambda: svc.cached(key, make))
-    except Unavailable as exc:
+    except MissingExtraError as exc:
         return page(request, "message.html", 501, title="Brief", message=str(exc))
     except HTTPException as exc:  # the pool is full, or the brief ran past its budget
         return page(request, "message.html", exc.status_code, title="Brief",
                     message=str(exc.detail))
-    except (LookupError, ValueError) as exc:
+    except (InputError, NotFoundError) as exc:  # no nights in the period
         return page(request, "message.html", 404, title="Brief", message=str(exc))
 
 
@@ -400,7 +404,7 @@ def _actor_pairs(svc, chosen: str | None, top: int = 12) -> list[str]:
 def _study_metrics() -> tuple[str, ...]:
     try:
         return feature("analysis.study", "METRICS")
-    except Unavailable:
+    except MissingExtraError:
         return ("drones", "missiles", "total")
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from strikescope.errors import InputError
 from strikescope.web.frames import json_response
 from strikescope.web.routes_pages import page
 
@@ -45,7 +46,7 @@ async def _parse(request: Request, text: str, published: dt.date | None):
 
     try:
         return await request.app.state.pools["parse"].run(parse_report, text, published)
-    except ValueError as exc:  # a publication date the calendar cannot place a night by
+    except InputError as exc:  # a publication date the calendar cannot place a night by
         raise HTTPException(422, str(exc)) from None
 
 

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from strikescope.errors import InputError
+
 # The rows with what the rules made of them. A group row split into parts keeps one line:
 # its parts share the row's night and attack; it counts if any part counts. A night filter
 # goes into {nights}, before the join: on a large store that is most of the speed.
@@ -47,7 +49,7 @@ def _date(text: str):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"a night is a date, YYYY-MM-DD: {text!r}") from None
+        raise InputError(f"a night is a date, YYYY-MM-DD: {text!r}") from None
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,9 @@ class RowQuery:
 
     def __post_init__(self):
         if self.sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+            raise InputError(f"sort must be one of {', '.join(SORTS)}")
         if not 1 <= self.size <= MAX_PAGE or self.page < 1:
-            raise ValueError(f"page from 1, size from 1 to {MAX_PAGE}")
+            raise InputError(f"page from 1, size from 1 to {MAX_PAGE}")
         for night in (*self.night, self.start, self.end):
             if night is not None:
                 _date(night)

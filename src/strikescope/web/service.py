@@ -32,6 +32,7 @@ from strikescope import csvsafe
 from strikescope import events as timeline
 from strikescope.analysis import doctor as integrity
 from strikescope.config import input_dir, resolve_db
+from strikescope.errors import DataDirError, InputError, NotFoundError, StoreMissingError
 from strikescope.wording import plural
 
 # Launch classes stacked on the timeline, in the order they are drawn.
@@ -364,7 +365,7 @@ class StoreService:
         def load() -> pd.DataFrame:
             try:
                 return api.nights(db=self.db)
-            except FileNotFoundError:
+            except StoreMissingError:
                 return pd.DataFrame(columns=["night"])
         return self.cached(("nights",), load)
 
@@ -435,7 +436,7 @@ class StoreService:
                 try:
                     self._alerts = self.disk.get(
                         key, lambda: load_alerts(self.alerts_path).alerts)
-                except (FileNotFoundError, ValueError):
+                except (DataDirError, NotFoundError, InputError):  # no alerts, or unreadable
                     self._alerts = pd.DataFrame()
         return None if self._alerts.empty else self._alerts
 
@@ -458,7 +459,7 @@ class StoreService:
         df = self.events()
         hit = df[df["event_id"] == event_id]
         if hit.empty:
-            raise LookupError(f"no event with id {event_id!r}")
+            raise NotFoundError(f"no event with id {event_id!r}")
         return hit.iloc[0]
 
     def add_event(self, row: dict) -> pd.Series:
@@ -500,7 +501,7 @@ class StoreService:
         with api.connect(self.db, read_only=True) as store:
             df = store.con.execute("SELECT * FROM reports WHERE row_id = ?", [row_id]).df()
         if df.empty:
-            raise LookupError(f"no report row {row_id}")
+            raise NotFoundError(f"no report row {row_id}")
         return df.assign(file=df["file"].map(lambda f: Path(str(f)).name))
 
     def ingest(self, path: Path) -> list:
