@@ -15,6 +15,7 @@ import pytest
 from strikescope import weather as wx
 from strikescope.analysis import forecast as fc
 from strikescope.analysis import walkforward as wf
+from strikescope.errors import FetchError
 from tests.test_walkforward import synthetic
 
 SMALL = wf.Spec(min_train=60, stack_window=56)
@@ -193,7 +194,7 @@ def test_forecast_weather_fetch_checks_the_target_nights(server):
     with pytest.raises(ValueError, match="no values for the night"):
         fc.forecast_weather("2024-12-31", 5, history=hist, fetch=True, url=server["url"])
     server["status"], server["body"] = 500, {"error": True, "reason": "bad"}
-    with pytest.raises(ValueError, match="failed.*500"):
+    with pytest.raises(FetchError, match="failed.*500"):
         fc.forecast_weather("2024-12-31", 2, history=hist, fetch=True, url=server["url"])
 
 
@@ -201,7 +202,7 @@ def test_forecast_weather_without_network_says_so():
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(ValueError, match="no network.*--weather-forecast"):
+    with pytest.raises(FetchError, match="no network.*--weather-forecast"):
         fc.forecast_weather("2024-12-31", 2, history=_history(), fetch=True,
                             url=f"http://127.0.0.1:{port}/v1/forecast")
 

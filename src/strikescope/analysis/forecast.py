@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scoringrules as sr
 
-from strikescope.errors import InputError
+from strikescope.errors import FetchError, InputError
 
 TARGETS = ("drones", "missiles")
 COLUMNS = {"drones": "drones_launched", "missiles": "missiles_launched"}
@@ -484,21 +484,21 @@ def forecast_weather(as_of=None, horizon: int = 7, db=None, *, path=None, fetch:
         try:
             frame = wx.fetch_weather_forecast(hist.index[0], targets[-1], client=client, url=url)
         except httpx.TransportError as exc:
-            raise ValueError(f"could not reach the weather forecast at {url} (no network?): "
+            raise FetchError(f"could not reach the weather forecast at {url} (no network?): "
                              f"{exc}; give a forecast file with --weather-forecast FILE") from None
         except (httpx.HTTPError, RuntimeError, KeyError) as exc:
-            raise ValueError(f"the weather forecast from {url} failed: {exc}") from None
+            raise FetchError(f"the weather forecast from {url} failed: {exc}") from None
     else:
         try:
             given = wx.read_weather(path)
         except (OSError, KeyError, ValueError) as exc:
-            raise ValueError(f"{path}: not a weather file ({exc!r})") from None
+            raise InputError(f"{path}: not a weather file ({exc!r})") from None
         frame = _weather_file(given, observed, as_of)
     given = frame.reindex(targets)[["avg_night_cloudcover", "avg_precipitation",
                                     "avg_windspeed"]].notna().all(axis=1)
     if not given.all():
         missing = ", ".join(f"{n:%Y-%m-%d}" for n in targets[~given.to_numpy()])
-        raise ValueError(f"the weather forecast has no values for the night(s) {missing}")
+        raise InputError(f"the weather forecast has no values for the night(s) {missing}")
     return frame
 
 

@@ -74,7 +74,7 @@ def forecast(
 def _weather(as_of, horizon: int, db, fetch: bool, path: Path | None):
     """The weather features when --fetch or --weather-forecast asks for them, else None."""
     if fetch and path:
-        raise ValueError("give --fetch or --weather-forecast, not both")
+        raise InputError("give --fetch or --weather-forecast, not both")
     if not (fetch or path):
         return None
     return fc.forecast_weather(as_of, horizon, db, path=path, fetch=fetch)

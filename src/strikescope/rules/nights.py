@@ -863,7 +863,7 @@ def night_records(con: duckdb.DuckDBPyConnection, day, policy: str = COMBINED
 
     class_columns, classes = fetch(_night_classes_query(policy), [day])
     if not classes:
-        raise LookupError(f"no report for the night ending {day:%Y-%m-%d}")
+        raise NotFoundError(f"no report for the night ending {day:%Y-%m-%d}")
     row_columns, rows = fetch(_night_rows_query(policy), [day])
     names, totals = fetch(_totals_sql(policy, day, day, True), [day] * 6)
     t = {k: (0 if v is None else v) for k, v in zip(names, totals[0], strict=True)}
