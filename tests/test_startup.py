@@ -121,3 +121,25 @@ def test_lazy_module_imports_on_first_read():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "True", "1/2"]
+
+
+def test_dashboard_app_builds_without_pandas(tmp_path):
+    # the server listens before pandas and the analyses load: the first request (or the
+    # warm-up started as it listens) imports them
+    statement = ("from strikescope.web import create_app\n"
+                 f"create_app(db={str(tmp_path / 'store.duckdb')!r}, "
+                 f"alerts_path={str(tmp_path)!r})")
+    names = ("pandas", "numpy", "pyarrow", "scipy", "statsmodels", "scoringrules")
+    assert _loaded_after(statement, names) == []
+
+
+def test_forecast_module_loads_no_scoring_library():
+    assert _loaded_after("import strikescope.analysis.forecast",
+                         ("scoringrules", "statsmodels")) == []
+
+
+def test_dashboard_placebo_default_is_the_study_default():
+    from strikescope.analysis import study
+    from strikescope.web import routes_api
+
+    assert routes_api.N_PLACEBO == study.N_PLACEBO

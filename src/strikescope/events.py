@@ -15,12 +15,17 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import pandas as pd
 
 from strikescope.config import package_data
 from strikescope.errors import EventValidationError, InputError, format_problem
+from strikescope.lazy import lazy_module
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 EVENT_TYPES = (
     "phone_call",

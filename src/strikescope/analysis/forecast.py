@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scoringrules as sr
 
 from strikescope.errors import FetchError, InputError
 
@@ -559,6 +558,9 @@ def log_score(pmf: np.ndarray, obs: np.ndarray) -> np.ndarray:
 
 
 def brier(prob: np.ndarray, outcome: np.ndarray) -> np.ndarray:
+    # here, not at the top: scoringrules loads scipy.special, 0.4 s of a page's first view
+    import scoringrules as sr
+
     return np.asarray(sr.brier_score(np.asarray(outcome, dtype=float),
                                      np.asarray(prob, dtype=float)))
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
+from strikescope.lazy import lazy_module
 from strikescope.render.palette import CLASS_COLORS as COLORS
 from strikescope.render.palette import SERIES_COLORS, SOURCE, class_color  # noqa: F401 - re-exported
 from strikescope.web.service import TIMELINE_CLASSES
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 # Outcomes of the launches (night page): not the class colours, so that no bar reads as one.
 OUTCOME_COLORS = {"launched": "#4d4d4d", "destroyed": "#0072B2", "not_reach_goal": "#56B4E9",

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import enum
 import json
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
-import numpy as np
-import pandas as pd
 from fastapi import Response
 
 from strikescope import csvsafe
+from strikescope.lazy import lazy_module
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 
 class Format(enum.StrEnum):

@@ -11,10 +11,9 @@ import warnings
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
-import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
@@ -23,12 +22,12 @@ from pydantic import BaseModel, Field, field_validator
 from strikescope import events as timeline
 from strikescope.errors import (
     InputError,
-    MissingExtraError,
     NotFoundError,
     StoreBusyError,
     StoreMissingError,
 )
 from strikescope.extras import optional
+from strikescope.lazy import lazy_module
 from strikescope.rules.nights import POLICIES
 from strikescope.taxonomy import CLASSES
 from strikescope.web import figures
@@ -37,6 +36,11 @@ from strikescope.web.frames import Format, frame_response, json_response, record
 from strikescope.web.optional import feature
 from strikescope.web.pool import run_check
 from strikescope.web.service import StoreService
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 # Members from data, which mypy cannot read (it takes only literal members): a member is
 # reached by value, WeaponClass("strike_drone"), not as an attribute.
@@ -259,15 +263,10 @@ def report_row(svc: Service, row_id: Annotated[int, PathParam(ge=0)],
 # --- analyses from optional modules -----------------------------------------------------
 
 
-def _default_placebo() -> int:
-    """The study module's one default number of placebo sets (the same p as the CLI)."""
-    try:
-        return feature("analysis.study", "N_PLACEBO")
-    except MissingExtraError:
-        return 10_000
-
-
-N_PLACEBO = _default_placebo()
+# The study module's default number of placebo sets (the same p as the CLI), written out:
+# reading it from the module imported numpy and pandas before the server could listen.
+# tests/test_startup.py checks that the two agree.
+N_PLACEBO = 10_000
 
 
 class StudyQuery(BaseModel):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlencode
 
-import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -15,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from strikescope import events as timeline
 from strikescope.errors import InputError, MissingExtraError, NotFoundError, StoreMissingError
 from strikescope.extras import as_missing_extra
+from strikescope.lazy import lazy_module
 from strikescope.sources.attacks import source_url
 from strikescope.web.optional import available, feature
 from strikescope.web.routes_api import (
@@ -31,6 +31,11 @@ from strikescope.web.routes_api import (
     run_study,
     study_query,
 )
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["source_url"] = source_url

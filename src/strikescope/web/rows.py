@@ -8,9 +8,16 @@ record number in that file (`rec`), so every figure can be traced to its line.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-import pandas as pd
+from strikescope.lazy import lazy_module
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 from strikescope.errors import InputError
 

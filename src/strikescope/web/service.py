@@ -23,17 +23,20 @@ from dataclasses import dataclass
 from functools import cache, partial
 from importlib import import_module
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import strikescope.api as api
 from strikescope import csvsafe
 from strikescope import events as timeline
-from strikescope.analysis import doctor as integrity
 from strikescope.config import input_dir, resolve_db
 from strikescope.errors import DataDirError, InputError, NotFoundError, StoreMissingError
+from strikescope.lazy import lazy_module
 from strikescope.wording import plural
+
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 # Launch classes stacked on the timeline, in the order they are drawn.
 TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "antiship",
@@ -169,8 +172,11 @@ def _digest(value) -> str:
 def code_version() -> str:
     """The strikescope package's files and the libraries whose objects are pickled: a
     result kept by other code is not this code's result."""
+    import numpy
+    import pandas
+
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(f"{pd.__version__} {np.__version__}".encode())
+    digest = hashlib.sha256(f"{pandas.__version__} {numpy.__version__}".encode())
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".csv", ".json", ".toml", ".yaml"):
             digest.update(str(path.relative_to(package)).encode())
@@ -481,6 +487,8 @@ class StoreService:
 
     def doctor(self, threshold: float = 0.2, min_difference: int = 5):
         """The integrity report (`strikescope.analysis.doctor`), once per store version."""
+        from strikescope.analysis import doctor as integrity
+
         return self.cached(("doctor", threshold, min_difference),
                            lambda: integrity.doctor(self.db, threshold, min_difference))
 
