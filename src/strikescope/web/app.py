@@ -9,7 +9,7 @@ import re
 import threading
 from contextlib import asynccontextmanager, suppress
 from functools import partial
-from importlib import resources
+from importlib import import_module, resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -257,10 +257,10 @@ def warm(service: StoreService) -> None:
     except Exception:  # noqa: BLE001 - a bug: logged, and the requests meet it in turn
         logger.exception("warming the caches failed")
 # Seconds after start-up before the warm-up begins: the server binds its socket on the
-# next turns of the event loop (a few milliseconds), and the warm-up (imports, the
-# timeline image) must not hold the interpreter meanwhile; past that, every moment waited
-# is one the first visitor may spend computing what the warm-up would have had ready.
-WARM_DELAY_S = 0.05
+# next turns of the event loop, and the warm-up (imports, the timeline image) must not
+# hold the interpreter meanwhile, nor start a step just before a first visitor's request
+# that it would then slow down (at 0.05 s the first views after a restart were slower).
+WARM_DELAY_S = 0.3
 # How long a shutting-down server waits for the warm-up's current step.
 WARM_JOIN_S = 10.0
 
@@ -389,10 +389,11 @@ def _complete_ok(sent: list) -> bool:
 
 
 def create_app(db=None, token: str | None = None, *, events_file=None,
-               alerts_path=None) -> FastAPI:
+               alerts_path=None, preload: bool = True) -> FastAPI:
     """The dashboard over the store `db`. Write routes need `token` (or $STRIKESCOPE_TOKEN)
     and are disabled without one; added events go to `events_file` (default:
-    user_events.csv beside the store)."""
+    user_events.csv beside the store). `preload=False` leaves pandas to the first request
+    or the warm-up."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Fill the caches behind the first views while the first visitor is on the way.
@@ -413,6 +414,12 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
     # leave them (DuckDB shares one open database per path and process) on the old layout.
     with suppress(StoreBusyError, StoreLayoutError):
         api.upgrade(db)
+    if preload:
+        # Before listening, although no module here needs it yet: every page does, and
+        # loaded after the server listened it ran beside the first visitor's request and
+        # the warm-up (one interpreter lock): first views after a restart took 0.6-1.9 s
+        # instead of 0.1-0.7 s, for 0.1 s less before listening (benchmarks/pages.py).
+        import_module("pandas")
     app.state.token = token or os.environ.get(TOKEN_ENV) or None
     # User events live beside the store: the shared data directory may be read-only.
     events_file = events_file or resolve_db(db).parent / "user_events.csv"
