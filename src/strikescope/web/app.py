@@ -418,7 +418,8 @@ def create_app(db=None, token: str | None = None, *, events_file=None,
         # Before listening, although no module here needs it yet: every page does, and
         # loaded after the server listened it ran beside the first visitor's request and
         # the warm-up (one interpreter lock): first views after a restart took 0.6-1.9 s
-        # instead of 0.1-0.7 s, for 0.1 s less before listening (benchmarks/pages.py).
+        # instead of 0.1-0.7 s, for a few tenths of a second less before listening
+        # (benchmarks/pages.py).
         import_module("pandas")
     app.state.token = token or os.environ.get(TOKEN_ENV) or None
     # User events live beside the store: the shared data directory may be read-only.
