@@ -715,3 +715,28 @@ def test_overnight_on_a_date_may_be_the_night_from_that_date(readings_db):
               published="2025-03-04", db=readings_db)
     c = _claim(r, "count", "80 drones")
     assert c.night == "2025-03-02" and c.label != "supported"
+
+
+@pytest.mark.parametrize("sentence, both", [
+    ("Russia launched 235 drones and 27 missiles overnight.", True),
+    ("A total of 728 drones and 13 cruise and ballistic missiles.", True),
+    ("27 Kh-101 cruise missiles and 40 Shahed drones were fired.", True),
+    ("Russia launched 235 drones and missiles.", False),
+    ("Russia fired 40 drones overnight, and missiles hit Kyiv.", False),
+])
+def test_a_sentence_that_counts_drones_and_missiles_apart(sentence, both):
+    from strikescope.check import _counts_both_kinds
+
+    assert _counts_both_kinds(sentence) is both
+
+
+def test_drones_given_the_total_of_all_weapons_is_contradicted(real_db):
+    # night ending 2025-07-26: 208 drones and 27 missiles, 235 weapons in all
+    said = "Moscow's troops launched {} overnight, the Ukrainian Air Force said."
+    apart = check(said.format("235 drones and 27 missiles"), published="2025-07-26",
+                  db=real_db).claims.set_index("text")
+    assert apart.loc["235 drones", "label"] == "contradicted"
+    assert apart.loc["27 missiles", "label"] == "supported"
+    together = check(said.format("235 drones and missiles"), published="2025-07-26",
+                     db=real_db).claims
+    assert together.label.tolist() == ["supported"]

@@ -533,7 +533,7 @@ def label_figure(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, s
 
 def _hold_back(c: ct.Claim, store: _Store, sentence: str, evidence: str) -> tuple[str, str]:
     """A contradiction stands only if the claim is the sentence's own and no reading fits."""
-    label, evidence = _guard(c, store, evidence)
+    label, evidence = _guard(c, store, evidence, sentence)
     return _doubt(c, store, sentence, evidence) if label == "contradicted" else (label,
                                                                                   evidence)
 
@@ -575,7 +575,7 @@ def _provisional(store: _Store, night, label: str, evidence: str) -> tuple[str, 
     return label, note + evidence
 
 
-def _guard(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:
+def _guard(c: ct.Claim, store: _Store, evidence: str, sentence: str = "") -> tuple[str, str]:
     """Contradicted only when the subject and measure are the sentence's own: not a figure
     without its weapon ("95 more"), not a measure guessed from a neighbouring clause, not an
     exact figure that fits another column of the same night."""
@@ -583,7 +583,7 @@ def _guard(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:
         why = "the figure names no weapon of its own, so its subject is a guess"
     elif not c.measure_firm:
         why = "no verb of the figure's own clause says what it counts"
-    elif c.qualifier == "exact" and (other := _other_match(store, c)):
+    elif c.qualifier == "exact" and (other := _other_match(store, c, sentence)):
         why = (f"the figure matches the store's {other} for that night, so the sentence's "
                f"subject or measure may have been misread")
     else:
@@ -591,12 +591,15 @@ def _guard(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:
     return "unverifiable", f"{evidence} Not contradicted: {why}."
 
 
-def _other_match(store: _Store, c: ct.Claim) -> str | None:
+def _other_match(store: _Store, c: ct.Claim, sentence: str = "") -> str | None:
     """Another figure of the same night that an exact claim fits: the same measure of
     another subject, or (when no verb of its own clause gave the measure) another measure.
-    Ranges ("more than 200") fit too many figures to say anything."""
+    Ranges ("more than 200") fit too many figures to say anything. A sentence that counts
+    drones and missiles apart does not mean the total of all weapons by either."""
+    apart = c.subject in ("drones", "missiles") and _counts_both_kinds(sentence)
     tries = [(s, c.measure) for s in ("all", "drones", "missiles", "cruise", "ballistic",
-                                      "aeroballistic") if s != c.subject]
+                                      "aeroballistic")
+             if s != c.subject and not (apart and s == "all")]
     if not c.measure_firm:
         tries += [(c.subject, m) for m in ("launched", "shot_down", "lost", "suppressed")
                   if m != c.measure]
@@ -741,8 +744,25 @@ def _plausible_subjects(c: ct.Claim, sentence: str) -> list[str]:
     missiles") fits too many columns, so only the ones its sentence names."""
     others = [s for s in SUBJECT_WORDS if s != c.subject]
     if c.qualifier in ("exact", "about"):
+        # "235 drones and 27 missiles" counts the two kinds apart: its drone figure is no
+        # slip for the night's total of all weapons (nor its missile figure)
+        if c.subject in ("drones", "missiles") and _counts_both_kinds(sentence):
+            others.remove("all")
         return others
     return [s for s in others if re.search(SUBJECT_WORDS[s], sentence, re.I)]
+
+
+_KIND_WORDS = r"drones?|shaheds?|uavs?|missiles?"
+# a number and its noun, with at most three other words between ("27 Kh-101 cruise missiles")
+BOTH_KINDS = tuple(
+    re.compile(rf"\b\d[\d,.]*\s+(?:(?!(?:{_KIND_WORDS})\b)[\w-]+\s+){{0,3}}?(?:{noun})\b",
+               re.I)
+    for noun in (r"drones?|shaheds?|uavs?", r"missiles?"))
+
+
+def _counts_both_kinds(sentence: str) -> bool:
+    """The sentence gives a number of drones and a number of missiles, each its own."""
+    return all(rx.search(sentence) for rx in BOTH_KINDS)
 
 
 def _plausible_measures(c: ct.Claim, sentence: str) -> list[str]:
