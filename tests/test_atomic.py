@@ -135,6 +135,7 @@ def _kill_repeatedly(db, path, rows, delays) -> list[str]:
     return outcomes
 
 
+@pytest.mark.slow
 def test_killed_ingest_of_a_small_file_leaves_previous_or_complete(previous_store, tmp_path):
     path = tmp_path / "x3.csv"
     rows = _replicate(3, path)

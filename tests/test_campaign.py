@@ -343,6 +343,7 @@ def test_cli_bad_period_fails(real_db):
     assert result.exit_code == 1
 
 
+@pytest.mark.slow
 def test_cli_campaign_report(real_db, tmp_path):
     out = tmp_path / "report"
     result = CliRunner().invoke(app, ["campaign", "--from", "2025-07-01", "--to", "2025-07-31",

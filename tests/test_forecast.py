@@ -255,6 +255,7 @@ def test_full_backtest_coverage_and_skill(real_db):
 
 # ------------------------------------------------------------------ CLI
 
+@pytest.mark.slow
 def test_cli_forecast_and_backtest(real_db, tmp_path):
     runner = typer.testing.CliRunner()
     res = runner.invoke(app, ["forecast", "--as-of", "2025-12-31", "--horizon", "3",
@@ -273,6 +274,7 @@ def test_cli_forecast_and_backtest(real_db, tmp_path):
     assert bad.exit_code == 1
 
 
+@pytest.mark.slow
 def test_cli_forecast_starts_after_the_last_night_by_default(real_db):
     res = typer.testing.CliRunner().invoke(app, ["forecast", "--horizon", "2", "--format",
                                                  "json", "--db", str(real_db)])

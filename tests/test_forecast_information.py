@@ -290,6 +290,7 @@ def test_cli_fetch_without_network_says_so(real_db, monkeypatch):
     assert "no network" in res.output and "--weather-forecast" in res.output
 
 
+@pytest.mark.slow
 def test_cli_weather_forecast_file(real_db, tmp_path):
     path = tmp_path / "forecast.csv"
     pd.DataFrame({"date": ["2025-12-25", "2025-12-26"], "avg_night_cloudcover": [90, 10],

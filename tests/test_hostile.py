@@ -287,6 +287,7 @@ def test_pool_refuses_past_its_queue_and_answers_503_past_its_budget():
     assert codes == [429, 503, 503] and left == 0 and quick == 42
 
 
+@pytest.mark.slow
 def test_reads_answer_while_checks_fill_the_pool(web):
     """Slow checks (1 s of CPU each, twice the pool and queue) while cached nights are read:
     every check finishes or is refused, and the reads answer at once meanwhile."""
@@ -319,6 +320,7 @@ def test_reads_answer_while_checks_fill_the_pool(web):
     assert max(times) < 0.2, times
 
 
+@pytest.mark.slow
 def test_a_check_past_its_budget_is_stopped(web):
     from strikescope.web.pool import ProcessPool
 

@@ -124,6 +124,7 @@ cells = st.one_of(st.text(max_size=30), st.sampled_from(
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.fixed_dictionaries({c: cells for c in CANONICAL if c != "affected_region"}),
                 min_size=1, max_size=6))
+@pytest.mark.slow
 def test_parser_never_raises_and_accounts_for_every_row(rows):
     result = parse_frame(pd.DataFrame(rows))
     assert result.read == len(rows) == len(result.loaded) + result.n_quarantined

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import plotly.graph_objects as go
+import pytest
 
 from strikescope.render.report_index import PLOTLY_FILE, SOURCE, finish_report
 
@@ -40,6 +41,7 @@ def test_a_page_with_another_plotlyjs_is_left_whole(tmp_path):
     assert "v0.0.1" in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_campaign_report_is_light_and_indexed(real_db, tmp_path):
     from strikescope.render.campaign_report import campaign_report
 

@@ -535,6 +535,7 @@ def test_a_night_already_digitised_is_compared_not_ingested(tiny_db):
     assert not compared["disagrees"].any()
 
 
+@pytest.mark.slow
 def test_briefs_and_pages_say_a_night_is_provisional(release, tmp_path):
     from fastapi.testclient import TestClient
 

@@ -274,6 +274,7 @@ def test_other_rules_alone_are_read_as_they_are(release, tmp_path):
     assert file_sha256(db) == sha
 
 
+@pytest.mark.slow
 def test_an_upgrade_waits_for_the_writer_holding_the_store(release, tmp_path):
     """Another process holds the write lock (an ingest, or a reader upgrading): the reader
     waits for it, then upgrades what is still of the older layout."""

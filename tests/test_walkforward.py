@@ -207,6 +207,7 @@ def test_skill_models_in_forecast():
     assert f.to_frame().p_massive.between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_cli_shows_p_massive_with_track_record(real_db):
     import typer.testing
 
@@ -221,6 +222,7 @@ def test_cli_shows_p_massive_with_track_record(real_db):
     assert "Track record" in head and "365 nights 2024-12-25 .. 2025-12-24" in head
 
 
+@pytest.mark.slow
 def test_api_massive(real_db, tmp_path):
     from fastapi.testclient import TestClient
 
@@ -244,6 +246,7 @@ def test_outlook_unknown_model():
         wf.outlook(synthetic(), model="none_such")
 
 
+@pytest.mark.slow
 def test_forecast_page_shows_p_massive(real_db, tmp_path):
     from fastapi.testclient import TestClient
 
@@ -280,6 +283,7 @@ def test_hazard_gap_bins_by_hand():
 
 
 @pytest.mark.parametrize("model", ["blend", "stack"])
+@pytest.mark.slow
 def test_real_outlook_ignores_later_nights(real_db, model):
     hist = fc.load_history(real_db)
     as_of = pd.Timestamp("2025-06-15")
