@@ -12,6 +12,20 @@ from strikescope import api
 from strikescope.store import Store
 
 
+@pytest.fixture
+def opened(monkeypatch) -> list:
+    """The stores `api.connect` opens from here on, by the `db` each was asked for."""
+    calls: list = []
+    real = api.connect
+
+    def counting(db=None, read_only=False):
+        calls.append(db)
+        return real(db, read_only)
+
+    monkeypatch.setattr(api, "connect", counting)
+    return calls
+
+
 def test_open_store_is_shared_and_left_open(real_db):
     with strikescope.open(real_db) as store:
         assert isinstance(store, Store) and store.read_only
@@ -30,15 +44,7 @@ def test_store_is_a_path(real_db):
         assert "read-only" in repr(store)
 
 
-def test_reading_opens_a_path_once_per_block(real_db, monkeypatch):
-    opened = []
-    real = api.connect
-
-    def counting(db=None, read_only=False):
-        opened.append(db)
-        return real(db, read_only)
-
-    monkeypatch.setattr(api, "connect", counting)
+def test_reading_opens_a_path_once_per_block(real_db, opened):
     with api.reading(real_db) as store:
         api.nights(db=store)
         api.quarantine(db=store)
@@ -48,30 +54,14 @@ def test_reading_opens_a_path_once_per_block(real_db, monkeypatch):
         store.con.execute("SELECT 1")
 
 
-def test_a_brief_opens_the_store_once(real_db, monkeypatch):
-    opened = []
-    real = api.connect
-
-    def counting(db=None, read_only=False):
-        opened.append(db)
-        return real(db, read_only)
-
-    monkeypatch.setattr(api, "connect", counting)
+def test_a_brief_opens_the_store_once(real_db, opened):
     from strikescope.brief import brief
 
     b = brief(week="2025-W27", db=real_db)
     assert b.title and len(opened) == 1
 
 
-def test_a_check_opens_the_store_once(real_db, monkeypatch):
-    opened = []
-    real = api.connect
-
-    def counting(db=None, read_only=False):
-        opened.append(db)
-        return real(db, read_only)
-
-    monkeypatch.setattr(api, "connect", counting)
+def test_a_check_opens_the_store_once(real_db, opened):
     from strikescope.check import check
 
     text = ("Russia launched 539 drones and 11 missiles overnight, Ukraine's air force said. "

@@ -41,9 +41,11 @@ from strikescope.config import package_data
 from strikescope.db import is_base_table, run
 from strikescope.errors import InputError, NotFoundError
 from strikescope.lazy import lazy_module
-from strikescope.nightrule import end_night_sql, night_of_end
+from strikescope.nightrule import night_of_end
 from strikescope.sources.attacks import COUNT_COLUMNS, model_classes, post_sql
-from strikescope.store import LAYOUT, IngestReport, ProgressFn, Store
+
+# the night of a report row: the store marks changed rows with it, the rebuild dates by it
+from strikescope.store import LAYOUT, ROW_NIGHT_SQL, IngestReport, ProgressFn, Store
 from strikescope.taxonomy import classify
 from strikescope.wording import plural
 
@@ -477,7 +479,6 @@ def _parts_view(con: duckdb.DuckDBPyConnection) -> None:
 
 
 POST_SQL = post_sql()
-ROW_NIGHT_SQL = end_night_sql("time_end_local", "end_has_time")
 
 
 def _attacks_view(con: duckdb.DuckDBPyConnection) -> None:

@@ -348,16 +348,23 @@ async def study(request: Request, svc: Service, q: Annotated[StudyQuery, Depends
 MAX_EVENTS_UPLOAD = 2**20
 
 
+async def _csv_body(request: Request, what: str, name: str, limit: int, shown: str) -> bytes:
+    """The CSV request body of an upload: 422 when empty, 413 past `limit` bytes."""
+    body = await request.body()
+    if not body.strip():
+        raise HTTPException(422, f"send {what} as a CSV request body")
+    if len(body) > limit:
+        raise HTTPException(413, f"{name} larger than {shown}")
+    return body
+
+
 @router.post("/study", summary="Event study on your own events, sent as the CSV request body "
              "(the timeline's columns; alone, every event of the file)",
              responses={501: {"description": "study module not available"}})
 async def study_upload(request: Request, q: Annotated[StudyQuery, Depends(study_query)]
                        ) -> Response:
-    body = await request.body()
-    if not body.strip():
-        raise HTTPException(422, "send the events as a CSV request body")
-    if len(body) > MAX_EVENTS_UPLOAD:
-        raise HTTPException(413, f"events file larger than {MAX_EVENTS_UPLOAD // 2**10} KiB")
+    body = await _csv_body(request, "the events", "events file",
+                           MAX_EVENTS_UPLOAD, f"{MAX_EVENTS_UPLOAD // 2**10} KiB")
     svc: StoreService = request.app.state.service
     # named by its checksum, so the same file asked again is the same cached study
     path = Path(tempfile.gettempdir()) / "strikescope-events" / \
@@ -711,11 +718,8 @@ MAX_UPLOAD = 64 * 2**20
 @router.post("/ingest", dependencies=[Writer],
              summary="Ingest an attack release sent as the CSV request body (token needed)")
 async def ingest(request: Request) -> Response:
-    body = await request.body()
-    if not body.strip():
-        raise HTTPException(422, "send the release as a CSV request body")
-    if len(body) > MAX_UPLOAD:
-        raise HTTPException(413, f"release larger than {MAX_UPLOAD // 2**20} MiB")
+    body = await _csv_body(request, "the release", "release", MAX_UPLOAD,
+                           f"{MAX_UPLOAD // 2**20} MiB")
     svc: StoreService = request.app.state.service
     # Off the event loop: reads keep answering during an ingest.
     path, reports = await request.app.state.pools["ingest"].run(_keep_and_ingest, svc, body)
