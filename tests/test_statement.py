@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strikescope.sources.statement import find_night, parse_statement
+from strikescope.taxonomy import classify
 from tests.conftest import NIGHT1, ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "reports"
@@ -659,3 +660,18 @@ def test_checker_marks_a_provisional_night(release, tmp_path):
     assert ok.label == "supported" and ok.evidence.startswith("Provisional")
     off = rows.loc[rows.index.str.contains("130 drones")].iloc[0]
     assert off.label == "unverifiable" and "until the digitised reports" in off.evidence
+
+
+def test_names_of_later_reports_oreshnik_and_italmas():
+    # a statement in the Air Force's form naming weapons of the reports of January 2026
+    p = parse_statement(
+        "У ніч на 9 січня 2026 року противник атакував 278 засобами повітряного нападу: "
+        "балістичною ракетою середньої дальності «Орєшнік», 13 балістичними ракетами "
+        "Іскандер-М, 22 крилатими ракетами Калібр, 242 ударними БпЛА типу Shahed, Гербера, "
+        "Італмас та дронами-імітаторами різних типів. За попередніми даними, станом на 09:00 "
+        "протиповітряною обороною збито/подавлено 244 цілі: 8 балістичних ракет Іскандер-М, "
+        "20 крилатих ракет Калібр, 216 ворожих БпЛА.", published="2026-01-09 09:30")
+    got = {r.model: (r.launched, r.destroyed) for r in p.rows.itertuples()}
+    assert got == {"Oreshnik": (1, 0), "Iskander-M": (13, 8), "Kalibr": (22, 20),
+                   "Shahed-136/131": (242, 216)}
+    assert classify("Oreshnik").weapon_class == "ballistic"

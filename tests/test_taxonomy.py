@@ -70,12 +70,24 @@ def test_unseen_string_is_unknown_with_warning():
     # a known family name inside an unseen string
     ("X-47M2 Kinzhal", "aeroballistic", "missile", True, False),
     ("Kalibr-NK", "cruise", "missile", True, False),
-    ("Iskander-M/Kalibr", "mixed", "missile", True, False),
+    ("Iskander-M/Kalibr", "mixed", "missile", True, True),
     # "one of": the known alternatives' common class
     ("X-101/X-555/X-99", "cruise", "missile", True, False),
     ("Tochka-U", "ballistic", "missile", True, True),
+    # alternatives of one kind but different classes: a mixed group of that kind
+    ("Kh-22/Kh-32/Kh-35", "mixed", "missile", True, True),
+    # a missile the reference lacks, in the class its words name
+    ("ballistic missile of unknown type", "ballistic", "missile", True, False),
+    ("Medium-range ballistic missile Oreshnik", "ballistic", "missile", True, False),
+    ("aeroballistic missile", "aeroballistic", "missile", True, False),
+    ("крилата ракета", "cruise", "missile", True, False),
+    ("Zeta-9 missile", "unknown", "missile", True, False),
+    # names of later reports
+    ("Oreshnik", "ballistic", "missile", True, True),
+    ("Shahed-136/131, Gerbera, Italmas", "strike_drone", "drone", True, True),
+    ("Harpy", "strike_drone", "drone", True, True),
     # nothing known in it: counted nowhere, warned
-    ("Italmas", "unknown", "unknown", False, False),
+    ("Zeta-9", "unknown", "unknown", False, False),
 ])
 def test_unseen_strings_count_where_their_family_does(model, cls, kind, long_range, known):
     c = classify(model, warn=False)

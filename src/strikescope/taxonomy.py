@@ -64,6 +64,15 @@ _SHAHED_FAMILY = re.compile(r"shahed|geran|герань|шахед|gerbera|parod
                             re.IGNORECASE)
 _MISSILE_WORDS = re.compile(r"missile|rocket|ракет|cruise|ballistic|балістич|крилат",
                             re.IGNORECASE)
+# The class a missile's own words name, for a model the reference lacks ("ballistic missile
+# of unknown type", "Oreshnik ballistic missile"); first match wins, so "aeroballistic" is
+# read before "ballistic".
+_CLASS_WORDS = (
+    ("aeroballistic", re.compile(r"aero-?ballistic|аеробалістич|аэробаллистич", re.IGNORECASE)),
+    ("ballistic", re.compile(r"ballistic|балістич|баллистич", re.IGNORECASE)),
+    ("cruise", re.compile(r"cruise|крилат|крылат", re.IGNORECASE)),
+    ("antiship", re.compile(r"anti-?ship|протикорабел|противокорабел", re.IGNORECASE)),
+)
 
 
 class UnknownModelWarning(UserWarning):
@@ -136,15 +145,20 @@ def component_info(name: str) -> tuple[str, str, str, bool, bool]:
     if len(alternatives) > 1:
         infos = [_lookup().get(normalize_model(a)) for a in alternatives]
         found = [i for i in infos if i]
-        if found and len({i[1] for i in found}) == 1:
-            # "one of" these: their common class; unknown when one alternative is unknown
+        if found and len({i[2] for i in found}) == 1:
+            # "one of" these: their common class, or `mixed` of their common kind
+            # ("Kh-22/Kh-32/Kh-35": cruise or anti-ship, a missile either way); unknown
+            # when one alternative is unknown
             first = found[0]
-            return name.strip(), first[1], first[2], first[3], len(found) == len(infos)
+            cls = first[1] if len({i[1] for i in found}) == 1 else "mixed"
+            return (name.strip(), cls, first[2], any(i[3] for i in found),
+                    len(found) == len(infos))
     family = _family(name)
     if family:
         return name.strip(), *family, False
     kind = _guess_kind(name)
-    return name.strip(), "unknown", kind, kind == "missile", False
+    named = next((c for c, words in _CLASS_WORDS if words.search(name)), "unknown")
+    return name.strip(), named if kind == "missile" else "unknown", kind, kind == "missile", False
 
 
 def _family(name: str) -> tuple[str, str, bool] | None:
