@@ -7,7 +7,7 @@ import pytest
 import typer.testing
 
 import strikescope
-from strikescope.brief import META_MAX, Footnotes, baseline, brief, source_url
+from strikescope.brief import META_MAX, Footnotes, baseline, brief, row_ranges, source_url
 
 
 def _nights(values):
@@ -47,6 +47,15 @@ def test_footnotes_reuse_the_same_rows():
     assert notes.cite(rows.iloc[:1], "missiles") == "[^2]"
     assert notes.notes[0]["links"][1] == ("a/posts/1", "https://www.facebook.com/a/posts/1",
                                          "f.csv", 4)
+    # one post of two rows is named once, with its rows
+    assert notes.notes[0]["posts"] == [("a/posts/1", "https://www.facebook.com/a/posts/1",
+                                        "f.csv", "rows 3-4")]
+
+
+def test_row_ranges():
+    assert row_ranges([4]) == "row 4"
+    assert row_ranges([3, 4, 5, 9]) == "rows 3-5, 9"
+    assert row_ranges([1, 3]) == "rows 1, 3"
 
 
 def test_brief_tiny_store(tiny_db):

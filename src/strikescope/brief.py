@@ -56,14 +56,37 @@ class Footnotes:
                 return f"[^{note['n']}]"
         n = len(self.notes) + 1
         self.notes.append({"n": n, "what": what, "refs": refs,
-                           "links": [(s, source_url(s), f, rec) for s, f, rec in refs]})
+                           "links": [(s, source_url(s), f, rec) for s, f, rec in refs],
+                           "posts": cited_posts(refs)})
         return f"[^{n}]"
 
     def method(self, text: str) -> str:
         """A footnote for a figure computed from the store rather than read from one report."""
         n = len(self.notes) + 1
-        self.notes.append({"n": n, "what": text, "refs": (), "links": []})
+        self.notes.append({"n": n, "what": text, "refs": (), "links": [], "posts": []})
         return f"[^{n}]"
+
+
+def cited_posts(refs: tuple) -> list[tuple[str, str, str, str]]:
+    """(post, address, file, "row 4" or "rows 3-9, 12") per post and file of `refs`
+    ((post, file, record) sorted): a post of many rows is named once, not once a row."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for post, file, rec in refs:
+        grouped.setdefault((post, file), []).append(rec)
+    return [(post, source_url(post), file, row_ranges(recs))
+            for (post, file), recs in grouped.items()]
+
+
+def row_ranges(recs: list[int]) -> str:
+    """'row 4', or 'rows 3-5, 9' for records 3, 4, 5 and 9 (sorted)."""
+    spans: list[list[int]] = []
+    for rec in recs:
+        if spans and rec == spans[-1][1] + 1:
+            spans[-1][1] = rec
+        else:
+            spans.append([rec, rec])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+    return f"row {text}" if len(recs) == 1 else f"rows {text}"
 
 
 # --- the brief ---------------------------------------------------------------------------
@@ -314,8 +337,8 @@ def _weapons(fig: Figures, notes: Footnotes) -> str:
              "| weapon | launched | with a reported outcome | shot down |",
              "|---|---:|---:|---:|"]
     for c in classes[classes.launched > 0].sort_values("launched", ascending=False).itertuples():
-        cite = notes.cite(rows[rows.weapon_class == c.weapon_class], c.weapon_class)
         name = CLASS_NAMES.get(c.weapon_class, c.weapon_class)
+        cite = notes.cite(rows[rows.weapon_class == c.weapon_class], f"{name} launched")
         mine = single[single.cls == c.weapon_class]
         base, down = int(mine.launched.sum()), int(mine.destroyed.sum())
         out = (f"{_fmt(base)} | {_fmt(down)} ({pct(100 * down / base)})" if base

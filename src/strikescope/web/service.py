@@ -178,7 +178,8 @@ def code_version() -> str:
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(f"{pandas.__version__} {numpy.__version__}".encode())
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".csv", ".json", ".toml", ".yaml"):
+        if path.is_file() and path.suffix in (".py", ".csv", ".json", ".toml", ".yaml", ".j2",
+                                                 ".html", ".css", ".js"):
             digest.update(str(path.relative_to(package)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
