@@ -143,3 +143,18 @@ def test_dashboard_placebo_default_is_the_study_default():
     from strikescope.web import routes_api
 
     assert routes_api.N_PLACEBO == study.N_PLACEBO
+
+
+def test_ingest_loads_no_pandas(tmp_path, shared_data):
+    # an ingest of the real releases needs no data-frame library: importing pandas took a
+    # third of the command
+    db = tmp_path / "store.duckdb"
+    code = ("import sys\nfrom strikescope.cli import main\n"
+            f"sys.argv = ['strikescope', 'ingest', {str(shared_data / 'attacks')!r}, "
+            f"'--db', {str(db)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('PANDAS', 'pandas' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "69,067 long-range drones and 6,257 missiles" in out
+    assert out.rstrip().endswith("PANDAS False False")

@@ -12,20 +12,24 @@ oblasts per area, so the assignment follows geography.
 
 from __future__ import annotations
 
+import csv
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
 from strikescope.config import package_data
+from strikescope.lazy import lazy_module
 from strikescope.sources.literals import LiteralError, parse_literal
 
-if TYPE_CHECKING:
-    pass
+if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
+    import numpy as np
+    import pandas as pd
+else:  # an ingest tags the regions of its rows without a data-frame library
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 MACRO_AREAS = ("north", "south", "east", "west", "center")
 
@@ -133,11 +137,24 @@ def regions() -> pd.DataFrame:
 @cache
 def _aliases() -> dict[str, str]:
     table: dict[str, str] = {}
-    for row in _table().itertuples(index=False):
-        names = [row.region_id, row.name_en, row.name_uk, *str(row.aliases).split("|")]
-        for name in names:
-            table.setdefault(_key(name), row.region_id)
+    with open(package_data("regions.csv"), encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            names = [row["region_id"], row["name_en"], row["name_uk"],
+                     *row["aliases"].split("|")]
+            for name in filter(None, names):
+                table.setdefault(_key(name), row["region_id"])
     return table
+
+
+def _is_missing(value) -> bool:
+    """None, NaN, or pandas' missing markers (pd.NA, NaT), which exist only once pandas
+    is loaded."""
+    if value is None or isinstance(value, str):
+        return value is None
+    if isinstance(value, float):
+        return value != value
+    pandas = sys.modules.get("pandas")
+    return bool(pandas is not None and pandas.isna(value))
 
 
 @cache
@@ -189,7 +206,7 @@ def normalize_region(name: str | None, places: bool = True) -> str | None:
     apostrophes, hyphens and spacing. With `places`, a few cities and raions that lie in a
     single region map to it ("Starokostiantyniv" -> khmelnytskyi).
     """
-    if name is None or (not isinstance(name, str) and pd.isna(name)):
+    if name is None or _is_missing(name):
         return None
     key = _key(name)
     return _normalize_key(key, places) if key else None
@@ -218,7 +235,7 @@ def _literal_items(text: str) -> list[str] | None:
 
 def split_region_text(text: str | None) -> list[str]:
     """The place names in a free-text cell: list literals, "A and B", "A, B", "A; B"."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
+    if _is_missing(text):
         return []
     text = str(text)
     items = _literal_items(text)

@@ -12,6 +12,7 @@ Release semantics
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import time
@@ -19,24 +20,21 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from strikescope.config import resolve_db
-from strikescope.db import create_table_as, is_base_table, run
+from strikescope.db import create_table_as, is_base_table, rows_table, run
 from strikescope.digest import BackgroundDigest
 from strikescope.errors import NoSuchFileError, StoreLayoutError, StoreMissingError
-from strikescope.lazy import lazy_module
 from strikescope.nightrule import end_night_sql
 from strikescope.sources import attacks as attack_source
-from strikescope.sources.weapons import is_weapon_reference, read_weapon_reference
-from strikescope.taxonomy import taxonomy_frame, weapons_table
-
-if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
-    import pandas as pd
-else:
-    pd = lazy_module("pandas")
+from strikescope.sources.weapons import (
+    REFERENCE_COLUMNS,
+    is_weapon_reference,
+    read_weapon_reference,
+)
+from strikescope.taxonomy import TAXONOMY_COLUMNS, reference_rows, taxonomy_rows
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS release_seq START 1;
@@ -490,18 +488,9 @@ class Store:
         )
 
     def _record_quarantine(self, rid: int, path: Path) -> None:
-        q = attack_source.quarantine_rows(self.con)
-        if len(q):
-            q = q.assign(release_id=rid, file=str(path)).astype(
-                {"rec": "int64", "field": object, "value": object, "reason": object}
-            )
-            self.con.register("q_df", q)
-            run(
-                self.con,
-                "INSERT INTO quarantine SELECT release_id, file, rec, field, "
-                "value, reason FROM q_df",
-            )
-            self.con.unregister("q_df")
+        run(self.con,
+            "INSERT INTO quarantine SELECT ?::INTEGER, ?::VARCHAR, rec, field, value, reason "
+            f"FROM ({attack_source.quarantine_sql()})", [rid, str(path)])
 
     def layout(self) -> int:
         """The layout the store was built in (see `LAYOUT`)."""
@@ -532,26 +521,26 @@ class Store:
             return IngestReport(str(path), "weapons", "already ingested", len(ref), len(ref), 0)
         self.set_meta("weapon_reference_sha256", sha)
         run(self.con, "DELETE FROM weapon_reference")
-        self.con.register("ref_df", ref.assign(file=str(path)).astype(object))
+        rows_table(self.con, "ref_df", [(c, "VARCHAR") for c in (*REFERENCE_COLUMNS, "file")],
+                   [(*r, str(path)) for r in ref])
         run(
             self.con,
             "INSERT INTO weapon_reference SELECT model, category, national_origin,"
-            " type, launch_platform, name, name_nato, file FROM ref_df",
+            " type, launch_platform, name, name_nato, file FROM ref_df; DROP TABLE ref_df",
         )
-        self.con.unregister("ref_df")
         self._ensure_weapons()
         return IngestReport(str(path), "weapons", "reference loaded", len(ref), len(ref), 0)
 
     def _ensure_weapons(self) -> None:
         """`weapons`: the taxonomy of every model seen, enriched by the reference file."""
-        models = set(weapons_table()["model"])
+        reference = {r["model"]: (r["canonical"], r["note"]) for r in reference_rows()}
+        models = set(reference)
         if self.has_table("report_rows"):
             models |= {r[0] for r in
                        self.con.execute("SELECT DISTINCT model FROM report_rows").fetchall()}
-        tax = taxonomy_frame(models).merge(
-            weapons_table()[["model", "canonical", "note"]], on="model", how="left"
-        )
-        self.con.register("tax_df", tax.astype(object))
+        rows_table(self.con, "tax_df",
+                   [*TAXONOMY_COLUMNS, ("canonical", "VARCHAR"), ("note", "VARCHAR")],
+                   [(*t, *reference.get(t[0], (None, None))) for t in taxonomy_rows(models)])
         run(
             self.con,
             """
@@ -562,9 +551,9 @@ class Store:
                    t.known::BOOLEAN AS known, t.note::VARCHAR AS note, w.category, w.name,
                    w.name_nato, w.launch_platform, w.national_origin, w.type
             FROM tax_df t LEFT JOIN weapon_reference w ON lower(w.model) = lower(t.model)
-            ORDER BY weapon_class, model""",
+            ORDER BY weapon_class, model;
+            DROP TABLE tax_df""",
         )
-        self.con.unregister("tax_df")
 
     def mark_built(self, rules_version: str) -> None:
         """The nights are built from every row, by the rules of `rules_version`."""
@@ -627,7 +616,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return files
 
 
-def _attack_as_of(path: Path) -> pd.Timestamp:
+def _attack_as_of(path: Path) -> dt.date:
     """Latest `time_end` of a release, read cheaply, to apply releases oldest first."""
     try:
         header = attack_source.read_header(path)
@@ -637,9 +626,9 @@ def _attack_as_of(path: Path) -> pd.Timestamp:
             "all_varchar=true, header=true)"
         )
         value = duckdb.execute(q, [str(path)]).fetchall()[0][0]
-        return pd.Timestamp(value) if value else pd.Timestamp.min
+        return value or dt.date.min
     except Exception:  # noqa: BLE001 - ordering only; the real read reports the problem
-        return pd.Timestamp.min
+        return dt.date.min
 
 
 def order_files(files: list[Path]) -> list[Path]:
@@ -648,9 +637,9 @@ def order_files(files: list[Path]) -> list[Path]:
     def key(p: Path):
         header = attack_source.read_header(p) if p.suffix == ".csv" else []
         if is_weapon_reference(header):
-            return (0, pd.Timestamp.min, str(p))
+            return (0, dt.date.min, str(p))
         if is_attack_release(header):
-            return (1, _attack_as_of(p) if len(files) > 1 else pd.Timestamp.min, str(p))
-        return (2, pd.Timestamp.min, str(p))
+            return (1, _attack_as_of(p) if len(files) > 1 else dt.date.min, str(p))
+        return (2, dt.date.min, str(p))
 
     return sorted(files, key=key)

@@ -7,6 +7,7 @@ splitting on their separators, so a new combination of known models needs no new
 
 from __future__ import annotations
 
+import csv
 import re
 import warnings
 from dataclasses import dataclass
@@ -103,27 +104,33 @@ def normalize_model(text: str) -> str:
 
 
 @cache
-def weapons_table() -> pd.DataFrame:
-    df = pd.read_csv(package_data("weapons.csv"), dtype=str, keep_default_na=False)
-    df["long_range"] = df["long_range"].str.lower().eq("true")
-    bad = sorted(set(df["class"]) - set(CLASSES)) + sorted(set(df["kind"]) - set(KINDS))
+def reference_rows() -> tuple[dict, ...]:
+    """The rows of `data/weapons.csv` (text cells; `long_range` a bool, `key` the normalised
+    model), checked: read without a data-frame library, since every ingest needs them."""
+    with open(package_data("weapons.csv"), encoding="utf-8", newline="") as fh:
+        rows = [dict(r) for r in csv.DictReader(fh)]
+    bad = sorted({r["class"] for r in rows} - set(CLASSES))
+    bad += sorted({r["kind"] for r in rows} - set(KINDS))
     if bad:
         raise InputError(f"weapons.csv: unknown class or kind {bad}")
-    df["key"] = df["model"].map(normalize_model)
-    if df["key"].duplicated().any():
-        raise InputError(f"weapons.csv: duplicate models {df.loc[df.key.duplicated(), 'model']}")
-    return df
+    seen: set[str] = set()
+    for r in rows:
+        r["long_range"] = r["long_range"].strip().lower() == "true"
+        r["key"] = normalize_model(r["model"])
+        if r["key"] in seen:
+            raise InputError(f"weapons.csv: duplicate model {r['model']!r}")
+        seen.add(r["key"])
+    return tuple(rows)
+
+
+def weapons_table() -> pd.DataFrame:
+    return pd.DataFrame(list(reference_rows()))
 
 
 @cache
 def _lookup() -> dict[str, tuple[str, str, str, bool]]:
-    df = weapons_table()
-    return {
-        k: (m, c, kd, lr)
-        for k, m, c, kd, lr in zip(
-            df.key, df.model, df["class"], df.kind, df.long_range, strict=True
-        )
-    }
+    return {r["key"]: (r["model"], r["class"], r["kind"], r["long_range"])
+            for r in reference_rows()}
 
 
 def _guess_kind(text: str) -> str:
@@ -220,21 +227,22 @@ def _group_kind(kinds: list[str]) -> str:
     return max(dict.fromkeys(known), key=known.count) if known else UNKNOWN_KIND
 
 
-def taxonomy_frame(models) -> pd.DataFrame:
-    """One row per distinct model string: components, class, kind, long_range, known."""
+TAXONOMY_COLUMNS = (("model", "VARCHAR"), ("components", "VARCHAR"),
+                    ("weapon_class", "VARCHAR"), ("kind", "VARCHAR"),
+                    ("long_range", "BOOLEAN"), ("known", "BOOLEAN"))
+
+
+def taxonomy_rows(models) -> list[tuple]:
+    """One row per distinct model string, sorted: model, components (' | ' text), class,
+    kind, long_range, known (the columns of `TAXONOMY_COLUMNS`)."""
     rows = []
     for m in sorted({str(x) for x in models}):
         c = classify(m, warn=False)
-        rows.append(
-            {
-                "model": m,
-                "components": " | ".join(c.components),
-                "weapon_class": c.weapon_class,
-                "kind": c.kind,
-                "long_range": c.long_range,
-                "known": c.known,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["model", "components", "weapon_class", "kind", "long_range", "known"]
-    )
+        rows.append((m, " | ".join(c.components), c.weapon_class, c.kind, c.long_range,
+                     c.known))
+    return rows
+
+
+def taxonomy_frame(models) -> pd.DataFrame:
+    """One row per distinct model string: components, class, kind, long_range, known."""
+    return pd.DataFrame(taxonomy_rows(models), columns=[c for c, _ in TAXONOMY_COLUMNS])

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from strikescope.config import package_data
-from strikescope.db import is_base_table, run
+from strikescope.db import is_base_table, rows_table, run
 from strikescope.errors import InputError, NotFoundError
 from strikescope.lazy import lazy_module
 from strikescope.nightrule import night_of_end
@@ -93,33 +93,25 @@ def _rank_rows(policy: Policy) -> list[tuple[int, str, str]]:
 
 
 def _rank_table(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
-    df = pd.DataFrame(_rank_rows(policy), columns=["rank", "rank_name", "channel"]).astype(
-        {"rank": "int64", "rank_name": object, "channel": object}
-    )
-    con.register("rank_df", df)
-    run(
-        con,
-        "CREATE OR REPLACE TABLE rank_map AS SELECT rank::INTEGER AS rank, "
-        "rank_name::VARCHAR AS rank_name, channel::VARCHAR AS channel FROM rank_df",
-    )
-    con.unregister("rank_df")
+    rows_table(con, "rank_map",
+               [("rank", "INTEGER"), ("rank_name", "VARCHAR"), ("channel", "VARCHAR")],
+               _rank_rows(policy), temp=False)
 
 
-def _class_keys(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFrame) -> None:
+def _class_keys(con: duckdb.DuckDBPyConnection, policy: Policy, split: list[list]) -> None:
     """`class_keys`: every (weapon class, kind) a part can have, numbered (`ck`), and whether
     the policy sums its sources: parts are grouped, joined and stored by night and this small
     number rather than by two texts."""
-    pairs = set(zip(split["weapon_class"], split["kind"], strict=True))
-    keys = pd.DataFrame(_class_key_rows(con, policy, pairs),
-                        columns=["weapon_class", "kind", "ck", "summed"]).astype(object)
-    con.register("keys_df", keys)
-    run(
-        con,
-        "CREATE OR REPLACE TABLE class_keys AS SELECT weapon_class::VARCHAR AS "
-        "weapon_class, kind::VARCHAR AS kind, ck::INTEGER AS ck, summed::BOOLEAN AS summed "
-        "FROM keys_df",
-    )
-    con.unregister("keys_df")
+    rows_table(con, "class_keys",
+               [("weapon_class", "VARCHAR"), ("kind", "VARCHAR"), ("ck", "INTEGER"),
+                ("summed", "BOOLEAN")],
+               _class_key_rows(con, policy, _split_classes(split)), temp=False)
+
+
+def _split_classes(split: list[list]) -> set[tuple[str, str]]:
+    """The (class, kind) pairs of the split parts `split` (rows of `PART_COLUMNS`)."""
+    cls, kind = PART_COLUMNS.index("weapon_class"), PART_COLUMNS.index("kind")
+    return {(part[cls], part[kind]) for part in split}
 
 
 def _class_key_rows(con: duckdb.DuckDBPyConnection, policy: Policy, pairs: set) -> list:
@@ -162,9 +154,9 @@ def channel_sql(policy: Policy) -> str:
     return f"CASE {' '.join(fast)} ELSE {CHANNEL_SQL} END" if fast else CHANNEL_SQL
 
 
-def _split_groups(con: duckdb.DuckDBPyConnection, rows: str = "report_rows") -> pd.DataFrame:
-    """Parts of the group rows of `rows` that carry `launched_details` (few rows: done in
-    Python)."""
+def _split_groups(con: duckdb.DuckDBPyConnection, rows: str = "report_rows") -> list[list]:
+    """Parts of the group rows of `rows` that carry `launched_details`, as rows of
+    `PART_COLUMNS` (few rows: done in Python)."""
     found = con.execute(f"""
         SELECT r.row_id, r.model, w.kind, r.launched, r.destroyed, r.not_reach_goal,
                r.still_attacking, l.json
@@ -179,22 +171,23 @@ def _split_groups(con: duckdb.DuckDBPyConnection, rows: str = "report_rows") -> 
                 key, model, kind, launched, destroyed, lost, airborne, json.loads(details)
             )
         )
-    return pd.DataFrame(out, columns=PART_COLUMNS)
+    return out
 
 
-PART_COLUMNS = [
-    "row_id",
-    "part",
-    "model",
-    "weapon_class",
-    "kind",
-    "long_range",
-    "launched",
-    "destroyed",
-    "not_reach_goal",
-    "still_attacking",
-    "outcome_launched",
-]
+PART_TYPES = {
+    "row_id": "BIGINT",
+    "part": "INTEGER",
+    "model": "VARCHAR",
+    "weapon_class": "VARCHAR",
+    "kind": "VARCHAR",
+    "long_range": "BOOLEAN",
+    "launched": "BIGINT",
+    "destroyed": "BIGINT",
+    "not_reach_goal": "BIGINT",
+    "still_attacking": "BIGINT",
+    "outcome_launched": "BIGINT",
+}
+PART_COLUMNS = list(PART_TYPES)
 
 
 def split_group_row(key, model, kind, launched, destroyed, lost, airborne, details) -> list:
@@ -274,23 +267,18 @@ ATTACK_ROWS_SQL = """
 PART_ROWS_SQL = "SELECT row_id, part, night, attack_no, rank, counted FROM all_parts"
 
 
-def _build_rows(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFrame,
+def _build_rows(con: duckdb.DuckDBPyConnection, policy: Policy, split: list[list],
                 write: Callable[[str, str], str]) -> None:
     """`attack_rows`, `part_rows` and `group_parts` of the rows of `scope_rows`, written by
     `write` (all of a table, or the stale nights' part of it); leaves `post_nights`,
     `multi_posts`, `all_parts` and `split_parts` for what follows."""
-    con.register("split_df", split.astype(object))
+    rows_table(con, "split_df", list(PART_TYPES.items()), split)
     run(
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE split_parts AS
-        SELECT s.row_id::BIGINT AS row_id, s.part::INTEGER AS part, s.model::VARCHAR AS model,
-               s.weapon_class::VARCHAR AS weapon_class, s.kind::VARCHAR AS kind,
-               s.long_range::BOOLEAN AS long_range, s.launched::BIGINT AS launched,
-               s.destroyed::BIGINT AS destroyed, s.not_reach_goal::BIGINT AS not_reach_goal,
-               s.still_attacking::BIGINT AS still_attacking,
-               s.outcome_launched::BIGINT AS outcome_launched, k.ck, k.summed
-        FROM split_df s {_class_key_join("s")};
+        SELECT s.*, k.ck, k.summed FROM split_df s {_class_key_join("s")};
+        DROP TABLE split_df;
         -- every report row with its post and the night of its own window
         CREATE OR REPLACE TEMP VIEW post_rows AS
         SELECT r.*, w.weapon_class, w.kind, w.long_range, w.ck, w.summed,
@@ -338,7 +326,6 @@ def _build_rows(con: duckdb.DuckDBPyConnection, policy: Policy, split: pd.DataFr
         DROP VIEW post_rows;
     """,
     )
-    con.unregister("split_df")
 
 
 def _replace_all(table: str, query: str) -> str:
@@ -412,12 +399,12 @@ def _same_ranks(con: duckdb.DuckDBPyConnection, policy: Policy) -> bool:
 
 
 def _same_class_keys(con: duckdb.DuckDBPyConnection, policy: Policy,
-                     split: pd.DataFrame) -> bool:
+                     split: list[list]) -> bool:
     """The class keys a full build would number now are those stored: the (class, kind)
     pairs of `weapons`, of the split parts kept and of those of the stale nights."""
     pairs = set(con.execute("SELECT DISTINCT weapon_class, kind FROM group_parts "
                             "WHERE row_id NOT IN (SELECT row_id FROM old_rows)").fetchall())
-    pairs |= set(zip(split["weapon_class"], split["kind"], strict=True))
+    pairs |= _split_classes(split)
     stored = con.execute(
         "SELECT weapon_class, kind, ck, summed FROM class_keys ORDER BY ck").fetchall()
     return _class_key_rows(con, policy, pairs) == stored
@@ -515,8 +502,8 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection,
         "SELECT DISTINCT target, target_main, affected_region_text FROM scope_rows").fetchall()
     rows = [(*named, region) for named in cells
             for region in dict.fromkeys(r for c in named if c is not None for r in tags(c))]
-    frame = pd.DataFrame(rows, columns=["target", "target_main", "affected", "region_id"])
-    con.register("tag_df", frame.astype(object))
+    rows_table(con, "tag_df", [("target", "VARCHAR"), ("target_main", "VARCHAR"),
+                               ("affected", "VARCHAR"), ("region_id", "VARCHAR")], rows)
     run(
         con,
         write("report_regions", """
@@ -529,7 +516,7 @@ def _build_report_regions(con: duckdb.DuckDBPyConnection,
          AND r.target_main IS NOT DISTINCT FROM t.target_main
          AND r.affected_region_text IS NOT DISTINCT FROM t.affected"""),
     )
-    con.unregister("tag_df")
+    run(con, "DROP TABLE tag_df")
 
 
 def _drop_stale_table(con: duckdb.DuckDBPyConnection, name: str) -> None:

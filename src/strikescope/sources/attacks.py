@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from strikescope.config import TIMEZONE
-from strikescope.db import create_table_as, in_file_order, run
+from strikescope.db import create_table_as, in_file_order, rows_table, run
 from strikescope.errors import MissingColumnError, NoSuchFileError, UnreadableFileError
 from strikescope.lazy import lazy_module
 from strikescope.sources.literals import literal_to_json
-from strikescope.taxonomy import taxonomy_frame
+from strikescope.taxonomy import TAXONOMY_COLUMNS, taxonomy_rows
 
 if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
     import pandas as pd
@@ -669,32 +669,16 @@ def lookup_literals(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """`lit_map` (raw, json, error): the literal cells of `table` parsed, once per value."""
     union = " UNION ".join(f"SELECT {c}_text AS raw FROM {table}" for c in LITERAL_COLUMNS)
     distinct = [r[0] for r in con.execute(f"SELECT DISTINCT raw FROM ({union})").fetchall()]
-    lit = pd.DataFrame(
-        [(v, *literal_to_json(v)) for v in distinct if v is not None],
-        columns=["raw", "json", "error"],
-    ).astype(object)
-    con.register("lit_df", lit)
-    run(
-        con,
-        "CREATE OR REPLACE TEMP TABLE lit_map AS SELECT raw::VARCHAR AS raw, "
-        "json::VARCHAR AS json, error::VARCHAR AS error FROM lit_df",
-    )
-    con.unregister("lit_df")
+    rows_table(con, "lit_map", [("raw", "VARCHAR"), ("json", "VARCHAR"), ("error", "VARCHAR")],
+               [(v, *literal_to_json(v)) for v in distinct if v is not None])
 
 
 def lookup_models(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """`tax_map`: the model strings of `table` classified, once per value (shaped like the
     store's `weapons`: components as ' | ' text)."""
     models = [r[0] for r in con.execute(f"SELECT DISTINCT model FROM {table}").fetchall()]
-    con.register("tax_df", taxonomy_frame(m for m in models if m is not None).astype(object))
-    run(
-        con,
-        "CREATE OR REPLACE TEMP TABLE tax_map AS SELECT model::VARCHAR AS model, "
-        "components::VARCHAR AS components, weapon_class::VARCHAR AS weapon_class, "
-        "kind::VARCHAR AS kind, long_range::BOOLEAN AS long_range, known::BOOLEAN AS known "
-        "FROM tax_df",
-    )
-    con.unregister("tax_df")
+    rows_table(con, "tax_map", TAXONOMY_COLUMNS,
+               taxonomy_rows(m for m in models if m is not None))
 
 
 def _lookup_warnings(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -870,13 +854,23 @@ def derived_sql(rows: str, literals: str, models: str, file: str) -> str:
 QUARANTINE_COLUMNS = ["rec", "field", "value", "reason"]
 
 
+def quarantine_sql(table: str = "raw") -> str:
+    """SQL: one row per (record, problem) of the quarantined records by record, then the
+    malformed lines (`QUARANTINE_COLUMNS`)."""
+    return f"""
+        SELECT rec, e.field AS field, e.value AS value, e.reason AS reason FROM (
+            SELECT 0 AS part, rec, unnest(errors) AS e, generate_subscripts(errors, 1) AS i
+            FROM {table}_parsed WHERE len(errors) > 0
+            UNION ALL
+            SELECT 1, rec::BIGINT, {{'field': field::VARCHAR, 'value': value::VARCHAR,
+                                    'reason': reason::VARCHAR}}, 0
+            FROM {table}_rejects)
+        ORDER BY part, rec, i"""
+
+
 def quarantine_rows(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.DataFrame:
     """One row per (record, problem) of the quarantined records, plus malformed lines."""
-    errs = con.execute(f"""
-        SELECT rec, e.field AS field, e.value AS value, e.reason AS reason
-        FROM (SELECT rec, unnest(errors) AS e FROM {table}_parsed WHERE len(errors) > 0)
-        ORDER BY rec""").df()
-    return pd.concat([errs, rejected_lines(con, table)], ignore_index=True)[QUARANTINE_COLUMNS]
+    return con.execute(quarantine_sql(table)).df()[QUARANTINE_COLUMNS]
 
 
 @dataclass

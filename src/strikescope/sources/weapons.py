@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from strikescope.lazy import lazy_module
-
-if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
-    import pandas as pd
-else:
-    pd = lazy_module("pandas")
 
 REFERENCE_COLUMNS = [
     "model",
@@ -29,12 +22,16 @@ def is_weapon_reference(header: Sequence[str]) -> bool:
     return {"model", "category"} <= names and "launched" not in names
 
 
-def read_weapon_reference(path: str | Path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df.columns = [c.strip().lower() for c in df.columns]
-    df = df.rename(columns={"name_nato": "name_nato"})
-    for col in REFERENCE_COLUMNS:
-        if col not in df.columns:
-            df[col] = ""
-    out = df[REFERENCE_COLUMNS].apply(lambda s: s.str.strip())
-    return out.replace("", None)
+def read_weapon_reference(path: str | Path) -> list[tuple[str | None, ...]]:
+    """One tuple per row, the cells of `REFERENCE_COLUMNS` in order, stripped; an empty or
+    absent cell is None."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip().lower() for h in next(reader, [])]
+        where = [header.index(c) if c in header else None for c in REFERENCE_COLUMNS]
+        return [tuple(_cell(row, i) for i in where) for row in reader if row]
+
+
+def _cell(row: list[str], i: int | None) -> str | None:
+    value = row[i].strip() if i is not None and i < len(row) else ""
+    return value or None
