@@ -102,14 +102,20 @@ def test_unknown_command_suggests_the_right_one():
     assert out.exit_code != 0 and "night" in out.output
 
 
-def test_night_view_loads_no_pandas(real_db):
-    # `strikescope night DATE` reads plain rows: pandas' import is most of its start-up
+def _cli_output(*args: str) -> str:
+    """What `strikescope ARGS` prints in a fresh interpreter, then whether pandas and numpy
+    were loaded ("PANDAS False False")."""
     code = ("import sys\nfrom strikescope.cli import main\n"
-            f"sys.argv = ['strikescope', 'night', '2025-07-04', '--db', {str(real_db)!r}]\n"
+            f"sys.argv = ['strikescope', *{list(args)!r}]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('PANDAS', 'pandas' in sys.modules, 'numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_night_view_loads_no_pandas(real_db):
+    # `strikescope night DATE` reads plain rows: pandas' import is most of its start-up
+    out = _cli_output("night", "2025-07-04", "--db", str(real_db))
     assert "539 drones and 11 missiles" in out
     assert out.rstrip().endswith("PANDAS False False")
 
@@ -148,13 +154,7 @@ def test_dashboard_placebo_default_is_the_study_default():
 def test_ingest_loads_no_pandas(tmp_path, shared_data):
     # an ingest of the real releases needs no data-frame library: importing pandas took a
     # third of the command
-    db = tmp_path / "store.duckdb"
-    code = ("import sys\nfrom strikescope.cli import main\n"
-            f"sys.argv = ['strikescope', 'ingest', {str(shared_data / 'attacks')!r}, "
-            f"'--db', {str(db)!r}]\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('PANDAS', 'pandas' in sys.modules, 'numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = _cli_output("ingest", str(shared_data / "attacks"), "--db",
+                      str(tmp_path / "store.duckdb"))
     assert "69,067 long-range drones and 6,257 missiles" in out
     assert out.rstrip().endswith("PANDAS False False")
