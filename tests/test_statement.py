@@ -675,3 +675,25 @@ def test_names_of_later_reports_oreshnik_and_italmas():
     assert got == {"Oreshnik": (1, 0), "Iskander-M": (13, 8), "Kalibr": (22, 20),
                    "Shahed-136/131": (242, 216)}
     assert classify("Oreshnik").weapon_class == "ballistic"
+
+
+# ---------------------------------------------------------------- blind2 mends
+
+def test_used_is_a_launch_verb_except_as_a_participle_after_its_weapon():
+    p = parse_statement("Russia used 6 Shahed drones overnight, 4 were shot down. Russian "
+                        "forces also used two Iskander-M missiles.", "2025-04-03")
+    assert figures(p, "Shahed-136/131")["launched"] == 6
+    assert figures(p, "Iskander-M")["launched"] == 2
+    p = parse_statement("Крім того, ворог використав 3 балістичні ракети «Іскандер-М».",
+                        "2025-04-03")
+    assert figures(p, "Iskander-M")["launched"] == 3
+    # "missiles used by Russia" describes them: the 4 is not launched twice, 1 is shot down
+    p = parse_statement("It shot down one of four missiles used by Russia.", "2025-04-03")
+    assert p.rows["launched"].tolist() == [4] and p.rows["destroyed"].tolist() == [1]
+
+
+def test_destruction_is_a_shot_down_noun():
+    p = parse_statement("Russia launched 30 drones. Officials confirmed the destruction of 21 "
+                        "attack drones.", "2025-04-03")
+    assert figures(p, "Shahed-136/131") == {"launched": 30, "destroyed": 21,
+                                            "not_reach_goal": None, "hit": None}

@@ -31,11 +31,11 @@ ROW_COLUMNS = [
 ]
 
 _ROLE_PATTERNS = {
-    "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|"
-                r"attacked|launch|targeted|fired|involved|includ",
+    "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
+                r"attacked|launch|targeted|fired|involved|includ|used$",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|"
-                 r"downing|destroy|intercept|neutrali|suppress",
+                 r"downing|destroy|destruct|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
     "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact",
     "left": r"вийшл|вилетіл|повернул|полетіл|returned|flew",
@@ -51,7 +51,10 @@ _BUT = {"але", "проте", "однак", "but", "however"}
 _ROLES = {k: re.compile(v) for k, v in _ROLE_PATTERNS.items()}
 _DESCRIPTIVE = {"that", "which", "що"}
 _RELATIVE_ALWAYS = {"якими", "які", "яких", "котрі", "котрими"}
-_PARTICIPLES = re.compile(r"запущених|випущених|застосованих|used$")
+_PARTICIPLES = re.compile(r"запущених|випущених|застосованих|використаних")
+# "used" is a launch verb ("Russia used three Iskander-M"), except as a participle right
+# after its weapon ("four missiles used by Russia").
+_USED = "used"
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
 _APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
@@ -316,6 +319,8 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
             continue
         if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(tok.casefold())):
+            continue
+        if tok.casefold() == _USED and i and words.weapon_terms(tokens[i - 1]):
             continue
         if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
             role = "hit"
