@@ -697,3 +697,14 @@ def test_destruction_is_a_shot_down_noun():
                         "attack drones.", "2025-04-03")
     assert figures(p, "Shahed-136/131") == {"launched": 30, "destroyed": 21,
                                             "not_reach_goal": None, "hit": None}
+
+
+def test_including_takes_the_role_of_the_verb_before_it():
+    p = parse_statement("Air defence intercepted a range of weapons, including one Kinzhal "
+                        "missile and one Kh-22 cruise missile. Russia launched 3 Kinzhal.",
+                        "2025-04-03")
+    assert figures(p, "Kinzhal")["destroyed"] == 1 and figures(p, "Kinzhal")["launched"] == 3
+    assert figures(p, "X-22")["destroyed"] == 1
+    # with no verb before it, "including" is still a launch
+    p = parse_statement("The attack, including 4 Iskander-M missiles.", "2025-04-03")
+    assert figures(p, "Iskander-M")["launched"] == 4

@@ -55,6 +55,9 @@ _PARTICIPLES = re.compile(r"запущених|випущених|застосо
 # "used" is a launch verb ("Russia used three Iskander-M"), except as a participle right
 # after its weapon ("four missiles used by Russia").
 _USED = "used"
+# "including" names part of what the verb before it counts, in that verb's role; alone
+# ("the attack, including 6 Kinzhal") it is a launch.
+_INCLUDING = "including"
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
 _APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
@@ -307,30 +310,39 @@ def _role_of(token: str) -> str | None:
 def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
     """(index, role) of the verbs and nouns that give figures a role; a negated verb, a
     relative clause ("that Russia launched") and a participle ("запущених") give none."""
-    found = []
+    found: list[tuple[int, str]] = []
     for i, tok in enumerate(tokens):
         role = _role_of(tok)
         if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
             role = "destroyed"
         if role is None:
             continue
-        before = {t.casefold() for t in tokens[max(0, i - 3):i]}
         if {t.casefold() for t in tokens[max(0, i - 2):i]} & _NEGATIONS:
             found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
             continue
-        if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(tok.casefold())):
-            continue
-        if tok.casefold() == _USED and i and words.weapon_terms(tokens[i - 1]):
+        if _gives_no_role(tokens, i, role):
             continue
         if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
             role = "hit"
-        if tok.casefold() == "hit" and not before & {"were", "was", "been"}:
-            continue
-        if tok.casefold().startswith(("полетіл", "flew")) and not _AWAY.search(
-                " ".join(tokens[i + 1:i + 5]).casefold()):
-            continue
+        if tok.casefold() == _INCLUDING and found and found[-1][1] != "negated":
+            role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
+    """A role word that describes rather than counts: a launch verb in a relative clause or
+    as a participle, "hit" not after "were", "flew" not on the way out."""
+    low = tokens[i].casefold()
+    if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(low)):
+        return True
+    if low == _USED and i and words.weapon_terms(tokens[i - 1]):
+        return True
+    before = {t.casefold() for t in tokens[max(0, i - 3):i]}
+    if low == "hit" and not before & {"were", "was", "been"}:
+        return True
+    return low.startswith(("полетіл", "flew")) and not _AWAY.search(
+        " ".join(tokens[i + 1:i + 5]).casefold())
 
 
 def _weak_beside_other(tokens: list[str], found: list[tuple[int, str]], i: int) -> bool:
