@@ -708,3 +708,15 @@ def test_including_takes_the_role_of_the_verb_before_it():
     # with no verb before it, "including" is still a launch
     p = parse_statement("The attack, including 4 Iskander-M missiles.", "2025-04-03")
     assert figures(p, "Iskander-M")["launched"] == 4
+
+
+def test_of_which_after_a_weapon_named_without_a_figure():
+    p = parse_statement("Russia launched 4 missiles and 10 drones. The missiles, of which it "
+                        "shot down three, flew north, while the drones, of which 9 were downed, "
+                        "flew west.", "2025-04-03")
+    assert figures(p, "Unknown Missile")["destroyed"] == 3
+    assert figures(p, "Shahed-136/131")["destroyed"] == 9 and not p.conflicts
+    # a weapon counted where it is named stays the one the figure stands for
+    p = parse_statement("Уночі ворог атакував 20 ударними БпЛА типу Shahed, 15 з них збито.",
+                        "2025-04-03")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 15

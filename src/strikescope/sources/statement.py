@@ -612,9 +612,29 @@ class _Reader:
         before = [m for t in self.tokens[lo:after - 1] for m in words.weapon_terms(t)]
         if before:  # "а безпілотник не вдалось вразити лише один"
             return _resolve(before, self.state.last)[0], ("weapon named earlier",)
+        if named := self._named_uncounted(lo):
+            return named, ("weapon named earlier",)
         if self.state.last_model:
             return self.state.last_model, ("weapon named earlier",)
         return None
+
+    def _named_uncounted(self, lo: int) -> str | None:
+        """"the missiles, of which it shot down two, ..., while the drones, of which 11 were
+        downed": the weapon named last before the clause at lo, in a clause of no number
+        (a weapon counted where it is named is the one the rules remember anyway)."""
+        j = lo - 1
+        while j >= 0 and not words.weapon_terms(self.tokens[j]):
+            j -= 1
+        if j < 0:
+            return None
+        start, _ = _clause_bounds(self.tokens, j)
+        if any(_is_number(self.tokens, k) for k in range(start, j + 1)):
+            return None
+        k = j
+        while k > start and words.weapon_terms(self.tokens[k - 1]):
+            k -= 1
+        matches = [m for t in self.tokens[k:j + 1] for m in words.weapon_terms(t)]
+        return _resolve(matches, self.state.last)[0]
 
     def _earlier_of_class(self, model: str, notes: tuple) -> tuple[str, tuple]:
         """"17 крилатих ракет Х-101/Х-555 ... знищено 14 крилатих ракет": a missile class
