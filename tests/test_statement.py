@@ -720,3 +720,19 @@ def test_of_which_after_a_weapon_named_without_a_figure():
     p = parse_statement("Уночі ворог атакував 20 ударними БпЛА типу Shahed, 15 з них збито.",
                         "2025-04-03")
     assert figures(p, "Shahed-136/131")["destroyed"] == 15
+
+
+def test_missiles_of_unnamed_type_take_the_type_named_apart():
+    p = parse_statement("Air defence destroyed all four missiles and 20 of 25 drones. Russian "
+                        "forces used drones and Kalibr missiles to attack Odesa.", "2025-04-03")
+    assert figures(p, "Kalibr") == {"launched": 4, "destroyed": 4, "not_reach_goal": None,
+                                    "hit": None}
+    assert _classes(p) == {"cruise": (4, 4), "strike_drone": (25, 20)}
+    # types of two classes named apart say nothing of which the four were
+    p = parse_statement("Air defence destroyed all four missiles. Russia used Kalibr and "
+                        "Iskander-M missiles.", "2025-04-03")
+    assert p.rows["model"].tolist() == ["Unknown Missile"]
+    # a missile type with its own figure: the unnamed figure stays unnamed
+    p = parse_statement("Russia launched 6 missiles, 2 Kinzhal among them were launched from "
+                        "jets. Kalibr missiles were also used.", "2025-04-03")
+    assert "Unknown Missile" in set(p.rows["model"])

@@ -791,6 +791,26 @@ def _take_parts(mentions: list[Mention]) -> None:
             parent.figure = Figure(rest, "derived", (*parent.figure.notes, "less named parts"))
 
 
+def _type_the_unnamed(table: dict[str, dict[str, Figure]], sentences: list[str]) -> None:
+    """"destroyed all five missiles" and, with no figure, "Russian forces used drones and
+    Kh-101 missiles": when the only missile figures are of unnamed type and the text names
+    missile types of one class without a figure, the unnamed missiles are of that type."""
+    figures = table.get("Unknown Missile")
+    if figures is None or any(n.startswith(_TOTAL_OF) for f in figures.values()
+                              for n in f.notes):
+        return
+    if any(classify(m, warn=False).kind == "missile" for m in table if m != "Unknown Missile"):
+        return
+    named = [(t, fuzzy) for s in sentences for tok in tokenize(s)
+             for t, fuzzy in words.weapon_terms(tok)
+             if t.role == "type" and classify(t.model, warn=False).kind == "missile"]
+    if len({classify(t.model, warn=False).weapon_class for t, _ in named}) != 1:
+        return
+    model, notes = _resolve(named, {})
+    table[model] = {name: Figure(f.value, f.status, (*f.notes, *notes, "type named apart"))
+                    for name, f in table.pop("Unknown Missile").items()}
+
+
 def _pool(table: dict[str, dict[str, Figure]]) -> None:
     """Missiles of unnamed type launched, then named only when shot down ("launched 13
     missiles ... neutralized 7 Kh-101"): the named ones come out of the unnamed figure."""
@@ -943,6 +963,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
         else:
             skipped += [(sentence, note) for note in notes]
     table, conflicts = _merge(mentions, sentences)
+    _type_the_unnamed(table, sentences)
     _derive(table)
     conflicts += _fold_generic(table)
     rows = _rows(table, state, window, clean, sha)
