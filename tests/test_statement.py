@@ -736,3 +736,12 @@ def test_missiles_of_unnamed_type_take_the_type_named_apart():
     p = parse_statement("Russia launched 6 missiles, 2 Kinzhal among them were launched from "
                         "jets. Kalibr missiles were also used.", "2025-04-03")
     assert "Unknown Missile" in set(p.rows["model"])
+
+
+def test_a_singular_adjective_with_its_noun_left_out_is_one_missile():
+    p = parse_statement("Уночі ворог запустив три керовані авіаційні ракети Х-59 та "
+                        "протирадіолокаційну — Х-31П. Знищено три ракети Х-59.", "2025-04-03")
+    assert figures(p, "X-31P")["launched"] == 1 and figures(p, "X-59")["launched"] == 3
+    # after a number the adjective is part of that figure, not one more
+    p = parse_statement("Уночі ворог запустив одну керовану Х-59.", "2025-04-03")
+    assert p.rows["launched"].tolist() == [1]

@@ -89,6 +89,10 @@ _CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while"}
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
 _SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
 _ARTICLES = {"a", "an", "one", "the"}
+# a feminine singular adjective (accusative "-ну", instrumental "-ою") of a missile whose noun
+# the text leaves out: "та протирадіолокаційну — Х-31П"
+_SINGULAR_ADJECTIVE = re.compile(r"^[а-яіїєґ']{5,}(?:ну|ою)$")
+_DASHES_QUOTES = {"—", "–", "-", '"', "'", "«", "»"}
 
 
 @dataclass
@@ -581,6 +585,8 @@ class _Reader:
             return self._all_or_both(i)
         if low in _SINGULAR_MISSILE:
             return self._singular(i)
+        if _SINGULAR_ADJECTIVE.search(low) and self._elided_missile(i):
+            return 1
         if not _is_number(self.tokens, i):
             return 1
         number = read_number(self.tokens, i)
@@ -738,6 +744,25 @@ class _Reader:
             model, notes = _resolve(matches, self.state.last)
             self._add(model, role, Figure(1, "stated", notes + ("one",)))
         return 1
+
+
+    def _elided_missile(self, i: int) -> bool:
+        """"та протирадіолокаційну — Х-31П": a singular adjective, its noun left out, right
+        before a missile type, is one missile of that type (not after a number: "одну
+        балістичну ..." is read with the number)."""
+        j = i + 1
+        while j < len(self.tokens) and self.tokens[j] in _DASHES_QUOTES:
+            j += 1
+        if j >= len(self.tokens) or (i and _is_number(self.tokens, i - 1)):
+            return False
+        types = [(t, f) for t, f in words.weapon_terms(self.tokens[j]) if t.role == "type"
+                 and classify(t.model, warn=False).kind == "missile"]
+        role = role_at(self.tokens, self.roles, i)
+        if not types or role is None:
+            return False
+        model, notes = _resolve(types, self.state.last)
+        self._add(model, role, Figure(1, "stated", notes + ("one",)))
+        return True
 
 
 def _inherits(tokens: list[str], after: int) -> bool:
