@@ -745,3 +745,21 @@ def test_a_singular_adjective_with_its_noun_left_out_is_one_missile():
     # after a number the adjective is part of that figure, not one more
     p = parse_statement("Уночі ворог запустив одну керовану Х-59.", "2025-04-03")
     assert p.rows["launched"].tolist() == [1]
+
+
+def test_drones_of_an_unidentified_type_and_all_of_them_split_by_type():
+    p = parse_statement("Ukraine shot down all five drones overnight. Russia used three "
+                        "Shahed-type drones and two drones of an unidentified type.", "2025-04-03")
+    # five = 3 + 2, all shot down: each type all shot down (Unknown UAV, class unknown)
+    assert _classes(p) == {"strike_drone": (3, 3), "unknown": (2, 2)}
+    # named with the Shahed figure, drones of an undetermined type stay in it
+    p = parse_statement("Russian forces attacked with 51 Shahed strike drones and UAVs of an "
+                        "undetermined type; 32 were shot down.", "2025-04-03")
+    assert p.rows["model"].tolist() == ["Shahed-136/131"]
+    p = parse_statement("Противник атакував 20 ударними БпЛА типу Shahed та 3 БпЛА "
+                        "невстановленого типу.", "2025-04-03")
+    assert figures(p, "Unknown UAV")["launched"] == 3
+    assert figures(p, "Shahed-136/131")["launched"] == 20
+    # all 7 of 7 stays as it is when the types do not add up to it
+    p = parse_statement("Shot down all 7 drones. Russia used 3 Shahed drones.", "2025-04-03")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 7

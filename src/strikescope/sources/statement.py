@@ -63,6 +63,7 @@ _APPROX = {"близько", "приблизно", "майже", "понад", "
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
 _REFERENCE = {"the", "цих", "these", "those", "тих"}
 _ALL = {"усі", "всі", "all", "усіх", "всіх"}
+_ALL_OF = "all of them"  # "all 20 drones shot down": a figure told as all of a number
 _BOTH = {"both", "обидві", "обидва", "обох"}
 _OF = {"з", "із", "of"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
@@ -700,7 +701,7 @@ class _Reader:
             matches, _ = weapon_after(self.tokens, i + 1 + used)
             if matches and role == "destroyed":
                 model, notes = _resolve(matches, self.state.last)
-                self._add(model, role, Figure(value, "stated", notes),
+                self._add(model, role, Figure(value, "stated", (*notes, _ALL_OF)),
                           Figure(value, "derived", ("all",)))
                 return 1 + used
             return 1
@@ -894,7 +895,26 @@ def _fold_generic(table: dict[str, dict[str, Figure]]) -> list[str]:
     return notes
 
 
+def _split_all(table: dict[str, dict[str, Figure]]) -> None:
+    """"shot down all five drones", then "three Shahed-type drones and two drones of an
+    unidentified type": the five are the drones of each type, each of them shot down."""
+    for model, figures in list(table.items()):
+        shot, launched = figures.get("destroyed"), figures.get("launched")
+        if (shot is None or _ALL_OF not in shot.notes or launched is None
+                or launched.status != "stated" or launched.value >= shot.value):
+            continue
+        kind = classify(model, warn=False).kind
+        others = [f for m, f in table.items() if m != model and "destroyed" not in f
+                  and classify(m, warn=False).kind == kind
+                  and f.get("launched", Figure(0, "derived")).status == "stated"]
+        if launched.value + sum(f["launched"].value for f in others) != shot.value:
+            continue
+        for f in [figures, *others]:
+            f["destroyed"] = Figure(f["launched"].value, "derived", ("all",))
+
+
 def _derive(table: dict[str, dict[str, Figure]]) -> None:
+    _split_all(table)
     any_shot = any("destroyed" in f for f in table.values())
     for figures in table.values():
         shot, launched = figures.get("destroyed"), figures.get("launched")
