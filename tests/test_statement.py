@@ -763,3 +763,16 @@ def test_drones_of_an_unidentified_type_and_all_of_them_split_by_type():
     # all 7 of 7 stays as it is when the types do not add up to it
     p = parse_statement("Shot down all 7 drones. Russia used 3 Shahed drones.", "2025-04-03")
     assert figures(p, "Shahed-136/131")["destroyed"] == 7
+
+
+def test_unnamed_missiles_shot_down_then_named_by_type():
+    p = parse_statement("Russia launched 20 missiles and 30 drones, downing 15 missiles and 25 "
+                        "drones. Air defence intercepted 5 Kalibr and 10 Kh-101 missiles.",
+                        "2025-04-03")
+    # the 15 are the 5 + 10 named: 5 of the 20 stay of unnamed type, none said shot down
+    assert _classes(p) == {"cruise": (15, 15), "strike_drone": (30, 25), "unknown": (5, 0)}
+    # named ones that are not all of the unnamed figure leave it as it is
+    p = parse_statement("Russia launched 20 missiles, 15 were downed. Air defence intercepted "
+                        "4 Kalibr missiles over Odesa.", "2025-04-03")
+    assert figures(p, "Unknown Missile")["launched"] == 20
+    assert figures(p, "Unknown Missile")["destroyed"] == 15

@@ -841,7 +841,7 @@ def _pool(table: dict[str, dict[str, Figure]]) -> None:
     """Missiles of unnamed type launched, then named only when shot down ("launched 13
     missiles ... neutralized 7 Kh-101"): the named ones come out of the unnamed figure."""
     pool = table.get("Unknown Missile", {}).get("launched")
-    if pool is None or "destroyed" in table["Unknown Missile"]:
+    if pool is None or not _shot_named_later(table):
         return
     for model, figures in table.items():
         got = figures.get("launched")
@@ -850,8 +850,26 @@ def _pool(table: dict[str, dict[str, Figure]]) -> None:
         if classify(model, warn=False).kind == "missile" and got.value <= pool.value:
             pool = Figure(pool.value - got.value, "derived", (*pool.notes, "less named later"))
     table["Unknown Missile"]["launched"] = pool
-    if pool.value == 0:
+    if pool.value == 0 and table["Unknown Missile"].get("destroyed", pool).value == 0:
         del table["Unknown Missile"]
+
+
+def _shot_named_later(table: dict[str, dict[str, Figure]]) -> bool:
+    """Whether the unnamed missiles' shot-down figure, if any, is the named missiles' told
+    as one ("downing 102 missiles ... one Kinzhal, one Kh-22 ... 100 Kh-101"): then it is
+    taken out of the unnamed figure like their launches."""
+    shot = table["Unknown Missile"].get("destroyed")
+    if shot is None:
+        return True
+    named = [f["destroyed"] for m, f in table.items() if m not in _GENERIC
+             and classify(m, warn=False).kind == "missile" and "destroyed" in f]
+    if not named or any(f.status != "stated" for f in named):
+        return False
+    if sum(f.value for f in named) != shot.value:
+        return False
+    table["Unknown Missile"]["destroyed"] = Figure(0, "derived", (*shot.notes,
+                                                                  "less named later"))
+    return True
 
 
 def _take_totals_apart(table: dict[str, dict[str, Figure]]) -> None:
