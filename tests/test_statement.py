@@ -796,3 +796,18 @@ def test_unnamed_missiles_shot_down_then_named_by_type():
                         "4 Kalibr missiles over Odesa.", "2025-04-03")
     assert figures(p, "Unknown Missile")["launched"] == 20
     assert figures(p, "Unknown Missile")["destroyed"] == 15
+
+
+def test_left_in_the_singular_and_in_the_air():
+    p = parse_statement("Уночі ворог атакував 52 БпЛА, збито 46 БпЛА. Крім того, п'ять БпЛА "
+                        "локаційно втрачені, ще один ворожий безпілотник полетів у Росію.",
+                        "2025-04-03")
+    row = p.rows.iloc[0]
+    # "полетів" (one drone) is left, not one more lost
+    assert (row["not_reach_goal"], row["left"]) == (5, 1)
+    p = parse_statement("Russia launched 72 drones; 50 were shot down. Nine decoy drones "
+                        "disappeared from radar, while combat operations continued against one "
+                        "remaining drone in the air. The Air Force said 3 drones hit targets.",
+                        "2025-04-03")
+    row = p.rows.iloc[0]
+    assert (row["not_reach_goal"], row["still_attacking"]) == (9, 1) and not p.conflicts

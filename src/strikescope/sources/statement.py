@@ -38,7 +38,7 @@ _ROLE_PATTERNS = {
                  r"downing|destroy|destruct|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
     "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact",
-    "left": r"вийшл|вилетіл|повернул|полетіл|returned|flew",
+    "left": r"вийш|вилеті|поверну|полеті|returned|flew",
     "still_attacking": r"повітрі|просторі$|airborne",
 }
 # "полетіли" is a drone that left only on its way out ("2 – полетіли до Білорусі"), and
@@ -320,6 +320,9 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
         role = _role_of(tok)
         if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
             role = "destroyed"
+        if tok.casefold() == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == [
+                "in", "the"]:
+            role = "still_attacking"  # "one remaining drone in the air" (not "Air Force")
         if role is None:
             continue
         if {t.casefold() for t in tokens[max(0, i - 2):i]} & _NEGATIONS:
@@ -346,7 +349,7 @@ def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
     before = {t.casefold() for t in tokens[max(0, i - 3):i]}
     if low == "hit" and not before & {"were", "was", "been"}:
         return True
-    return low.startswith(("полетіл", "flew")) and not _AWAY.search(
+    return low.startswith(("полеті", "flew")) and not _AWAY.search(
         " ".join(tokens[i + 1:i + 5]).casefold())
 
 
