@@ -31,14 +31,14 @@ ROW_COLUMNS = [
 ]
 
 _ROLE_PATTERNS = {
-    "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|"
-                r"attacked|launch|targeted|fired|involved|includ",
+    "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
+                r"attacked|launch|targeted|fired|involved|includ|used$",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|"
-                 r"downing|destroy|intercept|neutrali|suppress",
+                 r"downing|destroy|destruct|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
     "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact",
-    "left": r"вийшл|вилетіл|повернул|полетіл|returned|flew",
+    "left": r"вийш|вилеті|поверну|полеті|returned|flew",
     "still_attacking": r"повітрі|просторі$|airborne",
 }
 # "полетіли" is a drone that left only on its way out ("2 – полетіли до Білорусі"), and
@@ -51,12 +51,19 @@ _BUT = {"але", "проте", "однак", "but", "however"}
 _ROLES = {k: re.compile(v) for k, v in _ROLE_PATTERNS.items()}
 _DESCRIPTIVE = {"that", "which", "що"}
 _RELATIVE_ALWAYS = {"якими", "які", "яких", "котрі", "котрими"}
-_PARTICIPLES = re.compile(r"запущених|випущених|застосованих|used$")
+_PARTICIPLES = re.compile(r"запущених|випущених|застосованих|використаних")
+# "used" is a launch verb ("Russia used three Iskander-M"), except as a participle right
+# after its weapon ("four missiles used by Russia").
+_USED = "used"
+# "including" names part of what the verb before it counts, in that verb's role; alone
+# ("the attack, including 6 Kinzhal") it is a launch.
+_INCLUDING = "including"
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
 _APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
 _REFERENCE = {"the", "цих", "these", "those", "тих"}
 _ALL = {"усі", "всі", "all", "усіх", "всіх"}
+_ALL_OF = "all of them"  # "all 20 drones shot down": a figure told as all of a number
 _BOTH = {"both", "обидві", "обидва", "обох"}
 _OF = {"з", "із", "of"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
@@ -83,6 +90,10 @@ _CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while"}
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
 _SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
 _ARTICLES = {"a", "an", "one", "the"}
+# a feminine singular adjective (accusative "-ну", instrumental "-ою") of a missile whose noun
+# the text leaves out: "та протирадіолокаційну — Х-31П"
+_SINGULAR_ADJECTIVE = re.compile(r"^[а-яіїєґ']{5,}(?:ну|ою)$")
+_DASHES_QUOTES = {"—", "–", "-", '"', "'", "«", "»"}
 
 
 @dataclass
@@ -304,28 +315,42 @@ def _role_of(token: str) -> str | None:
 def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
     """(index, role) of the verbs and nouns that give figures a role; a negated verb, a
     relative clause ("that Russia launched") and a participle ("запущених") give none."""
-    found = []
+    found: list[tuple[int, str]] = []
     for i, tok in enumerate(tokens):
         role = _role_of(tok)
         if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
             role = "destroyed"
+        if tok.casefold() == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == [
+                "in", "the"]:
+            role = "still_attacking"  # "one remaining drone in the air" (not "Air Force")
         if role is None:
             continue
-        before = {t.casefold() for t in tokens[max(0, i - 3):i]}
         if {t.casefold() for t in tokens[max(0, i - 2):i]} & _NEGATIONS:
             found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
             continue
-        if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(tok.casefold())):
+        if _gives_no_role(tokens, i, role):
             continue
         if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
             role = "hit"
-        if tok.casefold() == "hit" and not before & {"were", "was", "been"}:
-            continue
-        if tok.casefold().startswith(("полетіл", "flew")) and not _AWAY.search(
-                " ".join(tokens[i + 1:i + 5]).casefold()):
-            continue
+        if tok.casefold() == _INCLUDING and found and found[-1][1] != "negated":
+            role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
+    """A role word that describes rather than counts: a launch verb in a relative clause or
+    as a participle, "hit" not after "were", "flew" not on the way out."""
+    low = tokens[i].casefold()
+    if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(low)):
+        return True
+    if low == _USED and i and words.weapon_terms(tokens[i - 1]):
+        return True
+    before = {t.casefold() for t in tokens[max(0, i - 3):i]}
+    if low == "hit" and not before & {"were", "was", "been"}:
+        return True
+    return low.startswith(("полеті", "flew")) and not _AWAY.search(
+        " ".join(tokens[i + 1:i + 5]).casefold())
 
 
 def _weak_beside_other(tokens: list[str], found: list[tuple[int, str]], i: int) -> bool:
@@ -564,6 +589,8 @@ class _Reader:
             return self._all_or_both(i)
         if low in _SINGULAR_MISSILE:
             return self._singular(i)
+        if _SINGULAR_ADJECTIVE.search(low) and self._elided_missile(i):
+            return 1
         if not _is_number(self.tokens, i):
             return 1
         number = read_number(self.tokens, i)
@@ -595,9 +622,29 @@ class _Reader:
         before = [m for t in self.tokens[lo:after - 1] for m in words.weapon_terms(t)]
         if before:  # "а безпілотник не вдалось вразити лише один"
             return _resolve(before, self.state.last)[0], ("weapon named earlier",)
+        if named := self._named_uncounted(lo):
+            return named, ("weapon named earlier",)
         if self.state.last_model:
             return self.state.last_model, ("weapon named earlier",)
         return None
+
+    def _named_uncounted(self, lo: int) -> str | None:
+        """"the missiles, of which it shot down two, ..., while the drones, of which 11 were
+        downed": the weapon named last before the clause at lo, in a clause of no number
+        (a weapon counted where it is named is the one the rules remember anyway)."""
+        j = lo - 1
+        while j >= 0 and not words.weapon_terms(self.tokens[j]):
+            j -= 1
+        if j < 0:
+            return None
+        start, _ = _clause_bounds(self.tokens, j)
+        if any(_is_number(self.tokens, k) for k in range(start, j + 1)):
+            return None
+        k = j
+        while k > start and words.weapon_terms(self.tokens[k - 1]):
+            k -= 1
+        matches = [m for t in self.tokens[k:j + 1] for m in words.weapon_terms(t)]
+        return _resolve(matches, self.state.last)[0]
 
     def _earlier_of_class(self, model: str, notes: tuple) -> tuple[str, tuple]:
         """"17 крилатих ракет Х-101/Х-555 ... знищено 14 крилатих ракет": a missile class
@@ -657,7 +704,7 @@ class _Reader:
             matches, _ = weapon_after(self.tokens, i + 1 + used)
             if matches and role == "destroyed":
                 model, notes = _resolve(matches, self.state.last)
-                self._add(model, role, Figure(value, "stated", notes),
+                self._add(model, role, Figure(value, "stated", (*notes, _ALL_OF)),
                           Figure(value, "derived", ("all",)))
                 return 1 + used
             return 1
@@ -701,6 +748,25 @@ class _Reader:
             model, notes = _resolve(matches, self.state.last)
             self._add(model, role, Figure(1, "stated", notes + ("one",)))
         return 1
+
+
+    def _elided_missile(self, i: int) -> bool:
+        """"та протирадіолокаційну — Х-31П": a singular adjective, its noun left out, right
+        before a missile type, is one missile of that type (not after a number: "одну
+        балістичну ..." is read with the number)."""
+        j = i + 1
+        while j < len(self.tokens) and self.tokens[j] in _DASHES_QUOTES:
+            j += 1
+        if j >= len(self.tokens) or (i and _is_number(self.tokens, i - 1)):
+            return False
+        types = [(t, f) for t, f in words.weapon_terms(self.tokens[j]) if t.role == "type"
+                 and classify(t.model, warn=False).kind == "missile"]
+        role = role_at(self.tokens, self.roles, i)
+        if not types or role is None:
+            return False
+        model, notes = _resolve(types, self.state.last)
+        self._add(model, role, Figure(1, "stated", notes + ("one",)))
+        return True
 
 
 def _inherits(tokens: list[str], after: int) -> bool:
@@ -754,11 +820,31 @@ def _take_parts(mentions: list[Mention]) -> None:
             parent.figure = Figure(rest, "derived", (*parent.figure.notes, "less named parts"))
 
 
+def _type_the_unnamed(table: dict[str, dict[str, Figure]], sentences: list[str]) -> None:
+    """"destroyed all five missiles" and, with no figure, "Russian forces used drones and
+    Kh-101 missiles": when the only missile figures are of unnamed type and the text names
+    missile types of one class without a figure, the unnamed missiles are of that type."""
+    figures = table.get("Unknown Missile")
+    if figures is None or any(n.startswith(_TOTAL_OF) for f in figures.values()
+                              for n in f.notes):
+        return
+    if any(classify(m, warn=False).kind == "missile" for m in table if m != "Unknown Missile"):
+        return
+    named = [(t, fuzzy) for s in sentences for tok in tokenize(s)
+             for t, fuzzy in words.weapon_terms(tok)
+             if t.role == "type" and classify(t.model, warn=False).kind == "missile"]
+    if len({classify(t.model, warn=False).weapon_class for t, _ in named}) != 1:
+        return
+    model, notes = _resolve(named, {})
+    table[model] = {name: Figure(f.value, f.status, (*f.notes, *notes, "type named apart"))
+                    for name, f in table.pop("Unknown Missile").items()}
+
+
 def _pool(table: dict[str, dict[str, Figure]]) -> None:
     """Missiles of unnamed type launched, then named only when shot down ("launched 13
     missiles ... neutralized 7 Kh-101"): the named ones come out of the unnamed figure."""
     pool = table.get("Unknown Missile", {}).get("launched")
-    if pool is None or "destroyed" in table["Unknown Missile"]:
+    if pool is None or not _shot_named_later(table):
         return
     for model, figures in table.items():
         got = figures.get("launched")
@@ -767,8 +853,26 @@ def _pool(table: dict[str, dict[str, Figure]]) -> None:
         if classify(model, warn=False).kind == "missile" and got.value <= pool.value:
             pool = Figure(pool.value - got.value, "derived", (*pool.notes, "less named later"))
     table["Unknown Missile"]["launched"] = pool
-    if pool.value == 0:
+    if pool.value == 0 and table["Unknown Missile"].get("destroyed", pool).value == 0:
         del table["Unknown Missile"]
+
+
+def _shot_named_later(table: dict[str, dict[str, Figure]]) -> bool:
+    """Whether the unnamed missiles' shot-down figure, if any, is the named missiles' told
+    as one ("downing 102 missiles ... one Kinzhal, one Kh-22 ... 100 Kh-101"): then it is
+    taken out of the unnamed figure like their launches."""
+    shot = table["Unknown Missile"].get("destroyed")
+    if shot is None:
+        return True
+    named = [f["destroyed"] for m, f in table.items() if m not in _GENERIC
+             and classify(m, warn=False).kind == "missile" and "destroyed" in f]
+    if not named or any(f.status != "stated" for f in named):
+        return False
+    if sum(f.value for f in named) != shot.value:
+        return False
+    table["Unknown Missile"]["destroyed"] = Figure(0, "derived", (*shot.notes,
+                                                                  "less named later"))
+    return True
 
 
 def _take_totals_apart(table: dict[str, dict[str, Figure]]) -> None:
@@ -812,7 +916,26 @@ def _fold_generic(table: dict[str, dict[str, Figure]]) -> list[str]:
     return notes
 
 
+def _split_all(table: dict[str, dict[str, Figure]]) -> None:
+    """"shot down all five drones", then "three Shahed-type drones and two drones of an
+    unidentified type": the five are the drones of each type, each of them shot down."""
+    for model, figures in list(table.items()):
+        shot, launched = figures.get("destroyed"), figures.get("launched")
+        if (shot is None or _ALL_OF not in shot.notes or launched is None
+                or launched.status != "stated" or launched.value >= shot.value):
+            continue
+        kind = classify(model, warn=False).kind
+        others = [f for m, f in table.items() if m != model and "destroyed" not in f
+                  and classify(m, warn=False).kind == kind
+                  and f.get("launched", Figure(0, "derived")).status == "stated"]
+        if launched.value + sum(f["launched"].value for f in others) != shot.value:
+            continue
+        for f in [figures, *others]:
+            f["destroyed"] = Figure(f["launched"].value, "derived", ("all",))
+
+
 def _derive(table: dict[str, dict[str, Figure]]) -> None:
+    _split_all(table)
     any_shot = any("destroyed" in f for f in table.values())
     for figures in table.values():
         shot, launched = figures.get("destroyed"), figures.get("launched")
@@ -906,6 +1029,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
         else:
             skipped += [(sentence, note) for note in notes]
     table, conflicts = _merge(mentions, sentences)
+    _type_the_unnamed(table, sentences)
     _derive(table)
     conflicts += _fold_generic(table)
     rows = _rows(table, state, window, clean, sha)
