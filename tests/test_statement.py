@@ -811,3 +811,18 @@ def test_left_in_the_singular_and_in_the_air():
                         "2025-04-03")
     row = p.rows.iloc[0]
     assert (row["not_reach_goal"], row["still_attacking"]) == (9, 1) and not p.conflicts
+
+
+# ---------------------------------------------------------------- blind3 mends
+
+def test_n_of_the_m_is_shot_down_of_launched():
+    p = parse_statement("Air defence destroyed eight of the ten Shahed drones that Russia "
+                        "launched overnight.", "2024-02-22")
+    assert figures(p, "Shahed-136/131") == {"launched": 10, "destroyed": 8,
+                                            "not_reach_goal": None, "hit": None}
+    p = parse_statement("It shot down 5 out of the 7 drones.", "2024-02-22")
+    assert figures(p, "Shahed-136/131")["launched"] == 7
+    # "Of the 132 drones" with no number before it is still a reference, not a figure
+    p = parse_statement("Russia launched 132 drones. Of the 132 drones, 100 were shot down.",
+                        "2024-02-22")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 100 and not p.conflicts

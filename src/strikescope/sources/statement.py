@@ -525,14 +525,18 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
 
 
 def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
-    """"17 із 22", "one of four": the second number and the tokens it takes."""
+    """"17 із 22", "one of four", "eight of the ten": the second number and the tokens it
+    takes."""
     skip = 1 if after < len(tokens) and tokens[after].casefold() == "out" else 0  # "out of"
     at = after + skip
-    if at < len(tokens) and tokens[at].casefold() in _OF and _is_number(tokens, at + 1):
-        number = read_number(tokens, at + 1)
+    if at >= len(tokens) or tokens[at].casefold() not in _OF:
+        return None, 0
+    the = 1 if at + 1 < len(tokens) and tokens[at + 1].casefold() == "the" else 0
+    if _is_number(tokens, at + 1 + the):
+        number = read_number(tokens, at + 1 + the)
         assert number is not None  # _is_number found one here
         value, used = number
-        return value, skip + 1 + used
+        return value, skip + 1 + the + used
     return None, 0
 
 
