@@ -826,3 +826,16 @@ def test_n_of_the_m_is_shot_down_of_launched():
     p = parse_statement("Russia launched 132 drones. Of the 132 drones, 100 were shot down.",
                         "2024-02-22")
     assert figures(p, "Shahed-136/131")["destroyed"] == 100 and not p.conflicts
+
+
+def test_surface_to_air_guided_missiles_are_the_s300_of_the_reports():
+    p = parse_statement("Russia also fired three surface-to-air guided missiles from occupied "
+                        "Donetsk Oblast.", "2024-04-22")
+    assert p.rows["model"].tolist() == ["C-300"] and figures(p, "C-300")["launched"] == 3
+    assert p.rows["weapon_class"].tolist() == ["ballistic"]
+    p = parse_statement("Противник запустив дві ЗКР із Бєлгородської області.", "2024-04-22")
+    assert figures(p, "C-300")["launched"] == 2
+    # the anti-aircraft units that repel an attack are no weapon
+    p = parse_statement("Russia launched 5 drones, shot down by anti-aircraft missile units.",
+                        "2024-04-22")
+    assert p.rows["model"].tolist() == ["Shahed-136/131"]
