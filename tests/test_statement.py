@@ -839,3 +839,19 @@ def test_surface_to_air_guided_missiles_are_the_s300_of_the_reports():
     p = parse_statement("Russia launched 5 drones, shot down by anti-aircraft missile units.",
                         "2024-04-22")
     assert p.rows["model"].tolist() == ["Shahed-136/131"]
+
+
+def test_a_weapon_that_did_not_reach_its_target_is_lost_not_a_negated_hit():
+    p = parse_statement("Russia attacked with a Kh-69 guided missile and eight Shahed drones; "
+                        "air defence brought down seven of the drones and the missile did not "
+                        "reach its target.", "2024-07-23")
+    assert figures(p, "X-69") == {"launched": 1, "destroyed": 0, "not_reach_goal": 1,
+                                  "hit": None}
+    assert figures(p, "Shahed-136/131")["destroyed"] == 7
+    p = parse_statement("Уночі ворог запустив 5 ракет «Кинджал». Три ракети «Кинджал» не "
+                        "досягли своїх цілей.", "2025-12-23")
+    assert figures(p, "Kinzhal")["not_reach_goal"] == 3
+    p = parse_statement("Russia launched 20 drones; 4 failed to reach their targets and 3 "
+                        "reached them.", "2025-12-23")
+    assert figures(p, "Shahed-136/131")["not_reach_goal"] == 4
+    assert figures(p, "Shahed-136/131")["hit"] == 3

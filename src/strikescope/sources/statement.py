@@ -37,7 +37,7 @@ _ROLE_PATTERNS = {
                  r"shoot|downed|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
-    "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact",
+    "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact|reach",
     "left": r"вийш|вилеті|поверну|полеті|returned|flew",
     "still_attacking": r"повітрі|просторі$|airborne",
 }
@@ -59,6 +59,10 @@ _USED = "used"
 # ("the attack, including 6 Kinzhal") it is a launch.
 _INCLUDING = "including"
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
+# "не досягли своїх цілей", "did not reach its target", "failed to reach", "не долетіли": a
+# weapon lost on its way (the reports' not_reach_goal), not a negated hit.
+_REACH = re.compile(r"досяг|reach|долеті|дійш")
+_FAILED = {"failed", "fail", "fails"}
 _APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
 _REFERENCE = {"the", "цих", "these", "those", "тих"}
@@ -318,6 +322,10 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for i, tok in enumerate(tokens):
         role = _role_of(tok)
+        before = {t.casefold() for t in tokens[max(0, i - 2):i]}
+        if _REACH.match(tok.casefold()) and before & (_NEGATIONS | _FAILED):
+            found.append((i, "not_reach_goal"))
+            continue
         if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
             role = "destroyed"
         if tok.casefold() == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == [
@@ -325,7 +333,7 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             role = "still_attacking"  # "one remaining drone in the air" (not "Air Force")
         if role is None:
             continue
-        if {t.casefold() for t in tokens[max(0, i - 2):i]} & _NEGATIONS:
+        if before & _NEGATIONS:
             found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
             continue
         if _gives_no_role(tokens, i, role):
@@ -779,7 +787,8 @@ def _inherits(tokens: list[str], after: int) -> bool:
     if after >= len(tokens):
         return True
     nxt = tokens[after].casefold()
-    return nxt in _INHERIT_NEXT or tokens[after] in _PUNCT or _role_of(nxt) is not None
+    return (nxt in _INHERIT_NEXT | _FAILED or tokens[after] in _PUNCT
+            or _role_of(nxt) is not None)
 
 
 def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Mention], list[str]]:
