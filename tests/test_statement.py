@@ -855,3 +855,19 @@ def test_a_weapon_that_did_not_reach_its_target_is_lost_not_a_negated_hit():
                         "reached them.", "2025-12-23")
     assert figures(p, "Shahed-136/131")["not_reach_goal"] == 4
     assert figures(p, "Shahed-136/131")["hit"] == 3
+
+
+def test_a_breakdown_with_no_verb_takes_the_role_of_the_sentence_before():
+    p = parse_statement("Станом на 11:30 силами ППО знищено або подавлено 621 повітряну ціль. "
+                        "Серед них — 587 ударних безпілотників та 34 крилаті ракети.",
+                        "2025-12-23")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 587
+    assert figures(p, "Cruise Missile")["destroyed"] == 34
+    # a part of a figure of unnamed type counted before is taken out of it, not added
+    p = parse_statement("Russia launched 12 missiles. Among them, 5 Kalibr.", "2025-12-23")
+    assert figures(p, "Kalibr")["launched"] == 5
+    assert figures(p, "Unknown Missile")["launched"] == 7
+    # with a verb of its own, the sentence keeps it
+    p = parse_statement("Ворог запустив 30 БпЛА. Серед них 20 збито.", "2025-12-23")
+    assert figures(p, "Shahed-136/131") == {"launched": 30, "destroyed": 20,
+                                            "not_reach_goal": None, "hit": None}

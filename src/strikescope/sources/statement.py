@@ -73,6 +73,8 @@ _OF = {"з", "із", "of"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
 _EXCEPT = {"except", "крім", "окрім", "excluding"}
 _PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
+_BREAKDOWN = {"серед", "among", "зокрема", "including"}
+_THEM = {"них", "яких", "them", "these", "which"}
 _GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
 _EARLIER_MISSILE = "missile named earlier"
 _TOTAL_OF = "total of "
@@ -504,6 +506,9 @@ class _State:
     fragment_locations: int | None = None
     hit_model: str | None = None
     models: list[str] = field(default_factory=list)  # every model named, in order
+    # the previous sentence's last role and figures, for a breakdown with no verb after it
+    last_role: str | None = None
+    last_mentions: list[Mention] = field(default_factory=list)
 
     def remember(self, model: str) -> None:
         self.last[classify(model, warn=False).kind] = model
@@ -558,6 +563,11 @@ class _Reader:
     def __init__(self, tokens: list[str], n: int, state: _State):
         self.tokens, self.n, self.state = tokens, n, state
         self.roles = role_positions(tokens)
+        # a breakdown with no verb of its own counts in the role of the sentence before it
+        self.breakdown = not [r for _, r in self.roles if r != "negated"] and bool(
+            state.last_role) and _breakdown(tokens)
+        if self.breakdown:
+            self.roles = [(0, state.last_role)]
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
         self.excepted, self.except_span = self._excepted()
@@ -694,6 +704,9 @@ class _Reader:
         if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF:
             self.mentions[-1].part_of = next(
                 (m for m in reversed(self.mentions[:-1]) if m.role == role), None)
+        if self.breakdown and self.mentions[-1].part_of is None:
+            self.mentions[-1].part_of = next(
+                (m for m in reversed(self.state.last_mentions) if m.role == role), None)
 
     def _not_weapon(self, i: int, after: int, value: int) -> None:
         if _total_follows(self.tokens, after):
@@ -793,7 +806,21 @@ def _inherits(tokens: list[str], after: int) -> bool:
 
 def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Mention], list[str]]:
     reader = _Reader(tokens, n, state).read()
+    roles = [r for _, r in reader.roles if r != "negated"]
+    state.last_role = roles[-1] if roles else None
+    state.last_mentions = reader.mentions
     return reader.mentions, reader.skipped
+
+
+def _breakdown(tokens: list[str]) -> bool:
+    """A sentence that opens by breaking down a figure of the one before it: "Серед них –
+    587 ударних безпілотників та 34 крилаті ракети", "Among them, 5 Kalibr"."""
+    words_ = [t.casefold() for t in tokens if t not in _DASHES_QUOTES][:2]
+    if not words_:
+        return False
+    if words_[0] in _BREAKDOWN:
+        return True
+    return len(words_) == 2 and words_[0] in _OF and words_[1] in _THEM
 
 
 # ---------------------------------------------------------------- the statement
