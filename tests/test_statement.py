@@ -871,3 +871,25 @@ def test_a_breakdown_with_no_verb_takes_the_role_of_the_sentence_before():
     p = parse_statement("Ворог запустив 30 БпЛА. Серед них 20 збито.", "2025-12-23")
     assert figures(p, "Shahed-136/131") == {"launched": 30, "destroyed": 20,
                                             "not_reach_goal": None, "hit": None}
+
+
+def test_a_dated_evening_start_names_the_night_that_follows():
+    p = parse_statement("Starting from 19:00 on Wednesday, December 24, the enemy attacked "
+                        "with 131 strike drones. As of 08:30 on Thursday, December 25, 106 "
+                        "were shot down.", "2025-12-25")
+    assert (p.night, p.night_basis) == (date(2025, 12, 25), "stated")
+    assert (p.time_start, p.time_end) == ("2025-12-24 19:00", "2025-12-25 08:30")
+    p = parse_statement("From 7:00 p.m. on Wednesday, January 14, the enemy attacked with 82 "
+                        "drones. Air defence shot down 61.", "2026-01-15")
+    assert p.night == date(2026, 1, 15) and p.time_start == "2026-01-14 19:00"
+    assert len(p.sentences) == 2  # "p.m." does not end a sentence
+    # a named night still wins; a start after midnight is that night's own date
+    p = parse_statement("У ніч на 9 липня (з 18:00 8 липня) противник атакував 5 БпЛА.",
+                        "2025-07-09")
+    assert p.night == date(2025, 7, 9) and p.time_start == "2025-07-08 18:00"
+    p = parse_statement("From 01:30 on March 3 Russia launched 4 drones.", "2025-03-03")
+    assert p.night == date(2025, 3, 3)
+    # "on Feb. 22" does not end a sentence either
+    p = parse_statement("It shot down 8 drones, the Air Force reported on Feb. 22. Russia "
+                        "launched 10.", "2024-02-22")
+    assert len(p.sentences) == 2

@@ -194,9 +194,12 @@ _WEEKDAY = re.compile(
     rf"(?:ніч\s+(?:на|проти)\s+|\bon\s+|\binto\s+)"
     rf"({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)})\b",
     re.IGNORECASE)
+_WEEKDAY_NAMES = "|".join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)
+# "з 18:00 8 липня", "from 18:00 on December 7", "From 7:00 p.m. on Wednesday, January 14"
 _START = re.compile(
-    rf"(?:\bз|\bіз|from|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+(\d{{1,2}})[:.](\d{{2}})"
-    rf"(?:\s+on)?\s+{_DAY_MONTH}", re.IGNORECASE)
+    rf"(?:\bз|\bіз|from|since|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+"
+    rf"(\d{{1,2}})[:.](\d{{2}})\s*([ap]\.?m\b\.?)?(?:\s+on)?(?:\s+(?:{_WEEKDAY_NAMES}),?)?"
+    rf"\s+(?:{_DAY_MONTH}|{_MONTH_DAY})", re.IGNORECASE)
 _EVENING = re.compile(rf"(?:із|з|from)\s+вечора\s+{_DAY_MONTH}", re.IGNORECASE)
 _SPAN = re.compile(r"\bз\s+(\d{1,2})[:.](\d{2})\s+(?:по|до)\s+(\d{1,2})[:.](\d{2})")
 _AS_OF = re.compile(r"(?:станом на|as of|by)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?)?",
@@ -233,12 +236,32 @@ def _day_month(groups: tuple, published: date) -> date | None:
     return _dated(day, _month_number(g[0]), published)
 
 
+def _stated_start(text: str, published: date) -> datetime | None:
+    """The start of the attack when the text dates it ("з 18:00 8 липня", "From 7:00 p.m.
+    on Wednesday, January 14")."""
+    m = _START.search(text)
+    day = _day_month(m.groups()[3:], published) if m else None
+    if m is None or day is None:
+        return None
+    hour, meridiem = int(m.group(1)), (m.group(3) or "").casefold()
+    if meridiem.startswith("p") and hour < 12:
+        hour += 12
+    elif meridiem.startswith("a") and hour == 12:
+        hour = 0
+    if hour > 23:
+        return None
+    return datetime(day.year, day.month, day.day, hour, int(m.group(2)))
+
+
 def find_night(text: str, published: date) -> tuple[date, str]:
     """The night (by the date it ended) and how it was found: stated, weekday, published."""
     for pattern in (_NIGHT_UK, _NIGHT_EN):
         m = pattern.search(text)
         if m and (found := _day_month(m.groups(), published)):
             return found, "stated"
+    if start := _stated_start(text, published):
+        # no night named, but a dated start: an evening start is the night that follows
+        return start.date() + timedelta(days=1 if start.hour >= 12 else 0), "stated"
     m = _WEEKDAY.search(text)
     if m:
         name = m.group(1).casefold()
@@ -250,9 +273,8 @@ def find_night(text: str, published: date) -> tuple[date, str]:
 
 def find_window(text: str, night: date, published: date) -> tuple[str, str]:
     start, end = (night - timedelta(days=1)).isoformat(), night.isoformat()
-    if m := _START.search(text):
-        if day := _day_month(m.groups()[2:], published):
-            start = f"{day.isoformat()} {int(m.group(1)):02d}:{m.group(2)}"
+    if when := _stated_start(text, published):
+        start = when.strftime("%Y-%m-%d %H:%M")
     elif m := _EVENING.search(text):
         if day := _day_month(m.groups(), published):
             start = day.isoformat()
@@ -277,6 +299,10 @@ _STRIP_DATES = re.compile(
 
 def split_sentences(text: str) -> list[str]:
     text = re.sub(r"\b(обл|м|р|смт|вул)\.\s", r"\1 ", text)
+    # "7:00 p.m. on Wednesday", "on Feb. 22": abbreviations, not the end of a sentence
+    text = re.sub(r"\b([ap])\.m\.(?=\s+[a-z(])", r"\1m", text)
+    text = re.sub(r"\b(jan|feb|mar|apr|aug|sept?|oct|nov|dec)\.(?=\s+\d)", r"\1", text,
+                  flags=re.IGNORECASE)
     parts = re.split(r"(?<=[.!?…])\s+|(?<=[.!?]\")\s+|\n+", text)
     return [p.strip() for p in parts if p and p.strip(" \"'")]
 
