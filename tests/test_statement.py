@@ -893,3 +893,18 @@ def test_a_dated_evening_start_names_the_night_that_follows():
     p = parse_statement("It shot down 8 drones, the Air Force reported on Feb. 22. Russia "
                         "launched 10.", "2024-02-22")
     assert len(p.sentences) == 2
+
+
+def test_missiles_named_by_class_then_by_type_are_counted_once():
+    p = parse_statement("Уночі армія РФ застосувала 146 безпілотників і балістичну ракету. "
+                        "Ракету «Іскандер-М» випустили з Ростовської області.", "2026-01-28")
+    assert p.rows["model"].tolist() == ["Shahed-136/131", "Iskander-M"]
+    assert figures(p, "Iskander-M")["launched"] == 1
+    # more of the class than the types named later: the rest stays of that class
+    p = parse_statement("Russia launched 5 cruise missiles. It fired 2 Kalibr from the Black "
+                        "Sea.", "2026-01-28")
+    assert figures(p, "Cruise Missile")["launched"] == 3
+    assert figures(p, "Kalibr")["launched"] == 2
+    # types named in the same sentence as the class are separate figures
+    p = parse_statement("Russia launched 2 cruise missiles and 3 Kalibr.", "2026-01-28")
+    assert figures(p, "Cruise Missile")["launched"] == 2

@@ -857,6 +857,7 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
     table: dict[str, dict[str, Figure]] = {}
     conflicts, origin = [], {}
     _take_parts(mentions)
+    _take_later_types(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -884,6 +885,32 @@ def _take_parts(mentions: list[Mention]) -> None:
         rest = parent.figure.value - m.figure.value
         if rest >= 0:
             parent.figure = Figure(rest, "derived", (*parent.figure.notes, "less named parts"))
+
+
+def _take_later_types(mentions: list[Mention]) -> None:
+    """"146 безпілотників і балістичну ракету", then "Ракету «Іскандер-М» випустили з
+    Ростовської області": missiles launched, named by class only, then by type in a later
+    sentence, are the same missiles; the typed ones come out of the class figure (a class
+    figure with other outcomes of its own is left as it is)."""
+    for m in list(mentions):
+        if (m.model not in ("Cruise Missile", "Ballistic Missile") or m.role != "launched"
+                or m.figure.status != "stated" or m.figure.value <= 0):
+            continue
+        if any(o.model == m.model and o.role != "launched" for o in mentions):
+            continue
+        cls = classify(m.model, warn=False).weapon_class
+        later = [o.figure.value for o in mentions if o.sentence > m.sentence
+                 and o.role == "launched" and o.model not in _GENERIC
+                 and classify(o.model, warn=False).weapon_class == cls
+                 and classify(o.model, warn=False).kind == "missile"]
+        named = sum(later)
+        if not later or min(later) < 0 or named > m.figure.value:
+            continue
+        if named == m.figure.value:
+            mentions.remove(m)
+        else:
+            m.figure = Figure(m.figure.value - named, "derived",
+                              (*m.figure.notes, "less named later"))
 
 
 def _type_the_unnamed(table: dict[str, dict[str, Figure]], sentences: list[str]) -> None:
