@@ -908,3 +908,11 @@ def test_missiles_named_by_class_then_by_type_are_counted_once():
     # types named in the same sentence as the class are separate figures
     p = parse_statement("Russia launched 2 cruise missiles and 3 Kalibr.", "2026-01-28")
     assert figures(p, "Cruise Missile")["launched"] == 2
+
+
+def test_hyphenated_english_number_words():
+    p = parse_statement("Russia launched eighty-two drones. Twenty-one strike drones were "
+                        "recorded hitting 13 locations.", "2026-01-15")
+    assert figures(p, "Shahed-136/131")["launched"] == 82
+    assert figures(p, "Shahed-136/131")["hit"] == 21
+    assert p.rows["num_hit_location"].tolist() == [13]

@@ -37,7 +37,7 @@ _ROLE_PATTERNS = {
                  r"shoot|downed|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
-    "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact|reach",
+    "hit": r"влуча|влучи|влучен|досягл|hits?$|hitting|struck|impact|reach",
     "left": r"вийш|вилеті|поверну|полеті|returned|flew",
     "still_attacking": r"повітрі|просторі$|airborne",
 }
