@@ -916,3 +916,16 @@ def test_hyphenated_english_number_words():
     assert figures(p, "Shahed-136/131")["launched"] == 82
     assert figures(p, "Shahed-136/131")["hit"] == 21
     assert p.rows["num_hit_location"].tolist() == [13]
+
+
+def test_drones_that_left_the_airspace_in_english():
+    p = parse_statement("Russia launched 53 drones; 32 were shot down. 16 drones were lost in "
+                        "location, 2 — left the controlled airspace in the direction of Belarus.",
+                        "2024-12-06")
+    row = p.rows.iloc[0]
+    assert (row["not_reach_goal"], row["left"]) == (16, 2) and not p.conflicts
+    # "left" of anything else gives no role
+    p = parse_statement("Russia launched 5 drones; the left bank was hit by 2 drones.",
+                        "2024-12-06")
+    row = p.rows.iloc[0]
+    assert row["hit"] == 2 and pd.isna(row["left"])

@@ -46,6 +46,7 @@ _ROLE_PATTERNS = {
 # the figure a role ("збито у повітряному просторі Києва" is shot down).
 _AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border")
 _WEAK_ROLES = re.compile(r"просторі$")
+_LEFT_FOR = re.compile(rf"airspace|{_AWAY.pattern}")
 _MORE = {"ще", "another", "more"}  # "знищено 14 ..., ще одну": one more, in that sentence
 _BUT = {"але", "проте", "однак", "but", "however"}
 _ROLES = {k: re.compile(v) for k, v in _ROLE_PATTERNS.items()}
@@ -349,16 +350,11 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
     relative clause ("that Russia launched") and a participle ("запущених") give none."""
     found: list[tuple[int, str]] = []
     for i, tok in enumerate(tokens):
-        role = _role_of(tok)
+        role = _phrase_role(tokens, i) or _role_of(tok)
         before = {t.casefold() for t in tokens[max(0, i - 2):i]}
         if _REACH.match(tok.casefold()) and before & (_NEGATIONS | _FAILED):
             found.append((i, "not_reach_goal"))
             continue
-        if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
-            role = "destroyed"
-        if tok.casefold() == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == [
-                "in", "the"]:
-            role = "still_attacking"  # "one remaining drone in the air" (not "Air Force")
         if role is None:
             continue
         if before & _NEGATIONS:
@@ -372,6 +368,19 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _phrase_role(tokens: list[str], i: int) -> str | None:
+    """The role of a word that has one only with its neighbours: "take down", "left the
+    airspace", "in the air"."""
+    low = tokens[i].casefold()
+    if low in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
+        return "destroyed"
+    if low == "left" and _LEFT_FOR.search(" ".join(tokens[i + 1:i + 7]).casefold()):
+        return "left"  # "2 — left the controlled airspace in the direction of Belarus"
+    if low == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == ["in", "the"]:
+        return "still_attacking"  # "one remaining drone in the air" (not "Air Force")
+    return None
 
 
 def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
