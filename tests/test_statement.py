@@ -929,3 +929,20 @@ def test_drones_that_left_the_airspace_in_english():
                         "2024-12-06")
     row = p.rows.iloc[0]
     assert row["hit"] == 2 and pd.isna(row["left"])
+
+
+def test_what_the_air_force_did_not_say_gives_no_figure():
+    p = parse_statement("Russia launched 139 drones and one Iskander-M ballistic missile. It "
+                        "said 78 of the drones were shot down and another 34 did not reach "
+                        "their targets, without saying what happened to the other 27 drones or "
+                        "to the missile.", "2025-03-25")
+    assert figures(p, "Shahed-136/131") == {"launched": 139, "destroyed": 78,
+                                            "not_reach_goal": 34, "hit": None}
+    assert figures(p, "Iskander-M")["destroyed"] in (0, None) and not p.conflicts
+    assert "destroyed" not in p.rows.set_index("model").loc["Iskander-M", "stated"]
+    p = parse_statement("Ворог запустив 4 ракети. Повітряні сили не уточнили, скільки ракет "
+                        "збито.", "2025-03-25")
+    assert figures(p, "Unknown Missile")["launched"] == 4
+    # "did reach" is a hit, not one lost
+    p = parse_statement("Russia launched 10 drones; 3 did reach their targets.", "2025-03-25")
+    assert figures(p, "Shahed-136/131")["hit"] == 3

@@ -64,6 +64,9 @@ _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
 # weapon lost on its way (the reports' not_reach_goal), not a negated hit.
 _REACH = re.compile(r"досяг|reach|долеті|дійш")
 _FAILED = {"failed", "fail", "fails"}
+# "34 did not reach", "4 failed to reach": a number whose weapon was named before it
+_AUXILIARY = _FAILED | {"did", "didn't", "could", "couldn't"}
+_SAY = re.compile(r"^(?:say|said|saying|specif|giving|provid|detail|уточн|повідом)")
 _APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
 _REFERENCE = {"the", "цих", "these", "those", "тих"}
@@ -355,6 +358,9 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
         if _REACH.match(tok.casefold()) and before & (_NEGATIONS | _FAILED):
             found.append((i, "not_reach_goal"))
             continue
+        if _unsaid(tokens, i, before):
+            found.append((i, "negated"))  # "without saying what happened to the missile"
+            continue
         if role is None:
             continue
         if before & _NEGATIONS:
@@ -368,6 +374,15 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _unsaid(tokens: list[str], i: int, before: set[str]) -> bool:
+    """"without saying what happened to ...", "did not specify", "не уточнили": what the
+    text says the Air Force did not report gives no figure."""
+    low = tokens[i].casefold()
+    if low == "without":
+        return i + 1 < len(tokens) and bool(_SAY.match(tokens[i + 1].casefold()))
+    return bool(_SAY.match(low)) and bool(before & _NEGATIONS)
 
 
 def _phrase_role(tokens: list[str], i: int) -> str | None:
@@ -562,6 +577,8 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
     prev2 = " ".join(t.casefold() for t in tokens[max(0, i - 2):i])
     if prev in _APPROX or prev2.endswith(("more than", "не менше")):
         return "approximate"
+    if prev2 == "the other":
+        return "reference"  # "what happened to the other 27 drones"
     if prev in _REFERENCE and (i < 2 or tokens[i - 2].casefold() in _OF | {"to", "до"}
                                or prev != "the"):
         return "reference"  # "Of the 132 drones", "what happened to the two missiles"
@@ -835,7 +852,7 @@ def _inherits(tokens: list[str], after: int) -> bool:
     if after >= len(tokens):
         return True
     nxt = tokens[after].casefold()
-    return (nxt in _INHERIT_NEXT | _FAILED or tokens[after] in _PUNCT
+    return (nxt in _INHERIT_NEXT | _AUXILIARY or tokens[after] in _PUNCT
             or _role_of(nxt) is not None)
 
 
