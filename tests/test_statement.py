@@ -946,3 +946,11 @@ def test_what_the_air_force_did_not_say_gives_no_figure():
     # "did reach" is a hit, not one lost
     p = parse_statement("Russia launched 10 drones; 3 did reach their targets.", "2025-03-25")
     assert figures(p, "Shahed-136/131")["hit"] == 3
+
+
+def test_targets_after_a_verb_are_not_a_total_of_all_weapons():
+    p = parse_statement("Ворог атакував 205 БпЛА. За даними військових, 24 ударні безпілотники "
+                        "досягли цілей.", "2026-01-01")
+    assert figures(p, "Shahed-136/131")["hit"] == 24
+    p = parse_statement("Ворог атакував 205 БпЛА. Знищено 50 повітряних цілей.", "2026-01-01")
+    assert figures(p, "Shahed-136/131")["destroyed"] is None

@@ -606,7 +606,14 @@ def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
 
 
 def _total_follows(tokens: list[str], after: int) -> bool:
-    return _TOTALS.search(" ".join(tokens[after:after + 4]).casefold()) is not None
+    """"50 повітряних цілей", "40 means of air attack": a total of all weapons; the words
+    after a verb are not ("24 ударні безпілотники досягли цілей")."""
+    window = []
+    for tok in tokens[after:after + 4]:
+        if _role_of(tok):
+            break
+        window.append(tok)
+    return _TOTALS.search(" ".join(window).casefold()) is not None
 
 
 class _Reader:
