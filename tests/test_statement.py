@@ -954,3 +954,11 @@ def test_targets_after_a_verb_are_not_a_total_of_all_weapons():
     assert figures(p, "Shahed-136/131")["hit"] == 24
     p = parse_statement("Ворог атакував 205 БпЛА. Знищено 50 повітряних цілей.", "2026-01-01")
     assert figures(p, "Shahed-136/131")["destroyed"] is None
+
+
+def test_launched_from_a_time_is_no_launch_place():
+    p = parse_statement("Air defence neutralised 106 of the 131 drones launched from the "
+                        "evening of December 24, the Air Force said.", "2025-12-25")
+    assert p.launch_place is None
+    p = parse_statement("Russia attacked with 8 drones launched from Kursk.", "2025-12-25")
+    assert p.launch_place == "Kursk"

@@ -1092,7 +1092,8 @@ def _regions(text: str) -> list[str]:
 
 _LAUNCH_PLACE = re.compile(
     r"(?:(?:з|із|зі)(?:\s+\w+)?\s+напрямк\w*(?:,\s*серед яких)?|район\w* пуск\w*|"
-    r"з районів|launched from|from the regions of)\s*:?\s*([^.]+)", re.IGNORECASE)
+    r"з районів|launched from(?!\s+(?:the\s+)?(?:evening|morning|night|\d))|"
+    r"from the regions of)\s*:?\s*([^.]+)", re.IGNORECASE)
 
 
 def _launch_place(text: str) -> str | None:
