@@ -1,12 +1,13 @@
 """How well the statement parser reads the corpus of real Air Force statements.
 
-    PYTHONPATH=src python benchmarks/statements.py [--corpus reports|blind2|all] [--verbose]
+    PYTHONPATH=src python benchmarks/statements.py [--corpus reports|blind2|blind3|all] [--verbose]
 
 Prints, over tests/fixtures/reports/*.toml: the share of (night, class) pairs whose
 launched figure is exact, the share whose shot-down figure is exact, the share of
 statements whose night is right, and the pairs the parser adds that no key has.
-`--corpus blind2` scores tests/fixtures/reports/blind2/ (statements keyed before the parser
-read them) alone; `--corpus all` prints blind2 apart and then the whole of both folders.
+`--corpus blind2` (or `blind3`) scores tests/fixtures/reports/blind2/ (blind3/), statements
+keyed before the parser read them, alone; `--corpus all` prints each blind folder apart and
+then the whole of the three folders.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from strikescope.sources.statement import parse_statement
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reports"
 BLIND2 = CORPUS / "blind2"
+BLIND3 = CORPUS / "blind3"
+BLIND = {"blind2": BLIND2, "blind3": BLIND3}
 TARGETS = {"launched": 0.95, "destroyed": 0.90, "night": 1.0}
 
 
@@ -88,18 +91,19 @@ def _line(label: str, cases: list[tuple[str, dict]], verbose: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verbose", action="store_true", help="List every miss.")
-    ap.add_argument("--corpus", choices=["reports", "blind2", "all"], default="reports",
-                    help="The main corpus (default), the blind2 folder alone, or both.")
+    ap.add_argument("--corpus", choices=["reports", *BLIND, "all"], default="reports",
+                    help="The main corpus (default), one blind folder alone, or all three.")
     args = ap.parse_args(argv)
-    corpus = load_corpus() if args.corpus != "blind2" else []
+    corpus = load_corpus() if args.corpus in ("reports", "all") else []
     for number, held in held_out(corpus).items():
         # Statements added after the rules were written, to see how they do on new text
         # (each set was read once before any rule changed for it; see docs/statements.md).
         _line(f"held-out set {number}", held, args.verbose)
-    if args.corpus != "reports":
-        blind = load_corpus(BLIND2)
-        _line("blind2", blind, args.verbose)
-        corpus += blind
+    for name, folder in BLIND.items():
+        if args.corpus in (name, "all"):
+            blind = load_corpus(folder)
+            _line(name, blind, args.verbose)
+            corpus += blind
     counts, misses = score(corpus)
     print("whole corpus:")
     langs = pd.Series([c["language"] for _, c in corpus]).value_counts().to_dict()

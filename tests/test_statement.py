@@ -381,8 +381,16 @@ def test_held_out_sets_are_scored_apart():
 
 
 def blind2():
+    return _folder("blind2")
+
+
+def blind3():
+    return _folder("blind3")
+
+
+def _folder(name):
     return [(p.name, tomllib.loads(p.read_text(encoding="utf-8")))
-            for p in sorted((CORPUS / "blind2").glob("*.toml"))]
+            for p in sorted((CORPUS / name).glob("*.toml"))]
 
 
 def test_blind2_is_scored_apart_from_the_main_corpus():
@@ -399,12 +407,26 @@ def test_blind2_is_scored_apart_from_the_main_corpus():
     assert counts["night"][1] == len(cases)
 
 
+def test_blind3_is_scored_apart_from_the_other_folders():
+    bench = _benchmark()
+    cases = bench.load_corpus(bench.BLIND3)
+    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en"}
+    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 5
+    earlier = {c["night"] for _, c in corpus() + blind2()}
+    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
+    for name, case in cases:
+        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
+        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
+    counts, _ = bench.score(cases)
+    assert counts["night"][1] == len(cases)
+
+
 def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
     import strikescope
 
     nights = strikescope.table("night_classes", db=real_db)
     nights["night"] = nights["night"].astype(str)
-    covered = [(n, c) for n, c in blind2() if c["night"] <= "2025-12-31"]
+    covered = [(n, c) for n, c in blind2() + blind3() if c["night"] <= "2025-12-31"]
     for name, case in corpus() + covered:
         rows = nights.loc[nights["night"].eq(case["night"])].set_index("weapon_class")
         differs = set(case.get("differs", []))
@@ -811,3 +833,154 @@ def test_left_in_the_singular_and_in_the_air():
                         "2025-04-03")
     row = p.rows.iloc[0]
     assert (row["not_reach_goal"], row["still_attacking"]) == (9, 1) and not p.conflicts
+
+
+# ---------------------------------------------------------------- blind3 mends
+
+def test_n_of_the_m_is_shot_down_of_launched():
+    p = parse_statement("Air defence destroyed eight of the ten Shahed drones that Russia "
+                        "launched overnight.", "2024-02-22")
+    assert figures(p, "Shahed-136/131") == {"launched": 10, "destroyed": 8,
+                                            "not_reach_goal": None, "hit": None}
+    p = parse_statement("It shot down 5 out of the 7 drones.", "2024-02-22")
+    assert figures(p, "Shahed-136/131")["launched"] == 7
+    # "Of the 132 drones" with no number before it is still a reference, not a figure
+    p = parse_statement("Russia launched 132 drones. Of the 132 drones, 100 were shot down.",
+                        "2024-02-22")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 100 and not p.conflicts
+
+
+def test_surface_to_air_guided_missiles_are_the_s300_of_the_reports():
+    p = parse_statement("Russia also fired three surface-to-air guided missiles from occupied "
+                        "Donetsk Oblast.", "2024-04-22")
+    assert p.rows["model"].tolist() == ["C-300"] and figures(p, "C-300")["launched"] == 3
+    assert p.rows["weapon_class"].tolist() == ["ballistic"]
+    p = parse_statement("Противник запустив дві ЗКР із Бєлгородської області.", "2024-04-22")
+    assert figures(p, "C-300")["launched"] == 2
+    # the anti-aircraft units that repel an attack are no weapon
+    p = parse_statement("Russia launched 5 drones, shot down by anti-aircraft missile units.",
+                        "2024-04-22")
+    assert p.rows["model"].tolist() == ["Shahed-136/131"]
+
+
+def test_a_weapon_that_did_not_reach_its_target_is_lost_not_a_negated_hit():
+    p = parse_statement("Russia attacked with a Kh-69 guided missile and eight Shahed drones; "
+                        "air defence brought down seven of the drones and the missile did not "
+                        "reach its target.", "2024-07-23")
+    assert figures(p, "X-69") == {"launched": 1, "destroyed": 0, "not_reach_goal": 1,
+                                  "hit": None}
+    assert figures(p, "Shahed-136/131")["destroyed"] == 7
+    p = parse_statement("Уночі ворог запустив 5 ракет «Кинджал». Три ракети «Кинджал» не "
+                        "досягли своїх цілей.", "2025-12-23")
+    assert figures(p, "Kinzhal")["not_reach_goal"] == 3
+    p = parse_statement("Russia launched 20 drones; 4 failed to reach their targets and 3 "
+                        "reached them.", "2025-12-23")
+    assert figures(p, "Shahed-136/131")["not_reach_goal"] == 4
+    assert figures(p, "Shahed-136/131")["hit"] == 3
+
+
+def test_a_breakdown_with_no_verb_takes_the_role_of_the_sentence_before():
+    p = parse_statement("Станом на 11:30 силами ППО знищено або подавлено 621 повітряну ціль. "
+                        "Серед них — 587 ударних безпілотників та 34 крилаті ракети.",
+                        "2025-12-23")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 587
+    assert figures(p, "Cruise Missile")["destroyed"] == 34
+    # a part of a figure of unnamed type counted before is taken out of it, not added
+    p = parse_statement("Russia launched 12 missiles. Among them, 5 Kalibr.", "2025-12-23")
+    assert figures(p, "Kalibr")["launched"] == 5
+    assert figures(p, "Unknown Missile")["launched"] == 7
+    # with a verb of its own, the sentence keeps it
+    p = parse_statement("Ворог запустив 30 БпЛА. Серед них 20 збито.", "2025-12-23")
+    assert figures(p, "Shahed-136/131") == {"launched": 30, "destroyed": 20,
+                                            "not_reach_goal": None, "hit": None}
+
+
+def test_a_dated_evening_start_names_the_night_that_follows():
+    p = parse_statement("Starting from 19:00 on Wednesday, December 24, the enemy attacked "
+                        "with 131 strike drones. As of 08:30 on Thursday, December 25, 106 "
+                        "were shot down.", "2025-12-25")
+    assert (p.night, p.night_basis) == (date(2025, 12, 25), "stated")
+    assert (p.time_start, p.time_end) == ("2025-12-24 19:00", "2025-12-25 08:30")
+    p = parse_statement("From 7:00 p.m. on Wednesday, January 14, the enemy attacked with 82 "
+                        "drones. Air defence shot down 61.", "2026-01-15")
+    assert p.night == date(2026, 1, 15) and p.time_start == "2026-01-14 19:00"
+    assert len(p.sentences) == 2  # "p.m." does not end a sentence
+    # a named night still wins; a start after midnight is that night's own date
+    p = parse_statement("У ніч на 9 липня (з 18:00 8 липня) противник атакував 5 БпЛА.",
+                        "2025-07-09")
+    assert p.night == date(2025, 7, 9) and p.time_start == "2025-07-08 18:00"
+    p = parse_statement("From 01:30 on March 3 Russia launched 4 drones.", "2025-03-03")
+    assert p.night == date(2025, 3, 3)
+    # "on Feb. 22" does not end a sentence either
+    p = parse_statement("It shot down 8 drones, the Air Force reported on Feb. 22. Russia "
+                        "launched 10.", "2024-02-22")
+    assert len(p.sentences) == 2
+
+
+def test_missiles_named_by_class_then_by_type_are_counted_once():
+    p = parse_statement("Уночі армія РФ застосувала 146 безпілотників і балістичну ракету. "
+                        "Ракету «Іскандер-М» випустили з Ростовської області.", "2026-01-28")
+    assert p.rows["model"].tolist() == ["Shahed-136/131", "Iskander-M"]
+    assert figures(p, "Iskander-M")["launched"] == 1
+    # more of the class than the types named later: the rest stays of that class
+    p = parse_statement("Russia launched 5 cruise missiles. It fired 2 Kalibr from the Black "
+                        "Sea.", "2026-01-28")
+    assert figures(p, "Cruise Missile")["launched"] == 3
+    assert figures(p, "Kalibr")["launched"] == 2
+    # types named in the same sentence as the class are separate figures
+    p = parse_statement("Russia launched 2 cruise missiles and 3 Kalibr.", "2026-01-28")
+    assert figures(p, "Cruise Missile")["launched"] == 2
+
+
+def test_hyphenated_english_number_words():
+    p = parse_statement("Russia launched eighty-two drones. Twenty-one strike drones were "
+                        "recorded hitting 13 locations.", "2026-01-15")
+    assert figures(p, "Shahed-136/131")["launched"] == 82
+    assert figures(p, "Shahed-136/131")["hit"] == 21
+    assert p.rows["num_hit_location"].tolist() == [13]
+
+
+def test_drones_that_left_the_airspace_in_english():
+    p = parse_statement("Russia launched 53 drones; 32 were shot down. 16 drones were lost in "
+                        "location, 2 — left the controlled airspace in the direction of Belarus.",
+                        "2024-12-06")
+    row = p.rows.iloc[0]
+    assert (row["not_reach_goal"], row["left"]) == (16, 2) and not p.conflicts
+    # "left" of anything else gives no role
+    p = parse_statement("Russia launched 5 drones; the left bank was hit by 2 drones.",
+                        "2024-12-06")
+    row = p.rows.iloc[0]
+    assert row["hit"] == 2 and pd.isna(row["left"])
+
+
+def test_what_the_air_force_did_not_say_gives_no_figure():
+    p = parse_statement("Russia launched 139 drones and one Iskander-M ballistic missile. It "
+                        "said 78 of the drones were shot down and another 34 did not reach "
+                        "their targets, without saying what happened to the other 27 drones or "
+                        "to the missile.", "2025-03-25")
+    assert figures(p, "Shahed-136/131") == {"launched": 139, "destroyed": 78,
+                                            "not_reach_goal": 34, "hit": None}
+    assert figures(p, "Iskander-M")["destroyed"] in (0, None) and not p.conflicts
+    assert "destroyed" not in p.rows.set_index("model").loc["Iskander-M", "stated"]
+    p = parse_statement("Ворог запустив 4 ракети. Повітряні сили не уточнили, скільки ракет "
+                        "збито.", "2025-03-25")
+    assert figures(p, "Unknown Missile")["launched"] == 4
+    # "did reach" is a hit, not one lost
+    p = parse_statement("Russia launched 10 drones; 3 did reach their targets.", "2025-03-25")
+    assert figures(p, "Shahed-136/131")["hit"] == 3
+
+
+def test_targets_after_a_verb_are_not_a_total_of_all_weapons():
+    p = parse_statement("Ворог атакував 205 БпЛА. За даними військових, 24 ударні безпілотники "
+                        "досягли цілей.", "2026-01-01")
+    assert figures(p, "Shahed-136/131")["hit"] == 24
+    p = parse_statement("Ворог атакував 205 БпЛА. Знищено 50 повітряних цілей.", "2026-01-01")
+    assert figures(p, "Shahed-136/131")["destroyed"] is None
+
+
+def test_launched_from_a_time_is_no_launch_place():
+    p = parse_statement("Air defence neutralised 106 of the 131 drones launched from the "
+                        "evening of December 24, the Air Force said.", "2025-12-25")
+    assert p.launch_place is None
+    p = parse_statement("Russia attacked with 8 drones launched from Kursk.", "2025-12-25")
+    assert p.launch_place == "Kursk"

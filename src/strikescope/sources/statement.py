@@ -37,7 +37,7 @@ _ROLE_PATTERNS = {
                  r"shoot|downed|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
-    "hit": r"влуча|влучи|влучен|досягл|hits?$|struck|impact",
+    "hit": r"влуча|влучи|влучен|досягл|hits?$|hitting|struck|impact|reach",
     "left": r"вийш|вилеті|поверну|полеті|returned|flew",
     "still_attacking": r"повітрі|просторі$|airborne",
 }
@@ -46,6 +46,7 @@ _ROLE_PATTERNS = {
 # the figure a role ("збито у повітряному просторі Києва" is shot down).
 _AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border")
 _WEAK_ROLES = re.compile(r"просторі$")
+_LEFT_FOR = re.compile(rf"airspace|{_AWAY.pattern}")
 _MORE = {"ще", "another", "more"}  # "знищено 14 ..., ще одну": one more, in that sentence
 _BUT = {"але", "проте", "однак", "but", "however"}
 _ROLES = {k: re.compile(v) for k, v in _ROLE_PATTERNS.items()}
@@ -59,6 +60,13 @@ _USED = "used"
 # ("the attack, including 6 Kinzhal") it is a launch.
 _INCLUDING = "including"
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
+# "не досягли своїх цілей", "did not reach its target", "failed to reach", "не долетіли": a
+# weapon lost on its way (the reports' not_reach_goal), not a negated hit.
+_REACH = re.compile(r"досяг|reach|долеті|дійш")
+_FAILED = {"failed", "fail", "fails"}
+# "34 did not reach", "4 failed to reach": a number whose weapon was named before it
+_AUXILIARY = _FAILED | {"did", "didn't", "could", "couldn't"}
+_SAY = re.compile(r"^(?:say|said|saying|specif|giving|provid|detail|уточн|повідом)")
 _APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
 _REFERENCE = {"the", "цих", "these", "those", "тих"}
@@ -69,6 +77,8 @@ _OF = {"з", "із", "of"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
 _EXCEPT = {"except", "крім", "окрім", "excluding"}
 _PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
+_BREAKDOWN = {"серед", "among", "зокрема", "including"}
+_THEM = {"них", "яких", "them", "these", "which"}
 _GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
 _EARLIER_MISSILE = "missile named earlier"
 _TOTAL_OF = "total of "
@@ -188,9 +198,12 @@ _WEEKDAY = re.compile(
     rf"(?:ніч\s+(?:на|проти)\s+|\bon\s+|\binto\s+)"
     rf"({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)})\b",
     re.IGNORECASE)
+_WEEKDAY_NAMES = "|".join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)
+# "з 18:00 8 липня", "from 18:00 on December 7", "From 7:00 p.m. on Wednesday, January 14"
 _START = re.compile(
-    rf"(?:\bз|\bіз|from|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+(\d{{1,2}})[:.](\d{{2}})"
-    rf"(?:\s+on)?\s+{_DAY_MONTH}", re.IGNORECASE)
+    rf"(?:\bз|\bіз|from|since|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+"
+    rf"(\d{{1,2}})[:.](\d{{2}})\s*([ap]\.?m\b\.?)?(?:\s+on)?(?:\s+(?:{_WEEKDAY_NAMES}),?)?"
+    rf"\s+(?:{_DAY_MONTH}|{_MONTH_DAY})", re.IGNORECASE)
 _EVENING = re.compile(rf"(?:із|з|from)\s+вечора\s+{_DAY_MONTH}", re.IGNORECASE)
 _SPAN = re.compile(r"\bз\s+(\d{1,2})[:.](\d{2})\s+(?:по|до)\s+(\d{1,2})[:.](\d{2})")
 _AS_OF = re.compile(r"(?:станом на|as of|by)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?)?",
@@ -227,12 +240,32 @@ def _day_month(groups: tuple, published: date) -> date | None:
     return _dated(day, _month_number(g[0]), published)
 
 
+def _stated_start(text: str, published: date) -> datetime | None:
+    """The start of the attack when the text dates it ("з 18:00 8 липня", "From 7:00 p.m.
+    on Wednesday, January 14")."""
+    m = _START.search(text)
+    day = _day_month(m.groups()[3:], published) if m else None
+    if m is None or day is None:
+        return None
+    hour, meridiem = int(m.group(1)), (m.group(3) or "").casefold()
+    if meridiem.startswith("p") and hour < 12:
+        hour += 12
+    elif meridiem.startswith("a") and hour == 12:
+        hour = 0
+    if hour > 23:
+        return None
+    return datetime(day.year, day.month, day.day, hour, int(m.group(2)))
+
+
 def find_night(text: str, published: date) -> tuple[date, str]:
     """The night (by the date it ended) and how it was found: stated, weekday, published."""
     for pattern in (_NIGHT_UK, _NIGHT_EN):
         m = pattern.search(text)
         if m and (found := _day_month(m.groups(), published)):
             return found, "stated"
+    if start := _stated_start(text, published):
+        # no night named, but a dated start: an evening start is the night that follows
+        return start.date() + timedelta(days=1 if start.hour >= 12 else 0), "stated"
     m = _WEEKDAY.search(text)
     if m:
         name = m.group(1).casefold()
@@ -244,9 +277,8 @@ def find_night(text: str, published: date) -> tuple[date, str]:
 
 def find_window(text: str, night: date, published: date) -> tuple[str, str]:
     start, end = (night - timedelta(days=1)).isoformat(), night.isoformat()
-    if m := _START.search(text):
-        if day := _day_month(m.groups()[2:], published):
-            start = f"{day.isoformat()} {int(m.group(1)):02d}:{m.group(2)}"
+    if when := _stated_start(text, published):
+        start = when.strftime("%Y-%m-%d %H:%M")
     elif m := _EVENING.search(text):
         if day := _day_month(m.groups(), published):
             start = day.isoformat()
@@ -271,6 +303,10 @@ _STRIP_DATES = re.compile(
 
 def split_sentences(text: str) -> list[str]:
     text = re.sub(r"\b(обл|м|р|смт|вул)\.\s", r"\1 ", text)
+    # "7:00 p.m. on Wednesday", "on Feb. 22": abbreviations, not the end of a sentence
+    text = re.sub(r"\b([ap])\.m\.(?=\s+[a-z(])", r"\1m", text)
+    text = re.sub(r"\b(jan|feb|mar|apr|aug|sept?|oct|nov|dec)\.(?=\s+\d)", r"\1", text,
+                  flags=re.IGNORECASE)
     parts = re.split(r"(?<=[.!?…])\s+|(?<=[.!?]\")\s+|\n+", text)
     return [p.strip() for p in parts if p and p.strip(" \"'")]
 
@@ -317,15 +353,17 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
     relative clause ("that Russia launched") and a participle ("запущених") give none."""
     found: list[tuple[int, str]] = []
     for i, tok in enumerate(tokens):
-        role = _role_of(tok)
-        if tok.casefold() in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
-            role = "destroyed"
-        if tok.casefold() == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == [
-                "in", "the"]:
-            role = "still_attacking"  # "one remaining drone in the air" (not "Air Force")
+        role = _phrase_role(tokens, i) or _role_of(tok)
+        before = {t.casefold() for t in tokens[max(0, i - 2):i]}
+        if _REACH.match(tok.casefold()) and before & (_NEGATIONS | _FAILED):
+            found.append((i, "not_reach_goal"))
+            continue
+        if _unsaid(tokens, i, before):
+            found.append((i, "negated"))  # "without saying what happened to the missile"
+            continue
         if role is None:
             continue
-        if {t.casefold() for t in tokens[max(0, i - 2):i]} & _NEGATIONS:
+        if before & _NEGATIONS:
             found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
             continue
         if _gives_no_role(tokens, i, role):
@@ -336,6 +374,28 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _unsaid(tokens: list[str], i: int, before: set[str]) -> bool:
+    """"without saying what happened to ...", "did not specify", "не уточнили": what the
+    text says the Air Force did not report gives no figure."""
+    low = tokens[i].casefold()
+    if low == "without":
+        return i + 1 < len(tokens) and bool(_SAY.match(tokens[i + 1].casefold()))
+    return bool(_SAY.match(low)) and bool(before & _NEGATIONS)
+
+
+def _phrase_role(tokens: list[str], i: int) -> str | None:
+    """The role of a word that has one only with its neighbours: "take down", "left the
+    airspace", "in the air"."""
+    low = tokens[i].casefold()
+    if low in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
+        return "destroyed"
+    if low == "left" and _LEFT_FOR.search(" ".join(tokens[i + 1:i + 7]).casefold()):
+        return "left"  # "2 — left the controlled airspace in the direction of Belarus"
+    if low == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == ["in", "the"]:
+        return "still_attacking"  # "one remaining drone in the air" (not "Air Force")
+    return None
 
 
 def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
@@ -496,6 +556,9 @@ class _State:
     fragment_locations: int | None = None
     hit_model: str | None = None
     models: list[str] = field(default_factory=list)  # every model named, in order
+    # the previous sentence's last role and figures, for a breakdown with no verb after it
+    last_role: str | None = None
+    last_mentions: list[Mention] = field(default_factory=list)
 
     def remember(self, model: str) -> None:
         self.last[classify(model, warn=False).kind] = model
@@ -514,6 +577,8 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
     prev2 = " ".join(t.casefold() for t in tokens[max(0, i - 2):i])
     if prev in _APPROX or prev2.endswith(("more than", "не менше")):
         return "approximate"
+    if prev2 == "the other":
+        return "reference"  # "what happened to the other 27 drones"
     if prev in _REFERENCE and (i < 2 or tokens[i - 2].casefold() in _OF | {"to", "до"}
                                or prev != "the"):
         return "reference"  # "Of the 132 drones", "what happened to the two missiles"
@@ -525,19 +590,30 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
 
 
 def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
-    """"17 із 22", "one of four": the second number and the tokens it takes."""
+    """"17 із 22", "one of four", "eight of the ten": the second number and the tokens it
+    takes."""
     skip = 1 if after < len(tokens) and tokens[after].casefold() == "out" else 0  # "out of"
     at = after + skip
-    if at < len(tokens) and tokens[at].casefold() in _OF and _is_number(tokens, at + 1):
-        number = read_number(tokens, at + 1)
+    if at >= len(tokens) or tokens[at].casefold() not in _OF:
+        return None, 0
+    the = 1 if at + 1 < len(tokens) and tokens[at + 1].casefold() == "the" else 0
+    if _is_number(tokens, at + 1 + the):
+        number = read_number(tokens, at + 1 + the)
         assert number is not None  # _is_number found one here
         value, used = number
-        return value, skip + 1 + used
+        return value, skip + 1 + the + used
     return None, 0
 
 
 def _total_follows(tokens: list[str], after: int) -> bool:
-    return _TOTALS.search(" ".join(tokens[after:after + 4]).casefold()) is not None
+    """"50 повітряних цілей", "40 means of air attack": a total of all weapons; the words
+    after a verb are not ("24 ударні безпілотники досягли цілей")."""
+    window = []
+    for tok in tokens[after:after + 4]:
+        if _role_of(tok):
+            break
+        window.append(tok)
+    return _TOTALS.search(" ".join(window).casefold()) is not None
 
 
 class _Reader:
@@ -546,6 +622,11 @@ class _Reader:
     def __init__(self, tokens: list[str], n: int, state: _State):
         self.tokens, self.n, self.state = tokens, n, state
         self.roles = role_positions(tokens)
+        # a breakdown with no verb of its own counts in the role of the sentence before it
+        self.breakdown = not [r for _, r in self.roles if r != "negated"] and bool(
+            state.last_role) and _breakdown(tokens)
+        if self.breakdown:
+            self.roles = [(0, state.last_role)]
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
         self.excepted, self.except_span = self._excepted()
@@ -682,6 +763,9 @@ class _Reader:
         if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF:
             self.mentions[-1].part_of = next(
                 (m for m in reversed(self.mentions[:-1]) if m.role == role), None)
+        if self.breakdown and self.mentions[-1].part_of is None:
+            self.mentions[-1].part_of = next(
+                (m for m in reversed(self.state.last_mentions) if m.role == role), None)
 
     def _not_weapon(self, i: int, after: int, value: int) -> None:
         if _total_follows(self.tokens, after):
@@ -775,12 +859,27 @@ def _inherits(tokens: list[str], after: int) -> bool:
     if after >= len(tokens):
         return True
     nxt = tokens[after].casefold()
-    return nxt in _INHERIT_NEXT or tokens[after] in _PUNCT or _role_of(nxt) is not None
+    return (nxt in _INHERIT_NEXT | _AUXILIARY or tokens[after] in _PUNCT
+            or _role_of(nxt) is not None)
 
 
 def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Mention], list[str]]:
     reader = _Reader(tokens, n, state).read()
+    roles = [r for _, r in reader.roles if r != "negated"]
+    state.last_role = roles[-1] if roles else None
+    state.last_mentions = reader.mentions
     return reader.mentions, reader.skipped
+
+
+def _breakdown(tokens: list[str]) -> bool:
+    """A sentence that opens by breaking down a figure of the one before it: "Серед них –
+    587 ударних безпілотників та 34 крилаті ракети", "Among them, 5 Kalibr"."""
+    words_ = [t.casefold() for t in tokens if t not in _DASHES_QUOTES][:2]
+    if not words_:
+        return False
+    if words_[0] in _BREAKDOWN:
+        return True
+    return len(words_) == 2 and words_[0] in _OF and words_[1] in _THEM
 
 
 # ---------------------------------------------------------------- the statement
@@ -791,6 +890,7 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
     table: dict[str, dict[str, Figure]] = {}
     conflicts, origin = [], {}
     _take_parts(mentions)
+    _take_later_types(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -818,6 +918,32 @@ def _take_parts(mentions: list[Mention]) -> None:
         rest = parent.figure.value - m.figure.value
         if rest >= 0:
             parent.figure = Figure(rest, "derived", (*parent.figure.notes, "less named parts"))
+
+
+def _take_later_types(mentions: list[Mention]) -> None:
+    """"146 безпілотників і балістичну ракету", then "Ракету «Іскандер-М» випустили з
+    Ростовської області": missiles launched, named by class only, then by type in a later
+    sentence, are the same missiles; the typed ones come out of the class figure (a class
+    figure with other outcomes of its own is left as it is)."""
+    for m in list(mentions):
+        if (m.model not in ("Cruise Missile", "Ballistic Missile") or m.role != "launched"
+                or m.figure.status != "stated" or m.figure.value <= 0):
+            continue
+        if any(o.model == m.model and o.role != "launched" for o in mentions):
+            continue
+        cls = classify(m.model, warn=False).weapon_class
+        later = [o.figure.value for o in mentions if o.sentence > m.sentence
+                 and o.role == "launched" and o.model not in _GENERIC
+                 and classify(o.model, warn=False).weapon_class == cls
+                 and classify(o.model, warn=False).kind == "missile"]
+        named = sum(later)
+        if not later or min(later) < 0 or named > m.figure.value:
+            continue
+        if named == m.figure.value:
+            mentions.remove(m)
+        else:
+            m.figure = Figure(m.figure.value - named, "derived",
+                              (*m.figure.notes, "less named later"))
 
 
 def _type_the_unnamed(table: dict[str, dict[str, Figure]], sentences: list[str]) -> None:
@@ -966,7 +1092,8 @@ def _regions(text: str) -> list[str]:
 
 _LAUNCH_PLACE = re.compile(
     r"(?:(?:з|із|зі)(?:\s+\w+)?\s+напрямк\w*(?:,\s*серед яких)?|район\w* пуск\w*|"
-    r"з районів|launched from|from the regions of)\s*:?\s*([^.]+)", re.IGNORECASE)
+    r"з районів|launched from(?!\s+(?:the\s+)?(?:evening|morning|night|\d))|"
+    r"from the regions of)\s*:?\s*([^.]+)", re.IGNORECASE)
 
 
 def _launch_place(text: str) -> str | None:

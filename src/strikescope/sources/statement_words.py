@@ -53,6 +53,9 @@ HUNDRED_EN = "hundred"
 NUMBER_WORDS: dict[str, int] = {
     w: v for table in (_UNITS_UK, _UNITS_EN) for v, ws in table.items() for w in ws.split()
 }
+# "twenty-one": English writes the numbers 21-99 as one hyphenated word
+NUMBER_WORDS |= {f"{_UNITS_EN[tens]}-{_UNITS_EN[unit]}": tens + unit
+                 for tens in range(20, 100, 10) for unit in range(1, 10)}
 
 _QUOTES = str.maketrans({c: '"' for c in "«»„“”‟″"} | {c: "'" for c in "’ʼ`‘ʹ"})
 _DASHES = str.maketrans({"‑": "-", "‐": "-", "−": "-", "–": "—"})
