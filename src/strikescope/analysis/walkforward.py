@@ -32,7 +32,6 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import expit, gammaln
 
 from strikescope.errors import InputError
@@ -573,15 +572,78 @@ MEMBERS["nb_lags"] = _nb_lags
 
 def simplex_weights(D: np.ndarray) -> np.ndarray:
     """argmin w'Dw over the probability simplex (D: a mean of outer products of errors)."""
-    m = len(D)
-    scale = max(float(np.abs(D).max()), 1e-12)
-    res = minimize(lambda w: w @ D @ w / scale, np.full(m, 1 / m),
-                   jac=lambda w: 2 * D @ w / scale, method="SLSQP", bounds=[(0, 1)] * m,
-                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1,
-                                 "jac": lambda w: np.ones(m)}],
-                   options={"ftol": 1e-10, "maxiter": 200})
-    w = np.clip(res.x, 0, None)
-    return w / w.sum()
+    return simplex_weights_many(np.asarray(D, dtype=float)[None])[0]
+
+
+def simplex_weights_many(D: np.ndarray) -> np.ndarray:
+    """argmin w'D_i w over the probability simplex for each matrix of a stack (n, m, m).
+
+    Members whose errors are the same (to SAME of the largest entry) share their weight
+    equally, as an iterative solver started from equal weights leaves them: the pool's
+    forecast is the same whichever way it is shared. Members that differ little get the
+    exact minimum, where such a solver stops near its start (the hurdle's and the hazard's
+    P(massive) before massive drone nights)."""
+    n, m = D.shape[:2]
+    D = D / np.maximum(np.abs(D).reshape(n, -1).max(axis=1), 1e-12)[:, None, None]
+    first = _first_copies(D)
+    out = np.empty((n, m))
+    for pattern in np.unique(first, axis=0):
+        rows = (first == pattern).all(axis=1)
+        keep = sorted(set(pattern.tolist()))
+        w = _simplex_faces(D[rows][:, keep][:, :, keep])
+        share = np.bincount(pattern, minlength=m)[pattern]
+        out[rows] = w[:, [keep.index(j) for j in pattern]] / share
+    return out
+
+
+def _simplex_faces(D: np.ndarray) -> np.ndarray:
+    """Exact minima by the faces of the simplex: the minimum lies inside some face, where
+    it is the minimum of w'Dw on that face's affine hull (a linear system); the answer is
+    the feasible face minimum with the least value. With m members that is 2^m - 1 small
+    solves per matrix, all matrices at once: far cheaper than an iterative solver per
+    refit (a pool of five members has 31 faces)."""
+    n, m = D.shape[:2]
+    best, value = np.full((n, m), 1.0 / m), np.full(n, np.inf)
+    for mask in range(1, 2 ** m):
+        face = [j for j in range(m) if mask >> j & 1]
+        w = _face_minimum(D[:, face][:, :, face])
+        full = np.zeros((n, m))
+        full[:, face] = w
+        val = np.einsum("ni,nij,nj->n", full, D, full)
+        better = (w.min(axis=1) >= -1e-12) & (val < value - 1e-15)
+        best[better], value[better] = full[better], val[better]
+    best = np.clip(best, 0, None)
+    return best / best.sum(axis=1, keepdims=True)
+
+
+# Members whose mean squared difference of errors is below this share of the largest entry
+# of D count as the same (rounding apart): w'Dw cannot tell how they share their weight.
+SAME = 1e-10
+
+
+def _first_copies(D: np.ndarray) -> np.ndarray:
+    """For each matrix and member, the first member whose errors are the same as its own
+    (w'Dw cannot tell them apart: e.g. the hurdle's drones are nb_level's)."""
+    diag = np.einsum("nii->ni", D)
+    apart = diag[:, :, None] + diag[:, None, :] - 2 * D  # E(e_i - e_j)^2
+    return np.argmax(apart <= SAME, axis=2)
+
+
+def _face_minimum(D: np.ndarray) -> np.ndarray:
+    """argmin w'D_i w subject to sum(w) = 1 (w may be negative), from the KKT system
+    [[2D, 1], [1', 0]] (w, -lambda) = (0, 1); a least-squares solution where D is singular
+    (several minima: any one of them)."""
+    n, k = D.shape[:2]
+    kkt = np.zeros((n, k + 1, k + 1))
+    kkt[:, :k, :k] = 2 * D
+    kkt[:, :k, k] = kkt[:, k, :k] = 1.0
+    rhs = np.zeros((n, k + 1, 1))
+    rhs[:, k] = 1.0
+    w = (np.linalg.pinv(kkt) @ rhs)[:, :k, 0]
+    # a singular system may leave sum(w) off one: such a point is no face minimum
+    ok = np.abs(w.sum(axis=1) - 1) < 1e-8
+    w[~ok] = -1.0
+    return w
 
 
 def _crps_gram(pmfs: list[np.ndarray], obs: np.ndarray) -> np.ndarray:
@@ -596,14 +658,15 @@ def _stack_weights(gram: np.ndarray, origins: np.ndarray, refits: np.ndarray, h:
     """Weights at each refit date r from the origins whose night (origin + h) is in
     (r - window, r]: only nights known at r."""
     csum = np.concatenate([np.zeros((1, *gram.shape[1:])), np.cumsum(gram, axis=0)])
-    out = []
-    for r in refits:
-        hi = np.searchsorted(origins, r - h, side="right")
-        lo = np.searchsorted(origins, r - h - window, side="right")
-        m = gram.shape[1]
-        out.append(simplex_weights((csum[hi] - csum[lo]) / (hi - lo))
-                   if hi - lo >= 28 else np.full(m, 1 / m))
-    return np.array(out)
+    hi = np.searchsorted(origins, np.asarray(refits) - h, side="right")
+    lo = np.searchsorted(origins, np.asarray(refits) - h - window, side="right")
+    m = gram.shape[1]
+    out = np.full((len(hi), m), 1 / m)
+    enough = hi - lo >= 28
+    if enough.any():
+        span = (hi - lo)[enough][:, None, None]
+        out[enough] = simplex_weights_many((csum[hi[enough]] - csum[lo[enough]]) / span)
+    return out
 
 
 # --------------------------------------------------------------------------- walk-forward
