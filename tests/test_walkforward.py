@@ -333,6 +333,9 @@ def test_forecast_page_shows_p_massive(real_db, tmp_path):
     from strikescope.web import create_app
 
     client = TestClient(create_app(db=real_db, events_file=tmp_path / "ev.csv"))
+    # computed for the section the page fetches, then shown by the page itself
+    part = client.get("/forecast/massive", params={"horizon": 2, "part": True})
+    assert part.status_code == 200 and "Thu 01 Jan" in part.text
     r = client.get("/forecast", params={"horizon": 2})
     assert r.status_code == 200
     html = r.text
