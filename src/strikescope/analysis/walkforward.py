@@ -276,20 +276,48 @@ def hazard_design(f: pd.DataFrame, h: int, spec: Spec, since: str = "since") -> 
 
 # --------------------------------------------------------------------------- fitting
 
-def poisson_glm(X: np.ndarray, y: np.ndarray, iters: int = 30) -> np.ndarray:
-    """Poisson regression by iteratively reweighted least squares (tiny ridge for safety)."""
+def poisson_glm(X: np.ndarray, y: np.ndarray, iters: int = 30,
+                warm: Warm | None = None) -> np.ndarray:
+    """Poisson regression by iteratively reweighted least squares (tiny ridge for safety),
+    from the last fit's coefficients when `warm` holds them (the same answer, to the
+    tolerance, in fewer steps), else from the log of the mean."""
+    ridge = 1e-4 * np.eye(X.shape[1])
+    if warm is not None and warm.fits(X):
+        beta, done = _irls(X, y, warm.beta, ridge, iters)
+        if done:
+            return warm.keep(beta)
     beta = np.zeros(X.shape[1])
     beta[0] = np.log(max(y.mean(), 0.1))
-    ridge = 1e-4 * np.eye(X.shape[1])
+    beta, _ = _irls(X, y, beta, ridge, iters)
+    return beta if warm is None else warm.keep(beta)
+
+
+def _irls(X, y, beta, ridge, iters) -> tuple[np.ndarray, bool]:
     for _ in range(iters):
         eta = np.clip(X @ beta, -20, 10)
         mu = np.exp(eta)
         xtw = X.T * mu
         new = np.linalg.solve(xtw @ X + ridge, xtw @ (eta + (y - mu) / mu))
         if np.max(np.abs(new - beta)) < 1e-7:
-            return new
+            return new, True
         beta = new
-    return beta
+    return beta, False
+
+
+class Warm:
+    """The coefficients of a model's last fit, where its next fit starts: the refits of a
+    walk-forward are a week apart and move them little, so Newton steps from there
+    converge in two or three steps instead of five to seven from a cold start."""
+
+    def __init__(self):
+        self.beta: np.ndarray | None = None
+
+    def fits(self, X: np.ndarray) -> bool:
+        return self.beta is not None and len(self.beta) == X.shape[1]
+
+    def keep(self, beta: np.ndarray) -> np.ndarray:
+        self.beta = beta
+        return beta
 
 
 def nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
@@ -297,20 +325,31 @@ def nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
     return float(np.clip(((y - mu) ** 2 - y).sum() / max((mu ** 2).sum(), 1e-9), 0.01, 50.0))
 
 
-def logistic(X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50) -> np.ndarray:
-    """Ridge logistic regression by Newton steps; column 0 is the unpenalised intercept."""
-    beta = np.zeros(X.shape[1])
-    beta[0] = np.log((y.mean() + 0.5 / len(y)) / (1 - y.mean() + 0.5 / len(y)))
+def logistic(X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50,
+             warm: Warm | None = None) -> np.ndarray:
+    """Ridge logistic regression by Newton steps; column 0 is the unpenalised intercept.
+    From the last fit's coefficients when `warm` holds them (as poisson_glm)."""
     pen = ridge * np.eye(X.shape[1])
     pen[0, 0] = 0.0
+    if warm is not None and warm.fits(X):
+        beta, done = _newton_logistic(X, y, warm.beta, pen, iters)
+        if done:
+            return warm.keep(beta)
+    beta = np.zeros(X.shape[1])
+    beta[0] = np.log((y.mean() + 0.5 / len(y)) / (1 - y.mean() + 0.5 / len(y)))
+    beta, _ = _newton_logistic(X, y, beta, pen, iters)
+    return beta if warm is None else warm.keep(beta)
+
+
+def _newton_logistic(X, y, beta, pen, iters) -> tuple[np.ndarray, bool]:
     for _ in range(iters):
         p = expit(X @ beta)
         w = np.maximum(p * (1 - p), 1e-9)
         step = np.linalg.solve((X.T * w) @ X + pen, X.T @ (y - p) - pen @ beta)
         beta = beta + step
         if np.max(np.abs(step)) < 1e-8:
-            break
-    return beta
+            return beta, True
+    return beta, False
 
 
 class _Standard:
@@ -326,15 +365,15 @@ class _Standard:
         return (X - self.mean) / self.sd
 
 
-def fit_logistic(Xtr, ytr, Xte, ridge) -> np.ndarray:
+def fit_logistic(Xtr, ytr, Xte, ridge, warm: Warm | None = None) -> np.ndarray:
     if ytr.min() == ytr.max():  # no event (or only events) yet: the smoothed frequency
         return np.full(len(Xte), (ytr.sum() + 0.5) / (len(ytr) + 1))
     z = _Standard(Xtr)
-    return expit(z(Xte) @ logistic(z(Xtr), ytr, ridge))
+    return expit(z(Xte) @ logistic(z(Xtr), ytr, ridge, warm=warm))
 
 
-def fit_nb(Xtr, ytr, Xte, k) -> np.ndarray:
-    beta = poisson_glm(Xtr, ytr)
+def fit_nb(Xtr, ytr, Xte, k, warm: Warm | None = None) -> np.ndarray:
+    beta = poisson_glm(Xtr, ytr, warm=warm)
     alpha = nb_alpha(ytr, np.exp(np.clip(Xtr @ beta, -20, 10)))
     return nb_pmf(np.exp(np.clip(Xte @ beta, -20, 10)), alpha, k)
 
@@ -361,6 +400,10 @@ class Context:
         self.clim = {t: empirical_rows(self.f[t].to_numpy(), 28, SUPPORT[t]) for t in TARGETS}
         rate = pd.Series(self.f["massive"].to_numpy()).rolling(28, min_periods=1).mean()
         self.clim_massive = FLOOR / 2 + (1 - FLOOR) * rate.to_numpy()
+
+    def warm(self, *key) -> Warm:
+        """Where the fits of one model, target and horizon start (see Warm)."""
+        return self.cache.setdefault(("warm", *key), Warm())
 
     def target(self, name: str, idx: np.ndarray, h: int) -> np.ndarray:
         return self.cols[name][idx + h]
@@ -414,9 +457,17 @@ def _short_climatology(c: Context, tr, te, h, window: int = 14) -> Out:
 
 
 def _level_pmf(c: Context, tr, te, h, target) -> np.ndarray:
+    # nb_level's drones are also the hurdle's: fitted once per refit, not once per member
+    fit = (tr[0], tr[-1], len(tr), te[0], te[-1], len(te))
+    last = c.cache.get(("level", target, h))
+    if last is not None and last[0] == fit:
+        return last[1]
     ftr, fte = c.rows(tr, h), c.rows(te, h)
-    return fit_nb(level_design(ftr, target, h, c.spec), c.target(target, tr, h),
-                  level_design(fte, target, h, c.spec), SUPPORT[target])
+    pmf = fit_nb(level_design(ftr, target, h, c.spec), c.target(target, tr, h),
+                 level_design(fte, target, h, c.spec), SUPPORT[target],
+                 c.warm("level", target, h))
+    c.cache[("level", target, h)] = (fit, pmf)
+    return pmf
 
 
 def _nb_level(c: Context, tr, te, h) -> Out:
@@ -436,10 +487,10 @@ def _hurdle_missiles(c: Context, tr, te, h) -> tuple[np.ndarray, np.ndarray]:
     ftr, fte = c.rows(tr, h), c.rows(te, h)
     big = y >= cut
     p = fit_logistic(hazard_design(ftr, h, s, "mm_since"), big.astype(float),
-                     hazard_design(fte, h, s, "mm_since"), s.ridge)
+                     hazard_design(fte, h, s, "mm_since"), s.ridge, c.warm("hurdle_p", h))
     small = fit_nb(level_design({k_: v[~big] for k_, v in ftr.items()}, "missiles", h, s),
                    y[~big],
-                   level_design(fte, "missiles", h, s), k)
+                   level_design(fte, "missiles", h, s), k, c.warm("hurdle_nb", h))
     small[:, cut:] = 0.0
     small /= small.sum(axis=1, keepdims=True)
     tail = np.zeros(k + 1)
@@ -460,7 +511,8 @@ def _hurdle(c: Context, tr, te, h) -> Out:
 def _hazard(c: Context, tr, te, h) -> Out:
     y = c.target("massive", tr, h)
     return None, fit_logistic(hazard_design(c.rows(tr, h), h, c.spec), y,
-                              hazard_design(c.rows(te, h), h, c.spec), c.spec.ridge)
+                              hazard_design(c.rows(te, h), h, c.spec), c.spec.ridge,
+                              c.warm("hazard", h))
 
 
 HGB_FEATURES = ("drones_level", "missiles_level", "drones_slow", "missiles_slow", "since",
@@ -648,9 +700,12 @@ def _face_minimum(D: np.ndarray) -> np.ndarray:
 
 def _crps_gram(pmfs: list[np.ndarray], obs: np.ndarray) -> np.ndarray:
     """Per origin, the matrix whose quadratic form in the pool weights is the pool's CRPS."""
-    step = np.arange(pmfs[0].shape[1])[None, :] >= obs[:, None]
-    err = np.stack([np.cumsum(p, axis=1) - step for p in pmfs])
-    return np.einsum("mok,nok->omn", err, err)
+    n, k = pmfs[0].shape
+    err = np.empty((n, len(pmfs), k))  # origin-major: one small matrix product per origin
+    for i, p in enumerate(pmfs):
+        np.cumsum(p, axis=1, out=err[:, i])
+    err -= (np.arange(k)[None, :] >= np.asarray(obs)[:, None])[:, None, :]
+    return err @ err.transpose(0, 2, 1)
 
 
 def _stack_weights(gram: np.ndarray, origins: np.ndarray, refits: np.ndarray, h: int,
