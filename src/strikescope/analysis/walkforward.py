@@ -401,6 +401,16 @@ class Context:
         rate = pd.Series(self.f["massive"].to_numpy()).rolling(28, min_periods=1).mean()
         self.clim_massive = FLOOR / 2 + (1 - FLOOR) * rate.to_numpy()
 
+    def design(self, name: str, h: int, make: Callable[[dict], np.ndarray]) -> np.ndarray:
+        """The design `make` builds from the rows (see `rows`) of every origin whose target
+        night is in the history, built once per horizon: each row depends on its own origin
+        only, so a fit's design is a slice of it (built per fit, the designs took a tenth
+        of an outlook)."""
+        key = ("design", name, h)
+        if key not in self.cache:
+            self.cache[key] = make(self.rows(np.arange(len(self.f) - h), h))
+        return self.cache[key]
+
     def warm(self, *key) -> Warm:
         """Where the fits of one model, target and horizon start (see Warm)."""
         return self.cache.setdefault(("warm", *key), Warm())
@@ -462,9 +472,8 @@ def _level_pmf(c: Context, tr, te, h, target) -> np.ndarray:
     last = c.cache.get(("level", target, h))
     if last is not None and last[0] == fit:
         return last[1]
-    ftr, fte = c.rows(tr, h), c.rows(te, h)
-    pmf = fit_nb(level_design(ftr, target, h, c.spec), c.target(target, tr, h),
-                 level_design(fte, target, h, c.spec), SUPPORT[target],
+    X = c.design(f"level_{target}", h, lambda f: level_design(f, target, h, c.spec))
+    pmf = fit_nb(X[tr], c.target(target, tr, h), X[te], SUPPORT[target],
                  c.warm("level", target, h))
     c.cache[("level", target, h)] = (fit, pmf)
     return pmf
@@ -484,13 +493,11 @@ def _union(c: Context, drones: np.ndarray, missiles: np.ndarray) -> np.ndarray:
 def _hurdle_missiles(c: Context, tr, te, h) -> tuple[np.ndarray, np.ndarray]:
     s, k, cut = c.spec, SUPPORT["missiles"], c.spec.massive_missiles
     y = c.target("missiles", tr, h)
-    ftr, fte = c.rows(tr, h), c.rows(te, h)
     big = y >= cut
-    p = fit_logistic(hazard_design(ftr, h, s, "mm_since"), big.astype(float),
-                     hazard_design(fte, h, s, "mm_since"), s.ridge, c.warm("hurdle_p", h))
-    small = fit_nb(level_design({k_: v[~big] for k_, v in ftr.items()}, "missiles", h, s),
-                   y[~big],
-                   level_design(fte, "missiles", h, s), k, c.warm("hurdle_nb", h))
+    H = c.design("hazard_mm", h, lambda f: hazard_design(f, h, s, "mm_since"))
+    p = fit_logistic(H[tr], big.astype(float), H[te], s.ridge, c.warm("hurdle_p", h))
+    X = c.design("level_missiles", h, lambda f: level_design(f, "missiles", h, s))
+    small = fit_nb(X[tr][~big], y[~big], X[te], k, c.warm("hurdle_nb", h))
     small[:, cut:] = 0.0
     small /= small.sum(axis=1, keepdims=True)
     tail = np.zeros(k + 1)
@@ -510,9 +517,8 @@ def _hurdle(c: Context, tr, te, h) -> Out:
 
 def _hazard(c: Context, tr, te, h) -> Out:
     y = c.target("massive", tr, h)
-    return None, fit_logistic(hazard_design(c.rows(tr, h), h, c.spec), y,
-                              hazard_design(c.rows(te, h), h, c.spec), c.spec.ridge,
-                              c.warm("hazard", h))
+    H = c.design("hazard", h, lambda f: hazard_design(f, h, c.spec))
+    return None, fit_logistic(H[tr], y, H[te], c.spec.ridge, c.warm("hazard", h))
 
 
 HGB_FEATURES = ("drones_level", "missiles_level", "drones_slow", "missiles_slow", "since",
