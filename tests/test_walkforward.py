@@ -144,6 +144,46 @@ def test_logistic_matches_statsmodels():
     assert wf.logistic(X, y, ridge=0.0) == pytest.approx(ref, abs=1e-6)
 
 
+def test_warm_started_fits_equal_cold_ones():
+    """A fit started from the last one's coefficients lands where a cold start does; a
+    start from which Newton steps diverge falls back to the cold start."""
+    rng = np.random.default_rng(5)
+    X = np.column_stack([np.ones(400), rng.normal(size=(400, 3))])
+    y = rng.poisson(np.exp(X @ [2.0, 0.3, -0.2, 0.1])).astype(float)
+    cold = wf.poisson_glm(X, y)
+    warm = wf.Warm()
+    warm.keep(wf.poisson_glm(X[:-7], y[:-7]))  # last week's refit
+    assert wf.poisson_glm(X, y, warm=warm) == pytest.approx(cold, abs=1e-7)
+    assert warm.beta is not None and warm.beta == pytest.approx(cold, abs=1e-7)
+    # two steps from far away do not converge: the answer is the cold start's (its own
+    # two steps here), not the unfinished warm one
+    far = wf.Warm()
+    far.keep(np.array([40.0, -30.0, 30.0, -30.0]))
+    assert wf._irls(X, y, far.beta, 1e-4 * np.eye(4), 2)[1] is False
+    assert wf.poisson_glm(X, y, iters=2, warm=far) == pytest.approx(
+        wf.poisson_glm(X, y, iters=2), abs=0)
+    b = (rng.uniform(size=400) < 1 / (1 + np.exp(-(X @ [-1, 1, -0.5, 0])))).astype(float)
+    cold = wf.logistic(X, b, ridge=1.0)
+    warm = wf.Warm()
+    warm.keep(wf.logistic(X[:-7], b[:-7], ridge=1.0))
+    assert wf.logistic(X, b, ridge=1.0, warm=warm) == pytest.approx(cold, abs=1e-8)
+
+
+def test_designs_are_sliced_from_every_origin():
+    """A fit's design taken from the one built over every origin is the design built from
+    the fit's own rows (each row depends on its own origin only)."""
+    hist = synthetic()
+    c = wf.Context(hist, wf.chosen_spec(min_train=60))
+    idx = np.array([3, 70, 71, 200, len(hist) - 4])
+    for h in (1, 3):
+        whole = c.design("level", h, lambda f, h=h: wf.level_design(f, "drones", h, c.spec))
+        assert len(whole) == len(hist) - h
+        assert whole[idx] == pytest.approx(wf.level_design(c.rows(idx, h), "drones", h,
+                                                           c.spec))
+        hz = c.design("hazard", h, lambda f, h=h: wf.hazard_design(f, h, c.spec))
+        assert hz[idx] == pytest.approx(wf.hazard_design(c.rows(idx, h), h, c.spec))
+
+
 def test_reliability_table_by_hand():
     t = wf.reliability_table(np.array([0.01, 0.02, 0.15, 0.6]), np.array([0, 1, 1, 1.0]))
     first = t.iloc[0]
