@@ -592,11 +592,12 @@ def _nb_local(c: Context, tr, te, h) -> Out:
     count model with no regression, so nothing to fit but the half-life."""
     pmfs = {}
     for t in TARGETS:
+        # an origin's rows are the same at every horizon and refit: made once, for all
         key = f"local_{t}"
         if key not in c.cache:
-            c.cache[key] = local_nb(c.cols[t], c.spec.local_halflife)
-        mu, alpha = c.cache[key]
-        pmfs[t] = nb_pmf(mu[te], alpha[te], SUPPORT[t])
+            mu, alpha = local_nb(c.cols[t], c.spec.local_halflife)
+            c.cache[key] = nb_pmf(mu, alpha, SUPPORT[t])
+        pmfs[t] = c.cache[key][te]
     return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
 
 
