@@ -75,6 +75,55 @@ def test_simplex_weights_by_hand():
         [1.0, 0.0], abs=1e-5)
 
 
+def slsqp_weights(D: np.ndarray) -> np.ndarray:
+    """The iterative solver the stack used before the exact one (the reference)."""
+    from scipy.optimize import minimize
+
+    m = len(D)
+    scale = max(float(np.abs(D).max()), 1e-12)
+    res = minimize(lambda w: w @ D @ w / scale, np.full(m, 1 / m),
+                   jac=lambda w: 2 * D @ w / scale, method="SLSQP", bounds=[(0, 1)] * m,
+                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1,
+                                 "jac": lambda w: np.ones(m)}],
+                   options={"ftol": 1e-10, "maxiter": 200})
+    w = np.clip(res.x, 0, None)
+    return w / w.sum()
+
+
+def test_simplex_weights_on_an_edge_by_hand():
+    # D = diag(1, 2, 9) with member 3 also correlated with 1: inside, w ~ 1/diag gives
+    # (18, 9, 2)/29; with D13 = 3 the third member's gradient 2(3 w1 + 9 w3) exceeds the
+    # others' at any w3 >= 0, so it is left out and (w1, w2) = (2/3, 1/3), value 2/3
+    D = np.array([[1.0, 0.0, 3.0], [0.0, 2.0, 0.0], [3.0, 0.0, 9.0]])
+    assert wf.simplex_weights(D) == pytest.approx([2 / 3, 1 / 3, 0.0], abs=1e-12)
+    assert wf.simplex_weights(np.diag([1.0, 2.0, 9.0])) == pytest.approx(
+        np.array([18, 9, 2]) / 29, abs=1e-12)
+
+
+def test_simplex_weights_share_between_identical_members():
+    # members 1 and 2 make the same errors: w'Dw depends on w1 + w2 only
+    e = np.array([[1.0, -2.0, 0.5], [1.0, -2.0, 0.5], [-1.0, 1.0, 2.0]])
+    D = e @ e.T / 3
+    w = wf.simplex_weights(D)
+    assert w[0] == pytest.approx(w[1], abs=1e-12)
+    assert w @ D @ w == pytest.approx(slsqp_weights(D) @ D @ slsqp_weights(D), rel=1e-8)
+
+
+def test_simplex_weights_many_equal_the_iterative_solver():
+    rng = np.random.default_rng(4)
+    mats = []
+    for _ in range(60):
+        e = rng.normal(size=(5, 40)) + rng.normal(size=(1, 40))  # correlated members
+        e[rng.integers(5)] *= rng.uniform(1, 4)  # one member much worse, often left out
+        mats.append(e @ e.T / 40)
+    got = wf.simplex_weights_many(np.array(mats))
+    ref = np.array([slsqp_weights(D) for D in mats])
+    assert (got == 0).any()  # some optima on a face of the simplex, not inside
+    assert got == pytest.approx(ref, abs=1e-4)
+    value = np.einsum("ni,nij,nj->n", got, mats, got)
+    assert (value <= np.einsum("ni,nij,nj->n", ref, mats, ref) * (1 + 1e-12)).all()
+
+
 def test_pool_crps_is_the_quadratic_form():
     rng = np.random.default_rng(2)
     a, b = rng.dirichlet(np.ones(20), 4), rng.dirichlet(np.ones(20), 4)
@@ -93,6 +142,46 @@ def test_logistic_matches_statsmodels():
     y = (rng.uniform(size=500) < 1 / (1 + np.exp(-(X @ [-1, 1, -0.5])))).astype(float)
     ref = sm.Logit(y, X).fit(disp=0).params
     assert wf.logistic(X, y, ridge=0.0) == pytest.approx(ref, abs=1e-6)
+
+
+def test_warm_started_fits_equal_cold_ones():
+    """A fit started from the last one's coefficients lands where a cold start does; a
+    start from which Newton steps diverge falls back to the cold start."""
+    rng = np.random.default_rng(5)
+    X = np.column_stack([np.ones(400), rng.normal(size=(400, 3))])
+    y = rng.poisson(np.exp(X @ [2.0, 0.3, -0.2, 0.1])).astype(float)
+    cold = wf.poisson_glm(X, y)
+    warm = wf.Warm()
+    warm.keep(wf.poisson_glm(X[:-7], y[:-7]))  # last week's refit
+    assert wf.poisson_glm(X, y, warm=warm) == pytest.approx(cold, abs=1e-7)
+    assert warm.beta is not None and warm.beta == pytest.approx(cold, abs=1e-7)
+    # two steps from far away do not converge: the answer is the cold start's (its own
+    # two steps here), not the unfinished warm one
+    far = wf.Warm()
+    far.keep(np.array([40.0, -30.0, 30.0, -30.0]))
+    assert wf._irls(X, y, far.beta, 1e-4 * np.eye(4), 2)[1] is False
+    assert wf.poisson_glm(X, y, iters=2, warm=far) == pytest.approx(
+        wf.poisson_glm(X, y, iters=2), abs=0)
+    b = (rng.uniform(size=400) < 1 / (1 + np.exp(-(X @ [-1, 1, -0.5, 0])))).astype(float)
+    cold = wf.logistic(X, b, ridge=1.0)
+    warm = wf.Warm()
+    warm.keep(wf.logistic(X[:-7], b[:-7], ridge=1.0))
+    assert wf.logistic(X, b, ridge=1.0, warm=warm) == pytest.approx(cold, abs=1e-8)
+
+
+def test_designs_are_sliced_from_every_origin():
+    """A fit's design taken from the one built over every origin is the design built from
+    the fit's own rows (each row depends on its own origin only)."""
+    hist = synthetic()
+    c = wf.Context(hist, wf.chosen_spec(min_train=60))
+    idx = np.array([3, 70, 71, 200, len(hist) - 4])
+    for h in (1, 3):
+        whole = c.design("level", h, lambda f, h=h: wf.level_design(f, "drones", h, c.spec))
+        assert len(whole) == len(hist) - h
+        assert whole[idx] == pytest.approx(wf.level_design(c.rows(idx, h), "drones", h,
+                                                           c.spec))
+        hz = c.design("hazard", h, lambda f, h=h: wf.hazard_design(f, h, c.spec))
+        assert hz[idx] == pytest.approx(wf.hazard_design(c.rows(idx, h), h, c.spec))
 
 
 def test_reliability_table_by_hand():
@@ -187,6 +276,37 @@ def test_real_data_skill_2025(real_db):
     assert t.loc["stack", "brier_skill"] > 0
 
 
+def test_real_stack_weights_equal_the_iterative_solver(real_db):
+    """A year of refits of the stack on the real nights: the exact weights give a pool no
+    worse than the iterative solver's, and the same weights where the members differ."""
+    hist = fc.load_history(real_db)
+    spec = wf.chosen_spec()
+    c = wf.Context(hist, spec)
+    first = len(hist) - 500
+    refits, pmfs, probs = wf._member_outputs(c, list(spec.members), 1, first, len(hist) - 2)
+    origins = np.arange(first, len(hist) - 1)
+    pool = [m for m in spec.members if m not in spec.not_massive]
+    err = np.stack([probs[m] for m in pool]) - c.target("massive", origins, 1)[None, :]
+    count = [m for m in spec.members if pmfs[m]]
+    grams = [np.einsum("mo,no->omn", err, err),
+             wf._crps_gram([pmfs[m]["missiles"] for m in count],
+                           c.target("missiles", origins, 1))]
+    for gram in grams:
+        csum = np.cumsum(gram, axis=0)
+        mats = np.array([(csum[r - first - 1] - csum[r - first - 365]) / 364
+                         for r in refits[refits - first > 365]])
+        got = wf.simplex_weights_many(mats)
+        ref = np.array([slsqp_weights(D) for D in mats])
+        value = np.einsum("ni,nij,nj->n", got, mats, got)
+        assert (value <= np.einsum("ni,nij,nj->n", ref, mats, ref) * (1 + 1e-9)).all()
+        diag = np.einsum("nii->ni", mats)
+        i, j = np.triu_indices(mats.shape[1], 1)
+        apart = diag[:, i] + diag[:, j] - 2 * mats[:, i, j]  # E(e_i - e_j)^2 per pair
+        distinct = apart.min(axis=1) > 1e-4 * np.abs(mats).max(axis=(1, 2))
+        assert distinct.any()
+        assert got[distinct] == pytest.approx(ref[distinct], abs=1e-3)
+
+
 # ------------------------------------------------------------------ forecast, CLI and API
 
 def test_massive_outlook_is_the_forecast_p_massive():
@@ -253,6 +373,9 @@ def test_forecast_page_shows_p_massive(real_db, tmp_path):
     from strikescope.web import create_app
 
     client = TestClient(create_app(db=real_db, events_file=tmp_path / "ev.csv"))
+    # computed for the section the page fetches, then shown by the page itself
+    part = client.get("/forecast/massive", params={"horizon": 2, "part": True})
+    assert part.status_code == 200 and "Thu 01 Jan" in part.text
     r = client.get("/forecast", params={"horizon": 2})
     assert r.status_code == 200
     html = r.text

@@ -188,10 +188,10 @@ def test_study_for_one_event(client):
 def test_missing_package_gives_501_naming_it(client, monkeypatch):
     """A package an analysis imports and that is not installed: 501 with its name (a
     strikescope module that fails to import is a bug, a 500: see test_errors)."""
-    # scipy.optimize: imported by the walk-forward models, which the forecast loads when
+    # scipy.special: imported by the walk-forward models, which the forecast loads when
     # it first runs one (the forecast module itself imports no scientific library)
     monkeypatch.delitem(sys.modules, "strikescope.analysis.walkforward", raising=False)
-    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    monkeypatch.setitem(sys.modules, "scipy.special", None)
     r = client.get("/api/v1/forecast", params={"horizon": 3, "as_of": "2025-07-01"})
     assert r.status_code == 501 and "scipy" in r.json()["detail"]
 

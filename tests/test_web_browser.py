@@ -145,6 +145,18 @@ def test_analysis_pages_load_without_errors(server, page, path, name):
 
 
 @browser_only
+def test_forecast_page_fetches_p_massive_after_it_came(server, page):
+    """The forecast page comes before P(massive) is computed (a 'computing…' section),
+    then the section the page fetched takes that place."""
+    page.goto(server + "/forecast?horizon=3", wait_until="load")
+    page.get_by_text("Track record:").wait_for(timeout=120_000)
+    main = page.inner_text("main")
+    assert "computing…" not in main and main.index("P(massive night)") < main.index("CSV")
+    assert page.locator("[data-fragment]").count() == 0
+    assert page.errors == [], page.errors
+
+
+@browser_only
 def test_data_page_loads_without_errors(server, page):
     open_page(page, server + "/data", "data")
     assert "read = loaded + quarantined" in page.inner_text("main")

@@ -284,3 +284,43 @@ def test_alerts_are_kept_on_disk_until_their_files_change(tiny_db, tmp_path, mon
     os.utime(kept, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # a new release of it
     start().alerts()
     assert len(reads) == 2
+
+
+def test_forecast_page_comes_before_p_massive_and_shows_it_once_computed(
+        release, tmp_path, counted, monkeypatch):
+    """The P(massive) section is fetched by the page (or followed as a link without
+    scripts) until it has been computed once; then the page shows it, after a restart too
+    (it is kept on disk)."""
+    import strikescope.analysis.forecast
+
+    outlooks = []
+
+    def massive_outlook(as_of=None, horizon=7, model="stack", db=None, **kw):
+        outlooks.append(horizon)
+        return types.SimpleNamespace(
+            as_of=pd.Timestamp("2025-02-28"), model="stack", rule_missiles=20,
+            rule_drones=400, p_massive=[0.25] * horizon, record_nights=0, brier_skill=0.0,
+            record_from=None, track=pd.DataFrame({"n": [1]}))
+
+    monkeypatch.setattr(strikescope.analysis.forecast, "massive_outlook", massive_outlook)
+    db = tmp_path / "s.duckdb"
+    strikescope.ingest([release([ROW])], db=db)
+
+    def client():
+        return TestClient(create_app(db=db, events_file=tmp_path / "e.csv",
+                                     alerts_path=tmp_path / "none"))
+
+    first = client()
+    html = first.get("/forecast", params={"horizon": 2}).text
+    assert outlooks == [] and "computing…" in html
+    assert 'data-fragment="/forecast/massive?horizon=2&amp;part=true"' in html
+    assert '<noscript><p><a href="/forecast/massive?horizon=2">' in html
+    part = first.get("/forecast/massive", params={"horizon": 2, "part": True}).text
+    assert outlooks == [2] and "Sat 01 Mar <strong>25%</strong>" in part
+    assert "<html" not in part
+    alone = first.get("/forecast/massive", params={"horizon": 2}).text
+    assert "<html" in alone and "Sat 01 Mar <strong>25%</strong>" in alone
+    html = first.get("/forecast", params={"horizon": 2}).text
+    assert "Sat 01 Mar <strong>25%</strong>" in html and "data-fragment" not in html
+    assert "computing…" not in client().get("/forecast", params={"horizon": 2}).text
+    assert outlooks == [2]

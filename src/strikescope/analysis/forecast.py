@@ -515,6 +515,13 @@ def _weather_file(forecast: pd.DataFrame, observed, as_of) -> pd.DataFrame:
     return pd.concat([past, forecast]).sort_index()
 
 
+def outlook_forecast(out, thresholds=None, rule: MassiveRule | None = None) -> Forecast:
+    """The forecast of a skill model's outlook (massive_outlook): its distributions and
+    P(massive), without computing them again."""
+    return Forecast(out.as_of, out.model, out.pmfs, out.p_massive,
+                    dict(thresholds or DEFAULT_THRESHOLDS), rule or MassiveRule())
+
+
 def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresholds=None,
              rule: MassiveRule | None = None, history: pd.DataFrame | None = None,
              weather: pd.DataFrame | None = None) -> Forecast:
@@ -528,10 +535,9 @@ def forecast(as_of=None, horizon: int = 7, model: str = "blend", db=None, thresh
     if weather is not None and model not in SKILL_MODELS:
         model = WEATHER_MODEL
     if model in SKILL_MODELS:
-        out = massive_outlook(as_of, horizon, model, rule=rule, history=hist,
-                              record_nights=0, weather=weather)
-        return Forecast(as_of, out.model, out.pmfs, out.p_massive,
-                        dict(thresholds or DEFAULT_THRESHOLDS), rule or MassiveRule())
+        return outlook_forecast(massive_outlook(as_of, horizon, model, rule=rule, history=hist,
+                                                record_nights=0, weather=weather),
+                                thresholds, rule)
     m = make_model(model, rule=rule, thresholds=thresholds)
     if isinstance(m, NBLags):
         m.fit(hist, horizon)

@@ -32,7 +32,6 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import expit, gammaln
 
 from strikescope.errors import InputError
@@ -277,20 +276,48 @@ def hazard_design(f: pd.DataFrame, h: int, spec: Spec, since: str = "since") -> 
 
 # --------------------------------------------------------------------------- fitting
 
-def poisson_glm(X: np.ndarray, y: np.ndarray, iters: int = 30) -> np.ndarray:
-    """Poisson regression by iteratively reweighted least squares (tiny ridge for safety)."""
+def poisson_glm(X: np.ndarray, y: np.ndarray, iters: int = 30,
+                warm: Warm | None = None) -> np.ndarray:
+    """Poisson regression by iteratively reweighted least squares (tiny ridge for safety),
+    from the last fit's coefficients when `warm` holds them (the same answer, to the
+    tolerance, in fewer steps), else from the log of the mean."""
+    ridge = 1e-4 * np.eye(X.shape[1])
+    if warm is not None and warm.fits(X):
+        beta, done = _irls(X, y, warm.beta, ridge, iters)
+        if done:
+            return warm.keep(beta)
     beta = np.zeros(X.shape[1])
     beta[0] = np.log(max(y.mean(), 0.1))
-    ridge = 1e-4 * np.eye(X.shape[1])
+    beta, _ = _irls(X, y, beta, ridge, iters)
+    return beta if warm is None else warm.keep(beta)
+
+
+def _irls(X, y, beta, ridge, iters) -> tuple[np.ndarray, bool]:
     for _ in range(iters):
         eta = np.clip(X @ beta, -20, 10)
         mu = np.exp(eta)
         xtw = X.T * mu
         new = np.linalg.solve(xtw @ X + ridge, xtw @ (eta + (y - mu) / mu))
         if np.max(np.abs(new - beta)) < 1e-7:
-            return new
+            return new, True
         beta = new
-    return beta
+    return beta, False
+
+
+class Warm:
+    """The coefficients of a model's last fit, where its next fit starts: the refits of a
+    walk-forward are a week apart and move them little, so Newton steps from there
+    converge in two or three steps instead of five to seven from a cold start."""
+
+    def __init__(self):
+        self.beta: np.ndarray | None = None
+
+    def fits(self, X: np.ndarray) -> bool:
+        return self.beta is not None and len(self.beta) == X.shape[1]
+
+    def keep(self, beta: np.ndarray) -> np.ndarray:
+        self.beta = beta
+        return beta
 
 
 def nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
@@ -298,20 +325,31 @@ def nb_alpha(y: np.ndarray, mu: np.ndarray) -> float:
     return float(np.clip(((y - mu) ** 2 - y).sum() / max((mu ** 2).sum(), 1e-9), 0.01, 50.0))
 
 
-def logistic(X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50) -> np.ndarray:
-    """Ridge logistic regression by Newton steps; column 0 is the unpenalised intercept."""
-    beta = np.zeros(X.shape[1])
-    beta[0] = np.log((y.mean() + 0.5 / len(y)) / (1 - y.mean() + 0.5 / len(y)))
+def logistic(X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50,
+             warm: Warm | None = None) -> np.ndarray:
+    """Ridge logistic regression by Newton steps; column 0 is the unpenalised intercept.
+    From the last fit's coefficients when `warm` holds them (as poisson_glm)."""
     pen = ridge * np.eye(X.shape[1])
     pen[0, 0] = 0.0
+    if warm is not None and warm.fits(X):
+        beta, done = _newton_logistic(X, y, warm.beta, pen, iters)
+        if done:
+            return warm.keep(beta)
+    beta = np.zeros(X.shape[1])
+    beta[0] = np.log((y.mean() + 0.5 / len(y)) / (1 - y.mean() + 0.5 / len(y)))
+    beta, _ = _newton_logistic(X, y, beta, pen, iters)
+    return beta if warm is None else warm.keep(beta)
+
+
+def _newton_logistic(X, y, beta, pen, iters) -> tuple[np.ndarray, bool]:
     for _ in range(iters):
         p = expit(X @ beta)
         w = np.maximum(p * (1 - p), 1e-9)
         step = np.linalg.solve((X.T * w) @ X + pen, X.T @ (y - p) - pen @ beta)
         beta = beta + step
         if np.max(np.abs(step)) < 1e-8:
-            break
-    return beta
+            return beta, True
+    return beta, False
 
 
 class _Standard:
@@ -327,15 +365,15 @@ class _Standard:
         return (X - self.mean) / self.sd
 
 
-def fit_logistic(Xtr, ytr, Xte, ridge) -> np.ndarray:
+def fit_logistic(Xtr, ytr, Xte, ridge, warm: Warm | None = None) -> np.ndarray:
     if ytr.min() == ytr.max():  # no event (or only events) yet: the smoothed frequency
         return np.full(len(Xte), (ytr.sum() + 0.5) / (len(ytr) + 1))
     z = _Standard(Xtr)
-    return expit(z(Xte) @ logistic(z(Xtr), ytr, ridge))
+    return expit(z(Xte) @ logistic(z(Xtr), ytr, ridge, warm=warm))
 
 
-def fit_nb(Xtr, ytr, Xte, k) -> np.ndarray:
-    beta = poisson_glm(Xtr, ytr)
+def fit_nb(Xtr, ytr, Xte, k, warm: Warm | None = None) -> np.ndarray:
+    beta = poisson_glm(Xtr, ytr, warm=warm)
     alpha = nb_alpha(ytr, np.exp(np.clip(Xtr @ beta, -20, 10)))
     return nb_pmf(np.exp(np.clip(Xte @ beta, -20, 10)), alpha, k)
 
@@ -362,6 +400,20 @@ class Context:
         self.clim = {t: empirical_rows(self.f[t].to_numpy(), 28, SUPPORT[t]) for t in TARGETS}
         rate = pd.Series(self.f["massive"].to_numpy()).rolling(28, min_periods=1).mean()
         self.clim_massive = FLOOR / 2 + (1 - FLOOR) * rate.to_numpy()
+
+    def design(self, name: str, h: int, make: Callable[[dict], np.ndarray]) -> np.ndarray:
+        """The design `make` builds from the rows (see `rows`) of every origin whose target
+        night is in the history, built once per horizon: each row depends on its own origin
+        only, so a fit's design is a slice of it (built per fit, the designs took a tenth
+        of an outlook)."""
+        key = ("design", name, h)
+        if key not in self.cache:
+            self.cache[key] = make(self.rows(np.arange(len(self.f) - h), h))
+        return self.cache[key]
+
+    def warm(self, *key) -> Warm:
+        """Where the fits of one model, target and horizon start (see Warm)."""
+        return self.cache.setdefault(("warm", *key), Warm())
 
     def target(self, name: str, idx: np.ndarray, h: int) -> np.ndarray:
         return self.cols[name][idx + h]
@@ -415,9 +467,16 @@ def _short_climatology(c: Context, tr, te, h, window: int = 14) -> Out:
 
 
 def _level_pmf(c: Context, tr, te, h, target) -> np.ndarray:
-    ftr, fte = c.rows(tr, h), c.rows(te, h)
-    return fit_nb(level_design(ftr, target, h, c.spec), c.target(target, tr, h),
-                  level_design(fte, target, h, c.spec), SUPPORT[target])
+    # nb_level's drones are also the hurdle's: fitted once per refit, not once per member
+    fit = (tr[0], tr[-1], len(tr), te[0], te[-1], len(te))
+    last = c.cache.get(("level", target, h))
+    if last is not None and last[0] == fit:
+        return last[1]
+    X = c.design(f"level_{target}", h, lambda f: level_design(f, target, h, c.spec))
+    pmf = fit_nb(X[tr], c.target(target, tr, h), X[te], SUPPORT[target],
+                 c.warm("level", target, h))
+    c.cache[("level", target, h)] = (fit, pmf)
+    return pmf
 
 
 def _nb_level(c: Context, tr, te, h) -> Out:
@@ -434,13 +493,11 @@ def _union(c: Context, drones: np.ndarray, missiles: np.ndarray) -> np.ndarray:
 def _hurdle_missiles(c: Context, tr, te, h) -> tuple[np.ndarray, np.ndarray]:
     s, k, cut = c.spec, SUPPORT["missiles"], c.spec.massive_missiles
     y = c.target("missiles", tr, h)
-    ftr, fte = c.rows(tr, h), c.rows(te, h)
     big = y >= cut
-    p = fit_logistic(hazard_design(ftr, h, s, "mm_since"), big.astype(float),
-                     hazard_design(fte, h, s, "mm_since"), s.ridge)
-    small = fit_nb(level_design({k_: v[~big] for k_, v in ftr.items()}, "missiles", h, s),
-                   y[~big],
-                   level_design(fte, "missiles", h, s), k)
+    H = c.design("hazard_mm", h, lambda f: hazard_design(f, h, s, "mm_since"))
+    p = fit_logistic(H[tr], big.astype(float), H[te], s.ridge, c.warm("hurdle_p", h))
+    X = c.design("level_missiles", h, lambda f: level_design(f, "missiles", h, s))
+    small = fit_nb(X[tr][~big], y[~big], X[te], k, c.warm("hurdle_nb", h))
     small[:, cut:] = 0.0
     small /= small.sum(axis=1, keepdims=True)
     tail = np.zeros(k + 1)
@@ -460,8 +517,8 @@ def _hurdle(c: Context, tr, te, h) -> Out:
 
 def _hazard(c: Context, tr, te, h) -> Out:
     y = c.target("massive", tr, h)
-    return None, fit_logistic(hazard_design(c.rows(tr, h), h, c.spec), y,
-                              hazard_design(c.rows(te, h), h, c.spec), c.spec.ridge)
+    H = c.design("hazard", h, lambda f: hazard_design(f, h, c.spec))
+    return None, fit_logistic(H[tr], y, H[te], c.spec.ridge, c.warm("hazard", h))
 
 
 HGB_FEATURES = ("drones_level", "missiles_level", "drones_slow", "missiles_slow", "since",
@@ -535,11 +592,12 @@ def _nb_local(c: Context, tr, te, h) -> Out:
     count model with no regression, so nothing to fit but the half-life."""
     pmfs = {}
     for t in TARGETS:
+        # an origin's rows are the same at every horizon and refit: made once, for all
         key = f"local_{t}"
         if key not in c.cache:
-            c.cache[key] = local_nb(c.cols[t], c.spec.local_halflife)
-        mu, alpha = c.cache[key]
-        pmfs[t] = nb_pmf(mu[te], alpha[te], SUPPORT[t])
+            mu, alpha = local_nb(c.cols[t], c.spec.local_halflife)
+            c.cache[key] = nb_pmf(mu, alpha, SUPPORT[t])
+        pmfs[t] = c.cache[key][te]
     return pmfs, _union(c, pmfs["drones"], pmfs["missiles"])
 
 
@@ -573,22 +631,88 @@ MEMBERS["nb_lags"] = _nb_lags
 
 def simplex_weights(D: np.ndarray) -> np.ndarray:
     """argmin w'Dw over the probability simplex (D: a mean of outer products of errors)."""
-    m = len(D)
-    scale = max(float(np.abs(D).max()), 1e-12)
-    res = minimize(lambda w: w @ D @ w / scale, np.full(m, 1 / m),
-                   jac=lambda w: 2 * D @ w / scale, method="SLSQP", bounds=[(0, 1)] * m,
-                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1,
-                                 "jac": lambda w: np.ones(m)}],
-                   options={"ftol": 1e-10, "maxiter": 200})
-    w = np.clip(res.x, 0, None)
-    return w / w.sum()
+    return simplex_weights_many(np.asarray(D, dtype=float)[None])[0]
+
+
+def simplex_weights_many(D: np.ndarray) -> np.ndarray:
+    """argmin w'D_i w over the probability simplex for each matrix of a stack (n, m, m).
+
+    Members whose errors are the same (to SAME of the largest entry) share their weight
+    equally, as an iterative solver started from equal weights leaves them: the pool's
+    forecast is the same whichever way it is shared. Members that differ little get the
+    exact minimum, where such a solver stops near its start (the hurdle's and the hazard's
+    P(massive) before massive drone nights)."""
+    n, m = D.shape[:2]
+    D = D / np.maximum(np.abs(D).reshape(n, -1).max(axis=1), 1e-12)[:, None, None]
+    first = _first_copies(D)
+    out = np.empty((n, m))
+    for pattern in np.unique(first, axis=0):
+        rows = (first == pattern).all(axis=1)
+        keep = sorted(set(pattern.tolist()))
+        w = _simplex_faces(D[rows][:, keep][:, :, keep])
+        share = np.bincount(pattern, minlength=m)[pattern]
+        out[rows] = w[:, [keep.index(j) for j in pattern]] / share
+    return out
+
+
+def _simplex_faces(D: np.ndarray) -> np.ndarray:
+    """Exact minima by the faces of the simplex: the minimum lies inside some face, where
+    it is the minimum of w'Dw on that face's affine hull (a linear system); the answer is
+    the feasible face minimum with the least value. With m members that is 2^m - 1 small
+    solves per matrix, all matrices at once: far cheaper than an iterative solver per
+    refit (a pool of five members has 31 faces)."""
+    n, m = D.shape[:2]
+    best, value = np.full((n, m), 1.0 / m), np.full(n, np.inf)
+    for mask in range(1, 2 ** m):
+        face = [j for j in range(m) if mask >> j & 1]
+        w = _face_minimum(D[:, face][:, :, face])
+        full = np.zeros((n, m))
+        full[:, face] = w
+        val = np.einsum("ni,nij,nj->n", full, D, full)
+        better = (w.min(axis=1) >= -1e-12) & (val < value - 1e-15)
+        best[better], value[better] = full[better], val[better]
+    best = np.clip(best, 0, None)
+    return best / best.sum(axis=1, keepdims=True)
+
+
+# Members whose mean squared difference of errors is below this share of the largest entry
+# of D count as the same (rounding apart): w'Dw cannot tell how they share their weight.
+SAME = 1e-10
+
+
+def _first_copies(D: np.ndarray) -> np.ndarray:
+    """For each matrix and member, the first member whose errors are the same as its own
+    (w'Dw cannot tell them apart: e.g. the hurdle's drones are nb_level's)."""
+    diag = np.einsum("nii->ni", D)
+    apart = diag[:, :, None] + diag[:, None, :] - 2 * D  # E(e_i - e_j)^2
+    return np.argmax(apart <= SAME, axis=2)
+
+
+def _face_minimum(D: np.ndarray) -> np.ndarray:
+    """argmin w'D_i w subject to sum(w) = 1 (w may be negative), from the KKT system
+    [[2D, 1], [1', 0]] (w, -lambda) = (0, 1); a least-squares solution where D is singular
+    (several minima: any one of them)."""
+    n, k = D.shape[:2]
+    kkt = np.zeros((n, k + 1, k + 1))
+    kkt[:, :k, :k] = 2 * D
+    kkt[:, :k, k] = kkt[:, k, :k] = 1.0
+    rhs = np.zeros((n, k + 1, 1))
+    rhs[:, k] = 1.0
+    w = (np.linalg.pinv(kkt) @ rhs)[:, :k, 0]
+    # a singular system may leave sum(w) off one: such a point is no face minimum
+    ok = np.abs(w.sum(axis=1) - 1) < 1e-8
+    w[~ok] = -1.0
+    return w
 
 
 def _crps_gram(pmfs: list[np.ndarray], obs: np.ndarray) -> np.ndarray:
     """Per origin, the matrix whose quadratic form in the pool weights is the pool's CRPS."""
-    step = np.arange(pmfs[0].shape[1])[None, :] >= obs[:, None]
-    err = np.stack([np.cumsum(p, axis=1) - step for p in pmfs])
-    return np.einsum("mok,nok->omn", err, err)
+    n, k = pmfs[0].shape
+    err = np.empty((n, len(pmfs), k))  # origin-major: one small matrix product per origin
+    for i, p in enumerate(pmfs):
+        np.cumsum(p, axis=1, out=err[:, i])
+    err -= (np.arange(k)[None, :] >= np.asarray(obs)[:, None])[:, None, :]
+    return err @ err.transpose(0, 2, 1)
 
 
 def _stack_weights(gram: np.ndarray, origins: np.ndarray, refits: np.ndarray, h: int,
@@ -596,14 +720,15 @@ def _stack_weights(gram: np.ndarray, origins: np.ndarray, refits: np.ndarray, h:
     """Weights at each refit date r from the origins whose night (origin + h) is in
     (r - window, r]: only nights known at r."""
     csum = np.concatenate([np.zeros((1, *gram.shape[1:])), np.cumsum(gram, axis=0)])
-    out = []
-    for r in refits:
-        hi = np.searchsorted(origins, r - h, side="right")
-        lo = np.searchsorted(origins, r - h - window, side="right")
-        m = gram.shape[1]
-        out.append(simplex_weights((csum[hi] - csum[lo]) / (hi - lo))
-                   if hi - lo >= 28 else np.full(m, 1 / m))
-    return np.array(out)
+    hi = np.searchsorted(origins, np.asarray(refits) - h, side="right")
+    lo = np.searchsorted(origins, np.asarray(refits) - h - window, side="right")
+    m = gram.shape[1]
+    out = np.full((len(hi), m), 1 / m)
+    enough = hi - lo >= 28
+    if enough.any():
+        span = (hi - lo)[enough][:, None, None]
+        out[enough] = simplex_weights_many((csum[hi[enough]] - csum[lo[enough]]) / span)
+    return out
 
 
 # --------------------------------------------------------------------------- walk-forward

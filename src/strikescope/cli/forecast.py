@@ -53,9 +53,17 @@ def forecast(
     """Predictive distributions of drones and missiles for the nights after --as-of (by
     default the last night in the store)."""
     rule = _massive_rule(massive_missiles, massive_drones)
+    outlook = None
     try:
         weather = _weather(as_of, horizon, db, fetch, weather_file)
-        result = fc.forecast(as_of, horizon, model, db=db, rule=rule, weather=weather)
+        if fmt == "table" and (model in fc.SKILL_MODELS or weather is not None):
+            # the table shows the track record too: one outlook gives both (computing the
+            # forecast apart fitted every model twice)
+            outlook = fc.massive_outlook(as_of, horizon, model, db=db, rule=rule,
+                                         weather=weather)
+            result = fc.outlook_forecast(outlook, rule=rule)
+        else:
+            result = fc.forecast(as_of, horizon, model, db=db, rule=rule, weather=weather)
     except StrikescopeError as exc:
         raise fail(str(exc)) from None
     df = result.to_frame()
@@ -64,7 +72,10 @@ def forecast(
         console.print(result.summary().splitlines()[0])
         if weather is not None:
             console.print(f"Weather forecast of the target nights used as a feature ({model}).")
-        _massive_panel(as_of, horizon, model, db, rule, weather)
+        if outlook is not None:
+            console.print(massive_text(outlook, rule))
+        else:
+            _massive_panel(as_of, horizon, model, db, rule, weather)
         # The terminal gets the central figures; csv/json carry every quantile and threshold.
         df = df.assign(night=df.night.dt.strftime("%Y-%m-%d"))[
             ["night", "horizon", "target", "mean", "q05", "q50", "q95", "p_massive"]].round(3)

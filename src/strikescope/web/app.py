@@ -268,8 +268,8 @@ WARM_JOIN_S = 10.0
 # Pages whose first view computes an analysis, viewed once in process by the warm-up
 # (with the latest brief: see `start_warming`), the cheapest first: a visitor who comes
 # early finds more pages ready (on the real data the study takes seconds, the forecast's
-# track record about ten).
-WARM_PAGES = ("/data", "/campaign", "/defense", "/study", "/forecast")
+# P(massive) and track record a few more: the forecast page shows them once computed).
+WARM_PAGES = ("/data", "/campaign", "/defense", "/study", "/forecast", "/forecast/massive")
 
 
 def start_warming(app: FastAPI) -> threading.Thread:

@@ -282,10 +282,27 @@ def forecast(request: Request, svc: Service,
         origin = svc.all_nights()["night"].max().date()
         forecast = feature("analysis.forecast", "forecast")
         return forecast(origin, horizon=horizon, db=svc.db).to_frame()
+    # P(massive) and its track record take seconds on a store never served (the stack's
+    # weights are learned from two years of past forecasts at every horizon): shown here
+    # once computed, else the page comes at once and fetches them from /forecast/massive
+    kept = svc.kept(("massive-page", horizon))
     return _analysis_page(request, "forecast.html", "Forecast",
                           lambda: svc.cached(("forecast-page", horizon), make),
-                          key=("forecast", horizon), horizon=horizon,
-                          massive=_massive(svc, horizon))
+                          key=("forecast", horizon), horizon=horizon, massive=kept,
+                          massive_url=None if kept else f"/forecast/massive?horizon={horizon}")
+
+
+@router.get("/forecast/massive", response_class=HTMLResponse)
+def forecast_massive(request: Request, svc: Service,
+                     horizon: Annotated[int, Query(ge=1, le=30)] = 7,
+                     part: bool = False) -> HTMLResponse:
+    """The forecast page's P(massive) section: alone (`part`, fetched by the page) or as a
+    page of its own (the link of the page without scripts)."""
+    massive = _massive(svc, horizon)
+    if part:
+        return page(request, "forecast_massive.html", massive=massive, horizon=horizon)
+    return page(request, "forecast_massive_page.html", title="Forecast: P(massive night)",
+                massive=massive, horizon=horizon)
 
 
 def _massive(svc, horizon: int) -> dict | None:

@@ -126,15 +126,19 @@ class DiskCache:
 
     def get(self, key: tuple, make: Callable[[], object]):
         """The kept value for `key`, else `make()`, kept for the next start."""
-        path = self._file(key)
+        value = self.read(key)
+        if value is None:
+            value = make()
+            self.put(self._file(key), value)
+        return value
+
+    def read(self, key: tuple):
+        """The kept value for `key`, or None."""
         try:
-            with open(path, "rb") as fh:
+            with open(self._file(key), "rb") as fh:
                 return pickle.load(fh)
         except Exception:  # noqa: BLE001 - missing, cut or of another library version
-            pass
-        value = make()
-        self.put(path, value)
-        return value
+            return None
 
     def put(self, path: Path, value) -> None:
         try:
@@ -350,6 +354,17 @@ class StoreService:
     def peek(self, key):
         """The cached value for `key` (as `cached` keys it), or None: nothing is computed."""
         return self.cache.peek(self._key(key))
+
+    def kept(self, key):
+        """The value `cached` would give for `key` without computing: from memory or, for a
+        result kept on disk, from there (then in memory too); else None."""
+        full = self._key(key)
+        hit = self.cache.peek(full)
+        if hit is None and key[0] in PERSISTED:
+            value = self.disk.read(full)
+            if value is not None:
+                hit = self.cache.get(full, lambda: value)
+        return hit
 
     async def cached_async(self, key, make):
         """`cached` for async routes: a hit stays on the event loop (no thread hop, the

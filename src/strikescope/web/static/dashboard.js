@@ -245,6 +245,18 @@ async function loadTable(el) {
   }
 }
 
+async function loadFragment(el) {
+  // A section computed after the page came (the server's HTML, parsed: no script runs).
+  try {
+    const response = await fetch(el.dataset.fragment);
+    if (!response.ok) throw new Error(response.statusText || `HTTP ${response.status}`);
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    el.replaceWith(...doc.body.childNodes);
+  } catch (error) {
+    plainMessage(el, error.message);
+  }
+}
+
 function showRange(params) {
   const el = document.getElementById("timeline");
   document.getElementById("csv").href = "/api/v1/nights?format=csv&" + params;
@@ -359,6 +371,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-figures]").forEach(loadFigureSet);
   document.querySelectorAll("[data-table-chart]").forEach(loadTableChart);
   document.querySelectorAll("[data-table]").forEach(loadTable);
+  document.querySelectorAll("[data-fragment]").forEach(loadFragment);
   wireRangeForm();
   wireGetForms();
   wireCheckForm();
