@@ -625,7 +625,7 @@ class _Reader:
         # a breakdown with no verb of its own counts in the role of the sentence before it
         self.breakdown = not [r for _, r in self.roles if r != "negated"] and bool(
             state.last_role) and _breakdown(tokens)
-        if self.breakdown:
+        if self.breakdown and state.last_role:
             self.roles = [(0, state.last_role)]
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
