@@ -832,3 +832,27 @@ def test_every_one_of_the_missiles_is_no_figure_one():
     values = [c.value for c in _figures("Ukraine said every one of the 18 missiles fired "
                                         "overnight was shot down.")]
     assert values == [18]
+
+
+def test_the_members_of_a_list_share_its_verb():
+    listed = _figures("The military said all 18 missiles, six Shahed drones and three "
+                      "reconnaissance drones that Russia fired overnight were brought down.",
+                      "2023-05-16")
+    assert [(c.value, c.measure, c.measure_firm) for c in listed] == [
+        (18, "shot_down", True), (6, "shot_down", True), (3, "shot_down", True)]
+    # a comma before a clause of its own, or a total before a bare number, is no list
+    two = _figures("Air defences shot down 296 drones and seven missiles, and 415 more drones "
+                   "were lost from radar.")
+    assert [(c.value, c.measure) for c in two] == [(296, "shot_down"), (7, "shot_down"),
+                                                   (415, "lost")]
+    total = _figures("Of the 215 projectiles, 112 were confirmed shot down.")
+    assert [(c.value, c.measure_firm) for c in total] == [(215, False), (112, True)]
+
+
+def test_what_a_source_did_not_say_raises_no_place_doubt():
+    from strikescope.check import _place_doubt
+
+    said = "The military said all 18 missiles were brought down"
+    assert _place_doubt(said + ", although it did not say how many were aimed at the "
+                               "capital.") is None
+    assert _place_doubt(said + " over the capital.") is not None

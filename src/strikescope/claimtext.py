@@ -653,10 +653,16 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
         numbers, forward, backward, strict=True)]
     _participles(sent, numbers, ends, forward, backward, out)
     firm = [m is not None for m in out]
+    gaps = [sent[ends[i]:numbers[i + 1].start] for i in range(len(numbers) - 1)] + [""]
     for i in range(len(numbers) - 2, -1, -1):
-        gap = sent[ends[i]:numbers[i + 1].start]
-        if out[i] is None and out[i + 1] and re.fullmatch(r"\s*(?:and|or)\s*", gap):
+        if out[i] is None and out[i + 1] and re.fullmatch(r"\s*(?:and|or)\s*", gaps[i]):
             out[i] = out[i + 1]
+            if i and _listed(numbers, gaps, i - 1):
+                firm[i] = firm[i + 1]
+        elif out[i] is None and out[i + 1] and _listed(numbers, gaps, i):
+            # "all 18 missiles, six drones and three drones were brought down": one verb
+            # for the whole list, its members' own
+            out[i], firm[i] = out[i + 1], firm[i + 1]
     result: list[str] = []
     for i, n in enumerate(numbers):
         if out[i] is None and i and not cuts[i]:
@@ -665,6 +671,17 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
             out[i] = "launched"       # "the six missiles Russia fired"
         result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
     return list(zip(result, firm, strict=True))
+
+
+def _listed(numbers: list[_Number], gaps: list[str], i: int) -> bool:
+    """Whether figure i opens or continues a list "A, B and C" of weapon phrases."""
+    j = i
+    while j < len(numbers) - 1 and gaps[j].strip() == ",":
+        j += 1
+        if not numbers[j].np:
+            return False
+    return j > i and numbers[i].np is not None and j < len(numbers) - 1 \
+        and numbers[j + 1].np is not None and re.fullmatch(r"\s*and\s*", gaps[j]) is not None
 
 
 def _participles(sent: str, numbers: list, ends: list, forward: list, backward: list,
