@@ -740,3 +740,119 @@ def test_drones_given_the_total_of_all_weapons_is_contradicted(real_db):
     together = check(said.format("235 drones and missiles"), published="2025-07-26",
                      db=real_db).claims
     assert together.label.tolist() == ["supported"]
+
+
+# --- phrasings of the blind9 first run ----------------------------------------------------
+
+
+def _only(text, value, published="2025-06-08"):
+    hits = [c for c in _figures(text, published) if c.value == value]
+    assert len(hits) == 1, [(c.value, c.measure) for c in _figures(text, published)]
+    return hits[0]
+
+
+def test_downs_is_an_outcome_verb():
+    c = _only("Ukraine says it downs 4 missiles, 15 Russia-launched drones", 4)
+    assert (c.measure, c.subject, c.attribution) == ("shot_down", "missiles", "officials")
+
+
+def test_kiev_and_moscow_as_speakers():
+    text = ("Moscow says it shot down 51 Ukrainian drones, while Kiev says it downed 283 out "
+            "of 320 drones, as well as missiles.")
+    assert _only(text, 283).attribution == "officials"
+    assert _only(text, 51).attribution == "russia_mod"
+
+
+@pytest.mark.parametrize("text, value, measure", [
+    ('Of the 132 drones, the air force downed 88, 41 were "lost" and one went back.', 88,
+     "shot_down"),
+    ("Of the 2,023 drones launched last month it had intercepted 1,185, and another 738 were "
+     "lost.", 1185, "intercepted"),
+])
+def test_a_bare_number_after_an_outcome_verb_counts_the_weapon_before_it(text, value, measure):
+    c = _only(text, value)
+    assert (c.measure, c.subject) == (measure, "drones")
+    # no figure before it in the sentence: the number is left alone
+    assert not [c for c in _figures("The air force downed 88, the statement said.")]
+
+
+def test_crashed_before_reaching_their_targets_is_lost():
+    c = _only("Russia launched 110 drones overnight. Of those, 62 were shot down and 29 others "
+              "crashed before reaching their targets.", 29)
+    assert c.measure == "lost"
+
+
+def test_anti_radar_missile_is_the_x31p_of_the_reports():
+    from strikescope.check import _has_family
+
+    c = _only("Russia used 38 cruise missiles and one anti-radar missile overnight.", 1)
+    assert (c.subject, c.model) == ("model", "x-31")
+    assert _has_family("x-31p", "x-31") and not _has_family("x-31p", "x-59")
+
+
+@pytest.mark.parametrize("tail, scope", [
+    (", although it did not say how many had been aimed at the capital.", "night"),
+    (", without saying how many were aimed at the capital.", "night"),
+    (" at the capital.", "city"),
+])
+def test_what_a_source_did_not_say_about_a_city_is_no_place(tail, scope):
+    text = "The air force said all 18 missiles Russia fired overnight were brought down" + tail
+    assert _only(text, 18).scope == scope
+
+
+def test_from_monday_to_today_is_a_span_not_the_monday():
+    text = "Over the past week, from Monday to today, Russia used nearly 190 missiles."
+    assert _only(text, 190, "2024-03-24").scope == "period"
+    art = ct.extract("From Monday to today Russia used 190 missiles.", "2024-03-24")
+    assert not [a for found in art.anchors for a in found if a.strength == "weekday"]
+
+
+@pytest.mark.parametrize("tag, speaker", [
+    ("he said, warning of more attacks.", "president"),
+    ("the air force said.", "air_force"),
+])
+def test_a_quote_over_two_sentences_takes_the_speaker_named_where_it_closes(tag, speaker):
+    text = ("Rescue work went on in several regions, President Volodymyr Zelenskyy said. "
+            '"Over 400 drones, more than 40 missiles were launched by the Russians. Some may '
+            f'still be under the debris," {tag}')
+    assert _only(text, 400).attribution == speaker
+    assert _only(text, 40).attribution == speaker
+
+
+def test_a_source_line_names_the_speaker_of_what_follows():
+    quote = '\n\nQuote: "Russia used nearly 190 missiles overnight."\n'
+    told = ct.extract("Source: President Volodymyr Zelenskyy in his address" + quote,
+                      "2024-03-24")
+    assert [c.attribution for c in told.claims if c.kind == "figure"] == ["president"]
+    link = ct.extract("Source: https://example.com/zelensky-kellogg" + quote, "2024-03-24")
+    assert [c.attribution for c in link.claims if c.kind == "figure"] == ["unattributed"]
+
+
+def test_every_one_of_the_missiles_is_no_figure_one():
+    values = [c.value for c in _figures("Ukraine said every one of the 18 missiles fired "
+                                        "overnight was shot down.")]
+    assert values == [18]
+
+
+def test_the_members_of_a_list_share_its_verb():
+    listed = _figures("The military said all 18 missiles, six Shahed drones and three "
+                      "reconnaissance drones that Russia fired overnight were brought down.",
+                      "2023-05-16")
+    assert [(c.value, c.measure, c.measure_firm) for c in listed] == [
+        (18, "shot_down", True), (6, "shot_down", True), (3, "shot_down", True)]
+    # a comma before a clause of its own, or a total before a bare number, is no list
+    two = _figures("Air defences shot down 296 drones and seven missiles, and 415 more drones "
+                   "were lost from radar.")
+    assert [(c.value, c.measure) for c in two] == [(296, "shot_down"), (7, "shot_down"),
+                                                   (415, "lost")]
+    total = _figures("Of the 215 projectiles, 112 were confirmed shot down.")
+    assert [(c.value, c.measure_firm) for c in total] == [(215, False), (112, True)]
+
+
+def test_what_a_source_did_not_say_raises_no_place_doubt():
+    from strikescope.check import _place_doubt
+
+    said = "The military said all 18 missiles were brought down"
+    assert _place_doubt(said + ", although it did not say how many were aimed at the "
+                               "capital.") is None
+    assert _place_doubt(said + " over the capital.") is not None

@@ -665,7 +665,9 @@ def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
 
 def _place_doubt(sentence: str) -> str | None:
     """A sentence about one city or region ("over Kyiv", "in the Odesa region") may give
-    that place's figure, not the national one."""
+    that place's figure, not the national one. What the source did not say ("although it
+    did not say how many had been aimed at the capital") names no place."""
+    sentence = ct.UNTOLD_RE.sub(lambda m: " " * len(m[0]), sentence)
     rx, _names = _place_names()
     places = {m[0].lower() for m in rx.finditer(sentence) if not _not_a_target(sentence, m)} \
         if rx else set()

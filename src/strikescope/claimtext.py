@@ -74,7 +74,10 @@ PERIOD_RE = re.compile(
     rf"\bin (?:the )?(?:three|two|four|five|six|seven|\d+) days\b|\bover the past (?:day|week)|"
     rf"\bper (?:night|day|month)\b|\bin (?:19|20)\d\d\b|\bso far this year\b|"
     rf"\b(?:weeks|months|a week|a month|a year|years)\s+ago\b|"
-    rf"\bsince (?:the )?(?:start|beginning) of (?:the )?(?:year|month|week)\b", re.I)
+    rf"\bsince (?:the )?(?:start|beginning) of (?:the )?(?:year|month|week)\b|"
+    rf"\bfrom\s+(?:last\s+)?{_WEEKDAY}\s+(?:to|until|till|through)\s+(?:today|now)\b", re.I)
+SPAN_TO_NOW_RE = re.compile(rf"\bfrom\s+(?:last\s+)?{_WEEKDAY}\s+(?:to|until|till|through)\s+"
+                            r"(?:today|now)\b", re.I)
 TIME_ZONE_RE = re.compile(
     r"\b(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?\s*"
     r"(?:\(?\s*)?(?P<tz>GMT|UTC|Kyiv time|local time)\b", re.I)
@@ -313,6 +316,8 @@ def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Ancho
             continue          # "between Saturday and Sunday": the second weekday decides
         elif re.search(r"\bovernight\s+$", before) and re.match(r"\s+into\b", after):
             continue          # "overnight Monday into Tuesday": the INTO phrase decides
+        elif SPAN_TO_NOW_RE.search(before + m[0] + after[:20]):
+            continue          # "from Monday to today": a span of days, no one night
         out.append(Anchor(offset + m.start(), offset + m.end(), m[0], date, "weekday",
                           _role(before)))
     return out
@@ -423,7 +428,7 @@ OF_THEM_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:them|these|those|the drones|the 
 WERE_NP_RE = re.compile(rf"\s+(?:were|was)\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?P<head>{HEAD})", re.I)
 OTHERS_RE = re.compile(r"\s+others?\s+(?:\w+\s+){0,2}?(?=" + "|".join(
     rf"\b{v}" for _k, v in [("lost", r"(?:lost|disappeared|vanished|jammed|did not reach|"
-                                      r"failed to reach)"),
+                                      r"failed to reach|crashed before)"),
                              ("down", r"(?:shot down|downed|destroyed|intercepted)")]) + ")",
                        re.I)
 DISTRIBUTIVE_RE = re.compile(r"\s+(?P<cls>ballistic|cruise|guided|hypersonic|aeroballistic|"
@@ -436,7 +441,8 @@ MODEL_FAMILIES = {
     "kinzhal": ("kinzhal", "x-47"), "iskander-m": ("iskander-m", "kn-23"),
     "iskander-k": ("iskander-k",), "x-101": ("x-101", "x-555"), "kalibr": ("kalibr",),
     "zircon": ("zircon", "tsirkon", "3m22"), "x-22": ("x-22",), "x-32": ("x-32",),
-    "x-59": ("x-59",), "x-69": ("x-69",), "x-31": ("x-31",), "x-35": ("x-35",),
+    "x-59": ("x-59",), "x-69": ("x-69",), "x-31": ("x-31", "x-31p", "anti-radar"),
+    "x-35": ("x-35",),
     "s-300": ("s-300", "c-300"), "s-400": ("s-400", "c-400"), "oniks": ("oniks", "p-800")}
 MODEL_BY_NAME = {n: fam for fam, names in MODEL_FAMILIES.items() for n in names}
 MODEL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(
@@ -459,14 +465,15 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
                    r"destroyed or suppressed|intercepted or jammed|neutrali[sz]ed|suppressed|"
                    r"shot down or their signals were jammed|shot down or \w+ by electronic)"),
     ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
-             r"locationally|failed to reach|did not reach|without (?:causing )?(?:harm|"
+             r"locationally|failed to reach|did not reach|crashed before (?:reaching|hitting)|"
+             r"without (?:causing )?(?:harm|"
              r"negative|adverse))"),
     ("other", r"(?:flew (?:on |off )?(?:in)?to(?:wards?)?|flew off|entered [\w-]+ airspace|"
               r"left (?:ukrainian )?airspace|exited|strayed|returned to|headed (?:back )?to|"
-              r"went (?:in)?to)"),
+              r"went (?:back )?(?:in)?to)"),
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
-    ("shot_down", r"(?:shot down|downed|destroyed|brought down|bringing down|brings? down|"
-                   r"knocked out|shooting down)"),
+    ("shot_down", r"(?:shot down|downed|downs(?!\w)|destroyed|brought down|bringing down|"
+                   r"brings? down|knocked out|shooting down)"),
     ("intercepted", r"(?:intercepted|repelled|stopped|countered|taken down|eliminated|"
                     r"neutralised|defeated)"),
     ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
@@ -513,6 +520,13 @@ def number_value(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
 
 
+# "Of the 132 drones, the air force downed 88, 41 were lost": a bare number right after an
+# outcome verb, ending its clause, counts the weapon of a figure before it in the sentence
+BARE_OUTCOME_RE = re.compile(r"\b(?:shot down|downed|destroyed|intercepted|brought down|"
+                             r"neutrali[sz]ed)\s+(?:a total of\s+)?$", re.I)
+BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
+
+
 def _numbers(sent: str) -> list[_Number]:
     out = []
     for m in NUMBER_RE.finditer(sent):
@@ -520,7 +534,12 @@ def _numbers(sent: str) -> list[_Number]:
         if value is None or (1900 <= value <= 2100 and (
                 not NP_RE.match(sent, m.end()) or YEAR_CONTEXT_RE.search(sent[:m.start()]))):
             continue
+        if value == 1 and re.search(r"\b(?:every|each)\s+$", sent[:m.start()], re.I):
+            continue          # "every one of the 18 missiles" counts the 18
         n = _phrase(sent, _Number(m.start(), m.end(), value))
+        if not (n.np or n.elliptic) and any(o.np for o in out) \
+                and BARE_OUTCOME_RE.search(sent[:m.start()]) and BARE_END_RE.match(sent, m.end()):
+            n.elliptic = True
         if n.np or n.elliptic:
             out.append(n)
     # "X of Y": Y is not a figure of its own here; it is added as the launched total
@@ -634,10 +653,16 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
         numbers, forward, backward, strict=True)]
     _participles(sent, numbers, ends, forward, backward, out)
     firm = [m is not None for m in out]
+    gaps = [sent[ends[i]:numbers[i + 1].start] for i in range(len(numbers) - 1)] + [""]
     for i in range(len(numbers) - 2, -1, -1):
-        gap = sent[ends[i]:numbers[i + 1].start]
-        if out[i] is None and out[i + 1] and re.fullmatch(r"\s*(?:and|or)\s*", gap):
+        if out[i] is None and out[i + 1] and re.fullmatch(r"\s*(?:and|or)\s*", gaps[i]):
             out[i] = out[i + 1]
+            if i and _listed(numbers, gaps, i - 1):
+                firm[i] = firm[i + 1]
+        elif out[i] is None and out[i + 1] and _listed(numbers, gaps, i):
+            # "all 18 missiles, six drones and three drones were brought down": one verb
+            # for the whole list, its members' own
+            out[i], firm[i] = out[i + 1], firm[i + 1]
     result: list[str] = []
     for i, n in enumerate(numbers):
         if out[i] is None and i and not cuts[i]:
@@ -646,6 +671,17 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
             out[i] = "launched"       # "the six missiles Russia fired"
         result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
     return list(zip(result, firm, strict=True))
+
+
+def _listed(numbers: list[_Number], gaps: list[str], i: int) -> bool:
+    """Whether figure i opens or continues a list "A, B and C" of weapon phrases."""
+    j = i
+    while j < len(numbers) - 1 and gaps[j].strip() == ",":
+        j += 1
+        if not numbers[j].np:
+            return False
+    return j > i and numbers[i].np is not None and j < len(numbers) - 1 \
+        and numbers[j + 1].np is not None and re.fullmatch(r"\s*and\s*", gaps[j]) is not None
 
 
 def _participles(sent: str, numbers: list, ends: list, forward: list, backward: list,
@@ -668,7 +704,8 @@ def _participles(sent: str, numbers: list, ends: list, forward: list, backward: 
 
 ENTITIES = [
     ("russia_mod", r"(?:russia'?s|russian|moscow'?s) (?:defen[cs]e ministry|ministry of "
-                   r"defen[cs]e)|(?:defen[cs]e ministry|ministry of defen[cs]e)|\btass\b"),
+                   r"defen[cs]e)|(?:defen[cs]e ministry|ministry of defen[cs]e)|\btass\b|"
+                   r"moscow (?:said|says|claims|claimed)"),
     ("general_staff", r"general staff"),
     ("regional", r"governor|mayor|(?:regional |city |oblast )?military administration|"
                  r"city officials|city authorities|regional authorities|local authorities|"
@@ -681,10 +718,10 @@ ENTITIES = [
               r"nato|european union|united nations|\bu\.?n\.?\b|white house|pentagon|"
               r"kremlin|peskov|experts?|emergency service|joint forces|naiev"),
     ("air_force", r"air force|air forces|air-force|ihnat|oleshchuk|air defen[cs]e forces|"
-                  r"ukraine'?s military|ukrainian military|kyiv'?s military|the military|"
+                  r"ukraine'?s military|ukrainian military|(?:kyiv|kiev)'?s military|the military|"
                   r"armed forces|defen[cs]e forces"),
-    ("officials", r"ukrainian officials|ukraine'?s officials|kyiv officials|officials|"
-                  r"authorities|ukraine said|kyiv said|ukraine says|kyiv says"),
+    ("officials", r"ukrainian officials|ukraine'?s officials|(?:kyiv|kiev) officials|officials|"
+                  r"authorities|(?:ukraine|kyiv|kiev) (?:said|says|claims|claimed|maintains)"),
 ]
 ENTITY_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v}))" for k, v in ENTITIES), re.I)
 REPORTING = re.compile(r"[^.;]{0,35}?\b(?:said|says|say|reported|reports|wrote|writes|told|"
@@ -713,15 +750,19 @@ def _entities(sent: str) -> list[tuple[int, str, bool]]:
 NAMED_SPEAKER_RE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:said|says|wrote|told)\b")
 
 
-def attribution(sent: str, pos: int, previous: str | None, article_default: str) -> str:
+def attribution(sent: str, pos: int, previous: str | None, article_default: str,
+                quote: str | None = None) -> str:
     """Who states the figure at `pos`: the nearest speaker before it (else after it) in its
-    sentence; a pronoun speaker takes the previous sentence's; an air-defence actor means
-    the Air Force; else the article's default."""
+    sentence; inside a quote that closes in a later sentence, the speaker named there; a
+    pronoun speaker takes the previous sentence's; an air-defence actor means the Air Force;
+    else the article's default."""
     ents = _entities(sent)
     speakers = [e for e in ents if e[2]]
     before = [e for e in speakers if e[0] < pos]
     if before:
         return before[-1][1]
+    if quote:
+        return quote
     if PRONOUN_SPEAKER.search(sent[:pos]) and previous:
         return previous
     if speakers:
@@ -734,6 +775,38 @@ def attribution(sent: str, pos: int, previous: str | None, article_default: str)
     if not ents and NAMED_SPEAKER_RE.search(sent):
         return "other"          # someone named, not one of the known sources
     return article_default
+
+
+def quote_tags(body: str, spans: list[tuple[int, int]]) -> dict[int, tuple[int, str]]:
+    """Sentences inside a quote that runs over several sentences of one paragraph: index ->
+    (index of the sentence where the quote opened, the words after its closing mark)."""
+    out: dict[int, tuple[int, str]] = {}
+    inside, opened, last_end = False, None, 0
+    for i, (a, b) in enumerate(spans):
+        if "\n\n" in body[last_end:a]:
+            inside, opened = False, None          # a quote does not run past its paragraph
+        last_end = b
+        was, close = inside, None
+        for m in re.finditer(r"[\"“”]", body[a:b]):
+            inside = m[0] == "“" or (m[0] == '"' and not inside)
+            close = None if inside else m.end()
+        if inside and not was:
+            opened = i
+        elif opened is not None and not inside and close is not None:
+            for k in range(opened, i + 1):
+                out[k] = (opened, body[a + close:b])
+            opened = None
+    return out
+
+
+def quote_speaker(tag: str, before_quote: str | None) -> str | None:
+    """The speaker named after a quote's closing mark ("he said" is the one before it)."""
+    speakers = [e for e in _entities(tag) if e[2]]
+    if speakers:
+        return speakers[0][1]
+    if re.match(r"\W*(?:\w+\W+){0,3}?(?:he|she|they)\s+(?:said|added|wrote|told)\b", tag, re.I):
+        return before_quote
+    return None
 
 
 def sentence_speaker(sent: str, previous: str | None) -> str | None:
@@ -970,8 +1043,15 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
                         r"russian)\b", sent[end:], re.I):
         c.subject = "ukrainian"     # Ukraine's strikes on Russia are not in the reports
     c.scope = _scope(sent, sent[max(0, start - 60):end + 40], n, c, ctx)
-    c.attribution = attribution(sent, n.start, ctx["previous"], ctx["default"])
+    c.attribution = attribution(sent, n.start, ctx["previous"], ctx["default"], ctx["quote"])
     return c
+
+
+# "although it did not say how many had been aimed at the capital": what a clause says was
+# not told is no place of the figure
+UNTOLD_RE = re.compile(r"\b(?:(?:did|does|would|could) not|didn'?t|doesn'?t)\s+(?:say|specify|"
+                       r"make clear|clarify|disclose)\b[^.;]*|\bwithout (?:saying|specifying|"
+                       r"making clear|disclosing)\b[^.;]*", re.I)
 
 
 def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
@@ -979,7 +1059,8 @@ def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
     if n.part:
         return "part"
     tail = sent[(n.np.end() if n.np else n.end):]
-    if CITY_FIGURE_RE.search(sent) or REGION_FIGURE_RE.search(sent) \
+    told = UNTOLD_RE.sub(lambda m: " " * len(m[0]), sent)
+    if CITY_FIGURE_RE.search(told) or REGION_FIGURE_RE.search(told) \
             or NAMED_REGION_RE.search(window) or ONE_PLACE_AFTER_RE.match(tail) \
             or ONE_PLACE_BEFORE_RE.match(sent[:n.start]):
         return "city"
@@ -1024,9 +1105,19 @@ def extract(text: str, published=None) -> Article:
     ctx: dict[str, Any] = {"previous": None, "last": None,
            "default": "air_force" if re.search(r"air force|air defen", body, re.I)
            else "unattributed"}
+    sources = _source_lines(text)
+    quotes, before_quote = quote_tags(body, spans), {}
     anchors, claims, other = [], [], []
     for i, (a, b) in enumerate(spans):
         sent = body[a:b]
+        while sources and sources[0][0] < a:
+            ctx["default"] = sources.pop(0)[1]
+        if i in quotes:
+            opened, tag = quotes[i]
+            before_quote.setdefault(opened, ctx["previous"])
+            ctx["quote"] = quote_speaker(tag, before_quote[opened])
+        else:
+            ctx["quote"] = None
         found = _span_of_night(sentence_anchors(sent, a, published))
         anchors.append(found)
         ctx["anchored"] = any(x.role == "attack" for x in found)
@@ -1034,13 +1125,28 @@ def extract(text: str, published=None) -> Article:
         figures = _sentence_figures(sent, a, i, ctx)
         records = _records(sent, a, figures, i)
         for r in records:
-            r.attribution = attribution(sent, r.start - a, ctx["previous"], ctx["default"])
+            r.attribution = attribution(sent, r.start - a, ctx["previous"], ctx["default"],
+                                        ctx["quote"])
         claims += figures + records
         other += mentions(sent, a, i, bool(figures))
         ctx["previous"] = sentence_speaker(sent, ctx["previous"]) or ctx["previous"]
     art = Article(body, published, spans, anchors, claims, other)
     _resolve_nights(art)
     return art
+
+
+SOURCE_LINE_RE = re.compile(r"^\s*Source\s*:(?!\s*\S*(?:https?:|www\.))\s*(?P<who>.+)$",
+                            re.M | re.I)
+
+
+def _source_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, kind) of the "Source: Ukraine's Air Force" lines some outlets put under a
+    paragraph: who states the figures after it, unless a sentence names its own source."""
+    out = []
+    for m in SOURCE_LINE_RE.finditer(text):
+        if who := ENTITY_RE.search(m["who"]):
+            out.append((m.start(), next(k for k, v in who.groupdict().items() if v)))
+    return out
 
 
 def _span_of_night(found: list[Anchor]) -> list[Anchor]:
