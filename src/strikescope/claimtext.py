@@ -528,7 +528,7 @@ BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
 
 
 def _numbers(sent: str) -> list[_Number]:
-    out = []
+    out: list[_Number] = []
     for m in NUMBER_RE.finditer(sent):
         value = number_value(m["num"])
         if value is None or (1900 <= value <= 2100 and (
@@ -1106,7 +1106,8 @@ def extract(text: str, published=None) -> Article:
            "default": "air_force" if re.search(r"air force|air defen", body, re.I)
            else "unattributed"}
     sources = _source_lines(text)
-    quotes, before_quote = quote_tags(body, spans), {}
+    quotes = quote_tags(body, spans)
+    before_quote: dict[int, Any] = {}
     anchors, claims, other = [], [], []
     for i, (a, b) in enumerate(spans):
         sent = body[a:b]
