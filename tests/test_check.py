@@ -856,3 +856,100 @@ def test_what_a_source_did_not_say_raises_no_place_doubt():
     assert _place_doubt(said + ", although it did not say how many were aimed at the "
                                "capital.") is None
     assert _place_doubt(said + " over the capital.") is not None
+
+
+# --- phrasings of the blind10 first run ---------------------------------------------------
+
+
+def _records(text, published="2025-10-22"):
+    return [c for c in ct.extract(text, published).claims if c.kind == "record"]
+
+
+def test_a_superlative_about_a_place_is_no_record():
+    assert not _records("A kindergarten was hit in Kharkiv, Ukraine's second-largest city, "
+                        "as Russia launched 405 drones overnight.")
+    ranked = _records("Russia launched the second-largest drone attack of the war overnight.")
+    assert [c.record.get("rank") for c in ranked] == [2]
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("Russia hit Kyiv in one of the biggest aerial assaults of recent months.", "vague"),
+    ("Russia hit Kyiv in one of its largest attacks of the war.", "vague"),
+    ("Russia hit Kyiv in the biggest aerial assault of recent months.", "vague"),
+    ("Russia hit Kyiv in the biggest aerial assault of the war.", None),
+])
+def test_one_of_the_biggest_names_no_rank_that_could_be_checked(text, scope):
+    assert [c.record.get("scope") for c in _records(text)] == [scope]
+
+
+@pytest.mark.parametrize("text, night", [
+    ("Two days before Christmas, Russian forces fired 635 drones at Ukraine.", D(2025, 12, 23)),
+    ("A day after Christmas, Russian forces fired 99 drones at Ukraine.", D(2025, 12, 26)),
+    ("Russian forces fired 635 drones overnight, just ahead of Christmas.", D(2025, 12, 23)),
+])
+def test_days_before_a_holiday_move_its_date_and_before_alone_names_none(text, night):
+    published = "2025-12-27" if "after" in text else "2025-12-23"
+    assert _figures(text, published)[0].night == night
+
+
+def test_a_quote_that_opens_a_sentence_goes_on_from_the_speaker_before_it():
+    said = '"All night, Ukraine was under a massive attack," Zelensky wrote on social media.'
+    quote = ' "The enemy launched 40 missiles and about 580 drones. I thank our pilots."'
+    assert [c.attribution for c in _figures(said + quote)] == ["president", "president"]
+    # in a paragraph of its own, the quote is not carried over
+    apart = [c.attribution for c in _figures(said + "\n\n" + quote.strip())]
+    assert "president" not in apart
+
+
+def test_as_well_as_adds_a_kind_the_number_does_not_count():
+    c = _figures("According to the military, the enemy launched 673 Shaheds as well as "
+                 "missiles.")[0]
+    assert (c.value, c.subject) == (673, "shahed")
+    both = _figures("According to the military, the enemy launched 673 drones and missiles.")
+    assert [(c.value, c.subject) for c in both] == [(673, "all")]
+
+
+def test_a_ballistic_figure_may_count_the_kinzhal_as_ballistic():
+    from strikescope.check import Figure, _fits_figure, _with_kinzhal
+
+    claim = ct.Claim("figure", 0, 0, 0, value=15, subject="ballistic")
+    fig = Figure(11.0, "ballistic_launched", [])
+    assert not _fits_figure(fig, claim)
+    fig = _with_kinzhal(fig, 4.0)             # 11 Iskander-M and 4 Kinzhal
+    assert fig.alternatives == (15.0,) and _fits_figure(fig, claim)
+    assert _with_kinzhal(Figure(11.0, "x", []), 0.0).alternatives == ()
+
+
+def test_the_parts_of_a_total_are_counted_as_the_total_but_not_firmly():
+    parts = _figures("Air defence units destroyed or neutralised 483 of the 524 aerial attack "
+                     "weapons detected, among them 442 drones, 34 Kh-101 cruise missiles and "
+                     "seven Kalibrs, the statement said.")
+    got = {c.value: (c.measure, c.measure_firm, c.model) for c in parts}
+    assert got[442] == ("suppressed", False, None)
+    assert got[34] == ("suppressed", False, "x-101")
+    assert got[7] == ("suppressed", False, "kalibr")      # a plural model name
+    # a part with a verb of its own keeps it
+    own = _figures("Overnight, Russia launched 60 drones, of which 42 were shot down.")
+    assert [(c.value, c.measure) for c in own] == [(60, "launched"), (42, "shot_down")]
+
+
+def test_whoever_gives_the_attack_a_name_is_not_the_source_of_its_figures():
+    c = _figures("Russia aimed at least 22 missiles at Ukraine overnight, in what Ukraine's "
+                 "energy minister called a massive attack.")[0]
+    assert c.attribution != "other"
+    told = _figures("Ukraine's energy minister said Russia aimed 22 missiles at Ukraine.")[0]
+    assert told.attribution == "other"
+
+
+def test_a_bare_number_before_an_outcome_participle_counts_the_weapon_before_it():
+    c = _only("Ukrainian Air Force: 38 drones launched, 26 destroyed or suppressed", 26)
+    assert (c.subject, c.measure) == ("drones", "suppressed")
+    assert [c.value for c in _figures("The air force said 26 destroyed buildings.")] == []
+
+
+@pytest.mark.parametrize("verb, measure", [
+    ("neutralised", "intercepted"),           # loose: shot down, or shot down plus jammed
+    ("destroyed or neutralised", "suppressed"),
+])
+def test_neutralised_alone_is_a_loose_verb(verb, measure):
+    assert _only(f"Air defences {verb} 34 missiles overnight.", 34).measure == measure

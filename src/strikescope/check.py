@@ -266,6 +266,7 @@ class Figure:
     alternatives: tuple[float, ...] = ()
     reason: str = ""
     national: float | None = None  # the national statement's figure, where it differs
+    alternatives_what: str = "counting those lost to electronic warfare"
 
 
 def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
@@ -282,7 +283,9 @@ def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
             return Figure(None, "", [], reason=f"no launched column for {subject}")
         nat = store.national_row(night)
         national = float(nat[col]) if nat is not None and nat[col] != row[col] else None
-        return Figure(float(row[col]), col, store.sources(night), national=national)
+        fig = Figure(float(row[col]), col, store.sources(night), national=national)
+        return _with_kinzhal(fig, float(row["aeroballistic_launched"])) \
+            if subject == "ballistic" else fig
     if subject not in groups:
         return _class_outcome(store, night, subject, measure)
     kinds = groups[subject]
@@ -302,6 +305,17 @@ def _column_figure(store: _Store, night, subject: str, measure: str) -> Figure:
     return Figure(None, "", [], reason=f"measure {measure!r} is not in the store")
 
 
+# The press often counts the air-launched Kinzhal among "ballistic missiles" ("28 missiles,
+# including 15 ballistic": 11 Iskander-M and 4 Kinzhal), so ballistic and aeroballistic
+# together is a second reading of a ballistic figure.
+def _with_kinzhal(fig: Figure, aeroballistic: float) -> Figure:
+    if fig.value is None or not aeroballistic:
+        return fig
+    fig.alternatives = (*fig.alternatives, fig.value + aeroballistic)
+    fig.alternatives_what = "counting the aeroballistic Kinzhal as ballistic"
+    return fig
+
+
 def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, (dt.datetime, pd.Timestamp)) else value
 
@@ -311,7 +325,12 @@ def _class_outcome(store: _Store, night, cls: str, measure: str) -> Figure:
     if rows is None:
         return Figure(None, "", [], reason=NO_ROWS)
     sel = rows[(rows.weapon_class == cls) & rows.counted.astype(bool)]
-    return _outcome(sel, f"{cls} missiles", measure)
+    fig = _outcome(sel, f"{cls} missiles", measure)
+    if cls != "ballistic" or fig.alternatives:
+        return fig
+    aero = _outcome(rows[(rows.weapon_class == "aeroballistic") & rows.counted.astype(bool)],
+                    "", measure)
+    return _with_kinzhal(fig, aero.value or 0.0)
 
 
 def _outcome(sel: pd.DataFrame, name: str, measure: str) -> Figure:
@@ -515,8 +534,7 @@ def label_figure(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, s
         return "unverifiable", f"Not checked: {fig.reason}.", fig
     if not _fits_figure(fig, c) and (later := _night_starting_on(c, store, sentence)):
         fig = later
-    alt = "".join(f" (or {a:,.0f} counting those lost to electronic warfare)"
-                  for a in fig.alternatives)
+    alt = "".join(f" (or {a:,.0f} {fig.alternatives_what})" for a in fig.alternatives)
     if fig.national is not None:
         alt += (f" ({fig.national:,.0f} in the national statement alone; the rest only a "
                 "regional command reported)")

@@ -275,13 +275,27 @@ def _holidays(sent: str, offset: int, base: dt.date | None) -> list[Anchor]:
         return out
     for m in HOLIDAY_RE.finditer(sent):
         month, day, shift = HOLIDAYS[m["name"].lower().replace("’", "'")]
-        date = dt.date(base.year, month, day)
-        if date > base:
-            date = date.replace(year=base.year - 1)
         before, _after = _context(sent, m.start(), m.end())
-        out.append(Anchor(offset + m.start(), offset + m.end(), m[0],
-                          date + dt.timedelta(days=shift), "explicit", _role(before)))
+        apart = HOLIDAY_OFFSET_RE.search(before)
+        if apart is None and HOLIDAY_AHEAD_RE.search(before):
+            continue          # "before Christmas": the holiday is still to come, not the night
+        if apart is not None:
+            days = 1 if apart["n"].lower() == "a" else number_value(apart["n"]) or 0
+            shift = days if apart["dir"].lower() == "after" else -days
+        date = dt.date(base.year, month, day) + dt.timedelta(days=shift)
+        if date > base:
+            date = date.replace(year=date.year - 1)
+        start = offset + (m.start() - len(before) + apart.start() if apart else m.start())
+        out.append(Anchor(start, offset + m.end(), sent[start - offset:m.end()], date,
+                          "explicit", _role(before[:apart.start()] if apart else before)))
     return out
+
+
+# "two days before Christmas" is the 23rd; "ahead of Christmas" names no night at all
+HOLIDAY_OFFSET_RE = re.compile(rf"\b(?P<n>\d+|{_NUM_WORDS}|a|one)\s+days?\s+"
+                               r"(?P<dir>before|after|ahead of)\s+(?:the\s+)?$", re.I)
+HOLIDAY_AHEAD_RE = re.compile(r"\b(?:before|ahead of|pre-|run-up to|in the lead-up to)\s*"
+                              r"(?:the\s+)?$", re.I)
 
 
 def _role(before: str) -> str:
@@ -414,10 +428,12 @@ _STOP = "|".join(sorted(STOP_WORDS | {w for w in NUMBER_WORDS if " " not in w}, 
                          reverse=True))
 NP_RE = re.compile(rf"\s+(?P<mods>(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
                    rf"(?P<head>{HEAD})"
-                   rf"(?P<tail>\s+(?:and|or|as well as)\s+(?:other\s+|decoy\s+|imitation\s+)?"
+                   rf"(?P<tail>\s+(?:and|or|(?P<also>as well as))\s+"
+                   rf"(?:other\s+|decoy\s+|imitation\s+)?"
                    rf"(?:(?!\d|(?:{_NUM_WORDS}|dozens|hundreds|scores|several|many|some|a|an)"
                    rf"\b)[\w-]+\s+){{0,2}}?"
-                   rf"(?:drones|missiles|UAVs|decoys|imitators)\b)?",
+                   # "673 Shaheds as well as missiles" adds a kind the number does not count
+                   rf"(?:drones|(?(also)(?!)|missiles)|UAVs|decoys|imitators)\b)?",
                    re.I)
 OF_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<num>\d{1,3}(?:,\d{3})+|\d+|"
                    + _NUM_WORDS + r")(?![\w:])", re.I)
@@ -445,8 +461,9 @@ MODEL_FAMILIES = {
     "x-35": ("x-35",),
     "s-300": ("s-300", "c-300"), "s-400": ("s-400", "c-400"), "oniks": ("oniks", "p-800")}
 MODEL_BY_NAME = {n: fam for fam, names in MODEL_FAMILIES.items() for n in names}
-MODEL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(
-    MODEL_BY_NAME, key=len, reverse=True)) + r")(?![\w])")
+# a plural is the same model ("seven Kalibrs")
+MODEL_RE = re.compile(r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in sorted(
+    MODEL_BY_NAME, key=len, reverse=True)) + r")s?(?![\w])")
 MODEL_CLASS = {"kinzhal": "aeroballistic", "iskander-m": "ballistic", "zircon": "antiship",
                "s-300": "ballistic", "s-400": "ballistic", "oniks": "antiship"}
 
@@ -462,7 +479,8 @@ QUALIFIER_RE = re.compile(r"(?:" + "|".join(f"(?P<{k}>\\b{v})" for k, v in QUALI
 
 CUES = [  # measure, pattern; earlier entries win when several match the same words
     ("suppressed", r"(?:shot down or (?:jammed|suppressed|lost)|downed or (?:jammed|suppressed)|"
-                   r"destroyed or suppressed|intercepted or jammed|neutrali[sz]ed|suppressed|"
+                   r"destroyed or suppressed|intercepted or jammed|suppressed|"
+                   r"(?:destroyed|shot down|downed) or neutrali[sz]ed|"
                    r"shot down or their signals were jammed|shot down or \w+ by electronic)"),
     ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
              r"locationally|failed to reach|did not reach|crashed before (?:reaching|hitting)|"
@@ -475,7 +493,7 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
     ("shot_down", r"(?:shot down|downed|downs(?!\w)|destroyed|brought down|bringing down|"
                    r"brings? down|knocked out|shooting down)"),
     ("intercepted", r"(?:intercepted|repelled|stopped|countered|taken down|eliminated|"
-                    r"neutralised|defeated)"),
+                    r"neutrali[sz]ed|defeated)"),
     ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
                  r"unleashed|unleashes|involved|included|"
                  r"attacked (?:\w+ )?with|tracked|detected|recorded|employed|hurled|firing|"
@@ -525,6 +543,10 @@ def number_value(raw: str) -> int | None:
 BARE_OUTCOME_RE = re.compile(r"\b(?:shot down|downed|destroyed|intercepted|brought down|"
                              r"neutrali[sz]ed)\s+(?:a total of\s+)?$", re.I)
 BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
+# "38 drones launched, 26 destroyed or suppressed": a bare number after a comma and right
+# before an outcome participle counts the weapon of the figure before it
+BARE_PARTICIPLE_RE = re.compile(r"\s+(?:shot down|downed|destroyed|intercepted|neutrali[sz]ed|"
+                                r"suppressed)\b", re.I)
 
 
 def _numbers(sent: str) -> list[_Number]:
@@ -537,8 +559,10 @@ def _numbers(sent: str) -> list[_Number]:
         if value == 1 and re.search(r"\b(?:every|each)\s+$", sent[:m.start()], re.I):
             continue          # "every one of the 18 missiles" counts the 18
         n = _phrase(sent, _Number(m.start(), m.end(), value))
-        if not (n.np or n.elliptic) and any(o.np for o in out) \
-                and BARE_OUTCOME_RE.search(sent[:m.start()]) and BARE_END_RE.match(sent, m.end()):
+        if not (n.np or n.elliptic) and any(o.np for o in out) and (
+                (BARE_OUTCOME_RE.search(sent[:m.start()]) and BARE_END_RE.match(sent, m.end()))
+                or (re.search(r",\s*$", sent[:m.start()])
+                    and BARE_PARTICIPLE_RE.match(sent, m.end()))):
             n.elliptic = True
         if n.np or n.elliptic:
             out.append(n)
@@ -584,7 +608,7 @@ def subject_of(text: str) -> tuple[str, str | None]:
     """(subject, model family) of a weapon phrase such as 'nine Iskander-K cruise missiles'."""
     t = re.sub(r"\bkh-", "x-", text.lower())
     m = MODEL_RE.search(t)
-    model = MODEL_BY_NAME[m[0]] if m else None
+    model = MODEL_BY_NAME[m["name"]] if m else None
     if "ukrainian" in t:
         return "ukrainian", model
     drones = re.search(r"drone|uav|unmanned|shahed|geran|decoy", t)
@@ -665,12 +689,21 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
             out[i], firm[i] = out[i + 1], firm[i + 1]
     result: list[str] = []
     for i, n in enumerate(numbers):
+        if i and not n.total and forward[i] is None \
+                and BREAKDOWN_RE.search(sent[ends[i - 1]:n.start]):
+            # "destroyed 483 of the 524 weapons detected, among them 442 drones, ...": parts
+            # with no verb of their own are counted as the whole is, but not firmly so
+            out[i], firm[i] = result[-1], False
         if out[i] is None and i and not cuts[i]:
             out[i] = result[-1]
         if out[i] is None and not n.total and RELATIVE_LAUNCH_RE.match(sent, ends[i]):
             out[i] = "launched"       # "the six missiles Russia fired"
         result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
     return list(zip(result, firm, strict=True))
+
+
+BREAKDOWN_RE = re.compile(r",\s*(?:among them|among which|of which|of them|including)\s*$",
+                          re.I)
 
 
 def _listed(numbers: list[_Number], gaps: list[str], i: int) -> bool:
@@ -735,11 +768,18 @@ ACTOR_RE = re.compile(r"\b(?:air defen[cs]es?|defenders|air force|anti-aircraft|
                       r"groups)\b", re.I)
 
 
+# "..., in what Ukraine's energy minister called a massive attack": whoever is named there
+# gives the attack a name, not the sentence's figures
+CHARACTERISES_RE = re.compile(r"\bin what\s+(?:[\w'’-]+\s+){0,4}$", re.I)
+
+
 @lru_cache(maxsize=64)
 def _entities(sent: str) -> list[tuple[int, str, bool]]:
     """(position, kind, is a speaker) of the sources named in one sentence."""
     out = []
     for m in ENTITY_RE.finditer(sent):
+        if CHARACTERISES_RE.search(sent[:m.start()]):
+            continue
         kind = next(k for k, v in m.groupdict().items() if v)
         speaker = bool(REPORTING.match(sent, m.end()) or ACCORDING.search(sent[:m.start()])
                        or re.search(r"\bsa(?:y|id)s?$", m[0], re.I))
@@ -809,6 +849,20 @@ def quote_speaker(tag: str, before_quote: str | None) -> str | None:
     return None
 
 
+QUOTE_OPEN_RE = re.compile(r"^\s*[\"“]")
+
+
+def _lead_speaker(body: str, spans: list[tuple[int, int]], i: int) -> str | None:
+    """A quote that opens sentence i and names no speaker where it closes goes on from the
+    sentence before it in its paragraph ('..., Zelensky wrote. "The enemy launched 40
+    missiles ..."'): that sentence's own speaker."""
+    (a, b), (pa, pb) = spans[i], spans[i - 1]
+    if not QUOTE_OPEN_RE.match(body[a:b]) or "\n\n" in body[pb:a]:
+        return None
+    speakers = [e for e in _entities(body[pa:pb]) if e[2]]
+    return speakers[-1][1] if speakers else None
+
+
 def sentence_speaker(sent: str, previous: str | None) -> str | None:
     ents = _entities(sent)
     if PRONOUN_SPEAKER.search(sent) and previous and not any(e[2] for e in ents):
@@ -830,8 +884,13 @@ CITY_SCOPE_RE = re.compile(r"^[^.;]{0,45}?\b(?:on|against|in|over|at) (?:the )?(
 SINCE_RE = re.compile(rf"^[^.;]{{0,40}}?\bsince\s+(?P<what>(?:early |mid-|late )?{_MONTH}"
                       rf"(?:\s+(?:19|20)\d\d)?|the (?:war|invasion|start|beginning)[\w ]*|"
                       rf"(?:19|20)\d\d)", re.I)
-VAGUE_RE = re.compile(r"^[^.;]{0,30}?\b(?:in (?:weeks|months|recent weeks|recent months)|"
+VAGUE_RE = re.compile(r"^[^.;]{0,30}?\b(?:(?:in|of|for) (?:recent )?(?:weeks|months)|"
                       r"recently|of the (?:week|month)|this (?:week|month))\b", re.I)
+# "one of the biggest": a superlative among several names no rank that could be checked
+ONE_OF_RE = re.compile(r"\bone of (?:the|its|their|russia'?s|moscow'?s)\s+$", re.I)
+# "Ukraine's second-largest city": a superlative about a place, not about the attack
+PLACE_NOUN_RE = re.compile(r"^\s*(?:\w+\s+)?(?:city|cities|town|port|oblast|region|"
+                           r"country|economy|settlement)\b", re.I)
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4,
             "5th": 5}
 
@@ -876,6 +935,8 @@ def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim
         if re.match(r"[^.;]{0,25}\b(?:had been|was previously|until then)\b", sent[m.end():], re.I):
             continue     # a statement about an earlier record; its own figure is checked
         after = sent[m.end():m.end() + 60]
+        if PLACE_NOUN_RE.match(after):
+            continue
         subject = _record_subject(sent, offset, m, figures, after)
         info = {"word": m["word"].lower()}
         if m["ord"]:
@@ -885,7 +946,7 @@ def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim
         since = SINCE_RE.match(after)
         if since:
             info["since"] = since["what"]
-        elif VAGUE_RE.match(after):
+        elif VAGUE_RE.match(after) or ONE_OF_RE.search(sent[:m.start("word")]):
             info["scope"] = "vague"
         if re.match(r"[^.;]{0,40}\bthis year\b", after, re.I):
             info["year"] = True
@@ -1118,7 +1179,9 @@ def extract(text: str, published=None) -> Article:
             before_quote.setdefault(opened, ctx["previous"])
             ctx["quote"] = quote_speaker(tag, before_quote[opened])
         else:
-            ctx["quote"] = None
+            opened, tag, ctx["quote"] = i, "", None
+        if ctx["quote"] is None and not re.search(r"\w", tag) and opened > 0:
+            ctx["quote"] = _lead_speaker(body, spans, opened)
         found = _span_of_night(sentence_anchors(sent, a, published))
         anchors.append(found)
         ctx["anchored"] = any(x.role == "attack" for x in found)
