@@ -12,7 +12,7 @@ import typer.testing
 
 import strikescope
 import strikescope.claimtext as ct
-from strikescope.check import check, extract_claims, fits, parse_article
+from strikescope.check import _time_doubt, check, extract_claims, fits, parse_article
 from tests.conftest import SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -953,3 +953,23 @@ def test_a_bare_number_before_an_outcome_participle_counts_the_weapon_before_it(
 ])
 def test_neutralised_alone_is_a_loose_verb(verb, measure):
     assert _only(f"Air defences {verb} 34 missiles overnight.", 34).measure == measure
+
+
+def _dated_claim(night: str, published: str, phrase: str) -> ct.Claim:
+    return ct.Claim("figure", 0, 1, 0, value=10, night=dt.date.fromisoformat(night),
+                    basis=f"explicit date phrase {phrase!r}",
+                    published=dt.date.fromisoformat(published))
+
+
+def test_time_doubt_yearless_date_half_a_year_back_or_a_night_after_the_article():
+    # 366 days back by a phrase without a year: another year's Christmas, likely misread
+    assert "366 days before" in _time_doubt(
+        _dated_claim("2024-12-23", "2025-12-24", "two days before Christmas"))
+    # the same night named with its year stands
+    assert _time_doubt(_dated_claim("2024-12-23", "2025-12-24", "23 December 2024")) is None
+    # 94 days back without a year: the latest such day, as read
+    assert _time_doubt(_dated_claim("2025-04-01", "2025-07-04", "1 April")) is None
+    # the night of the morning after an evening article is the latest possible one
+    assert _time_doubt(_dated_claim("2025-07-05", "2025-07-04", "tonight")) is None
+    assert "after the article" in _time_doubt(
+        _dated_claim("2025-07-10", "2025-07-04", "10 July"))

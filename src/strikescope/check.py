@@ -657,11 +657,33 @@ ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?"
 
 
 def _doubt(c: ct.Claim, store: _Store, sentence: str, evidence: str) -> tuple[str, str]:
-    why = (_source_doubt(c, sentence) or _place_doubt(sentence)
+    why = (_source_doubt(c, sentence) or _time_doubt(c) or _place_doubt(sentence)
            or _reading_doubt(c, store, sentence))
     if why is None:
         return "contradicted", evidence
     return "unverifiable", f"{evidence} Not contradicted: {why}."
+
+
+# A date without a year names the latest such day before the article; a night read from one
+# more than half a year back ("two days before Christmas" read as last year's) is a year
+# misread as likely as a misreport.
+FAR_NIGHT_DAYS = 183
+YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _time_doubt(c: ct.Claim) -> str | None:
+    """The claim's night is after the article, or long before it by a date phrase that
+    names no year."""
+    if c.night is None or c.published is None:
+        return None
+    gap = (c.published - _as_date(c.night)).days
+    if gap < -1:  # published the evening before a night's morning is the latest
+        return "the night read is after the article's date, so the date was misread"
+    phrase = re.search(r"date phrase '([^']*)'", c.basis or "")
+    if gap > FAR_NIGHT_DAYS and not (phrase and YEAR_RE.search(phrase[1])):
+        return (f"the night read is {gap} days before the article by a date phrase without "
+                "a year, so it may be another night")
+    return None
 
 
 def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
@@ -825,7 +847,7 @@ def _any_type_readings(c: ct.Claim, store: _Store, night: dt.date):
 def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
     """A record claim is contradicted only when the Air Force makes it and the night is no
     record on any of the measures a sentence may mean, nor is the night before or after."""
-    why = _source_doubt(c, sentence)
+    why = _source_doubt(c, sentence) or _time_doubt(c)
     if why:
         return why
     if re.search(r"\bhad been\b|\bprevious\b|\bearlier record\b|\bformer record\b",
@@ -1056,6 +1078,8 @@ def _check(art: ct.Article, store: _Store) -> CheckResult:
         for c in art.claims:
             if c.night is None and night is not None:
                 c.night, c.confidence, c.basis = night, "low", reason
+    for c in art.claims:
+        c.published = ct.kyiv_date(art.published)
     ctx = {"night": night, "reason": reason, "confidence": confidence, "store": store}
     records = []
     for i, c in enumerate(sorted([*art.claims, *art.mentions, *places], key=lambda c: c.start),

@@ -114,6 +114,7 @@ class Claim:
     basis: str = ""
     measure_firm: bool = True  # the measure came from a verb of the figure's own clause
     subject_firm: bool = True  # the figure names its weapon ("95 more" does not)
+    published: dt.date | None = None  # the article's day in Kyiv
 
 
 @dataclass
