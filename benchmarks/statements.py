@@ -1,13 +1,14 @@
 """How well the statement parser reads the corpus of real Air Force statements.
 
-    PYTHONPATH=src python benchmarks/statements.py [--corpus reports|blind2|blind3|all] [--verbose]
+    PYTHONPATH=src python benchmarks/statements.py [--corpus reports|blind2|blind3|blind4|all]
+        [--verbose]
 
 Prints, over tests/fixtures/reports/*.toml: the share of (night, class) pairs whose
 launched figure is exact, the share whose shot-down figure is exact, the share of
 statements whose night is right, and the pairs the parser adds that no key has.
-`--corpus blind2` (or `blind3`) scores tests/fixtures/reports/blind2/ (blind3/), statements
-keyed before the parser read them, alone; `--corpus all` prints each blind folder apart and
-then the whole of the three folders.
+`--corpus blind2` (or `blind3`, `blind4`) scores tests/fixtures/reports/blind2/ (blind3/,
+blind4/), statements keyed before the parser read them, alone; `--corpus all` prints each
+blind folder apart and then the whole of the four folders.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from strikescope.sources.statement import parse_statement
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reports"
 BLIND2 = CORPUS / "blind2"
 BLIND3 = CORPUS / "blind3"
-BLIND = {"blind2": BLIND2, "blind3": BLIND3}
+BLIND4 = CORPUS / "blind4"
+BLIND = {"blind2": BLIND2, "blind3": BLIND3, "blind4": BLIND4}
 TARGETS = {"launched": 0.95, "destroyed": 0.90, "night": 1.0}
 
 
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verbose", action="store_true", help="List every miss.")
     ap.add_argument("--corpus", choices=["reports", *BLIND, "all"], default="reports",
-                    help="The main corpus (default), one blind folder alone, or all three.")
+                    help="The main corpus (default), one blind folder alone, or all four.")
     args = ap.parse_args(argv)
     corpus = load_corpus() if args.corpus in ("reports", "all") else []
     for number, held in held_out(corpus).items():

@@ -388,6 +388,10 @@ def blind3():
     return _folder("blind3")
 
 
+def blind4():
+    return _folder("blind4")
+
+
 def _folder(name):
     return [(p.name, tomllib.loads(p.read_text(encoding="utf-8")))
             for p in sorted((CORPUS / name).glob("*.toml"))]
@@ -421,12 +425,27 @@ def test_blind3_is_scored_apart_from_the_other_folders():
     assert counts["night"][1] == len(cases)
 
 
+def test_blind4_is_scored_apart_from_the_other_folders():
+    bench = _benchmark()
+    cases = bench.load_corpus(bench.BLIND4)
+    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en", "ru"}
+    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 2
+    earlier = {c["night"] for _, c in corpus() + blind2() + blind3()}
+    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
+    for name, case in cases:
+        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
+        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
+    counts, _ = bench.score(cases)
+    assert counts["night"][1] == len(cases)
+
+
 def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
     import strikescope
 
     nights = strikescope.table("night_classes", db=real_db)
     nights["night"] = nights["night"].astype(str)
-    covered = [(n, c) for n, c in blind2() + blind3() if c["night"] <= "2025-12-31"]
+    covered = [(n, c) for n, c in blind2() + blind3() + blind4()
+               if c["night"] <= "2025-12-31"]
     for name, case in corpus() + covered:
         rows = nights.loc[nights["night"].eq(case["night"])].set_index("weapon_class")
         differs = set(case.get("differs", []))
@@ -984,3 +1003,128 @@ def test_launched_from_a_time_is_no_launch_place():
     assert p.launch_place is None
     p = parse_statement("Russia attacked with 8 drones launched from Kursk.", "2025-12-25")
     assert p.launch_place == "Kursk"
+
+
+# ---------------------------------------------------------------- blind4 mends
+
+def test_russian_retellings_are_read():
+    p = parse_statement("В ночь на 8 марта российские войска выпустили по территории Украины 117 "
+                        "беспилотников. Из них удалось сбить 98 дронов.", "2026-03-08")
+    assert p.night == date(2026, 3, 8)
+    assert figures(p, "Shahed-136/131") == {"launched": 117, "destroyed": 98,
+                                            "not_reach_goal": None, "hit": None}
+    p = parse_statement("Враг направил 177 беспилотников Shahed и дронов-имитаторов. ПВО сбили "
+                        "110 дронов, еще 48 беспилотников-имитаторов локационно потеряны. "
+                        "Уничтожены две крылатые ракеты Калибр.", "2025-02-26")
+    assert figures(p, "Shahed-136/131") == {"launched": 177, "destroyed": 110,
+                                            "not_reach_goal": 48, "hit": None}
+    assert figures(p, "Kalibr")["destroyed"] == 2
+    # "почти 180", "больше сотни": round figures, not counted
+    p = parse_statement("Почти 180 дронов за ночь: больше сотни сбито.", "2025-02-26")
+    assert p.rows.empty
+    # the Ukrainian adjective "дроновий" is still no weapon
+    p = parse_statement("Ворог продовжив дроновий терор: запущено 20 БпЛА.", "2025-02-26")
+    assert p.rows["model"].tolist() == ["Shahed-136/131"]
+
+
+def test_shot_off_course_is_lost_not_shot_down():
+    p = parse_statement("Сили ППО знешкодили 103 дрони, ще 51 БПЛА збили з курсу (локаційно "
+                        "втрачено) без негативних наслідків.", "2025-03-01")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 103
+    assert figures(p, "Shahed-136/131")["not_reach_goal"] == 51
+    p = parse_statement("ВСУ сбили 110 дронов, еще 66 БПЛА сбиты с курса.", "2025-02-26")
+    assert figures(p, "Shahed-136/131")["not_reach_goal"] == 66
+
+
+def test_one_and_a_half_hundred_is_a_round_figure_and_a_number():
+    p = parse_statement("Росія направила близько півтори сотні дронів, понад сотню з них збито. "
+                        "Скерувала 154 безпілотники, знешкодили 103 дрони.", "2025-03-01")
+    assert figures(p, "Shahed-136/131")["launched"] == 154
+    assert figures(p, "Shahed-136/131")["destroyed"] == 103 and not p.conflicts
+    p = parse_statement("Ворог запустив півтори сотні дронів.", "2025-03-01")
+    assert figures(p, "Shahed-136/131")["launched"] == 150
+
+
+def test_a_participle_after_its_weapon_is_not_the_sentence_verb():
+    p = parse_statement("The military said all 18 missiles, six Shahed drones and three "
+                        "reconnaissance drones fired at Ukraine overnight were shot down.",
+                        "2023-05-16")
+    assert figures(p, "Reconnaissance UAV")["destroyed"] == 3
+    assert figures(p, "Shahed-136/131")["destroyed"] == 6
+    # alone in its sentence, "launched" still counts
+    p = parse_statement("Nine Kalibr cruise missiles launched from ships.", "2023-05-16")
+    assert figures(p, "Kalibr")["launched"] == 9
+
+
+def test_included_takes_the_role_of_the_verb_before_it_and_every_one_is_all():
+    p = parse_statement("Ukraine said every one of the 18 missiles fired overnight was shot "
+                        "down. It said the missiles shot down included six Kinzhal missiles, "
+                        "nine Kalibr cruise missiles launched from ships and three Iskander "
+                        "missiles.", "2023-05-16")
+    assert {m: figures(p, m)["destroyed"] for m in ("Kinzhal", "Kalibr", "Iskander-M")} == {
+        "Kinzhal": 6, "Kalibr": 9, "Iskander-M": 3}
+    assert "Unknown Missile" not in p.rows["model"].tolist()  # the 18 are these named ones
+    # a bare "Iskander" is the ballistic one; the Iskander-K is named with its K
+    p = parse_statement("Russia launched two Iskander-K and one Iskander missile.", "2024-01-01")
+    assert figures(p, "Iskander-K")["launched"] == 2
+    assert figures(p, "Iskander-M")["launched"] == 1
+
+
+def test_a_count_of_units_stands_for_the_weapon_named_before():
+    p = parse_statement("За цю ніч Повітряні сили збили рекордну кількість дронів — 87 одиниць. "
+                        "Всього рф запустила 90 шахедів.", "2024-01-01")
+    assert figures(p, "Shahed-136/131") == {"launched": 90, "destroyed": 87,
+                                            "not_reach_goal": None, "hit": None}
+
+
+def test_an_earlier_attack_recalled_gives_no_figures_until_the_night_is_named_again():
+    p = parse_statement("Russia fired eight ballistic missiles at Kyiv early Monday, all of "
+                        "which were shot down. Just over two weeks ago, Kyiv came under an "
+                        "intense drone attack. The air force said Russia launched 75 Shahed "
+                        "drones, of which 74 were destroyed. Elsewhere, Russia fired 18 drones "
+                        "overnight, and the Air Force intercepted all of them.", "2023-12-11")
+    assert figures(p, "Shahed-136/131")["launched"] == 18
+    assert figures(p, "Shahed-136/131")["destroyed"] == 18
+    assert ("The air force said Russia launched 75 Shahed drones, of which 74 were destroyed.",
+            "an earlier attack recalled") in p.unparsed
+    p = parse_statement("Тиждень тому ворог запустив 50 БпЛА. Цієї ночі ворог запустив 20 БпЛА.",
+                        "2023-12-11")
+    assert figures(p, "Shahed-136/131")["launched"] == 20
+
+
+def test_list_lines_under_a_header_take_its_verb():
+    text = ("Протягом доби з 9:00 10 квітня до 9:00 11 квітня російські війська атакували "
+            "Україну:\n- балістичною ракетою по місту Дніпро;\n- 39-ма ударними безпілотниками "
+            "типу Shahed;\nЗа інформацією Повітряних Сил:\n- 24 ударних дрони знищено;\n- 13 "
+            "безпілотників-імітацій локаційно втрачені.")
+    p = parse_statement(text, "2025-04-11")
+    assert figures(p, "Shahed-136/131") == {"launched": 39, "destroyed": 24,
+                                            "not_reach_goal": 13, "hit": None}
+    assert figures(p, "Ballistic Missile")["launched"] == 1
+    # a window dated at both ends names the night by its end
+    assert (p.night, p.night_basis) == (date(2025, 4, 11), "stated")
+    assert (p.time_start, p.time_end) == ("2025-04-10 09:00", "2025-04-11 09:00")
+    # a line after the list is not an item of it
+    p = parse_statement("Ворог атакував:\n- 10 шахедами;\nУ повітрі 5 дронів.", "2025-04-11")
+    assert figures(p, "Shahed-136/131")["launched"] == 10
+
+
+def test_an_exact_figure_replaces_a_lower_bound_told_before_it():
+    p = parse_statement("Над областю знищено щонайменше шість ворожих БпЛА. За даними "
+                        "Повітряних сил, 24 ударних дрони знищено.", "2025-04-11")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 24 and not p.conflicts
+    # an exact figure first stays, and a smaller one after a bound is a conflict
+    p = parse_statement("Знищено 24 БпЛА. Знищено щонайменше 30 БпЛА.", "2025-04-11")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 24
+
+
+def test_missiles_of_a_named_class_come_out_of_a_total_of_unnamed_missiles():
+    p = parse_statement("Russia fired 32 Shahed drones and six missiles at Ukraine overnight. "
+                        "Air defense forces shot down three cruise missiles and 28 drones.",
+                        "2024-04-06")
+    assert figures(p, "Unknown Missile")["launched"] == 3
+    assert figures(p, "Cruise Missile")["destroyed"] == 3
+    # "involving" is a launch: the missiles of the attack were not shot down
+    p = parse_statement("Air defences downed three of the four drones fired in the attack "
+                        "involving three Kinzhal missiles.", "2023-06-22")
+    assert figures(p, "Kinzhal")["launched"] == 3 and figures(p, "Kinzhal")["destroyed"] == 0

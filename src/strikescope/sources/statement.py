@@ -1,4 +1,5 @@
-"""An Air Force morning statement (Ukrainian or English text) read into report rows.
+"""An Air Force morning statement (Ukrainian or English text, or a Russian retelling) read
+into report rows.
 
 Deterministic rules over the vocabulary in `data/statement_vocabulary.csv`: a figure is a
 number (digits, "1 200", or words) followed by a weapon, given the role of the nearest verb
@@ -32,53 +33,65 @@ ROW_COLUMNS = [
 
 _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
-                r"attacked|launch|targeted|fired|involved|includ|used$",
+                r"направи|скерув|летіл|летел|"
+                r"attacked|launch|targeted|fired|involv|includ|used$|"
+                r"выпуст|выпущ|атаков|примен|использ",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|"
-                 r"downing|destroy|destruct|intercept|neutrali|suppress",
-    "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared",
-    "hit": r"влуча|влучи|влучен|досягл|hits?$|hitting|struck|impact|reach",
-    "left": r"вийш|вилеті|поверну|полеті|returned|flew",
-    "still_attacking": r"повітрі|просторі$|airborne",
+                 r"downing|destroy|destruct|intercept|neutrali|suppress|"
+                 r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
+    "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|локационн|потерян|утрач",
+    "hit": r"влуча|влучи|влучен|досягл|hits?$|hitting|struck|impact|reach|попадан|попал",
+    "left": r"вийш|вилеті|поверну|полеті|returned|flew|вернул|улетел",
+    "still_attacking": r"повітрі|просторі$|airborne|воздухе|пространстве$",
 }
 # "полетіли" is a drone that left only on its way out ("2 – полетіли до Білорусі"), and
 # "у повітряному просторі" one still airborne only when nothing else in its clause gives
 # the figure a role ("збито у повітряному просторі Києва" is shot down).
-_AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border")
-_WEAK_ROLES = re.compile(r"просторі$")
+_AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border|росси|беларус|границ")
+_WEAK_ROLES = re.compile(r"просторі$|пространстве$")
 _LEFT_FOR = re.compile(rf"airspace|{_AWAY.pattern}")
-_MORE = {"ще", "another", "more"}  # "знищено 14 ..., ще одну": one more, in that sentence
-_BUT = {"але", "проте", "однак", "but", "however"}
+# "знищено 14 ..., ще одну": one more, in that sentence
+_MORE = {"ще", "another", "more", "еще", "ещё"}
+_BUT = {"але", "проте", "однак", "but", "however", "но", "однако"}
 _ROLES = {k: re.compile(v) for k, v in _ROLE_PATTERNS.items()}
 _DESCRIPTIVE = {"that", "which", "що"}
-_RELATIVE_ALWAYS = {"якими", "які", "яких", "котрі", "котрими"}
-_PARTICIPLES = re.compile(r"запущених|випущених|застосованих|використаних")
+_RELATIVE_ALWAYS = {"якими", "які", "яких", "котрі", "котрими", "которыми", "которые",
+                    "которых"}
+_PARTICIPLES = re.compile(r"запущених|випущених|застосованих|використаних|запущенных|"
+                          r"выпущенных|примененных|использованных")
 # "used" is a launch verb ("Russia used three Iskander-M"), except as a participle right
 # after its weapon ("four missiles used by Russia").
 _USED = "used"
-# "including" names part of what the verb before it counts, in that verb's role; alone
-# ("the attack, including 6 Kinzhal") it is a launch.
-_INCLUDING = "including"
+# "including" (and "the missiles shot down included") names part of what the verb before it
+# counts, in that verb's role; alone ("the attack, including 6 Kinzhal") it is a launch.
+_INCLUDING = {"including", "included", "includes", "include"}
+# "fired"/"launched" right after its weapon is a participle when the sentence has a verb of
+# another role ("18 missiles ... fired at Ukraine overnight were shot down").
+_PARTICIPLE_EN = {"fired", "launched", "used"}
+# "збили з курсу", "сбиты с курса", "knocked off course": lost, not shot down
+_OFF_COURSE = re.compile(r"(?:з|зі|із|с|off)\s+(?:курс|course)")
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
 # "не досягли своїх цілей", "did not reach its target", "failed to reach", "не долетіли": a
 # weapon lost on its way (the reports' not_reach_goal), not a negated hit.
-_REACH = re.compile(r"досяг|reach|долеті|дійш")
+_REACH = re.compile(r"досяг|reach|долеті|дійш|достиг|долете")
 _FAILED = {"failed", "fail", "fails"}
 # "34 did not reach", "4 failed to reach": a number whose weapon was named before it
 _AUXILIARY = _FAILED | {"did", "didn't", "could", "couldn't"}
 _SAY = re.compile(r"^(?:say|said|saying|specif|giving|provid|detail|уточн|повідом)")
 _APPROX = {"близько", "приблизно", "майже", "понад", "около", "about", "around", "nearly",
-           "almost", "over", "approximately", "roughly", "some", "десятки", "кілька"}
-_REFERENCE = {"the", "цих", "these", "those", "тих"}
-_ALL = {"усі", "всі", "all", "усіх", "всіх"}
+           "almost", "over", "approximately", "roughly", "some", "десятки", "кілька",
+           "почти", "более", "больше", "свыше", "примерно", "порядка", "несколько"}
+_REFERENCE = {"the", "цих", "these", "those", "тих", "этих"}
+_ALL = {"усі", "всі", "all", "усіх", "всіх", "все", "всех"}
 _ALL_OF = "all of them"  # "all 20 drones shot down": a figure told as all of a number
 _BOTH = {"both", "обидві", "обидва", "обох"}
-_OF = {"з", "із", "of"}
+_OF = {"з", "із", "зі", "of", "из"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
 _EXCEPT = {"except", "крім", "окрім", "excluding"}
 _PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
-_BREAKDOWN = {"серед", "among", "зокрема", "including"}
-_THEM = {"них", "яких", "them", "these", "which"}
+_BREAKDOWN = {"серед", "among", "зокрема", "including", "среди"}
+_THEM = {"них", "яких", "them", "these", "which", "которых"}
 _GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
 _EARLIER_MISSILE = "missile named earlier"
 _TOTAL_OF = "total of "
@@ -90,13 +103,15 @@ _TOTALS = re.compile(r"засоб|means|цілей|targets")
 _STOP_NOUNS = re.compile(
     r"област|регіон|region|oblast|напрям|direction|годин|hour|хвил|wave|людин|people|"
     r"район|border|кілометр|km|рок|year|днів|days|груп|group|літак|aircraft|бомбардув|"
-    r"bomber|корабл|ship|times|раз"
+    r"bomber|корабл|ship|times|раз|человек|час|направлен"
 )
 _INHERIT_NEXT = {"з", "із", "of", "were", "was", "are", "have", "had", "remained", "були",
-                 "було", "—", "-", "'", '"', "more", "ще"}
+                 "було", "—", "-", "'", '"', "more", "ще",
+                 # "збили рекордну кількість дронів — 87 одиниць": a count of what was named
+                 "одиниць", "одиниці", "одиниця", "единиц", "единицы", "штук"}
 _PUNCT = {",", ";", ":", "(", ")", "—", ".", "!", "?"}
 _CLAUSE_END = _PUNCT - {"—"}
-_CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while"}
+_CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while", "и", "также"}
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
 _SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
 _ARTICLES = {"a", "an", "one", "the"}
@@ -204,6 +219,12 @@ _START = re.compile(
     rf"(?:\bз|\bіз|from|since|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+"
     rf"(\d{{1,2}})[:.](\d{{2}})\s*([ap]\.?m\b\.?)?(?:\s+on)?(?:\s+(?:{_WEEKDAY_NAMES}),?)?"
     rf"\s+(?:{_DAY_MONTH}|{_MONTH_DAY})", re.IGNORECASE)
+# "з 9:00 10 квітня до 9:00 11 квітня", "from 18:00 on March 3 to 09:00 on March 4": a window
+# dated at both ends; the night is named by its end
+_DATED_SPAN = re.compile(
+    rf"(?:\bз|\bіз|from|\bс)\s+\d{{1,2}}[:.]\d{{2}}(?:\s+on)?\s+(?:{_DAY_MONTH}|{_MONTH_DAY})\s+"
+    rf"(?:до|по|to|until|till)\s+(\d{{1,2}})[:.](\d{{2}})(?:\s+on)?\s+(?:{_DAY_MONTH}|{_MONTH_DAY})",
+    re.IGNORECASE)
 _EVENING = re.compile(rf"(?:із|з|from)\s+вечора\s+{_DAY_MONTH}", re.IGNORECASE)
 _SPAN = re.compile(r"\bз\s+(\d{1,2})[:.](\d{2})\s+(?:по|до)\s+(\d{1,2})[:.](\d{2})")
 _AS_OF = re.compile(r"(?:станом на|as of|by)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?)?",
@@ -257,12 +278,23 @@ def _stated_start(text: str, published: date) -> datetime | None:
     return datetime(day.year, day.month, day.day, hour, int(m.group(2)))
 
 
+def _span_end(text: str, published: date) -> datetime | None:
+    """The end of a window the text dates at both ends ("з 9:00 10 квітня до 9:00 11 квітня")."""
+    m = _DATED_SPAN.search(text)
+    day = _day_month(m.groups()[8:], published) if m else None
+    if m is None or day is None or int(m.group(7)) > 23:
+        return None
+    return datetime(day.year, day.month, day.day, int(m.group(7)), int(m.group(8)))
+
+
 def find_night(text: str, published: date) -> tuple[date, str]:
     """The night (by the date it ended) and how it was found: stated, weekday, published."""
     for pattern in (_NIGHT_UK, _NIGHT_EN):
         m = pattern.search(text)
         if m and (found := _day_month(m.groups(), published)):
             return found, "stated"
+    if end := _span_end(text, published):
+        return end.date(), "stated"
     if start := _stated_start(text, published):
         # no night named, but a dated start: an evening start is the night that follows
         return start.date() + timedelta(days=1 if start.hour >= 12 else 0), "stated"
@@ -289,6 +321,8 @@ def find_window(text: str, night: date, published: date) -> tuple[str, str]:
         end = f"{night.isoformat()} {int(m.group(3)):02d}:{m.group(4)}"
     if m := _AS_OF.search(text):
         end = f"{night.isoformat()} {int(m.group(1)):02d}:{m.group(2) or '00'}"
+    elif until := _span_end(text, published):
+        end = until.strftime("%Y-%m-%d %H:%M")
     return start, end
 
 
@@ -320,6 +354,10 @@ def read_number(tokens: list[str], i: int) -> tuple[int, int] | None:
     tok = tokens[i].casefold()
     if tok[0].isdecimal():
         return int(tok.split("-")[0]), 1
+    if tok in words.HALF_MORE and i + 1 < len(tokens):
+        nxt = tokens[i + 1].casefold()
+        base = next((v for stem, v in words.HALF_OF.items() if nxt.startswith(stem)), None)
+        return (base * 3 // 2, 2) if base else None
     total, current, j = 0, 0, i
     while j < len(tokens):
         w = tokens[j].casefold()
@@ -370,7 +408,7 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             continue
         if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
             role = "hit"
-        if tok.casefold() == _INCLUDING and found and found[-1][1] != "negated":
+        if tok.casefold() in _INCLUDING and found and found[-1][1] != "negated":
             role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
@@ -395,6 +433,8 @@ def _phrase_role(tokens: list[str], i: int) -> str | None:
         return "left"  # "2 — left the controlled airspace in the direction of Belarus"
     if low == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == ["in", "the"]:
         return "still_attacking"  # "one remaining drone in the air" (not "Air Force")
+    if _role_of(low) == "destroyed" and _OFF_COURSE.match(" ".join(tokens[i + 1:i + 3]).casefold()):
+        return "not_reach_goal"  # "ще 51 БПЛА збили з курсу": knocked off course, lost
     return None
 
 
@@ -405,6 +445,9 @@ def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
     if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(low)):
         return True
     if low == _USED and i and words.weapon_terms(tokens[i - 1]):
+        return True
+    if low in _PARTICIPLE_EN and i and words.weapon_terms(tokens[i - 1]) and any(
+            _role_of(t) not in (None, "launched") for t in tokens):
         return True
     before = {t.casefold() for t in tokens[max(0, i - 3):i]}
     if low == "hit" and not before & {"were", "was", "been"}:
@@ -559,6 +602,8 @@ class _State:
     # the previous sentence's last role and figures, for a breakdown with no verb after it
     last_role: str | None = None
     last_mentions: list[Mention] = field(default_factory=list)
+    listing: bool = False  # the sentences so far are a list under a header ending in ":"
+    recalled: bool = False  # the text is telling of an earlier attack ("two weeks ago")
 
     def remember(self, model: str) -> None:
         self.last[classify(model, warn=False).kind] = model
@@ -568,8 +613,11 @@ class _State:
 
 
 def _is_number(tokens: list[str], j: int) -> bool:
-    return j < len(tokens) and (tokens[j][0].isdecimal()
-                                or tokens[j].casefold() in words.NUMBER_WORDS)
+    if j >= len(tokens):
+        return False
+    low = tokens[j].casefold()
+    return (tokens[j][0].isdecimal() or low in words.NUMBER_WORDS
+            or (low in words.HALF_MORE and read_number(tokens, j) is not None))
 
 
 def _qualifier(tokens: list[str], i: int) -> str | None:
@@ -623,9 +671,11 @@ class _Reader:
         self.tokens, self.n, self.state = tokens, n, state
         self.roles = role_positions(tokens)
         # a breakdown with no verb of its own counts in the role of the sentence before it
-        self.breakdown = not [r for _, r in self.roles if r != "negated"] and bool(
-            state.last_role) and _breakdown(tokens)
-        if self.breakdown and state.last_role:
+        own = [r for _, r in self.roles if r != "negated"]
+        self.breakdown = not own and bool(state.last_role) and _breakdown(tokens)
+        # "- 39-ма ударними безпілотниками типу Shahed;" under "... атакували Україну:"
+        listed = not own and bool(state.last_role) and state.listing and _item(tokens)
+        if (self.breakdown or listed) and state.last_role:
             self.roles = [(0, state.last_role)]
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
@@ -668,6 +718,8 @@ class _Reader:
         low = self.tokens[i].casefold()
         if low in _ALL | _BOTH:
             return self._all_or_both(i)
+        if low == "every" and self.tokens[i + 1:i + 2] and self.tokens[i + 1].casefold() == "one":
+            return self._every_one(i)
         if low in _SINGULAR_MISSILE:
             return self._singular(i)
         if _SINGULAR_ADJECTIVE.search(low) and self._elided_missile(i):
@@ -810,6 +862,17 @@ class _Reader:
             self._add(model, role, figure)
         return 1
 
+    def _every_one(self, i: int) -> int:
+        """"every one of the 18 missiles ... was shot down": all 18."""
+        value, used = _of_number(self.tokens, i + 2)
+        matches = weapon_after(self.tokens, i + 2 + used)[0] if value else []
+        if value is None or not matches or role_at(self.tokens, self.roles, i) != "destroyed":
+            return 2 + used
+        model, notes = _resolve(matches, self.state.last)
+        self._add(model, "destroyed", Figure(value, "stated", (*notes, _ALL_OF)),
+                  Figure(value, "derived", ("all",)))
+        return 2 + used
+
     def _everything(self, i: int) -> bool:
         """"all the projectiles", "усі цілі", or "all" with an exception: every weapon."""
         nxt = " ".join(t.casefold() for t in self.tokens[i + 1:i + 3])
@@ -864,11 +927,42 @@ def _inherits(tokens: list[str], after: int) -> bool:
 
 
 def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Mention], list[str]]:
+    state.listing = state.listing and _item(tokens)
     reader = _Reader(tokens, n, state).read()
     roles = [r for _, r in reader.roles if r != "negated"]
     state.last_role = roles[-1] if roles else None
     state.last_mentions = reader.mentions
+    if tokens and tokens[-1] == ":":
+        state.listing = True
     return reader.mentions, reader.skipped
+
+
+_BULLETS = {"-", "—", "•", "*", "·"}
+
+
+def _item(tokens: list[str]) -> bool:
+    """A line of a list ("- 24 ударних дрони знищено ...")."""
+    return bool(tokens) and tokens[0] in _BULLETS
+
+
+# "Just over two weeks ago", "тиждень тому", "на минулому тижні": the text turns to an earlier
+# attack; its figures are not this night's until a sentence names the night again.
+_EARLIER = re.compile(
+    r"\bago\b|\b(?:тижн|тиждень|дн|діб|місяц|недел|дней|месяц)\w*\s+(?:тому|назад)\b|"
+    r"\blast\s+(?:week|month)\b|минул\w+\s+(?:тижн|місяц)|прошл\w+\s+(?:недел|месяц)|"
+    r"\bearlier\s+this\s+(?:week|month)\b", re.IGNORECASE)
+_THIS_NIGHT = re.compile(
+    r"overnight|tonight|last night|this morning|\btoday\b|вночі|уночі|цієї ночі|минулої ночі|"
+    r"\bу ніч|\bв ніч|сьогодні|ночью|\bв ночь|сегодня", re.IGNORECASE)
+
+
+def _recalled(sentence: str, state: _State) -> bool:
+    """Whether a sentence tells of an earlier attack (see `_EARLIER`)."""
+    if _EARLIER.search(sentence):
+        state.recalled = True
+    elif _THIS_NIGHT.search(sentence):
+        state.recalled = False
+    return state.recalled
 
 
 def _breakdown(tokens: list[str]) -> bool:
@@ -902,10 +996,21 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
             elif "more" in fig.notes and origin.get((m.model, name)) == m.sentence and min(
                     old.value, fig.value) >= 0 and old.status == fig.status == "stated":
                 figures[name] = Figure(old.value + fig.value, "stated", (*old.notes, "more"))
+            elif _bound_then_exact(old, fig):
+                # "щонайменше шість" over one region, then "24 ... знищено" in all
+                figures[name] = fig
+                origin[m.model, name] = m.sentence
             elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
                 conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
                                  f"(kept {old.value}); in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+def _bound_then_exact(old: Figure, new: Figure) -> bool:
+    """A figure told as a lower bound ("at least 6") and later exactly, no smaller (24): the
+    exact one."""
+    return ("at least" in old.notes and new.status == "stated" and new.value > old.value
+            and not {"at least", "up to"} & set(new.notes))
 
 
 def _take_parts(mentions: list[Mention]) -> None:
@@ -974,7 +1079,7 @@ def _pool(table: dict[str, dict[str, Figure]]) -> None:
         return
     for model, figures in table.items():
         got = figures.get("launched")
-        if model in _GENERIC or got is None or got.status != "derived":
+        if model == "Unknown Missile" or got is None or got.status != "derived":
             continue
         if classify(model, warn=False).kind == "missile" and got.value <= pool.value:
             pool = Figure(pool.value - got.value, "derived", (*pool.notes, "less named later"))
@@ -1149,6 +1254,9 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     sentences = split_sentences(clean)
     state, mentions, unparsed, skipped = _State(), [], [], []
     for n, sentence in enumerate(sentences):
+        if _recalled(sentence, state):
+            unparsed.append((sentence, "an earlier attack recalled"))
+            continue
         found, notes = sentence_figures(tokenize(sentence), n, state)
         mentions += found
         if not found:

@@ -48,11 +48,27 @@ _UNITS_EN = {
     20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy",
     80: "eighty", 90: "ninety",
 }
-THOUSANDS = {"тисяча", "тисячі", "тисяч", "тисячею", "thousand"}
+# Russian, as Russian-language Ukrainian outlets quote the Air Force ("сбиты два")
+_UNITS_RU = {
+    1: "один одна одно одну одного одной одним", 2: "два две двух двумя", 3: "три трех трёх тремя",
+    4: "четыре четырех четырёх четырьмя", 5: "пять пяти", 6: "шесть шести", 7: "семь семи",
+    8: "восемь восьми", 9: "девять девяти", 10: "десять десяти", 11: "одиннадцать",
+    12: "двенадцать", 13: "тринадцать", 14: "четырнадцать", 15: "пятнадцать",
+    16: "шестнадцать", 17: "семнадцать", 18: "восемнадцать", 19: "девятнадцать",
+    20: "двадцать двадцати", 30: "тридцать тридцати", 40: "сорок сорока",
+    50: "пятьдесят пятидесяти полсотни", 60: "шестьдесят", 70: "семьдесят",
+    80: "восемьдесят", 90: "девяносто", 100: "сто ста сотня сотни сотню", 200: "двести",
+    300: "триста", 400: "четыреста", 500: "пятьсот",
+}
+THOUSANDS = {"тисяча", "тисячі", "тисяч", "тисячею", "thousand", "тысяча", "тысячи", "тысяч"}
+# "півтори сотні" (150), "півтора десятка" (15): one and a half of the word after it
+HALF_MORE = {"півтори", "півтора", "полтора", "полторы"}
+HALF_OF = {"сот": 100, "десят": 10, "тисяч": 1000, "тысяч": 1000}
 HUNDRED_EN = "hundred"
 NUMBER_WORDS: dict[str, int] = {
-    w: v for table in (_UNITS_UK, _UNITS_EN) for v, ws in table.items() for w in ws.split()
-}
+    w: v for table in (_UNITS_UK, _UNITS_EN, _UNITS_RU) for v, ws in table.items()
+    for w in ws.split()
+} | {"півсотні": 50}
 # "twenty-one": English writes the numbers 21-99 as one hyphenated word
 NUMBER_WORDS |= {f"{_UNITS_EN[tens]}-{_UNITS_EN[unit]}": tens + unit
                  for tens in range(20, 100, 10) for unit in range(1, 10)}
@@ -87,12 +103,13 @@ def vocabulary() -> tuple[Term, ...]:
     return tuple(sorted(terms, key=lambda t: -len(t.stem)))
 
 
-# Words that start like a weapon stem but are not weapons ("ракетні війська": missile troops).
+# Words that start like a weapon stem but are not weapons ("ракетні війська": missile troops,
+# "дроновий": of drones); the Russian plural "дронов" itself is drones.
 _NOT_WEAPONS = ("ракетн", "дронов")
 
 
 def _match_part(part: str) -> tuple[Term, bool] | None:
-    if part.startswith(_NOT_WEAPONS):
+    if part.startswith(_NOT_WEAPONS) and part != "дронов":
         return None
     for term in vocabulary():
         if part.startswith(term.stem):
