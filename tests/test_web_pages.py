@@ -61,3 +61,15 @@ def test_a_brief_is_inside_the_site_and_its_document_framed_only_by_it(real_db, 
     assert "frame-ancestors 'self'" in doc.headers["content-security-policy"]
     assert doc.headers["x-frame-options"] == "SAMEORIGIN"
     assert client.get("/brief/2021-01-01").status_code == 404
+
+
+def test_dashboard_serves_a_store_without_any_data_directory(tiny_db, monkeypatch, tmp_path):
+    # a store ingested from files named on the command line, nothing configured: the
+    # dashboard starts and shows the night, without the optional shelter hours
+    monkeypatch.delenv("STRIKESCOPE_DATA", raising=False)
+    monkeypatch.setenv("STRIKESCOPE_CONFIG", str(tmp_path / "cfg" / "config.toml"))
+    monkeypatch.setattr("strikescope.config.fetch_dir", lambda: tmp_path / "fetched")
+    client = TestClient(create_app(db=tiny_db, preload=False))
+    r = client.get("/night/2025-03-02")
+    assert r.status_code == 200 and "100" in r.text
+    assert client.get("/api/v1/night/2025-03-02").json()["totals"]["drones_launched"] == 100

@@ -227,7 +227,9 @@ class StoreService:
         self.db = db
         self.path = resolve_db(db)
         self.events_file = Path(events_file) if events_file else None
-        self.alerts_path = Path(alerts_path) if alerts_path else input_dir("alerts")
+        # the shelter hours are optional: a store ingested from files named on the command
+        # line, with no data directory configured, is served without them
+        self._alerts_given = Path(alerts_path) if alerts_path else None
         self.cache = LRU(512)
         self.disk = DiskCache(self.path.parent / DISK_CACHE)
         self._alerts = None
@@ -447,17 +449,22 @@ class StoreService:
         hours = shelter_hours(alerts, date, date)
         return hours.sort_values("hours_under_alert", ascending=False).reset_index(drop=True)
 
+    @property
+    def alerts_path(self) -> Path:
+        """The alerts folder given, else the configured one (`DataDirError` when none)."""
+        return self._alerts_given or input_dir("alerts")
+
     def alerts(self) -> pd.DataFrame | None:
         """Air-raid alerts, read once (about a third of a second) when first needed."""
         with self._alerts_lock:  # a request waits for the warm-up's read, not reads again
             if self._alerts is None:
                 from strikescope.analysis.alerts import load_alerts
 
-                # kept on disk by the files' versions: a restart reads them back at once
-                key = (self.file_version(), "alerts", _files_version(self.alerts_path))
                 try:
-                    self._alerts = self.disk.get(
-                        key, lambda: load_alerts(self.alerts_path).alerts)
+                    # kept on disk by the files' versions: a restart reads them back at once
+                    path = self.alerts_path
+                    key = (self.file_version(), "alerts", _files_version(path))
+                    self._alerts = self.disk.get(key, lambda: load_alerts(path).alerts)
                 except (DataDirError, NotFoundError, InputError):  # no alerts, or unreadable
                     self._alerts = pd.DataFrame()
         return None if self._alerts.empty else self._alerts
