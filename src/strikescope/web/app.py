@@ -267,10 +267,12 @@ WARM_JOIN_S = 10.0
 
 
 # Pages whose first view computes an analysis, viewed once in process by the warm-up
-# (with the latest brief: see `start_warming`), the cheapest first: a visitor who comes
-# early finds more pages ready (on the real data the study takes seconds, the forecast's
-# track record about ten).
-WARM_PAGES = ("/data", "/campaign", "/defense", "/study", "/forecast")
+# (the latest brief between them: see `start_warming`), the cheapest first: a visitor who
+# comes early finds more pages ready (on the real data the study and the brief page take
+# tenths of a second, the brief's document about one, the forecast's track record about
+# ten: viewed last, it no longer kept the brief cold for the first quarter of a minute).
+WARM_PAGES = ("/data", "/campaign", "/defense", "/study")
+WARM_LAST = ("/forecast",)
 
 
 def start_warming(app: FastAPI) -> threading.Thread:
@@ -289,7 +291,7 @@ def start_warming(app: FastAPI) -> threading.Thread:
         latest = _latest_attack(service.all_nights())
         if latest is not None:  # the first brief the list of briefs offers, and its document
             paths += [f"/brief/{latest}", f"/brief/{latest}/document"]
-        return [partial(view, app, [path]) for path in paths]
+        return [partial(view, app, [path]) for path in (*paths, *WARM_LAST)]
 
     # not a daemon: the interpreter waits for its current step instead of killing it inside
     # DuckDB; the server's shutdown stops it before the next one
