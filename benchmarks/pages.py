@@ -1,12 +1,14 @@
 """Dashboard pages: time to listen, first view after start and warm views, each page
 against a trivial route of the same app measured in the same run.
 
-Usage: python benchmarks/pages.py [--warm 10] [--settle 30] [--attacks DIR] [--pages ...]
+Usage: python benchmarks/pages.py [--warm 10] [--settle 30] [--repeat 1] [--attacks DIR]
+                                  [--pages ...]
 On a fresh store of the shared data (uvicorn, loopback), for each page:
 - "fresh": a server started with nothing kept on disk (the store never served), the
   page asked as soon as the server listens (its start-up warm-up has not run), then the
   sections the page loads after it came (`data-fragment`: "+later", the seconds until
-  the page is whole);
+  the page is whole); with `--repeat N`, N such servers one after the other, the median
+  and range of the N;
 - "restart": a server started after one earlier server over the same store ran its
   warm-up for `--settle` seconds, was asked each page once and stopped (the results it
   kept on disk are there), the page asked as soon as it listens; then `--warm` views of
@@ -147,6 +149,8 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=10)
     ap.add_argument("--attacks", type=Path, default=ROOT.parent / "shared" / "data" / "attacks")
     ap.add_argument("--settle", type=float, default=30)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="fresh servers per page: the median and range of their first views")
     ap.add_argument("--pages", nargs="*")
     args = ap.parse_args()
     import strikescope
@@ -155,22 +159,30 @@ def main() -> None:
         db = Path(tmp) / "bench.duckdb"
         strikescope.ingest([args.attacks], db=db)
         pages = args.pages or default_pages()
-        fresh = {}
+        fresh, firsts, fresh_listens = {}, {}, []
         for url in pages:
-            forget(db)
-            fresh[url] = measure(db, url, 0)
+            runs = []
+            for _ in range(args.repeat):
+                forget(db)
+                runs.append(measure(db, url, 0))
+            firsts[url] = [r["first"] for r in runs]
+            fresh_listens += [r["listening"] for r in runs]
+            fresh[url] = {"first": statistics.median(firsts[url]),
+                          "listening": statistics.median(r["listening"] for r in runs),
+                          "sections": statistics.median(r["sections"] for r in runs)}
         forget(db)
         served_once(db, args.settle, pages)
-        print(f"{'page':<40} {'listen s':>8} {'fresh s':>8} {'+later s':>8} "
-              f"{'restart s':>9} {'warm ms':>8} {'warm/trivial':>12}")
-        listens, bare = [], []
+        print(f"{'page':<40} {'listen s':>8} {'fresh s':>8} {'fresh range':>11} "
+              f"{'+later s':>8} {'restart s':>9} {'warm ms':>8} {'warm/trivial':>12}")
+        listens, bare = list(fresh_listens), []
         for url in pages:
             later = measure(db, url, args.warm)
-            listens += [fresh[url]["listening"], later["listening"]]
+            listens.append(later["listening"])
             bare.append(bare_listening(db))
             over = max(fresh[url]["first"], later["first"]) > 1 or later["warm"] > 0.1
+            spread = f"{min(firsts[url]):.2f}-{max(firsts[url]):.2f}"
             print(f"{url[:40]:<40} {fresh[url]['listening']:8.2f} {fresh[url]['first']:8.2f} "
-                  f"{fresh[url]['sections']:8.2f} {later['first']:9.2f} "
+                  f"{spread:>11} {fresh[url]['sections']:8.2f} {later['first']:9.2f} "
                   f"{later['warm'] * 1000:8.1f} "
                   f"{later['warm'] / later['trivial']:11.1f}x{'  over target' * over}")
         ours, theirs = statistics.median(listens), statistics.median(bare)

@@ -130,3 +130,37 @@ def test_brief_cli(tiny_db, tmp_path):
     bad = typer.testing.CliRunner().invoke(app, [
         "brief", "--week", "nope", "--db", str(tiny_db)])
     assert bad.exit_code == 1
+
+
+@pytest.mark.parametrize("period", [{"night": "2025-07-04"}, {"night": "2024-12-25"},
+                                    {"week": "2025-W27"},
+                                    {"event": "2025-08-15-summit-rus-usa"}])
+def test_title_alone_is_the_briefs(real_db, period):
+    from strikescope.brief import title
+
+    assert title(**period, db=real_db) == brief(**period, db=real_db).title
+
+
+def test_alerts_are_read_once_while_their_files_are_unchanged(tmp_path, monkeypatch):
+    import os
+    import types
+
+    from strikescope import brief as module
+    from strikescope.config import DATA_ENV
+
+    (tmp_path / "alerts").mkdir()
+    csv = tmp_path / "alerts" / "official.csv"
+    csv.write_text("a\n1\n")
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))
+    monkeypatch.setattr(module, "_ALERTS", {})
+    reads = []
+
+    def load():
+        reads.append(1)
+        return types.SimpleNamespace(alerts=pd.DataFrame({"n": [len(reads)]}))
+
+    assert module._alerts(load)["n"].tolist() == [1]
+    assert module._alerts(load)["n"].tolist() == [1] and len(reads) == 1
+    csv.write_text("a\n1\n2\n")
+    os.utime(csv, ns=(1, 1))  # another size and time: another version of the data
+    assert module._alerts(load)["n"].tolist() == [2] and len(reads) == 2

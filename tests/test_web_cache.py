@@ -84,7 +84,8 @@ def test_pages_compute_once_per_store_version(release, tmp_path, counted):
     strikescope.ingest([release([ROW])], db=db)
     client = TestClient(create_app(db=db, events_file=tmp_path / "e.csv",
                                    alerts_path=tmp_path / "none"))
-    pages = ("/forecast", "/defense", "/brief/2025-02-28")
+    # the brief's page computes its title alone, the document the brief
+    pages = ("/forecast", "/defense", "/brief/2025-02-28", "/brief/2025-02-28/document")
     for _ in range(3):
         for page in pages:
             assert client.get(page).status_code == 200

@@ -453,7 +453,7 @@ def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
         with optional("shelter hours"):
             from strikescope.analysis.alerts import load_alerts, shelter_hours
 
-        alerts = load_alerts().alerts
+        alerts = _alerts(load_alerts)
         last = alerts[~alerts.permanent].finished_at.max()
         if pd.Timestamp(night).date() > last.date():
             return (f"Shelter hours: not available, the air-raid alert data end on "
@@ -464,6 +464,26 @@ def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
             f"{region_name(r)} {h:.1f} h" for r, h in total.items()) + "."
     except StrikescopeError as exc:  # alerts are optional input: none configured or found
         return f"Shelter hours: not available ({_reason(exc)})."
+
+
+_ALERTS: dict = {}
+
+
+def _alerts(load) -> pd.DataFrame:
+    """The alerts `load()` reads from the data directory, kept while its files are
+    unchanged: every brief read them again (a third of a second, most of its regional
+    section). Read-only: `shelter_hours` selects, it does not write."""
+    from strikescope.config import input_dir
+
+    folder = input_dir("alerts")
+    files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    key = (str(folder), tuple((f.name, st.st_size, st.st_mtime_ns)
+                              for f in files if (st := f.stat())))
+    if key not in _ALERTS:
+        alerts = load().alerts
+        _ALERTS.clear()
+        _ALERTS[key] = alerts
+    return _ALERTS[key]
 
 
 def _outlook(fig: Figures, notes: Footnotes, db) -> str:
@@ -560,6 +580,15 @@ def brief(night=None, week=None, event=None, db=None, published=None) -> Brief:
     period = _period(night, week, event)
     with api.reading(db) as store:
         return _brief(period, store, published)
+
+
+def title(night=None, week=None, event=None, db=None) -> str:
+    """The title `brief()` gives the same period, without the rest of the brief (its
+    study, forecast, alert hours and charts): the site's brief page shows the title at
+    once and the document from a request of its own."""
+    period = _period(night, week, event)
+    with api.reading(db) as store:
+        return _headline(_figures(period, store))[0]
 
 
 def _brief(period: Period, db, published) -> Brief:

@@ -252,10 +252,13 @@ class ModelEstimate:
 def _design(
     index: pd.DatetimeIndex, event_pos: np.ndarray, window: int, trend_df: int
 ) -> pd.DataFrame:
-    import patsy
+    """Intercept, B-spline trend, day-of-week dummies and the window indicators."""
+    from strikescope.analysis.glm import bspline_basis
 
     t = np.arange(len(index), dtype=float)
-    trend = patsy.dmatrix(f"bs(t, df={trend_df}, degree=3)", {"t": t}, return_type="dataframe")
+    basis = bspline_basis(t, trend_df, degree=3)
+    trend = pd.DataFrame(basis, columns=[f"trend_{i}" for i in range(basis.shape[1])])
+    trend.insert(0, "Intercept", 1.0)
     dow = pd.get_dummies(index.day_of_week, prefix="dow", drop_first=True, dtype=float)
     dow.index = trend.index
     ind = window_indicators(len(index), event_pos, window)
@@ -271,47 +274,43 @@ def trend_df_for(n: int) -> int:
 
 def fit_model(metric: MetricData, event_pos: np.ndarray, window: int) -> ModelEstimate:
     """Negative binomial (counts) or binomial (rates) GLM with HAC errors."""
-    # The GLM alone, not statsmodels.api (its time series, graphics and formula modules
-    # are most of a first study's import time, and a study uses none of them).
-    from statsmodels.genmod import families
-    from statsmodels.genmod.generalized_linear_model import GLM
+    # written out in `glm` (statsmodels' estimates to rounding): importing statsmodels and
+    # scipy.stats was most of a first study's time
+    from strikescope.analysis import glm
 
     index = pd.DatetimeIndex(metric.values.index)
     tdf = trend_df_for(len(index))
     X = _design(index, event_pos, window, tdf)
+    after = X.columns.get_loc("after")
     y = metric.values.to_numpy(float)
     if metric.denominator is not None:  # a rate
         n = metric.denominator.to_numpy(float)
         keep = n > 0
         y = np.minimum(y, n)  # a shot-down figure above the launches is a flagged report
-        successes = np.column_stack([y[keep], n[keep] - y[keep]])
-        model = GLM(successes, X[keep], family=families.Binomial())
-        res = model.fit(cov_type="HAC", cov_kwds={"maxlags": HAC_LAGS})
-        return _estimate(res, None, "binomial (odds ratio)", tdf)
-    alpha = _nb_alpha(y, X)
-    res = GLM(y, X, family=families.NegativeBinomial(alpha=alpha)).fit(
-        cov_type="HAC", cov_kwds={"maxlags": HAC_LAGS}
-    )
-    return _estimate(res, alpha, "negative binomial (rate ratio)", tdf)
+        res = glm.fit(y[keep] / n[keep], X.to_numpy()[keep], glm.Binomial(), n[keep],
+                      hac_lags=HAC_LAGS)
+        return _estimate(res, after, None, "binomial (odds ratio)", tdf)
+    alpha = _nb_alpha(y, X.to_numpy())
+    res = glm.fit(y, X.to_numpy(), glm.NegativeBinomial(alpha), hac_lags=HAC_LAGS)
+    return _estimate(res, after, alpha, "negative binomial (rate ratio)", tdf)
 
 
-def _nb_alpha(y: np.ndarray, X: pd.DataFrame) -> float:
+def _nb_alpha(y: np.ndarray, X: np.ndarray) -> float:
     """Moment estimate of the NB2 dispersion from a Poisson fit (Cameron-Trivedi
     auxiliary regression of (y - mu)^2 - y on mu^2, no intercept)."""
-    from statsmodels.genmod import families
-    from statsmodels.genmod.generalized_linear_model import GLM
+    from strikescope.analysis import glm
 
-    mu = GLM(y, X, family=families.Poisson()).fit().fittedvalues
+    mu = glm.fit(y, X, glm.Poisson()).fitted
     return float(max(np.sum((y - mu) ** 2 - y) / np.sum(mu**2), 1e-4))
 
 
-def _estimate(res, alpha: float | None, family: str, tdf: int) -> ModelEstimate:
-    b, se = float(res.params["after"]), float(res.bse["after"])
+def _estimate(res, col: int, alpha: float | None, family: str, tdf: int) -> ModelEstimate:
+    b, se = float(res.params[col]), float(res.bse[col])
     return ModelEstimate(
         math.exp(b),
         math.exp(b - 1.96 * se),
         math.exp(b + 1.96 * se),
-        float(res.pvalues["after"]),
+        float(res.pvalues[col]),
         alpha,
         family,
         tdf,

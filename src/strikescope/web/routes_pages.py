@@ -352,13 +352,19 @@ def briefs(request: Request, svc: Service,
 
 async def _brief(request: Request, svc, date: dt.date, part: str):
     """The `part` of the night's brief the page shows ("title") or the document ("html"),
-    from the brief of /api/v1/brief (the same cache entry), computed in the bounded pool
-    of briefs; or the page that says why there is none. Each part is a string of its own
-    in the caches: one kept on disk is read back without the brief's libraries."""
+    computed in the bounded pool of briefs; or the page that says why there is none. The
+    document comes from the brief of /api/v1/brief (the same cache entry); the title from
+    that brief when it is at hand, else alone (a fraction of the brief's time). Each part
+    is a string of its own in the caches: one kept on disk is read back without the
+    brief's libraries."""
     def make():
-        whole = svc.cached(("brief", date),
-                           lambda: feature("brief", "brief")(night=date, db=svc.db))
-        return whole.html if part == "html" else getattr(whole, "title", f"Brief {date}")
+        if part == "html":
+            return svc.cached(("brief", date), lambda: feature("brief", "brief")(
+                night=date, db=svc.db)).html
+        whole = svc.peek(("brief", date))
+        if whole is None:
+            return feature("brief", "title")(night=date, db=svc.db)
+        return getattr(whole, "title", f"Brief {date}")
     key = (f"brief-{part}", date)
     try:
         return svc.peek(key) or await _pooled(request, "brief", lambda: svc.cached(key, make))

@@ -43,14 +43,14 @@ TIMELINE_CLASSES = ("strike_drone", "cruise", "ballistic", "aeroballistic", "ant
                     "guided_bomb", "unknown", "mixed")
 
 # The modules behind the analysis pages and the heavy libraries they import when first
-# called: the warm-up imports them so that a first visit to /study, /defense, /forecast or
-# a brief does not wait for seconds of imports.
+# called: the warm-up imports them so that a first visit to /defense, /forecast, a brief
+# or the campaign's charts (statsmodels) does not wait for seconds of imports. The study
+# needs none of statsmodels or scipy.
 ANALYSIS_MODULES = ("strikescope.analysis.campaign", "strikescope.analysis.study",
                     "strikescope.analysis.forecast", "strikescope.render.campaign",
                     "strikescope.render.study",
                     "strikescope.brief", "statsmodels.api", "statsmodels.formula.api",
-                    "statsmodels.stats.proportion", "scipy.stats", "plotly.graph_objects",
-                    "plotly.express", "markdown_it")
+                    "scipy.stats", "plotly.graph_objects", "plotly.express", "markdown_it")
 # Seconds without a visitor's request before the warm-up takes its next step.
 WARM_QUIET_S = 0.25
 # Results that take a second or more to compute (the analyses, the brief): kept on disk
