@@ -1,7 +1,7 @@
 """How well the statement parser reads the corpus of real Air Force statements.
 
-    PYTHONPATH=src python benchmarks/statements.py [--corpus reports|blind2|blind3|blind4|blind5|all]
-        [--verbose]
+    PYTHONPATH=src python benchmarks/statements.py
+        [--corpus reports|blind2|blind3|blind4|blind5|all] [--verbose]
 
 Prints, over tests/fixtures/reports/*.toml: the share of (night, class) pairs whose
 launched figure is exact, the share whose shot-down figure is exact, the share of

@@ -16,6 +16,11 @@ MONTHS_UK = [
     "січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня",
     "жовтня", "листопада", "грудня"
 ]
+# Russian retellings date the night the same way ("в ночь на 2 января")
+MONTHS_RU = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря"
+]
 MONTHS_EN = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december"
