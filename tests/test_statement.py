@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from strikescope.sources import statement_words as words
 from strikescope.sources.statement import find_night, parse_statement
 from strikescope.taxonomy import classify
 from tests.conftest import NIGHT1, ROOT
@@ -1207,3 +1208,11 @@ def test_russian_hits_and_debris_at_locations():
     row = p.rows.iloc[0]
     assert (row["num_hit_location"], row["num_fall_fragment_location"]) == (23, 2)
     assert figures(p, "Shahed-136/131")["hit"] == 27
+
+
+def test_a_comma_between_digit_groups_is_one_number():
+    assert words.normalize_text("1,100 missiles, 12,5 тис., 3,45 і 1,2,3") == \
+        "1100 missiles, 12,5 тис., 3,45 і 1,2,3"
+    p = parse_statement("Russia launched 1,050 drones; air defence shot down 1,020 of them.",
+                        "2025-07-10")
+    assert figures(p, "Shahed-136/131")["launched"] == 1050
