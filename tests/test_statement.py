@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from strikescope.sources import statement_words as words
 from strikescope.sources.statement import find_night, parse_statement
 from strikescope.taxonomy import classify
 from tests.conftest import NIGHT1, ROOT
@@ -392,6 +393,10 @@ def blind4():
     return _folder("blind4")
 
 
+def blind5():
+    return _folder("blind5")
+
+
 def _folder(name):
     return [(p.name, tomllib.loads(p.read_text(encoding="utf-8")))
             for p in sorted((CORPUS / name).glob("*.toml"))]
@@ -439,12 +444,27 @@ def test_blind4_is_scored_apart_from_the_other_folders():
     assert counts["night"][1] == len(cases)
 
 
+def test_blind5_is_scored_apart_from_the_other_folders():
+    bench = _benchmark()
+    cases = bench.load_corpus(bench.BLIND5)
+    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en", "ru"}
+    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 2
+    earlier = {c["night"] for _, c in corpus() + blind2() + blind3() + blind4()}
+    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
+    assert len({c["night"] for _, c in cases}) == len(cases)
+    for name, case in cases:
+        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
+        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
+    counts, _ = bench.score(cases)
+    assert counts["night"][1] == len(cases)
+
+
 def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
     import strikescope
 
     nights = strikescope.table("night_classes", db=real_db)
     nights["night"] = nights["night"].astype(str)
-    covered = [(n, c) for n, c in blind2() + blind3() + blind4()
+    covered = [(n, c) for n, c in blind2() + blind3() + blind4() + blind5()
                if c["night"] <= "2025-12-31"]
     for name, case in corpus() + covered:
         rows = nights.loc[nights["night"].eq(case["night"])].set_index("weapon_class")
@@ -1128,3 +1148,71 @@ def test_missiles_of_a_named_class_come_out_of_a_total_of_unnamed_missiles():
     p = parse_statement("Air defences downed three of the four drones fired in the attack "
                         "involving three Kinzhal missiles.", "2023-06-22")
     assert figures(p, "Kinzhal")["launched"] == 3 and figures(p, "Kinzhal")["destroyed"] == 0
+
+
+# ---------------------------------------------------------------- blind5 mends
+
+def test_an_attack_told_from_one_weekday_to_the_next_is_the_night_of_the_second():
+    # published on a Sunday: the Saturday start would name the night before
+    p = parse_statement("Russia launched 20 drones from 9 pm on Saturday until the early hours "
+                        "of Sunday. Air defence shot down 15 of them.", "2025-03-02")
+    assert (p.night, p.night_basis) == (date(2025, 3, 2), "weekday")
+    p = parse_statement("Атака тривала з вечора суботи до ранку неділі: збито 15 БпЛА.",
+                        "2025-03-03")
+    assert p.night == date(2025, 3, 2)
+    # one weekday alone still counts back from publication
+    p = parse_statement("Ukraine shot down 15 drones on Saturday.", "2025-03-02")
+    assert p.night == date(2025, 3, 1)
+
+
+def test_a_drone_figure_then_split_by_kind_takes_the_parts():
+    p = parse_statement("Ukraine shot down 40 drones overnight. The air force said it shot down "
+                        "36 Shahed drones and four reconnaissance drones.", "2025-03-02")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 36 and not p.conflicts
+    # parts that do not add up to the first figure leave it, and the clash is reported
+    p = parse_statement("Ukraine shot down 40 drones overnight. The air force said it shot down "
+                        "30 Shahed drones and four reconnaissance drones.", "2025-03-02")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 40 and p.conflicts
+
+
+def test_a_count_over_a_year_or_the_war_is_not_the_nights():
+    p = parse_statement("Air defence shot down 47 of 72 drones overnight. During 2024, Russia "
+                        "struck the energy system with about 1,100 missiles.", "2024-12-23")
+    assert set(p.class_totals()["weapon_class"]) == {"strike_drone"}
+    p = parse_statement("Збито 50 ударних БпЛА. За 2024 рік сили оборони збили понад 12 тисяч "
+                        "ракет. З початку повномасштабного вторгнення знищено 9 тисяч ракет.",
+                        "2025-02-26")
+    assert set(p.class_totals()["weapon_class"]) == {"strike_drone"}
+    # the year's largest attack names another night; the night falls back to publication
+    p = parse_statement("Ночью сбит 71 ударный БПЛА. Самую масштабную атаку 2024 года "
+                        "оккупанты совершили в ночь на 26 августа.", "2024-09-22")
+    assert p.night == date(2024, 9, 22)
+    # a night named beside a year that is not a year's count still names the night
+    p = parse_statement("У ніч на 5 січня 2025 року збито 50 ударних БпЛА.", "2025-01-06")
+    assert p.night == date(2025, 1, 5)
+
+
+def test_night_from_one_day_to_the_next_and_russian_nights():
+    p = parse_statement("У ніч із 8 на 9 листопада ворог атакував 69 дронами.", "2025-11-10")
+    assert (p.night, p.night_basis) == (date(2025, 11, 9), "stated")
+    p = parse_statement("В ночь с 1 на 2 января РФ атаковала Украину 116 БпЛА.", "2026-01-03")
+    assert (p.night, p.night_basis) == (date(2026, 1, 2), "stated")
+    p = parse_statement("Ночью 14 февраля сбито 20 беспилотников.", "2026-02-15")
+    assert p.night == date(2026, 2, 14)
+
+
+def test_russian_hits_and_debris_at_locations():
+    p = parse_statement("Сбито 86 вражеских БПЛА. Зафиксировано попадание 27 ударных дронов на "
+                        "23 локациях, а обломки сбитых аппаратов упали на двух локациях.",
+                        "2026-01-02")
+    row = p.rows.iloc[0]
+    assert (row["num_hit_location"], row["num_fall_fragment_location"]) == (23, 2)
+    assert figures(p, "Shahed-136/131")["hit"] == 27
+
+
+def test_a_comma_between_digit_groups_is_one_number():
+    assert words.normalize_text("1,100 missiles, 12,5 тис., 3,45 і 1,2,3") == \
+        "1100 missiles, 12,5 тис., 3,45 і 1,2,3"
+    p = parse_statement("Russia launched 1,050 drones; air defence shot down 1,020 of them.",
+                        "2025-07-10")
+    assert figures(p, "Shahed-136/131")["launched"] == 1050

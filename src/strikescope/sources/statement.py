@@ -97,8 +97,8 @@ _EARLIER_MISSILE = "missile named earlier"
 _TOTAL_OF = "total of "
 _EARLIER_CLASS = "class of the type named earlier: "
 _EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
-_LOCATION = re.compile(r"локаці|місц|об'єкт|location|site")
-_FRAGMENTS = re.compile(r"уламк|падінн|fragment|debris")
+_LOCATION = re.compile(r"локаці|локаци|місц|мест|об'єкт|объект|location|site")
+_FRAGMENTS = re.compile(r"уламк|падінн|обломк|падени|fragment|debris")
 _TOTALS = re.compile(r"засоб|means|цілей|targets")
 _STOP_NOUNS = re.compile(
     r"област|регіон|region|oblast|напрям|direction|годин|hour|хвил|wave|людин|people|"
@@ -199,11 +199,12 @@ class ParsedStatement:
 
 # ---------------------------------------------------------------- dates and times
 
-_MONTH = "|".join(words.MONTHS_UK + words.MONTHS_EN + [m[:3] for m in words.MONTHS_EN])
+_MONTH = "|".join(words.MONTHS_UK + words.MONTHS_RU + words.MONTHS_EN
+                  + [m[:3] for m in words.MONTHS_EN])
 _DAY_MONTH = rf"(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?\s+({_MONTH})\.?"
 _MONTH_DAY = rf"({_MONTH})\.?\s+(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?"
 _NIGHT_UK = re.compile(
-    rf"(?:ніч\w*|уночі|вночі)\s+(?:(?:на|проти|з)\s+)?(?:\d{{1,2}}\s+на\s+)?"
+    rf"(?:ніч\w*|уночі|вночі|ночь\w*)\s+(?:(?:на|проти|з|із|с)\s+)?(?:\d{{1,2}}\s+на\s+)?"
     rf"(?:[\w']+,\s+)?{_DAY_MONTH}", re.IGNORECASE)
 _NIGHT_EN = re.compile(
     rf"(?:night of|overnight on|overnight into|overnight|night into|update on|reported on|"
@@ -214,6 +215,11 @@ _WEEKDAY = re.compile(
     rf"({'|'.join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)})\b",
     re.IGNORECASE)
 _WEEKDAY_NAMES = "|".join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN)
+# "from 10 pm on Thursday until the early hours of Friday", "до ранку п'ятниці": an attack
+# told from one weekday to the next is the night that ends on the second
+_WEEKDAY_END = re.compile(
+    rf"(?:\buntil|\btill|\bдо)\s+(?:the\s+)?(?:early\s+hours\s+of\s+|morning\s+of\s+|"
+    rf"ранку\s+|світанку\s+)?({_WEEKDAY_NAMES})\b", re.IGNORECASE)
 # "з 18:00 8 липня", "from 18:00 on December 7", "From 7:00 p.m. on Wednesday, January 14"
 _START = re.compile(
     rf"(?:\bз|\bіз|from|since|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+"
@@ -233,8 +239,9 @@ _AS_OF = re.compile(r"(?:станом на|as of|by)\s+(\d{1,2})(?:[:.](\d{2}))?
 
 def _month_number(name: str) -> int:
     name = name.casefold().rstrip(".")
-    if name in words.MONTHS_UK:
-        return words.MONTHS_UK.index(name) + 1
+    for months in (words.MONTHS_UK, words.MONTHS_RU):
+        if name in months:
+            return months.index(name) + 1
     return next(i + 1 for i, m in enumerate(words.MONTHS_EN) if m.startswith(name))
 
 
@@ -289,6 +296,8 @@ def _span_end(text: str, published: date) -> datetime | None:
 
 def find_night(text: str, published: date) -> tuple[date, str]:
     """The night (by the date it ended) and how it was found: stated, weekday, published."""
+    # a sentence of a year's count or the year's largest attack names another night
+    text = " ".join(s for s in split_sentences(text) if not _PERIOD.search(s))
     for pattern in (_NIGHT_UK, _NIGHT_EN):
         m = pattern.search(text)
         if m and (found := _day_month(m.groups(), published)):
@@ -298,7 +307,7 @@ def find_night(text: str, published: date) -> tuple[date, str]:
     if start := _stated_start(text, published):
         # no night named, but a dated start: an evening start is the night that follows
         return start.date() + timedelta(days=1 if start.hour >= 12 else 0), "stated"
-    m = _WEEKDAY.search(text)
+    m = _WEEKDAY_END.search(text) or _WEEKDAY.search(text)
     if m:
         name = m.group(1).casefold()
         index = (words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS_UK_GEN).index(name) % 7
@@ -956,6 +965,20 @@ _THIS_NIGHT = re.compile(
     r"\bу ніч|\bв ніч|сьогодні|ночью|\bв ночь|сегодня", re.IGNORECASE)
 
 
+# "Over 2024, Russia struck ... with about 1,100 missiles", "За 2024 рік сили оборони збили
+# понад 12,5 тис.", "since the start of the full-scale invasion": a count over a year or the
+# war, not the night's; unlike an earlier attack recalled, the next sentence is this night's.
+_PERIOD = re.compile(
+    r"\b(?:over|during|throughout)\s+(?:the\s+(?:whole|entire)\s+(?:of\s+)?)?(?:19|20)\d{2}\b|"
+    r"\b(?:за|протягом|упродовж|в\s+течение)\s+(?:19|20)\d{2}\s+(?:р\w*|год\w*)|"
+    r"\bsince\s+the\s+(?:start|beginning)\s+of\s+the\s+(?:full-scale\s+)?(?:war|invasion)|"
+    r"\bз\s+початку\s+(?:повномасштабн\w+\s+)?(?:війни|вторгнення)|"
+    r"\bс\s+начала\s+(?:полномасштабн\w+\s+)?(?:войны|вторжения)|"
+    # "Самую масштабную атаку 2024 года ...": the year's largest attack, another night
+    r"(?:сам\w+|наймасштабніш\w*|наймасованіш\w*|largest|biggest)\s+(?:\w+\s+)?"
+    r"(?:атак\w*|attack)\s+(?:of\s+|in\s+)?(?:19|20)\d{2}", re.IGNORECASE)
+
+
 def _recalled(sentence: str, state: _State) -> bool:
     """Whether a sentence tells of an earlier attack (see `_EARLIER`)."""
     if _EARLIER.search(sentence):
@@ -1000,10 +1023,27 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
                 # "щонайменше шість" over one region, then "24 ... знищено" in all
                 figures[name] = fig
                 origin[m.model, name] = m.sentence
+            elif _split_by_kind(m, name, old, fig, mentions):
+                figures[name] = fig
+                origin[m.model, name] = m.sentence
             elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
                 conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
                                  f"(kept {old.value}); in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
+                   mentions: list[Mention]) -> bool:
+    """"25 drones" told first, then "23 Shahed drones and two reconnaissance drones": a figure
+    of all drones, then the same figure split by kind in one sentence, the parts adding up to
+    it. The part of this model replaces the total."""
+    if classify(m.model, warn=False).kind != "drone" or old.status != "stated" or (
+            new.status != "stated"):
+        return False
+    others = [o.figure.value for o in mentions if o.sentence == m.sentence and o.role == name
+              and o.model != m.model and o.figure.status == "stated"
+              and classify(o.model, warn=False).kind == "drone"]
+    return bool(others) and old.value == new.value + sum(others)
 
 
 def _bound_then_exact(old: Figure, new: Figure) -> bool:
@@ -1256,6 +1296,9 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     for n, sentence in enumerate(sentences):
         if _recalled(sentence, state):
             unparsed.append((sentence, "an earlier attack recalled"))
+            continue
+        if _PERIOD.search(sentence):
+            unparsed.append((sentence, "a count over a longer period"))
             continue
         found, notes = sentence_figures(tokenize(sentence), n, state)
         mentions += found

@@ -16,6 +16,11 @@ MONTHS_UK = [
     "січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня",
     "жовтня", "листопада", "грудня"
 ]
+# Russian retellings date the night the same way ("в ночь на 2 января")
+MONTHS_RU = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря"
+]
 MONTHS_EN = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december"
@@ -75,8 +80,9 @@ NUMBER_WORDS |= {f"{_UNITS_EN[tens]}-{_UNITS_EN[unit]}": tens + unit
 
 _QUOTES = str.maketrans({c: '"' for c in "«»„“”‟″"} | {c: "'" for c in "’ʼ`‘ʹ"})
 _DASHES = str.maketrans({"‑": "-", "‐": "-", "−": "-", "–": "—"})
-# "1 200" and "1 200" (thin or no-break space between digit groups) are one number.
-_GROUPED = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
+# "1 200" and "1 200" (thin or no-break space between digit groups) are one number, and so
+# is the English "1,100" (a comma before exactly three digits; "12,5 тис." is a decimal).
+_GROUPED = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))|(?<=\d),(?=\d{3}(?![\d,]))")
 
 
 def normalize_text(text: str) -> str:
