@@ -164,3 +164,21 @@ def test_alerts_are_read_once_while_their_files_are_unchanged(tmp_path, monkeypa
     csv.write_text("a\n1\n2\n")
     os.utime(csv, ns=(1, 1))  # another size and time: another version of the data
     assert module._alerts(load)["n"].tolist() == [2] and len(reads) == 2
+
+
+def test_brief_past_the_timeline_says_where_it_ends(release, tmp_path):
+    import strikescope
+    from strikescope.events import events
+
+    db = tmp_path / "later.duckdb"
+    strikescope.ingest([release([
+        {"time_start": "2031-05-01 18:00", "time_end": "2031-05-02 06:00",
+         "model": "Shahed-136/131", "launched": "20", "source": "kpszsu/posts/q1"}])], db=db)
+    ends = pd.Timestamp(events().date.max())
+    md = brief(night="2031-05-02", db=db, published="2031-05-03").markdown
+    assert f"The timeline ends on {ends:%d %B %Y}: later events are not in it." in md
+
+
+def test_brief_inside_the_timeline_says_nothing_of_its_end(tiny_db):
+    md = brief(night="2025-03-02", db=tiny_db, published="2025-03-03").markdown
+    assert "The timeline ends on" not in md
