@@ -300,3 +300,16 @@ def test_cli_events_filter_equals_the_options(real_db):
     assert json.loads(by_filter.stdout) == json.loads(by_options.stdout)
     bad = runner.invoke(app, ["study", "--events", "colour=red", "--db", str(real_db)])
     assert bad.exit_code == 1 and "key=value" in bad.output
+
+
+def test_study_period_stays_within_the_timeline_and_its_longest_window():
+    nights = pd.DataFrame({"night": pd.date_range("2025-01-01", "2025-12-31")})
+    event = pd.Series([pd.Timestamp("2025-06-01")])
+    # 180 nights each side: the whole year
+    whole = st.study_period(nights, event, 180)
+    assert (whole.night.min(), whole.night.max()) == (pd.Timestamp("2025-01-01"),
+                                                       pd.Timestamp("2025-11-28"))
+    # a timeline from 1 March to 10 June: 14 nights (the longest window) beyond each end
+    part = st.study_period(nights, event, 180, covered=("2025-03-01", "2025-06-10"))
+    assert (part.night.min(), part.night.max()) == (pd.Timestamp("2025-02-15"),
+                                                     pd.Timestamp("2025-06-24"))

@@ -596,13 +596,29 @@ def load_events(
 
 
 def study_period(
-    nights: pd.DataFrame, dates: pd.Series, margin: int = MARGIN_NIGHTS
+    nights: pd.DataFrame, dates: pd.Series, margin: int = MARGIN_NIGHTS,
+    covered: tuple | None = None,
 ) -> pd.DataFrame:
     """The nights from `margin` nights before the first event to `margin` after the last:
-    the trend is fitted and the placebo dates drawn locally, not over the whole war."""
+    the trend is fitted and the placebo dates drawn locally, not over the whole war.
+    `covered`: the first and last dates of the timeline; nights more than the longest
+    window outside them are left out, since the timeline does not say which of them
+    followed an event (a placebo date there could be a real, unrecorded one)."""
     lo = dates.min() - pd.Timedelta(days=margin)
     hi = dates.max() + pd.Timedelta(days=margin)
+    if covered is not None:
+        reach = pd.Timedelta(days=max(WINDOWS))
+        lo = max(lo, pd.Timestamp(covered[0]) - reach)
+        hi = min(hi, pd.Timestamp(covered[1]) + reach)
     return nights[(nights["night"] >= lo) & (nights["night"] <= hi)]
+
+
+def timeline_coverage(events_file=None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last dates of the whole timeline (with `events_file`'s events)."""
+    from strikescope import events as ev
+
+    dates = ev.events(paths=events_file)["date"]
+    return None if dates.empty else (dates.min(), dates.max())
 
 
 def _events_and_nights(events, selection: dict, margin: int, db):
@@ -612,7 +628,8 @@ def _events_and_nights(events, selection: dict, margin: int, db):
     ev = load_events(events, **selection)
     if ev.empty:
         raise InputError("no events match the selection")
-    return ev, study_period(strikescope.nights(db=db), ev["date"], margin)
+    covered = timeline_coverage(selection.get("events_file"))
+    return ev, study_period(strikescope.nights(db=db), ev["date"], margin, covered)
 
 
 _CACHE: OrderedDict = OrderedDict()
@@ -817,7 +834,7 @@ def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed
         "data_pct": 100 * (after / before - 1) if before else math.nan,
     }
     try:
-        period = study_period(nights, pd.Series([e.date]))
+        period = study_period(nights, pd.Series([e.date]), covered=timeline_coverage())
         r = run_study(
             metric_data(period, "drones"), [e.date], window, n_placebo, seed, labels=[e.event_id]
         )
