@@ -1006,6 +1006,8 @@ def test_a_figure_aimed_into_ukraine_is_national_whatever_a_later_clause_places(
     assert f.scope == "night"
     [f] = _figures("Russia fired 90 drones at the capital overnight.")
     assert f.scope == "city"
+    [f] = _figures("Russia fired 90 drones at Ukraine's capital overnight.")
+    assert f.scope == "city"
     # "a day after" dates the strike; "a day" alone is a rate
     [f] = _figures("Russia fires 90 drones a day.")
     assert f.scope == "other"

@@ -1068,7 +1068,8 @@ ONE_PLACE_BEFORE_RE = re.compile(
     + _PLACES + r"(?:\s+(?:region|oblast|province|city|district))?\s*,", re.I)
 CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
-    r"\b(?:over|in|on|at|toward|towards|targeting) (?:the )?(?:city|capital)\b|"
+    r"\b(?:over|in|on|at|toward|towards|targeting) (?:the |ukraine['’]s |the ukrainian )?"
+    r"(?:city|capital)\b|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
 UKRAINE_ACTOR_RE = re.compile(r"\b(?:ukraine|kyiv|ukrainian (?:forces|military|army|troops))"
                               r"\s+(?:(?!russia|moscow|russian|says\b|said\b)\w+\s+){0,2}?"
@@ -1175,8 +1176,7 @@ def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
 # in the capital": a figure aimed at Ukraine as a whole is national, whatever place a later
 # clause names
 INTO_UKRAINE_RE = re.compile(r"^\s+(?:(?:\w+\s+){0,2})?(?:into|at|on|against|across)\s+"
-                             r"(?:all of\s+|the whole of\s+)?ukraine\b(?!'s\s+\w+\s+(?:region|"
-                             r"oblast|city))", re.I)
+                             r"(?:all of\s+|the whole of\s+)?ukraine\b(?!\s*['’]s\b)", re.I)
 # "which seemed aimed mainly at sites in western Ukraine": where most of the attack went,
 # not the place the figure counts
 MAINLY_RE = re.compile(r"\b(?:mainly|mostly|primarily|largely|chiefly)\b[^.;,]{0,50}", re.I)
