@@ -973,3 +973,97 @@ def test_time_doubt_yearless_date_half_a_year_back_or_a_night_after_the_article(
     assert _time_doubt(_dated_claim("2025-07-05", "2025-07-04", "tonight")) is None
     assert "after the article" in _time_doubt(
         _dated_claim("2025-07-10", "2025-07-04", "10 July"))
+
+
+# --- blind11 mends ------------------------------------------------------------------------
+
+
+def test_all_but_a_number_is_no_figure():
+    figs = _figures("Air defences destroyed all but seven of the 60 drones Russia launched "
+                    "overnight.")
+    assert [f.value for f in figs if f.measure != "launched"] == []
+    assert 7 not in [f.value for f in figs]
+    # without "all but" the number is a figure
+    assert 7 in [f.value for f in _figures("Air defences destroyed seven of the 60 drones "
+                                           "Russia launched overnight.")]
+
+
+def test_a_since_phrase_of_a_superlative_does_not_make_the_figure_a_period():
+    [f] = _figures("The barrage included 12 Kinzhal missiles, the most fired in one attack "
+                   "since the war began two years ago.", "2025-03-05")
+    assert f.scope == "night"
+    [f] = _figures("The barrage included 12 Kinzhal missiles, the most fired in one attack "
+                   "since the full-scale invasion.", "2025-03-05")
+    assert f.scope == "night"
+    # a period of its own still is one
+    [f] = _figures("Russia fired 300 Kinzhal missiles two years ago.", "2025-03-05")
+    assert f.scope == "period"
+
+
+def test_a_figure_aimed_into_ukraine_is_national_whatever_a_later_clause_places():
+    [f] = _figures("Russia fired 90 drones into Ukraine overnight, a day after a strike killed "
+                   "two people in the capital.")
+    assert f.scope == "night"
+    [f] = _figures("Russia fired 90 drones at the capital overnight.")
+    assert f.scope == "city"
+    [f] = _figures("Russia fired 90 drones at Ukraine's capital overnight.")
+    assert f.scope == "city"
+    # "a day after" dates the strike; "a day" alone is a rate
+    [f] = _figures("Russia fires 90 drones a day.")
+    assert f.scope == "other"
+
+
+def test_a_place_most_of_the_attack_went_to_is_not_the_figure_s_place():
+    figs = _figures("The air force said 30 missiles and 50 drones were used, largely aimed at "
+                    "targets in southern Ukraine.")
+    assert {f.scope for f in figs} == {"night"}
+    [f] = _figures("The air force said 30 drones were shot down in southern Ukraine.")
+    assert f.scope == "city"
+
+
+def test_shot_down_or_had_signals_jammed_is_shot_down_or_suppressed():
+    [f] = _figures("The air force said 120 drones were downed or had their signals jammed.")
+    assert f.measure == "suppressed"
+
+
+def test_a_bare_number_after_shot_down_or_suppressed_counts_the_weapon_before_it():
+    figs = _figures("Of the 90 drones launched, air defences shot down or suppressed 81.")
+    assert sorted((f.value, f.subject, f.measure) for f in figs) == [
+        (81, "drones", "suppressed"), (90, "drones", "launched")]
+
+
+def test_bare_numbers_listed_with_a_month_or_a_place_count_the_weapon_before_them():
+    figs = _figures("Russia launched 1,200 drones in May, 1,100 in April and 900 in March.")
+    assert [(f.value, f.subject, f.scope) for f in figs] == [
+        (1200, "drones", "period"), (1100, "drones", "period"), (900, "drones", "period")]
+    figs = _figures("Moscow said 40 Ukrainian drones were downed, 25 of them over the Kursk "
+                    "region and 9 over the Lipetsk region.")
+    assert [f.value for f in figs] == [40, 25, 9]
+    assert {f.subject for f in figs} == {"ukrainian"}
+
+
+def test_a_list_of_missile_classes_with_commas_is_one_weapon_phrase():
+    [f] = _figures("In June Russia fired 140 ballistic, cruise and guided aircraft missiles.")
+    assert (f.value, f.subject) == (140, "missiles")
+
+
+def test_figures_over_a_russian_region_are_ukraine_s_strikes():
+    [f] = _figures("Air defences there destroyed 11 missiles over the Bryansk region.")
+    assert f.subject == "ukrainian"
+
+
+def test_the_commander_in_chief_speaks_for_the_military():
+    [f] = _figures("Army chief Oleksandr Syrskyi said air defences managed to intercept 40 "
+                   "drones overnight.")
+    assert (f.attribution, f.measure) == ("air_force", "intercepted")
+
+
+def test_a_ukrainian_strike_on_russia_does_not_date_the_article():
+    art = ct.extract("A Ukrainian drone attack hit an oil depot on Sunday. On Saturday Russia "
+                     "launched 70 drones at Ukraine, the air force said.", "2025-03-10")
+    assert art.night == D(2025, 3, 8)
+    art = ct.extract("Russia attacked Ukraine's energy grid on Saturday in retaliation for last "
+                     "week's raid into the Kursk region. Russia fired 70 drones overnight.",
+                     "2025-03-09")
+    [f] = [c for c in art.claims if c.kind == "figure"]
+    assert (art.night, f.night) == (D(2025, 3, 8), D(2025, 3, 8))

@@ -427,7 +427,9 @@ STOP_WORDS = {"were", "was", "had", "have", "has", "been", "are", "is", "that", 
               "killed", "injured", "targeted", "forces", "troops"}
 _STOP = "|".join(sorted(STOP_WORDS | {w for w in NUMBER_WORDS if " " not in w}, key=len,
                          reverse=True))
-NP_RE = re.compile(rf"\s+(?P<mods>(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
+NP_RE = re.compile(rf"\s+(?P<mods>(?:(?:cruise|ballistic|aeroballistic|hypersonic|guided|"
+                   rf"anti-ship|air-launched),\s+)*"
+                   rf"(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
                    rf"(?P<head>{HEAD})"
                    rf"(?P<tail>\s+(?:and|or|(?P<also>as well as))\s+"
                    rf"(?:other\s+|decoy\s+|imitation\s+)?"
@@ -482,7 +484,9 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
     ("suppressed", r"(?:shot down or (?:jammed|suppressed|lost)|downed or (?:jammed|suppressed)|"
                    r"destroyed or suppressed|intercepted or jammed|suppressed|"
                    r"(?:destroyed|shot down|downed) or neutrali[sz]ed|"
-                   r"shot down or their signals were jammed|shot down or \w+ by electronic)"),
+                   r"shot down or their signals were jammed|shot down or \w+ by electronic|"
+                   r"(?:shot down|downed|destroyed) or (?:had )?(?:their )?signals? "
+                   r"(?:were )?jammed)"),
     ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
              r"locationally|failed to reach|did not reach|crashed before (?:reaching|hitting)|"
              r"without (?:causing )?(?:harm|"
@@ -493,7 +497,8 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
     ("shot_down", r"(?:shot down|downed|downs(?!\w)|destroyed|brought down|bringing down|"
                    r"brings? down|knocked out|shooting down)"),
-    ("intercepted", r"(?:intercepted|repelled|stopped|countered|taken down|eliminated|"
+    ("intercepted", r"(?:intercepted|intercepts|intercept\b|repelled|stopped|"
+                    r"countered|taken down|eliminated|"
                     r"neutrali[sz]ed|defeated)"),
     ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
                  r"unleashed|unleashes|involved|included|"
@@ -542,7 +547,15 @@ def number_value(raw: str) -> int | None:
 # "Of the 132 drones, the air force downed 88, 41 were lost": a bare number right after an
 # outcome verb, ending its clause, counts the weapon of a figure before it in the sentence
 BARE_OUTCOME_RE = re.compile(r"\b(?:shot down|downed|destroyed|intercepted|brought down|"
-                             r"neutrali[sz]ed)\s+(?:a total of\s+)?$", re.I)
+                             r"neutrali[sz]ed)(?:\s+or\s+(?:suppressed|jammed|neutrali[sz]ed))?"
+                             r"\s+(?:a total of\s+)?$", re.I)
+# "4,198 drones in March, 3,912 in February and 2,567 in January", "19 of them over the
+# Rostov region and 13 over the Volgograd region": a bare number listed after a figure, with
+# a month or a place of its own, counts the weapon of the figure before it
+BARE_LISTED_RE = re.compile(rf"\s+(?:(?i:in\s+{_MONTH})(?![a-z])|(?:more\s+)?(?:over|above)\s+"
+                            rf"(?:the\s+)?(?:nearby\s+)?[A-Z][\w'-]+)")
+# "all but 10 of the drones", "all except two": the number is what is left over
+ALL_BUT_RE = re.compile(r"\ball\s+(?:but|except(?:\s+for)?|save)\s+$", re.I)
 BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
 # "38 drones launched, 26 destroyed or suppressed": a bare number after a comma and right
 # before an outcome participle counts the weapon of the figure before it
@@ -559,11 +572,15 @@ def _numbers(sent: str) -> list[_Number]:
             continue
         if value == 1 and re.search(r"\b(?:every|each)\s+$", sent[:m.start()], re.I):
             continue          # "every one of the 18 missiles" counts the 18
+        if ALL_BUT_RE.search(sent[:m.start()]):
+            continue          # "shot down all but 10 of the drones" counts the rest
         n = _phrase(sent, _Number(m.start(), m.end(), value))
         if not (n.np or n.elliptic) and any(o.np for o in out) and (
                 (BARE_OUTCOME_RE.search(sent[:m.start()]) and BARE_END_RE.match(sent, m.end()))
                 or (re.search(r",\s*$", sent[:m.start()])
-                    and BARE_PARTICIPLE_RE.match(sent, m.end()))):
+                    and BARE_PARTICIPLE_RE.match(sent, m.end()))
+                or (re.search(r"(?:,|\band)\s*$", sent[:m.start()])
+                    and BARE_LISTED_RE.match(sent, m.end()))):
             n.elliptic = True
         if n.np or n.elliptic:
             out.append(n)
@@ -752,6 +769,7 @@ ENTITIES = [
               r"nato|european union|united nations|\bu\.?n\.?\b|white house|pentagon|"
               r"kremlin|peskov|experts?|emergency service|joint forces|naiev"),
     ("air_force", r"air force|air forces|air-force|ihnat|oleshchuk|air defen[cs]e forces|"
+                  r"zaluzhn\w*|syrsk\w*|commander-in-chief|military chief|top general|"
                   r"ukraine'?s military|ukrainian military|(?:kyiv|kiev)'?s military|the military|"
                   r"armed forces|defen[cs]e forces"),
     ("officials", r"ukrainian officials|ukraine'?s officials|(?:kyiv|kiev) officials|officials|"
@@ -1050,7 +1068,8 @@ ONE_PLACE_BEFORE_RE = re.compile(
     + _PLACES + r"(?:\s+(?:region|oblast|province|city|district))?\s*,", re.I)
 CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
-    r"\b(?:over|in|on|at|toward|towards|targeting) (?:the )?(?:city|capital)\b|"
+    r"\b(?:over|in|on|at|toward|towards|targeting) (?:the |ukraine['’]s |the ukrainian )?"
+    r"(?:city|capital)\b|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
 UKRAINE_ACTOR_RE = re.compile(r"\b(?:ukraine|kyiv|ukrainian (?:forces|military|army|troops))"
                               r"\s+(?:(?!russia|moscow|russian|says\b|said\b)\w+\s+){0,2}?"
@@ -1063,9 +1082,19 @@ WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?
 NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*|manufactur\w*|stock(?:s|piles?|piled)?|arsenal|"
                             r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )may(?!\s+\d)|might|"
                             r"will|would|plans? to|capable|capacity|"
-                            r"(?:a|each|every|per) (?:month|day|week|night))\b", re.I)
+                            r"(?:a|each|every|per) (?:month|day|week|night))\b"
+                            # "a day after the strike" dates, it is no rate
+                            r"(?!\s+(?:after|before|earlier|later)\b)", re.I)
+# "last week's record of 550" is about an earlier night; "retaliation for last week's raid
+# into Russia's Bryansk region" is not
 CANDIDATE_SKIP = re.compile(r"\b(?:previous|earlier|prior) (?:record|high|largest)\b|"
-                            r"\blast week'?s\b", re.I)
+                            r"\blast week'?s\s+(?:record|high|largest|attack|barrage|assault|"
+                            r"strikes?)\b", re.I)
+# "A Ukrainian air strike killed one person on Saturday as a wave of drones was sent against
+# Russia": its day is not the night of the Russian attack the piece reports
+UKRAINE_STRIKES_RE = re.compile(r"\b(?:ukrainian|ukraine'?s)\s+(?:air\s+|drone\s+|missile\s+)?"
+                                r"(?:strikes?|attacks?|raids?|drones)\b|\b(?:sent|launched|fired)"
+                                r"\s+(?:against|at|on)\s+russia\b", re.I)
 
 
 def _qualifier(sent: str, n: _Number) -> tuple[str, int, float | None]:
@@ -1099,6 +1128,8 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
         c.value, c.high = lo, n.value
     if PREVIOUS_RECORD_RE.search(sent[:start]) and not ctx["explicit"]:
         c.measure = "previous_record"
+    if RUSSIAN_PLACE_RE.search(sent):
+        c.subject = "ukrainian"     # "13 over the Volgograd region", "the strike on Belgorod"
     if re.match(r"[^.;]{0,25}\b(?:launched |fired )?(?:from|by) ukraine\b", sent[end:], re.I) \
             or UKRAINE_ACTOR_RE.search(sent[max(0, start - 40):start]) \
             or re.match(r"[^.;]{0,30}\b(?:at|on|against|over|toward|towards) (?:russia|moscow|"
@@ -1116,23 +1147,48 @@ UNTOLD_RE = re.compile(r"\b(?:(?:did|does|would|could) not|didn'?t|doesn'?t)\s+(
                        r"making clear|disclosing)\b[^.;]*", re.I)
 
 
+def _blank(pattern: re.Pattern, text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m[0]), text)
+
+
 def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
     """One night, or a part, a city or region, a stock or forecast, the war, a period."""
     if n.part:
         return "part"
     tail = sent[(n.np.end() if n.np else n.end):]
-    told = UNTOLD_RE.sub(lambda m: " " * len(m[0]), sent)
-    if CITY_FIGURE_RE.search(told) or REGION_FIGURE_RE.search(told) \
-            or NAMED_REGION_RE.search(window) or ONE_PLACE_AFTER_RE.match(tail) \
-            or ONE_PLACE_BEFORE_RE.match(sent[:n.start]):
+    told = _blank(MAINLY_RE, _blank(UNTOLD_RE, sent))
+    national = INTO_UKRAINE_RE.match(tail) is not None
+    if not national and (CITY_FIGURE_RE.search(told) or REGION_FIGURE_RE.search(told)
+                         or NAMED_REGION_RE.search(window) or ONE_PLACE_AFTER_RE.match(tail)
+                         or ONE_PLACE_BEFORE_RE.match(sent[:n.start])):
         return "city"
     if NOT_A_NIGHT_RE.search(window):
         return "other"
-    if WAR_RE.search(sent) and not RECORD_RE.search(sent):
+    compared = _blank(SUPERLATIVE_SINCE_RE, sent)
+    if WAR_RE.search(compared) and not RECORD_RE.search(sent):
         return "war"
-    if c.measure != "previous_record" and PERIOD_RE.search(sent) and not ctx["anchored"]:
+    if c.measure != "previous_record" and PERIOD_RE.search(compared) and not ctx["anchored"]:
         return "period"
     return "night"
+
+
+# "sent 113 drones into Ukraine overnight, ... hours after a missile attack killed one person
+# in the capital": a figure aimed at Ukraine as a whole is national, whatever place a later
+# clause names
+INTO_UKRAINE_RE = re.compile(r"^\s+(?:(?:\w+\s+){0,2})?(?:into|at|on|against|across)\s+"
+                             r"(?:all of\s+|the whole of\s+)?ukraine\b(?!\s*['’]s\b)", re.I)
+# "which seemed aimed mainly at sites in western Ukraine": where most of the attack went,
+# not the place the figure counts
+MAINLY_RE = re.compile(r"\b(?:mainly|mostly|primarily|largely|chiefly)\b[^.;,]{0,50}", re.I)
+# "the most Russia has used in a single wave since the war began a year ago": the "since"
+# phrase of a superlative dates the comparison, not the figure
+SUPERLATIVE_SINCE_RE = re.compile(r"\b(?:the most|most|largest|biggest|highest|record)\b"
+                                  r"[^.;]{0,60}?\bsince\b[^.;,]*", re.I)
+# a figure counted over a Russian region or city is Ukraine's strike on Russia
+RUSSIAN_PLACE_RE = re.compile(r"\b(?:over|on|above|against|toward|towards)\s+(?:the\s+)?"
+                              r"(?:russia'?s\s+)?(?:belgorod|kursk|bryansk|oryol|orel|rostov|"
+                              r"volgograd|voronezh|krasnodar|kaluga|tula|lipetsk|tambov|saratov|"
+                              r"smolensk|moscow region|leningrad)\b", re.I)
 
 
 def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
@@ -1240,6 +1296,8 @@ def _attack_anchors(art: Article) -> list[Anchor]:
             continue
         sent = art.sentence_text(i)
         if CANDIDATE_SKIP.search(sent) or not (i in with_claims or ATTACK_RE.search(sent)):
+            continue
+        if i not in with_claims and UKRAINE_STRIKES_RE.search(sent):
             continue
         out += [x for x in found if x.role == "attack"]
     return out
