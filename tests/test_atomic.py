@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,8 +140,16 @@ def _kill_repeatedly(db, path, rows, delays) -> list[str]:
 def test_killed_ingest_of_a_small_file_leaves_previous_or_complete(previous_store, tmp_path):
     path = tmp_path / "x3.csv"
     rows = _replicate(3, path)
+    # the kills fall within the time the same ingest takes whole on this machine now (a
+    # fixed range went stale when the ingest got faster)
+    scratch = tmp_path / "scratch.duckdb"
+    shutil.copy(previous_store, scratch)
+    start = time.perf_counter()
+    subprocess.run(_ingest_cmd(path, scratch), env=_env(), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    whole = time.perf_counter() - start
     rng = random.Random(os.environ.get("STRIKESCOPE_KILL_SEED", 8))
-    delays = sorted(rng.uniform(0.0, 6.0) for _ in range(8))
+    delays = sorted(rng.uniform(0.0, whole) for _ in range(8))
     outcomes = _kill_repeatedly(previous_store, path, rows, delays)
     assert outcomes[0] == "previous"  # the first kill comes before the ingest could end
 
