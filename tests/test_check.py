@@ -1067,3 +1067,44 @@ def test_a_ukrainian_strike_on_russia_does_not_date_the_article():
                      "2025-03-09")
     [f] = [c for c in art.claims if c.kind == "figure"]
     assert (art.night, f.night) == (D(2025, 3, 8), D(2025, 3, 8))
+
+
+def test_the_last_or_first_days_of_a_year_or_month_are_a_period():
+    figs = _figures("In the closing days of 2024 and the first weeks of January, Russia fired "
+                    "about 250 missiles.", "2025-01-20")
+    assert [(f.value, f.scope) for f in figs] == [(250, "period")]
+    # a date of its own in the sentence still makes it one night's figure
+    [f] = _figures("Russia fired 40 missiles on the night of 3 to 4 January.", "2025-01-20")
+    assert f.scope == "night"
+
+
+def test_a_figure_in_the_skies_of_a_region_or_over_the_speaker_s_region_is_one_place():
+    [f] = _figures("Air defences downed 12 drones in the skies of the Mykolaiv region.")
+    assert f.scope == "city"
+    [f] = _figures("The governor said the military shot down three drones over her region.")
+    assert f.scope == "city"
+    # "their regions" names no one place
+    [f] = _figures("The air force said 40 drones were shot down over their regions.")
+    assert f.scope == "night"
+
+
+def test_numbers_in_dozens():
+    assert [ct.number_value(w) for w in ("two dozen", "three-dozen", "half a dozen",
+                                         "a dozen")] == [24, 36, 6, 12]
+    [f] = _figures("Russia launched two dozen drones overnight, the air force said.")
+    assert (f.value, f.subject, f.measure) == (24, "drones", "launched")
+
+
+def test_a_total_after_of_the_keeps_its_qualifier_and_counts_the_launches():
+    figs = _figures("The air force said it downed 30 of the more than 40 drones Russia fired.")
+    assert sorted((f.value, f.qualifier, f.measure) for f in figs) == [
+        (30, "exact", "shot_down"), (40, "more_than", "launched")]
+    figs = _figures("The air force said it downed 30 of the 40 drones.")
+    assert sorted((f.value, f.qualifier) for f in figs) == [(30, "exact"), (40, "exact")]
+
+
+def test_russia_and_ukraine_each_launching_counts_russia_s_launches_too():
+    [f] = _figures("Officials said Russia and Ukraine each launched more than 90 drones.")
+    assert (f.subject, f.qualifier) == ("drones", "more_than")
+    [f] = _figures("Officials said Ukraine launched more than 90 drones.")
+    assert f.subject == "ukrainian"

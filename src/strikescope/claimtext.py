@@ -45,8 +45,10 @@ _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 _SMALL = (r"(?:(?:" + _TENS + r")[- ](?:" + _UNITS + r")|" + _TENS + "|ten|eleven|twelve|"
           r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|" + _UNITS + ")")
 HUNDREDS = (r"(?:a|one|" + _UNITS + r")\s+hundred(?:\s+(?:and\s+)?" + _SMALL + r"\b)?")
+DOZENS = r"(?:half\s+a|a|one|two|three|four|five|six|seven|eight|nine|ten)[\s-]+dozen"
 NUMBER_RE = re.compile(
-    rf"(?<![\w.,:/-])(?P<num>{HUNDREDS}|(?:{_TENS})[- ](?:{_UNITS})\b|\d{{1,3}}(?:,\d{{3}})+|\d+|"
+    rf"(?<![\w.,:/-])(?P<num>{DOZENS}|{HUNDREDS}|(?:{_TENS})[- ](?:{_UNITS})\b|"
+    rf"\d{{1,3}}(?:,\d{{3}})+|\d+|"
     + _NUM_WORDS + r")(?![\w:/]|[.,]\d|-\w)", re.I)
 
 # --- dates -------------------------------------------------------------------------------
@@ -75,6 +77,9 @@ PERIOD_RE = re.compile(
     rf"\bper (?:night|day|month)\b|\bin (?:19|20)\d\d\b|\bso far this year\b|"
     rf"\b(?:weeks|months|a week|a month|a year|years)\s+ago\b|"
     rf"\bsince (?:the )?(?:start|beginning) of (?:the )?(?:year|month|week)\b|"
+    # "in the last days of 2023 and the first days of 2024": a stretch of days
+    rf"\b(?:last|first|final|closing|opening|early|late)\s+(?:few\s+)?(?:days|weeks)\s+of\s+"
+    rf"(?:(?:19|20)\d\d|the\s+(?:year|month)|{_MONTH})(?![a-z])|"
     rf"\bfrom\s+(?:last\s+)?{_WEEKDAY}\s+(?:to|until|till|through)\s+(?:today|now)\b", re.I)
 SPAN_TO_NOW_RE = re.compile(rf"\bfrom\s+(?:last\s+)?{_WEEKDAY}\s+(?:to|until|till|through)\s+"
                             r"(?:today|now)\b", re.I)
@@ -438,7 +443,8 @@ NP_RE = re.compile(rf"\s+(?P<mods>(?:(?:cruise|ballistic|aeroballistic|hypersoni
                    # "673 Shaheds as well as missiles" adds a kind the number does not count
                    rf"(?:drones|(?(also)(?!)|missiles)|UAVs|decoys|imitators)\b)?",
                    re.I)
-OF_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<num>\d{1,3}(?:,\d{3})+|\d+|"
+OF_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:(?:more than|over|about|around|"
+                   r"nearly|almost|some|at least|roughly)\s+)?(?P<num>\d{1,3}(?:,\d{3})+|\d+|"
                    + _NUM_WORDS + r")(?![\w:])", re.I)
 YEAR_CONTEXT_RE = re.compile(rf"(?:{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?|[0-3]?\d(?:st|nd|rd|th)?"
                              rf"\s+{_MONTH},?|\b(?:in|of|since|year))\s*$", re.I)
@@ -533,6 +539,10 @@ class _Number:
 
 def number_value(raw: str) -> int | None:
     raw = re.sub(r"\s+", " ", raw.lower().replace(",", ""))
+    dozen = re.fullmatch(r"(half a|\w+)[ -]dozen", raw)
+    if dozen:
+        lead = {"half a": 0.5, "a": 1}.get(dozen[1], NUMBER_WORDS.get(dozen[1]))
+        return None if lead is None else int(12 * lead)
     hundreds = re.fullmatch(r"(\w+) hundred(?: (?:and )?(.+))?", raw)
     if hundreds:
         lead = 1 if hundreds[1] == "a" else NUMBER_WORDS.get(hundreds[1])
@@ -1058,10 +1068,14 @@ _PLACES = (r"(?:kyiv|kiev|kharkiv|odesa|odessa|mykolaiv|mykolayiv|kherson|dnipro
 # "seven drones were shot down over the southern Odesa region", "four more over nearby
 # Odesa": a figure placed in one named region or city (not a list of regions) after it
 ONE_PLACE_AFTER_RE = re.compile(
-    r"^[^.;,]{0,40}?\b(?:in|over|above)\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*"
+    r"^[^.;,]{0,40}?\b(?:in|over|above)\s+(?:the\s+)?(?:skies?\s+(?:of|over|above)\s+"
+    r"(?:the\s+)?)?(?:(?:north|south|east|west|central)\w*"
     r"\s+)?(?:nearby\s+)?(?:(?:city|region|province|oblast) of\s+)?" + _PLACES
     + r"(?:\s+(?:region|oblast|province|city|district))?\b(?!\s*(?:,|and\b|&|/|regions|"
-    r"oblasts))", re.I)
+    r"oblasts))"
+    # "the air force downed one missile over his region" (a governor speaking)
+    r"|^[^.;,]{0,40}?\b(?:in|over|above)\s+(?:his|her|their)\s+(?:own\s+)?(?:region|oblast|"
+    r"province|city|town|district)\b", re.I)
 # "In the Odesa region, seven drones were downed"
 ONE_PLACE_BEFORE_RE = re.compile(
     r"^\s*(?:in|over|above)\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?"
@@ -1071,7 +1085,9 @@ CITY_FIGURE_RE = re.compile(
     r"\b(?:over|in|on|at|toward|towards|targeting) (?:the |ukraine['’]s |the ukrainian )?"
     r"(?:city|capital)\b|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
-UKRAINE_ACTOR_RE = re.compile(r"\b(?:ukraine|kyiv|ukrainian (?:forces|military|army|troops))"
+# "Russia and Ukraine each launched more than 100 drones" counts Russia's launches too
+UKRAINE_ACTOR_RE = re.compile(r"(?<!russia and )(?<!moscow and )"
+                              r"\b(?:ukraine|kyiv|ukrainian (?:forces|military|army|troops))"
                               r"\s+(?:(?!russia|moscow|russian|says\b|said\b)\w+\s+){0,2}?"
                               r"(?:launched|fired|sent|used)\s+"
                               r"(?:(?:more than|over|about|some|nearly|at least)\s+)?$", re.I)
@@ -1206,7 +1222,9 @@ def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
         out.append(c)
         if n.total:
             value, a, b = n.total
+            qual = _qualifier(sent, _Number(a, b, value or 0))[0]
             out.append(Claim("figure", offset + a, offset + b, i, value=value,
+                             qualifier="exact" if qual == "between" else qual,
                              subject=subject, model=model, measure="launched",
                              scope=c.scope, attribution=c.attribution))
         ctx["last"] = (subject, model)
