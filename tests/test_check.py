@@ -12,7 +12,14 @@ import typer.testing
 
 import strikescope
 import strikescope.claimtext as ct
-from strikescope.check import _time_doubt, check, extract_claims, fits, parse_article
+from strikescope.check import (
+    _span_doubt,
+    _time_doubt,
+    check,
+    extract_claims,
+    fits,
+    parse_article,
+)
 from tests.conftest import SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -1108,3 +1115,24 @@ def test_russia_and_ukraine_each_launching_counts_russia_s_launches_too():
     assert (f.subject, f.qualifier) == ("drones", "more_than")
     [f] = _figures("Officials said Ukraine launched more than 90 drones.")
     assert f.subject == "ukrainian"
+
+
+@pytest.mark.parametrize("sentence, span", [
+    ("From Monday to today Russia fired nearly 190 missiles at Ukraine.", "From Monday to"),
+    ("It fired almost 300 missiles in the last days of 2023 and the first days of 2024.",
+     "last days"),
+    ("Russia carried out 264 drone attacks in 48 hours.", "48 hours"),
+    ("In July Russia launched 6,297 drones.", "In July"),
+    ("one of the biggest aerial assaults of recent months", "recent months"),
+])
+def test_span_doubt_names_the_span_longer_than_a_night(sentence, span):
+    assert f"({span!r})" in _span_doubt(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "On the night of 9 July Russia launched 728 drones, the largest since the start of the war.",
+    "The air force said 40 drones were launched in the past 24 hours.",
+    "Russia attacked overnight on July 9 with 741 drones and missiles.",
+])
+def test_span_doubt_leaves_one_night_alone(sentence):
+    assert _span_doubt(sentence) is None

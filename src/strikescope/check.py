@@ -657,8 +657,8 @@ ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?"
 
 
 def _doubt(c: ct.Claim, store: _Store, sentence: str, evidence: str) -> tuple[str, str]:
-    why = (_source_doubt(c, sentence) or _time_doubt(c) or _place_doubt(sentence)
-           or _reading_doubt(c, store, sentence))
+    why = (_source_doubt(c, sentence) or _time_doubt(c) or _span_doubt(sentence)
+           or _place_doubt(sentence) or _reading_doubt(c, store, sentence))
     if why is None:
         return "contradicted", evidence
     return "unverifiable", f"{evidence} Not contradicted: {why}."
@@ -684,6 +684,31 @@ def _time_doubt(c: ct.Claim) -> str | None:
         return (f"the night read is {gap} days before the article by a date phrase without "
                 "a year, so it may be another night")
     return None
+
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december")
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# Words of a span longer than a night. On unseen articles, most wrong "contradicted" labels
+# that remained were such spans read as one night ("from Monday to today", "the last days
+# of 2023 and the first days of 2024", "in 48 hours").
+SPAN_RE = re.compile(
+    rf"\b(?:last|first|closing|past|previous|coming|recent)\s+(?:few\s+|two\s+|three\s+)?"
+    rf"(?:days|weeks|months|nights)\b|\bdays\s+of\b|\bover\s+the\s+(?:past|last|previous)\b|"
+    rf"\bfrom\s+(?:{_WEEKDAYS}|\d{{1,2}}\s+(?:{_MONTHS})|(?:{_MONTHS})\s+\d{{1,2}})\s+"
+    rf"(?:to|until|till|through)\b|\bthis\s+(?:week|month|year)\b|\b(?:weekly|monthly)\b|"
+    rf"\b(?:in|during|throughout)\s+(?:{_MONTHS})\b(?!\s+\d)|\b\d+\s+(?:days|weeks|nights)\b|"
+    rf"\b(?:48|72)\s+hours\b|\b(?:since|so\s+far\s+(?:this|in))\s+(?:the\s+)?(?:start|beginning)"
+    rf"\s+of\s+(?:the\s+)?(?:week|month|year)\b", re.I)
+
+
+def _span_doubt(sentence: str) -> str | None:
+    """A sentence that speaks of a span longer than a night may give that span's count."""
+    m = SPAN_RE.search(sentence)
+    if m is None:
+        return None
+    return (f"the sentence speaks of a span longer than a night ({m[0]!r}), so the figure "
+            "may count more than one night")
 
 
 def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
@@ -847,7 +872,7 @@ def _any_type_readings(c: ct.Claim, store: _Store, night: dt.date):
 def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
     """A record claim is contradicted only when the Air Force makes it and the night is no
     record on any of the measures a sentence may mean, nor is the night before or after."""
-    why = _source_doubt(c, sentence) or _time_doubt(c)
+    why = _source_doubt(c, sentence) or _time_doubt(c) or _span_doubt(sentence)
     if why:
         return why
     if re.search(r"\bhad been\b|\bprevious\b|\bearlier record\b|\bformer record\b",
