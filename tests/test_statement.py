@@ -397,6 +397,10 @@ def blind5():
     return _folder("blind5")
 
 
+def blind6():
+    return _folder("blind6")
+
+
 def _folder(name):
     return [(p.name, tomllib.loads(p.read_text(encoding="utf-8")))
             for p in sorted((CORPUS / name).glob("*.toml"))]
@@ -459,12 +463,27 @@ def test_blind5_is_scored_apart_from_the_other_folders():
     assert counts["night"][1] == len(cases)
 
 
+def test_blind6_is_scored_apart_from_the_other_folders():
+    bench = _benchmark()
+    cases = bench.load_corpus(bench.BLIND6)
+    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en", "ru"}
+    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 2
+    earlier = {c["night"] for _, c in corpus() + blind2() + blind3() + blind4() + blind5()}
+    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
+    assert len({c["night"] for _, c in cases}) == len(cases)
+    for name, case in cases:
+        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
+        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
+    counts, _ = bench.score(cases)
+    assert counts["night"][1] == len(cases)
+
+
 def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
     import strikescope
 
     nights = strikescope.table("night_classes", db=real_db)
     nights["night"] = nights["night"].astype(str)
-    covered = [(n, c) for n, c in blind2() + blind3() + blind4() + blind5()
+    covered = [(n, c) for n, c in blind2() + blind3() + blind4() + blind5() + blind6()
                if c["night"] <= "2025-12-31"]
     for name, case in corpus() + covered:
         rows = nights.loc[nights["night"].eq(case["night"])].set_index("weapon_class")
