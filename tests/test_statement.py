@@ -1235,3 +1235,37 @@ def test_a_comma_between_digit_groups_is_one_number():
     p = parse_statement("Russia launched 1,050 drones; air defence shot down 1,020 of them.",
                         "2025-07-10")
     assert figures(p, "Shahed-136/131")["launched"] == 1050
+
+
+# ---------------------------------------------------------------- blind6 mends
+
+def totals(p, cls, fig):
+    hit = p.class_totals().set_index("weapon_class")
+    return None if cls not in hit.index or pd.isna(hit.loc[cls, fig]) else int(hit.loc[cls, fig])
+
+
+def test_sent_and_spriamuvav_launch_what_they_count():
+    p = parse_statement("Russia sent 112 drones at Ukraine and 89 of them were neutralised.",
+                        "2025-08-07")
+    assert (figures(p, "Shahed-136/131")["launched"], figures(p, "Shahed-136/131")["destroyed"]
+            ) == (112, 89)
+    # a participle after its weapon is no launch when another verb gives the role
+    p = parse_statement("Air defence shot down 30 drones sent at Kyiv.", "2025-08-07")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 30
+    p = parse_statement("Уночі ворог спрямував три балістичні ракети «Іскандер-М» і 13 БпЛА; "
+                        "збито усі 13 «шахедів».", "2024-04-05")
+    assert totals(p, "ballistic", "launched") == 3
+    assert totals(p, "strike_drone", "launched") == 13
+    # "спрямовані" describes and gives no launch
+    p = parse_statement("Дрони, спрямовані з півдня, збито: 12 БпЛА.", "2024-04-05")
+    assert totals(p, "strike_drone", "destroyed") == 12
+
+
+def test_a_part_named_among_which_comes_out_of_a_total_of_no_type():
+    p = parse_statement("Ворог атакував 430 БпЛА та 19 ракетами різних типів, серед яких було "
+                        "три «Кинджали».", "2025-11-14")
+    assert totals(p, "aeroballistic", "launched") == 3
+    assert totals(p, "unknown", "launched") == 16
+    p = parse_statement("Russia launched 19 missiles of various types, among which were three "
+                        "Kinzhal missiles.", "2025-11-14")
+    assert (totals(p, "aeroballistic", "launched"), totals(p, "unknown", "launched")) == (3, 16)

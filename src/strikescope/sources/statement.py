@@ -33,8 +33,8 @@ ROW_COLUMNS = [
 
 _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
-                r"направи|скерув|летіл|летел|"
-                r"attacked|launch|targeted|fired|involv|includ|used$|"
+                r"направи|скерув|спрямува|летіл|летел|"
+                r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
                 r"выпуст|выпущ|атаков|примен|использ",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|"
@@ -68,7 +68,7 @@ _USED = "used"
 _INCLUDING = {"including", "included", "includes", "include"}
 # "fired"/"launched" right after its weapon is a participle when the sentence has a verb of
 # another role ("18 missiles ... fired at Ukraine overnight were shot down").
-_PARTICIPLE_EN = {"fired", "launched", "used"}
+_PARTICIPLE_EN = {"fired", "launched", "used", "sent"}
 # "збили з курсу", "сбиты с курса", "knocked off course": lost, not shot down
 _OFF_COURSE = re.compile(r"(?:з|зі|із|с|off)\s+(?:курс|course)")
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
@@ -821,7 +821,8 @@ class _Reader:
             notes = (*notes, "more")
         launched = Figure(of_value, "stated", notes) if of_value and role == "destroyed" else None
         self._add(model, role, Figure(value, "stated", notes), launched)
-        if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF:
+        if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF or _among_which(
+                self.tokens, i):
             self.mentions[-1].part_of = next(
                 (m for m in reversed(self.mentions[:-1]) if m.role == role), None)
         if self.breakdown and self.mentions[-1].part_of is None:
@@ -986,6 +987,14 @@ def _recalled(sentence: str, state: _State) -> bool:
     elif _THIS_NIGHT.search(sentence):
         state.recalled = False
     return state.recalled
+
+
+def _among_which(tokens: list[str], i: int) -> bool:
+    """"19 ракетами різних типів, серед яких було три «Кинджали»", "among them three
+    Kinzhal": a number just after "among which" names part of the figure before it."""
+    before = [t.casefold() for t in tokens[max(0, i - 4):i]]
+    return any(before[k] in _BREAKDOWN and before[k + 1] in _THEM
+               for k in range(len(before) - 1))
 
 
 def _breakdown(tokens: list[str]) -> bool:
