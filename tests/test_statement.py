@@ -1269,3 +1269,19 @@ def test_a_part_named_among_which_comes_out_of_a_total_of_no_type():
     p = parse_statement("Russia launched 19 missiles of various types, among which were three "
                         "Kinzhal missiles.", "2025-11-14")
     assert (totals(p, "aeroballistic", "launched"), totals(p, "unknown", "launched")) == (3, 16)
+
+
+def test_a_neutralised_total_split_into_fire_and_jamming_keeps_the_fire_part_as_shot_down():
+    p = parse_statement("Станом на 11:00 ППО знешкодила 112 ворожих БпЛА: 74 збито вогневими "
+                        "засобами ураження, а 38 подавлено засобами радіоелектронної боротьби.",
+                        "2025-05-22")
+    assert (figures(p, "Shahed-136/131")["destroyed"],
+            figures(p, "Shahed-136/131")["not_reach_goal"]) == (74, 38)
+    p = parse_statement("Air defence neutralised 74 drones: 64 of them were shot down by fire "
+                        "weapons and 10 were suppressed by electronic warfare.", "2025-06-30")
+    assert (figures(p, "Shahed-136/131")["destroyed"],
+            figures(p, "Shahed-136/131")["not_reach_goal"]) == (64, 10)
+    # parts that do not add up to the total leave it (and the clash is reported)
+    p = parse_statement("ППО знешкодила 112 БпЛА: 70 збито вогневими засобами, а 38 подавлено "
+                        "засобами РЕБ.", "2025-05-22")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 112 and p.conflicts

@@ -1015,6 +1015,7 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
     one is a conflict."""
     table: dict[str, dict[str, Figure]] = {}
     conflicts, origin = [], {}
+    _fire_and_jamming(mentions, sentences)
     _take_parts(mentions)
     _take_later_types(mentions)
     for m in mentions:
@@ -1039,6 +1040,37 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
                 conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
                                  f"(kept {old.value}); in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+# "знешкодила 112 БпЛА: 74 збито вогневими засобами, а 38 подавлено засобами РЕБ": the
+# neutralised total split into those shot down by fire and those jammed by electronic warfare
+_BY_FIRE = re.compile(r"вогнев|огнев|by fire|fire weapons", re.IGNORECASE)
+_JAMMED = re.compile(r"(\d+)[^\d,;:.]*?(?:РЕБ|РЭБ|радіоелектрон|радиоэлектрон|electronic war|"
+                     r"\bEW\b)", re.IGNORECASE)
+
+
+def _fire_and_jamming(mentions: list[Mention], sentences: list[str]) -> None:
+    """A neutralised total split in its sentence into a part shot down by fire and a part
+    jammed by electronic warfare (the parts adding up to it): the fire part is the
+    shot-down figure and the jammed part is lost, as the reports count them; the total
+    goes."""
+    for n, sentence in enumerate(sentences):
+        jammed = [int(v) for v in _JAMMED.findall(sentence)]
+        if not jammed or not _BY_FIRE.search(sentence):
+            continue
+        here = [m for m in mentions if m.sentence == n and m.role in ("destroyed",
+                                                                       "not_reach_goal")]
+        for total in [m for m in here if m.role == "destroyed"]:
+            parts = [m for m in here if m is not total and m.model == total.model
+                     and here.index(m) > here.index(total)]
+            ew = next((m for m in parts if m.figure.value in jammed), None)
+            fire = next((m for m in parts if m is not ew and m.role == "destroyed"), None)
+            if ew is None or fire is None or (
+                    fire.figure.value + ew.figure.value != total.figure.value):
+                continue
+            mentions.remove(total)
+            ew.role = "not_reach_goal"
+            break
 
 
 def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
