@@ -1285,3 +1285,23 @@ def test_a_neutralised_total_split_into_fire_and_jamming_keeps_the_fire_part_as_
     p = parse_statement("ППО знешкодила 112 БпЛА: 70 збито вогневими засобами, а 38 подавлено "
                         "засобами РЕБ.", "2025-05-22")
     assert figures(p, "Shahed-136/131")["destroyed"] == 112 and p.conflicts
+
+
+def test_a_count_over_one_region_gives_way_to_a_larger_national_figure_after_it():
+    p = parse_statement("Силы ПВО сбили 6 вражеских дронов над Днепропетровской областью. "
+                        "Всего противник запустил 92 ударных БпЛА; по состоянию на 09:00 "
+                        "подтверждено сбитие 51 БпЛА.", "2025-04-05")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (92, 51)
+    p = parse_statement("Над Львівщиною сили ППО збили п'ять дронів, повідомив очільник ОВА. "
+                        "Ще один знищили над іншою областю. За даними Повітряних сил, "
+                        "ліквідовано 19 з 22 безпілотників.", "2023-05-19")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (22, 19)
+    # the first figure still wins when the later one is smaller or also one region's
+    p = parse_statement("Air defence shot down 30 drones. Over the Sumy region, 12 drones were "
+                        "shot down.", "2025-04-05")
+    assert totals(p, "strike_drone", "destroyed") == 30
+    p = parse_statement("Over the Sumy region 12 drones were shot down. Over the Kharkiv region "
+                        "20 drones were shot down.", "2025-04-05")
+    assert totals(p, "strike_drone", "destroyed") == 12

@@ -1036,6 +1036,11 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
             elif _split_by_kind(m, name, old, fig, mentions):
                 figures[name] = fig
                 origin[m.model, name] = m.sentence
+            elif _regional_then_national(sentences, origin[m.model, name], m.sentence, old, fig):
+                conflicts.append(f"{m.model} {name}: {old.value} over one region, then "
+                                 f"{fig.value} (kept {fig.value}); in: {sentences[m.sentence]}")
+                figures[name] = fig
+                origin[m.model, name] = m.sentence
             elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
                 conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
                                  f"(kept {old.value}); in: {sentences[m.sentence]}")
@@ -1071,6 +1076,28 @@ def _fire_and_jamming(mentions: list[Mention], sentences: list[str]) -> None:
             mentions.remove(total)
             ew.role = "not_reach_goal"
             break
+
+
+# A count over one region or from a regional administration ("над Львівщиною ... збили
+# п'ять", "сбили 6 дронов над Днепропетровской областью", "повідомив очільник ОВА")
+_ONE_REGION = re.compile(
+    r"\bнад\s+[\w']+(?:щиною|чиною|(?:ськ|цьк|зьк)ою\s+областю|(?:ск|цк)ой\s+областью)|"
+    r"обласн\w*\s+військов\w*\s+адміністрац|областн\w*\s+военн\w*\s+администрац|"
+    r"\bОВА\b|губернатор|regional military administration|governor", re.IGNORECASE)
+_ONE_REGION_EN = re.compile(r"\bover\s+(?:the\s+)?[A-Z][\w'-]+\s+(?:region|oblast)\b")
+
+
+def _one_region(sentence: str) -> bool:
+    return bool(_ONE_REGION.search(sentence) or _ONE_REGION_EN.search(sentence))
+
+
+def _regional_then_national(sentences: list[str], first: int, later: int, old: Figure,
+                            new: Figure) -> bool:
+    """A figure first told for one region (a headline, the governor's count), then a larger
+    one in a sentence that counts no single region: the night's figure is the later one,
+    of which the region's is part."""
+    return (old.status == new.status == "stated" and new.value > old.value >= 0
+            and _one_region(sentences[first]) and not _one_region(sentences[later]))
 
 
 def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
