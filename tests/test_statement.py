@@ -1305,3 +1305,34 @@ def test_a_count_over_one_region_gives_way_to_a_larger_national_figure_after_it(
     p = parse_statement("Over the Sumy region 12 drones were shot down. Over the Kharkiv region "
                         "20 drones were shot down.", "2025-04-05")
     assert totals(p, "strike_drone", "destroyed") == 12
+
+
+def test_a_class_then_a_comma_list_of_its_types_is_one_total_of_them():
+    p = parse_statement("Ворог запустив 34 крилаті ракети «Іскандер-К», «Калібр» та Х-101. "
+                        "ППО знешкодила 29 крилатих ракет.", "2025-12-06")
+    assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (34, 29)
+    # a comma before a number still ends the phrase: two figures, each of its type
+    p = parse_statement("Збито 20 ракет Х-101, 5 «Калібрів».", "2025-12-06")
+    assert (figures(p, "X-101")["destroyed"], figures(p, "Kalibr")["destroyed"]) == (20, 5)
+
+
+def test_a_breakdown_after_missiles_and_drones_takes_parts_of_the_missile_figure():
+    p = parse_statement("Ворог запустив 51 ракету і 653 дрони. Серед ракет — три «Кинджали», "
+                        "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101, а також 14 "
+                        "балістичних ракет «Іскандер-М».", "2025-12-06")
+    assert "unknown" not in set(p.class_totals()["weapon_class"])
+    assert totals(p, "strike_drone", "launched") == 653
+    assert (totals(p, "aeroballistic", "launched"), totals(p, "cruise", "launched"),
+            totals(p, "ballistic", "launched")) == (3, 34, 14)
+
+
+def test_a_class_shot_down_figure_is_the_outcome_of_its_one_named_model_launched_alone():
+    p = parse_statement("Ворог запустив 14 балістичних ракет «Іскандер-М» і 100 дронів. ППО "
+                        "знешкодила одну балістичну ракету та 80 дронів.", "2025-12-06")
+    assert figures(p, "Iskander-M")["launched"] == 14
+    assert figures(p, "Iskander-M")["destroyed"] == 1
+    assert totals(p, "ballistic", "launched") == 14
+    # more shot down than the named model launched: not its outcome, the class keeps it
+    p = parse_statement("Ворог запустив 2 ракети «Іскандер-М». ППО знешкодила п'ять "
+                        "балістичних ракет.", "2025-12-06")
+    assert totals(p, "ballistic", "destroyed") == 5

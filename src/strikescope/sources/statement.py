@@ -556,6 +556,9 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
         if low in _CONJ and matches and _another_type(matches, tokens, j + 1):
             joined = True  # "25 крилатих ракет «Калібр» та Х-101/Х-555": one total of both
             continue
+        if tok == "," and _class_named(matches) and _another_type(matches, tokens, j + 1):
+            joined = True  # "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101": a list
+            continue
         if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
             break
         if low in ("or", "або"):  # "Iskander-M or KN-23"
@@ -569,6 +572,11 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
             return [], True, False
         matches += found
     return matches, False, joined
+
+
+def _class_named(matches: list) -> bool:
+    """Whether a class word ("крилаті ракети", "cruise missiles") came before the types."""
+    return any(t.role == "class" for t, _ in matches) and any(t.role == "type" for t, _ in matches)
 
 
 def _another_type(matches: list, tokens: list[str], j: int) -> bool:
@@ -826,8 +834,12 @@ class _Reader:
             self.mentions[-1].part_of = next(
                 (m for m in reversed(self.mentions[:-1]) if m.role == role), None)
         if self.breakdown and self.mentions[-1].part_of is None:
+            # "51 ракету і 653 дрони. Серед ракет — три «Кинджали»": part of the figure of its kind
+            kind = classify(model, warn=False).kind
+            earlier = [m for m in reversed(self.state.last_mentions) if m.role == role]
             self.mentions[-1].part_of = next(
-                (m for m in reversed(self.state.last_mentions) if m.role == role), None)
+                (m for m in earlier if classify(m.model, warn=False).kind == kind),
+                next(iter(earlier), None))
 
     def _not_weapon(self, i: int, after: int, value: int) -> None:
         if _total_follows(self.tokens, after):
@@ -1252,7 +1264,26 @@ def _fold_generic(table: dict[str, dict[str, Figure]]) -> list[str]:
             del table[generic]
             notes.append(f"{generic}: {figures['destroyed'].value} shot down taken as the "
                          f"named {cls} missiles reported too ({shot})")
+        elif named and "destroyed" in figures and _outcome_of_named(figures, named):
+            del table[generic]
+            notes.append(f"{generic}: {figures['destroyed'].value} shot down taken as the "
+                         f"outcome of the named {cls} missiles, launched with no outcome")
     return notes
+
+
+def _outcome_of_named(figures: dict[str, Figure], named: list[dict[str, Figure]]) -> bool:
+    """"14 балістичних ракет «Іскандер-М»", then "ППО знешкодила ... одну балістичну
+    ракету": a named missile launched with no outcome of its own, then a shot-down figure of
+    its class alone, no more than it is, is its own. With several named models of the class
+    the figure is left on the class (which model's it is is not told)."""
+    if len(named) != 1 or "launched" not in named[0]:
+        return False
+    launched, shot = named[0]["launched"], figures["destroyed"]
+    if named[0].get("destroyed", Figure(0, "derived")).status == "stated" or (
+            launched.status != "stated" or not 0 <= shot.value <= launched.value):
+        return False
+    named[0]["destroyed"] = Figure(shot.value, shot.status, (*shot.notes, "class named apart"))
+    return True
 
 
 def _split_all(table: dict[str, dict[str, Figure]]) -> None:
