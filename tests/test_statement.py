@@ -397,6 +397,10 @@ def blind5():
     return _folder("blind5")
 
 
+def blind6():
+    return _folder("blind6")
+
+
 def _folder(name):
     return [(p.name, tomllib.loads(p.read_text(encoding="utf-8")))
             for p in sorted((CORPUS / name).glob("*.toml"))]
@@ -459,12 +463,27 @@ def test_blind5_is_scored_apart_from_the_other_folders():
     assert counts["night"][1] == len(cases)
 
 
+def test_blind6_is_scored_apart_from_the_other_folders():
+    bench = _benchmark()
+    cases = bench.load_corpus(bench.BLIND6)
+    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en", "ru"}
+    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 2
+    earlier = {c["night"] for _, c in corpus() + blind2() + blind3() + blind4() + blind5()}
+    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
+    assert len({c["night"] for _, c in cases}) == len(cases)
+    for name, case in cases:
+        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
+        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
+    counts, _ = bench.score(cases)
+    assert counts["night"][1] == len(cases)
+
+
 def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
     import strikescope
 
     nights = strikescope.table("night_classes", db=real_db)
     nights["night"] = nights["night"].astype(str)
-    covered = [(n, c) for n, c in blind2() + blind3() + blind4() + blind5()
+    covered = [(n, c) for n, c in blind2() + blind3() + blind4() + blind5() + blind6()
                if c["night"] <= "2025-12-31"]
     for name, case in corpus() + covered:
         rows = nights.loc[nights["night"].eq(case["night"])].set_index("weapon_class")
@@ -1216,3 +1235,104 @@ def test_a_comma_between_digit_groups_is_one_number():
     p = parse_statement("Russia launched 1,050 drones; air defence shot down 1,020 of them.",
                         "2025-07-10")
     assert figures(p, "Shahed-136/131")["launched"] == 1050
+
+
+# ---------------------------------------------------------------- blind6 mends
+
+def totals(p, cls, fig):
+    hit = p.class_totals().set_index("weapon_class")
+    return None if cls not in hit.index or pd.isna(hit.loc[cls, fig]) else int(hit.loc[cls, fig])
+
+
+def test_sent_and_spriamuvav_launch_what_they_count():
+    p = parse_statement("Russia sent 112 drones at Ukraine and 89 of them were neutralised.",
+                        "2025-08-07")
+    assert (figures(p, "Shahed-136/131")["launched"], figures(p, "Shahed-136/131")["destroyed"]
+            ) == (112, 89)
+    # a participle after its weapon is no launch when another verb gives the role
+    p = parse_statement("Air defence shot down 30 drones sent at Kyiv.", "2025-08-07")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 30
+    p = parse_statement("Уночі ворог спрямував три балістичні ракети «Іскандер-М» і 13 БпЛА; "
+                        "збито усі 13 «шахедів».", "2024-04-05")
+    assert totals(p, "ballistic", "launched") == 3
+    assert totals(p, "strike_drone", "launched") == 13
+    # "спрямовані" describes and gives no launch
+    p = parse_statement("Дрони, спрямовані з півдня, збито: 12 БпЛА.", "2024-04-05")
+    assert totals(p, "strike_drone", "destroyed") == 12
+
+
+def test_a_part_named_among_which_comes_out_of_a_total_of_no_type():
+    p = parse_statement("Ворог атакував 430 БпЛА та 19 ракетами різних типів, серед яких було "
+                        "три «Кинджали».", "2025-11-14")
+    assert totals(p, "aeroballistic", "launched") == 3
+    assert totals(p, "unknown", "launched") == 16
+    p = parse_statement("Russia launched 19 missiles of various types, among which were three "
+                        "Kinzhal missiles.", "2025-11-14")
+    assert (totals(p, "aeroballistic", "launched"), totals(p, "unknown", "launched")) == (3, 16)
+
+
+def test_a_neutralised_total_split_into_fire_and_jamming_keeps_the_fire_part_as_shot_down():
+    p = parse_statement("Станом на 11:00 ППО знешкодила 112 ворожих БпЛА: 74 збито вогневими "
+                        "засобами ураження, а 38 подавлено засобами радіоелектронної боротьби.",
+                        "2025-05-22")
+    assert (figures(p, "Shahed-136/131")["destroyed"],
+            figures(p, "Shahed-136/131")["not_reach_goal"]) == (74, 38)
+    p = parse_statement("Air defence neutralised 74 drones: 64 of them were shot down by fire "
+                        "weapons and 10 were suppressed by electronic warfare.", "2025-06-30")
+    assert (figures(p, "Shahed-136/131")["destroyed"],
+            figures(p, "Shahed-136/131")["not_reach_goal"]) == (64, 10)
+    # parts that do not add up to the total leave it (and the clash is reported)
+    p = parse_statement("ППО знешкодила 112 БпЛА: 70 збито вогневими засобами, а 38 подавлено "
+                        "засобами РЕБ.", "2025-05-22")
+    assert figures(p, "Shahed-136/131")["destroyed"] == 112 and p.conflicts
+
+
+def test_a_count_over_one_region_gives_way_to_a_larger_national_figure_after_it():
+    p = parse_statement("Силы ПВО сбили 6 вражеских дронов над Днепропетровской областью. "
+                        "Всего противник запустил 92 ударных БпЛА; по состоянию на 09:00 "
+                        "подтверждено сбитие 51 БпЛА.", "2025-04-05")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (92, 51)
+    p = parse_statement("Над Львівщиною сили ППО збили п'ять дронів, повідомив очільник ОВА. "
+                        "Ще один знищили над іншою областю. За даними Повітряних сил, "
+                        "ліквідовано 19 з 22 безпілотників.", "2023-05-19")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (22, 19)
+    # the first figure still wins when the later one is smaller or also one region's
+    p = parse_statement("Air defence shot down 30 drones. Over the Sumy region, 12 drones were "
+                        "shot down.", "2025-04-05")
+    assert totals(p, "strike_drone", "destroyed") == 30
+    p = parse_statement("Over the Sumy region 12 drones were shot down. Over the Kharkiv region "
+                        "20 drones were shot down.", "2025-04-05")
+    assert totals(p, "strike_drone", "destroyed") == 12
+
+
+def test_a_class_then_a_comma_list_of_its_types_is_one_total_of_them():
+    p = parse_statement("Ворог запустив 34 крилаті ракети «Іскандер-К», «Калібр» та Х-101. "
+                        "ППО знешкодила 29 крилатих ракет.", "2025-12-06")
+    assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (34, 29)
+    # a comma before a number still ends the phrase: two figures, each of its type
+    p = parse_statement("Збито 20 ракет Х-101, 5 «Калібрів».", "2025-12-06")
+    assert (figures(p, "X-101")["destroyed"], figures(p, "Kalibr")["destroyed"]) == (20, 5)
+
+
+def test_a_breakdown_after_missiles_and_drones_takes_parts_of_the_missile_figure():
+    p = parse_statement("Ворог запустив 51 ракету і 653 дрони. Серед ракет — три «Кинджали», "
+                        "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101, а також 14 "
+                        "балістичних ракет «Іскандер-М».", "2025-12-06")
+    assert "unknown" not in set(p.class_totals()["weapon_class"])
+    assert totals(p, "strike_drone", "launched") == 653
+    assert (totals(p, "aeroballistic", "launched"), totals(p, "cruise", "launched"),
+            totals(p, "ballistic", "launched")) == (3, 34, 14)
+
+
+def test_a_class_shot_down_figure_is_the_outcome_of_its_one_named_model_launched_alone():
+    p = parse_statement("Ворог запустив 14 балістичних ракет «Іскандер-М» і 100 дронів. ППО "
+                        "знешкодила одну балістичну ракету та 80 дронів.", "2025-12-06")
+    assert figures(p, "Iskander-M")["launched"] == 14
+    assert figures(p, "Iskander-M")["destroyed"] == 1
+    assert totals(p, "ballistic", "launched") == 14
+    # more shot down than the named model launched: not its outcome, the class keeps it
+    p = parse_statement("Ворог запустив 2 ракети «Іскандер-М». ППО знешкодила п'ять "
+                        "балістичних ракет.", "2025-12-06")
+    assert totals(p, "ballistic", "destroyed") == 5

@@ -33,8 +33,8 @@ ROW_COLUMNS = [
 
 _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
-                r"направи|скерув|летіл|летел|"
-                r"attacked|launch|targeted|fired|involv|includ|used$|"
+                r"направи|скерув|спрямува|летіл|летел|"
+                r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
                 r"выпуст|выпущ|атаков|примен|использ",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|"
@@ -68,7 +68,7 @@ _USED = "used"
 _INCLUDING = {"including", "included", "includes", "include"}
 # "fired"/"launched" right after its weapon is a participle when the sentence has a verb of
 # another role ("18 missiles ... fired at Ukraine overnight were shot down").
-_PARTICIPLE_EN = {"fired", "launched", "used"}
+_PARTICIPLE_EN = {"fired", "launched", "used", "sent"}
 # "збили з курсу", "сбиты с курса", "knocked off course": lost, not shot down
 _OFF_COURSE = re.compile(r"(?:з|зі|із|с|off)\s+(?:курс|course)")
 _NEGATIONS = {"не", "ні", "not", "без", "n't", "didn't"}
@@ -556,6 +556,9 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
         if low in _CONJ and matches and _another_type(matches, tokens, j + 1):
             joined = True  # "25 крилатих ракет «Калібр» та Х-101/Х-555": one total of both
             continue
+        if tok == "," and _class_named(matches) and _another_type(matches, tokens, j + 1):
+            joined = True  # "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101": a list
+            continue
         if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
             break
         if low in ("or", "або"):  # "Iskander-M or KN-23"
@@ -569,6 +572,11 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
             return [], True, False
         matches += found
     return matches, False, joined
+
+
+def _class_named(matches: list) -> bool:
+    """Whether a class word ("крилаті ракети", "cruise missiles") came before the types."""
+    return any(t.role == "class" for t, _ in matches) and any(t.role == "type" for t, _ in matches)
 
 
 def _another_type(matches: list, tokens: list[str], j: int) -> bool:
@@ -821,12 +829,17 @@ class _Reader:
             notes = (*notes, "more")
         launched = Figure(of_value, "stated", notes) if of_value and role == "destroyed" else None
         self._add(model, role, Figure(value, "stated", notes), launched)
-        if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF:
+        if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF or _among_which(
+                self.tokens, i):
             self.mentions[-1].part_of = next(
                 (m for m in reversed(self.mentions[:-1]) if m.role == role), None)
         if self.breakdown and self.mentions[-1].part_of is None:
+            # "51 ракету і 653 дрони. Серед ракет — три «Кинджали»": part of the figure of its kind
+            kind = classify(model, warn=False).kind
+            earlier = [m for m in reversed(self.state.last_mentions) if m.role == role]
             self.mentions[-1].part_of = next(
-                (m for m in reversed(self.state.last_mentions) if m.role == role), None)
+                (m for m in earlier if classify(m.model, warn=False).kind == kind),
+                next(iter(earlier), None))
 
     def _not_weapon(self, i: int, after: int, value: int) -> None:
         if _total_follows(self.tokens, after):
@@ -988,6 +1001,14 @@ def _recalled(sentence: str, state: _State) -> bool:
     return state.recalled
 
 
+def _among_which(tokens: list[str], i: int) -> bool:
+    """"19 ракетами різних типів, серед яких було три «Кинджали»", "among them three
+    Kinzhal": a number just after "among which" names part of the figure before it."""
+    before = [t.casefold() for t in tokens[max(0, i - 4):i]]
+    return any(before[k] in _BREAKDOWN and before[k + 1] in _THEM
+               for k in range(len(before) - 1))
+
+
 def _breakdown(tokens: list[str]) -> bool:
     """A sentence that opens by breaking down a figure of the one before it: "Серед них –
     587 ударних безпілотників та 34 крилаті ракети", "Among them, 5 Kalibr"."""
@@ -1006,6 +1027,7 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
     one is a conflict."""
     table: dict[str, dict[str, Figure]] = {}
     conflicts, origin = [], {}
+    _fire_and_jamming(mentions, sentences)
     _take_parts(mentions)
     _take_later_types(mentions)
     for m in mentions:
@@ -1026,10 +1048,68 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
             elif _split_by_kind(m, name, old, fig, mentions):
                 figures[name] = fig
                 origin[m.model, name] = m.sentence
+            elif _regional_then_national(sentences, origin[m.model, name], m.sentence, old, fig):
+                conflicts.append(f"{m.model} {name}: {old.value} over one region, then "
+                                 f"{fig.value} (kept {fig.value}); in: {sentences[m.sentence]}")
+                figures[name] = fig
+                origin[m.model, name] = m.sentence
             elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
                 conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
                                  f"(kept {old.value}); in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+# "знешкодила 112 БпЛА: 74 збито вогневими засобами, а 38 подавлено засобами РЕБ": the
+# neutralised total split into those shot down by fire and those jammed by electronic warfare
+_BY_FIRE = re.compile(r"вогнев|огнев|by fire|fire weapons", re.IGNORECASE)
+_JAMMED = re.compile(r"(\d+)[^\d,;:.]*?(?:РЕБ|РЭБ|радіоелектрон|радиоэлектрон|electronic war|"
+                     r"\bEW\b)", re.IGNORECASE)
+
+
+def _fire_and_jamming(mentions: list[Mention], sentences: list[str]) -> None:
+    """A neutralised total split in its sentence into a part shot down by fire and a part
+    jammed by electronic warfare (the parts adding up to it): the fire part is the
+    shot-down figure and the jammed part is lost, as the reports count them; the total
+    goes."""
+    for n, sentence in enumerate(sentences):
+        jammed = [int(v) for v in _JAMMED.findall(sentence)]
+        if not jammed or not _BY_FIRE.search(sentence):
+            continue
+        here = [m for m in mentions if m.sentence == n and m.role in ("destroyed",
+                                                                       "not_reach_goal")]
+        for total in [m for m in here if m.role == "destroyed"]:
+            parts = [m for m in here if m is not total and m.model == total.model
+                     and here.index(m) > here.index(total)]
+            ew = next((m for m in parts if m.figure.value in jammed), None)
+            fire = next((m for m in parts if m is not ew and m.role == "destroyed"), None)
+            if ew is None or fire is None or (
+                    fire.figure.value + ew.figure.value != total.figure.value):
+                continue
+            mentions.remove(total)
+            ew.role = "not_reach_goal"
+            break
+
+
+# A count over one region or from a regional administration ("над Львівщиною ... збили
+# п'ять", "сбили 6 дронов над Днепропетровской областью", "повідомив очільник ОВА")
+_ONE_REGION = re.compile(
+    r"\bнад\s+[\w']+(?:щиною|чиною|(?:ськ|цьк|зьк)ою\s+областю|(?:ск|цк)ой\s+областью)|"
+    r"обласн\w*\s+військов\w*\s+адміністрац|областн\w*\s+военн\w*\s+администрац|"
+    r"\bОВА\b|губернатор|regional military administration|governor", re.IGNORECASE)
+_ONE_REGION_EN = re.compile(r"\bover\s+(?:the\s+)?[A-Z][\w'-]+\s+(?:region|oblast)\b")
+
+
+def _one_region(sentence: str) -> bool:
+    return bool(_ONE_REGION.search(sentence) or _ONE_REGION_EN.search(sentence))
+
+
+def _regional_then_national(sentences: list[str], first: int, later: int, old: Figure,
+                            new: Figure) -> bool:
+    """A figure first told for one region (a headline, the governor's count), then a larger
+    one in a sentence that counts no single region: the night's figure is the later one,
+    of which the region's is part."""
+    return (old.status == new.status == "stated" and new.value > old.value >= 0
+            and _one_region(sentences[first]) and not _one_region(sentences[later]))
 
 
 def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
@@ -1184,7 +1264,26 @@ def _fold_generic(table: dict[str, dict[str, Figure]]) -> list[str]:
             del table[generic]
             notes.append(f"{generic}: {figures['destroyed'].value} shot down taken as the "
                          f"named {cls} missiles reported too ({shot})")
+        elif named and "destroyed" in figures and _outcome_of_named(figures, named):
+            del table[generic]
+            notes.append(f"{generic}: {figures['destroyed'].value} shot down taken as the "
+                         f"outcome of the named {cls} missiles, launched with no outcome")
     return notes
+
+
+def _outcome_of_named(figures: dict[str, Figure], named: list[dict[str, Figure]]) -> bool:
+    """"14 балістичних ракет «Іскандер-М»", then "ППО знешкодила ... одну балістичну
+    ракету": a named missile launched with no outcome of its own, then a shot-down figure of
+    its class alone, no more than it is, is its own. With several named models of the class
+    the figure is left on the class (which model's it is is not told)."""
+    if len(named) != 1 or "launched" not in named[0]:
+        return False
+    launched, shot = named[0]["launched"], figures["destroyed"]
+    if named[0].get("destroyed", Figure(0, "derived")).status == "stated" or (
+            launched.status != "stated" or not 0 <= shot.value <= launched.value):
+        return False
+    named[0]["destroyed"] = Figure(shot.value, shot.status, (*shot.notes, "class named apart"))
+    return True
 
 
 def _split_all(table: dict[str, dict[str, Figure]]) -> None:
