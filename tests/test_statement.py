@@ -381,24 +381,7 @@ def test_held_out_sets_are_scored_apart():
     assert all(2023 <= date.fromisoformat(c["night"]).year <= 2025 for c in second)
 
 
-def blind2():
-    return _folder("blind2")
-
-
-def blind3():
-    return _folder("blind3")
-
-
-def blind4():
-    return _folder("blind4")
-
-
-def blind5():
-    return _folder("blind5")
-
-
-def blind6():
-    return _folder("blind6")
+BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6")
 
 
 def _folder(name):
@@ -406,73 +389,28 @@ def _folder(name):
             for p in sorted((CORPUS / name).glob("*.toml"))]
 
 
-def test_blind2_is_scored_apart_from_the_main_corpus():
+# folder, its languages, the least number of its 2026 nights
+BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1), ("blind3", {"uk", "en"}, 5),
+                 ("blind4", {"uk", "en", "ru"}, 2), ("blind5", {"uk", "en", "ru"}, 2),
+                 ("blind6", {"uk", "en", "ru"}, 2)]
+
+
+@pytest.mark.parametrize("folder, languages, in_2026", BLIND_FOLDERS,
+                         ids=[f for f, _, _ in BLIND_FOLDERS])
+def test_blind_folder_is_scored_apart_from_the_earlier_ones(folder, languages, in_2026):
     bench = _benchmark()
-    cases = bench.load_corpus(bench.BLIND2)
-    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en"}
-    assert any(date.fromisoformat(c["night"]).year == 2026 for _, c in cases)
-    assert not {n for n, _ in cases} & {n for n, _ in corpus()}
+    cases = bench.load_corpus(getattr(bench, folder.upper()))
+    assert len(cases) >= 15 and {c["language"] for _, c in cases} == languages
+    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= in_2026
+    earlier = corpus() + [case for f in BLIND[:BLIND.index(folder)] for case in _folder(f)]
+    assert not {n for n, _ in cases} & {n for n, _ in earlier}
+    if folder != "blind2":  # no night of the earlier folders
+        assert not {c["night"] for _, c in cases} & {c["night"] for _, c in earlier}
+    if folder >= "blind5":  # one statement a night
+        assert len({c["night"] for _, c in cases}) == len(cases)
     for name, case in cases:
         assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
         # a night the digitised release covers says what its rows are
-        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
-    counts, _ = bench.score(cases)
-    assert counts["night"][1] == len(cases)
-
-
-def test_blind3_is_scored_apart_from_the_other_folders():
-    bench = _benchmark()
-    cases = bench.load_corpus(bench.BLIND3)
-    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en"}
-    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 5
-    earlier = {c["night"] for _, c in corpus() + blind2()}
-    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
-    for name, case in cases:
-        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
-        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
-    counts, _ = bench.score(cases)
-    assert counts["night"][1] == len(cases)
-
-
-def test_blind4_is_scored_apart_from_the_other_folders():
-    bench = _benchmark()
-    cases = bench.load_corpus(bench.BLIND4)
-    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en", "ru"}
-    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 2
-    earlier = {c["night"] for _, c in corpus() + blind2() + blind3()}
-    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
-    for name, case in cases:
-        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
-        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
-    counts, _ = bench.score(cases)
-    assert counts["night"][1] == len(cases)
-
-
-def test_blind5_is_scored_apart_from_the_other_folders():
-    bench = _benchmark()
-    cases = bench.load_corpus(bench.BLIND5)
-    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en", "ru"}
-    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 2
-    earlier = {c["night"] for _, c in corpus() + blind2() + blind3() + blind4()}
-    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
-    assert len({c["night"] for _, c in cases}) == len(cases)
-    for name, case in cases:
-        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
-        assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
-    counts, _ = bench.score(cases)
-    assert counts["night"][1] == len(cases)
-
-
-def test_blind6_is_scored_apart_from_the_other_folders():
-    bench = _benchmark()
-    cases = bench.load_corpus(bench.BLIND6)
-    assert len(cases) >= 15 and {c["language"] for _, c in cases} == {"uk", "en", "ru"}
-    assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= 2
-    earlier = {c["night"] for _, c in corpus() + blind2() + blind3() + blind4() + blind5()}
-    assert not {c["night"] for _, c in cases} & earlier  # no night of the earlier folders
-    assert len({c["night"] for _, c in cases}) == len(cases)
-    for name, case in cases:
-        assert case["url"].startswith("http") and case["statement"].strip() and case["key"]
         assert ("digitised" in case) == (case["night"] <= "2025-12-31"), name
     counts, _ = bench.score(cases)
     assert counts["night"][1] == len(cases)
@@ -483,7 +421,7 @@ def test_keys_agree_with_the_digitised_nights_except_where_noted(real_db):
 
     nights = strikescope.table("night_classes", db=real_db)
     nights["night"] = nights["night"].astype(str)
-    covered = [(n, c) for n, c in blind2() + blind3() + blind4() + blind5() + blind6()
+    covered = [(n, c) for f in BLIND for n, c in _folder(f)
                if c["night"] <= "2025-12-31"]
     for name, case in corpus() + covered:
         rows = nights.loc[nights["night"].eq(case["night"])].set_index("weapon_class")
