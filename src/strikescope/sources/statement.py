@@ -37,7 +37,7 @@ _ROLE_PATTERNS = {
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
                 r"выпуст|выпущ|атаков|примен|использ",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
-                 r"shoot|downed|"
+                 r"shoot|downed|downs$|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
                  r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|локационн|потерян|утрач",
@@ -528,6 +528,8 @@ def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tu
         if classify(joined, warn=False).known:
             return joined, notes
         return types[0], notes
+    if types == ["Unknown UAV"] and any(t.model == "Unknown Missile" for t, _ in matches):
+        return "Unknown Missile", notes  # "2 ракети невстановленого типу": missiles, not drones
     if types:
         return types[0], notes
     classes = [t.model for t, _ in matches if t.role == "class"]
@@ -855,16 +857,18 @@ class _Reader:
         """"усі 20 шахедів збито", "all of them", "both missiles"."""
         model: str | None
         role = role_at(self.tokens, self.roles, i)
-        if _is_number(self.tokens, i + 1):
-            number = read_number(self.tokens, i + 1)
+        # "all of the 23 drones" as "all 23 drones"
+        gap = 2 if [t.casefold() for t in self.tokens[i + 1:i + 3]] == ["of", "the"] else 0
+        if _is_number(self.tokens, i + 1 + gap):
+            number = read_number(self.tokens, i + 1 + gap)
             assert number is not None  # _is_number found one here
             value, used = number
-            matches, _ = weapon_after(self.tokens, i + 1 + used)
+            matches, _ = weapon_after(self.tokens, i + 1 + gap + used)
             if matches and role == "destroyed":
                 model, notes = _resolve(matches, self.state.last)
                 self._add(model, role, Figure(value, "stated", (*notes, _ALL_OF)),
                           Figure(value, "derived", ("all",)))
-                return 1 + used
+                return 1 + gap + used
             return 1
         matches, _ = weapon_after(self.tokens, i + 1)
         if not matches:  # "Ракети були збиті усі": the weapon named before, in the clause
@@ -907,9 +911,11 @@ class _Reader:
             lo -= 1
         if lo > 0 and _is_number(self.tokens, lo - 1):
             return 1  # "однією балістичною ракетою": read with its number
-        if self.tokens[i].casefold() == "missile" and (
-                lo == 0 or self.tokens[lo - 1].casefold() not in _ARTICLES):
-            return 1
+        if self.tokens[i].casefold() == "missile":
+            start = self._article_before(lo)
+            if start is None:
+                return 1
+            lo = start
         matches = [m for j in range(lo, i + 1) for m in words.weapon_terms(self.tokens[j])]
         matches += [m for m in weapon_after(self.tokens, i + 1)[0] if m[0].role == "type"]
         role = role_at(self.tokens, self.roles, i)
@@ -918,6 +924,17 @@ class _Reader:
             self._add(model, role, Figure(1, "stated", notes + ("one",)))
         return 1
 
+
+    def _article_before(self, lo: int) -> int | None:
+        """"an S-300 anti-aircraft guided missile": an article, then at most three words that
+        describe the missile; where its words start (None when no article is there)."""
+        for k in range(lo - 1, max(-1, lo - 5), -1):
+            tok = self.tokens[k]
+            if tok.casefold() in _ARTICLES:
+                return k + 1
+            if tok in _CLAUSE_END or _is_number(self.tokens, k) or _role_of(tok):
+                return None
+        return None
 
     def _elided_missile(self, i: int) -> bool:
         """"та протирадіолокаційну — Х-31П": a singular adjective, its noun left out, right
@@ -972,7 +989,9 @@ def _item(tokens: list[str]) -> bool:
 _EARLIER = re.compile(
     r"\bago\b|\b(?:тижн|тиждень|дн|діб|місяц|недел|дней|месяц)\w*\s+(?:тому|назад)\b|"
     r"\blast\s+(?:week|month)\b|минул\w+\s+(?:тижн|місяц)|прошл\w+\s+(?:недел|месяц)|"
-    r"\bearlier\s+this\s+(?:week|month)\b", re.IGNORECASE)
+    r"\bearlier\s+this\s+(?:week|month)\b|"
+    r"\bthe\s+(?:night|evening)\s+before\b|\bthe\s+previous\s+night\b|"
+    r"\bпопередньої\s+ночі\b|\bпредыдущей\s+ночью\b", re.IGNORECASE)
 _THIS_NIGHT = re.compile(
     r"overnight|tonight|last night|this morning|\btoday\b|вночі|уночі|цієї ночі|минулої ночі|"
     r"\bу ніч|\bв ніч|сьогодні|ночью|\bв ночь|сегодня", re.IGNORECASE)
@@ -990,6 +1009,15 @@ _PERIOD = re.compile(
     # "Самую масштабную атаку 2024 года ...": the year's largest attack, another night
     r"(?:сам\w+|наймасштабніш\w*|наймасованіш\w*|largest|biggest)\s+(?:\w+\s+)?"
     r"(?:атак\w*|attack)\s+(?:of\s+|in\s+)?(?:19|20)\d{2}", re.IGNORECASE)
+
+
+# "Russia's Defense Ministry claimed ... seven Ukrainian drones", "Минобороны России ...
+# украинских БПЛА": the other side's count of drones shot down over Russia, not the night's
+_OTHER_SIDE = re.compile(
+    r"\bUkrainian(?:-launched)?\s+(?:\w+\s+)?(?:drones|UAVs)\b|"
+    r"\bукраинск\w+\s+(?:беспилотн|БПЛА|дрон)|\bукраїнськ\w+\s+(?:безпілотн|БпЛА|дрон)|"
+    r"(?:Russia's|Russian)\s+(?:Defen[cs]e\s+Ministry|Ministry\s+of\s+Defen[cs]e)|"
+    r"Минобороны\s+(?:России|РФ)|Міноборони\s+(?:Росії|РФ)", re.IGNORECASE)
 
 
 def _recalled(sentence: str, state: _State) -> bool:
@@ -1030,6 +1058,7 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
     _fire_and_jamming(mentions, sentences)
     _take_parts(mentions)
     _take_later_types(mentions)
+    _total_of_listed_missiles(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -1094,6 +1123,8 @@ def _fire_and_jamming(mentions: list[Mention], sentences: list[str]) -> None:
 # п'ять", "сбили 6 дронов над Днепропетровской областью", "повідомив очільник ОВА")
 _ONE_REGION = re.compile(
     r"\bнад\s+[\w']+(?:щиною|чиною|(?:ськ|цьк|зьк)ою\s+областю|(?:ск|цк)ой\s+областью)|"
+    # "На Хмельниччині збили 8 шахедів": a region in the locative, not one of a list
+    r"\b(?:на|в|у)\s+[\w']+(?:щині|чині)\b(?!\s*(?:,|та\b|і\b|й\b))|"
     r"обласн\w*\s+військов\w*\s+адміністрац|областн\w*\s+военн\w*\s+администрац|"
     r"\bОВА\b|губернатор|regional military administration|governor", re.IGNORECASE)
 _ONE_REGION_EN = re.compile(r"\bover\s+(?:the\s+)?[A-Z][\w'-]+\s+(?:region|oblast)\b")
@@ -1169,6 +1200,20 @@ def _take_later_types(mentions: list[Mention]) -> None:
         else:
             m.figure = Figure(m.figure.value - named, "derived",
                               (*m.figure.notes, "less named later"))
+
+
+def _total_of_listed_missiles(mentions: list[Mention]) -> None:
+    """"91 «Шахед» і 7 ракет", then a list of 3 Iskander-M, 2 Kh-59 and 2 missiles of unknown
+    type: a launched figure of missiles of no type, with no outcome of its own, that equals
+    the missiles launched in the sentences after it is their total, not more missiles."""
+    for m in [m for m in mentions if m.model == "Unknown Missile" and m.role == "launched"]:
+        if m.figure.status != "stated" or m.figure.value <= 0 or any(
+                o.model == m.model and o.role != "launched" for o in mentions):
+            continue
+        later = [o.figure.value for o in mentions if o.sentence > m.sentence
+                 and o.role == "launched" and classify(o.model, warn=False).kind == "missile"]
+        if later and min(later) > 0 and sum(later) == m.figure.value:
+            mentions.remove(m)
 
 
 def _type_the_unnamed(table: dict[str, dict[str, Figure]], sentences: list[str]) -> None:
@@ -1398,6 +1443,9 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
             continue
         if _PERIOD.search(sentence):
             unparsed.append((sentence, "a count over a longer period"))
+            continue
+        if _OTHER_SIDE.search(sentence):
+            unparsed.append((sentence, "the other side's count"))
             continue
         found, notes = sentence_figures(tokenize(sentence), n, state)
         mentions += found
