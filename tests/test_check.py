@@ -1136,3 +1136,30 @@ def test_span_doubt_names_the_span_longer_than_a_night(sentence, span):
 ])
 def test_span_doubt_leaves_one_night_alone(sentence):
     assert _span_doubt(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("At night Russia hit energy facilities in the west and the north with 41 drones.", 41),
+    ("Kharkiv was attacked overnight with about 30 Shahed drones.", 30),
+    ("The army struck the city with a total of 12 missiles, the air force said.", 12),
+])
+def test_a_figure_after_with_in_an_attack_counts_the_weapons_used(sentence, value):
+    [f] = _figures(sentence)
+    assert (f.value, f.measure) == (value, "launched")
+    [f] = _figures("At night 41 drones hit energy facilities in the west.")
+    assert f.measure == "hit"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Another 17 drones fell on their own, the air force said.",
+    "The air force said 17 Shaheds came down on their own.",
+    "Seventeen drones went down on their own after jamming, it said.",
+])
+def test_drones_that_came_down_on_their_own_are_lost(sentence):
+    [f] = _figures(sentence)
+    assert (f.value, f.measure) == (17, "lost") and f.subject in ("drones", "shahed")
+
+
+def test_others_that_flew_off_are_found_and_not_counted_as_shot_down():
+    figs = _figures("The air force downed 40 drones; four others flew back towards Russia.")
+    assert sorted((f.value, f.measure) for f in figs) == [(4, "other"), (40, "shot_down")]

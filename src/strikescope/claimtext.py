@@ -454,7 +454,8 @@ WERE_NP_RE = re.compile(rf"\s+(?:were|was)\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?P<head
 OTHERS_RE = re.compile(r"\s+others?\s+(?:\w+\s+){0,2}?(?=" + "|".join(
     rf"\b{v}" for _k, v in [("lost", r"(?:lost|disappeared|vanished|jammed|did not reach|"
                                       r"failed to reach|crashed before)"),
-                             ("down", r"(?:shot down|downed|destroyed|intercepted)")]) + ")",
+                             ("down", r"(?:shot down|downed|destroyed|intercepted)"),
+                             ("other", r"(?:flew|headed|went back)")]) + ")",
                        re.I)
 DISTRIBUTIVE_RE = re.compile(r"\s+(?P<cls>ballistic|cruise|guided|hypersonic|aeroballistic|"
                              r"anti-aircraft)\s+(?:and|or)\s+(?:\d+|" + _NUM_WORDS + r")\s+"
@@ -495,9 +496,11 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
                    r"(?:were )?jammed)"),
     ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
              r"locationally|failed to reach|did not reach|crashed before (?:reaching|hitting)|"
+             r"(?:came|come|comes|fell|falls|went|crashed) (?:down )?on (?:their|its) own|"
              r"without (?:causing )?(?:harm|"
              r"negative|adverse))"),
-    ("other", r"(?:flew (?:on |off )?(?:in)?to(?:wards?)?|flew off|entered [\w-]+ airspace|"
+    ("other", r"(?:flew (?:on |off |back )?(?:in)?to(?:wards?)?|flew (?:off|back)|"
+              r"entered [\w-]+ airspace|"
               r"left (?:ukrainian )?airspace|exited|strayed|returned to|headed (?:back )?to|"
               r"went (?:back )?(?:in)?to)"),
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
@@ -699,7 +702,8 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
         back = sent[lo:n.start]
         cut = list(BOUNDARY_RE.finditer(back))
         cuts.append(bool(cut))
-        backward.append(_last_cue(back[cut[-1].end():] if cut else back))
+        clause = back[cut[-1].end():] if cut else back
+        backward.append(_with_weapons(clause) or _last_cue(clause))
     out: list[str | None] = [(b or (f if f != "launched" else None)) if n.total else (f or b)
                              for n, f, b in zip(
         numbers, forward, backward, strict=True)]
@@ -728,6 +732,18 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
             out[i] = "launched"       # "the six missiles Russia fired"
         result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
     return list(zip(result, firm, strict=True))
+
+
+# "struck infrastructure in the south with 38 Shahed drones": the figure after "with"
+# names the weapons an attack was made with, not those that hit
+WITH_WEAPONS_RE = re.compile(r"\b(?:struck|strikes|hit|hits|attacked|attacks|targeted|"
+                             r"pounded|bombarded|shelled)\b[^.;]*?\bwith\s+(?:(?:more than|"
+                             r"over|about|around|nearly|almost|some|at least|up to|roughly|"
+                             r"a total of|another|a further)\s+)*$", re.I)
+
+
+def _with_weapons(clause: str) -> str | None:
+    return "launched" if WITH_WEAPONS_RE.search(clause) else None
 
 
 BREAKDOWN_RE = re.compile(r",\s*(?:among them|among which|of which|of them|including)\s*$",
