@@ -1347,3 +1347,33 @@ def test_missiles_of_unknown_type_and_a_missile_total_of_the_list_after_it():
                         "- 3 керовані авіаційні ракети Х-59;\n"
                         "- 2 ракети невстановленого типу.", "2024-10-20")
     assert totals(p, "unknown", "launched") != 2
+
+
+# ---------------------------------------------------------------- blind8 mends
+
+def test_struck_with_weapons_tells_the_attack_not_hits():
+    # "struck Ukraine with ... a missile" then the missile by type: one missile, launched
+    p = parse_statement("On April 2 the Russian army struck Ukraine with Shaheds and a missile. "
+                        "The Air Force said the army attacked with a Kh-59 guided missile "
+                        "and 10 Shahed drones; nine drones were shot down.", "2024-04-02")
+    assert "unknown" not in set(p.rows["weapon_class"])
+    assert totals(p, "cruise", "launched") == 1
+    # with no weapons after "with", "struck" still counts what hit
+    p = parse_statement("Russia launched 20 drones; 15 were shot down and 3 struck targets "
+                        "with no casualties.", "2024-04-02")
+    assert p.rows.set_index("weapon_class").loc["strike_drone", "hit"] == 3
+
+
+def test_a_missile_total_counts_each_model_named_after_it_once():
+    # "a missile", then a Kh-59 named twice: one Kh-59, not two missiles and an unknown one
+    p = parse_statement("Russia attacked with drones and a missile overnight. The enemy "
+                        "launched a Kh-59 guided missile and 10 Shahed drones. The Kh-59 "
+                        "missile was launched from the Zaporizhzhia region; nine drones were "
+                        "shot down.", "2024-04-02")
+    assert "unknown" not in set(p.rows["weapon_class"])
+    assert totals(p, "cruise", "launched") == 1
+    # a total larger than the models named after it stays a figure of its own
+    p = parse_statement("Russia attacked with drones and 3 missiles overnight. The enemy "
+                        "launched a Kh-59 guided missile and 10 Shahed drones. The Kh-59 "
+                        "missile was launched from the Zaporizhzhia region.", "2024-04-02")
+    assert "unknown" in set(p.rows["weapon_class"])

@@ -63,6 +63,9 @@ _PARTICIPLES = re.compile(r"запущених|випущених|застосо
 # "used" is a launch verb ("Russia used three Iskander-M"), except as a participle right
 # after its weapon ("four missiles used by Russia").
 _USED = "used"
+# "struck Ukraine with Shaheds and a missile": "struck" before "with" and its weapons tells
+# the attack (a launch), not weapons that hit their targets.
+_STRUCK_WITH = 6
 # "including" (and "the missiles shot down included") names part of what the verb before it
 # counts, in that verb's role; alone ("the attack, including 6 Kinzhal") it is a launch.
 _INCLUDING = {"including", "included", "includes", "include"}
@@ -417,10 +420,24 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             continue
         if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
             role = "hit"
+        if role == "hit" and _struck_with(tokens, i):
+            role = "launched"
         if tok.casefold() in _INCLUDING and found and found[-1][1] != "negated":
             role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _struck_with(tokens: list[str], i: int) -> bool:
+    """"struck Ukraine with Shaheds and a missile": "struck" with "with" a few words after
+    it, weapons following, names what the attack used."""
+    if tokens[i].casefold() != "struck":
+        return False
+    after = [t.casefold() for t in tokens[i + 1:i + 1 + _STRUCK_WITH]]
+    if "with" not in after:
+        return False
+    rest = tokens[i + 2 + after.index("with"):i + 2 + after.index("with") + _STRUCK_WITH]
+    return any(words.weapon_terms(t) for t in rest)
 
 
 def _unsaid(tokens: list[str], i: int, before: set[str]) -> bool:
@@ -1210,8 +1227,14 @@ def _total_of_listed_missiles(mentions: list[Mention]) -> None:
         if m.figure.status != "stated" or m.figure.value <= 0 or any(
                 o.model == m.model and o.role != "launched" for o in mentions):
             continue
-        later = [o.figure.value for o in mentions if o.sentence > m.sentence
-                 and o.role == "launched" and classify(o.model, warn=False).kind == "missile"]
+        # a model named again ("a Kh-59 ...", then "the Kh-59 missile was launched from")
+        # is the same missiles: each model counts once, at its largest figure
+        by_model: dict[str, int] = {}
+        for o in mentions:
+            if o.sentence > m.sentence and o.role == "launched" and classify(
+                    o.model, warn=False).kind == "missile":
+                by_model[o.model] = max(by_model.get(o.model, 0), o.figure.value)
+        later = list(by_model.values())
         if later and min(later) > 0 and sum(later) == m.figure.value:
             mentions.remove(m)
 
