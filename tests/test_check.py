@@ -15,6 +15,7 @@ import strikescope.claimtext as ct
 from strikescope.check import (
     _span_doubt,
     _time_doubt,
+    _typed_total_doubt,
     check,
     extract_claims,
     fits,
@@ -1163,3 +1164,51 @@ def test_drones_that_came_down_on_their_own_are_lost(sentence):
 def test_others_that_flew_off_are_found_and_not_counted_as_shot_down():
     figs = _figures("The air force downed 40 drones; four others flew back towards Russia.")
     assert sorted((f.value, f.measure) for f in figs) == [(4, "other"), (40, "shot_down")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "They shot down 199 drones and electronically disabled or forced down another 169 decoys.",
+    "The air force said 169 drones were electronically suppressed.",
+])
+def test_drones_electronically_disabled_or_forced_down_are_lost(sentence):
+    f = [f for f in _figures(sentence) if f.value == 169][0]
+    assert f.measure == "lost"
+
+
+def test_the_most_since_is_a_record_of_the_count_it_follows():
+    [rec] = _records("The air force said Russia used 407 drones in one night, the most since "
+                     "February 2022.")
+    assert (rec.subject, rec.record["since"]) == ("drones", "February 2022")
+    # a type ("six Kinzhals") has no nightly series; "the most affected" compares nothing
+    assert not _records("The barrage included six Kinzhal missiles, the most Russia has used "
+                        "in a single wave since the war began.")
+    assert not _records("Russia launched 40 drones at Kharkiv, the most affected region.")
+
+
+class _TypedRows:
+    """A night whose missiles the reports list type by type (35 + 8 + 8 + 3 + 4 = 58)."""
+
+    def __init__(self, launched):
+        import pandas as pd
+        self.frame = pd.DataFrame({"kind": "missile", "counted": True,
+                                   "model": [f"m{i}" for i in range(len(launched))],
+                                   "launched": launched})
+
+    def rows(self, night):
+        return self.frame
+
+
+@pytest.mark.parametrize("value, launched, doubted", [
+    (67, [35, 8, 8, 3, 4], True),      # 9 above 58: within a quarter (72.5)
+    (73, [35, 8, 8, 3, 4], False),     # beyond a quarter: as checkable as any figure
+    (50, [35, 8, 8, 3, 4], False),     # below the rows' sum: no type can be missing
+    (67, [50, 8], False),              # two rows: too few types to leave one out
+])
+def test_a_missile_total_a_little_above_the_typed_rows_is_not_contradicted(
+        value, launched, doubted):
+    c = ct.Claim("figure", 0, 0, 0, value=value, subject="missiles", measure="launched",
+                 night=dt.date(2025, 3, 7))
+    assert (_typed_total_doubt(c, _TypedRows(launched)) is not None) == doubted
+    drones = ct.Claim("figure", 0, 0, 0, value=value, subject="drones", measure="launched",
+                      night=dt.date(2025, 3, 7))
+    assert _typed_total_doubt(drones, _TypedRows(launched)) is None

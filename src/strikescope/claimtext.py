@@ -496,6 +496,8 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
                    r"(?:were )?jammed)"),
     ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
              r"locationally|failed to reach|did not reach|crashed before (?:reaching|hitting)|"
+             # drones "electronically disabled or forced down" were suppressed, not shot
+             r"electronically (?:disabled|suppressed|neutrali[sz]ed)|forced (?:down|to land)|"
              r"(?:came|come|comes|fell|falls|went|crashed) (?:down )?on (?:their|its) own|"
              r"without (?:causing )?(?:harm|"
              r"negative|adverse))"),
@@ -920,7 +922,11 @@ def sentence_speaker(sent: str, previous: str | None) -> str | None:
 
 RECORD_RE = re.compile(r"\b(?P<ord>second|third|fourth|fifth|2nd|3rd|4th|5th)?[- ]?"
                        r"(?P<word>record(?:-breaking)?|largest|biggest|heaviest|most massive|"
-                       r"unprecedented|highest number|most intense)\b", re.I)
+                       r"unprecedented|highest number|most intense|"
+                       # "407 drones, the most since February 2022": "the most" with a
+                       # period or "ever" after it, not "the most affected region"
+                       r"(?<=\bthe )most(?=\s+(?:[\w-]+\s+){0,4}?(?:since|ever|in a single|"
+                       r"of the (?:war|full-scale))\b))\b", re.I)
 PREVIOUS_RECORD_RE = re.compile(r"\b(?:previous|prior|earlier|old|last week'?s|last month'?s)\s+"
                                 r"(?:record|high|maximum|largest)\s+(?:of\s+)?$", re.I)
 CITY_SCOPE_RE = re.compile(r"^[^.;]{0,45}?\b(?:on|against|in|over|at) (?:the )?(?:city|capital|"
@@ -971,6 +977,30 @@ def _record_subject(sent: str, offset: int, m: re.Match, figures: list[Claim],
     return subjects.pop() if len(subjects) == 1 else "all"
 
 
+def _superlative_subject(sent: str, offset: int, m: re.Match, figures: list[Claim],
+                         after: str) -> str | None:
+    """The record's subject, or None where the superlative is no record of the attack."""
+    if PLACE_NOUN_RE.match(after):
+        return None
+    if m["word"].lower() == "most":
+        return _most_subject(offset + m.start("word"), figures)
+    return _record_subject(sent, offset, m, figures, after)
+
+
+def _most_subject(pos: int, figures: list[Claim]) -> str | None:
+    """"The most" is a record only of the figure it follows ("407 drones in one night, the
+    most since February 2022"), and only of a count of drones, missiles or both: "six
+    Kinzhals, the most Russia has used" compares one type, which the nightly series do
+    not hold."""
+    before = [f for f in figures if f.end <= pos]
+    if not before:
+        return None
+    last = max(before, key=lambda f: f.end)
+    ok = last.measure == "launched" and last.subject in ("drones", "missiles", "all") \
+        and last.model is None
+    return last.subject if ok else None
+
+
 def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim]:
     out = []
     for m in RECORD_RE.finditer(sent):
@@ -980,9 +1010,9 @@ def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim
         if re.match(r"[^.;]{0,25}\b(?:had been|was previously|until then)\b", sent[m.end():], re.I):
             continue     # a statement about an earlier record; its own figure is checked
         after = sent[m.end():m.end() + 60]
-        if PLACE_NOUN_RE.match(after):
+        subject = _superlative_subject(sent, offset, m, figures, after)
+        if subject is None:
             continue
-        subject = _record_subject(sent, offset, m, figures, after)
         info = {"word": m["word"].lower()}
         if m["ord"]:
             info["rank"] = ORDINALS[m["ord"].lower()]
