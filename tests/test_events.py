@@ -397,3 +397,10 @@ def test_parse_filter_rejects_unclear_terms(text):
 
     with pytest.raises(ValueError, match="key=value"):
         parse_filter(text)
+
+
+def test_coverage_spans_the_packaged_timeline_and_the_files_given(tmp_path):
+    first, last = ev.coverage()
+    assert first <= pd.Timestamp("2022-03-01") and last >= pd.Timestamp("2025-12-01")
+    later = write(tmp_path, SAMPLE.replace("2025-03-01,,negotiation", "2031-03-01,,negotiation"))
+    assert ev.coverage(later) == (first, pd.Timestamp("2031-03-01"))

@@ -391,14 +391,6 @@ def _nearby_events(fig: Figures) -> pd.DataFrame:
     return ev.assign(before=ev.gap < 0).sort_values("gap", key=abs)
 
 
-def _timeline_end() -> pd.Timestamp | None:
-    """The date of the timeline's last event (None for an empty timeline)."""
-    from strikescope.events import events
-
-    dates = events().date
-    return None if dates.empty else pd.Timestamp(dates.max())
-
-
 def _event_line(e) -> str:
     if e.gap < 0:
         when = f"{_n(-e.gap, 'day')} before the night ended"
@@ -420,7 +412,10 @@ def _diplomacy(fig: Figures, notes: Footnotes, db=None) -> str:
     else:
         lines = [f"Diplomatic events in the {CONTEXT_DAYS} days before {night}:", ""]
         lines += [_event_line(e) for e in before.head(5).itertuples()]
-    ends = _timeline_end()
+    from strikescope.events import coverage
+
+    covered = coverage()
+    ends = None if covered is None else pd.Timestamp(covered[1])
     if ends is not None and ends < fig.focus - pd.Timedelta(days=1):
         # past its last entry, no event listed is no evidence that none happened
         lines += ["", f"The timeline ends on {ends:%d %B %Y}: later events are not in it."]

@@ -1126,8 +1126,6 @@ def _check(art: ct.Article, store: _Store) -> CheckResult:
         for c in art.claims:
             if c.night is None and night is not None:
                 c.night, c.confidence, c.basis = night, "low", reason
-    for c in art.claims:
-        c.published = ct.kyiv_date(art.published)
     ctx = {"night": night, "reason": reason, "confidence": confidence, "store": store}
     records = []
     for i, c in enumerate(sorted([*art.claims, *art.mentions, *places], key=lambda c: c.start),

@@ -1315,6 +1315,9 @@ def extract(text: str, published=None) -> Article:
         claims += figures + records
         other += mentions(sent, a, i, bool(figures))
         ctx["previous"] = sentence_speaker(sent, ctx["previous"]) or ctx["previous"]
+    day = kyiv_date(published)
+    for c in claims:
+        c.published = day
     art = Article(body, published, spans, anchors, claims, other)
     _resolve_nights(art)
     return art

@@ -389,6 +389,13 @@ def events(
     return filter_events(df, type, actors, start, end, confidence)
 
 
+def coverage(paths: PathLike | Iterable[PathLike] | None = None) -> tuple | None:
+    """The first and last dates of the timeline (packaged and `paths`' events), None for
+    an empty one: past them, no event listed says nothing of the days."""
+    dates = load_events(paths)["date"]
+    return None if dates.empty else (dates.min(), dates.max())
+
+
 def event_dates(
     type: str | Iterable[str] | None = None,
     actors: str | Iterable[str] | None = None,

@@ -606,19 +606,17 @@ def study_period(
     followed an event (a placebo date there could be a real, unrecorded one)."""
     lo = dates.min() - pd.Timedelta(days=margin)
     hi = dates.max() + pd.Timedelta(days=margin)
-    if covered is not None:
-        reach = pd.Timedelta(days=max(WINDOWS))
-        lo = max(lo, pd.Timestamp(covered[0]) - reach)
-        hi = min(hi, pd.Timestamp(covered[1]) + reach)
+    return _covered(nights[(nights["night"] >= lo) & (nights["night"] <= hi)], covered)
+
+
+def _covered(nights: pd.DataFrame, covered: tuple | None) -> pd.DataFrame:
+    """The nights within the longest window of the timeline's span `covered` (all of them
+    when None)."""
+    if covered is None:
+        return nights
+    reach = pd.Timedelta(days=max(WINDOWS))
+    lo, hi = pd.Timestamp(covered[0]) - reach, pd.Timestamp(covered[1]) + reach
     return nights[(nights["night"] >= lo) & (nights["night"] <= hi)]
-
-
-def timeline_coverage(events_file=None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The first and last dates of the whole timeline (with `events_file`'s events)."""
-    from strikescope import events as ev
-
-    dates = ev.events(paths=events_file)["date"]
-    return None if dates.empty else (dates.min(), dates.max())
 
 
 def _events_and_nights(events, selection: dict, margin: int, db):
@@ -628,7 +626,9 @@ def _events_and_nights(events, selection: dict, margin: int, db):
     ev = load_events(events, **selection)
     if ev.empty:
         raise InputError("no events match the selection")
-    covered = timeline_coverage(selection.get("events_file"))
+    from strikescope import events as timeline
+
+    covered = timeline.coverage(selection.get("events_file"))
     return ev, study_period(strikescope.nights(db=db), ev["date"], margin, covered)
 
 
@@ -813,10 +813,14 @@ def tallies(n_placebo: int = N_PLACEBO, seed: int = 0, db=None) -> pd.DataFrame:
     calls = load_events(**TRUMP_PUTIN_2025)
     ids = list(published) + list(calls["event_id"])
     ev = load_events(ids)
+    from strikescope import events as timeline
+
+    modelled = _covered(nights, timeline.coverage())  # read once for every event
     rows = []
     for e in ev.itertuples(index=False):
         window, pub_b, pub_a, pub_pct = published.get(e.event_id, (7, None, None, None))
-        rows.append(_tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed))
+        rows.append(_tally_row(e, window, pub_b, pub_a, pub_pct, modelled, drones, n_placebo,
+                               seed))
     return pd.DataFrame(rows)
 
 
@@ -834,7 +838,7 @@ def _tally_row(e, window, pub_b, pub_a, pub_pct, nights, drones, n_placebo, seed
         "data_pct": 100 * (after / before - 1) if before else math.nan,
     }
     try:
-        period = study_period(nights, pd.Series([e.date]), covered=timeline_coverage())
+        period = study_period(nights, pd.Series([e.date]))
         r = run_study(
             metric_data(period, "drones"), [e.date], window, n_placebo, seed, labels=[e.event_id]
         )
