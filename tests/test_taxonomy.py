@@ -3,7 +3,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from strikescope.taxonomy import CLASSES, UnknownModelWarning, classify, weapons_table
+from strikescope.taxonomy import CLASSES, UnknownModelWarning, classify, reference_rows
 from tests.conftest import ATTACKS, OLD_RELEASE
 
 
@@ -95,9 +95,9 @@ def test_unseen_strings_count_where_their_family_does(model, cls, kind, long_ran
 
 
 def test_table_has_no_duplicates_and_valid_classes():
-    df = weapons_table()
-    assert not df.key.duplicated().any()
-    assert set(df["class"]) <= set(CLASSES)
+    rows = reference_rows()
+    assert len({r["key"] for r in rows}) == len(rows)
+    assert {r["class"] for r in rows} <= set(CLASSES)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         classify("Kalibr")

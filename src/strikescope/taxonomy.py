@@ -12,16 +12,9 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 from strikescope.config import package_data
 from strikescope.errors import InputError
-from strikescope.lazy import lazy_module
-
-if TYPE_CHECKING:  # the real modules for the type checker; at run time on first use
-    import pandas as pd
-else:
-    pd = lazy_module("pandas")
 
 CLASSES = (
     "strike_drone",
@@ -121,10 +114,6 @@ def reference_rows() -> tuple[dict, ...]:
             raise InputError(f"weapons.csv: duplicate model {r['model']!r}")
         seen.add(r["key"])
     return tuple(rows)
-
-
-def weapons_table() -> pd.DataFrame:
-    return pd.DataFrame(list(reference_rows()))
 
 
 @cache
@@ -242,7 +231,3 @@ def taxonomy_rows(models) -> list[tuple]:
                      c.known))
     return rows
 
-
-def taxonomy_frame(models) -> pd.DataFrame:
-    """One row per distinct model string: components, class, kind, long_range, known."""
-    return pd.DataFrame(taxonomy_rows(models), columns=[c for c, _ in TAXONOMY_COLUMNS])

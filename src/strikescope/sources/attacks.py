@@ -443,11 +443,6 @@ def _has_rec(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return "rec" in cols
 
 
-def rejected_lines(con: duckdb.DuckDBPyConnection, table: str = "raw") -> pd.DataFrame:
-    """Records the CSV reader could not split into the header's fields (quarantined whole)."""
-    return con.execute(f"SELECT * FROM {table}_rejects").df()
-
-
 # The two forms of the real files, digit by digit: a cast reads them several times faster
 # than strptime, and on exactly these shapes both give the same timestamp.
 PLAIN_TIME = r"^\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d)?$"
