@@ -30,6 +30,12 @@ def test_every_model_string_in_both_releases_is_known():
     ("Фенікс", "tactical_uav", "drone"),
     ("Картограф", "tactical_uav", "drone"),
     ("Привет-82", "tactical_uav", "drone"),
+    ("Іскандер-М", "ballistic", "missile"),  # missiles named in Cyrillic, as statements do
+    ("Искандер-К", "cruise", "missile"),
+    ("Кинджал", "aeroballistic", "missile"),
+    ("Калібр", "cruise", "missile"),
+    ("Х-101 та Калібр", "cruise", "missile"),
+    ("Циркон", "antiship", "missile"),
     ("Orlan-10 and ZALA and Supercam", "tactical_uav", "drone"),
     ("Unknown Missile", "unknown", "missile"),
 ])
@@ -70,6 +76,7 @@ def test_unseen_string_is_unknown_with_warning():
     # a known family name inside an unseen string
     ("X-47M2 Kinzhal", "aeroballistic", "missile", True, False),
     ("Kalibr-NK", "cruise", "missile", True, False),
+    ("Х-47 Кинджал", "aeroballistic", "missile", True, False),  # a name beside a Cyrillic code
     ("Iskander-M/Kalibr", "mixed", "missile", True, True),
     # "one of": the known alternatives' common class
     ("X-101/X-555/X-99", "cruise", "missile", True, False),

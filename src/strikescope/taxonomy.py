@@ -88,12 +88,12 @@ class Classification:
 
 
 def normalize_model(text: str) -> str:
-    key = " ".join(str(text).translate(_DASHES).split()).casefold()
-    if any(ch.isdigit() for ch in key):
-        key = key.translate(_LOOKALIKES)
-        # "Kh-101" is the Latin spelling of "Х-101", written "X-101" in the data
-        key = _KH.sub("x-", key)
-    return key
+    words = str(text).translate(_DASHES).casefold().split()
+    # only designations are read letter for letter: "Х-47 Кинджал" keeps its name
+    key = " ".join(w.translate(_LOOKALIKES) if any(ch.isdigit() for ch in w) else w
+                   for w in words)
+    # "Kh-101" is the Latin spelling of "Х-101", written "X-101" in the data
+    return _KH.sub("x-", key)
 
 
 @cache
