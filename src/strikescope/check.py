@@ -33,6 +33,7 @@ import pandas as pd
 import strikescope.api as api
 import strikescope.claimtext as ct
 from strikescope.errors import NotFoundError
+from strikescope.sources.attacks import source_url
 
 LABELS = ("supported", "contradicted", "unverifiable")
 CLAIM_COLUMNS = ["claim_id", "type", "text", "start", "end", "label", "evidence", "sources",
@@ -248,13 +249,9 @@ class _Store:
 
 
 def post_url(source: str) -> str:
-    """A report post's address: URLs stay; `kpszsu/posts/...` ids are Facebook posts."""
-    text = str(source).strip()
-    if text.startswith(("http://", "https://")):
-        return text
-    if "." in text.split("/", 1)[0]:
-        return f"https://{text}"
-    return f"https://www.facebook.com/{text}"
+    """A report post's address (`sources.attacks.source_url`); a statement read by
+    strikescope, which has none, is named by its id."""
+    return source_url(source) or str(source).strip()
 
 
 @dataclass
