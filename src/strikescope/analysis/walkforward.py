@@ -107,7 +107,7 @@ class Spec:
 # The settings chosen on the 2024 walk-forward (scripts/forecast_skill.py, docs/forecast.md)
 # against Spec(), the base the candidates are written against.
 CHOSEN = {"members": ("climatology", "nb_level", "hurdle", "hazard", "nb_local", "mix"),
-          "local_halflife": 2.0, "not_massive": ("nb_local",), "level_since": True,
+          "local_halflife": 2.0, "not_massive": ("nb_local", "mix"), "level_since": True,
           "stack_window": 730, "ridge": 10.0, "gap_bins": True, "mix_min": 20,
           "mix_ratio": 1.25}
 
