@@ -71,6 +71,24 @@ CANDIDATES |= {f"R1, {name}": {**R1, **kw} for name, kw in ROUND2.items()}
 CANDIDATES["R1, all four of these"] = {**R1, **{k: v for kw in ROUND2.values()
                                                for k, v in kw.items()}}
 
+# A third round from the best of the second (R2, "R1, all four of these"): the `mix` member
+# (drones as bursts from a hazard plus an NB below the burst cut) added to the stack, with
+# bursts cut at the massive-night rule's 400 drones or at a multiple of the level (at least
+# 20 drones); still scored on 2024 only.
+R2 = CANDIDATES["R1, all four of these"]
+MIX = {"members": (*R2["members"], "mix"), "mix_min": 20}
+ROUND3 = {
+    "drone bursts >= 400": {"members": MIX["members"]},
+    **{f"bursts >= {r:g} x level": {**MIX, "mix_ratio": r} for r in (3.0, 2.0, 1.5, 1.25, 1.0)},
+    **{f"bursts >= {r:g} x level, sizes scaled to the level": {
+        **MIX, "mix_ratio": r, "mix_scale": True} for r in (1.5, 1.25)},
+    **{f"bursts >= {r:g} x level, climatology below": {
+        **MIX, "mix_ratio": r, "mix_ordinary": "climatology"} for r in (1.5, 1.25)},
+    "bursts >= 1.25 x level, for counts": {
+        **MIX, "mix_ratio": 1.25, "not_massive": (*R2["not_massive"], "mix")},
+}
+CANDIDATES |= {f"R2, stack adds mix ({name})": {**R2, **kw} for name, kw in ROUND3.items()}
+
 # What the full run chose on 2024 (it says so when a new run chooses otherwise).
 CHOSEN: dict = wf.CHOSEN
 

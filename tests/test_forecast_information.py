@@ -88,7 +88,7 @@ def test_events_feature_never_sees_an_event_announced_after_the_origin():
     300 (not known by 18:00 that day) changes nothing; announced on night 299, it does."""
     hist, base = _random_salvos()
     spec = wf.Spec(min_train=60, stack_window=56, events=True)
-    names = ["nb_level", "hurdle", "hazard"]
+    names = ["nb_level", "hurdle", "hazard", "mix"]
     night = hist.index[301]
 
     def outputs(events):

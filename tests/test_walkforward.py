@@ -67,6 +67,45 @@ def test_empirical_rows_window():
     assert rows[0] == pytest.approx([0.99 + floor, floor, floor, floor])
 
 
+def test_mixture_pmf_by_hand():
+    """P(burst) 0.25 over bursts of 500 and 700 drones, an NB(100, 0.5) below the cut 400."""
+    k, n = 2000, 2.0
+    nb = stats.nbinom.pmf(np.arange(400), n, n / (n + 100))
+    small = wf.nb_pmf(np.array([100.0]), 0.5, k)
+    got = wf.mixture_pmf(np.array([0.25]), small, np.array([[500.0, 700.0]]), np.array([400]),
+                         floor=0.0)[0]
+    assert got[:400] == pytest.approx(0.75 * nb / nb.sum(), abs=1e-15)
+    assert (got[500], got[700]) == pytest.approx((0.125, 0.125))
+    assert got[400:].sum() == pytest.approx(0.25)
+    # with the floor, 1 % of the burst law spreads over the 1601 counts 400..2000
+    got = wf.mixture_pmf(np.array([0.25]), small, np.array([[500.0, 700.0]]), np.array([400]))[0]
+    assert got[500] == pytest.approx(0.25 * (0.99 * 0.5 + 0.01 / 1601))
+    assert got[401] == pytest.approx(0.25 * 0.01 / 1601)
+    assert got.sum() == pytest.approx(1.0)
+
+
+def test_mixture_pmf_clips_bursts_to_the_cut_and_without_bursts_spreads_them():
+    small = np.full((2, 11), 1 / 11)
+    # a burst of 3 under a cut of 6 counts as 6; no bursts known: spread over 6..10
+    got = wf.mixture_pmf(np.array([0.5, 0.5]), small, np.array([[3.0], [9.0]]), [6, 6], 0.0)
+    assert got[0, 6] == pytest.approx(0.5) and got[1, 9] == pytest.approx(0.5)
+    assert got[0, :6] == pytest.approx(np.full(6, 0.5 / 6))
+    none = wf.mixture_pmf(np.array([0.2]), small[:1], np.zeros((1, 0)), [6], 0.0)[0]
+    assert none[6:] == pytest.approx(np.full(5, 0.04))
+
+
+def test_burst_cut_and_nights_since_a_burst_by_hand():
+    spec = wf.Spec(mix_ratio=2.0, mix_min=20)
+    assert spec.mix_cut([5.0, 30.2]).tolist() == [20, 61]
+    assert wf.Spec().mix_cut([900.0]).tolist() == [400]  # the massive-night rule's
+    hist = pd.DataFrame({"drones_launched": [10.0, 50.0, 10.0, 10.0, 300.0, 10.0],
+                         "missiles_launched": 0.0},
+                        index=pd.date_range("2025-01-01", periods=6, name="night"))
+    f = wf.features(hist, wf.Spec(mix_min=50))  # a constant cut of 50 drones
+    assert f["mix_cut"].tolist() == [50] * 6
+    assert f["md_since"].tolist() == [1, 0, 1, 2, 0, 1]
+
+
 def test_simplex_weights_by_hand():
     # min w1^2 + 4 w2^2 with w1 + w2 = 1: w1 = 4/5
     assert wf.simplex_weights(np.diag([1.0, 4.0])) == pytest.approx([0.8, 0.2], abs=1e-5)
@@ -224,13 +263,35 @@ def test_walk_forward_members_fit_only_known_nights():
     changed = hist.copy()
     changed.iloc[301:] = changed.iloc[301:] * 2
     c2 = wf.Context(changed, SMALL)
-    names = ["climatology", "nb_level", "hurdle", "hazard"]
+    names = ["climatology", "nb_level", "hurdle", "hazard", "mix"]
     _, p1, q1 = wf._member_outputs(c1, names, 2, 294, 300)
     _, p2, q2 = wf._member_outputs(c2, names, 2, 294, 300)
     for m in names:
         assert q1[m] == pytest.approx(q2[m])
         for t in p1[m]:
             assert p1[m][t] == pytest.approx(p2[m][t])
+
+
+def test_mix_fits_only_known_nights_and_bursts():
+    """Drone bursts every 6th night, cut at twice the level: the mix member's forecasts for
+    origins 294..300 are the same whatever the nights after 300 hold, and its burst law
+    holds the bursts seen by then."""
+    hist = synthetic()
+    hist.iloc[3::6, 0] *= 5
+    spec = wf.Spec(min_train=60, stack_window=56, mix_ratio=2.0, mix_min=20)
+    changed = hist.copy()
+    changed.iloc[301:] = changed.iloc[301:] * 3 + 7
+    out = [wf._member_outputs(wf.Context(h, spec), ["mix"], 1, 294, 300) for h in (hist, changed)]
+    (_, p1, q1), (_, p2, q2) = out
+    assert q1["mix"] == pytest.approx(q2["mix"])
+    for t in wf.TARGETS:
+        assert p1["mix"][t] == pytest.approx(p2["mix"][t])
+    cut = wf.Context(hist, spec).cols["mix_cut"][294:301].astype(int)
+    above = np.array([p[c:].sum() for p, c in zip(p1["mix"]["drones"], cut, strict=True)])
+    burst = hist.iloc[295:302, 0].to_numpy() >= cut
+    assert burst.tolist() == [False, False, True, False, False, False, False]  # night 297
+    # the hazard learns the cycle: likeliest on the burst night, unlikely the night after
+    assert above.argmax() == 2 and above[2] > 0.5 and above[3] < 0.05
 
 
 # ------------------------------------------------------------------ behaviour
@@ -287,7 +348,8 @@ def test_real_stack_weights_equal_the_iterative_solver(real_db):
     origins = np.arange(first, len(hist) - 1)
     pool = [m for m in spec.members if m not in spec.not_massive]
     err = np.stack([probs[m] for m in pool]) - c.target("massive", origins, 1)[None, :]
-    count = [m for m in spec.members if pmfs[m]]
+    # the mix member's missiles are the hurdle's: with both, no refit has distinct members
+    count = [m for m in spec.members if pmfs[m] and m != "mix"]
     grams = [np.einsum("mo,no->omn", err, err),
              wf._crps_gram([pmfs[m]["missiles"] for m in count],
                            c.target("missiles", origins, 1))]

@@ -412,7 +412,7 @@ def load_history(db=None, history: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 # The walk-forward models of strikescope.analysis.walkforward (local level, hurdle, stacked pool).
-SKILL_MODELS = ("stack", "nb_level", "hurdle")
+SKILL_MODELS = ("stack", "nb_level", "hurdle", "mix")
 # The model whose P(massive) the forecast shows with its track record: the best on the 2024
 # walk-forward (scripts/forecast_skill.py; docs/forecast.md), with the chosen settings.
 MASSIVE_MODEL = "stack"

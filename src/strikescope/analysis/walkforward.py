@@ -12,6 +12,8 @@ Models (one per horizon h, "direct"):
   hurdle       missiles: P(>= massive) from a logistic hazard, times the empirical
                distribution of past massive nights, plus an NB for ordinary nights below
                the threshold; drones as nb_level
+  mix          the hurdle's missiles, and drones as a mixture: P(burst night) from a logistic
+               hazard times the counts of the last bursts, plus an NB below the burst cut
   hazard       logistic P(massive night) from nights and launches since the last massive
                night, recent levels and the target's weekday
   hgb          gradient-boosted trees (scikit-learn, Poisson loss, NB around the mean;
@@ -76,10 +78,26 @@ class Spec:
     # Diplomatic events known by the as-of date that fall on or just before the target night
     # (needs `events` in run(); see event_flags for what counts as known).
     events: bool = False
+    # The `mix` member's drones: a night is a burst when its drones reach the cut known the
+    # evening before, max(mix_min, mix_ratio x the level); mix_ratio 0 and mix_min None make
+    # the cut the massive-night rule's. Bursts are sized from the last mix_tail burst nights'
+    # counts, as they were, or scaled to the level of the origin when mix_scale.
+    mix_ratio: float = 0.0
+    mix_min: int | None = None
+    mix_tail: int = 20
+    mix_scale: bool = False
+    # Its ordinary nights: an NB on the level features ("nb") or the 28-night climatology
+    # ("climatology"), either cut off at the burst cut.
+    mix_ordinary: str = "nb"
 
     @property
     def weather(self) -> bool:
         return self.perfect_weather or self.weather_forecast
+
+    def mix_cut(self, level) -> np.ndarray:
+        """The drone count from which a night is a burst, from the level known before it."""
+        least = self.massive_drones if self.mix_min is None else self.mix_min
+        return np.ceil(np.maximum(least, self.mix_ratio * np.asarray(level, dtype=float)))
 
     def massive(self, drones, missiles) -> np.ndarray:
         return (np.asarray(missiles) >= self.massive_missiles) | (
@@ -88,9 +106,10 @@ class Spec:
 
 # The settings chosen on the 2024 walk-forward (scripts/forecast_skill.py, docs/forecast.md)
 # against Spec(), the base the candidates are written against.
-CHOSEN = {"members": ("climatology", "nb_level", "hurdle", "hazard", "nb_local"),
-          "local_halflife": 2.0, "not_massive": ("nb_local",), "level_since": True,
-          "stack_window": 730, "ridge": 10.0, "gap_bins": True}
+CHOSEN = {"members": ("climatology", "nb_level", "hurdle", "hazard", "nb_local", "mix"),
+          "local_halflife": 2.0, "not_massive": ("nb_local", "mix"), "level_since": True,
+          "stack_window": 730, "ridge": 10.0, "gap_bins": True, "mix_min": 20,
+          "mix_ratio": 1.25}
 
 
 def chosen_spec(**kw) -> Spec:
@@ -175,13 +194,17 @@ def features(hist: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     since, drones_since = _since_last(flag, d)
     _, missiles_since = _since_last(flag, m)
     mm_since, _ = _since_last(m >= spec.massive_missiles, m)
+    level = _ewm(d, spec.halflife)
+    cut = spec.mix_cut(level)
+    # a burst is judged against the cut known the evening before (the first: the least cut)
+    md_since, _ = _since_last(d >= np.concatenate([spec.mix_cut(np.zeros(1)), cut[:-1]]), d)
     return pd.DataFrame({
         "drones": d, "missiles": m, "massive": flag.astype(float),
-        "drones_level": np.log1p(_ewm(d, spec.halflife)),
+        "drones_level": np.log1p(level),
         "missiles_level": np.log1p(_ewm(m, spec.halflife)),
         "drones_slow": np.log1p(_ewm(d, 4 * spec.halflife)),
         "missiles_slow": np.log1p(_ewm(m, 4 * spec.halflife)),
-        "since": since, "mm_since": mm_since,
+        "since": since, "mm_since": mm_since, "md_since": md_since, "mix_cut": cut,
         "drones_since": np.log1p(drones_since), "missiles_since": np.log1p(missiles_since),
         "dow": np.asarray(hist.index.day_of_week),
     }, index=hist.index)
@@ -515,6 +538,62 @@ def _hurdle(c: Context, tr, te, h) -> Out:
     return {"drones": drones, "missiles": missiles}, _union(c, drones, missiles)
 
 
+def mixture_pmf(p: np.ndarray, small: np.ndarray, values: np.ndarray, cut: np.ndarray,
+                floor: float = FLOOR) -> np.ndarray:
+    """Rows (1 - p) x `small` truncated below `cut` + p x the burst law: the empirical
+    distribution of a row of `values` (clipped to cut..K) with `floor` of it spread evenly
+    over cut..K (all of it when there are no values yet)."""
+    n, k = small.shape[0], small.shape[1] - 1
+    cut = np.clip(np.broadcast_to(np.asarray(cut, dtype=int), (n,)), 1, k)
+    above = np.arange(k + 1)[None, :] >= cut[:, None]
+    below = np.where(above, 0.0, small)
+    mass = below.sum(axis=1)
+    # an ordinary law with next to nothing below the cut: its mass goes just below it
+    gone = mass < 1e-12
+    below[gone, cut[gone] - 1] = mass[gone] = 1.0
+    below /= mass[:, None]
+    values = np.asarray(values, dtype=float).reshape(n, -1)
+    tail = np.zeros((n, k + 1))
+    if values.shape[1]:
+        v = np.clip(np.rint(values), cut[:, None], k).astype(int)
+        np.add.at(tail, (np.repeat(np.arange(n), v.shape[1]), v.ravel()), 1.0 / v.shape[1])
+        tail = (1 - floor) * tail + floor * above / above.sum(axis=1, keepdims=True)
+    else:
+        tail = above / above.sum(axis=1, keepdims=True)
+    return (1 - p)[:, None] * below + np.asarray(p)[:, None] * tail
+
+
+def _mix_drones(c: Context, tr, te, h) -> tuple[np.ndarray, np.ndarray]:
+    """Drones as a mixture: P(burst) from a logistic hazard (nights since the last burst,
+    launches since the last massive night, levels, weekday) times the counts of the last
+    bursts known, plus an NB for the ordinary nights below the cut."""
+    s, k = c.spec, SUPPORT["drones"]
+    y = c.target("drones", tr, h)
+    cut = c.cols["mix_cut"]
+    big = y >= cut[tr]
+    H = c.design("hazard_md", h, lambda f: hazard_design(f, h, s, "md_since"))
+    p = fit_logistic(H[tr], big.astype(float), H[te], s.ridge, c.warm("mix_p", h))
+    if s.mix_ordinary == "climatology":
+        small = c.clim["drones"][te]
+    else:
+        X = c.design("level_drones", h, lambda f: level_design(f, "drones", h, s))
+        small = fit_nb(X[tr][~big], y[~big], X[te], k, c.warm("mix_nb", h))
+    last = tr[big][-s.mix_tail:]
+    values = c.target("drones", last, h)
+    if s.mix_scale:  # a burst as a multiple of the level at its origin, at today's level
+        level = np.maximum(np.expm1(c.cols["drones_level"]), 1.0)
+        values = level[te][:, None] * (values / level[last])[None, :]
+    else:
+        values = np.broadcast_to(values, (len(te), len(values)))
+    return mixture_pmf(p, small, values, cut[te]), p
+
+
+def _mix(c: Context, tr, te, h) -> Out:
+    drones, _ = _mix_drones(c, tr, te, h)
+    missiles, _ = _hurdle_missiles(c, tr, te, h)
+    return {"drones": drones, "missiles": missiles}, _union(c, drones, missiles)
+
+
 def _hazard(c: Context, tr, te, h) -> Out:
     y = c.target("massive", tr, h)
     H = c.design("hazard", h, lambda f: hazard_design(f, h, c.spec))
@@ -606,7 +685,7 @@ MEMBERS: dict[str, Callable[..., Out]] = {
     "hazard": _hazard, "hgb": _hgb, "ratio": _ratio,
     "clim7": partial(_short_climatology, window=7),
     "clim14": partial(_short_climatology, window=14),
-    "clim56": partial(_short_climatology, window=56), "nb_local": _nb_local}
+    "clim56": partial(_short_climatology, window=56), "nb_local": _nb_local, "mix": _mix}
 
 
 def _nb_lags(c: Context, tr, te, h) -> Out:

@@ -34,7 +34,7 @@ def forecast(
                               help="Last night known (YYYY-MM-DD); default: the store's last."),
     horizon: int = typer.Option(7, "--horizon", help="Nights ahead (1-28)."),
     model: str = typer.Option(fc.MASSIVE_MODEL, "--model",
-                              help="stack (chosen on 2024), blend, nb_level, hurdle, nb_lags, "
+                              help="stack (chosen on 2024), blend, nb_level, hurdle, mix, nb_lags, "
                                    "nb_trend, climatology or persistence."),
     massive_missiles: int = typer.Option(20, "--massive-missiles",
                                          help="Massive night: at least this many missiles..."),
