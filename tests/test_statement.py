@@ -381,7 +381,7 @@ def test_held_out_sets_are_scored_apart():
     assert all(2023 <= date.fromisoformat(c["night"]).year <= 2025 for c in second)
 
 
-BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
+BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")
 
 
 def _folder(name):
@@ -393,7 +393,7 @@ def _folder(name):
 BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1, 15), ("blind3", {"uk", "en"}, 5, 15),
                  ("blind4", {"uk", "en", "ru"}, 2, 15), ("blind5", {"uk", "en", "ru"}, 2, 15),
                  ("blind6", {"uk", "en", "ru"}, 2, 15), ("blind7", {"uk", "en", "ru"}, 1, 12),
-                 ("blind8", {"uk", "en"}, 0, 11)]
+                 ("blind8", {"uk", "en"}, 0, 11), ("blind9", {"uk", "en", "ru"}, 1, 15)]
 
 
 @pytest.mark.parametrize("folder, languages, in_2026, size", BLIND_FOLDERS,
