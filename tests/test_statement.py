@@ -1377,3 +1377,26 @@ def test_a_missile_total_counts_each_model_named_after_it_once():
                         "launched a Kh-59 guided missile and 10 Shahed drones. The Kh-59 "
                         "missile was launched from the Zaporizhzhia region.", "2024-04-02")
     assert "unknown" in set(p.rows["weapon_class"])
+
+
+def test_besides_that_is_no_exception():
+    # "Окрім цього ... запущено ... Х-59": besides that, one Kh-59 launched (not left out)
+    p = parse_statement("Противник атакував 12 ударними БпЛА, збито 10. Окрім цього із "
+                        "літака Су-34 було запущено керовану ракету Х-59.", "2024-03-01")
+    assert totals(p, "cruise", "launched") == 1 and totals(p, "strike_drone", "launched") == 12
+    # "крім" before a weapon still leaves that weapon out of "all"
+    p = parse_statement("Russia launched 4 Kh-101 missiles and an Iskander-M missile. All "
+                        "the projectiles, except for the Iskander-M missile, were shot down.",
+                        "2024-03-01")
+    assert totals(p, "cruise", "destroyed") == 4 and totals(p, "ballistic", "destroyed") == 0
+
+
+def test_a_relative_clause_on_the_attackers_counts_what_its_verb_names():
+    # "військ, які використали 40 дронів": the attackers used 40 drones (a launch)
+    p = parse_statement("Уночі регіони зазнали удару з боку військ РФ, які використали 40 "
+                        "ударних БпЛА. Сили ППО знищили 31 дрон.", "2025-02-02")
+    assert totals(p, "strike_drone", "launched") == 40
+    assert totals(p, "strike_drone", "destroyed") == 31
+    # on weapons ("ракети, якими ворог атакував 3 області") the clause still describes them
+    p = parse_statement("Збито 5 ракет Х-101, якими ворог атакував 3 області.", "2025-02-02")
+    assert totals(p, "cruise", "launched") == 5

@@ -92,6 +92,8 @@ _BOTH = {"both", "обидві", "обидва", "обох"}
 _OF = {"з", "із", "зі", "of", "из"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
 _EXCEPT = {"except", "крім", "окрім", "excluding"}
+# "Окрім цього ... запущено крилату ракету Х-22", "Крім того": besides that, not an exception
+_BESIDES_THAT = {"цього", "того", "этого", "that", "this"}
 _PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
 _BREAKDOWN = {"серед", "among", "зокрема", "including", "среди"}
 _THEM = {"них", "яких", "them", "these", "which", "которых"}
@@ -496,10 +498,19 @@ def _relative(tokens: list[str], i: int) -> bool:
     for j in range(max(0, i - 3), i):
         low = tokens[j].casefold()
         if low in _RELATIVE_ALWAYS:
-            return True
+            return not _counts_after(tokens, j, i)
         if low in _DESCRIPTIVE and j and words.weapon_terms(tokens[j - 1]):
             return True
     return False
+
+
+def _counts_after(tokens: list[str], pronoun: int, verb: int) -> bool:
+    """"військових, які застосували 38 ударних безпілотників": a relative clause on the
+    attackers, not on weapons, whose verb a number follows, counts what it names."""
+    before = tokens[max(0, pronoun - 4):pronoun]
+    if any(words.weapon_terms(t) for t in before):
+        return False
+    return any(_is_number(tokens, k) for k in range(verb + 1, min(len(tokens), verb + 3)))
 
 
 def _has_location(tokens: list[str]) -> bool:
@@ -721,7 +732,9 @@ class _Reader:
     def _excepted(self) -> tuple[list[str], range]:
         """"All the projectiles, except for the Iskander-M missile, were shot down": the
         models after "except" up to the end of the clause."""
-        at = next((j for j, t in enumerate(self.tokens) if t.casefold() in _EXCEPT), None)
+        at = next((j for j, t in enumerate(self.tokens) if t.casefold() in _EXCEPT
+                   and self.tokens[j + 1:j + 2] != [] and
+                   self.tokens[j + 1].casefold() not in _BESIDES_THAT), None)
         if at is None:
             return [], range(0)
         _, hi = _clause_bounds(self.tokens, at)
