@@ -1400,3 +1400,16 @@ def test_a_relative_clause_on_the_attackers_counts_what_its_verb_names():
     # on weapons ("ракети, якими ворог атакував 3 області") the clause still describes them
     p = parse_statement("Збито 5 ракет Х-101, якими ворог атакував 3 області.", "2025-02-02")
     assert totals(p, "cruise", "launched") == 5
+
+
+def test_a_weekday_night_in_english_is_the_night_that_begins_that_evening():
+    # published on Sunday 14 May 2023: "on Saturday night" is the night into Sunday
+    p = parse_statement("Air defense shot down 18 drones on Saturday night, the Air Force "
+                        "reported on Sunday.", "2023-05-14")
+    assert (p.night, p.night_basis) == (date(2023, 5, 14), "weekday")
+    # read on Monday, "Saturday night" is still the night into Sunday; "on Sunday" alone
+    # stays the Sunday
+    assert parse_statement("On Saturday night Russia launched 9 drones.", "2023-05-15").night \
+        == date(2023, 5, 14)
+    assert parse_statement("Russia launched 9 drones, the Air Force said on Sunday.",
+                           "2023-05-15").night == date(2023, 5, 14)

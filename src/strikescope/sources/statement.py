@@ -225,6 +225,8 @@ _WEEKDAY_NAMES = "|".join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS
 _WEEKDAY_END = re.compile(
     rf"(?:\buntil|\btill|\bдо)\s+(?:the\s+)?(?:early\s+hours\s+of\s+|morning\s+of\s+|"
     rf"ранку\s+|світанку\s+)?({_WEEKDAY_NAMES})\b", re.IGNORECASE)
+# "on Saturday night" (English): the night that begins that evening, ending the next day
+_WEEKDAY_NIGHT = re.compile(rf"\b({'|'.join(words.WEEKDAYS_EN)})\s+night\b", re.IGNORECASE)
 # "з 18:00 8 липня", "from 18:00 on December 7", "From 7:00 p.m. on Wednesday, January 14"
 _START = re.compile(
     rf"(?:\bз|\bіз|from|since|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+"
@@ -312,6 +314,11 @@ def find_night(text: str, published: date) -> tuple[date, str]:
     if start := _stated_start(text, published):
         # no night named, but a dated start: an evening start is the night that follows
         return start.date() + timedelta(days=1 if start.hour >= 12 else 0), "stated"
+    if not _WEEKDAY_END.search(text) and (m := _WEEKDAY_NIGHT.search(text)):
+        index = words.WEEKDAYS_EN.index(m.group(1).casefold())
+        evening = published - timedelta(days=1)
+        evening -= timedelta(days=(evening.weekday() - index) % 7)
+        return evening + timedelta(days=1), "weekday"
     m = _WEEKDAY_END.search(text) or _WEEKDAY.search(text)
     if m:
         name = m.group(1).casefold()
