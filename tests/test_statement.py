@@ -1413,3 +1413,22 @@ def test_a_weekday_night_in_english_is_the_night_that_begins_that_evening():
         == date(2023, 5, 14)
     assert parse_statement("Russia launched 9 drones, the Air Force said on Sunday.",
                            "2023-05-15").night == date(2023, 5, 14)
+
+
+def test_a_headline_figure_gives_way_to_the_body():
+    # the headline's total (42) is a slip; the quoted post says 43
+    text = ("Air defence downs 36 out of 42 cruise missiles\n"
+            "\"The enemy attacked with 43 cruise missiles,\" the Air Force said. "
+            "Air defence destroyed 36 cruise missiles.")
+    p = parse_statement(text, "2023-09-21")
+    assert totals(p, "cruise", "launched") == 43 and totals(p, "cruise", "destroyed") == 36
+    assert any("headline" in c for c in p.conflicts)
+    # confirmed by the body ("all the drones"), the headline's figure stands against a
+    # region's count after it; with no line break there is no headline
+    p = parse_statement("Air Force says 30 drones shot down overnight\nRussia launched 30 "
+                        "drones; all the drones were shot down. The southern command counted "
+                        "three drones downed in the south.", "2023-05-25")
+    assert totals(p, "strike_drone", "destroyed") == 30
+    p = parse_statement("Air defence downs 36 out of 42 cruise missiles. The enemy attacked "
+                        "with 43 cruise missiles.", "2023-09-21")
+    assert totals(p, "cruise", "launched") == 42

@@ -1087,9 +1087,19 @@ def _breakdown(tokens: list[str]) -> bool:
 
 # ---------------------------------------------------------------- the statement
 
-def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[str]]:
+def headline_sentences(text: str) -> int:
+    """How many sentences a headline opens the text with: a first line with no closing
+    punctuation, more text after it (0 when there is none)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or re.search(r"[.!?…:;\"»”]$", lines[0]):
+        return 0
+    return len(split_sentences(lines[0]))
+
+
+def _merge(mentions: list[Mention], sentences: list[str],
+           headline: int = 0) -> tuple[dict, list[str]]:
     """model -> field -> Figure; the first statement of a figure wins, a different later
-    one is a conflict."""
+    one is a conflict; a figure of the headline gives way to the body's."""
     table: dict[str, dict[str, Figure]] = {}
     conflicts, origin = [], {}
     _fire_and_jamming(mentions, sentences)
@@ -1107,6 +1117,15 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
             elif "more" in fig.notes and origin.get((m.model, name)) == m.sentence and min(
                     old.value, fig.value) >= 0 and old.status == fig.status == "stated":
                 figures[name] = Figure(old.value + fig.value, "stated", (*old.notes, "more"))
+            elif origin[m.model, name] < headline <= m.sentence and not _one_region(
+                    sentences[m.sentence]):
+                # "downs 36 out of 42" in the headline, "36 out of 43" in the quoted post
+                if old.value != fig.value and min(old.value, fig.value) >= 0:
+                    conflicts.append(f"{m.model} {name}: {old.value} in the headline, then "
+                                     f"{fig.value} (kept {fig.value}); in: "
+                                     f"{sentences[m.sentence]}")
+                    figures[name] = fig
+                origin[m.model, name] = m.sentence
             elif _bound_then_exact(old, fig):
                 # "щонайменше шість" over one region, then "24 ... знищено" in all
                 figures[name] = fig
@@ -1496,7 +1515,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
             unparsed.append((sentence, "; ".join(notes) or _why(sentence)))
         else:
             skipped += [(sentence, note) for note in notes]
-    table, conflicts = _merge(mentions, sentences)
+    table, conflicts = _merge(mentions, sentences, headline_sentences(clean))
     _type_the_unnamed(table, sentences)
     _derive(table)
     conflicts += _fold_generic(table)
