@@ -99,6 +99,9 @@ _BREAKDOWN = {"серед", "among", "зокрема", "including", "среди"
 _THEM = {"них", "яких", "them", "these", "which", "которых"}
 _GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
 _EARLIER_MISSILE = "missile named earlier"
+# "25 drones" (no type named): a figure a later one of the type named replaces (not a row note)
+_NO_TYPE = "drones of no named type"
+_NAMED_EARLIER = "weapon named earlier"
 _TOTAL_OF = "total of "
 _EARLIER_CLASS = "class of the type named earlier: "
 _EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
@@ -573,6 +576,8 @@ def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tu
     head = matches[0][0].model
     if head == "Unknown Missile" and last.get("missile"):
         return last["missile"], (*notes, _EARLIER_MISSILE)
+    if classify(head, warn=False).kind == "drone":
+        return head, (*notes, _NO_TYPE)
     return head, notes
 
 
@@ -810,11 +815,11 @@ class _Reader:
         lo, _ = _clause_bounds(self.tokens, after - 1)
         before = [m for t in self.tokens[lo:after - 1] for m in words.weapon_terms(t)]
         if before:  # "а безпілотник не вдалось вразити лише один"
-            return _resolve(before, self.state.last)[0], ("weapon named earlier",)
+            return _resolve(before, self.state.last)[0], (_NAMED_EARLIER,)
         if named := self._named_uncounted(lo):
-            return named, ("weapon named earlier",)
+            return named, (_NAMED_EARLIER,)
         if self.state.last_model:
-            return self.state.last_model, ("weapon named earlier",)
+            return self.state.last_model, (_NAMED_EARLIER,)
         return None
 
     def _named_uncounted(self, lo: int) -> str | None:
@@ -1126,6 +1131,13 @@ def _merge(mentions: list[Mention], sentences: list[str],
                                      f"{sentences[m.sentence]}")
                     figures[name] = fig
                 origin[m.model, name] = m.sentence
+            elif _typed_after_untyped(old, fig) and not _one_region(sentences[m.sentence]):
+                # "shot down ... 25 drones", then "18 Shahed-136/131 drones; a Lancet; ..."
+                conflicts.append(f"{m.model} {name}: {old.value} drones of no named type, "
+                                 f"then {fig.value} of the type (kept {fig.value}); in: "
+                                 f"{sentences[m.sentence]}")
+                figures[name] = fig
+                origin[m.model, name] = m.sentence
             elif _bound_then_exact(old, fig):
                 # "щонайменше шість" over one region, then "24 ... знищено" in all
                 figures[name] = fig
@@ -1211,6 +1223,13 @@ def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
               and o.model != m.model and o.figure.status == "stated"
               and classify(o.model, warn=False).kind == "drone"]
     return bool(others) and old.value == new.value + sum(others)
+
+
+def _typed_after_untyped(old: Figure, new: Figure) -> bool:
+    """A part of the drones told by type after their total of no type (smaller than it; a
+    number that stands for drones named before it is no type named)."""
+    return (_NO_TYPE in old.notes and new.status == "stated" and 0 <= new.value < old.value
+            and not {_NO_TYPE, _NAMED_EARLIER} & set(new.notes))
 
 
 def _bound_then_exact(old: Figure, new: Figure) -> bool:
@@ -1465,7 +1484,7 @@ def _rows(table, state: _State, window, text, sha) -> pd.DataFrame:
             row[name] = figures[name].value if name in figures else None
         row["stated"] = ",".join(k for k, f in figures.items() if f.status == "stated")
         row["derived"] = ",".join(k for k, f in figures.items() if f.status == "derived")
-        notes = {n for f in figures.values() for n in f.notes}
+        notes = {n for f in figures.values() for n in f.notes} - {_NO_TYPE}
         row["notes"] = "; ".join(sorted(notes))
         rows.append(row)
     df = pd.DataFrame(rows, columns=[c for c in ROW_COLUMNS if c != "affected region"]
