@@ -1448,3 +1448,20 @@ def test_drones_of_no_type_then_a_smaller_figure_of_the_type_take_the_type():
     p = parse_statement("Air defence downed 20 drones. The Shahed drones came from Kursk; 5 of "
                         "them hit targets.", "2024-08-14")
     assert totals(p, "strike_drone", "destroyed") == 20
+
+
+def test_operational_tactical_drones_are_the_unknown_uav_of_the_reports():
+    # "2 drones", then "two operational-tactical UAVs", no Shahed named: the same two drones
+    p = parse_statement("Air defence destroyed 21 out of 23 Kh-101/Kh-555 cruise missiles and 2 "
+                        "drones. Air defence units destroyed 21 out of 23 Kh-101/Kh-555 cruise "
+                        "missiles and two operational-tactical UAVs.", "2023-04-28")
+    assert by_model(p)["Unknown UAV"]["destroyed"] == 2
+    assert "strike_drone" not in set(p.rows["weapon_class"])
+    # beside a Shahed named by type the bare noun stays the Shahed figure; a missile of an
+    # operational-tactical complex keeps its own type
+    p = parse_statement("Russia launched 12 Shahed drones and 2 operational-tactical UAVs; "
+                        "12 drones were shot down.", "2023-04-28")
+    assert by_model(p)["Shahed-136/131"]["destroyed"] == 12
+    p = parse_statement("Ворог випустив 2 ракети оперативно-тактичного комплексу «Іскандер-М».",
+                        "2023-04-28")
+    assert set(p.rows["model"]) == {"Iskander-M"}

@@ -561,6 +561,9 @@ def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tu
     noun; a bare "missile" is the one missile model named before it, if there is one."""
     notes = tuple("misspelt weapon name" for _, fuzzy in matches if fuzzy)[:1]
     types = list(dict.fromkeys(t.model for t, _ in matches if t.role == "type"))
+    if len(types) > 1 and "Unknown UAV" in types:
+        # "ракети оперативно-тактичного комплексу «Іскандер-М»": the named type
+        types.remove("Unknown UAV")
     if len(types) > 1:
         joined = "/".join(types)
         if classify(joined, warn=False).known:
@@ -1110,6 +1113,7 @@ def _merge(mentions: list[Mention], sentences: list[str],
     _fire_and_jamming(mentions, sentences)
     _take_parts(mentions)
     _take_later_types(mentions)
+    _type_the_untyped_drones(mentions)
     _total_of_listed_missiles(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
@@ -1275,6 +1279,22 @@ def _take_later_types(mentions: list[Mention]) -> None:
         else:
             m.figure = Figure(m.figure.value - named, "derived",
                               (*m.figure.notes, "less named later"))
+
+
+def _type_the_untyped_drones(mentions: list[Mention]) -> None:
+    """"21 out of 23 ... missiles and 2 drones", then "two operational-tactical UAVs": with
+    no Shahed named by type, drones of no type counted as many as those of one other drone
+    type, in the same role, are those drones (not Shaheds, the default of a bare noun)."""
+    default = [m for m in mentions if _NO_TYPE in m.figure.notes]
+    if not default or any(m.model == default[0].model and _NO_TYPE not in m.figure.notes
+                          for m in mentions):
+        return
+    for m in default:
+        typed = {o.model for o in mentions if o.role == m.role and o.model != m.model
+                 and o.figure.value == m.figure.value and _NO_TYPE not in o.figure.notes
+                 and classify(o.model, warn=False).kind == "drone"}
+        if len(typed) == 1:
+            m.model = typed.pop()
 
 
 def _total_of_listed_missiles(mentions: list[Mention]) -> None:
