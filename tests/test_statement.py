@@ -1465,3 +1465,16 @@ def test_operational_tactical_drones_are_the_unknown_uav_of_the_reports():
     p = parse_statement("Ворог випустив 2 ракети оперативно-тактичного комплексу «Іскандер-М».",
                         "2023-04-28")
     assert set(p.rows["model"]) == {"Iskander-M"}
+
+
+def test_a_drone_of_a_named_type_after_an_article_is_one():
+    p = parse_statement("Air defence destroyed 18 Shahed-136/131 drones; an unmanned device "
+                        "of the Lancet type; two Orlan-10.", "2023-05-14")
+    assert totals(p, "tactical_uav", "destroyed") == 3
+    # not "a Shahed attack", not "drones of an undetermined type"
+    p = parse_statement("Russia launched a Shahed attack on Odesa; 12 drones were shot down.",
+                        "2023-05-14")
+    assert totals(p, "strike_drone", "launched") == 12
+    p = parse_statement("Russia attacked with 51 Shahed drones and UAVs of an undetermined "
+                        "type.", "2024-11-09")
+    assert set(p.rows["weapon_class"]) == {"strike_drone"}

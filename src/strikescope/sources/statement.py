@@ -123,6 +123,10 @@ _CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while",
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
 _SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
 _ARTICLES = {"a", "an", "one", "the"}
+# "an unmanned device of the Lancet type", "a Lancet drone": one drone of that type
+_A = {"a", "an"}
+_A_DRONE_WORDS = 5
+_NOT_A_DRONE = re.compile(r"attack|strike|raid|wave|group|swarm|threat|alert")
 # a feminine singular adjective (accusative "-ну", instrumental "-ою") of a missile whose noun
 # the text leaves out: "та протирадіолокаційну — Х-31П"
 _SINGULAR_ADJECTIVE = re.compile(r"^[а-яіїєґ']{5,}(?:ну|ою)$")
@@ -786,6 +790,8 @@ class _Reader:
             return self._every_one(i)
         if low in _SINGULAR_MISSILE:
             return self._singular(i)
+        if low in _A and not (i and self.tokens[i - 1].casefold() == "of") and self._a_drone(i):
+            return 1
         if _SINGULAR_ADJECTIVE.search(low) and self._elided_missile(i):
             return 1
         if not _is_number(self.tokens, i):
@@ -970,6 +976,26 @@ class _Reader:
         return 1
 
 
+    def _a_drone(self, i: int) -> bool:
+        """"an unmanned device of the Lancet type": "a"/"an", at most a few words with no
+        number or verb, then a drone type (not "a Shahed attack", not "drones of an
+        undetermined type"): one drone of the type."""
+        for k in range(i + 1, min(len(self.tokens), i + 1 + _A_DRONE_WORDS)):
+            tok = self.tokens[k]
+            if tok in _PUNCT or _is_number(self.tokens, k) or _role_of(tok):
+                return False
+            types = [t for t, _ in words.weapon_terms(tok) if t.role == "type"
+                     and classify(t.model, warn=False).kind == "drone"]
+            if not types:
+                continue
+            following = " ".join(self.tokens[k + 1:k + 3]).casefold()
+            role = role_at(self.tokens, self.roles, i)
+            if _NOT_A_DRONE.search(following) or role is None:
+                return False
+            self._add(types[0].model, role, Figure(1, "stated", ("one",)))
+            return True
+        return False
+
     def _article_before(self, lo: int) -> int | None:
         """"an S-300 anti-aircraft guided missile": an article, then at most three words that
         describe the missile; where its words start (None when no article is there)."""
@@ -1123,41 +1149,54 @@ def _merge(mentions: list[Mention], sentences: list[str],
             if old is None or (old.status == "derived" and fig.status == "stated"):
                 figures[name] = fig
                 origin[m.model, name] = m.sentence
-            elif "more" in fig.notes and origin.get((m.model, name)) == m.sentence and min(
-                    old.value, fig.value) >= 0 and old.status == fig.status == "stated":
-                figures[name] = Figure(old.value + fig.value, "stated", (*old.notes, "more"))
-            elif origin[m.model, name] < headline <= m.sentence and not _one_region(
-                    sentences[m.sentence]):
-                # "downs 36 out of 42" in the headline, "36 out of 43" in the quoted post
-                if old.value != fig.value and min(old.value, fig.value) >= 0:
-                    conflicts.append(f"{m.model} {name}: {old.value} in the headline, then "
-                                     f"{fig.value} (kept {fig.value}); in: "
-                                     f"{sentences[m.sentence]}")
-                    figures[name] = fig
+                continue
+            kept, moved, conflict = _told_again(_Again(m, name, old, fig, origin[m.model, name]),
+                                                sentences, headline, mentions)
+            figures[name] = kept
+            if moved:
                 origin[m.model, name] = m.sentence
-            elif _typed_after_untyped(old, fig) and not _one_region(sentences[m.sentence]):
-                # "shot down ... 25 drones", then "18 Shahed-136/131 drones; a Lancet; ..."
-                conflicts.append(f"{m.model} {name}: {old.value} drones of no named type, "
-                                 f"then {fig.value} of the type (kept {fig.value}); in: "
-                                 f"{sentences[m.sentence]}")
-                figures[name] = fig
-                origin[m.model, name] = m.sentence
-            elif _bound_then_exact(old, fig):
-                # "щонайменше шість" over one region, then "24 ... знищено" in all
-                figures[name] = fig
-                origin[m.model, name] = m.sentence
-            elif _split_by_kind(m, name, old, fig, mentions):
-                figures[name] = fig
-                origin[m.model, name] = m.sentence
-            elif _regional_then_national(sentences, origin[m.model, name], m.sentence, old, fig):
-                conflicts.append(f"{m.model} {name}: {old.value} over one region, then "
-                                 f"{fig.value} (kept {fig.value}); in: {sentences[m.sentence]}")
-                figures[name] = fig
-                origin[m.model, name] = m.sentence
-            elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
-                conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
-                                 f"(kept {old.value}); in: {sentences[m.sentence]}")
+            if conflict:
+                conflicts.append(f"{m.model} {name}: {conflict}; in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+@dataclass
+class _Again:
+    """A figure told again: the mention, its field, the figure kept so far (told in sentence
+    `first`) and the new one."""
+    m: Mention
+    name: str
+    old: Figure
+    fig: Figure
+    first: int
+
+
+def _told_again(a: _Again, sentences: list[str], headline: int,
+                mentions: list[Mention]) -> tuple[Figure, bool, str | None]:
+    """Which figure stands when one is told again: (the figure, whether it now counts as
+    told in the new sentence, a conflict to report)."""
+    m, old, fig, here = a.m, a.old, a.fig, sentences[a.m.sentence]
+    both = min(old.value, fig.value) >= 0
+    if "more" in fig.notes and a.first == m.sentence and both and \
+            old.status == fig.status == "stated":
+        return Figure(old.value + fig.value, "stated", (*old.notes, "more")), False, None
+    if a.first < headline <= m.sentence and not _one_region(here):
+        # "downs 36 out of 42" in the headline, "36 out of 43" in the quoted post
+        if old.value != fig.value and both:
+            return fig, True, f"{old.value} in the headline, then {fig.value} (kept {fig.value})"
+        return old, True, None
+    if _typed_after_untyped(old, fig) and not _one_region(here):
+        # "shot down ... 25 drones", then "18 Shahed-136/131 drones; a Lancet; ..."
+        return fig, True, (f"{old.value} drones of no named type, then {fig.value} of the "
+                           f"type (kept {fig.value})")
+    if _bound_then_exact(old, fig) or _split_by_kind(m, a.name, old, fig, mentions):
+        # "щонайменше шість" over one region, then "24 ... знищено" in all
+        return fig, True, None
+    if _regional_then_national(sentences, a.first, m.sentence, old, fig):
+        return fig, True, f"{old.value} over one region, then {fig.value} (kept {fig.value})"
+    if old.value != fig.value and both:
+        return old, False, f"{old.value} and {fig.value} (kept {old.value})"
+    return old, False, None
 
 
 # "знешкодила 112 БпЛА: 74 збито вогневими засобами, а 38 подавлено засобами РЕБ": the
