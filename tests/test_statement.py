@@ -1434,22 +1434,6 @@ def test_a_headline_figure_gives_way_to_the_body():
     assert totals(p, "cruise", "launched") == 42
 
 
-def test_drones_of_no_type_then_a_smaller_figure_of_the_type_take_the_type():
-    # "25 drones" (a total of every drone), then "18 Shahed-136/131 drones; two Orlan-10"
-    p = parse_statement("Air defence shot down three cruise missiles and 25 drones. It "
-                        "destroyed, in addition to three cruise missiles, 18 Shahed-136/131 "
-                        "drones; two Orlan-10; and four more.", "2023-05-14")
-    assert totals(p, "strike_drone", "destroyed") == 18
-    assert not any("no named type" in str(n) for n in p.rows["notes"])
-    # a typed figure over one region, or one standing for drones named before, is no part
-    p = parse_statement("Збито 17 ворожих БпЛА. Над Житомирщиною знищили три «Шахеди».",
-                        "2024-08-14")
-    assert totals(p, "strike_drone", "destroyed") == 17
-    p = parse_statement("Air defence downed 20 drones. The Shahed drones came from Kursk; 5 of "
-                        "them hit targets.", "2024-08-14")
-    assert totals(p, "strike_drone", "destroyed") == 20
-
-
 def test_operational_tactical_drones_are_the_unknown_uav_of_the_reports():
     # "2 drones", then "two operational-tactical UAVs", no Shahed named: the same two drones
     p = parse_statement("Air defence destroyed 21 out of 23 Kh-101/Kh-555 cruise missiles and 2 "

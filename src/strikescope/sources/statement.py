@@ -99,7 +99,8 @@ _BREAKDOWN = {"серед", "among", "зокрема", "including", "среди"
 _THEM = {"них", "яких", "them", "these", "which", "которых"}
 _GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
 _EARLIER_MISSILE = "missile named earlier"
-# "25 drones" (no type named): a figure a later one of the type named replaces (not a row note)
+# "2 drones" (no type named): the Shahed default of a bare noun, a figure that drones of one
+# other type counted alike may claim (not a row note)
 _NO_TYPE = "drones of no named type"
 _NAMED_EARLIER = "weapon named earlier"
 _TOTAL_OF = "total of "
@@ -1185,10 +1186,6 @@ def _told_again(a: _Again, sentences: list[str], headline: int,
         if old.value != fig.value and both:
             return fig, True, f"{old.value} in the headline, then {fig.value} (kept {fig.value})"
         return old, True, None
-    if _typed_after_untyped(old, fig) and not _one_region(here):
-        # "shot down ... 25 drones", then "18 Shahed-136/131 drones; a Lancet; ..."
-        return fig, True, (f"{old.value} drones of no named type, then {fig.value} of the "
-                           f"type (kept {fig.value})")
     if _bound_then_exact(old, fig) or _split_by_kind(m, a.name, old, fig, mentions):
         # "щонайменше шість" over one region, then "24 ... знищено" in all
         return fig, True, None
@@ -1266,13 +1263,6 @@ def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
               and o.model != m.model and o.figure.status == "stated"
               and classify(o.model, warn=False).kind == "drone"]
     return bool(others) and old.value == new.value + sum(others)
-
-
-def _typed_after_untyped(old: Figure, new: Figure) -> bool:
-    """A part of the drones told by type after their total of no type (smaller than it; a
-    number that stands for drones named before it is no type named)."""
-    return (_NO_TYPE in old.notes and new.status == "stated" and 0 <= new.value < old.value
-            and not {_NO_TYPE, _NAMED_EARLIER} & set(new.notes))
 
 
 def _bound_then_exact(old: Figure, new: Figure) -> bool:
