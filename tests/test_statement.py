@@ -1464,3 +1464,29 @@ def test_a_drone_of_a_named_type_after_an_article_is_one():
     p = parse_statement("Russia attacked with 51 Shahed drones and UAVs of an undetermined "
                         "type.", "2024-11-09")
     assert set(p.rows["weapon_class"]) == {"strike_drone"}
+
+
+def test_a_sentence_dated_another_day_tells_another_attack():
+    # the article recalls 17 November inside the statement of 24 November
+    p = parse_statement("Ukraine shot down 50 of the 73 drones launched overnight on Nov. 24, "
+                        "the Air Force reported. On Nov. 17, air defenses shot down 102 of the "
+                        "120 missiles and 42 of the 90 drones launched overnight.", "2024-11-24")
+    assert set(p.rows["weapon_class"]) == {"strike_drone"}
+    assert totals(p, "strike_drone", "launched") == 73
+    # the evening before the night is the night's ("from 19:00 on November 23")
+    p = parse_statement("From 19:00 on November 23, Russia launched 40 drones; 30 were shot "
+                        "down.", "2024-11-24")
+    assert totals(p, "strike_drone", "launched") == 40
+
+
+def test_a_period_inside_brackets_ends_no_sentence():
+    p = parse_statement("Ворог атакував балістичними ракетами (північнокорейські Hwasong-11Ga. "
+                        "- Ред.), чотирма керованими авіаційними ракетами Х-59 і 13-ма ударними "
+                        "безпілотниками типу Shahed.", "2024-02-27")
+    assert totals(p, "cruise", "launched") == 4 and totals(p, "strike_drone", "launched") == 13
+
+
+def test_a_compound_of_missile_in_the_singular_is_one():
+    p = parse_statement("Уночі сили оборони збили 20 дронів і керовану авіаракету Х-59.",
+                        "2024-07-31")
+    assert totals(p, "cruise", "destroyed") == 1

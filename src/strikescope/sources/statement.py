@@ -123,6 +123,8 @@ _CLAUSE_END = _PUNCT - {"—"}
 _CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while", "и", "также"}
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
 _SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
+# "керовану авіаракету Х-59": a compound of "ракета", singular too
+_SINGULAR_COMPOUND = ("авіаракету", "авіаракетою")
 _ARTICLES = {"a", "an", "one", "the"}
 # "an unmanned device of the Lancet type", "a Lancet drone": one drone of that type
 _A = {"a", "an"}
@@ -370,6 +372,8 @@ def split_sentences(text: str) -> list[str]:
     text = re.sub(r"\b([ap])\.m\.(?=\s+[a-z(])", r"\1m", text)
     text = re.sub(r"\b(jan|feb|mar|apr|aug|sept?|oct|nov|dec)\.(?=\s+\d)", r"\1", text,
                   flags=re.IGNORECASE)
+    # "(північнокорейські Hwasong-11Ga. - Ред.)": a period inside brackets ends no sentence
+    text = re.sub(r"\([^()\n]{0,200}\)", lambda m: m.group(0).replace(". ", " "), text)
     parts = re.split(r"(?<=[.!?…])\s+|(?<=[.!?]\")\s+|\n+", text)
     return [p.strip() for p in parts if p and p.strip(" \"'")]
 
@@ -789,7 +793,7 @@ class _Reader:
             return self._all_or_both(i)
         if low == "every" and self.tokens[i + 1:i + 2] and self.tokens[i + 1].casefold() == "one":
             return self._every_one(i)
-        if low in _SINGULAR_MISSILE:
+        if low in _SINGULAR_MISSILE or low.endswith(_SINGULAR_COMPOUND):
             return self._singular(i)
         if low in _A and not (i and self.tokens[i - 1].casefold() == "of") and self._a_drone(i):
             return 1
@@ -1090,6 +1094,18 @@ _OTHER_SIDE = re.compile(
     r"\bукраинск\w+\s+(?:беспилотн|БПЛА|дрон)|\bукраїнськ\w+\s+(?:безпілотн|БпЛА|дрон)|"
     r"(?:Russia's|Russian)\s+(?:Defen[cs]e\s+Ministry|Ministry\s+of\s+Defen[cs]e)|"
     r"Минобороны\s+(?:России|РФ)|Міноборони\s+(?:Росії|РФ)", re.IGNORECASE)
+
+
+_DATES = re.compile(rf"\b(?:{_DAY_MONTH}|{_MONTH_DAY})", re.IGNORECASE)
+
+
+def _other_day(sentence: str, night: date, published: date) -> bool:
+    """"On Nov. 17, ... shot down 102 of the 120 missiles", "у новорічну ніч 1 січня": a
+    sentence whose dates are all of other days than the night and the evening before it
+    tells of another attack (that sentence alone)."""
+    days = [_day_month(m.groups(), published) for m in _DATES.finditer(sentence)]
+    days = [d for d in days if d is not None]
+    return bool(days) and all(d not in (night, night - timedelta(days=1)) for d in days)
 
 
 def _recalled(sentence: str, state: _State) -> bool:
@@ -1568,7 +1584,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     sentences = split_sentences(clean)
     state, mentions, unparsed, skipped = _State(), [], [], []
     for n, sentence in enumerate(sentences):
-        if _recalled(sentence, state):
+        if _recalled(sentence, state) or _other_day(sentence, night, pub):
             unparsed.append((sentence, "an earlier attack recalled"))
             continue
         if _PERIOD.search(sentence):
