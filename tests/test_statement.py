@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strikescope.sources import statement_words as words
-from strikescope.sources.statement import find_night, parse_statement
+from strikescope.sources.statement import find_night, parse_statement, tokenize
 from strikescope.taxonomy import classify
 from tests.conftest import NIGHT1, ROOT
 
@@ -1490,3 +1490,34 @@ def test_a_compound_of_missile_in_the_singular_is_one():
     p = parse_statement("Уночі сили оборони збили 20 дронів і керовану авіаракету Х-59.",
                         "2024-07-31")
     assert totals(p, "cruise", "destroyed") == 1
+
+
+def test_one_number_for_missiles_and_drones_together_is_a_total():
+    p = parse_statement("Air defence destroyed seven missiles and 32 drones; Russia had "
+                        "launched a total of 51 missiles and drones.", "2024-05-30")
+    assert totals(p, "unknown", "launched") == 7 and totals(p, "strike_drone", "launched") == 32
+    # "23 drones and a cruise missile" is no total
+    p = parse_statement("Russia launched 23 drones and a cruise missile.", "2023-12-04")
+    assert totals(p, "strike_drone", "launched") == 23 and totals(p, "cruise", "launched") == 1
+    # "107 одиниць повітряних цілей": units of every weapon, a total
+    p = parse_statement("ППО знешкодила 90 дронів. Росія випустила загалом 107 одиниць "
+                        "повітряних цілей, серед яких були ударні безпілотники.", "2025-07-24")
+    assert totals(p, "strike_drone", "launched") == 90
+
+
+def test_drones_that_veered_off_course_or_remain_in_the_airspace():
+    p = parse_statement("Russia attacked with 31 drones; 20 were shot down, 11 decoy drones "
+                        "veered off course, and two drones remained in Ukrainian airspace.",
+                        "2024-12-26")
+    row = by_model(p)["Shahed-136/131"]
+    assert row["not_reach_goal"] == 11
+    assert p.rows.set_index("model").loc["Shahed-136/131", "still_attacking"] == 2
+    # "shot down in the airspace of Kyiv" stays shot down
+    p = parse_statement("Air defence shot down 12 drones in the airspace of Kyiv.", "2024-12-26")
+    assert totals(p, "strike_drone", "destroyed") == 12
+
+
+def test_decoy_after_a_number_is_no_date():
+    # "11 decoy" once read as "11 Dec" (a date, stripped), losing the number
+    assert tokenize("11 decoy drones veered off course")[:2] == ["11", "decoy"]
+    assert "5" not in tokenize("Russia launched 9 drones on 5 December")

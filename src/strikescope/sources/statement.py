@@ -40,16 +40,17 @@ _ROLE_PATTERNS = {
                  r"shoot|downed|downs$|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
                  r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
-    "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|локационн|потерян|утрач",
+    "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|veer|локационн|потерян|"
+                      r"утрач",
     "hit": r"влуча|влучи|влучен|досягл|hits?$|hitting|struck|impact|reach|попадан|попал",
     "left": r"вийш|вилеті|поверну|полеті|returned|flew|вернул|улетел",
-    "still_attacking": r"повітрі|просторі$|airborne|воздухе|пространстве$",
+    "still_attacking": r"повітрі|просторі$|airborne|airspace$|воздухе|пространстве$",
 }
 # "полетіли" is a drone that left only on its way out ("2 – полетіли до Білорусі"), and
 # "у повітряному просторі" one still airborne only when nothing else in its clause gives
 # the figure a role ("збито у повітряному просторі Києва" is shot down).
 _AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border|росси|беларус|границ")
-_WEAK_ROLES = re.compile(r"просторі$|пространстве$")
+_WEAK_ROLES = re.compile(r"просторі$|пространстве$|airspace$")
 _LEFT_FOR = re.compile(rf"airspace|{_AWAY.pattern}")
 # "знищено 14 ..., ще одну": one more, in that sentence
 _MORE = {"ще", "another", "more", "еще", "ещё"}
@@ -123,6 +124,8 @@ _CLAUSE_END = _PUNCT - {"—"}
 _CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while", "и", "также"}
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
 _SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
+_ONE_WEAPON = _SINGULAR_MISSILE | {"ракета", "drone", "uav", "дрон", "безпілотник", "бпла"}
+_UNITS = {"одиниць", "одиниці", "единиц", "единицы", "штук"}
 # "керовану авіаракету Х-59": a compound of "ракета", singular too
 _SINGULAR_COMPOUND = ("авіаракету", "авіаракетою")
 _ARTICLES = {"a", "an", "one", "the"}
@@ -358,7 +361,7 @@ def find_window(text: str, night: date, published: date) -> tuple[str, str]:
 
 
 _STRIP_DATES = re.compile(
-    rf"\b{_DAY_MONTH}|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
+    rf"\b{_DAY_MONTH}(?!\w)|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
     r"(?<=,\s)(?:19|20)\d{2}\b|\bin\s+(?:19|20)\d{2}\b|"
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?|\b\d+\s?(?:км|km|%)(?!\w)",
     re.IGNORECASE)
@@ -735,6 +738,30 @@ def _total_follows(tokens: list[str], after: int) -> bool:
     return _TOTALS.search(" ".join(window).casefold()) is not None
 
 
+def _missiles_and_drones(tokens: list[str], after: int) -> bool:
+    """"a total of 51 missiles and drones": one number for a missile noun and a drone noun
+    joined right after it, neither typed, is a total of all weapons (not counted); "23
+    drones and a cruise missile" is not."""
+    for j in range(after, min(len(tokens) - 2, after + 4)):
+        first = words.weapon_terms(tokens[j])
+        if not first:
+            continue
+        second = words.weapon_terms(tokens[j + 2])
+        if tokens[j + 1].casefold() not in _CONJ or not second:
+            return False
+        terms = [t for t, _ in first + second]
+        kinds = {classify(t.model, warn=False).kind for t in terms}
+        return kinds == {"missile", "drone"} and all(t.role == "head" for t in terms) and \
+            tokens[j + 2].casefold() not in _ONE_WEAPON
+    return False
+
+
+def _units_of_all(tokens: list[str], after: int) -> bool:
+    """"загалом 107 одиниць повітряних цілей": units of all weapons, a total."""
+    return after < len(tokens) and tokens[after].casefold() in _UNITS and \
+        _total_follows(tokens, after + 1)
+
+
 class _Reader:
     """The figures of one sentence, and notes on numbers read but not counted."""
 
@@ -819,12 +846,13 @@ class _Reader:
     def _weapon(self, after: int) -> tuple[str, tuple] | None:
         """The model the words after a number name, or the one named before ("з них")."""
         matches, other, joined = weapon_phrase(self.tokens, after)
-        if other or (matches and _total_follows(self.tokens, after)):
+        if other or (matches and _total_follows(self.tokens, after)) or _missiles_and_drones(
+                self.tokens, after):
             return None
         if matches:
             return (joined and _types_total(matches)) or self._earlier_of_class(
                 *_resolve(matches, self.state.last))
-        if not _inherits(self.tokens, after):
+        if not _inherits(self.tokens, after) or _units_of_all(self.tokens, after):
             return None
         lo, _ = _clause_bounds(self.tokens, after - 1)
         before = [m for t in self.tokens[lo:after - 1] for m in words.weapon_terms(t)]
@@ -1096,7 +1124,7 @@ _OTHER_SIDE = re.compile(
     r"Минобороны\s+(?:России|РФ)|Міноборони\s+(?:Росії|РФ)", re.IGNORECASE)
 
 
-_DATES = re.compile(rf"\b(?:{_DAY_MONTH}|{_MONTH_DAY})", re.IGNORECASE)
+_DATES = re.compile(rf"\b(?:{_DAY_MONTH}|{_MONTH_DAY})(?!\w)", re.IGNORECASE)
 
 
 def _other_day(sentence: str, night: date, published: date) -> bool:
