@@ -1521,3 +1521,15 @@ def test_decoy_after_a_number_is_no_date():
     # "11 decoy" once read as "11 Dec" (a date, stripped), losing the number
     assert tokenize("11 decoy drones veered off course")[:2] == ["11", "decoy"]
     assert "5" not in tokenize("Russia launched 9 drones on 5 December")
+
+
+def test_all_missiles_but_one_type_after_two_types():
+    # "Усі ракети, крім Іскандер-М, збито": every missile named before but the Iskander-M
+    p = parse_statement("Ворог випустив 4 ракети Х-101 та 1 ракету Іскандер-М. Усі ракети, "
+                        "крім Іскандер-М, збито.", "2024-03-01")
+    assert totals(p, "cruise", "destroyed") == 4 and totals(p, "ballistic", "destroyed") == 0
+    # with no exception, all of both; drones named beside them stay out of "all missiles"
+    p = parse_statement("Ворог випустив 4 ракети Х-101, 1 ракету Іскандер-М та 10 БпЛА. Усі "
+                        "ракети збито.", "2024-03-01")
+    assert totals(p, "cruise", "destroyed") == 4 and totals(p, "ballistic", "destroyed") == 1
+    assert by_model(p)["Shahed-136/131"]["destroyed"] is None

@@ -965,12 +965,30 @@ class _Reader:
                     -1, "derived", ("all",))
                 self._add(model, role, figure)
             return 1
+        if role == "destroyed" and self._all_of_kind(matches):
+            return 1
         model = _resolve(matches, self.state.last)[0] if matches else self.state.last_model
         if role == "destroyed" and model is not None:
             both = self.tokens[i].casefold() in _BOTH
             figure = Figure(2, "stated", ("both",)) if both else Figure(-1, "derived", ("all",))
             self._add(model, role, figure)
         return 1
+
+    def _all_of_kind(self, matches: list) -> bool:
+        """"Усі ракети, крім Іскандер-М, збито" after two missile types: "all" and a noun of no
+        type stand for every model of that kind named before, but those excepted."""
+        if not matches or any(t.role == "type" for t, _ in matches):
+            return False
+        kind = classify(matches[0][0].model, warn=False).kind
+        models = [m for m in self.state.models if m not in self.in_doubt
+                  and classify(m, warn=False).kind == kind]
+        if len(models) < 2:
+            return False
+        for model in models:
+            excepted = model in self.excepted
+            self._add(model, "destroyed", Figure(0, "stated", ("except",)) if excepted
+                      else Figure(-1, "derived", ("all",)))
+        return True
 
     def _every_one(self, i: int) -> int:
         """"every one of the 18 missiles ... was shot down": all 18."""
