@@ -1533,3 +1533,25 @@ def test_all_missiles_but_one_type_after_two_types():
                         "ракети збито.", "2024-03-01")
     assert totals(p, "cruise", "destroyed") == 4 and totals(p, "ballistic", "destroyed") == 1
     assert by_model(p)["Shahed-136/131"]["destroyed"] is None
+
+
+def test_a_missile_total_before_a_colon_is_broken_down():
+    p = parse_statement("Противник атакував 20 ракетами Х-101 та 4 ракетами Іскандер-К. Збито "
+                        "22 ракети: 18 Х-101, 4 Іскандер-К.", "2026-02-22")
+    assert by_model(p)["Iskander-K"]["destroyed"] == 4
+    assert totals(p, "cruise", "destroyed") == 22
+    # words that are not the weapon's before the colon leave the figure counted
+    p = parse_statement("Противник атакував 30 ударними БпЛА з напрямків: Курськ, Орел.",
+                        "2026-02-22")
+    assert totals(p, "strike_drone", "launched") == 30
+
+
+def test_a_model_told_alone_after_its_joined_name_is_the_same_missiles():
+    p = parse_statement("Противник атакував 22 балістичними ракетами Іскандер-М/KN-23. Збито "
+                        "11 Іскандер-М.", "2026-02-22")
+    assert set(p.rows["model"]) == {"Iskander-M/KN-23"}
+    assert totals(p, "ballistic", "launched") == 22 and totals(p, "ballistic", "destroyed") == 11
+    # a part launched on its own stays apart
+    p = parse_statement("Противник атакував 2 ракетами Іскандер-М/KN-23 та 3 ракетами "
+                        "Іскандер-М. Збито 3 Іскандер-М.", "2026-02-22")
+    assert totals(p, "ballistic", "launched") == 5

@@ -756,6 +756,17 @@ def _missiles_and_drones(tokens: list[str], after: int) -> bool:
     return False
 
 
+def _broken_down(tokens: list[str], after: int) -> bool:
+    """"shot down/suppressed 718: ...", "33 ракети: 18 Х-101, 4 Іскандер-К ...": a number,
+    then nothing but its weapon's words, then a colon: a total broken down after it."""
+    for k in range(after, min(len(tokens), after + 4)):
+        if tokens[k] == ":":
+            return True
+        if not words.weapon_terms(tokens[k]) and tokens[k] not in _DASHES_QUOTES:
+            return False
+    return False
+
+
 def _units_of_all(tokens: list[str], after: int) -> bool:
     """"загалом 107 одиниць повітряних цілей": units of all weapons, a total."""
     return after < len(tokens) and tokens[after].casefold() in _UNITS and \
@@ -835,7 +846,7 @@ class _Reader:
         after = i + used
         if qualifier in ("approximate", "reference"):
             self.skipped.append(f"{qualifier} figure {self.tokens[i]} not counted")
-        elif after < len(self.tokens) and self.tokens[after] == ":":
+        elif _broken_down(self.tokens, after):
             self.skipped.append(f"total {value} (broken down after the colon) not counted")
         else:
             of_value, of_used = _of_number(self.tokens, after)
@@ -1408,6 +1419,23 @@ def _total_of_listed_missiles(mentions: list[Mention]) -> None:
             mentions.remove(m)
 
 
+def _fold_into_joined(table: dict[str, dict[str, Figure]]) -> None:
+    """"22 балістичними ракетами Іскандер-М/KN-23", then "11 Іскандер-М" shot down: a model
+    launched under a joined name (X/Y), then told alone with no launch of its own, is the
+    same missiles; its figures go to the joined name (those it already has stay)."""
+    for joined in [m for m in table if "/" in m]:
+        launched = table[joined].get("launched")
+        if launched is None or launched.status != "stated":
+            continue
+        for part in joined.split("/"):
+            figures = table.get(part)
+            if figures is None or "launched" in figures:
+                continue
+            for name, fig in figures.items():
+                table[joined].setdefault(name, fig)
+            del table[part]
+
+
 def _type_the_unnamed(table: dict[str, dict[str, Figure]], sentences: list[str]) -> None:
     """"destroyed all five missiles" and, with no figure, "Russian forces used drones and
     Kh-101 missiles": when the only missile figures are of unnamed type and the text names
@@ -1646,6 +1674,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
         else:
             skipped += [(sentence, note) for note in notes]
     table, conflicts = _merge(mentions, sentences, headline_sentences(clean))
+    _fold_into_joined(table)
     _type_the_unnamed(table, sentences)
     _derive(table)
     conflicts += _fold_generic(table)
