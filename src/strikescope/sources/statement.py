@@ -758,10 +758,14 @@ def _missiles_and_drones(tokens: list[str], after: int) -> bool:
 
 def _broken_down(tokens: list[str], after: int) -> bool:
     """"shot down/suppressed 718: ...", "33 ракети: 18 Х-101, 4 Іскандер-К ...": a number,
-    then nothing but its weapon's words, then a colon: a total broken down after it."""
+    then a colon, or its weapon's words, a colon and a number of a named type: a total broken
+    down after it ("74 drones: 64 of them were shot down ..." is split otherwise)."""
+    if after < len(tokens) and tokens[after] == ":":
+        return True
     for k in range(after, min(len(tokens), after + 4)):
         if tokens[k] == ":":
-            return True
+            typed = words.weapon_terms(tokens[min(k + 2, len(tokens) - 1)])
+            return _is_number(tokens, k + 1) and any(t.role == "type" for t, _ in typed)
         if not words.weapon_terms(tokens[k]) and tokens[k] not in _DASHES_QUOTES:
             return False
     return False
