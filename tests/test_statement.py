@@ -1555,3 +1555,18 @@ def test_a_model_told_alone_after_its_joined_name_is_the_same_missiles():
     p = parse_statement("Противник атакував 2 ракетами Іскандер-М/KN-23 та 3 ракетами "
                         "Іскандер-М. Збито 3 Іскандер-М.", "2026-02-22")
     assert totals(p, "ballistic", "launched") == 5
+
+
+def test_russian_strike_verb_and_missiles_of_no_type_then_named():
+    # "нанес ... удар" launches; "30 ракет, из них 20 Х-101, ..." are the named ones
+    p = parse_statement("В ночь на 8 февраля противник нанес комбинированный удар: 2 "
+                        "аэробаллистические ракеты Кинжал, 24 крылатые ракеты Х-101 и 300 "
+                        "ударных БпЛА. Сбиты 290 БпЛА и 21 ракета, из них 20 Х-101 и 1 Кинжал.",
+                        "2026-02-08")
+    assert totals(p, "cruise", "launched") == 24 and totals(p, "cruise", "destroyed") == 20
+    assert totals(p, "aeroballistic", "launched") == 2
+    assert totals(p, "aeroballistic", "destroyed") == 1
+    # the same in Ukrainian: "21 ракету" went to the Kh-101 named last, then "20 Х-101"
+    p = parse_statement("Противник атакував 2 ракетами Кинджал та 24 ракетами Х-101. Збито 21 "
+                        "ракету, з них 20 Х-101 та 1 Кинджал.", "2026-02-08")
+    assert totals(p, "cruise", "destroyed") == 20 and any("no type" in c for c in p.conflicts)

@@ -35,7 +35,7 @@ _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
                 r"направи|скерув|спрямува|летіл|летел|"
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
-                r"выпуст|выпущ|атаков|примен|использ",
+                r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|downs$|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
@@ -1263,6 +1263,9 @@ def _told_again(a: _Again, sentences: list[str], headline: int,
         if old.value != fig.value and both:
             return fig, True, f"{old.value} in the headline, then {fig.value} (kept {fig.value})"
         return old, True, None
+    if _guess_then_named(old, fig) and both and old.value != fig.value:
+        # "30 ракет" taken for the Kh-101 named last, then "з них 20 Х-101": the named figure
+        return fig, True, f"{old.value} missiles of no type, then {fig.value} (kept {fig.value})"
     if _bound_then_exact(old, fig) or _split_by_kind(m, a.name, old, fig, mentions):
         # "щонайменше шість" over one region, then "24 ... знищено" in all
         return fig, True, None
@@ -1340,6 +1343,13 @@ def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
               and o.model != m.model and o.figure.status == "stated"
               and classify(o.model, warn=False).kind == "drone"]
     return bool(others) and old.value == new.value + sum(others)
+
+
+def _guess_then_named(old: Figure, new: Figure) -> bool:
+    """A figure of missiles of no type, given to the missile named last, then one told
+    with the type named: the named one stands."""
+    return (_EARLIER_MISSILE in old.notes and new.status == "stated"
+            and not {_EARLIER_MISSILE, _NAMED_EARLIER} & set(new.notes))
 
 
 def _bound_then_exact(old: Figure, new: Figure) -> bool:
