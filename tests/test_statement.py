@@ -1570,3 +1570,11 @@ def test_russian_strike_verb_and_missiles_of_no_type_then_named():
     p = parse_statement("Противник атакував 2 ракетами Кинджал та 24 ракетами Х-101. Збито 21 "
                         "ракету, з них 20 Х-101 та 1 Кинджал.", "2026-02-08")
     assert totals(p, "cruise", "destroyed") == 20 and any("no type" in c for c in p.conflicts)
+
+
+def test_a_long_first_line_with_no_stop_is_no_headline():
+    # a post's first sentence left without its period keeps its figure against a later one
+    text = ("У ніч на 7 січня противник атакував 38 ударними БпЛА типу Shahed та "
+            "безпілотниками-імітаторами різних типів з напрямків Курськ та Орел\n"
+            "Збито 28 БпЛА. Ще 10 БпЛА атакували Харківщину.")
+    assert totals(parse_statement(text, "2025-01-07"), "strike_drone", "launched") == 38

@@ -1199,12 +1199,16 @@ def _breakdown(tokens: list[str]) -> bool:
 
 # ---------------------------------------------------------------- the statement
 
+_HEADLINE_WORDS = 16
+
+
 def headline_sentences(text: str) -> int:
     """How many sentences a headline opens the text with: a first line with no closing
     punctuation, more text after it (0 when there is none)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if len(lines) < 2 or re.search(r"[.!?…:;\"»”]$", lines[0]):
-        return 0
+    if len(lines) < 2 or re.search(r"[.!?…:;\"»”]$", lines[0]) or \
+            len(lines[0].split()) > _HEADLINE_WORDS:
+        return 0  # a long first line with no stop is a post's sentence, not a headline
     return len(split_sentences(lines[0]))
 
 
