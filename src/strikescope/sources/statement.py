@@ -35,21 +35,22 @@ _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
                 r"направи|скерув|спрямува|летіл|летел|"
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
-                r"выпуст|выпущ|атаков|примен|использ",
+                r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|downs$|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
                  r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
-    "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|локационн|потерян|утрач",
+    "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|veer|локационн|потерян|"
+                      r"утрач",
     "hit": r"влуча|влучи|влучен|досягл|hits?$|hitting|struck|impact|reach|попадан|попал",
     "left": r"вийш|вилеті|поверну|полеті|returned|flew|вернул|улетел",
-    "still_attacking": r"повітрі|просторі$|airborne|воздухе|пространстве$",
+    "still_attacking": r"повітрі|просторі$|airborne|airspace$|воздухе|пространстве$",
 }
 # "полетіли" is a drone that left only on its way out ("2 – полетіли до Білорусі"), and
 # "у повітряному просторі" one still airborne only when nothing else in its clause gives
 # the figure a role ("збито у повітряному просторі Києва" is shot down).
 _AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border|росси|беларус|границ")
-_WEAK_ROLES = re.compile(r"просторі$|пространстве$")
+_WEAK_ROLES = re.compile(r"просторі$|пространстве$|airspace$")
 _LEFT_FOR = re.compile(rf"airspace|{_AWAY.pattern}")
 # "знищено 14 ..., ще одну": one more, in that sentence
 _MORE = {"ще", "another", "more", "еще", "ещё"}
@@ -92,11 +93,17 @@ _BOTH = {"both", "обидві", "обидва", "обох"}
 _OF = {"з", "із", "зі", "of", "из"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
 _EXCEPT = {"except", "крім", "окрім", "excluding"}
+# "Окрім цього ... запущено крилату ракету Х-22", "Крім того": besides that, not an exception
+_BESIDES_THAT = {"цього", "того", "этого", "that", "this"}
 _PART_OF = {"including", "зокрема", "числі", "included"}  # "13 missiles, including 6 Kinzhal"
 _BREAKDOWN = {"серед", "among", "зокрема", "including", "среди"}
 _THEM = {"них", "яких", "them", "these", "which", "которых"}
 _GENERIC = {"Unknown Missile", "Cruise Missile", "Ballistic Missile"}
 _EARLIER_MISSILE = "missile named earlier"
+# "2 drones" (no type named): the Shahed default of a bare noun, a figure that drones of one
+# other type counted alike may claim (not a row note)
+_NO_TYPE = "drones of no named type"
+_NAMED_EARLIER = "weapon named earlier"
 _TOTAL_OF = "total of "
 _EARLIER_CLASS = "class of the type named earlier: "
 _EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
@@ -117,7 +124,15 @@ _CLAUSE_END = _PUNCT - {"—"}
 _CONJ = {"і", "й", "та", "and", "а", "також", "also", "plus", "while", "и", "также"}
 _TOKEN = re.compile(r"\d+(?:-[^\W\d]+)?|[\w']+(?:[-/][\w']+)*|[^\w\s]")
 _SINGULAR_MISSILE = {"ракету", "ракетою", "missile"}
+_ONE_WEAPON = _SINGULAR_MISSILE | {"ракета", "drone", "uav", "дрон", "безпілотник", "бпла"}
+_UNITS = {"одиниць", "одиниці", "единиц", "единицы", "штук"}
+# "керовану авіаракету Х-59": a compound of "ракета", singular too
+_SINGULAR_COMPOUND = ("авіаракету", "авіаракетою")
 _ARTICLES = {"a", "an", "one", "the"}
+# "an unmanned device of the Lancet type", "a Lancet drone": one drone of that type
+_A = {"a", "an"}
+_A_DRONE_WORDS = 5
+_NOT_A_DRONE = re.compile(r"attack|strike|raid|wave|group|swarm|threat|alert")
 # a feminine singular adjective (accusative "-ну", instrumental "-ою") of a missile whose noun
 # the text leaves out: "та протирадіолокаційну — Х-31П"
 _SINGULAR_ADJECTIVE = re.compile(r"^[а-яіїєґ']{5,}(?:ну|ою)$")
@@ -223,6 +238,8 @@ _WEEKDAY_NAMES = "|".join(words.WEEKDAYS_UK + words.WEEKDAYS_EN + words.WEEKDAYS
 _WEEKDAY_END = re.compile(
     rf"(?:\buntil|\btill|\bдо)\s+(?:the\s+)?(?:early\s+hours\s+of\s+|morning\s+of\s+|"
     rf"ранку\s+|світанку\s+)?({_WEEKDAY_NAMES})\b", re.IGNORECASE)
+# "on Saturday night" (English): the night that begins that evening, ending the next day
+_WEEKDAY_NIGHT = re.compile(rf"\b({'|'.join(words.WEEKDAYS_EN)})\s+night\b", re.IGNORECASE)
 # "з 18:00 8 липня", "from 18:00 on December 7", "From 7:00 p.m. on Wednesday, January 14"
 _START = re.compile(
     rf"(?:\bз|\bіз|from|since|почал\w*\s+(?:з|близько)|розпочал\w*\s+близько)\s+"
@@ -310,6 +327,11 @@ def find_night(text: str, published: date) -> tuple[date, str]:
     if start := _stated_start(text, published):
         # no night named, but a dated start: an evening start is the night that follows
         return start.date() + timedelta(days=1 if start.hour >= 12 else 0), "stated"
+    if not _WEEKDAY_END.search(text) and (m := _WEEKDAY_NIGHT.search(text)):
+        index = words.WEEKDAYS_EN.index(m.group(1).casefold())
+        evening = published - timedelta(days=1)
+        evening -= timedelta(days=(evening.weekday() - index) % 7)
+        return evening + timedelta(days=1), "weekday"
     m = _WEEKDAY_END.search(text) or _WEEKDAY.search(text)
     if m:
         name = m.group(1).casefold()
@@ -339,7 +361,7 @@ def find_window(text: str, night: date, published: date) -> tuple[str, str]:
 
 
 _STRIP_DATES = re.compile(
-    rf"\b{_DAY_MONTH}|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
+    rf"\b{_DAY_MONTH}(?!\w)|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
     r"(?<=,\s)(?:19|20)\d{2}\b|\bin\s+(?:19|20)\d{2}\b|"
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?|\b\d+\s?(?:км|km|%)(?!\w)",
     re.IGNORECASE)
@@ -353,6 +375,8 @@ def split_sentences(text: str) -> list[str]:
     text = re.sub(r"\b([ap])\.m\.(?=\s+[a-z(])", r"\1m", text)
     text = re.sub(r"\b(jan|feb|mar|apr|aug|sept?|oct|nov|dec)\.(?=\s+\d)", r"\1", text,
                   flags=re.IGNORECASE)
+    # "(північнокорейські Hwasong-11Ga. - Ред.)": a period inside brackets ends no sentence
+    text = re.sub(r"\([^()\n]{0,200}\)", lambda m: m.group(0).replace(". ", " "), text)
     parts = re.split(r"(?<=[.!?…])\s+|(?<=[.!?]\")\s+|\n+", text)
     return [p.strip() for p in parts if p and p.strip(" \"'")]
 
@@ -496,10 +520,19 @@ def _relative(tokens: list[str], i: int) -> bool:
     for j in range(max(0, i - 3), i):
         low = tokens[j].casefold()
         if low in _RELATIVE_ALWAYS:
-            return True
+            return not _counts_after(tokens, j, i)
         if low in _DESCRIPTIVE and j and words.weapon_terms(tokens[j - 1]):
             return True
     return False
+
+
+def _counts_after(tokens: list[str], pronoun: int, verb: int) -> bool:
+    """"військових, які застосували 38 ударних безпілотників": a relative clause on the
+    attackers, not on weapons, whose verb a number follows, counts what it names."""
+    before = tokens[max(0, pronoun - 4):pronoun]
+    if any(words.weapon_terms(t) for t in before):
+        return False
+    return any(_is_number(tokens, k) for k in range(verb + 1, min(len(tokens), verb + 3)))
 
 
 def _has_location(tokens: list[str]) -> bool:
@@ -540,6 +573,9 @@ def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tu
     noun; a bare "missile" is the one missile model named before it, if there is one."""
     notes = tuple("misspelt weapon name" for _, fuzzy in matches if fuzzy)[:1]
     types = list(dict.fromkeys(t.model for t, _ in matches if t.role == "type"))
+    if len(types) > 1 and "Unknown UAV" in types:
+        # "ракети оперативно-тактичного комплексу «Іскандер-М»": the named type
+        types.remove("Unknown UAV")
     if len(types) > 1:
         joined = "/".join(types)
         if classify(joined, warn=False).known:
@@ -555,6 +591,8 @@ def _resolve(matches: list[tuple[words.Term, bool]], last: dict[str, str]) -> tu
     head = matches[0][0].model
     if head == "Unknown Missile" and last.get("missile"):
         return last["missile"], (*notes, _EARLIER_MISSILE)
+    if classify(head, warn=False).kind == "drone":
+        return head, (*notes, _NO_TYPE)
     return head, notes
 
 
@@ -700,6 +738,45 @@ def _total_follows(tokens: list[str], after: int) -> bool:
     return _TOTALS.search(" ".join(window).casefold()) is not None
 
 
+def _missiles_and_drones(tokens: list[str], after: int) -> bool:
+    """"a total of 51 missiles and drones": one number for a missile noun and a drone noun
+    joined right after it, neither typed, is a total of all weapons (not counted); "23
+    drones and a cruise missile" is not."""
+    for j in range(after, min(len(tokens) - 2, after + 4)):
+        first = words.weapon_terms(tokens[j])
+        if not first:
+            continue
+        second = words.weapon_terms(tokens[j + 2])
+        if tokens[j + 1].casefold() not in _CONJ or not second:
+            return False
+        terms = [t for t, _ in first + second]
+        kinds = {classify(t.model, warn=False).kind for t in terms}
+        return kinds == {"missile", "drone"} and all(t.role == "head" for t in terms) and \
+            tokens[j + 2].casefold() not in _ONE_WEAPON
+    return False
+
+
+def _broken_down(tokens: list[str], after: int) -> bool:
+    """"shot down/suppressed 718: ...", "33 ракети: 18 Х-101, 4 Іскандер-К ...": a number,
+    then a colon, or its weapon's words, a colon and a number of a named type: a total broken
+    down after it ("74 drones: 64 of them were shot down ..." is split otherwise)."""
+    if after < len(tokens) and tokens[after] == ":":
+        return True
+    for k in range(after, min(len(tokens), after + 4)):
+        if tokens[k] == ":":
+            typed = words.weapon_terms(tokens[min(k + 2, len(tokens) - 1)])
+            return _is_number(tokens, k + 1) and any(t.role == "type" for t, _ in typed)
+        if not words.weapon_terms(tokens[k]) and tokens[k] not in _DASHES_QUOTES:
+            return False
+    return False
+
+
+def _units_of_all(tokens: list[str], after: int) -> bool:
+    """"загалом 107 одиниць повітряних цілей": units of all weapons, a total."""
+    return after < len(tokens) and tokens[after].casefold() in _UNITS and \
+        _total_follows(tokens, after + 1)
+
+
 class _Reader:
     """The figures of one sentence, and notes on numbers read but not counted."""
 
@@ -721,7 +798,9 @@ class _Reader:
     def _excepted(self) -> tuple[list[str], range]:
         """"All the projectiles, except for the Iskander-M missile, were shot down": the
         models after "except" up to the end of the clause."""
-        at = next((j for j, t in enumerate(self.tokens) if t.casefold() in _EXCEPT), None)
+        at = next((j for j, t in enumerate(self.tokens) if t.casefold() in _EXCEPT
+                   and self.tokens[j + 1:j + 2] != [] and
+                   self.tokens[j + 1].casefold() not in _BESIDES_THAT), None)
         if at is None:
             return [], range(0)
         _, hi = _clause_bounds(self.tokens, at)
@@ -756,8 +835,10 @@ class _Reader:
             return self._all_or_both(i)
         if low == "every" and self.tokens[i + 1:i + 2] and self.tokens[i + 1].casefold() == "one":
             return self._every_one(i)
-        if low in _SINGULAR_MISSILE:
+        if low in _SINGULAR_MISSILE or low.endswith(_SINGULAR_COMPOUND):
             return self._singular(i)
+        if low in _A and not (i and self.tokens[i - 1].casefold() == "of") and self._a_drone(i):
+            return 1
         if _SINGULAR_ADJECTIVE.search(low) and self._elided_missile(i):
             return 1
         if not _is_number(self.tokens, i):
@@ -769,7 +850,7 @@ class _Reader:
         after = i + used
         if qualifier in ("approximate", "reference"):
             self.skipped.append(f"{qualifier} figure {self.tokens[i]} not counted")
-        elif after < len(self.tokens) and self.tokens[after] == ":":
+        elif _broken_down(self.tokens, after):
             self.skipped.append(f"total {value} (broken down after the colon) not counted")
         else:
             of_value, of_used = _of_number(self.tokens, after)
@@ -780,21 +861,22 @@ class _Reader:
     def _weapon(self, after: int) -> tuple[str, tuple] | None:
         """The model the words after a number name, or the one named before ("з них")."""
         matches, other, joined = weapon_phrase(self.tokens, after)
-        if other or (matches and _total_follows(self.tokens, after)):
+        if other or (matches and _total_follows(self.tokens, after)) or _missiles_and_drones(
+                self.tokens, after):
             return None
         if matches:
             return (joined and _types_total(matches)) or self._earlier_of_class(
                 *_resolve(matches, self.state.last))
-        if not _inherits(self.tokens, after):
+        if not _inherits(self.tokens, after) or _units_of_all(self.tokens, after):
             return None
         lo, _ = _clause_bounds(self.tokens, after - 1)
         before = [m for t in self.tokens[lo:after - 1] for m in words.weapon_terms(t)]
         if before:  # "а безпілотник не вдалось вразити лише один"
-            return _resolve(before, self.state.last)[0], ("weapon named earlier",)
+            return _resolve(before, self.state.last)[0], (_NAMED_EARLIER,)
         if named := self._named_uncounted(lo):
-            return named, ("weapon named earlier",)
+            return named, (_NAMED_EARLIER,)
         if self.state.last_model:
-            return self.state.last_model, ("weapon named earlier",)
+            return self.state.last_model, (_NAMED_EARLIER,)
         return None
 
     def _named_uncounted(self, lo: int) -> str | None:
@@ -898,12 +980,30 @@ class _Reader:
                     -1, "derived", ("all",))
                 self._add(model, role, figure)
             return 1
+        if role == "destroyed" and self._all_of_kind(matches):
+            return 1
         model = _resolve(matches, self.state.last)[0] if matches else self.state.last_model
         if role == "destroyed" and model is not None:
             both = self.tokens[i].casefold() in _BOTH
             figure = Figure(2, "stated", ("both",)) if both else Figure(-1, "derived", ("all",))
             self._add(model, role, figure)
         return 1
+
+    def _all_of_kind(self, matches: list) -> bool:
+        """"Усі ракети, крім Іскандер-М, збито" after two missile types: "all" and a noun of no
+        type stand for every model of that kind named before, but those excepted."""
+        if not matches or any(t.role == "type" for t, _ in matches):
+            return False
+        kind = classify(matches[0][0].model, warn=False).kind
+        models = [m for m in self.state.models if m not in self.in_doubt
+                  and classify(m, warn=False).kind == kind]
+        if len(models) < 2:
+            return False
+        for model in models:
+            excepted = model in self.excepted
+            self._add(model, "destroyed", Figure(0, "stated", ("except",)) if excepted
+                      else Figure(-1, "derived", ("all",)))
+        return True
 
     def _every_one(self, i: int) -> int:
         """"every one of the 18 missiles ... was shot down": all 18."""
@@ -941,6 +1041,26 @@ class _Reader:
             self._add(model, role, Figure(1, "stated", notes + ("one",)))
         return 1
 
+
+    def _a_drone(self, i: int) -> bool:
+        """"an unmanned device of the Lancet type": "a"/"an", at most a few words with no
+        number or verb, then a drone type (not "a Shahed attack", not "drones of an
+        undetermined type"): one drone of the type."""
+        for k in range(i + 1, min(len(self.tokens), i + 1 + _A_DRONE_WORDS)):
+            tok = self.tokens[k]
+            if tok in _PUNCT or _is_number(self.tokens, k) or _role_of(tok):
+                return False
+            types = [t for t, _ in words.weapon_terms(tok) if t.role == "type"
+                     and classify(t.model, warn=False).kind == "drone"]
+            if not types:
+                continue
+            following = " ".join(self.tokens[k + 1:k + 3]).casefold()
+            role = role_at(self.tokens, self.roles, i)
+            if _NOT_A_DRONE.search(following) or role is None:
+                return False
+            self._add(types[0].model, role, Figure(1, "stated", ("one",)))
+            return True
+        return False
 
     def _article_before(self, lo: int) -> int | None:
         """"an S-300 anti-aircraft guided missile": an article, then at most three words that
@@ -1037,6 +1157,18 @@ _OTHER_SIDE = re.compile(
     r"Минобороны\s+(?:России|РФ)|Міноборони\s+(?:Росії|РФ)", re.IGNORECASE)
 
 
+_DATES = re.compile(rf"\b(?:{_DAY_MONTH}|{_MONTH_DAY})(?!\w)", re.IGNORECASE)
+
+
+def _other_day(sentence: str, night: date, published: date) -> bool:
+    """"On Nov. 17, ... shot down 102 of the 120 missiles", "у новорічну ніч 1 січня": a
+    sentence whose dates are all of other days than the night and the evening before it
+    tells of another attack (that sentence alone)."""
+    days = [_day_month(m.groups(), published) for m in _DATES.finditer(sentence)]
+    days = [d for d in days if d is not None]
+    return bool(days) and all(d not in (night, night - timedelta(days=1)) for d in days)
+
+
 def _recalled(sentence: str, state: _State) -> bool:
     """Whether a sentence tells of an earlier attack (see `_EARLIER`)."""
     if _EARLIER.search(sentence):
@@ -1067,14 +1199,29 @@ def _breakdown(tokens: list[str]) -> bool:
 
 # ---------------------------------------------------------------- the statement
 
-def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[str]]:
+_HEADLINE_WORDS = 16
+
+
+def headline_sentences(text: str) -> int:
+    """How many sentences a headline opens the text with: a first line with no closing
+    punctuation, more text after it (0 when there is none)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or re.search(r"[.!?…:;\"»”]$", lines[0]) or \
+            len(lines[0].split()) > _HEADLINE_WORDS:
+        return 0  # a long first line with no stop is a post's sentence, not a headline
+    return len(split_sentences(lines[0]))
+
+
+def _merge(mentions: list[Mention], sentences: list[str],
+           headline: int = 0) -> tuple[dict, list[str]]:
     """model -> field -> Figure; the first statement of a figure wins, a different later
-    one is a conflict."""
+    one is a conflict; a figure of the headline gives way to the body's."""
     table: dict[str, dict[str, Figure]] = {}
     conflicts, origin = [], {}
     _fire_and_jamming(mentions, sentences)
     _take_parts(mentions)
     _take_later_types(mentions)
+    _type_the_untyped_drones(mentions)
     _total_of_listed_missiles(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
@@ -1084,25 +1231,53 @@ def _merge(mentions: list[Mention], sentences: list[str]) -> tuple[dict, list[st
             if old is None or (old.status == "derived" and fig.status == "stated"):
                 figures[name] = fig
                 origin[m.model, name] = m.sentence
-            elif "more" in fig.notes and origin.get((m.model, name)) == m.sentence and min(
-                    old.value, fig.value) >= 0 and old.status == fig.status == "stated":
-                figures[name] = Figure(old.value + fig.value, "stated", (*old.notes, "more"))
-            elif _bound_then_exact(old, fig):
-                # "щонайменше шість" over one region, then "24 ... знищено" in all
-                figures[name] = fig
+                continue
+            kept, moved, conflict = _told_again(_Again(m, name, old, fig, origin[m.model, name]),
+                                                sentences, headline, mentions)
+            figures[name] = kept
+            if moved:
                 origin[m.model, name] = m.sentence
-            elif _split_by_kind(m, name, old, fig, mentions):
-                figures[name] = fig
-                origin[m.model, name] = m.sentence
-            elif _regional_then_national(sentences, origin[m.model, name], m.sentence, old, fig):
-                conflicts.append(f"{m.model} {name}: {old.value} over one region, then "
-                                 f"{fig.value} (kept {fig.value}); in: {sentences[m.sentence]}")
-                figures[name] = fig
-                origin[m.model, name] = m.sentence
-            elif old.value != fig.value and fig.value >= 0 and old.value >= 0:
-                conflicts.append(f"{m.model} {name}: {old.value} and {fig.value} "
-                                 f"(kept {old.value}); in: {sentences[m.sentence]}")
+            if conflict:
+                conflicts.append(f"{m.model} {name}: {conflict}; in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+@dataclass
+class _Again:
+    """A figure told again: the mention, its field, the figure kept so far (told in sentence
+    `first`) and the new one."""
+    m: Mention
+    name: str
+    old: Figure
+    fig: Figure
+    first: int
+
+
+def _told_again(a: _Again, sentences: list[str], headline: int,
+                mentions: list[Mention]) -> tuple[Figure, bool, str | None]:
+    """Which figure stands when one is told again: (the figure, whether it now counts as
+    told in the new sentence, a conflict to report)."""
+    m, old, fig, here = a.m, a.old, a.fig, sentences[a.m.sentence]
+    both = min(old.value, fig.value) >= 0
+    if "more" in fig.notes and a.first == m.sentence and both and \
+            old.status == fig.status == "stated":
+        return Figure(old.value + fig.value, "stated", (*old.notes, "more")), False, None
+    if a.first < headline <= m.sentence and not _one_region(here):
+        # "downs 36 out of 42" in the headline, "36 out of 43" in the quoted post
+        if old.value != fig.value and both:
+            return fig, True, f"{old.value} in the headline, then {fig.value} (kept {fig.value})"
+        return old, True, None
+    if _guess_then_named(old, fig) and both and old.value != fig.value:
+        # "30 ракет" taken for the Kh-101 named last, then "з них 20 Х-101": the named figure
+        return fig, True, f"{old.value} missiles of no type, then {fig.value} (kept {fig.value})"
+    if _bound_then_exact(old, fig) or _split_by_kind(m, a.name, old, fig, mentions):
+        # "щонайменше шість" over one region, then "24 ... знищено" in all
+        return fig, True, None
+    if _regional_then_national(sentences, a.first, m.sentence, old, fig):
+        return fig, True, f"{old.value} over one region, then {fig.value} (kept {fig.value})"
+    if old.value != fig.value and both:
+        return old, False, f"{old.value} and {fig.value} (kept {old.value})"
+    return old, False, None
 
 
 # "знешкодила 112 БпЛА: 74 збито вогневими засобами, а 38 подавлено засобами РЕБ": the
@@ -1174,6 +1349,13 @@ def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
     return bool(others) and old.value == new.value + sum(others)
 
 
+def _guess_then_named(old: Figure, new: Figure) -> bool:
+    """A figure of missiles of no type, given to the missile named last, then one told
+    with the type named: the named one stands."""
+    return (_EARLIER_MISSILE in old.notes and new.status == "stated"
+            and not {_EARLIER_MISSILE, _NAMED_EARLIER} & set(new.notes))
+
+
 def _bound_then_exact(old: Figure, new: Figure) -> bool:
     """A figure told as a lower bound ("at least 6") and later exactly, no smaller (24): the
     exact one."""
@@ -1219,6 +1401,22 @@ def _take_later_types(mentions: list[Mention]) -> None:
                               (*m.figure.notes, "less named later"))
 
 
+def _type_the_untyped_drones(mentions: list[Mention]) -> None:
+    """"21 out of 23 ... missiles and 2 drones", then "two operational-tactical UAVs": with
+    no Shahed named by type, drones of no type counted as many as those of one other drone
+    type, in the same role, are those drones (not Shaheds, the default of a bare noun)."""
+    default = [m for m in mentions if _NO_TYPE in m.figure.notes]
+    if not default or any(m.model == default[0].model and _NO_TYPE not in m.figure.notes
+                          for m in mentions):
+        return
+    for m in default:
+        typed = {o.model for o in mentions if o.role == m.role and o.model != m.model
+                 and o.figure.value == m.figure.value and _NO_TYPE not in o.figure.notes
+                 and classify(o.model, warn=False).kind == "drone"}
+        if len(typed) == 1:
+            m.model = typed.pop()
+
+
 def _total_of_listed_missiles(mentions: list[Mention]) -> None:
     """"91 «Шахед» і 7 ракет", then a list of 3 Iskander-M, 2 Kh-59 and 2 missiles of unknown
     type: a launched figure of missiles of no type, with no outcome of its own, that equals
@@ -1237,6 +1435,23 @@ def _total_of_listed_missiles(mentions: list[Mention]) -> None:
         later = list(by_model.values())
         if later and min(later) > 0 and sum(later) == m.figure.value:
             mentions.remove(m)
+
+
+def _fold_into_joined(table: dict[str, dict[str, Figure]]) -> None:
+    """"22 балістичними ракетами Іскандер-М/KN-23", then "11 Іскандер-М" shot down: a model
+    launched under a joined name (X/Y), then told alone with no launch of its own, is the
+    same missiles; its figures go to the joined name (those it already has stay)."""
+    for joined in [m for m in table if "/" in m]:
+        launched = table[joined].get("launched")
+        if launched is None or launched.status != "stated":
+            continue
+        for part in joined.split("/"):
+            figures = table.get(part)
+            if figures is None or "launched" in figures:
+                continue
+            for name, fig in figures.items():
+                table[joined].setdefault(name, fig)
+            del table[part]
 
 
 def _type_the_unnamed(table: dict[str, dict[str, Figure]], sentences: list[str]) -> None:
@@ -1426,7 +1641,7 @@ def _rows(table, state: _State, window, text, sha) -> pd.DataFrame:
             row[name] = figures[name].value if name in figures else None
         row["stated"] = ",".join(k for k, f in figures.items() if f.status == "stated")
         row["derived"] = ",".join(k for k, f in figures.items() if f.status == "derived")
-        notes = {n for f in figures.values() for n in f.notes}
+        notes = {n for f in figures.values() for n in f.notes} - {_NO_TYPE}
         row["notes"] = "; ".join(sorted(notes))
         rows.append(row)
     df = pd.DataFrame(rows, columns=[c for c in ROW_COLUMNS if c != "affected region"]
@@ -1461,7 +1676,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     sentences = split_sentences(clean)
     state, mentions, unparsed, skipped = _State(), [], [], []
     for n, sentence in enumerate(sentences):
-        if _recalled(sentence, state):
+        if _recalled(sentence, state) or _other_day(sentence, night, pub):
             unparsed.append((sentence, "an earlier attack recalled"))
             continue
         if _PERIOD.search(sentence):
@@ -1476,7 +1691,8 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
             unparsed.append((sentence, "; ".join(notes) or _why(sentence)))
         else:
             skipped += [(sentence, note) for note in notes]
-    table, conflicts = _merge(mentions, sentences)
+    table, conflicts = _merge(mentions, sentences, headline_sentences(clean))
+    _fold_into_joined(table)
     _type_the_unnamed(table, sentences)
     _derive(table)
     conflicts += _fold_generic(table)
