@@ -232,7 +232,9 @@ def test_a_stated_date_beats_overnight_and_two_dates_are_uncertain():
     art = ct.extract("On Nov. 24 Russia sent 188 drones. Air defences shot down 76 drones. "
                      "Four missiles were fired on Nov. 26.", "2024-11-26")
     undated = [c for c in art.claims if c.value == 76][0]
-    assert undated.confidence == "low" and "several nights" in undated.basis
+    # several nights: the undated figure is a guess, the night its paragraph last named
+    assert "several nights" in art.basis
+    assert undated.confidence == "low" and undated.night == D(2024, 11, 24)
 
 
 def test_phrases_that_are_not_dates_anchor_nothing():
@@ -1212,3 +1214,56 @@ def test_a_missile_total_a_little_above_the_typed_rows_is_not_contradicted(
     drones = ct.Claim("figure", 0, 0, 0, value=value, subject="drones", measure="launched",
                       night=dt.date(2025, 3, 7))
     assert _typed_total_doubt(drones, _TypedRows(launched)) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hits by 13 strike drones were recorded at eight locations, the air force said.",
+    "The air force said impacts of 13 Shaheds were recorded in five regions.",
+    "Hits by another 13 drones were recorded, and debris fell at one location.",
+])
+def test_hits_by_a_number_are_hits_whatever_verb_follows(sentence):
+    [f] = _figures(sentence)
+    assert (f.value, f.measure) == (13, "hit")
+
+
+def test_the_downing_of_a_number_is_shot_down():
+    [f] = _figures("As of 10:00, the downing of 36 enemy UAVs had been confirmed, the air "
+                   "force said.")
+    assert (f.value, f.measure, f.measure_firm) == (36, "shot_down", True)
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("On the night of 21 May air defence destroyed 28 drones, the air force said.", "night"),
+    ("On the night of 21st May air defence destroyed 28 drones.", "night"),
+    ("In mid-May air defence destroyed 28 drones.", "night"),
+    ("Russia may launch 28 drones at once, the air force said.", "other"),
+])
+def test_may_after_a_day_is_the_month_not_a_forecast(sentence, scope):
+    [f] = _figures(sentence)
+    assert f.scope == scope
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("By 08:00, 76 Russian Shaheds, decoy drones and other UAVs had been shot down.", "drones"),
+    ("By 08:00, 76 Shaheds, Gerbera drones, decoys and other drones had been shot down.",
+     "drones"),
+    ("By 08:00, 76 Shaheds had been shot down.", "shahed"),
+])
+def test_a_list_of_drone_kinds_after_shaheds_counts_all_drones(sentence, subject):
+    [f] = _figures(sentence)
+    assert (f.value, f.subject) == (76, subject)
+
+
+def test_a_sentence_without_a_date_goes_on_with_the_night_its_paragraph_names():
+    art = ct.extract("On the night of 14 September air defence shot down 17 of 22 drones.\n\n"
+                     "On the night into Wednesday, 13 September, Russia launched 44 drones. "
+                     "Air defence shot down 32 drones.\n\n"
+                     "Air defence also shot down 5 drones.", "2023-09-14")
+    by_value = {c.value: c for c in art.claims if c.kind == "figure"}
+    assert by_value[32].night == D(2023, 9, 13) and by_value[32].confidence == "low"
+    # a new paragraph without a date of its own falls back to the article's night
+    assert by_value[5].night == D(2023, 9, 14) and by_value[5].confidence == "low"
+    # with one night named, nothing is carried: the article's night is that night
+    one = ct.extract("On the night of 14 September Russia launched 22 drones.\n\n"
+                     "Air defence shot down 17 drones.", "2023-09-14")
+    assert [c.night for c in one.claims if c.kind == "figure"] == [D(2023, 9, 14)] * 2

@@ -436,7 +436,9 @@ NP_RE = re.compile(rf"\s+(?P<mods>(?:(?:cruise|ballistic|aeroballistic|hypersoni
                    rf"anti-ship|air-launched),\s+)*"
                    rf"(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
                    rf"(?P<head>{HEAD})"
-                   rf"(?P<tail>\s+(?:and|or|(?P<also>as well as))\s+"
+                   # "76 Shaheds, decoy drones and other UAVs": one list of drone kinds
+                   rf"(?P<tail>(?:,\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?:drones|UAVs|decoys|"
+                   rf"imitators)\b)*,?\s+(?:and|or|(?P<also>as well as))\s+"
                    rf"(?:other\s+|decoy\s+|imitation\s+)?"
                    rf"(?:(?!\d|(?:{_NUM_WORDS}|dozens|hundreds|scores|several|many|some|a|an)"
                    rf"\b)[\w-]+\s+){{0,2}}?"
@@ -506,7 +508,7 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
               r"left (?:ukrainian )?airspace|exited|strayed|returned to|headed (?:back )?to|"
               r"went (?:back )?(?:in)?to)"),
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
-    ("shot_down", r"(?:shot down|downed|downs(?!\w)|destroyed|brought down|bringing down|"
+    ("shot_down", r"(?:shot down|downed|downs(?!\w)|downing|destroyed|brought down|bringing down|"
                    r"brings? down|knocked out|shooting down)"),
     ("intercepted", r"(?:intercepted|intercepts|intercept\b|repelled|stopped|"
                     r"countered|taken down|eliminated|"
@@ -710,6 +712,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
                              for n, f, b in zip(
         numbers, forward, backward, strict=True)]
     _participles(sent, numbers, ends, forward, backward, out)
+    _hits(sent, numbers, ends, out)
     firm = [m is not None for m in out]
     gaps = [sent[ends[i]:numbers[i + 1].start] for i in range(len(numbers) - 1)] + [""]
     for i in range(len(numbers) - 2, -1, -1):
@@ -746,6 +749,20 @@ WITH_WEAPONS_RE = re.compile(r"\b(?:struck|strikes|hit|hits|attacked|attacks|tar
 
 def _with_weapons(clause: str) -> str | None:
     return "launched" if WITH_WEAPONS_RE.search(clause) else None
+
+
+# "Hits by 13 strike UAVs were recorded at eight locations": the noun before the figure says
+# what it counts, whatever verb ("recorded") follows
+HITS_NOUN_RE = re.compile(r"\b(?:hits|impacts)\s+(?:by|of|from)\s+(?:(?:more than|over|about|"
+                          r"around|nearly|almost|some|at least|up to|another|a further)\s+)*$",
+                          re.I)
+
+
+def _hits(sent: str, numbers: list, ends: list, out: list) -> None:
+    """"Hits by 13 strike UAVs were recorded": the noun before the figure is its measure."""
+    for i, n in enumerate(numbers):
+        if HITS_NOUN_RE.search(sent[ends[i - 1] if i else 0:n.start]):
+            out[i] = "hit"
 
 
 BREAKDOWN_RE = re.compile(r",\s*(?:among them|among which|of which|of them|including)\s*$",
@@ -1142,7 +1159,9 @@ WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?
                     r"\bsince (?:february )?2022\b|\bin total\b|\bso far in the war\b|"
                     r"\bthroughout the war\b|\bto date\b", re.I)
 NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*|manufactur\w*|stock(?:s|piles?|piled)?|arsenal|"
-                            r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )may(?!\s+\d)|might|"
+                            r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )"
+                            # "on the night of 21 May", "in mid-May": the month
+                            r"(?<!\d )(?<!\d(?:st|nd|rd|th) )(?<!-)may(?!\s+\d)|might|"
                             r"will|would|plans? to|capable|capacity|"
                             r"(?:a|each|every|per) (?:month|day|week|night))\b"
                             # "a day after the strike" dates, it is no rate
@@ -1402,6 +1421,28 @@ def _resolve_nights(art: Article) -> None:
                 continue
             c.night, c.confidence = x.night, CONFIDENCE[x.strength]
             c.basis = f"{x.strength} date phrase {x.text!r} in its sentence"
+        elif carried := _paragraph_night(art, c.sentence):
+            c.night, c.confidence, c.basis = carried
         else:
             c.night, c.confidence, c.basis = art.night, art.confidence, (
                 art.basis or "no date phrase")
+
+
+def _paragraph_night(art: Article, i: int) -> tuple[dt.date, str, str] | None:
+    """In an article that names several nights, a sentence with no date phrase of its own
+    goes on telling of the night its paragraph last named ("On the night into Wednesday,
+    13 September, Russia launched 44 drones. Air defence shot down 32."), as a guess: low
+    confidence, never grounds for "contradicted"."""
+    if art.night is None or not art.basis.startswith("the article names several"):
+        return None
+    for j in range(i - 1, -1, -1):
+        if "\n" in art.body[art.sentences[j][1]:art.sentences[j + 1][0]]:
+            return None                     # the paragraph starts after sentence j
+        firm = {x.night for x in art.anchors[j]
+                if x.role == "attack" and x.strength in ("explicit", "weekday")}
+        if art.anchors[j]:
+            night = firm.pop() if len(firm) == 1 else None
+            if night is None:
+                return None
+            return night, "low", f"the night its paragraph names ({night:%Y-%m-%d})"
+    return None
