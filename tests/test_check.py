@@ -1267,3 +1267,49 @@ def test_a_sentence_without_a_date_goes_on_with_the_night_its_paragraph_names():
     one = ct.extract("On the night of 14 September Russia launched 22 drones.\n\n"
                      "Air defence shot down 17 drones.", "2023-09-14")
     assert [c.night for c in one.claims if c.kind == "figure"] == [D(2023, 9, 14)] * 2
+
+
+def test_a_quote_after_one_closed_by_he_wrote_goes_on_with_that_speaker():
+    art = ct.extract('Zelensky said on Sunday that Russia had attacked overnight.\n\n'
+                     '"Every day we stand," he wrote on X. "Russia launched 267 attack drones '
+                     'against Ukraine."', "2025-02-23")
+    [f] = [c for c in art.claims if c.kind == "figure"]
+    assert (f.value, f.attribution) == (267, "president")
+    # a speaker named where the quote before closes still wins
+    art = ct.extract('"Every day we stand," the air force wrote. "Russia launched 267 attack '
+                     'drones."', "2025-02-23")
+    assert [c.attribution for c in art.claims if c.kind == "figure"] == ["air_force"]
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("Russia launched 88 drones and five ballistic missiles, also in a night attack.", "night"),
+    ("Russia launched five ballistic missiles in a night raid.", "night"),
+    ("Russia can launch five ballistic missiles a night.", "other"),
+])
+def test_a_night_attack_names_the_attack_it_is_no_rate(sentence, scope):
+    f = [f for f in _figures(sentence) if f.value == 5][0]
+    assert f.scope == scope
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("Defence forces managed to neutralise six missiles and 359 drones.", "intercepted"),
+    ("Air defence managed to destroy six missiles.", "shot_down"),
+    ("Ukraine's forces shoot down six missiles.", "shot_down"),
+])
+def test_outcome_verbs_count_in_their_base_form(sentence, measure):
+    f = [f for f in _figures(sentence) if f.value == 6][0]
+    assert (f.measure, f.measure_firm) == (measure, True)
+
+
+def test_an_undated_figure_after_a_night_named_past_the_lead_days_before_is_a_guess():
+    lead = "Ukraine launches 300 drones at Russia\n\nThe drones flew at 13 regions.\n\n"
+    late = ("On Sunday, Russia launched its largest drone attack of the war.\n\n"
+            "In response, Russia launched 88 drones, also in a night attack.")
+    [f] = [c for c in ct.extract(lead + late, "2025-05-28").claims if c.value == 88]
+    assert f.night == D(2025, 5, 25) and f.confidence == "low"
+    # the same night named in the lead: the piece is about it
+    [f] = [c for c in ct.extract(late, "2025-05-28").claims if c.value == 88]
+    assert f.confidence == "high"
+    # named past the lead but the day before the piece: the latest night, kept
+    [f] = [c for c in ct.extract(lead + late, "2025-05-26").claims if c.value == 88]
+    assert f.confidence == "high"

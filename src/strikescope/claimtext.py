@@ -133,6 +133,7 @@ class Article:
     night: dt.date | None = None
     confidence: str = "low"
     basis: str = ""
+    night_at: int | None = None     # where the date phrase that gave the night stands
 
     def sentence_text(self, i: int) -> str:
         a, b = self.sentences[i]
@@ -509,10 +510,11 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
               r"went (?:back )?(?:in)?to)"),
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
     ("shot_down", r"(?:shot down|downed|downs(?!\w)|downing|destroyed|brought down|bringing down|"
-                   r"brings? down|knocked out|shooting down)"),
+                   r"brings? down|knocked out|shooting down|shoot down|destroy\b)"),
     ("intercepted", r"(?:intercepted|intercepts|intercept\b|repelled|stopped|"
                     r"countered|taken down|eliminated|"
-                    r"neutrali[sz]ed|defeated)"),
+                    # base forms count too: "managed to neutralise six missiles"
+                    r"neutrali[sz]ed|neutrali[sz]e\b|defeated)"),
     ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
                  r"unleashed|unleashes|involved|included|"
                  r"attacked (?:\w+ )?with|tracked|detected|recorded|employed|hurled|firing|"
@@ -916,14 +918,18 @@ def quote_speaker(tag: str, before_quote: str | None) -> str | None:
 QUOTE_OPEN_RE = re.compile(r"^\s*[\"“]")
 
 
-def _lead_speaker(body: str, spans: list[tuple[int, int]], i: int) -> str | None:
+def _lead_speaker(body: str, spans: list[tuple[int, int]], i: int,
+                  previous: str | None = None) -> str | None:
     """A quote that opens sentence i and names no speaker where it closes goes on from the
     sentence before it in its paragraph ('..., Zelensky wrote. "The enemy launched 40
-    missiles ..."'): that sentence's own speaker."""
+    missiles ..."'): that sentence's own speaker, or, when it says only "he wrote", the
+    speaker that sentence was given (previous)."""
     (a, b), (pa, pb) = spans[i], spans[i - 1]
     if not QUOTE_OPEN_RE.match(body[a:b]) or "\n\n" in body[pb:a]:
         return None
     speakers = [e for e in _entities(body[pa:pb]) if e[2]]
+    if not speakers and PRONOUN_SPEAKER.search(body[pa:pb]):
+        return previous
     return speakers[-1][1] if speakers else None
 
 
@@ -1164,8 +1170,10 @@ NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*|manufactur\w*|stock(?:s|piles?|pile
                             r"(?<!\d )(?<!\d(?:st|nd|rd|th) )(?<!-)may(?!\s+\d)|might|"
                             r"will|would|plans? to|capable|capacity|"
                             r"(?:a|each|every|per) (?:month|day|week|night))\b"
-                            # "a day after the strike" dates, it is no rate
-                            r"(?!\s+(?:after|before|earlier|later)\b)", re.I)
+                            # "a day after the strike" dates, "in a night attack" names the
+                            # attack: neither is a rate
+                            r"(?!\s+(?:after|before|earlier|later|attacks?|raids?|strikes?|"
+                            r"assaults?|barrages?)\b)", re.I)
 # "last week's record of 550" is about an earlier night; "retaliation for last week's raid
 # into Russia's Bryansk region" is not
 CANDIDATE_SKIP = re.compile(r"\b(?:previous|earlier|prior) (?:record|high|largest)\b|"
@@ -1321,7 +1329,7 @@ def extract(text: str, published=None) -> Article:
         else:
             opened, tag, ctx["quote"] = i, "", None
         if ctx["quote"] is None and not re.search(r"\w", tag) and opened > 0:
-            ctx["quote"] = _lead_speaker(body, spans, opened)
+            ctx["quote"] = _lead_speaker(body, spans, opened, ctx["previous"])
         found = _span_of_night(sentence_anchors(sent, a, published))
         anchors.append(found)
         ctx["anchored"] = any(x.role == "attack" for x in found)
@@ -1397,6 +1405,7 @@ def _article_night(art: Article) -> None:
     if pick is None:
         return
     art.night, art.confidence = pick.night, CONFIDENCE[pick.strength]
+    art.night_at = pick.start
     art.basis = f"{pick.strength} date phrase {pick.text!r}"
     nights = sorted({x.night for x in firm if x.night is not None})
     if len(nights) > 1:
@@ -1426,6 +1435,29 @@ def _resolve_nights(art: Article) -> None:
         else:
             c.night, c.confidence, c.basis = art.night, art.confidence, (
                 art.basis or "no date phrase")
+            _stale_night(c, art)
+
+
+STALE_DAYS = 2   # a night ending this many days before the piece is not its latest
+LEAD_PARAGRAPHS = 2   # the headline and the first paragraph
+
+
+def _stale_night(c: Claim, art: Article) -> None:
+    """A figure with no date phrase of its own takes the article's night. When that night
+    ended two days or more before the piece was published and its date is named only past
+    the headline and the lead, the piece is about something else and may go on to a later
+    attack without naming its night (published on a Wednesday, a piece on Ukraine's drones:
+    "On Sunday, Russia launched its largest drone attack ... In response, Russia launched
+    88 drones, also in a night attack"): the night is a guess, low confidence, never
+    grounds for "contradicted". A piece that names its night in the lead is about it."""
+    day = kyiv_date(art.published)
+    if c.night is None or day is None or c.confidence != "high" \
+            or (day - c.night).days < STALE_DAYS or art.night_at is None \
+            or len(re.findall(r"\n\s*\n", art.body[:art.night_at])) < LEAD_PARAGRAPHS:
+        return
+    c.confidence = "low"
+    c.basis += (f"; the night ended {(day - c.night).days} days before the piece, which may "
+                "tell of a later night without naming it")
 
 
 def _paragraph_night(art: Article, i: int) -> tuple[dt.date, str, str] | None:
