@@ -1313,3 +1313,13 @@ def test_an_undated_figure_after_a_night_named_past_the_lead_days_before_is_a_gu
     # named past the lead but the day before the piece: the latest night, kept
     [f] = [c for c in ct.extract(lead + late, "2025-05-26").claims if c.value == 88]
     assert f.confidence == "high"
+
+
+def test_a_bare_number_in_an_of_which_clause_counts_the_noun_it_hangs_on():
+    art = ct.extract("Russia launched five missiles and 12 drones overnight, the air force "
+                     "said. It said the missiles, of which it shot down two, hit the north, "
+                     "while the drones, of which 11 were downed, flew west.", "2023-10-16")
+    got = {c.value: c for c in art.claims if c.kind == "figure"}
+    assert (got[2].subject, got[2].measure, got[2].subject_firm) == ("missiles", "shot_down",
+                                                                      False)
+    assert (got[11].subject, got[11].measure) == ("drones", "shot_down")

@@ -573,6 +573,15 @@ BARE_OUTCOME_RE = re.compile(r"\b(?:shot down|downed|destroyed|intercepted|broug
 # a month or a place of its own, counts the weapon of the figure before it
 BARE_LISTED_RE = re.compile(rf"\s+(?:(?i:in\s+{_MONTH})(?![a-z])|(?:more\s+)?(?:over|above)\s+"
                             rf"(?:the\s+)?(?:nearby\s+)?[A-Z][\w'-]+)")
+# "the missiles, of which it shot down two, ...": the number counts the weapon the relative
+# clause hangs on, though no figure came before it
+OF_WHICH_BARE_RE = re.compile(r"\b(?:missiles|drones|rockets|UAVs|Shaheds),\s+of which\s+"
+                              r"(?:(?:it|they|the air force|air defen[cs]es?)\s+)?"
+                              r"(?:had\s+|has\s+)?$", re.I)
+# "the drones, of which 11 were downed": a figure without a weapon of its own counts the
+# noun its relative clause hangs on (not firmly: the noun is not the figure's own)
+OF_WHICH_NOUN_RE = re.compile(r"\b(?P<noun>missiles|drones|rockets|UAVs|Shaheds),\s+of which\b"
+                              r"[^,;.]{0,40}$", re.I)
 # "all but 10 of the drones", "all except two": the number is what is left over
 ALL_BUT_RE = re.compile(r"\ball\s+(?:but|except(?:\s+for)?|save)\s+$", re.I)
 BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
@@ -594,8 +603,13 @@ def _numbers(sent: str) -> list[_Number]:
         if ALL_BUT_RE.search(sent[:m.start()]):
             continue          # "shot down all but 10 of the drones" counts the rest
         n = _phrase(sent, _Number(m.start(), m.end(), value))
+        before = sent[:m.start()]
+        outcome = BARE_OUTCOME_RE.search(before)
+        if not (n.np or n.elliptic) and outcome and BARE_END_RE.match(sent, m.end()) \
+                and OF_WHICH_BARE_RE.search(before[:outcome.start()]):
+            n.elliptic = True
         if not (n.np or n.elliptic) and any(o.np for o in out) and (
-                (BARE_OUTCOME_RE.search(sent[:m.start()]) and BARE_END_RE.match(sent, m.end()))
+                (outcome and BARE_END_RE.match(sent, m.end()))
                 or (re.search(r",\s*$", sent[:m.start()])
                     and BARE_PARTICIPLE_RE.match(sent, m.end()))
                 or (re.search(r"(?:,|\band)\s*$", sent[:m.start()])
@@ -1286,6 +1300,8 @@ def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
     for n, (measure, firm) in zip(numbers, _measures(sent, numbers), strict=True):
         if n.np:
             subject, model = subject_of(n.np[0])
+        elif of_which := OF_WHICH_NOUN_RE.search(sent[:n.start]):
+            subject, model = subject_of(of_which["noun"])
         elif ctx["last"] is not None:
             subject, model = ctx["last"]
         else:
