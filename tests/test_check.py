@@ -232,7 +232,9 @@ def test_a_stated_date_beats_overnight_and_two_dates_are_uncertain():
     art = ct.extract("On Nov. 24 Russia sent 188 drones. Air defences shot down 76 drones. "
                      "Four missiles were fired on Nov. 26.", "2024-11-26")
     undated = [c for c in art.claims if c.value == 76][0]
-    assert undated.confidence == "low" and "several nights" in undated.basis
+    # several nights: the undated figure is a guess, the night its paragraph last named
+    assert "several nights" in art.basis
+    assert undated.confidence == "low" and undated.night == D(2024, 11, 24)
 
 
 def test_phrases_that_are_not_dates_anchor_nothing():
@@ -1212,3 +1214,112 @@ def test_a_missile_total_a_little_above_the_typed_rows_is_not_contradicted(
     drones = ct.Claim("figure", 0, 0, 0, value=value, subject="drones", measure="launched",
                       night=dt.date(2025, 3, 7))
     assert _typed_total_doubt(drones, _TypedRows(launched)) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hits by 13 strike drones were recorded at eight locations, the air force said.",
+    "The air force said impacts of 13 Shaheds were recorded in five regions.",
+    "Hits by another 13 drones were recorded, and debris fell at one location.",
+])
+def test_hits_by_a_number_are_hits_whatever_verb_follows(sentence):
+    [f] = _figures(sentence)
+    assert (f.value, f.measure) == (13, "hit")
+
+
+def test_the_downing_of_a_number_is_shot_down():
+    [f] = _figures("As of 10:00, the downing of 36 enemy UAVs had been confirmed, the air "
+                   "force said.")
+    assert (f.value, f.measure, f.measure_firm) == (36, "shot_down", True)
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("On the night of 21 May air defence destroyed 28 drones, the air force said.", "night"),
+    ("On the night of 21st May air defence destroyed 28 drones.", "night"),
+    ("In mid-May air defence destroyed 28 drones.", "night"),
+    ("Russia may launch 28 drones at once, the air force said.", "other"),
+])
+def test_may_after_a_day_is_the_month_not_a_forecast(sentence, scope):
+    [f] = _figures(sentence)
+    assert f.scope == scope
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("By 08:00, 76 Russian Shaheds, decoy drones and other UAVs had been shot down.", "drones"),
+    ("By 08:00, 76 Shaheds, Gerbera drones, decoys and other drones had been shot down.",
+     "drones"),
+    ("By 08:00, 76 Shaheds had been shot down.", "shahed"),
+])
+def test_a_list_of_drone_kinds_after_shaheds_counts_all_drones(sentence, subject):
+    [f] = _figures(sentence)
+    assert (f.value, f.subject) == (76, subject)
+
+
+def test_a_sentence_without_a_date_goes_on_with_the_night_its_paragraph_names():
+    art = ct.extract("On the night of 14 September air defence shot down 17 of 22 drones.\n\n"
+                     "On the night into Wednesday, 13 September, Russia launched 44 drones. "
+                     "Air defence shot down 32 drones.\n\n"
+                     "Air defence also shot down 5 drones.", "2023-09-14")
+    by_value = {c.value: c for c in art.claims if c.kind == "figure"}
+    assert by_value[32].night == D(2023, 9, 13) and by_value[32].confidence == "low"
+    # a new paragraph without a date of its own falls back to the article's night
+    assert by_value[5].night == D(2023, 9, 14) and by_value[5].confidence == "low"
+    # with one night named, nothing is carried: the article's night is that night
+    one = ct.extract("On the night of 14 September Russia launched 22 drones.\n\n"
+                     "Air defence shot down 17 drones.", "2023-09-14")
+    assert [c.night for c in one.claims if c.kind == "figure"] == [D(2023, 9, 14)] * 2
+
+
+def test_a_quote_after_one_closed_by_he_wrote_goes_on_with_that_speaker():
+    art = ct.extract('Zelensky said on Sunday that Russia had attacked overnight.\n\n'
+                     '"Every day we stand," he wrote on X. "Russia launched 267 attack drones '
+                     'against Ukraine."', "2025-02-23")
+    [f] = [c for c in art.claims if c.kind == "figure"]
+    assert (f.value, f.attribution) == (267, "president")
+    # a speaker named where the quote before closes still wins
+    art = ct.extract('"Every day we stand," the air force wrote. "Russia launched 267 attack '
+                     'drones."', "2025-02-23")
+    assert [c.attribution for c in art.claims if c.kind == "figure"] == ["air_force"]
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("Russia launched 88 drones and five ballistic missiles, also in a night attack.", "night"),
+    ("Russia launched five ballistic missiles in a night raid.", "night"),
+    ("Russia can launch five ballistic missiles a night.", "other"),
+])
+def test_a_night_attack_names_the_attack_it_is_no_rate(sentence, scope):
+    f = [f for f in _figures(sentence) if f.value == 5][0]
+    assert f.scope == scope
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("Defence forces managed to neutralise six missiles and 359 drones.", "intercepted"),
+    ("Air defence managed to destroy six missiles.", "shot_down"),
+    ("Ukraine's forces shoot down six missiles.", "shot_down"),
+])
+def test_outcome_verbs_count_in_their_base_form(sentence, measure):
+    f = [f for f in _figures(sentence) if f.value == 6][0]
+    assert (f.measure, f.measure_firm) == (measure, True)
+
+
+def test_an_undated_figure_after_a_night_named_past_the_lead_days_before_is_a_guess():
+    lead = "Ukraine launches 300 drones at Russia\n\nThe drones flew at 13 regions.\n\n"
+    late = ("On Sunday, Russia launched its largest drone attack of the war.\n\n"
+            "In response, Russia launched 88 drones, also in a night attack.")
+    [f] = [c for c in ct.extract(lead + late, "2025-05-28").claims if c.value == 88]
+    assert f.night == D(2025, 5, 25) and f.confidence == "low"
+    # the same night named in the lead: the piece is about it
+    [f] = [c for c in ct.extract(late, "2025-05-28").claims if c.value == 88]
+    assert f.confidence == "high"
+    # named past the lead but the day before the piece: the latest night, kept
+    [f] = [c for c in ct.extract(lead + late, "2025-05-26").claims if c.value == 88]
+    assert f.confidence == "high"
+
+
+def test_a_bare_number_in_an_of_which_clause_counts_the_noun_it_hangs_on():
+    art = ct.extract("Russia launched five missiles and 12 drones overnight, the air force "
+                     "said. It said the missiles, of which it shot down two, hit the north, "
+                     "while the drones, of which 11 were downed, flew west.", "2023-10-16")
+    got = {c.value: c for c in art.claims if c.kind == "figure"}
+    assert (got[2].subject, got[2].measure, got[2].subject_firm) == ("missiles", "shot_down",
+                                                                      False)
+    assert (got[11].subject, got[11].measure) == ("drones", "shot_down")

@@ -133,6 +133,7 @@ class Article:
     night: dt.date | None = None
     confidence: str = "low"
     basis: str = ""
+    night_at: int | None = None     # where the date phrase that gave the night stands
 
     def sentence_text(self, i: int) -> str:
         a, b = self.sentences[i]
@@ -436,7 +437,9 @@ NP_RE = re.compile(rf"\s+(?P<mods>(?:(?:cruise|ballistic|aeroballistic|hypersoni
                    rf"anti-ship|air-launched),\s+)*"
                    rf"(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
                    rf"(?P<head>{HEAD})"
-                   rf"(?P<tail>\s+(?:and|or|(?P<also>as well as))\s+"
+                   # "76 Shaheds, decoy drones and other UAVs": one list of drone kinds
+                   rf"(?P<tail>(?:,\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?:drones|UAVs|decoys|"
+                   rf"imitators)\b)*,?\s+(?:and|or|(?P<also>as well as))\s+"
                    rf"(?:other\s+|decoy\s+|imitation\s+)?"
                    rf"(?:(?!\d|(?:{_NUM_WORDS}|dozens|hundreds|scores|several|many|some|a|an)"
                    rf"\b)[\w-]+\s+){{0,2}}?"
@@ -506,11 +509,12 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
               r"left (?:ukrainian )?airspace|exited|strayed|returned to|headed (?:back )?to|"
               r"went (?:back )?(?:in)?to)"),
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
-    ("shot_down", r"(?:shot down|downed|downs(?!\w)|destroyed|brought down|bringing down|"
-                   r"brings? down|knocked out|shooting down)"),
+    ("shot_down", r"(?:shot down|downed|downs(?!\w)|downing|destroyed|brought down|bringing down|"
+                   r"brings? down|knocked out|shooting down|shoot down|destroy\b)"),
     ("intercepted", r"(?:intercepted|intercepts|intercept\b|repelled|stopped|"
                     r"countered|taken down|eliminated|"
-                    r"neutrali[sz]ed|defeated)"),
+                    # base forms count too: "managed to neutralise six missiles"
+                    r"neutrali[sz]ed|neutrali[sz]e\b|defeated)"),
     ("launched", r"(?:launched|launches|launch|fired|fires|sent|sends|used|uses|deployed|"
                  r"unleashed|unleashes|involved|included|"
                  r"attacked (?:\w+ )?with|tracked|detected|recorded|employed|hurled|firing|"
@@ -569,6 +573,15 @@ BARE_OUTCOME_RE = re.compile(r"\b(?:shot down|downed|destroyed|intercepted|broug
 # a month or a place of its own, counts the weapon of the figure before it
 BARE_LISTED_RE = re.compile(rf"\s+(?:(?i:in\s+{_MONTH})(?![a-z])|(?:more\s+)?(?:over|above)\s+"
                             rf"(?:the\s+)?(?:nearby\s+)?[A-Z][\w'-]+)")
+# "the missiles, of which it shot down two, ...": the number counts the weapon the relative
+# clause hangs on, though no figure came before it
+OF_WHICH_BARE_RE = re.compile(r"\b(?:missiles|drones|rockets|UAVs|Shaheds),\s+of which\s+"
+                              r"(?:(?:it|they|the air force|air defen[cs]es?)\s+)?"
+                              r"(?:had\s+|has\s+)?$", re.I)
+# "the drones, of which 11 were downed": a figure without a weapon of its own counts the
+# noun its relative clause hangs on (not firmly: the noun is not the figure's own)
+OF_WHICH_NOUN_RE = re.compile(r"\b(?P<noun>missiles|drones|rockets|UAVs|Shaheds),\s+of which\b"
+                              r"[^,;.]{0,40}$", re.I)
 # "all but 10 of the drones", "all except two": the number is what is left over
 ALL_BUT_RE = re.compile(r"\ball\s+(?:but|except(?:\s+for)?|save)\s+$", re.I)
 BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
@@ -590,8 +603,13 @@ def _numbers(sent: str) -> list[_Number]:
         if ALL_BUT_RE.search(sent[:m.start()]):
             continue          # "shot down all but 10 of the drones" counts the rest
         n = _phrase(sent, _Number(m.start(), m.end(), value))
+        before = sent[:m.start()]
+        outcome = BARE_OUTCOME_RE.search(before)
+        if not (n.np or n.elliptic) and outcome and BARE_END_RE.match(sent, m.end()) \
+                and OF_WHICH_BARE_RE.search(before[:outcome.start()]):
+            n.elliptic = True
         if not (n.np or n.elliptic) and any(o.np for o in out) and (
-                (BARE_OUTCOME_RE.search(sent[:m.start()]) and BARE_END_RE.match(sent, m.end()))
+                (outcome and BARE_END_RE.match(sent, m.end()))
                 or (re.search(r",\s*$", sent[:m.start()])
                     and BARE_PARTICIPLE_RE.match(sent, m.end()))
                 or (re.search(r"(?:,|\band)\s*$", sent[:m.start()])
@@ -710,6 +728,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
                              for n, f, b in zip(
         numbers, forward, backward, strict=True)]
     _participles(sent, numbers, ends, forward, backward, out)
+    _hits(sent, numbers, ends, out)
     firm = [m is not None for m in out]
     gaps = [sent[ends[i]:numbers[i + 1].start] for i in range(len(numbers) - 1)] + [""]
     for i in range(len(numbers) - 2, -1, -1):
@@ -746,6 +765,20 @@ WITH_WEAPONS_RE = re.compile(r"\b(?:struck|strikes|hit|hits|attacked|attacks|tar
 
 def _with_weapons(clause: str) -> str | None:
     return "launched" if WITH_WEAPONS_RE.search(clause) else None
+
+
+# "Hits by 13 strike UAVs were recorded at eight locations": the noun before the figure says
+# what it counts, whatever verb ("recorded") follows
+HITS_NOUN_RE = re.compile(r"\b(?:hits|impacts)\s+(?:by|of|from)\s+(?:(?:more than|over|about|"
+                          r"around|nearly|almost|some|at least|up to|another|a further)\s+)*$",
+                          re.I)
+
+
+def _hits(sent: str, numbers: list, ends: list, out: list) -> None:
+    """"Hits by 13 strike UAVs were recorded": the noun before the figure is its measure."""
+    for i, n in enumerate(numbers):
+        if HITS_NOUN_RE.search(sent[ends[i - 1] if i else 0:n.start]):
+            out[i] = "hit"
 
 
 BREAKDOWN_RE = re.compile(r",\s*(?:among them|among which|of which|of them|including)\s*$",
@@ -899,14 +932,18 @@ def quote_speaker(tag: str, before_quote: str | None) -> str | None:
 QUOTE_OPEN_RE = re.compile(r"^\s*[\"“]")
 
 
-def _lead_speaker(body: str, spans: list[tuple[int, int]], i: int) -> str | None:
+def _lead_speaker(body: str, spans: list[tuple[int, int]], i: int,
+                  previous: str | None = None) -> str | None:
     """A quote that opens sentence i and names no speaker where it closes goes on from the
     sentence before it in its paragraph ('..., Zelensky wrote. "The enemy launched 40
-    missiles ..."'): that sentence's own speaker."""
+    missiles ..."'): that sentence's own speaker, or, when it says only "he wrote", the
+    speaker that sentence was given (previous)."""
     (a, b), (pa, pb) = spans[i], spans[i - 1]
     if not QUOTE_OPEN_RE.match(body[a:b]) or "\n\n" in body[pb:a]:
         return None
     speakers = [e for e in _entities(body[pa:pb]) if e[2]]
+    if not speakers and PRONOUN_SPEAKER.search(body[pa:pb]):
+        return previous
     return speakers[-1][1] if speakers else None
 
 
@@ -1142,11 +1179,15 @@ WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?
                     r"\bsince (?:february )?2022\b|\bin total\b|\bso far in the war\b|"
                     r"\bthroughout the war\b|\bto date\b", re.I)
 NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*|manufactur\w*|stock(?:s|piles?|piled)?|arsenal|"
-                            r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )may(?!\s+\d)|might|"
+                            r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )"
+                            # "on the night of 21 May", "in mid-May": the month
+                            r"(?<!\d )(?<!\d(?:st|nd|rd|th) )(?<!-)may(?!\s+\d)|might|"
                             r"will|would|plans? to|capable|capacity|"
                             r"(?:a|each|every|per) (?:month|day|week|night))\b"
-                            # "a day after the strike" dates, it is no rate
-                            r"(?!\s+(?:after|before|earlier|later)\b)", re.I)
+                            # "a day after the strike" dates, "in a night attack" names the
+                            # attack: neither is a rate
+                            r"(?!\s+(?:after|before|earlier|later|attacks?|raids?|strikes?|"
+                            r"assaults?|barrages?)\b)", re.I)
 # "last week's record of 550" is about an earlier night; "retaliation for last week's raid
 # into Russia's Bryansk region" is not
 CANDIDATE_SKIP = re.compile(r"\b(?:previous|earlier|prior) (?:record|high|largest)\b|"
@@ -1259,6 +1300,8 @@ def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
     for n, (measure, firm) in zip(numbers, _measures(sent, numbers), strict=True):
         if n.np:
             subject, model = subject_of(n.np[0])
+        elif of_which := OF_WHICH_NOUN_RE.search(sent[:n.start]):
+            subject, model = subject_of(of_which["noun"])
         elif ctx["last"] is not None:
             subject, model = ctx["last"]
         else:
@@ -1302,7 +1345,7 @@ def extract(text: str, published=None) -> Article:
         else:
             opened, tag, ctx["quote"] = i, "", None
         if ctx["quote"] is None and not re.search(r"\w", tag) and opened > 0:
-            ctx["quote"] = _lead_speaker(body, spans, opened)
+            ctx["quote"] = _lead_speaker(body, spans, opened, ctx["previous"])
         found = _span_of_night(sentence_anchors(sent, a, published))
         anchors.append(found)
         ctx["anchored"] = any(x.role == "attack" for x in found)
@@ -1378,6 +1421,7 @@ def _article_night(art: Article) -> None:
     if pick is None:
         return
     art.night, art.confidence = pick.night, CONFIDENCE[pick.strength]
+    art.night_at = pick.start
     art.basis = f"{pick.strength} date phrase {pick.text!r}"
     nights = sorted({x.night for x in firm if x.night is not None})
     if len(nights) > 1:
@@ -1402,6 +1446,51 @@ def _resolve_nights(art: Article) -> None:
                 continue
             c.night, c.confidence = x.night, CONFIDENCE[x.strength]
             c.basis = f"{x.strength} date phrase {x.text!r} in its sentence"
+        elif carried := _paragraph_night(art, c.sentence):
+            c.night, c.confidence, c.basis = carried
         else:
             c.night, c.confidence, c.basis = art.night, art.confidence, (
                 art.basis or "no date phrase")
+            _stale_night(c, art)
+
+
+STALE_DAYS = 2   # a night ending this many days before the piece is not its latest
+LEAD_PARAGRAPHS = 2   # the headline and the first paragraph
+
+
+def _stale_night(c: Claim, art: Article) -> None:
+    """A figure with no date phrase of its own takes the article's night. When that night
+    ended two days or more before the piece was published and its date is named only past
+    the headline and the lead, the piece is about something else and may go on to a later
+    attack without naming its night (published on a Wednesday, a piece on Ukraine's drones:
+    "On Sunday, Russia launched its largest drone attack ... In response, Russia launched
+    88 drones, also in a night attack"): the night is a guess, low confidence, never
+    grounds for "contradicted". A piece that names its night in the lead is about it."""
+    day = kyiv_date(art.published)
+    if c.night is None or day is None or c.confidence != "high" \
+            or (day - c.night).days < STALE_DAYS or art.night_at is None \
+            or len(re.findall(r"\n\s*\n", art.body[:art.night_at])) < LEAD_PARAGRAPHS:
+        return
+    c.confidence = "low"
+    c.basis += (f"; the night ended {(day - c.night).days} days before the piece, which may "
+                "tell of a later night without naming it")
+
+
+def _paragraph_night(art: Article, i: int) -> tuple[dt.date, str, str] | None:
+    """In an article that names several nights, a sentence with no date phrase of its own
+    goes on telling of the night its paragraph last named ("On the night into Wednesday,
+    13 September, Russia launched 44 drones. Air defence shot down 32."), as a guess: low
+    confidence, never grounds for "contradicted"."""
+    if art.night is None or not art.basis.startswith("the article names several"):
+        return None
+    for j in range(i - 1, -1, -1):
+        if "\n" in art.body[art.sentences[j][1]:art.sentences[j + 1][0]]:
+            return None                     # the paragraph starts after sentence j
+        firm = {x.night for x in art.anchors[j]
+                if x.role == "attack" and x.strength in ("explicit", "weekday")}
+        if art.anchors[j]:
+            night = firm.pop() if len(firm) == 1 else None
+            if night is None:
+                return None
+            return night, "low", f"the night its paragraph names ({night:%Y-%m-%d})"
+    return None
