@@ -155,6 +155,9 @@ def test_api_malformed_date_is_an_input_error(tiny_db):
         strikescope.nights(start="2025-13-01", db=tiny_db)
     with pytest.raises(InputError, match="night 'yesterday' is not a date"):
         strikescope.night("yesterday", db=tiny_db)
+    with pytest.raises(InputError, match="from 2025-03-05 is after to 2025-03-01"):
+        strikescope.nights("2025-03-05", "2025-03-01", db=tiny_db)
+    assert len(strikescope.nights("2025-03-01", "2025-03-01", db=tiny_db)) == 1
     assert not strikescope.night("2025-03-02", db=tiny_db).classes.empty  # a real one reads
 
 

@@ -664,8 +664,11 @@ def as_day(value, what: str = "night") -> pd.Timestamp:
 
 def _date_bounds(con, start, end) -> tuple:
     lo, hi = con.execute("SELECT min(night), max(night) FROM night_class_rows").fetchall()[0]
-    return (as_day(start, "from").date() if start else lo,
-            as_day(end, "to").date() if end else hi)
+    first = as_day(start, "from").date() if start else None
+    last = as_day(end, "to").date() if end else None
+    if first and last and first > last:  # an empty answer would read as nights without attacks
+        raise InputError(f"from {first} is after to {last}")
+    return first or lo, last or hi
 
 
 def _totals_sql(policy: str, lo, hi, dense: bool) -> str:
