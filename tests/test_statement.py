@@ -1578,3 +1578,46 @@ def test_a_long_first_line_with_no_stop_is_no_headline():
             "безпілотниками-імітаторами різних типів з напрямків Курськ та Орел\n"
             "Збито 28 БпЛА. Ще 10 БпЛА атакували Харківщину.")
     assert totals(parse_statement(text, "2025-01-07"), "strike_drone", "launched") == 38
+
+
+def test_failed_to_stop_is_no_shot_down_figure():
+    # "failed to stop only 5 drones" negates "stop" (a shot-down verb), so the 45 stand
+    p = parse_statement("Russia launched 50 attack drones overnight. Air defences failed to "
+                        "stop 5 drones; 45 drones were shot down or jammed.", "2025-06-20")
+    assert totals(p, "strike_drone", "launched") == 50
+    assert totals(p, "strike_drone", "destroyed") == 45
+    p = parse_statement("Mobile fire groups stopped 30 Shahed drones over the south.",
+                        "2025-06-20")
+    assert totals(p, "strike_drone", "destroyed") == 30
+
+
+def test_hit_a_city_with_weapons_is_a_launch():
+    # "hit Kharkiv with three Iskander-M" names what the attack used; "were hit" stays a hit
+    p = parse_statement("Overnight the enemy hit Kharkiv with three Iskander-M ballistic "
+                        "missiles and two Kh-59 guided missiles. Both Kh-59 were downed.",
+                        "2025-03-02")
+    assert totals(p, "ballistic", "launched") == 3 and totals(p, "cruise", "launched") == 2
+    assert totals(p, "cruise", "destroyed") == 2
+
+
+def test_another_drone_of_a_type_and_a_split_told_over_two_sentences():
+    # "all 19 attack drones", then 18 Shaheds and, in the next sentence, "another" drone of
+    # no known type: the 19 are both, each shot down, and the 18 are launched as well
+    p = parse_statement("Air defence destroyed all 19 attack drones overnight, the Air Force "
+                        "said. Eighteen Shahed drones were shot down over the centre. Another "
+                        "unidentified attack UAV, flying in from the north, was also downed.",
+                        "2024-02-11")
+    assert totals(p, "strike_drone", "destroyed") == 18
+    assert totals(p, "strike_drone", "launched") == 18
+    assert totals(p, "unknown", "destroyed") == 1 and totals(p, "unknown", "launched") == 1
+    # a figure of all drones not matched by its parts keeps its total
+    p = parse_statement("Air defence destroyed all 20 attack drones overnight. Fifteen Shahed "
+                        "drones were shot down over the centre.", "2024-02-11")
+    assert totals(p, "strike_drone", "destroyed") == 20
+
+
+def test_participle_after_a_comma_gives_no_launch_role():
+    # "six Kalibr missiles, launched from the Black Sea, were intercepted": shot down
+    p = parse_statement("Six Kalibr cruise missiles, launched from the Black Sea, were "
+                        "intercepted over Odesa region.", "2024-05-08")
+    assert totals(p, "cruise", "destroyed") == 6
