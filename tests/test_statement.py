@@ -1622,3 +1622,50 @@ def test_participle_after_a_comma_gives_no_launch_role():
     p = parse_statement("Six Kalibr cruise missiles, launched from the Black Sea, were "
                         "intercepted over Odesa region.", "2024-05-08")
     assert totals(p, "cruise", "destroyed") == 6
+
+
+def test_a_date_that_ends_another_night_named_is_another_attack():
+    # "the night of March 9" recalled on the morning of March 10 is the night before
+    text = ("On the night of March 10 Russia launched 30 drones; 25 of them were shot down. "
+            "Recall that on the night of March 9, air defence destroyed 40 UAVs and one "
+            "missile.")
+    p = parse_statement(text, "2025-03-10")
+    assert totals(p, "strike_drone", "destroyed") == 25
+    assert set(p.class_totals()["weapon_class"]) == {"strike_drone"}
+    # the evening before the night, told as such, is still this night's
+    p = parse_statement("From 20:00 on March 9 Russia launched 30 drones; 25 of them were "
+                        "shot down.", "2025-03-10")
+    assert totals(p, "strike_drone", "launched") == 30
+
+
+def test_from_the_airspace_is_a_launch_place_not_airborne():
+    p = parse_statement('"On the night of February 2, Russian forces attacked, launching 12 '
+                        'Shahed-type drones from Kursk (Russia) and a guided missile X-59 from '
+                        'the airspace of the occupied Kherson region," the Air Force reported.',
+                        "2024-02-02")
+    row = p.rows.set_index("model").loc["X-59"]
+    assert row["launched"] == 1 and pd.isna(row["still_attacking"])
+    # "in the airspace" is still airborne
+    p = parse_statement("Russia launched 12 Shahed drones. Ten were downed. Two drones "
+                        "remained in Ukrainian airspace.", "2024-02-02")
+    assert p.rows.set_index("model").loc["Shahed-136/131", "still_attacking"] == 2
+
+
+def test_n_of_more_than_m_is_no_launch_figure():
+    p = parse_statement("Air defence shot down 30 of more than 40 Kh-101 missiles.", "2022-11-15")
+    assert totals(p, "cruise", "destroyed") == 30 and totals(p, "cruise", "launched") != 40
+    p = parse_statement("Силы ПВО сбили 44 из более чем 50 крылатых ракет Х-101.", "2022-10-31")
+    assert totals(p, "cruise", "destroyed") == 44
+
+
+def test_untyped_missiles_shot_down_as_many_as_one_type_are_that_type():
+    # the headline's "2 missiles" are the two Kh-59 of the body, not two more
+    text = ("Ukraine downs 20 drones, 2 missiles overnight\nAir defence shot down 20 of 25 "
+            "Shahed drones and two of the three Kh-59 missiles, the Air Force said.")
+    p = parse_statement(text, "2023-11-30")
+    assert "unknown" not in set(p.class_totals()["weapon_class"])
+    assert totals(p, "cruise", "destroyed") == 2
+    # a different number stays apart
+    text = ("Ukraine downs 20 drones, 3 missiles overnight\nAir defence shot down 20 of 25 "
+            "Shahed drones and two of the three Kh-59 missiles, the Air Force said.")
+    assert "unknown" in set(parse_statement(text, "2023-11-30").class_totals()["weapon_class"])

@@ -88,6 +88,7 @@ _APPROX = {"близько", "приблизно", "майже", "понад", "
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька",
            "почти", "более", "больше", "свыше", "примерно", "порядка", "несколько"}
 _REFERENCE = {"the", "цих", "these", "those", "тих", "этих"}
+_MORE_THAN = {"more", "than", "чем", "ніж", "less", "fewer", "менее", "менше"}
 _ALL = {"усі", "всі", "all", "усіх", "всіх", "все", "всех"}
 _ALL_OF = "all of them"  # "all 20 drones shot down": a figure told as all of a number
 _BOTH = {"both", "обидві", "обидва", "обох"}
@@ -445,7 +446,7 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             # "не вдалось вразити", "were not destroyed", "failed to stop only four drones"
             found.append((i, "negated"))
             continue
-        if _gives_no_role(tokens, i, role):
+        if _gives_no_role(tokens, i, role) or _launched_from(tokens, i, role):
             continue
         if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
             role = "hit"
@@ -455,6 +456,13 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             role = found[-1][1]  # "intercepted 20 targets, including one Kinzhal": shot down
         found.append((i, role))
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
+
+
+def _launched_from(tokens: list[str], i: int, role: str) -> bool:
+    """"a Kh-59 from the airspace of the occupied Zaporizhzhia region": where a missile was
+    launched from, not one still airborne."""
+    before = {t.casefold() for t in tokens[max(0, i - 2):i]}
+    return role == "still_attacking" and bool(before & {"from", "из", "со"})
 
 
 def _struck_with(tokens: list[str], i: int) -> bool:
@@ -733,6 +741,14 @@ def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
         assert number is not None  # _is_number found one here
         value, used = number
         return value, skip + 1 + the + used
+    # "44 из более чем 50", "30 of over 40": a bound, no launch figure, but its words taken
+    k = at + 1
+    while k < len(tokens) and tokens[k].casefold() in _APPROX | _MORE_THAN:
+        k += 1
+    if k > at + 1 and _is_number(tokens, k):
+        number = read_number(tokens, k)
+        assert number is not None  # _is_number found one here
+        return None, k - after + number[1]
     return None, 0
 
 
@@ -1171,13 +1187,24 @@ _OTHER_SIDE = re.compile(
 _DATES = re.compile(rf"\b(?:{_DAY_MONTH}|{_MONTH_DAY})(?!\w)", re.IGNORECASE)
 
 
+# "on the night of July 31", "у ніч на 31 липня": the date that ends the night named
+_NIGHT_OF = re.compile(r"(?:night\s+of|ніч\s+(?:на|проти)|ночь\s+на)\s+(?:the\s+)?$",
+                       re.IGNORECASE)
+
+
 def _other_day(sentence: str, night: date, published: date) -> bool:
     """"On Nov. 17, ... shot down 102 of the 120 missiles", "у новорічну ніч 1 січня": a
     sentence whose dates are all of other days than the night and the evening before it
-    tells of another attack (that sentence alone)."""
-    days = [_day_month(m.groups(), published) for m in _DATES.finditer(sentence)]
-    days = [d for d in days if d is not None]
-    return bool(days) and all(d not in (night, night - timedelta(days=1)) for d in days)
+    tells of another attack (that sentence alone). A date that ends a night named ("on the
+    night of July 31") is this night's only when it is the night itself."""
+    days = []
+    for m in _DATES.finditer(sentence):
+        day = _day_month(m.groups(), published)
+        if day is not None:
+            ends_night = _NIGHT_OF.search(sentence[max(0, m.start() - 20):m.start()])
+            days.append((day, ends_night))
+    return bool(days) and all(
+        d != night and (ends or d != night - timedelta(days=1)) for d, ends in days)
 
 
 def _recalled(sentence: str, state: _State) -> bool:
@@ -1234,6 +1261,7 @@ def _merge(mentions: list[Mention], sentences: list[str],
     _take_later_types(mentions)
     _type_the_untyped_drones(mentions)
     _total_of_listed_missiles(mentions)
+    _untyped_missiles_told_by_type(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -1424,6 +1452,22 @@ def _take_later_types(mentions: list[Mention]) -> None:
         else:
             m.figure = Figure(m.figure.value - named, "derived",
                               (*m.figure.notes, "less named later"))
+
+
+def _untyped_missiles_told_by_type(mentions: list[Mention]) -> None:
+    """"сбили 44 из более чем 50 ракет", then "уничтожить 44 крылатых ракет"; "downs ... 1
+    missile" in the headline, then "one of the two Kh-59": missiles of no type shot down
+    (or in another outcome) as many as those of the one missile type or class told in that
+    role elsewhere are those missiles, not more."""
+    for m in [m for m in mentions if m.model == "Unknown Missile" and m.role != "launched"]:
+        if m.figure.status != "stated" or m.figure.value <= 0:
+            continue
+        told = {o.model for o in mentions if o.role == m.role and o.model != m.model
+                and classify(o.model, warn=False).kind == "missile"}
+        same = {o.model for o in mentions if o.model in told and o.role == m.role
+                and o.figure.value == m.figure.value and o.figure.status == "stated"}
+        if len(told) == 1 and same == told:
+            mentions.remove(m)
 
 
 def _type_the_untyped_drones(mentions: list[Mention]) -> None:
