@@ -382,7 +382,7 @@ def test_held_out_sets_are_scored_apart():
 
 
 BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
-         "blind10")
+         "blind10", "blind11", "blind12")
 
 
 def _folder(name):
@@ -395,7 +395,8 @@ BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1, 15), ("blind3", {"uk", "en"}, 5, 15
                  ("blind4", {"uk", "en", "ru"}, 2, 15), ("blind5", {"uk", "en", "ru"}, 2, 15),
                  ("blind6", {"uk", "en", "ru"}, 2, 15), ("blind7", {"uk", "en", "ru"}, 1, 12),
                  ("blind8", {"uk", "en"}, 0, 11), ("blind9", {"uk", "en", "ru"}, 1, 15),
-                 ("blind10", {"uk", "en"}, 0, 14)]
+                 ("blind10", {"uk", "en"}, 0, 14), ("blind11", {"uk", "en", "ru"}, 0, 12),
+                 ("blind12", {"uk", "en", "ru"}, 0, 12)]
 
 
 @pytest.mark.parametrize("folder, languages, in_2026, size", BLIND_FOLDERS,
@@ -1578,3 +1579,93 @@ def test_a_long_first_line_with_no_stop_is_no_headline():
             "безпілотниками-імітаторами різних типів з напрямків Курськ та Орел\n"
             "Збито 28 БпЛА. Ще 10 БпЛА атакували Харківщину.")
     assert totals(parse_statement(text, "2025-01-07"), "strike_drone", "launched") == 38
+
+
+def test_failed_to_stop_is_no_shot_down_figure():
+    # "failed to stop only 5 drones" negates "stop" (a shot-down verb), so the 45 stand
+    p = parse_statement("Russia launched 50 attack drones overnight. Air defences failed to "
+                        "stop 5 drones; 45 drones were shot down or jammed.", "2025-06-20")
+    assert totals(p, "strike_drone", "launched") == 50
+    assert totals(p, "strike_drone", "destroyed") == 45
+    p = parse_statement("Mobile fire groups stopped 30 Shahed drones over the south.",
+                        "2025-06-20")
+    assert totals(p, "strike_drone", "destroyed") == 30
+
+
+def test_hit_a_city_with_weapons_is_a_launch():
+    # "hit Kharkiv with three Iskander-M" names what the attack used; "were hit" stays a hit
+    p = parse_statement("Overnight the enemy hit Kharkiv with three Iskander-M ballistic "
+                        "missiles and two Kh-59 guided missiles. Both Kh-59 were downed.",
+                        "2025-03-02")
+    assert totals(p, "ballistic", "launched") == 3 and totals(p, "cruise", "launched") == 2
+    assert totals(p, "cruise", "destroyed") == 2
+
+
+def test_another_drone_of_a_type_and_a_split_told_over_two_sentences():
+    # "all 19 attack drones", then 18 Shaheds and, in the next sentence, "another" drone of
+    # no known type: the 19 are both, each shot down, and the 18 are launched as well
+    p = parse_statement("Air defence destroyed all 19 attack drones overnight, the Air Force "
+                        "said. Eighteen Shahed drones were shot down over the centre. Another "
+                        "unidentified attack UAV, flying in from the north, was also downed.",
+                        "2024-02-11")
+    assert totals(p, "strike_drone", "destroyed") == 18
+    assert totals(p, "strike_drone", "launched") == 18
+    assert totals(p, "unknown", "destroyed") == 1 and totals(p, "unknown", "launched") == 1
+    # a figure of all drones not matched by its parts keeps its total
+    p = parse_statement("Air defence destroyed all 20 attack drones overnight. Fifteen Shahed "
+                        "drones were shot down over the centre.", "2024-02-11")
+    assert totals(p, "strike_drone", "destroyed") == 20
+
+
+def test_participle_after_a_comma_gives_no_launch_role():
+    # "six Kalibr missiles, launched from the Black Sea, were intercepted": shot down
+    p = parse_statement("Six Kalibr cruise missiles, launched from the Black Sea, were "
+                        "intercepted over Odesa region.", "2024-05-08")
+    assert totals(p, "cruise", "destroyed") == 6
+
+
+def test_a_date_that_ends_another_night_named_is_another_attack():
+    # "the night of March 9" recalled on the morning of March 10 is the night before
+    text = ("On the night of March 10 Russia launched 30 drones; 25 of them were shot down. "
+            "Recall that on the night of March 9, air defence destroyed 40 UAVs and one "
+            "missile.")
+    p = parse_statement(text, "2025-03-10")
+    assert totals(p, "strike_drone", "destroyed") == 25
+    assert set(p.class_totals()["weapon_class"]) == {"strike_drone"}
+    # the evening before the night, told as such, is still this night's
+    p = parse_statement("From 20:00 on March 9 Russia launched 30 drones; 25 of them were "
+                        "shot down.", "2025-03-10")
+    assert totals(p, "strike_drone", "launched") == 30
+
+
+def test_from_the_airspace_is_a_launch_place_not_airborne():
+    p = parse_statement('"On the night of February 2, Russian forces attacked, launching 12 '
+                        'Shahed-type drones from Kursk (Russia) and a guided missile X-59 from '
+                        'the airspace of the occupied Kherson region," the Air Force reported.',
+                        "2024-02-02")
+    row = p.rows.set_index("model").loc["X-59"]
+    assert row["launched"] == 1 and pd.isna(row["still_attacking"])
+    # "in the airspace" is still airborne
+    p = parse_statement("Russia launched 12 Shahed drones. Ten were downed. Two drones "
+                        "remained in Ukrainian airspace.", "2024-02-02")
+    assert p.rows.set_index("model").loc["Shahed-136/131", "still_attacking"] == 2
+
+
+def test_n_of_more_than_m_is_no_launch_figure():
+    p = parse_statement("Air defence shot down 30 of more than 40 Kh-101 missiles.", "2022-11-15")
+    assert totals(p, "cruise", "destroyed") == 30 and totals(p, "cruise", "launched") != 40
+    p = parse_statement("Силы ПВО сбили 44 из более чем 50 крылатых ракет Х-101.", "2022-10-31")
+    assert totals(p, "cruise", "destroyed") == 44
+
+
+def test_untyped_missiles_shot_down_as_many_as_one_type_are_that_type():
+    # the headline's "2 missiles" are the two Kh-59 of the body, not two more
+    text = ("Ukraine downs 20 drones, 2 missiles overnight\nAir defence shot down 20 of 25 "
+            "Shahed drones and two of the three Kh-59 missiles, the Air Force said.")
+    p = parse_statement(text, "2023-11-30")
+    assert "unknown" not in set(p.class_totals()["weapon_class"])
+    assert totals(p, "cruise", "destroyed") == 2
+    # a different number stays apart
+    text = ("Ukraine downs 20 drones, 3 missiles overnight\nAir defence shot down 20 of 25 "
+            "Shahed drones and two of the three Kh-59 missiles, the Air Force said.")
+    assert "unknown" in set(parse_statement(text, "2023-11-30").class_totals()["weapon_class"])

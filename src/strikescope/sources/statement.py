@@ -37,7 +37,7 @@ _ROLE_PATTERNS = {
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
                 r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
-                 r"shoot|downed|downs$|"
+                 r"shoot|downed|downs$|stop|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
                  r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|veer|локационн|потерян|"
@@ -64,9 +64,10 @@ _PARTICIPLES = re.compile(r"запущених|випущених|застосо
 # "used" is a launch verb ("Russia used three Iskander-M"), except as a participle right
 # after its weapon ("four missiles used by Russia").
 _USED = "used"
-# "struck Ukraine with Shaheds and a missile": "struck" before "with" and its weapons tells
-# the attack (a launch), not weapons that hit their targets.
+# "struck Ukraine with Shaheds and a missile", "hit Dnipro with a Kinzhal": "struck" or "hit"
+# before "with" and its weapons tells the attack (a launch), not weapons that hit targets.
 _STRUCK_WITH = 6
+_STRIKE_VERBS = {"struck", "hit"}
 # "including" (and "the missiles shot down included") names part of what the verb before it
 # counts, in that verb's role; alone ("the attack, including 6 Kinzhal") it is a launch.
 _INCLUDING = {"including", "included", "includes", "include"}
@@ -87,6 +88,7 @@ _APPROX = {"близько", "приблизно", "майже", "понад", "
            "almost", "over", "approximately", "roughly", "some", "десятки", "кілька",
            "почти", "более", "больше", "свыше", "примерно", "порядка", "несколько"}
 _REFERENCE = {"the", "цих", "these", "those", "тих", "этих"}
+_MORE_THAN = {"more", "than", "чем", "ніж", "less", "fewer", "менее", "менше"}
 _ALL = {"усі", "всі", "all", "усіх", "всіх", "все", "всех"}
 _ALL_OF = "all of them"  # "all 20 drones shot down": a figure told as all of a number
 _BOTH = {"both", "обидві", "обидва", "обох"}
@@ -130,9 +132,12 @@ _UNITS = {"одиниць", "одиниці", "единиц", "единицы", 
 _SINGULAR_COMPOUND = ("авіаракету", "авіаракетою")
 _ARTICLES = {"a", "an", "one", "the"}
 # "an unmanned device of the Lancet type", "a Lancet drone": one drone of that type
-_A = {"a", "an"}
+# "another unidentified attack drone": one more drone of the type, as "a"/"an" is one
+_A = {"a", "an", "another"}
 _A_DRONE_WORDS = 5
 _NOT_A_DRONE = re.compile(r"attack|strike|raid|wave|group|swarm|threat|alert")
+# "a Shahed attack" is an attack, "an unidentified attack drone" a drone
+_DRONE_NOUN = re.compile(r"drones?$|uavs?$")
 # a feminine singular adjective (accusative "-ну", instrumental "-ою") of a missile whose noun
 # the text leaves out: "та протирадіолокаційну — Х-31П"
 _SINGULAR_ADJECTIVE = re.compile(r"^[а-яіїєґ']{5,}(?:ну|ою)$")
@@ -437,10 +442,11 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
             continue
         if role is None:
             continue
-        if before & _NEGATIONS:
-            found.append((i, "negated"))  # "не вдалось вразити", "were not destroyed"
+        if before & (_NEGATIONS | _FAILED):
+            # "не вдалось вразити", "were not destroyed", "failed to stop only four drones"
+            found.append((i, "negated"))
             continue
-        if _gives_no_role(tokens, i, role):
+        if _gives_no_role(tokens, i, role) or _launched_from(tokens, i, role):
             continue
         if role == "launched" and tok.casefold().startswith("вдари") and _has_location(tokens):
             role = "hit"
@@ -452,10 +458,17 @@ def role_positions(tokens: list[str]) -> list[tuple[int, str]]:
     return [(i, r) for i, r in found if not _weak_beside_other(tokens, found, i)]
 
 
+def _launched_from(tokens: list[str], i: int, role: str) -> bool:
+    """"a Kh-59 from the airspace of the occupied Zaporizhzhia region": where a missile was
+    launched from, not one still airborne."""
+    before = {t.casefold() for t in tokens[max(0, i - 2):i]}
+    return role == "still_attacking" and bool(before & {"from", "из", "со"})
+
+
 def _struck_with(tokens: list[str], i: int) -> bool:
-    """"struck Ukraine with Shaheds and a missile": "struck" with "with" a few words after
-    it, weapons following, names what the attack used."""
-    if tokens[i].casefold() != "struck":
+    """"struck Ukraine with Shaheds and a missile", "hit Dnipro with seven Kh-101": the verb
+    with "with" a few words after it, weapons following, names what the attack used."""
+    if tokens[i].casefold() not in _STRIKE_VERBS:
         return False
     after = [t.casefold() for t in tokens[i + 1:i + 1 + _STRUCK_WITH]]
     if "with" not in after:
@@ -490,17 +503,21 @@ def _phrase_role(tokens: list[str], i: int) -> str | None:
 
 def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
     """A role word that describes rather than counts: a launch verb in a relative clause or
-    as a participle, "hit" not after "were", "flew" not on the way out."""
+    as a participle, "hit" not after "were" (nor before "with" and weapons), "flew" not on
+    the way out."""
     low = tokens[i].casefold()
     if role == "launched" and (_relative(tokens, i) or _PARTICIPLES.match(low)):
         return True
     if low == _USED and i and words.weapon_terms(tokens[i - 1]):
         return True
-    if low in _PARTICIPLE_EN and i and words.weapon_terms(tokens[i - 1]) and any(
+    # "18 missiles fired at Ukraine ... were shot down", "a drone, launched from Russia, was
+    # also shot down": the participle follows its weapon, a comma between or not
+    prev = i - 2 if i > 1 and tokens[i - 1] == "," else i - 1
+    if low in _PARTICIPLE_EN and prev >= 0 and words.weapon_terms(tokens[prev]) and any(
             _role_of(t) not in (None, "launched") for t in tokens):
         return True
     before = {t.casefold() for t in tokens[max(0, i - 3):i]}
-    if low == "hit" and not before & {"were", "was", "been"}:
+    if low == "hit" and not before & {"were", "was", "been"} and not _struck_with(tokens, i):
         return True
     return low.startswith(("полеті", "flew")) and not _AWAY.search(
         " ".join(tokens[i + 1:i + 5]).casefold())
@@ -724,6 +741,14 @@ def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
         assert number is not None  # _is_number found one here
         value, used = number
         return value, skip + 1 + the + used
+    # "44 из более чем 50", "30 of over 40": a bound, no launch figure, but its words taken
+    k = at + 1
+    while k < len(tokens) and tokens[k].casefold() in _APPROX | _MORE_THAN:
+        k += 1
+    if k > at + 1 and _is_number(tokens, k):
+        number = read_number(tokens, k)
+        assert number is not None  # _is_number found one here
+        return None, k - after + number[1]
     return None, 0
 
 
@@ -1054,9 +1079,11 @@ class _Reader:
                      and classify(t.model, warn=False).kind == "drone"]
             if not types:
                 continue
-            following = " ".join(self.tokens[k + 1:k + 3]).casefold()
+            following = [t.casefold() for t in self.tokens[k + 1:k + 3]]
             role = role_at(self.tokens, self.roles, i)
-            if _NOT_A_DRONE.search(following) or role is None:
+            attack = _NOT_A_DRONE.search(" ".join(following)) and not (
+                following and _DRONE_NOUN.match(following[-1]))
+            if attack or role is None:
                 return False
             self._add(types[0].model, role, Figure(1, "stated", ("one",)))
             return True
@@ -1160,13 +1187,24 @@ _OTHER_SIDE = re.compile(
 _DATES = re.compile(rf"\b(?:{_DAY_MONTH}|{_MONTH_DAY})(?!\w)", re.IGNORECASE)
 
 
+# "on the night of July 31", "у ніч на 31 липня": the date that ends the night named
+_NIGHT_OF = re.compile(r"(?:night\s+of|ніч\s+(?:на|проти)|ночь\s+на)\s+(?:the\s+)?$",
+                       re.IGNORECASE)
+
+
 def _other_day(sentence: str, night: date, published: date) -> bool:
     """"On Nov. 17, ... shot down 102 of the 120 missiles", "у новорічну ніч 1 січня": a
     sentence whose dates are all of other days than the night and the evening before it
-    tells of another attack (that sentence alone)."""
-    days = [_day_month(m.groups(), published) for m in _DATES.finditer(sentence)]
-    days = [d for d in days if d is not None]
-    return bool(days) and all(d not in (night, night - timedelta(days=1)) for d in days)
+    tells of another attack (that sentence alone). A date that ends a night named ("on the
+    night of July 31") is this night's only when it is the night itself."""
+    days = []
+    for m in _DATES.finditer(sentence):
+        day = _day_month(m.groups(), published)
+        if day is not None:
+            ends_night = _NIGHT_OF.search(sentence[max(0, m.start() - 20):m.start()])
+            days.append((day, ends_night))
+    return bool(days) and all(
+        d != night and (ends or d != night - timedelta(days=1)) for d, ends in days)
 
 
 def _recalled(sentence: str, state: _State) -> bool:
@@ -1223,6 +1261,7 @@ def _merge(mentions: list[Mention], sentences: list[str],
     _take_later_types(mentions)
     _type_the_untyped_drones(mentions)
     _total_of_listed_missiles(mentions)
+    _untyped_missiles_told_by_type(mentions)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -1237,9 +1276,20 @@ def _merge(mentions: list[Mention], sentences: list[str],
             figures[name] = kept
             if moved:
                 origin[m.model, name] = m.sentence
+                _follow_all(figures, name, old, kept)
             if conflict:
                 conflicts.append(f"{m.model} {name}: {conflict}; in: {sentences[m.sentence]}")
     return table, conflicts
+
+
+def _follow_all(figures: dict[str, Figure], name: str, old: Figure, kept: Figure) -> None:
+    """"all 14 drones were destroyed", then "Thirteen Shaheds were shot down" (and another
+    drone): the launched figure taken from "all 14" follows the shot-down one that
+    replaced it."""
+    launched = figures.get("launched")
+    if (name == "destroyed" and launched is not None and launched.status == "derived"
+            and "all" in launched.notes and launched.value == old.value):
+        figures["launched"] = Figure(kept.value, "derived", launched.notes)
 
 
 @dataclass
@@ -1338,12 +1388,15 @@ def _regional_then_national(sentences: list[str], first: int, later: int, old: F
 def _split_by_kind(m: Mention, name: str, old: Figure, new: Figure,
                    mentions: list[Mention]) -> bool:
     """"25 drones" told first, then "23 Shahed drones and two reconnaissance drones": a figure
-    of all drones, then the same figure split by kind in one sentence, the parts adding up to
-    it. The part of this model replaces the total."""
+    of all drones, then the same figure split by kind in one sentence (or the other part in
+    the sentence right after: "Thirteen Shaheds were shot down. Another unidentified drone
+    ... was also shot down"), the parts adding up to it. The part of this model replaces
+    the total."""
     if classify(m.model, warn=False).kind != "drone" or old.status != "stated" or (
             new.status != "stated"):
         return False
-    others = [o.figure.value for o in mentions if o.sentence == m.sentence and o.role == name
+    others = [o.figure.value for o in mentions if o.role == name
+              and m.sentence <= o.sentence <= m.sentence + 1
               and o.model != m.model and o.figure.status == "stated"
               and classify(o.model, warn=False).kind == "drone"]
     return bool(others) and old.value == new.value + sum(others)
@@ -1399,6 +1452,22 @@ def _take_later_types(mentions: list[Mention]) -> None:
         else:
             m.figure = Figure(m.figure.value - named, "derived",
                               (*m.figure.notes, "less named later"))
+
+
+def _untyped_missiles_told_by_type(mentions: list[Mention]) -> None:
+    """"сбили 44 из более чем 50 ракет", then "уничтожить 44 крылатых ракет"; "downs ... 1
+    missile" in the headline, then "one of the two Kh-59": missiles of no type shot down
+    (or in another outcome) as many as those of the one missile type or class told in that
+    role elsewhere are those missiles, not more."""
+    for m in [m for m in mentions if m.model == "Unknown Missile" and m.role != "launched"]:
+        if m.figure.status != "stated" or m.figure.value <= 0:
+            continue
+        told = {o.model for o in mentions if o.role == m.role and o.model != m.model
+                and classify(o.model, warn=False).kind == "missile"}
+        same = {o.model for o in mentions if o.model in told and o.role == m.role
+                and o.figure.value == m.figure.value and o.figure.status == "stated"}
+        if len(told) == 1 and same == told:
+            mentions.remove(m)
 
 
 def _type_the_untyped_drones(mentions: list[Mention]) -> None:
