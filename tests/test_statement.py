@@ -1670,3 +1670,28 @@ def test_untyped_missiles_shot_down_as_many_as_one_type_are_that_type():
     text = ("Ukraine downs 20 drones, 3 missiles overnight\nAir defence shot down 20 of 25 "
             "Shahed drones and two of the three Kh-59 missiles, the Air Force said.")
     assert "unknown" in set(parse_statement(text, "2023-11-30").class_totals()["weapon_class"])
+
+
+def test_bare_lines_under_a_colon_are_list_items():
+    # no bullets: each line a number and its weapon, in the role of the header before them
+    p = parse_statement("Вночі ворог атакував 120 ударними БпЛА.\n"
+                        "Станом на 08:00 протиповітряною обороною знешкоджено 100 цілей:\n"
+                        "90 ударних БпЛА;\n6 крилатих ракет Х-101;\n4 крилаті ракети Калібр.",
+                        "2025-10-05")
+    assert totals(p, "strike_drone", "destroyed") == 90
+    assert totals(p, "cruise", "destroyed") == 10
+    # a line with its own verb is no item: "2 людини поранено" is not a weapon shot down
+    p = parse_statement("ППО збила:\n30 шахедів,\n2 людини поранено.", "2025-10-05")
+    assert totals(p, "strike_drone", "destroyed") == 30
+    assert set(p.class_totals()["weapon_class"]) == {"strike_drone"}
+
+
+def test_banderol_jet_drone_is_a_cruise_missile():
+    # the Air Force calls it "реактивний БпЛА"; the weapon reference has it as cruise
+    p = parse_statement("Противник атакував 40 ударними БпЛА та трьома реактивними БпЛА "
+                        "«Бандероль». Збито 35 ударних БпЛА та 3 «Бандеролі».", "2025-09-20")
+    assert totals(p, "cruise", "launched") == 3 and totals(p, "cruise", "destroyed") == 3
+    assert totals(p, "strike_drone", "launched") == 40
+    p = parse_statement("Russia also launched two Banderol jet-powered drones; both were "
+                        "shot down.", "2025-09-20")
+    assert totals(p, "cruise", "launched") == 2

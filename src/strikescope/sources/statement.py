@@ -1143,9 +1143,19 @@ def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Men
 _BULLETS = {"-", "—", "•", "*", "·"}
 
 
+_ITEM_ENDS = {",", ";", "."}
+
+
 def _item(tokens: list[str]) -> bool:
-    """A line of a list ("- 24 ударних дрони знищено ...")."""
-    return bool(tokens) and tokens[0] in _BULLETS
+    """A line of a list ("- 24 ударних дрони знищено ..."), bulleted or bare: a line that is
+    a number and its weapon, ending in a comma, a semicolon or a stop ("566 ударних БпЛА,",
+    "8 крилатих ракет Калібр.") under a header ending in ":"."""
+    if not tokens:
+        return False
+    if tokens[0] in _BULLETS:
+        return True
+    return _is_number(tokens, 0) and tokens[-1] in _ITEM_ENDS and \
+        any(words.weapon_terms(t) for t in tokens[1:-1])
 
 
 # "Just over two weeks ago", "тиждень тому", "на минулому тижні": the text turns to an earlier
