@@ -1695,3 +1695,16 @@ def test_banderol_jet_drone_is_a_cruise_missile():
     p = parse_statement("Russia also launched two Banderol jet-powered drones; both were "
                         "shot down.", "2025-09-20")
     assert totals(p, "cruise", "launched") == 2
+
+
+def test_emoji_bullets_are_list_bullets():
+    # the Air Force's own posts mark list lines with emoji, not dashes
+    text = ("⚡️У ніч на 3 серпня противник атакував 80 засобами повітряного нападу:\n"
+            "🔹 76 ударними БпЛА типу Shahed;\n🔹 4 балістичними ракетами Іскандер-М.\n"
+            "За попередніми даними, протиповітряною обороною збито/подавлено 70 засобів:\n"
+            "✔️ 68 БпЛА;\n✔️ 2 ракети Іскандер-М.")
+    p = parse_statement(text, "2025-08-03")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")) \
+        == (76, 68)
+    assert (totals(p, "ballistic", "launched"), totals(p, "ballistic", "destroyed")) == (4, 2)
+    assert p.night == date(2025, 8, 3)

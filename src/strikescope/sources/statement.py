@@ -374,7 +374,17 @@ _STRIP_DATES = re.compile(
 
 # ---------------------------------------------------------------- sentences and tokens
 
+# Emoji and pictographs, as the Air Force's own posts use them: "✔️ 728 ударними БпЛА ...",
+# "🔹 7 крилатих ракет", "🇺🇦У ніч на ...". At the start of a line before a number one is a
+# list bullet; anywhere else it carries no words.
+_PICTOGRAPH = (r"[\u25a0-\u25ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+               r"\ufe0f\u200d\u20e3]")
+_PICTO_BULLET = re.compile(rf"^[ \t]*{_PICTOGRAPH}+[ \t]*(?=\d)", re.MULTILINE)
+_PICTOGRAPHS = re.compile(rf"{_PICTOGRAPH}+")
+
+
 def split_sentences(text: str) -> list[str]:
+    text = _PICTOGRAPHS.sub(" ", _PICTO_BULLET.sub("• ", text))
     text = re.sub(r"\b(обл|м|р|смт|вул)\.\s", r"\1 ", text)
     # "7:00 p.m. on Wednesday", "on Feb. 22": abbreviations, not the end of a sentence
     text = re.sub(r"\b([ap])\.m\.(?=\s+[a-z(])", r"\1m", text)
