@@ -1709,3 +1709,26 @@ def test_emoji_bullets_are_list_bullets():
         == (76, 68)
     assert (totals(p, "ballistic", "launched"), totals(p, "ballistic", "destroyed")) == (4, 2)
     assert p.night == date(2025, 8, 3)
+
+
+def test_ballistic_class_total_told_later_by_type_with_kinzhals():
+    # the Kinzhal is aeroballistic, yet counted among the "ballistic" missiles of the total
+    p = parse_statement("Противник застосував 4 балістичні ракети та 60 ударних БпЛА. "
+                        "Знищено 1 з 2 аеробалістичних ракет «Кинджал», 2 ракети Іскандер-М "
+                        "та 50 БпЛА.", "2025-12-07")
+    assert (totals(p, "aeroballistic", "launched"), totals(p, "aeroballistic", "destroyed")) \
+        == (2, 1)
+    assert (totals(p, "ballistic", "launched"), totals(p, "ballistic", "destroyed")) == (2, 2)
+    # types adding up to less than the total leave the rest on the class
+    p = parse_statement("Противник застосував 4 балістичні ракети. Знищено 1 з 2 ракет "
+                        "«Кинджал».", "2025-12-07")
+    assert totals(p, "ballistic", "launched") == 4
+
+
+def test_a_count_of_the_attack_is_a_launch():
+    p = parse_statement("Повітряний напад налічував 90 ударних БпЛА. Збито 70 з них.",
+                        "2026-01-27")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")) \
+        == (90, 70)
+    p = parse_statement("Атака насчитывала 50 дронов, сбито 40.", "2026-01-27")
+    assert totals(p, "strike_drone", "launched") == 50

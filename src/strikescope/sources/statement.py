@@ -33,7 +33,7 @@ ROW_COLUMNS = [
 
 _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
-                r"направи|скерув|спрямува|летіл|летел|"
+                r"направи|скерув|спрямува|летіл|летел|налічув|нараховув|насчитыв|"
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
                 r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
@@ -1464,6 +1464,9 @@ def _take_later_types(mentions: list[Mention]) -> None:
                  and o.role == "launched" and o.model not in _GENERIC
                  and classify(o.model, warn=False).weapon_class == cls
                  and classify(o.model, warn=False).kind == "missile"]
+        if _told_by_type(m, mentions):
+            mentions.remove(m)
+            continue
         named = sum(later)
         if not later or min(later) < 0 or named > m.figure.value:
             continue
@@ -1472,6 +1475,35 @@ def _take_later_types(mentions: list[Mention]) -> None:
         else:
             m.figure = Figure(m.figure.value - named, "derived",
                               (*m.figure.notes, "less named later"))
+
+
+# "п'ять балістичних ракет", then "дві з трьох аеробалістичних ракет «Кинджал», дві ракети
+# «Іскандер-М»": statements count the aeroballistic Kinzhal among ballistic missiles
+_CLASS_COVERS = {"ballistic": {"ballistic", "aeroballistic"}, "cruise": {"cruise"}}
+
+
+def _told_by_type(m: Mention, mentions: list[Mention]) -> bool:
+    """Whether the missiles launched of a class named only are, all of them, the typed
+    missiles of that class told in the sentences after it: each type counted once, at its
+    launch or, with none told, at its largest outcome, the types adding up to the class
+    figure exactly."""
+    covers = _CLASS_COVERS[classify(m.model, warn=False).weapon_class]
+    counts: dict[str, tuple[bool, int]] = {}
+    for o in mentions:
+        cls = classify(o.model, warn=False)
+        if (o.sentence <= m.sentence or o.model in _GENERIC or cls.kind != "missile"
+                or cls.weapon_class not in covers or o.figure.value <= 0):
+            continue
+        # "дві з трьох": the three launched come with the two shot down
+        told = o.launched_too.value if o.launched_too and o.launched_too.value > 0 else None
+        launch = o.role == "launched" or told is not None
+        value = told if told is not None and o.role != "launched" else o.figure.value
+        had = counts.get(o.model, (False, 0))
+        if launch and not had[0]:
+            counts[o.model] = (True, value)
+        elif launch == had[0]:
+            counts[o.model] = (had[0], max(had[1], value))
+    return len(counts) > 1 and sum(v for _, v in counts.values()) == m.figure.value
 
 
 def _untyped_missiles_told_by_type(mentions: list[Mention]) -> None:
