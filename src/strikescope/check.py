@@ -942,8 +942,9 @@ def label_record(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, s
         who = SOURCE_NAMES.get(c.attribution, c.attribution)
         return "unverifiable", f"Out of scope: a comparison made by {who}.", None
     scope = c.record.get("scope")
-    if scope in ("city", "vague"):
-        what = "one city" if scope == "city" else "a vague period"
+    if scope in ("city", "vague", "target"):
+        what = {"city": "one city", "vague": "a vague period",
+                "target": "attacks on one kind of target"}[scope]
         return "unverifiable", f"Not checked: a comparison about {what}.", None
     if c.night is None or not store.covers(c.night):
         return "unverifiable", f"No night in the store to check against ({c.basis}).", None
@@ -1089,6 +1090,10 @@ def _assumed_night(art: ct.Article, store: _Store, places: list) -> tuple:
         return None, "the article names no date and has no publication date"
     end = pd.Timestamp(published)
     nights = store.nights
+    if ct.NIGHT_ATTACK_RE.search(art.body) and \
+            nights[nights.night == end].total_launched.sum() > 0:
+        return published, ("assumed: the article names no date but a night attack; the night "
+                           "ending on the day it was published")
     window = nights[(nights.night > end - pd.Timedelta(days=LOOKBACK)) & (nights.night <= end)]
     first = places[0].data["region"] if places else None
     if first is not None and "regions" in window:
