@@ -1418,26 +1418,64 @@ def test_the_next_sentence_can_name_who_told_a_figure(text, who):
     assert f.attribution == who
 
 
-def test_an_undated_piece_about_a_night_attack_is_about_the_night_before_publication(
-        release, tmp_path):
+def test_an_undated_piece_is_about_the_night_before_publication_when_it_fits(release,
+                                                                             tmp_path):
     import strikescope
 
     path = release([
-        {**NIGHT1_ROW, "model": "Shahed-136/131", "launched": "100", "destroyed": "90"},
-        {**NIGHT2_ROW, "model": "Shahed-136/131", "launched": "40", "destroyed": "35"},
+        {**NIGHT1_ROW, "model": "Shahed-136/131", "launched": "100", "destroyed": "90",
+         "target": "Odesa"},
+        {**NIGHT2_ROW, "model": "Shahed-136/131", "launched": "40", "destroyed": "35",
+         "target": "Kyiv"},
     ])
     db = tmp_path / "night.duckdb"
     strikescope.ingest([path], db=db)
-    r = check("Air defences shot down 35 of the 40 drones in a night attack.",
+    # no place named: the night ending on the day of publication
+    r = check("Air defences shot down 35 of the 40 drones.", published="2025-03-02", db=db)
+    assert str(r.night.date()) == "2025-03-02"
+    assert _claim(r, "count", "35").label == "supported"
+    # a place that night's reports do not name: the largest night on it in the week before
+    r = check("Air defences shot down 35 of the 40 drones near Odesa.",
+              published="2025-03-02", db=db)
+    assert str(r.night.date()) == "2025-02-28"
+    # ... unless the piece speaks of a night attack
+    r = check("Air defences shot down 35 of the 40 drones near Odesa in a night attack.",
               published="2025-03-02", db=db)
     assert str(r.night.date()) == "2025-03-02" and "night attack" in r.night_reason
-    assert _claim(r, "count", "35").label == "supported"
-    # no night attack named: the largest night of the week before, as before
-    r = check("Air defences shot down 35 of the 40 drones.", published="2025-03-02", db=db)
-    assert str(r.night.date()) == "2025-02-28"
 
 
 NIGHT1_ROW = {"time_start": "2025-02-27 18:00", "time_end": "2025-02-28 06:00",
               "source": "kpszsu/posts/n1"}
 NIGHT2_ROW = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00",
               "source": "kpszsu/posts/n2"}
+
+
+@pytest.mark.parametrize("text, who", [
+    ('"Three drones were shot down by air defence forces, two more hit a depot," the head of '
+     'the region said.', "regional"),
+    ("The head of the regional council said three drones were shot down.", "regional"),
+    ("Three drones were shot down, according to the air force.", "air_force"),
+])
+def test_the_actor_of_shot_down_by_is_no_speaker(text, who):
+    [f] = [f for f in _figures(text) if f.value == 3]
+    assert f.attribution == who
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russia has launched 9,000 missiles since its invasion, the air force said on Thursday.",
+    "Air defences have shot down 3,000 drones in two years of full-scale war, he said.",
+])
+def test_totals_since_the_invasion_are_for_the_whole_war(sentence):
+    [f] = [f for f in _figures(sentence) if f.value >= 3000]
+    assert f.scope == "war"
+
+
+def test_a_figure_over_twice_any_night_is_never_contradicted(real_db):
+    # no night of the store holds more than 127 missiles; the night ending 2024-02-22 had one
+    r = check("On 22 February Russia launched 900 missiles at Ukraine, the Air Force said.",
+              published="2024-02-22", db=real_db)
+    c = _claim(r, "count", "900 missiles")
+    assert c.label == "unverifiable" and "over twice" in c.evidence
+    r = check("On 22 February Russia launched 200 missiles at Ukraine, the Air Force said.",
+              published="2024-02-22", db=real_db)
+    assert _claim(r, "count", "200 missiles").label == "contradicted"

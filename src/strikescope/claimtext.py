@@ -839,7 +839,8 @@ ENTITIES = [
     ("regional", r"governor|mayor|(?:regional |city |oblast )?military administration|"
                  r"city officials|city authorities|regional authorities|local authorities|"
                  r"regional officials|city'?s (?:mayor|military|officials|authorities)|"
-                 r"klitschko|tkachenko|polishchuk|head of the \w+ (?:region|oblast)"),
+                 r"klitschko|tkachenko|polishchuk|head of the (?:\w+ )?(?:region|oblast)\b|"
+                 r"regional council|region'?s (?:head|chief)"),
     ("president", r"zelensk\w*|president volodymyr|ukraine'?s president|ukrainian president|"
                   r"yermak"),
     ("other", r"trump|kellogg|envoy|analysts?|oko hora|institute for the study of war|"
@@ -858,8 +859,11 @@ ENTITY_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v}))" for k, v in ENTITIES), re
 REPORTING = re.compile(r"[^.;]{0,35}?\b(?:said|says|say|reported|reports|wrote|writes|told|"
                        r"added|stated|announced|claimed|confirmed|counted|put|noted|estimated|"
                        r"statement|posted|tallied)\b", re.I)
-ACCORDING = re.compile(r"(?:according to|said|cited|citing|by)\s+(?:the\s+|an?\s+)?[\w'’ ]{0,25}$",
-                       re.I)
+# "by" names a source ("a statement by the air force"), not the actor of an outcome ("three
+# drones were shot down by air defence forces, ..., the head of the region said")
+ACCORDING = re.compile(r"(?:according to|said|cited|citing|(?<!down )(?<!downed )(?<!destroyed )"
+                       r"(?<!intercepted )(?<!neutralised )(?<!neutralized )by)\s+"
+                       r"(?:the\s+|an?\s+)?[\w'’ ]{0,25}$", re.I)
 PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it)\s+(?:said|added|counted|wrote|told|"
                              r"noted)\b|\bby (?:his|her|their) account\b", re.I)
 ACTOR_RE = re.compile(r"\b(?:air defen[cs]es?|defenders|air force|anti-aircraft|mobile fire "
@@ -1236,7 +1240,11 @@ UKRAINE_ACTOR_RE = re.compile(r"(?<!russia and )(?<!moscow and )"
                               r"(?:launched|fired|sent|used)\s+"
                               r"(?:(?:more than|over|about|some|nearly|at least)\s+)?$", re.I)
 WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?(?:full-scale )?"
-                    r"(?:war|invasion)|\bsince (?:the |russia'?s )?(?:full-scale )?invasion\b|"
+                    r"(?:war|invasion)|\bsince (?:the |its |their |russia'?s |moscow'?s )?"
+                    r"(?:full-scale )?invasion\b|"
+                    # "in two years of full-scale war"
+                    r"\b(?:in|over|during)\s+(?:the\s+)?(?:two|three|four|\d+)(?:\s+and\s+a\s+"
+                    r"half)?\s+years\s+of\s+(?:the\s+)?(?:full-scale\s+)?(?:war|invasion)\b|"
                     r"\bsince (?:february )?2022\b|\bin total\b|\bso far in the war\b|"
                     r"\bthroughout the war\b|\bto date\b", re.I)
 NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*(?!\s+(?:sites?|facilit\w+|plants?|fields?|"
