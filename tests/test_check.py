@@ -1323,3 +1323,159 @@ def test_a_bare_number_in_an_of_which_clause_counts_the_noun_it_hangs_on():
     assert (got[2].subject, got[2].measure, got[2].subject_firm) == ("missiles", "shot_down",
                                                                       False)
     assert (got[11].subject, got[11].measure) == ("drones", "shot_down")
+
+
+def test_a_bare_number_after_a_comma_before_lost_counts_the_weapon_before_it():
+    got = {f.value: f for f in _figures("Defenders downed 40 of 60 drones overnight, 18 lost "
+                                         "to jamming.")}
+    assert got[40].measure == "shot_down"
+    assert (got[18].subject, got[18].measure) == ("drones", "lost")
+
+
+def test_unmanned_vehicles_are_drones():
+    [f] = _figures("Another 12 unmanned vehicles were lost over the ground.")
+    assert (f.subject, f.measure) == ("drones", "lost")
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("Officials said 21 of the 30 drones used in the raid were shot down.", "shot_down"),
+    ("Officials said 21 of the 30 missiles fired at the city were intercepted.", "intercepted"),
+    ("Officials said 21 of the 30 drones launched overnight hit their targets.", "hit"),
+])
+def test_the_participle_after_x_of_the_y_describes_the_y(sentence, measure):
+    f = [f for f in _figures(sentence) if f.value == 21][0]
+    assert f.measure == measure
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("Russia struck oil production facilities with 25 drones overnight.", "night"),
+    ("Russia now produces 25 drones a day.", "other"),
+])
+def test_production_sites_are_a_target_not_a_production_rate(sentence, scope):
+    [f] = _figures(sentence)
+    assert f.scope == scope
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("In total, the air force said it shot down all 30 missiles overnight.", "night"),
+    ("Russia has fired 9,000 missiles in total, the air force said.", "war"),
+])
+def test_a_sentence_opening_in_total_sums_its_list(sentence, scope):
+    [f] = _figures(sentence)
+    assert f.scope == scope
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("Four Kalibr missiles were heading for Odesa, the air force said.", "city"),
+    ("Four Kalibr missiles were heading for Ukraine, the air force said.", "night"),
+])
+def test_weapons_heading_for_a_city_are_a_figure_for_that_city(sentence, scope):
+    [f] = _figures(sentence)
+    assert f.scope == scope
+
+
+def test_a_superlative_said_of_an_earlier_attack_is_no_record_claim():
+    text = ("The barrage of 300 drones beat a March attack that was previously the biggest "
+            "of the war.")
+    assert not [c for c in ct.extract(text, "2025-07-06").claims if c.kind == "record"]
+    text = "The barrage of 300 drones was the biggest of the war."
+    assert [c for c in ct.extract(text, "2025-07-06").claims if c.kind == "record"]
+
+
+def test_a_superlative_about_one_kind_of_target_is_not_checked():
+    from strikescope.check import label_record
+
+    text = "The 300 drones made it the biggest attack on the power grid so far, the air force said."
+    [r] = [c for c in ct.extract(text, "2025-07-06").claims if c.kind == "record"]
+    assert r.record["scope"] == "target"
+    label, evidence, _fig = label_record(r, store=None)
+    assert label == "unverifiable" and "one kind of target" in evidence
+
+
+@pytest.mark.parametrize("text, who", [
+    # "It said" goes on with the air defence that announced the attack, no third party
+    ("Ukraine's air defence announced a new attack. It said Russia launched 50 drones.",
+     "air_force"),
+    ("A local news portal reported that Russia launched 50 drones.", "other"),
+    ("The newspaper reported that 50 drones were launched.", "other"),
+])
+def test_pronoun_and_news_outlet_speakers(text, who):
+    f = [f for f in _figures(text) if f.value == 50][0]
+    assert f.attribution == who
+
+
+@pytest.mark.parametrize("text, who", [
+    ("Russia launched 30 drones last night. Defenders shot down 20 of them, the General Staff "
+     "reported.", "general_staff"),
+    ("Russia launched 30 drones last night.\n\nThis was reported by the General Staff.",
+     "general_staff"),
+    # the next sentence's speaker tells only its own news
+    ("Russia launched 30 drones last night. Two people were hurt, the governor said.",
+     "unattributed"),
+])
+def test_the_next_sentence_can_name_who_told_a_figure(text, who):
+    f = [f for f in _figures(text) if f.value == 30][0]
+    assert f.attribution == who
+
+
+def test_an_undated_piece_is_about_the_night_before_publication_when_it_fits(release,
+                                                                             tmp_path):
+    import strikescope
+
+    path = release([
+        {**NIGHT1_ROW, "model": "Shahed-136/131", "launched": "100", "destroyed": "90",
+         "target": "Odesa"},
+        {**NIGHT2_ROW, "model": "Shahed-136/131", "launched": "40", "destroyed": "35",
+         "target": "Kyiv"},
+    ])
+    db = tmp_path / "night.duckdb"
+    strikescope.ingest([path], db=db)
+    # no place named: the night ending on the day of publication
+    r = check("Air defences shot down 35 of the 40 drones.", published="2025-03-02", db=db)
+    assert str(r.night.date()) == "2025-03-02"
+    assert _claim(r, "count", "35").label == "supported"
+    # a place that night's reports do not name: the largest night on it in the week before
+    r = check("Air defences shot down 35 of the 40 drones near Odesa.",
+              published="2025-03-02", db=db)
+    assert str(r.night.date()) == "2025-02-28"
+    # ... unless the piece speaks of a night attack
+    r = check("Air defences shot down 35 of the 40 drones near Odesa in a night attack.",
+              published="2025-03-02", db=db)
+    assert str(r.night.date()) == "2025-03-02" and "night attack" in r.night_reason
+
+
+NIGHT1_ROW = {"time_start": "2025-02-27 18:00", "time_end": "2025-02-28 06:00",
+              "source": "kpszsu/posts/n1"}
+NIGHT2_ROW = {"time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00",
+              "source": "kpszsu/posts/n2"}
+
+
+@pytest.mark.parametrize("text, who", [
+    ('"Three drones were shot down by air defence forces, two more hit a depot," the head of '
+     'the region said.', "regional"),
+    ("The head of the regional council said three drones were shot down.", "regional"),
+    ("Three drones were shot down, according to the air force.", "air_force"),
+])
+def test_the_actor_of_shot_down_by_is_no_speaker(text, who):
+    [f] = [f for f in _figures(text) if f.value == 3]
+    assert f.attribution == who
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russia has launched 9,000 missiles since its invasion, the air force said on Thursday.",
+    "Air defences have shot down 3,000 drones in two years of full-scale war, he said.",
+])
+def test_totals_since_the_invasion_are_for_the_whole_war(sentence):
+    [f] = [f for f in _figures(sentence) if f.value >= 3000]
+    assert f.scope == "war"
+
+
+def test_a_figure_over_twice_any_night_is_never_contradicted(real_db):
+    # no night of the store holds more than 127 missiles; the night ending 2024-02-22 had one
+    r = check("On 22 February Russia launched 900 missiles at Ukraine, the Air Force said.",
+              published="2024-02-22", db=real_db)
+    c = _claim(r, "count", "900 missiles")
+    assert c.label == "unverifiable" and "over twice" in c.evidence
+    r = check("On 22 February Russia launched 200 missiles at Ukraine, the Air Force said.",
+              published="2024-02-22", db=real_db)
+    assert _claim(r, "count", "200 missiles").label == "contradicted"

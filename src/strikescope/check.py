@@ -656,7 +656,7 @@ ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?"
 def _doubt(c: ct.Claim, store: _Store, sentence: str, evidence: str) -> tuple[str, str]:
     why = (_source_doubt(c, sentence) or _time_doubt(c) or _span_doubt(sentence)
            or _place_doubt(sentence) or _typed_total_doubt(c, store)
-           or _reading_doubt(c, store, sentence))
+           or _scale_doubt(c, store) or _reading_doubt(c, store, sentence))
     if why is None:
         return "contradicted", evidence
     return "unverifiable", f"{evidence} Not contradicted: {why}."
@@ -720,6 +720,24 @@ def _typed_total_doubt(c: ct.Claim, store: _Store) -> str | None:
         return None
     return (f"the store's {total:,.0f} missiles are the sum of {types} rows, one per type, "
             "and a statement's total may count a type the rows leave out")
+
+
+# "more than 8,000 missiles ... since its invasion": a figure over twice the largest night the
+# store holds counts a longer span, whatever date phrase its sentence has (judged only on a
+# store of some weeks, whose largest night means something)
+SCALE_SLACK = 2
+MIN_SCALE_NIGHTS = 28
+
+
+def _scale_doubt(c: ct.Claim, store: _Store) -> str | None:
+    col = LAUNCHED.get(c.subject or "", "total_launched")
+    if c.value is None or len(store.nights) < MIN_SCALE_NIGHTS or col not in store.nights:
+        return None
+    top = float(store.nights[col].max())
+    if not c.value > SCALE_SLACK * top:
+        return None
+    return (f"{c.value:,.0f} is over twice the most any night in the store holds "
+            f"({top:,.0f}), so the figure counts more than one night")
 
 
 def _span_doubt(sentence: str) -> str | None:
@@ -942,8 +960,9 @@ def label_record(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, s
         who = SOURCE_NAMES.get(c.attribution, c.attribution)
         return "unverifiable", f"Out of scope: a comparison made by {who}.", None
     scope = c.record.get("scope")
-    if scope in ("city", "vague"):
-        what = "one city" if scope == "city" else "a vague period"
+    if scope in ("city", "vague", "target"):
+        what = {"city": "one city", "vague": "a vague period",
+                "target": "attacks on one kind of target"}[scope]
         return "unverifiable", f"Not checked: a comparison about {what}.", None
     if c.night is None or not store.covers(c.night):
         return "unverifiable", f"No night in the store to check against ({c.basis}).", None
@@ -1083,14 +1102,29 @@ def _label_place(m: ct.Mention, row: dict, night: dt.date) -> tuple[str, str]:
 # --- the article's night when it names none ---------------------------------------------
 
 
+def _attacked(nights: pd.DataFrame, region: str | None) -> bool:
+    """Whether these nights hold an attack (on `region`, when one is named)."""
+    hit = nights[nights.total_launched > 0]
+    if region is not None and "regions" in hit:
+        hit = hit[hit.regions.apply(lambda r: region in list(r))]
+    return len(hit) > 0
+
+
 def _assumed_night(art: ct.Article, store: _Store, places: list) -> tuple:
     published = ct.kyiv_date(art.published)
     if published is None or not len(store.nights):
         return None, "the article names no date and has no publication date"
     end = pd.Timestamp(published)
     nights = store.nights
+    if ct.NIGHT_ATTACK_RE.search(art.body) and \
+            nights[nights.night == end].total_launched.sum() > 0:
+        return published, ("assumed: the article names no date but a night attack; the night "
+                           "ending on the day it was published")
     window = nights[(nights.night > end - pd.Timedelta(days=LOOKBACK)) & (nights.night <= end)]
     first = places[0].data["region"] if places else None
+    if _attacked(window[window.night == end], first):
+        return published, ("assumed: the article names no date; the night ending on the day "
+                           "it was published" + (f", which targeted {first}" if first else ""))
     if first is not None and "regions" in window:
         named = window[window.regions.apply(lambda r: first in list(r))]
         window = named if len(named) else window

@@ -419,8 +419,9 @@ def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
 
 # --- weapons and figures ----------------------------------------------------------------
 
-HEAD = (r"(?:unmanned aerial vehicles|aerial targets|aerial weapons|air targets|means of "
-        r"(?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|missile|rockets|"
+HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|aerial targets|aerial weapons|"
+        r"air targets|means of (?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|"
+        r"missile|rockets|"
         r"projectiles|targets|weapons|Kinzhals|Kinzhal|Iskanders|Kalibrs|Kalibr|Zircon|"
         r"decoys)(?![\w-])")
 STOP_WORDS = {"were", "was", "had", "have", "has", "been", "are", "is", "that", "which", "who",
@@ -530,6 +531,12 @@ RELATIVE_LAUNCH_RE = re.compile(r"\s*(?:that\s+|which\s+)?(?:russia|moscow|russi
                                 r"they|the enemy)\s+(?:had\s+|has\s+)?(?:launched|fired|sent|"
                                 r"used)\b", re.I)
 PARTICIPLE_RE = re.compile(r"\s*(?:launched|fired|sent)\b", re.I)
+# "32 of the 46 drones used in the attack were shot down", "21 of the 30 drones launched
+# overnight hit their targets": the participle describes the 46, the verb after it says what
+# the 32 count
+TOTAL_PARTICIPLE_RE = re.compile(r"\s*(?:launched|fired|sent|used|deployed)\b[^,;.\d]{0,50}?"
+                                 r"(?:\b(?:were|was|had been|have been)\s+(?:\w+\s+){0,2}?)?"
+                                 r"(?=" + CUE_RE.pattern + ")", re.I)
 BOUNDARY_RE = re.compile(r"[;]|,\s*(?:while|but|whereas|though|although|and)\b|\b(?:while|but|"
                          r"whereas|though|although)\b", re.I)
 
@@ -588,7 +595,7 @@ BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
 # "38 drones launched, 26 destroyed or suppressed": a bare number after a comma and right
 # before an outcome participle counts the weapon of the figure before it
 BARE_PARTICIPLE_RE = re.compile(r"\s+(?:shot down|downed|destroyed|intercepted|neutrali[sz]ed|"
-                                r"suppressed)\b", re.I)
+                                r"suppressed|lost|jammed)\b", re.I)
 
 
 def _numbers(sent: str) -> list[_Number]:
@@ -728,6 +735,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
                              for n, f, b in zip(
         numbers, forward, backward, strict=True)]
     _participles(sent, numbers, ends, forward, backward, out)
+    _total_participles(sent, numbers, ends, out)
     _hits(sent, numbers, ends, out)
     firm = [m is not None for m in out]
     gaps = [sent[ends[i]:numbers[i + 1].start] for i in range(len(numbers) - 1)] + [""]
@@ -796,6 +804,15 @@ def _listed(numbers: list[_Number], gaps: list[str], i: int) -> bool:
         and numbers[j + 1].np is not None and re.fullmatch(r"\s*and\s*", gaps[j]) is not None
 
 
+def _total_participles(sent: str, numbers: list, ends: list, out: list) -> None:
+    """"32 of the 46 drones used in the attack were shot down": the 32 count what the verb
+    after the participle says."""
+    for i, e in enumerate(ends):
+        m = TOTAL_PARTICIPLE_RE.match(sent, e) if numbers[i].total and out[i] is None else None
+        if m and (cue := _cue(sent[m.end():m.end() + 40])) != "launched":
+            out[i] = cue
+
+
 def _participles(sent: str, numbers: list, ends: list, forward: list, backward: list,
                  out: list) -> None:
     """A bare "launched" after the object of an outcome verb describes the weapons, it is
@@ -822,13 +839,15 @@ ENTITIES = [
     ("regional", r"governor|mayor|(?:regional |city |oblast )?military administration|"
                  r"city officials|city authorities|regional authorities|local authorities|"
                  r"regional officials|city'?s (?:mayor|military|officials|authorities)|"
-                 r"klitschko|tkachenko|polishchuk|head of the \w+ (?:region|oblast)"),
+                 r"klitschko|tkachenko|polishchuk|head of the (?:\w+ )?(?:region|oblast)\b|"
+                 r"regional council|region'?s (?:head|chief)"),
     ("president", r"zelensk\w*|president volodymyr|ukraine'?s president|ukrainian president|"
                   r"yermak"),
     ("other", r"trump|kellogg|envoy|analysts?|oko hora|institute for the study of war|"
               r"\bisw\b|monitoring (?:group|mission)|ambassador|commissioner|minister|"
               r"nato|european union|united nations|\bu\.?n\.?\b|white house|pentagon|"
-              r"kremlin|peskov|experts?|emergency service|joint forces|naiev"),
+              r"kremlin|peskov|experts?|emergency service|joint forces|naiev|"
+              r"news (?:portal|site|website)|newspaper"),
     ("air_force", r"air force|air forces|air-force|ihnat|oleshchuk|air defen[cs]e forces|"
                   r"zaluzhn\w*|syrsk\w*|commander-in-chief|military chief|top general|"
                   r"ukraine'?s military|ukrainian military|(?:kyiv|kiev)'?s military|the military|"
@@ -840,8 +859,11 @@ ENTITY_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v}))" for k, v in ENTITIES), re
 REPORTING = re.compile(r"[^.;]{0,35}?\b(?:said|says|say|reported|reports|wrote|writes|told|"
                        r"added|stated|announced|claimed|confirmed|counted|put|noted|estimated|"
                        r"statement|posted|tallied)\b", re.I)
-ACCORDING = re.compile(r"(?:according to|said|cited|citing|by)\s+(?:the\s+|an?\s+)?[\w'’ ]{0,25}$",
-                       re.I)
+# "by" names a source ("a statement by the air force"), not the actor of an outcome ("three
+# drones were shot down by air defence forces, ..., the head of the region said")
+ACCORDING = re.compile(r"(?:according to|said|cited|citing|(?<!down )(?<!downed )(?<!destroyed )"
+                       r"(?<!intercepted )(?<!neutralised )(?<!neutralized )by)\s+"
+                       r"(?:the\s+|an?\s+)?[\w'’ ]{0,25}$", re.I)
 PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it)\s+(?:said|added|counted|wrote|told|"
                              r"noted)\b|\bby (?:his|her|their) account\b", re.I)
 ACTOR_RE = re.compile(r"\b(?:air defen[cs]es?|defenders|air force|anti-aircraft|mobile fire "
@@ -867,7 +889,8 @@ def _entities(sent: str) -> list[tuple[int, str, bool]]:
     return out
 
 
-NAMED_SPEAKER_RE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:said|says|wrote|told)\b")
+NAMED_SPEAKER_RE = re.compile(r"\b(?!(?:It|He|She|They|This|That|We)\b)[A-Z][a-z]+"
+                              r"(?:\s+[A-Z][a-z]+)?\s+(?:said|says|wrote|told)\b")
 
 
 def attribution(sent: str, pos: int, previous: str | None, article_default: str,
@@ -952,7 +975,30 @@ def sentence_speaker(sent: str, previous: str | None) -> str | None:
     if PRONOUN_SPEAKER.search(sent) and previous and not any(e[2] for e in ents):
         return previous
     speakers = [e for e in ents if e[2]] or [e for e in ents if e[1] != "officials"]
+    if not speakers and (actor := ACTOR_RE.search(sent)) and REPORTING.match(sent, actor.end()):
+        return "air_force"       # "Ukraine's air defence announced ...": "It said" is its
     return speakers[0][1] if speakers else None
+
+
+# "Russia launched 14 drones last night. Defenders shot down 11 of them, the General Staff
+# reported." / "... This was reported by the General Staff.": the next sentence names who
+# told the figures of one that names no one
+TRAILING_SPEAKER_RE = re.compile(r"\b(?:of|among) (?:them|these|those)\b[^.;]*,\s*(?:the\s+)?"
+                                 r"(?P<who>[^,.;]{2,60}?)\s+(?:reported|said|says|announced|"
+                                 r"stated|added)\W*$|^\W*(?:this|that|it) was (?:reported|"
+                                 r"announced|stated|said) by (?P<by>[^.;]{2,80})", re.I)
+
+
+def trailing_speakers(body: str, spans: list[tuple[int, int]]) -> dict[int, str]:
+    """Sentence index -> the speaker the next sentence names for it (see above)."""
+    out = {}
+    for i in range(len(spans) - 1):
+        m = TRAILING_SPEAKER_RE.search(body[spans[i + 1][0]:spans[i + 1][1]].strip())
+        if not m or (m["who"] and "\n\n" in body[spans[i][1]:spans[i + 1][0]]):
+            continue      # "of them, X reported" is read within its paragraph only
+        if who := ENTITY_RE.search(m["who"] or m["by"]):
+            out[i] = next(k for k, v in who.groupdict().items() if v)
+    return out
 
 
 # --- records and comparisons ------------------------------------------------------------
@@ -969,6 +1015,12 @@ PREVIOUS_RECORD_RE = re.compile(r"\b(?:previous|prior|earlier|old|last week'?s|l
 CITY_SCOPE_RE = re.compile(r"^[^.;]{0,45}?\b(?:on|against|in|over|at) (?:the )?(?:city|capital|"
                            r"kyiv|kiev|lviv|odesa|kharkiv|dnipro|lutsk|ukrainian capital)\b",
                            re.I)
+# "the largest on the country's gas extraction sites", "the biggest attack on the energy
+# system": a comparison among attacks on one kind of target, which the reports do not count
+TARGET_SCOPE_RE = re.compile(r"^[^.;]{0,30}?\b(?:on|against)\s+(?:the\s+)?(?:country'?s\s+|"
+                             r"ukraine'?s\s+|ukrainian\s+)?(?:[\w-]+\s+){0,2}?(?:infrastructure|"
+                             r"energy|power|gas|oil|grid|sites?|facilit\w+|plants?|stations?|"
+                             r"ports?|railways?)\b", re.I)
 SINCE_RE = re.compile(rf"^[^.;]{{0,40}}?\bsince\s+(?P<what>(?:early |mid-|late )?{_MONTH}"
                       rf"(?:\s+(?:19|20)\d\d)?|the (?:war|invasion|start|beginning)[\w ]*|"
                       rf"(?:19|20)\d\d)", re.I)
@@ -1038,11 +1090,26 @@ def _most_subject(pos: int, figures: list[Claim]) -> str | None:
     return last.subject if ok else None
 
 
+def _record_scope(info: dict, before: str, after: str) -> None:
+    """What a superlative compares: one city, one kind of target, a vague period, or the
+    nights since a date."""
+    if CITY_SCOPE_RE.match(after):
+        info["scope"] = "city"
+    elif TARGET_SCOPE_RE.match(after):
+        info["scope"] = "target"
+    since = SINCE_RE.match(after)
+    if since:
+        info["since"] = since["what"]
+    elif VAGUE_RE.match(after) or ONE_OF_RE.search(before):
+        info["scope"] = "vague"
+
+
 def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim]:
     out = []
     for m in RECORD_RE.finditer(sent):
-        if re.search(r"(previous|prior|earlier|old|last week'?s|beat|broke|breaking|broken)"
-                     r"\s+(?:the\s+|its\s+)?$", sent[:m.start("word")], re.I):
+        if re.search(r"(previous|previously|formerly|prior|earlier|old|last week'?s|beat|"
+                     r"broke|breaking|broken)\s+(?:the\s+|its\s+)?$", sent[:m.start("word")],
+                     re.I):
             continue
         if re.match(r"[^.;]{0,25}\b(?:had been|was previously|until then)\b", sent[m.end():], re.I):
             continue     # a statement about an earlier record; its own figure is checked
@@ -1053,13 +1120,7 @@ def _records(sent: str, offset: int, figures: list[Claim], i: int) -> list[Claim
         info = {"word": m["word"].lower()}
         if m["ord"]:
             info["rank"] = ORDINALS[m["ord"].lower()]
-        if CITY_SCOPE_RE.match(after):
-            info["scope"] = "city"
-        since = SINCE_RE.match(after)
-        if since:
-            info["since"] = since["what"]
-        elif VAGUE_RE.match(after) or ONE_OF_RE.search(sent[:m.start("word")]):
-            info["scope"] = "vague"
+        _record_scope(info, sent[:m.start("word")], after)
         if re.match(r"[^.;]{0,40}\bthis year\b", after, re.I):
             info["year"] = True
         out.append(Claim("record", offset + m.start("word"), offset + m.end(), i, subject=subject,
@@ -1156,6 +1217,10 @@ ONE_PLACE_AFTER_RE = re.compile(
     r"\s+)?(?:nearby\s+)?(?:(?:city|region|province|oblast) of\s+)?" + _PLACES
     + r"(?:\s+(?:region|oblast|province|city|district))?\b(?!\s*(?:,|and\b|&|/|regions|"
     r"oblasts))"
+    # "all six Kinzhal missiles were heading for Kyiv": aimed at one city
+    r"|^[^.;,]{0,40}?\b(?:heading|headed|flying|aimed|directed)\s+(?:for|to|towards?|at)\s+"
+    r"(?:the\s+)?(?:city of\s+)?" + _PLACES + r"\b(?!\s*(?:,\s*" + _PLACES
+    + r"|and\b|&|/|regions|oblasts))"
     # "the air force downed one missile over his region" (a governor speaking)
     r"|^[^.;,]{0,40}?\b(?:in|over|above)\s+(?:his|her|their)\s+(?:own\s+)?(?:region|oblast|"
     r"province|city|town|district)\b", re.I)
@@ -1175,10 +1240,15 @@ UKRAINE_ACTOR_RE = re.compile(r"(?<!russia and )(?<!moscow and )"
                               r"(?:launched|fired|sent|used)\s+"
                               r"(?:(?:more than|over|about|some|nearly|at least)\s+)?$", re.I)
 WAR_RE = re.compile(r"\bsince (?:the )?(?:start|beginning|outbreak) of (?:the )?(?:full-scale )?"
-                    r"(?:war|invasion)|\bsince (?:the |russia'?s )?(?:full-scale )?invasion\b|"
+                    r"(?:war|invasion)|\bsince (?:the |its |their |russia'?s |moscow'?s )?"
+                    r"(?:full-scale )?invasion\b|"
+                    # "in two years of full-scale war"
+                    r"\b(?:in|over|during)\s+(?:the\s+)?(?:two|three|four|\d+)(?:\s+and\s+a\s+"
+                    r"half)?\s+years\s+of\s+(?:the\s+)?(?:full-scale\s+)?(?:war|invasion)\b|"
                     r"\bsince (?:february )?2022\b|\bin total\b|\bso far in the war\b|"
                     r"\bthroughout the war\b|\bto date\b", re.I)
-NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*|manufactur\w*|stock(?:s|piles?|piled)?|arsenal|"
+NOT_A_NIGHT_RE = re.compile(r"\b(?:produc\w*(?!\s+(?:sites?|facilit\w+|plants?|fields?|"
+                            r"areas?|infrastructure))|manufactur\w*|stock(?:s|piles?|piled)?|arsenal|"
                             r"could|can|(?<!into )(?<!on )(?<!in )(?<!of )"
                             # "on the night of 21 May", "in mid-May": the month
                             r"(?<!\d )(?<!\d(?:st|nd|rd|th) )(?<!-)may(?!\s+\d)|might|"
@@ -1239,7 +1309,8 @@ def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, m
                         r"russian)\b", sent[end:], re.I):
         c.subject = "ukrainian"     # Ukraine's strikes on Russia are not in the reports
     c.scope = _scope(sent, sent[max(0, start - 60):end + 40], n, c, ctx)
-    c.attribution = attribution(sent, n.start, ctx["previous"], ctx["default"], ctx["quote"])
+    c.attribution = attribution(sent, n.start, ctx["previous"], ctx["default_here"],
+                                ctx["quote"])
     return c
 
 
@@ -1267,7 +1338,7 @@ def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
         return "city"
     if NOT_A_NIGHT_RE.search(window):
         return "other"
-    compared = _blank(SUPERLATIVE_SINCE_RE, sent)
+    compared = _blank(LEADING_TOTAL_RE, _blank(SUPERLATIVE_SINCE_RE, sent))
     if WAR_RE.search(compared) and not RECORD_RE.search(sent):
         return "war"
     if c.measure != "previous_record" and PERIOD_RE.search(compared) and not ctx["anchored"]:
@@ -1287,6 +1358,13 @@ MAINLY_RE = re.compile(r"\b(?:mainly|mostly|primarily|largely|chiefly)\b[^.;,]{0
 # phrase of a superlative dates the comparison, not the figure
 SUPERLATIVE_SINCE_RE = re.compile(r"\b(?:the most|most|largest|biggest|highest|record)\b"
                                   r"[^.;]{0,60}?\bsince\b[^.;,]*", re.I)
+# "shot down 41 of the 80 drones launched in a night attack": a piece that names no date
+# but a night attack tells of the night before it was published
+NIGHT_ATTACK_RE = re.compile(r"\b(?:a|an|the|last)\s+(?:night|night-time|nighttime|nocturnal)\s+"
+                             r"(?:attacks?|raids?|strikes?|assaults?|barrages?)\b", re.I)
+# "In total, air defence forces reported shooting down all 18 missiles and nine drones": the
+# sum of what the sentence lists, not a figure for the whole war
+LEADING_TOTAL_RE = re.compile(r"^\W*in total\s*,", re.I)
 # a figure counted over a Russian region or city is Ukraine's strike on Russia
 RUSSIAN_PLACE_RE = re.compile(r"\b(?:over|on|above|against|toward|towards)\s+(?:the\s+)?"
                               r"(?:russia'?s\s+)?(?:belgorod|kursk|bryansk|oryol|orel|rostov|"
@@ -1332,6 +1410,7 @@ def extract(text: str, published=None) -> Article:
            else "unattributed"}
     sources = _source_lines(text)
     quotes = quote_tags(body, spans)
+    trailing = trailing_speakers(body, spans)
     before_quote: dict[int, Any] = {}
     anchors, claims, other = [], [], []
     for i, (a, b) in enumerate(spans):
@@ -1346,6 +1425,7 @@ def extract(text: str, published=None) -> Article:
             opened, tag, ctx["quote"] = i, "", None
         if ctx["quote"] is None and not re.search(r"\w", tag) and opened > 0:
             ctx["quote"] = _lead_speaker(body, spans, opened, ctx["previous"])
+        ctx["default_here"] = trailing.get(i, ctx["default"])
         found = _span_of_night(sentence_anchors(sent, a, published))
         anchors.append(found)
         ctx["anchored"] = any(x.role == "attack" for x in found)
@@ -1353,7 +1433,7 @@ def extract(text: str, published=None) -> Article:
         figures = _sentence_figures(sent, a, i, ctx)
         records = _records(sent, a, figures, i)
         for r in records:
-            r.attribution = attribution(sent, r.start - a, ctx["previous"], ctx["default"],
+            r.attribution = attribution(sent, r.start - a, ctx["previous"], ctx["default_here"],
                                         ctx["quote"])
         claims += figures + records
         other += mentions(sent, a, i, bool(figures))
