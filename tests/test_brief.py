@@ -71,6 +71,18 @@ def test_brief_tiny_store(tiny_db):
     assert b.published.isoformat() == "2025-03-03" and len(b.meta_description) <= META_MAX
 
 
+def test_a_zero_figure_cites_the_reports_that_list_none(tiny_db):
+    # the night ending 2025-02-28 has one report (kpszsu/posts/p0): 40 drones, no missile;
+    # its "0 missiles" names that report, as every other figure names its own
+    b = brief(night="2025-02-28", db=tiny_db, published="2025-03-03")
+    ref = re.search(r"and 0 missiles\[\^(\d+)\]", b.standfirst)
+    assert ref
+    note = next(n for n in b.footnotes if n["n"] == int(ref[1]))
+    assert [post for post, *_ in note["posts"]] == ["kpszsu/posts/p0"]
+    assert "none" in note["what"]
+    assert all(n["refs"] or n["what"].startswith("Computed") for n in b.footnotes)
+
+
 def test_brief_needs_one_period(tiny_db):
     with pytest.raises(ValueError):
         brief(db=tiny_db)

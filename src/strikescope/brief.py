@@ -47,8 +47,13 @@ class Footnotes:
 
     notes: list[dict] = field(default_factory=list)
 
-    def cite(self, rows: pd.DataFrame, what: str) -> str:
-        """The Markdown reference `[^n]` for the rows behind a number."""
+    def cite(self, rows: pd.DataFrame, what: str, none_in: pd.DataFrame | None = None
+             ) -> str:
+        """The Markdown reference `[^n]` for the rows behind a number. A number no row gives
+        (a zero) cites `none_in`, the reports that list none of it: a figure without its
+        source would be one a reader cannot check."""
+        if rows.empty and none_in is not None and not none_in.empty:
+            rows, what = none_in, f"{what}: none in these reports"
         refs = tuple(sorted({(str(r.source), Path(str(r.file)).name, int(r.rec))
                              for r in rows.itertuples()}))
         for note in self.notes:
@@ -255,10 +260,11 @@ def _what_happened(fig: Figures, notes: Footnotes) -> str:
                         & (fig.nights.night <= fig.period.end)]
     drones, missiles = inside.drones_launched.sum(), inside.missiles_launched.sum()
     text = (f"Russia launched {_fmt(drones)} long-range drones"
-            f"{notes.cite(_long_range(rows, 'drone'), 'long-range drones launched')} and "
-            f"{_fmt(missiles)} missiles{notes.cite(_long_range(rows, 'missile'), 'missiles')}"
+            f"{notes.cite(_long_range(rows, 'drone'), 'long-range drones launched', rows)} "
+            f"and {_fmt(missiles)} missiles"
+            f"{notes.cite(_long_range(rows, 'missile'), 'missiles', rows)}"
             f" in {fig.period.label}, {_fmt(drones + missiles)} in all"
-            f"{notes.cite(_long_range_all(rows), 'all long-range weapons')}.")
+            f"{notes.cite(_long_range_all(rows), 'all long-range weapons', rows)}.")
     if fig.period.start != fig.period.end:
         text += (f" The largest night ended on {fig.focus:%d %B} with "
                  f"{_fmt(fig.detail.totals.total_launched)} weapons"
