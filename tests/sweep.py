@@ -229,6 +229,8 @@ LEAD = re.compile(r"launched ([\d,]+) long-range drones(?:\[\^\d+\])? and ([\d,]
 HEAD_FIGURE = re.compile(r"^(Record|Surge of) ([\d,]+) (weapons|drones|missiles)")
 CLASS_ROW = re.compile(r"^\| ([^|]+?) \| ([\d,]+)(?:\[\^\d+\])? \|", re.MULTILINE)
 REF = re.compile(r"\[\^(\d+)\]")
+EXCESS = re.compile(r"more \w+ shot down or lost \(([\d,]+) shot down(?: and ([\d,]+) lost)?\) "
+                    r"than launched \(([\d,]+)\)")
 
 
 def _num(text: str) -> int:
@@ -301,6 +303,9 @@ def _check_percentages(body: str, where: str) -> list[Violation]:
         if not 0 <= float(m[1]) <= 100:
             out.append(Violation("printed percentage outside 0..100", where,
                                  shares[max(0, m.start() - 60):m.end()]))
+    for m in EXCESS.finditer(body):
+        if _num(m[1]) + _num(m[2] or "0") <= _num(m[3]):
+            out.append(Violation("excess over launches not in its figures", where, m[0]))
     for m in [*OF_PCT.finditer(body), *TABLE_PCT.finditer(body)]:
         part, whole, shown = _num(m[1]), _num(m[2]), m[3]
         if m.re is TABLE_PCT:  # | with a reported outcome | shot down (share) |
