@@ -83,6 +83,19 @@ def test_a_zero_figure_cites_the_reports_that_list_none(tiny_db):
     assert all(n["refs"] or n["what"].startswith("Computed") for n in b.footnotes)
 
 
+def test_week_without_long_range_launches_names_no_largest_night(release, tmp_path):
+    # the week 2025-W10 (3-9 March) has one report: 2 Orlan-10 (tactical, not long-range);
+    # 0 weapons on every night: no night is "the largest", and every figure has a source
+    path = release([{"time_start": "2025-03-03 18:00", "time_end": "2025-03-04 06:00",
+                     "model": "Orlan-10", "launched": "2", "destroyed": "2",
+                     "source": "PvKPivden/posts/q1"}])
+    db = tmp_path / "w.duckdb"
+    strikescope.ingest([path], db=db)
+    b = brief(week="2025-W10", db=db, published="2025-03-10")
+    assert "0 in all" in b.sections[0][1] and "largest night" not in b.sections[0][1]
+    assert all(n["refs"] or n["what"].startswith("Computed") for n in b.footnotes)
+
+
 def test_brief_needs_one_period(tiny_db):
     with pytest.raises(ValueError):
         brief(db=tiny_db)

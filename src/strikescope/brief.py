@@ -265,7 +265,8 @@ def _what_happened(fig: Figures, notes: Footnotes) -> str:
             f"{notes.cite(_long_range(rows, 'missile'), 'missiles', rows)}"
             f" in {fig.period.label}, {_fmt(drones + missiles)} in all"
             f"{notes.cite(_long_range_all(rows), 'all long-range weapons', rows)}.")
-    if fig.period.start != fig.period.end:
+    # a period without launches has no largest night (its first would be named)
+    if fig.period.start != fig.period.end and fig.detail.totals.total_launched > 0:
         text += (f" The largest night ended on {fig.focus:%d %B} with "
                  f"{_fmt(fig.detail.totals.total_launched)} weapons"
                  f"{notes.cite(_focus_rows(fig), 'largest night')}.")
@@ -277,8 +278,8 @@ def _long_range_all(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _focus_rows(fig: Figures) -> pd.DataFrame:
-    r = fig.detail.rows
-    return r[r.counted & (r.weapon_class != "tactical_uav")]
+    r = fig.detail.rows  # the rows of its total: long-range weapons, as counted
+    return r[r.counted & r.long_range.astype(bool)]
 
 
 MAIN_MEASURES = ("total_launched", "drones_launched", "missiles_launched")
@@ -314,17 +315,19 @@ def _record_sentence(r) -> str:
 
 def _comparison(fig: Figures, notes: Footnotes) -> str:
     recs = {r["measure"]: r for r in records(fig.nights, fig.focus).to_dict("records")}
-    first = fig.nights.loc[fig.nights.total_launched > 0, "night"].min()
-    ref = notes.method(
-        f"Computed from the nightly totals in the store, which begin with the night ending "
-        f"{first:%Y-%m-%d}: a record must be strictly above every earlier night; \"the most "
-        f"since\" names the last earlier night with at least as many; a surge is at least "
-        f"{SURGE_RATIO} times the mean of the 28 preceding nights")
     said = [_record_sentence(recs[m]) for m in MAIN_MEASURES if m in recs]
     said += [_record_sentence(r) for m, r in recs.items()
              if m not in MAIN_MEASURES and r["record"]]
-    head = (f"Against the earlier nights, {_night_name(fig.focus)} had "
-            + "; ".join(said) + f"{ref}.") if said else ""
+    head = ""
+    if said:  # the focus night had launches, so some night did: `first` is a date
+        first = fig.nights.loc[fig.nights.total_launched > 0, "night"].min()
+        ref = notes.method(
+            f"Computed from the nightly totals in the store, which begin with the night "
+            f"ending {first:%Y-%m-%d}: a record must be strictly above every earlier night; "
+            f"\"the most since\" names the last earlier night with at least as many; a "
+            f"surge is at least {SURGE_RATIO} times the mean of the 28 preceding nights")
+        head = (f"Against the earlier nights, {_night_name(fig.focus)} had "
+                + "; ".join(said) + f"{ref}.")
     b = baseline(fig.nights, fig.focus)
     word = "a surge" if b["surge"] else "not a surge by this rule"
     return (f"{head} Against the mean of the 7 preceding nights ({b['mean7']:.1f} weapons) "
