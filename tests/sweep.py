@@ -245,10 +245,28 @@ def check_brief(b, period_nights: pd.DataFrame, detail, known_rows: pd.DataFrame
     series = period_nights if series is None else series
     body = b.standfirst + "\n" + "\n".join(text for _, text in b.sections)
     out = _check_percentages(body, where)
-    out += _check_headline(b, period_nights, detail, where)
+    out += _check_headline(b, period_nights, detail, where, series)
     out += _check_weapons_table(dict(b.sections).get("The weapons", ""), detail, where)
     out += _check_footnotes(b, body, period_nights, known_rows, where)
     out += _check_comparisons(body, series, detail, where)
+    out += _check_history(body, series, detail, where)
+    return out
+
+
+NAN = re.compile(r"\b(?:nan|NaN|NaT|None|inf)\b")
+PRECEDING = re.compile(r"the (?:mean of the )?(\d+) preceding nights")
+
+
+def _check_history(body: str, series: pd.DataFrame, detail, where: str) -> list[Violation]:
+    """No missing value printed as a word, and no mean "of the N preceding nights" when
+    the store holds fewer than N nights before the focus night."""
+    out = [Violation("missing value printed", where, body[max(0, m.start() - 60):m.end()])
+           for m in NAN.finditer(body)]
+    before = int((pd.to_datetime(series["night"]) < detail.night).sum())
+    for m in PRECEDING.finditer(body):
+        if int(m[1]) > before:
+            out.append(Violation("mean over more preceding nights than the store holds",
+                                 where, f"{m[0]!r}, {before} earlier night(s)"))
     return out
 
 
@@ -318,7 +336,8 @@ def _check_percentages(body: str, where: str) -> list[Violation]:
     return out
 
 
-def _check_headline(b, period_nights: pd.DataFrame, detail, where: str) -> list[Violation]:
+def _check_headline(b, period_nights: pd.DataFrame, detail, where: str,
+                    series: pd.DataFrame) -> list[Violation]:
     t = detail.totals
     want = (_i(t["drones_launched"]), _i(t["missiles_launched"]))
     day_long, day_iso = f"{detail.night:%d %B %Y}", f"{detail.night:%Y-%m-%d}"
@@ -337,6 +356,11 @@ def _check_headline(b, period_nights: pd.DataFrame, detail, where: str) -> list[
         if _num(h[2]) != _i(t[col]):
             out.append(Violation("title figure differs from the night", where,
                                  f"{h[0]!r} vs {col} {_i(t[col])}"))
+        earlier = series.loc[pd.to_datetime(series["night"]) < detail.night, col]
+        top = _i(earlier.max()) if len(earlier) else 0
+        if h[1] == "Record" and not 0 < top < _num(h[2]):
+            out.append(Violation("record title over no earlier figure", where,
+                                 f"{h[0]!r}, earlier maximum {top}"))
     drones = int(period_nights["drones_launched"].sum())
     missiles = int(period_nights["missiles_launched"].sum())
     m = LEAD.search(b.standfirst)
@@ -396,10 +420,11 @@ def _check_footnotes(b, body: str, period_nights, known_rows, where: str) -> lis
 
 
 def sweep(store, nights: list | None = None, weeks: bool = False, events: bool = False,
-          briefs: bool = True, progress=None) -> SweepResult:
+          briefs: bool = True, progress=None, since=None) -> SweepResult:
     """Check `nights` (every night of the store when None) and, with `briefs`, the brief
     of each; `weeks` and `events` add the brief of every ISO week and event they touch.
-    `progress(text)`, when given, hears of every hundredth night and of each stage."""
+    `progress(text)`, when given, hears of every hundredth night and of each stage;
+    `since`, a date, leaves out the nights before it."""
     say = progress or (lambda text: None)
     from strikescope import brief as briefs_mod
 
@@ -409,6 +434,7 @@ def sweep(store, nights: list | None = None, weeks: bool = False, events: bool =
     series = api.nights(db=store)
     by_night = series.set_index("night")
     days = [pd.Timestamp(d) for d in (nights if nights is not None else series["night"])]
+    days = [d for d in days if since is None or d >= pd.Timestamp(since)]
     for i, day in enumerate(days):
         if i % 100 == 0:
             say(f"night {i} of {len(days)}: {len(res.violations)} violation(s) so far")
@@ -426,19 +452,27 @@ def sweep(store, nights: list | None = None, weeks: bool = False, events: bool =
         res.time("night", time.perf_counter() - t0)
         if briefs:
             _sweep_brief(res, briefs_mod, {"night": day.date()}, series, store, rule_rows)
-    periods = []
+    periods = _periods(days, weeks, events, since)
+    say(f"{len(periods)} week and event briefs")
+    for what in periods:
+        _sweep_brief(res, briefs_mod, what, series, store, rule_rows)
+    return res
+
+
+def _periods(days: list, weeks: bool, events: bool, since) -> list[dict]:
+    """The week briefs of `days` and the event briefs (from `since` on) to make."""
+    out = []
     if weeks:
-        periods += sorted({f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in days})
-    say(f"{len(periods)} week briefs")
-    for week in periods:
-        _sweep_brief(res, briefs_mod, {"week": week}, series, store, rule_rows)
+        out += [{"week": w} for w in
+                sorted({f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in days})]
     if events:
         from strikescope.events import events as timeline
 
-        say("event briefs")
-        for event_id in timeline()["event_id"]:
-            _sweep_brief(res, briefs_mod, {"event": event_id}, series, store, rule_rows)
-    return res
+        ev = timeline()
+        if since is not None:
+            ev = ev[pd.to_datetime(ev["date"]) >= pd.Timestamp(since)]
+        out += [{"event": e} for e in ev["event_id"]]
+    return out
 
 
 def _sweep_brief(res: SweepResult, mod, what: dict, series, store, rule_rows) -> None:

@@ -96,6 +96,41 @@ def test_week_without_long_range_launches_names_no_largest_night(release, tmp_pa
     assert all(n["refs"] or n["what"].startswith("Computed") for n in b.footnotes)
 
 
+def test_first_nights_of_a_store_are_compared_with_what_it_holds(tiny_db):
+    # tiny store: nights ending 2025-02-28 (40 weapons), 03-01 (none), 03-02 (105).
+    # The first night has nothing before it: no mean and no ratio, never "nan".
+    first = brief(night="2025-02-28", db=tiny_db, published="2025-03-03").sections[0][1]
+    assert "nan" not in first and "preceding" not in first
+    assert "No earlier night in the store to compare it with" in first
+    # The third has two nights before it (40 and 0, mean 20): a mean of "the 2 preceding
+    # nights", not of 7 or 28 the store does not hold; 105 / 20 = 5.2 times
+    third = brief(night="2025-03-02", db=tiny_db, published="2025-03-03").sections[0][1]
+    assert "7 preceding" not in third and "28 preceding" not in third
+    assert "the mean of the 2 preceding nights (all the store holds; 20.0 weapons) it is " \
+        "5.2 times as many: a surge" in third
+    assert third.count("preceding nights") == 1  # the 7 nights would be the same 2
+
+
+def test_first_missiles_after_none_are_no_record_in_the_title(release, tmp_path):
+    # night ending 03-02: 100 drones; 03-03: 50 drones and 2 missiles. 52 < 100 is no
+    # record; 2 missiles after nights of none is "the first night with any", no record
+    base = {"model": "Shahed-136/131", "source": "kpszsu/posts/a"}
+    path = release([
+        {**base, "time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00",
+         "launched": "100", "destroyed": "90"},
+        {**base, "time_start": "2025-03-02 18:00", "time_end": "2025-03-03 06:00",
+         "launched": "50", "destroyed": "40", "source": "kpszsu/posts/b"},
+        {"model": "Iskander-M", "time_start": "2025-03-02 18:00",
+         "time_end": "2025-03-03 06:00", "launched": "2", "destroyed": "1",
+         "source": "kpszsu/posts/b"}])
+    db = tmp_path / "m.duckdb"
+    strikescope.ingest([path], db=db)
+    b = brief(night="2025-03-03", db=db, published="2025-03-04")
+    assert not b.title.startswith("Record")
+    assert "2 missiles, the first night in the data with any (none on the 1 earlier " \
+        "night)" in b.sections[0][1]
+
+
 def test_brief_needs_one_period(tiny_db):
     with pytest.raises(ValueError):
         brief(db=tiny_db)

@@ -10,7 +10,8 @@ import pytest
 
 import strikescope
 from strikescope.brief import brief
-from tests.sweep import check_brief, later_months, row_nights, sweep
+from tests.sweep import check_brief as check_series_brief
+from tests.sweep import later_months, row_nights, sweep
 
 # A post whose rows end on several mornings (one night each), the largest night, the
 # last night of the older release and a post the file reuses for nights weeks apart.
@@ -30,11 +31,16 @@ def _tiny_brief_and_rows(tiny_db):
         series = strikescope.nights(db=store)
         detail = strikescope.night("2025-03-02", db=store)
         rows = row_nights(store)
-    return b, series[series.night == "2025-03-02"], detail, rows
+    return b, series, detail, rows
 
 
 def test_checks_pass_a_true_brief_and_catch_planted_faults(tiny_db):
-    b, period, detail, rows = _tiny_brief_and_rows(tiny_db)
+    b, series, detail, rows = _tiny_brief_and_rows(tiny_db)
+    period = series[series.night == "2025-03-02"]
+
+    def check_brief(brief, period, detail, rows, where):
+        return check_series_brief(brief, period, detail, rows, where, series)
+
     assert check_brief(b, period, detail, rows, "tiny") == []
     # 90 of 100 drones shot down is 90 %: printed as 95 % or 190 %, it must be caught
     for wrong in ("(95 %)", "(190 %)"):

@@ -302,6 +302,9 @@ def _night_name(night) -> str:
 
 def _record_sentence(r) -> str:
     noun = _measure_noun(r["measure"])
+    if r["record"] and not r["previous_record"]:  # no earlier night had any
+        return (f"{_fmt(r['value'])} {noun}, the first night in the data with any (none "
+                f"on the {_n(r['earlier_nights'], 'earlier night')})")
     if r["record"]:
         return (f"{_fmt(r['value'])} {noun}, a record: more than on any earlier night in "
                 f"the data (the previous record, {_fmt(r['previous_record'])}, was set on "
@@ -329,10 +332,26 @@ def _comparison(fig: Figures, notes: Footnotes) -> str:
         head = (f"Against the earlier nights, {_night_name(fig.focus)} had "
                 + "; ".join(said) + f"{ref}.")
     b = baseline(fig.nights, fig.focus)
+    before = int((fig.nights.night < fig.focus).sum())
+    if not before:  # the store's first night: no mean, no ratio (they would print "nan")
+        return f"{head} No earlier night in the store to compare it with.".strip()
     word = "a surge" if b["surge"] else "not a surge by this rule"
-    return (f"{head} Against the mean of the 7 preceding nights ({b['mean7']:.1f} weapons) "
-            f"it is {b['ratio7']:.1f} times as many, against the 28 preceding nights "
-            f"({b['mean28']:.1f}) {b['ratio28']:.1f} times: {word}.").strip()
+    against = _against(b["mean28"], b["ratio28"], 28, before)
+    if before > 7:  # else the 7 nights are the 28: one mean, said once
+        against = f"{_against(b['mean7'], b['ratio7'], 7, before)}, against {against}"
+    return f"{head} Against {against}: {word}.".strip()
+
+
+def _against(mean: float, ratio: float, span: int, before: int) -> str:
+    """"the mean of the 7 preceding nights (5.0 weapons) it is 2.0 times as many", over the
+    nights the store holds when it holds fewer than `span` before the night, and without
+    a ratio when they had none."""
+    n = min(span, before)
+    nights = "the preceding night" if n == 1 else f"the {n} preceding nights"
+    if not mean:
+        return nights + (" (all the store holds)" if n < span else "") + ", which had none"
+    held = " (all the store holds; " if n < span else " ("
+    return f"the mean of {nights}{held}{mean:.1f} weapons) it is {ratio:.1f} times as many"
 
 
 def _weapons(fig: Figures, notes: Footnotes) -> str:
@@ -542,7 +561,9 @@ def _headline(fig: Figures) -> tuple[str, str]:
     title = (f"Russia launches {_n(t.drones_launched, 'drone')} and "
              f"{_n(t.missiles_launched, 'missile')} in the night ending {when}")
     recs = records(fig.nights, fig.focus)
-    hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES)]
+    # a record over earlier nights of none is a first, not a record (see _record_sentence)
+    beaten = pd.to_numeric(recs.previous_record, errors="coerce").fillna(0) > 0
+    hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES) & beaten]
     after = f" after the {fig.period.event['title']}" if fig.period.event is not None else ""
     if len(hit):
         r = hit.iloc[0]
