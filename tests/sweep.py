@@ -26,6 +26,7 @@ What is checked (by the reports alone, never by the product's own arithmetic):
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections import Counter
@@ -515,8 +516,10 @@ def _shift_year(text: str, years: int) -> str:
 
 def later_months(source, out, years: int = 1, year: str = "2025") -> int:
     """Write to `out` the release `source` plus a copy of its rows of `year` shifted by
-    `years`, with unseen model strings in one copied row of seven and optional columns
-    blanked in one of three; returns the rows added."""
+    `years`, with unseen model strings in one copied row of seven, optional columns
+    blanked in one of three, bare dates (no time of day) in one of eleven, more shot down
+    than launched in one of thirteen, and one national row of seventeen left out (its
+    night then has the regional reports alone); returns the rows added."""
     import csv
 
     with open(source, encoding="utf-8", newline="") as fh:
@@ -532,9 +535,23 @@ def later_months(source, out, years: int = 1, year: str = "2025") -> int:
             new["launched_details"] = ""
         if i % 3 == 1:
             new.update({c: "" for c in OPTIONAL_COLUMNS if c in new})
+        _harden(new, i)
+        if i % 17 == 8 and row["source"].startswith("kpszsu"):
+            continue
         added.append(new)
     with open(out, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header)
         writer.writeheader()
         writer.writerows(added + rows)
     return len(added)
+
+
+def _harden(row: dict, i: int) -> None:
+    """The rarer shapes of later reports, in place: a bare date, an outcome above the
+    launches."""
+    if i % 11 == 5:
+        row["time_end"] = row["time_end"].strip()[:10]
+    if i % 13 == 6 and row["launched"].strip():
+        # a count the reader will quarantine is left as it is
+        with contextlib.suppress(ValueError):
+            row["destroyed"] = str(int(float(row["launched"])) + 3)

@@ -64,9 +64,14 @@ def test_later_months_copy_shifts_a_year_and_brings_unseen_models(tmp_path, shar
     added = later_months(shared_data / "attacks" / "missile_attacks_daily.csv", out)
     df = pd.read_csv(out, dtype=str)
     shifted = df[df.time_end.str.startswith("2026")]
-    assert len(shifted) == added and added == df.time_end.str.startswith("2025").sum()
+    of_2025 = df.time_end.str.startswith("2025").sum()
+    # every row of 2025 copied but one national row of seventeen, at most
+    assert len(shifted) == added and of_2025 * 16 // 17 <= added < of_2025
     assert shifted.model.isin(["Geran-3", "Гербера"]).any()
     assert shifted.not_reach_goal.isna().sum() >= added // 3
+    assert (shifted.time_end.str.len() == 10).sum() >= added // 12  # bare dates
+    above = pd.to_numeric(shifted.destroyed) > pd.to_numeric(shifted.launched)
+    assert above.sum() >= added // 14
 
 
 @pytest.mark.slow
