@@ -71,6 +71,66 @@ def test_brief_tiny_store(tiny_db):
     assert b.published.isoformat() == "2025-03-03" and len(b.meta_description) <= META_MAX
 
 
+def test_a_zero_figure_cites_the_reports_that_list_none(tiny_db):
+    # the night ending 2025-02-28 has one report (kpszsu/posts/p0): 40 drones, no missile;
+    # its "0 missiles" names that report, as every other figure names its own
+    b = brief(night="2025-02-28", db=tiny_db, published="2025-03-03")
+    ref = re.search(r"and 0 missiles\[\^(\d+)\]", b.standfirst)
+    assert ref
+    note = next(n for n in b.footnotes if n["n"] == int(ref[1]))
+    assert [post for post, *_ in note["posts"]] == ["kpszsu/posts/p0"]
+    assert "none" in note["what"]
+    assert all(n["refs"] or n["what"].startswith("Computed") for n in b.footnotes)
+
+
+def test_week_without_long_range_launches_names_no_largest_night(release, tmp_path):
+    # the week 2025-W10 (3-9 March) has one report: 2 Orlan-10 (tactical, not long-range);
+    # 0 weapons on every night: no night is "the largest", and every figure has a source
+    path = release([{"time_start": "2025-03-03 18:00", "time_end": "2025-03-04 06:00",
+                     "model": "Orlan-10", "launched": "2", "destroyed": "2",
+                     "source": "PvKPivden/posts/q1"}])
+    db = tmp_path / "w.duckdb"
+    strikescope.ingest([path], db=db)
+    b = brief(week="2025-W10", db=db, published="2025-03-10")
+    assert "0 in all" in b.sections[0][1] and "largest night" not in b.sections[0][1]
+    assert all(n["refs"] or n["what"].startswith("Computed") for n in b.footnotes)
+
+
+def test_first_nights_of_a_store_are_compared_with_what_it_holds(tiny_db):
+    # tiny store: nights ending 2025-02-28 (40 weapons), 03-01 (none), 03-02 (105).
+    # The first night has nothing before it: no mean and no ratio, never "nan".
+    first = brief(night="2025-02-28", db=tiny_db, published="2025-03-03").sections[0][1]
+    assert "nan" not in first and "preceding" not in first
+    assert "No earlier night in the store to compare it with" in first
+    # The third has two nights before it (40 and 0, mean 20): a mean of "the 2 preceding
+    # nights", not of 7 or 28 the store does not hold; 105 / 20 = 5.2 times
+    third = brief(night="2025-03-02", db=tiny_db, published="2025-03-03").sections[0][1]
+    assert "7 preceding" not in third and "28 preceding" not in third
+    assert "the mean of the 2 preceding nights (all the store holds; 20.0 weapons) it is " \
+        "5.2 times as many: a surge" in third
+    assert third.count("preceding nights") == 1  # the 7 nights would be the same 2
+
+
+def test_first_missiles_after_none_are_no_record_in_the_title(release, tmp_path):
+    # night ending 03-02: 100 drones; 03-03: 50 drones and 2 missiles. 52 < 100 is no
+    # record; 2 missiles after nights of none is "the first night with any", no record
+    base = {"model": "Shahed-136/131", "source": "kpszsu/posts/a"}
+    path = release([
+        {**base, "time_start": "2025-03-01 18:00", "time_end": "2025-03-02 06:00",
+         "launched": "100", "destroyed": "90"},
+        {**base, "time_start": "2025-03-02 18:00", "time_end": "2025-03-03 06:00",
+         "launched": "50", "destroyed": "40", "source": "kpszsu/posts/b"},
+        {"model": "Iskander-M", "time_start": "2025-03-02 18:00",
+         "time_end": "2025-03-03 06:00", "launched": "2", "destroyed": "1",
+         "source": "kpszsu/posts/b"}])
+    db = tmp_path / "m.duckdb"
+    strikescope.ingest([path], db=db)
+    b = brief(night="2025-03-03", db=db, published="2025-03-04")
+    assert not b.title.startswith("Record")
+    assert "2 missiles, the first night in the data with any (none on the 1 earlier " \
+        "night)" in b.sections[0][1]
+
+
 def test_brief_needs_one_period(tiny_db):
     with pytest.raises(ValueError):
         brief(db=tiny_db)

@@ -92,6 +92,11 @@ def test_destroyed_above_launched_is_left_out():
     # shot down plus lost above launched is as inconsistent
     lost = night_rates(_rows((1, "drone", "strike_drone", "Shahed", 10, 6, 5)))["drones"]
     assert (lost.base, lost.inconsistent_rows, lost.shot_down_pct) == (0, 1, None)
+    # 6 shot down and 5 lost of 10: the sentence gives both, so that the excess (11 > 10)
+    # can be read off it rather than "6 shot down ... than launched (10)"
+    assert rate_sentence(lost).endswith(
+        "Left out of the rate: 1 report row gives more drones shot down or lost (6 shot "
+        "down and 5 lost) than launched (10).")
 
 
 def test_pct_never_rounds_to_all_or_none():

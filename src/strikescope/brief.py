@@ -47,8 +47,13 @@ class Footnotes:
 
     notes: list[dict] = field(default_factory=list)
 
-    def cite(self, rows: pd.DataFrame, what: str) -> str:
-        """The Markdown reference `[^n]` for the rows behind a number."""
+    def cite(self, rows: pd.DataFrame, what: str, none_in: pd.DataFrame | None = None
+             ) -> str:
+        """The Markdown reference `[^n]` for the rows behind a number. A number no row gives
+        (a zero) cites `none_in`, the reports that list none of it: a figure without its
+        source would be one a reader cannot check."""
+        if rows.empty and none_in is not None and not none_in.empty:
+            rows, what = none_in, f"{what}: none in these reports"
         refs = tuple(sorted({(str(r.source), Path(str(r.file)).name, int(r.rec))
                              for r in rows.itertuples()}))
         for note in self.notes:
@@ -255,11 +260,13 @@ def _what_happened(fig: Figures, notes: Footnotes) -> str:
                         & (fig.nights.night <= fig.period.end)]
     drones, missiles = inside.drones_launched.sum(), inside.missiles_launched.sum()
     text = (f"Russia launched {_fmt(drones)} long-range drones"
-            f"{notes.cite(_long_range(rows, 'drone'), 'long-range drones launched')} and "
-            f"{_fmt(missiles)} missiles{notes.cite(_long_range(rows, 'missile'), 'missiles')}"
+            f"{notes.cite(_long_range(rows, 'drone'), 'long-range drones launched', rows)} "
+            f"and {_fmt(missiles)} missiles"
+            f"{notes.cite(_long_range(rows, 'missile'), 'missiles', rows)}"
             f" in {fig.period.label}, {_fmt(drones + missiles)} in all"
-            f"{notes.cite(_long_range_all(rows), 'all long-range weapons')}.")
-    if fig.period.start != fig.period.end:
+            f"{notes.cite(_long_range_all(rows), 'all long-range weapons', rows)}.")
+    # a period without launches has no largest night (its first would be named)
+    if fig.period.start != fig.period.end and fig.detail.totals.total_launched > 0:
         text += (f" The largest night ended on {fig.focus:%d %B} with "
                  f"{_fmt(fig.detail.totals.total_launched)} weapons"
                  f"{notes.cite(_focus_rows(fig), 'largest night')}.")
@@ -271,8 +278,8 @@ def _long_range_all(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _focus_rows(fig: Figures) -> pd.DataFrame:
-    r = fig.detail.rows
-    return r[r.counted & (r.weapon_class != "tactical_uav")]
+    r = fig.detail.rows  # the rows of its total: long-range weapons, as counted
+    return r[r.counted & r.long_range.astype(bool)]
 
 
 MAIN_MEASURES = ("total_launched", "drones_launched", "missiles_launched")
@@ -295,6 +302,9 @@ def _night_name(night) -> str:
 
 def _record_sentence(r) -> str:
     noun = _measure_noun(r["measure"])
+    if r["record"] and not r["previous_record"]:  # no earlier night had any
+        return (f"{_fmt(r['value'])} {noun}, the first night in the data with any (none "
+                f"on the {_n(r['earlier_nights'], 'earlier night')})")
     if r["record"]:
         return (f"{_fmt(r['value'])} {noun}, a record: more than on any earlier night in "
                 f"the data (the previous record, {_fmt(r['previous_record'])}, was set on "
@@ -308,22 +318,40 @@ def _record_sentence(r) -> str:
 
 def _comparison(fig: Figures, notes: Footnotes) -> str:
     recs = {r["measure"]: r for r in records(fig.nights, fig.focus).to_dict("records")}
-    first = fig.nights.loc[fig.nights.total_launched > 0, "night"].min()
-    ref = notes.method(
-        f"Computed from the nightly totals in the store, which begin with the night ending "
-        f"{first:%Y-%m-%d}: a record must be strictly above every earlier night; \"the most "
-        f"since\" names the last earlier night with at least as many; a surge is at least "
-        f"{SURGE_RATIO} times the mean of the 28 preceding nights")
     said = [_record_sentence(recs[m]) for m in MAIN_MEASURES if m in recs]
     said += [_record_sentence(r) for m, r in recs.items()
              if m not in MAIN_MEASURES and r["record"]]
-    head = (f"Against the earlier nights, {_night_name(fig.focus)} had "
-            + "; ".join(said) + f"{ref}.") if said else ""
+    head = ""
+    if said:  # the focus night had launches, so some night did: `first` is a date
+        first = fig.nights.loc[fig.nights.total_launched > 0, "night"].min()
+        ref = notes.method(
+            f"Computed from the nightly totals in the store, which begin with the night "
+            f"ending {first:%Y-%m-%d}: a record must be strictly above every earlier night; "
+            f"\"the most since\" names the last earlier night with at least as many; a "
+            f"surge is at least {SURGE_RATIO} times the mean of the 28 preceding nights")
+        head = (f"Against the earlier nights, {_night_name(fig.focus)} had "
+                + "; ".join(said) + f"{ref}.")
     b = baseline(fig.nights, fig.focus)
+    before = int((fig.nights.night < fig.focus).sum())
+    if not before:  # the store's first night: no mean, no ratio (they would print "nan")
+        return f"{head} No earlier night in the store to compare it with.".strip()
     word = "a surge" if b["surge"] else "not a surge by this rule"
-    return (f"{head} Against the mean of the 7 preceding nights ({b['mean7']:.1f} weapons) "
-            f"it is {b['ratio7']:.1f} times as many, against the 28 preceding nights "
-            f"({b['mean28']:.1f}) {b['ratio28']:.1f} times: {word}.").strip()
+    against = _against(b["mean28"], b["ratio28"], 28, before)
+    if before > 7:  # else the 7 nights are the 28: one mean, said once
+        against = f"{_against(b['mean7'], b['ratio7'], 7, before)}, against {against}"
+    return f"{head} Against {against}: {word}.".strip()
+
+
+def _against(mean: float, ratio: float, span: int, before: int) -> str:
+    """"the mean of the 7 preceding nights (5.0 weapons) it is 2.0 times as many", over the
+    nights the store holds when it holds fewer than `span` before the night, and without
+    a ratio when they had none."""
+    n = min(span, before)
+    nights = "the preceding night" if n == 1 else f"the {n} preceding nights"
+    if not mean:
+        return nights + (" (all the store holds)" if n < span else "") + ", which had none"
+    held = " (all the store holds; " if n < span else " ("
+    return f"the mean of {nights}{held}{mean:.1f} weapons) it is {ratio:.1f} times as many"
 
 
 def _weapons(fig: Figures, notes: Footnotes) -> str:
@@ -533,7 +561,9 @@ def _headline(fig: Figures) -> tuple[str, str]:
     title = (f"Russia launches {_n(t.drones_launched, 'drone')} and "
              f"{_n(t.missiles_launched, 'missile')} in the night ending {when}")
     recs = records(fig.nights, fig.focus)
-    hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES)]
+    # a record over earlier nights of none is a first, not a record (see _record_sentence)
+    beaten = pd.to_numeric(recs.previous_record, errors="coerce").fillna(0) > 0
+    hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES) & beaten]
     after = f" after the {fig.period.event['title']}" if fig.period.event is not None else ""
     if len(hit):
         r = hit.iloc[0]

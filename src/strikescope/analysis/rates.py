@@ -70,6 +70,7 @@ class Rate:
     inconsistent_rows: int    # rows whose outcome exceeds their launches (left out)
     inconsistent_launched: int = 0
     inconsistent_destroyed: int = 0
+    inconsistent_lost: int = 0
 
     @property
     def stopped(self) -> int:
@@ -94,7 +95,8 @@ class Rate:
                 "not_stopped": self.not_stopped, "shot_down_pct": self.shot_down_pct,
                 "stopped_pct": self.stopped_pct, "inconsistent_rows": self.inconsistent_rows,
                 "inconsistent_launched": self.inconsistent_launched,
-                "inconsistent_destroyed": self.inconsistent_destroyed}
+                "inconsistent_destroyed": self.inconsistent_destroyed,
+                "inconsistent_lost": self.inconsistent_lost}
 
 
 def kind_rate(units: pd.DataFrame, kind: str) -> Rate:
@@ -104,7 +106,8 @@ def kind_rate(units: pd.DataFrame, kind: str) -> Rate:
     bad = u[~u["consistent"]]
     return Rate(kind, int(u["launched"].sum()), int(good["launched"].sum()),
                 int(good["destroyed"].sum()), int(good["lost"].sum()), len(bad),
-                int(bad["launched"].sum()), int(bad["destroyed"].sum()))
+                int(bad["launched"].sum()), int(bad["destroyed"].sum()),
+                int(bad["lost"].sum()))
 
 
 def night_rates(rows: pd.DataFrame) -> dict[str, Rate]:
@@ -165,9 +168,13 @@ def _inconsistent(rate, one: str) -> str:
     if not rate.inconsistent_rows:
         return ""
     rows = "report row gives" if rate.inconsistent_rows == 1 else "report rows give"
+    # both figures, when both are given: their sum is what exceeds the launches
+    lost = rate.inconsistent_lost
+    stopped = f"{fmt(rate.inconsistent_destroyed)} shot down" + (
+        f" and {fmt(lost)} lost" if lost else "")
     return (f" Left out of the rate: {fmt(rate.inconsistent_rows)} {rows} more {one}s "
-            f"shot down or lost ({fmt(rate.inconsistent_destroyed)} shot down) than "
-            f"launched ({fmt(rate.inconsistent_launched)}).")
+            f"shot down or lost ({stopped}) than launched "
+            f"({fmt(rate.inconsistent_launched)}).")
 
 
 # --- records ------------------------------------------------------------------------------
