@@ -64,9 +64,19 @@ def test_defense_quarter_pools_the_months():
     assert q.reached_rate == pytest.approx(3 / 14)
 
 
-def test_defense_clips_more_shot_down_than_launched():
+def test_defense_leaves_out_a_night_with_more_shot_down_than_launched():
     d = campaign.defense_table(classes_frame([("2025-03-01", "mixed", 5, 5, 7, 0, None, -2)]))
-    assert d.shot_down_rate.iloc[0] == 1.0 and d.reached_rate.iloc[0] == 0.0
+    assert np.isnan(d.shot_down_rate.iloc[0]) and np.isnan(d.reached_rate.iloc[0])
+    assert d.nights_more_stopped_than_launched.iloc[0] == 1
+    assert d.nights_without_outcome.iloc[0] == 0  # it gave one: a wrong one
+    # beside a sound night of the month: 8 of 10, not (8 + 7) of 15 clipped to 100 %
+    rows = [("2025-03-01", "cruise", 10, 10, 8, 0, 10, 2),
+            ("2025-03-02", "cruise", 5, 5, 7, 0, 5, -2),
+            ("2025-03-03", "cruise", 6, 6, 2, 5, 6, -1)]  # 2 + 5 stopped of 6: out too
+    m = campaign.defense_table(classes_frame(rows)).iloc[0]
+    assert (m.launched, m.launched_with_outcome, m.destroyed) == (21, 10, 8)
+    assert m.shot_down_rate == pytest.approx(0.8) and m.ew_loss_rate == pytest.approx(0.0)
+    assert m.nights_more_stopped_than_launched == 2
 
 
 def test_period_start_rejects_unknown_period():

@@ -160,26 +160,36 @@ def defense_table(frame: pd.DataFrame, by: str = "month") -> pd.DataFrame:
     d["period"] = period_start(d["night"], by)
     lwo = d["launched_with_outcome"].fillna(0)
     lwl = d["launched_with_lost"].fillna(0)
+    stopped = d["destroyed"].fillna(0) + d["not_reach_goal"].fillna(0)
+    # A night and class whose reports give more shot down (and lost) than launched is left
+    # out of the rates, as the night page leaves such rows out: its figures are wrong in
+    # some way the data cannot tell, and clipping them would lift the period's rate.
+    odd = (lwo > 0) & (stopped > lwo)
+    lwo = lwo.where(~odd, 0)
+    lwl = lwl.where(~(odd | (d["not_reach_goal"].fillna(0) > lwl)), 0)
     d = d.assign(
         launched_with_outcome=lwo,
         # the lost figure of the rows with a shot-down figure, the stopped rate's numerator
-        stopped=(d["destroyed"].fillna(0) + d["not_reach_goal"].fillna(0)).where(lwo > 0, 0),
+        stopped=stopped.where(lwo > 0, 0),
         destroyed=d["destroyed"].fillna(0).where(lwo > 0, 0),
         reached=d["reached"].fillna(0).where(lwo > 0, 0),
         launched_with_lost=lwl,
         # Only nights that reported the lost figure may enter the EW rate.
         not_reach_goal=d["not_reach_goal"].fillna(0).where(lwl > 0, 0),
-        night_no_outcome=(d["launched"] > 0) & (lwo <= 0),
-        night_no_lost=(d["launched"] > 0) & (lwl <= 0),
+        night_no_outcome=(d["launched"] > 0) & (lwo <= 0) & ~odd,
+        night_no_lost=(d["launched"] > 0) & (lwl <= 0) & ~odd,
+        night_odd=odd,
     )
     cols = ["launched", "launched_with_outcome", "destroyed", "stopped", "reached",
-            "launched_with_lost", "not_reach_goal", "night_no_outcome", "night_no_lost"]
+            "launched_with_lost", "not_reach_goal", "night_no_outcome", "night_no_lost",
+            "night_odd"]
     g = d.groupby(["period", "weapon_class"], as_index=False)
     out = g[cols].sum().astype({c: "int64" for c in cols})
     out.insert(2, "nights", g.size()["size"].to_numpy())
     out.insert(3, "regimes", _period_regimes(d, g))
     out = out.rename(columns={"night_no_outcome": "nights_without_outcome",
-                              "night_no_lost": "nights_without_lost"})
+                              "night_no_lost": "nights_without_lost",
+                              "night_odd": "nights_more_stopped_than_launched"})
     out = _rate(out, "shot_down_rate", "destroyed", "launched_with_outcome")
     out = _rate(out, "ew_loss_rate", "not_reach_goal", "launched_with_lost")
     out = _rate(out, "stopped_rate", "stopped", "launched_with_outcome")

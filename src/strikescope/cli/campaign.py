@@ -73,6 +73,7 @@ def defense(
                 "ew_loss_rate",
                 "nights_without_lost",
                 "reached_rate",
+                "nights_more_stopped_than_launched",
             ]
         ]
         df = rounded(df)
