@@ -300,6 +300,10 @@ def _night_name(night) -> str:
     return f"the night ending {pd.Timestamp(night):%d %B %Y}"
 
 
+# "the most since" a night is said when at least this many nights lie back to it
+MOST_SINCE_NIGHTS = 7
+
+
 def _record_sentence(r) -> str:
     noun = _measure_noun(r["measure"])
     if r["record"] and not r["previous_record"]:  # no earlier night had any
@@ -311,6 +315,10 @@ def _record_sentence(r) -> str:
                 f"{_night_name(r['previous_record_night'])})")
     if r["since"] is None or pd.isna(r["since"]):
         return f"{_fmt(r['value'])} {noun}"
+    if (pd.Timestamp(r["night"]) - pd.Timestamp(r["since"])).days < MOST_SINCE_NIGHTS:
+        # "the most since" the night before, or a few nights back, tells a reader nothing
+        return (f"{_fmt(r['value'])} {noun}, no record (that is {_fmt(r['previous_record'])}, "
+                f"on {_night_name(r['previous_record_night'])})")
     return (f"{_fmt(r['value'])} {noun}, no record (that is {_fmt(r['previous_record'])}, "
             f"on {_night_name(r['previous_record_night'])}) but the most since "
             f"{_night_name(r['since'])}, which had {_fmt(r['since_value'])}")
