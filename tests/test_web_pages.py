@@ -73,3 +73,22 @@ def test_dashboard_serves_a_store_without_any_data_directory(tiny_db, monkeypatc
     r = client.get("/night/2025-03-02")
     assert r.status_code == 200 and "100" in r.text
     assert client.get("/api/v1/night/2025-03-02").json()["totals"]["drones_launched"] == 100
+
+
+def test_a_national_night_page_draws_and_downloads_the_national_count(real_db, tmp_path):
+    # 2025-06-03: the national statement names strike drones only; regional reports add
+    # other classes, which the national view must not chart or export
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    html = client.get("/night/2025-06-03", params={"policy": "national"}).text
+    figure = re.search(r'data-figure="(/api/v1/figures/night/2025-06-03/classes[^"]*)"', html)
+    assert figure and figure[1].endswith("?policy=national")
+    shown = [c["weapon_class"] for c in client.get(
+        "/api/v1/night/2025-06-03", params={"policy": "national"}).json()["classes"]]
+    drawn = client.get(figure[1]).json()["data"][0]["x"]
+    assert drawn == shown
+    combined = client.get("/api/v1/figures/night/2025-06-03/classes").json()["data"][0]["x"]
+    assert set(combined) > set(drawn)
+    csv = re.search(r'href="(/api/v1/night/2025-06-03/classes\?format=csv[^"]*)"', html)[1]
+    lines = client.get(csv.replace("&amp;", "&")).text.splitlines()[1:]
+    assert [line.split(",")[0] for line in lines] == shown
+    assert 'href="/night/2025-06-02?policy=national"' in html
