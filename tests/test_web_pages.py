@@ -92,3 +92,22 @@ def test_a_national_night_page_draws_and_downloads_the_national_count(real_db, t
     lines = client.get(csv.replace("&amp;", "&")).text.splitlines()[1:]
     assert [line.split(",")[0] for line in lines] == shown
     assert 'href="/night/2025-06-02?policy=national"' in html
+
+
+def test_the_defense_chart_names_the_rate_it_draws(real_db, tmp_path):
+    import base64
+
+    import numpy as np
+
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    params = {"class": "strike_drone", "by": "year"}
+    figure = client.get("/api/v1/figures/defense", params=params).json()
+    y = figure["data"][0]["y"]
+    drawn = np.frombuffer(base64.b64decode(y["bdata"]), y["dtype"]) if "bdata" in y else y
+    table = client.get("/api/v1/defense", params=params).json()
+    stopped = [r["stopped_rate"] for r in table]
+    shot_down = [r["shot_down_rate"] for r in table]
+    assert np.allclose(drawn, stopped) and not np.allclose(drawn, shot_down)
+    title, axis = figure["layout"]["title"]["text"], figure["layout"]["yaxis"]["title"]["text"]
+    assert "stopped" in title and "stopped" in axis
+    assert "shot down" not in axis  # the axis names the drawn rate only

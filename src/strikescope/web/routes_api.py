@@ -460,8 +460,9 @@ def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
         fig = feature("render.campaign", "defense_chart")(df)
         what = (cls or "all classes").replace("_", " ")
         return _figure(figures.finish(
-            fig, f"Share of {what} shot down, per {by.value}, with 95 % intervals",
-            f"{by.value} (first night)", "shot down (% of launched with an outcome)"))
+            fig, f"Share of {what} stopped (shot down or lost to electronic warfare), per "
+            f"{by.value}, with 95 % intervals", f"{by.value} (first night)",
+            "stopped (% of launched with an outcome)"))
     return _analysis(lambda: svc.cached(("defense-figure", by, cls, start, end), make))
 
 
