@@ -111,3 +111,20 @@ def test_the_defense_chart_names_the_rate_it_draws(real_db, tmp_path):
     title, axis = figure["layout"]["title"]["text"], figure["layout"]["yaxis"]["title"]["text"]
     assert "stopped" in title and "stopped" in axis
     assert "shot down" not in axis  # the axis names the drawn rate only
+
+
+def test_a_page_error_is_a_page_of_the_site_with_a_way_back(real_db, tmp_path):
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    for path, status in (("/no-such-page", 404), ("/rows?page=0", 422),
+                         ("/night/2025-13-01", 422), ("/night/2021-01-01", 404)):
+        r = client.get(path)
+        assert r.status_code == status, path
+        assert r.headers["content-type"].startswith("text/html"), path
+        assert "<nav" in r.text and 'href="/">Back to the timeline' in r.text, path
+        assert "<title>" in r.text and '"detail"' not in r.text, path
+    assert "page:" in client.get("/rows?page=0").text  # says which parameter is wrong
+    assert client.post("/rows").status_code == 405
+    # the API and static files keep answering machines in JSON
+    for path in ("/api/v1/no-such", "/api/v1/rows?page=0", "/static/none.js"):
+        r = client.get(path)
+        assert r.headers["content-type"].startswith("application/json"), path
