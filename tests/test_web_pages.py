@@ -128,3 +128,44 @@ def test_a_page_error_is_a_page_of_the_site_with_a_way_back(real_db, tmp_path):
     for path in ("/api/v1/no-such", "/api/v1/rows?page=0", "/static/none.js"):
         r = client.get(path)
         assert r.headers["content-type"].startswith("application/json"), path
+
+
+MENU = ["/", "/rows", "/briefs", "/brief/2025-07-04", "/study", "/defense", "/campaign",
+        "/forecast", "/check", "/parse-report", "/data", "/night/2025-07-04", "/no-such-page"]
+
+
+def test_every_page_has_a_title_a_description_and_labelled_fields(real_db, tmp_path):
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids, self.labelled, self.fields, self.meta, self.inside = [], set(), [], {}, 0
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "meta" and "name" in a:
+                self.meta[a["name"]] = a.get("content", "")
+            if tag == "label":
+                self.inside += 1
+                if "for" in a:
+                    self.labelled.add(a["for"])
+            if tag in ("input", "select", "textarea") and a.get("type") not in (
+                    "hidden", "submit"):
+                self.fields.append((tag, a.get("id"), self.inside > 0 or "aria-label" in a))
+
+        def handle_endtag(self, tag):
+            self.inside -= tag == "label"
+
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    pages = [*MENU, "/api/docs"]
+    for path in pages:
+        html = client.get(path).text
+        found = Fields()
+        found.feed(html)
+        title = re.search(r"<title>([^<]+)</title>", html)
+        assert title and "strikescope" in title[1], path
+        assert len(found.meta.get("description", "")) > 40, path
+        unlabelled = [(tag, i) for tag, i, inside in found.fields
+                      if not inside and i not in found.labelled]
+        assert unlabelled == [], (path, unlabelled)

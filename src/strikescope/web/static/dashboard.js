@@ -339,6 +339,15 @@ async function postCheck(body) {
   throw new Error(String(detail));
 }
 
+// A wide table scrolls sideways inside its own box on a phone, its columns kept at a
+// readable width instead of squeezed to a word each.
+function scrollInOwnBox(table) {
+  const wrap = document.createElement("div");
+  wrap.className = "table-wrap wide";
+  table.replaceWith(wrap);
+  wrap.appendChild(table);
+}
+
 function wireCheckForm() {
   const form = document.getElementById("check-form");
   if (!form) return;
@@ -360,6 +369,7 @@ function wireCheckForm() {
       // .check-result). Parsed, not assigned with innerHTML, so no script could run.
       const doc = new DOMParser().parseFromString(result.html, "text/html");
       out.replaceChildren(...doc.body.childNodes);
+      out.querySelectorAll("table").forEach(scrollInOwnBox);
     } catch (error) {
       plainMessage(out, error.message);
     }
