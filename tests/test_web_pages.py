@@ -169,3 +169,13 @@ def test_every_page_has_a_title_a_description_and_labelled_fields(real_db, tmp_p
         unlabelled = [(tag, i) for tag, i, inside in found.fields
                       if not inside and i not in found.labelled]
         assert unlabelled == [], (path, unlabelled)
+
+
+def test_the_forecast_table_names_whose_p_massive_it_gives(real_db, tmp_path):
+    # the heading's P(massive night) is the stacked model's, the table the blend model's:
+    # a bare 'p_massive' column read as the same figure with another value
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    html = client.get("/forecast", params={"horizon": 2}).text
+    headers = re.findall(r"<th>([^<]+)</th>", html)
+    assert "p_massive_blend" in headers and "p_massive" not in headers
+    assert "the stacked model" in html

@@ -280,8 +280,9 @@ def forecast(request: Request, svc: Service,
              horizon: Annotated[int, Query(ge=1, le=30)] = 7) -> HTMLResponse:
     def make():
         origin = svc.all_nights()["night"].max().date()
-        forecast = feature("analysis.forecast", "forecast")
-        return forecast(origin, horizon=horizon, db=svc.db).to_frame()
+        out = feature("analysis.forecast", "forecast")(origin, horizon=horizon, db=svc.db)
+        # named after its model: the P(massive night) heading the page is another model's
+        return out.to_frame().rename(columns={"p_massive": f"p_massive_{out.model}"})
     # P(massive) and its track record take seconds on a store never served (the stack's
     # weights are learned from two years of past forecasts at every horizon): shown here
     # once computed, else the page comes at once and fetches them from /forecast/massive
