@@ -179,3 +179,15 @@ def test_the_forecast_table_names_whose_p_massive_it_gives(real_db, tmp_path):
     headers = re.findall(r"<th>([^<]+)</th>", html)
     assert "p_massive_blend" in headers and "p_massive" not in headers
     assert "the stacked model" in html
+
+
+def test_the_api_docs_carry_the_site_menu(real_db, tmp_path):
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+
+    def menu(path):
+        nav = re.search(r'<nav aria-label="site">(.*?)</nav>', client.get(path).text, re.S)[1]
+        return re.findall(r'href="([^"]+)"', nav)
+
+    site = menu("/")
+    assert len(site) > 10
+    assert menu("/api/docs") == [*site, "/api/v1/openapi.json"]
