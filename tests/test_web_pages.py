@@ -191,3 +191,15 @@ def test_the_api_docs_carry_the_site_menu(real_db, tmp_path):
     site = menu("/")
     assert len(site) > 10
     assert menu("/api/docs") == [*site, "/api/v1/openapi.json"]
+
+
+def test_a_range_outside_the_data_is_said_not_drawn_as_empty_axes(real_db, tmp_path):
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    span = "the reports cover 2022-09-28 .. 2025-12-31"
+    for path in ("/", "/campaign"):
+        html = client.get(path, params={"from": "2020-01-01", "to": "2020-01-31"}).text
+        assert 'class="notice"' in html and span in html, path
+        assert "data-figure" not in html and 'name="from"' in html, path  # the form stays
+        # a range that overlaps the data draws as before
+        html = client.get(path, params={"from": "2025-12-01", "to": "2026-01-31"}).text
+        assert "data-figure" in html and span not in html, path

@@ -259,6 +259,7 @@ async function loadFragment(el) {
 
 function showRange(params) {
   const el = document.getElementById("timeline");
+  document.getElementById("range-empty")?.remove();
   document.getElementById("csv").href = "/api/v1/nights?format=csv&" + params;
   loadFigure(el, "/api/v1/figures/timeline?" + params);
 }
