@@ -282,3 +282,17 @@ def test_api_never_answers_with_a_server_error(api_operations, label):
         case.call_and_validate(checks=[not_a_server_error])
 
     run()
+
+
+@browser_only
+def test_a_chart_that_cannot_be_drawn_says_why_in_words(server, page):
+    # a week is too short for the saturation fit: the server says so, the page shows it
+    # as a sentence in the chart's place, not a quoted JSON string
+    page.goto(server + "/campaign?from=2025-12-25&to=2025-12-31", wait_until="load")
+    notice = page.locator("#saturation-chart .notice")
+    notice.wait_for(timeout=60_000)
+    text = notice.inner_text()
+    assert "nights" in text and not text.startswith('"') and "{" not in text
+    tiles = page.locator("#regions-chart[data-rendered]")
+    tiles.wait_for(timeout=60_000)
+    assert page.evaluate("document.querySelector('#regions-chart').data.at(-1).zmin") == 0

@@ -93,7 +93,9 @@ def tile_map(
                 colorscale=scale,
                 showscale=show,
                 colorbar={"title": {"text": unit}},
+                # plotly keeps its own range unless given both ends
                 zmin=min(0.0, float(np.nanmin(subset.z))),
+                zmax=max(1.0, float(np.nanmax(subset.z))),
                 hoverongaps=False,
                 xgap=3,
                 ygap=3,

@@ -6,11 +6,18 @@ const CONFIG = { responsive: true, displaylogo: false };
 const SOURCE = "Data: Air Force of the Armed Forces of Ukraine, via Kaggle (piterfm); strikescope";
 const NARROW = 600;
 
+// What the server said, as a sentence: its message, or each refused field's.
+function detailText(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) return detail.map((d) => d.msg || JSON.stringify(d)).join("; ");
+  return detail ? JSON.stringify(detail) : "";
+}
+
 async function getJSON(url, options) {
   const response = await fetch(url, options);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error(body.detail ? JSON.stringify(body.detail) : response.statusText);
+    throw new Error(detailText(body.detail) || response.statusText);
   }
   return body;
 }
