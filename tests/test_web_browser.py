@@ -237,6 +237,19 @@ def test_form_results_fit_a_phone_their_tables_scrolling_in_their_own_box(server
         context.close()
 
 
+@browser_only
+def test_row_facets_stay_inside_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    try:
+        p.goto(server + "/rows", wait_until="load")
+        rights = p.locator(".facets a").evaluate_all(
+            "links => links.map((a) => a.getBoundingClientRect().right)")
+        assert rights and max(rights) <= 390
+    finally:
+        context.close()
+
+
 # --- schemathesis -------------------------------------------------------------------------
 
 
