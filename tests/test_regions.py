@@ -182,7 +182,7 @@ def test_tile_map_colours_known_regions_and_greys_the_rest():
     values = [v for row in coloured.z for v in row if v == v]
     assert sorted(values) == [5.0, 12.0]
     assert sum(v == v for row in grey.z for v in row) == 25
-    assert "KYI<br>5.0" in [t for row in coloured.text for t in row]
+    assert "KYI<br>5" in [t for row in coloured.text for t in row]  # a whole value bare
 
 
 def test_tile_map_refuses_unknown_or_repeated_regions():
@@ -196,3 +196,14 @@ def test_tile_map_png_writes_a_png(tmp_path):
     values = pd.Series({"odesa": 3.0, "lviv": 1.0, "crimea": None})
     path = tile_map_png(values, tmp_path / "map.png", title="Test")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_tile_map_of_counts_labels_whole_numbers_and_scales_from_zero():
+    fig = tile_map({"kyiv_city": 1, "odesa": 1, "sumy": 2.5}, unit="report rows")
+    shown = next(t for t in fig.data if t.showscale)
+    labels = {str(v) for row in shown.text for v in row if v}
+    assert "KYI<br>1" in labels and "ODE<br>1" in labels and "SUM<br>2.5" in labels
+    assert (shown.zmin, shown.zmax) == (0, 2.5) and shown.colorbar.title.text == "report rows"
+    # values all alike: the bar still runs from 0, not around the one value
+    assert (tile_map({"kyiv_city": 1}).data[-1].zmin, tile_map({"kyiv_city": 1}).data[-1].zmax
+            ) == (0, 1)

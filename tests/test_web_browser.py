@@ -197,6 +197,59 @@ def test_claim_check_keeps_the_site_layout_and_says_plainly_what_is_wrong(server
     assert page.errors == [], page.errors
 
 
+STATEMENT = ("У ніч на 9 липня 2025 року противник атакував Україну 728 ударними БпЛА типу "
+             "Shahed та імітаторами, а також 13 ракетами: 7 крилатими ракетами Х-101 та 6 "
+             "аеробалістичними ракетами Х-47М2 «Кинджал». Станом на 09:00 протиповітряною "
+             "обороною знешкоджено 718 повітряних цілей: 296 ударних БпЛА збито, 415 "
+             "локаційно втрачені; 7 крилатих ракет Х-101 збито.")
+
+
+@browser_only
+def test_form_results_fit_a_phone_their_tables_scrolling_in_their_own_box(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    errors = []
+    p.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        p.goto(server + "/check", wait_until="load")
+        if "not available" not in p.inner_text("main"):
+            article = next((SHARED / "articles").glob("*.md")).read_text(encoding="utf-8")
+            p.fill("#article", article)
+            p.fill("#published", "2025-07-06")
+            p.click("#check-form button")
+            p.locator("#check-result table").first.wait_for(timeout=60_000)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            p.screenshot(path=str(SHOTS / "check-phone.png"), full_page=True)
+            assert p.evaluate("document.documentElement.scrollWidth") <= 390
+            # the claims keep readable columns: the table is wider than the phone and
+            # scrolls inside its box
+            box = p.locator("#check-result .table-wrap").first
+            assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+        p.goto(server + "/parse-report", wait_until="load")
+        p.fill("textarea[name=text]", STATEMENT)
+        p.click("form button[type=submit]")
+        p.wait_for_load_state("load")
+        assert "728" in p.inner_text("main")
+        p.screenshot(path=str(SHOTS / "statement-phone.png"), full_page=True)
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        assert errors == [], errors
+    finally:
+        context.close()
+
+
+@browser_only
+def test_row_facets_stay_inside_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    try:
+        p.goto(server + "/rows", wait_until="load")
+        rights = p.locator(".facets a").evaluate_all(
+            "links => links.map((a) => a.getBoundingClientRect().right)")
+        assert rights and max(rights) <= 390
+    finally:
+        context.close()
+
+
 # --- schemathesis -------------------------------------------------------------------------
 
 
@@ -242,3 +295,17 @@ def test_api_never_answers_with_a_server_error(api_operations, label):
         case.call_and_validate(checks=[not_a_server_error])
 
     run()
+
+
+@browser_only
+def test_a_chart_that_cannot_be_drawn_says_why_in_words(server, page):
+    # a week is too short for the saturation fit: the server says so, the page shows it
+    # as a sentence in the chart's place, not a quoted JSON string
+    page.goto(server + "/campaign?from=2025-12-25&to=2025-12-31", wait_until="load")
+    notice = page.locator("#saturation-chart .notice")
+    notice.wait_for(timeout=60_000)
+    text = notice.inner_text()
+    assert "nights" in text and not text.startswith('"') and "{" not in text
+    tiles = page.locator("#regions-chart[data-rendered]")
+    tiles.wait_for(timeout=60_000)
+    assert page.evaluate("document.querySelector('#regions-chart').data.at(-1).zmin") == 0

@@ -63,7 +63,7 @@ def counted(monkeypatch):
 
     def forecast(origin, horizon=7, db=None, **kw):
         calls["forecast"] += 1
-        return types.SimpleNamespace(to_frame=lambda: pd.DataFrame({"h": [horizon]}))
+        return types.SimpleNamespace(model="blend", to_frame=lambda: pd.DataFrame({"h": [horizon]}))
 
     def defense(**kw):
         calls["defense"] += 1

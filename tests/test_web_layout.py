@@ -16,6 +16,7 @@ SHOTS = ROOT / "artifacts" / "screenshots" / "layout"
 PAGES = {
     "timeline": "/",
     "night": "/night/2025-07-04",
+    "night-national": "/night/2025-06-03?policy=national",
     "defense": "/defense",
     "campaign": "/campaign?from=2025-01-01&to=2025-12-31",
     "forecast": "/forecast",

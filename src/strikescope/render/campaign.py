@@ -99,7 +99,8 @@ def launch_areas_chart(df: pd.DataFrame, top: int = 15) -> go.Figure:
 def region_chart(df: pd.DataFrame, measure: str = "nights") -> go.Figure:
     from strikescope.render.tilemap import tile_map
 
-    return tile_map(df.set_index("region_id")[measure], title=f"Regions: {measure}")
+    return tile_map(df.set_index("region_id")[measure], title=f"Regions: {measure}",
+                    unit=measure.replace("_", " "))
 
 
 def shelter_chart(df: pd.DataFrame) -> go.Figure:

@@ -37,7 +37,8 @@ def _values_by_region(values: Mapping[str, float] | pd.Series) -> pd.Series:
 def _format_value(value: float) -> str:
     if np.isnan(value):
         return "–"
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.1f}"
+    # a count is a whole number: '9', not '9.0'
+    return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.1f}"
 
 
 def _tile_frame(values: Mapping[str, float] | pd.Series) -> pd.DataFrame:
@@ -62,9 +63,12 @@ def tile_map(
     title: str = "",
     colorscale: str = "Reds",
     missing_color: str = "#d9d9d9",
+    unit: str = "",
 ) -> go.Figure:
     """A tile-grid map of Ukraine as a plotly Figure: one square per region, coloured
-    by value (keys may be any region spelling); regions without a value are grey."""
+    by value (keys may be any region spelling); regions without a value are grey. The
+    colour bar, titled `unit`, starts at 0 for values that are not negative: a map where
+    every region has 1 is not coloured as a range around 1."""
     # Imported here: plotting libraries are slow to load and most callers only map names.
     import plotly.graph_objects as go
 
@@ -88,6 +92,10 @@ def tile_map(
                 hovertemplate="%{hovertext}<extra></extra>",
                 colorscale=scale,
                 showscale=show,
+                colorbar={"title": {"text": unit}},
+                # plotly keeps its own range unless given both ends
+                zmin=min(0.0, float(np.nanmin(subset.z))),
+                zmax=max(1.0, float(np.nanmax(subset.z))),
                 hoverongaps=False,
                 xgap=3,
                 ygap=3,

@@ -166,13 +166,20 @@ class InternalErrors:
 
 
 INTERNAL_ERROR = "internal error: the server's log has the details"
+# Written out, not rendered: the fault may be in the templates themselves.
+INTERNAL_PAGE = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta '
+                 f'name="viewport" content="width=device-width, initial-scale=1"><title>'
+                 f'Internal error · strikescope</title><link rel="stylesheet" '
+                 f'href="/static/style.css"></head><body><main><h1>Internal error</h1><p '
+                 f'class="notice">{INTERNAL_ERROR}.</p><p><a href="/">Back to the timeline'
+                 f'</a></p></main></body></html>\n')
 
 
 async def _internal_error(send, api: bool) -> None:
     if api:
         body, kind = JSONResponse({"detail": INTERNAL_ERROR}).body, b"application/json"
     else:
-        body, kind = f"{INTERNAL_ERROR}\n".encode(), b"text/plain; charset=utf-8"
+        body, kind = INTERNAL_PAGE.encode(), b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": 500,
                 "headers": [(b"content-type", kind),
                             (b"content-length", str(len(body)).encode())]})
@@ -192,8 +199,20 @@ async def _too_large(send, limit: int) -> None:
 ECHO_CHARS = 80
 
 
+def for_a_reader(request: Request) -> bool:
+    """A dashboard page (not the API, not a static file): its errors come as a page of the
+    site, with its menu, rather than as JSON nobody reading a page can act on."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/static/"))
+
+
 async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
     """422 with each error's place, message and type; the input only when short."""
+    if for_a_reader(request):
+        said = "; ".join(f"{'.'.join(map(str, err.get('loc', ())[1:])) or 'the request'}: "
+                         f"{err.get('msg', 'not understood')}" for err in exc.errors())
+        return page(request, "message.html", 422, title=TITLES[422],
+                    message=f"This address asks for something the page cannot show ({said}).")
     errors = []
     for err in exc.errors():
         item = {k: err[k] for k in ("loc", "msg", "type") if k in err}
@@ -202,6 +221,11 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
             item["input"] = value
         errors.append(item)
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+PAGE_ERRORS = {404: TITLES[404], 405: "Not possible", 429: "Too many requests"}
+PAGE_MESSAGES = {404: "There is no page at this address. The menu above leads to every "
+                      "page of the site; nights are at /night/YYYY-MM-DD."}
 
 
 # What a 4xx message may hold: an error about an input (a release's header, say) can quote
@@ -213,6 +237,12 @@ async def short_http_error(request: Request, exc: StarletteHTTPException) -> Res
     detail = exc.detail
     if isinstance(detail, str) and len(detail) > MAX_DETAIL_CHARS:
         detail = detail[:MAX_DETAIL_CHARS] + f"... ({len(exc.detail):,} characters, cut)"
+    if for_a_reader(request) and exc.status_code in PAGE_ERRORS:
+        response = page(request, "message.html", exc.status_code,
+                        title=PAGE_ERRORS[exc.status_code],
+                        message=PAGE_MESSAGES.get(exc.status_code, detail))
+        response.headers.update(exc.headers or {})
+        return response
     return await http_exception_handler(
         request, StarletteHTTPException(exc.status_code, detail, exc.headers))
 

@@ -139,7 +139,7 @@ def regions_figure(regions: pd.DataFrame, night: str = "") -> go.Figure:
     from strikescope.render.tilemap import tile_map
 
     values = dict(zip(regions["region_id"], regions["reports"], strict=True))
-    fig = tile_map(values)
+    fig = tile_map(values, unit="report rows")
     fig.update_layout(height=440)
     return finish(fig, f"Night ending {night}: counted report rows naming each region"
                   if night else "Counted report rows naming each region")

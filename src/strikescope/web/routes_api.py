@@ -135,11 +135,11 @@ NIGHT_TABLES = {"classes", "rows", "regions", "shelter", "defenses", "records", 
 
 @router.get("/night/{date}/{table}", summary="One table of a night (classes, rows, regions, "
             "shelter)")
-def night_table(svc: Service, date: NightDate, table: str, fmt: Fmt = Format.json
-                ) -> Response:
+def night_table(svc: Service, date: NightDate, table: str, fmt: Fmt = Format.json,
+                policy: PolicyQuery = NightPolicy("combined")) -> Response:
     if table not in NIGHT_TABLES:
         raise HTTPException(404, f"unknown table {table!r}; one of {sorted(NIGHT_TABLES)}")
-    view = _night(svc, date)
+    view = _night(svc, date, policy.value)
     df = getattr(view, table)
     if df is None:
         raise HTTPException(404, "no air-raid alert data covers this night")
@@ -198,13 +198,14 @@ def timeline_png_bytes(svc, start, end) -> bytes:
 
 
 @router.get("/figures/night/{date}/{name}", summary="A figure of one night (classes, regions)")
-def night_figure(svc: Service, date: NightDate, name: str) -> Response:
+def night_figure(svc: Service, date: NightDate, name: str,
+                 policy: PolicyQuery = NightPolicy("combined")) -> Response:
     makers = {"classes": lambda v: figures.classes_figure(v.classes, str(date)),
               "regions": lambda v: figures.regions_figure(v.regions, str(date))}
     if name not in makers:
         raise HTTPException(404, f"unknown figure {name!r}; one of {sorted(makers)}")
-    return svc.cached(("night-figure", date, name),
-                      lambda: _figure(makers[name](_night(svc, date))))
+    return svc.cached(("night-figure", date, name, policy.value),
+                      lambda: _figure(makers[name](_night(svc, date, policy.value))))
 
 
 # --- report rows ----------------------------------------------------------------------
@@ -459,8 +460,9 @@ def defense_figure(svc: Service, by: DefenseBy = DefenseBy.month,
         fig = feature("render.campaign", "defense_chart")(df)
         what = (cls or "all classes").replace("_", " ")
         return _figure(figures.finish(
-            fig, f"Share of {what} shot down, per {by.value}, with 95 % intervals",
-            f"{by.value} (first night)", "shot down (% of launched with an outcome)"))
+            fig, f"Share of {what} stopped (shot down or lost to electronic warfare), per "
+            f"{by.value}, with 95 % intervals", f"{by.value} (first night)",
+            "stopped (% of launched with an outcome)"))
     return _analysis(lambda: svc.cached(("defense-figure", by, cls, start, end), make))
 
 

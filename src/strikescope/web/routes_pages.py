@@ -77,6 +77,16 @@ def reported_nights(nights: pd.DataFrame) -> int:
     return int(nights["sources"].map(lambda s: len(s) > 0 if s is not None else False).sum())
 
 
+def outside_data(nights: pd.DataFrame, start: dt.date, end: dt.date) -> str | None:
+    """A range holding no night of the data, said in words: empty axes from 0 to 4 told
+    nobody why nothing was drawn."""
+    first, last = nights["night"].min().date(), nights["night"].max().date()
+    if end >= first and start <= last:
+        return None
+    return (f"No night of the data falls in {start} .. {end}: the reports cover {first} .. "
+            f"{last}. Choose dates in that span.")
+
+
 def page(request: Request, name: str, status: int = 200, /, **context) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -95,6 +105,7 @@ def home(request: Request, svc: Service,
         return page(request, "message.html", 422, title="Timeline",
                     message="'to' must not be before 'from'")
     return page(request, "timeline.html", title="Timeline", n_nights=len(nights),
+                empty=outside_data(nights, shown_start, shown_end),
                 n_reported=reported_nights(nights),
                 span=f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}", first=f"{first:%Y-%m-%d}",
                 last=f"{last:%Y-%m-%d}", default_start=default_start.isoformat(),
@@ -268,6 +279,9 @@ def campaign(request: Request, svc: Service,
     first, last = svc.default_range()
     start, end = start or first, end or last
     params = urlencode({"from": start.isoformat(), "to": end.isoformat()})
+    if empty := outside_data(svc.all_nights(), start, end):
+        return page(request, "campaign.html", title="Campaign", error=empty,
+                    start=start.isoformat(), end=end.isoformat())
     return _analysis_page(
         request, "campaign.html", "Campaign",
         lambda: campaign_result(svc, "massive_strikes", start, end),
@@ -280,8 +294,9 @@ def forecast(request: Request, svc: Service,
              horizon: Annotated[int, Query(ge=1, le=30)] = 7) -> HTMLResponse:
     def make():
         origin = svc.all_nights()["night"].max().date()
-        forecast = feature("analysis.forecast", "forecast")
-        return forecast(origin, horizon=horizon, db=svc.db).to_frame()
+        out = feature("analysis.forecast", "forecast")(origin, horizon=horizon, db=svc.db)
+        # named after its model: the P(massive night) heading the page is another model's
+        return out.to_frame().rename(columns={"p_massive": f"p_massive_{out.model}"})
     # P(massive) and its track record take seconds on a store never served (the stack's
     # weights are learned from two years of past forecasts at every horizon): shown here
     # once computed, else the page comes at once and fetches them from /forecast/massive

@@ -6,11 +6,18 @@ const CONFIG = { responsive: true, displaylogo: false };
 const SOURCE = "Data: Air Force of the Armed Forces of Ukraine, via Kaggle (piterfm); strikescope";
 const NARROW = 600;
 
+// What the server said, as a sentence: its message, or each refused field's.
+function detailText(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) return detail.map((d) => d.msg || JSON.stringify(d)).join("; ");
+  return detail ? JSON.stringify(detail) : "";
+}
+
 async function getJSON(url, options) {
   const response = await fetch(url, options);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error(body.detail ? JSON.stringify(body.detail) : response.statusText);
+    throw new Error(detailText(body.detail) || response.statusText);
   }
   return body;
 }
@@ -259,6 +266,7 @@ async function loadFragment(el) {
 
 function showRange(params) {
   const el = document.getElementById("timeline");
+  document.getElementById("range-empty")?.remove();
   document.getElementById("csv").href = "/api/v1/nights?format=csv&" + params;
   loadFigure(el, "/api/v1/figures/timeline?" + params);
 }
@@ -339,6 +347,15 @@ async function postCheck(body) {
   throw new Error(String(detail));
 }
 
+// A wide table scrolls sideways inside its own box on a phone, its columns kept at a
+// readable width instead of squeezed to a word each.
+function scrollInOwnBox(table) {
+  const wrap = document.createElement("div");
+  wrap.className = "table-wrap wide";
+  table.replaceWith(wrap);
+  wrap.appendChild(table);
+}
+
 function wireCheckForm() {
   const form = document.getElementById("check-form");
   if (!form) return;
@@ -360,6 +377,7 @@ function wireCheckForm() {
       // .check-result). Parsed, not assigned with innerHTML, so no script could run.
       const doc = new DOMParser().parseFromString(result.html, "text/html");
       out.replaceChildren(...doc.body.childNodes);
+      out.querySelectorAll("table").forEach(scrollInOwnBox);
     } catch (error) {
       plainMessage(out, error.message);
     }
