@@ -56,6 +56,26 @@ def test_fits_store_figure_100(value, high, qualifier, ok):
     assert fits(100, c) is ok
 
 
+@pytest.mark.parametrize("store, value, qualifier, ok", [
+    (0, 1, "exact", False), (1, 0, "exact", False),   # none against one is no late count
+    (0, 1, "at_least", False), (0, 2, "up_to", True), (0, 0, "exact", True),
+    (2, 1, "exact", True), (3, 2, "exact", True),     # a count one off still fits
+])
+def test_a_tolerance_of_one_never_joins_none_and_some(store, value, qualifier, ok):
+    c = ct.Claim("figure", 0, 0, 0, value=value, qualifier=qualifier)
+    assert fits(store, c) is ok
+
+
+def test_an_article_before_a_named_missile_counts_one():
+    figs = _figures("Overnight Russia also fired a Kh-59 cruise missile at the Odesa region.")
+    assert [(f.value, f.qualifier, f.model) for f in figs] == [(1, "at_least", "x-59")]
+    # a bare "a ballistic missile" names no missile and is often background
+    assert _figures("Russia has often struck Kharkiv with a ballistic missile.") == []
+    # "one Iskander-M" is a number already; "an" is not counted again beside it
+    figs = _figures("Russia launched two drones and one Iskander-M ballistic missile.")
+    assert sorted(f.value for f in figs) == [1, 2]
+
+
 def test_parse_article_published_and_meta():
     text, published, meta = parse_article("Body.\n\n**META_DESCRIPTION:** Short.\n\n"
                                           "Published: July 06, 2025\n")

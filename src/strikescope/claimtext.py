@@ -551,6 +551,7 @@ class _Number:
     elliptic: bool = False
     part: bool = False                          # "11 of them cruise missiles"
     end_override: int | None = None             # end of "two ballistic" in a shared phrase
+    single: bool = False                        # "an Iskander-M ballistic missile"
 
 
 def number_value(raw: str) -> int | None:
@@ -598,6 +599,22 @@ BARE_PARTICIPLE_RE = re.compile(r"\s+(?:shot down|downed|destroyed|intercepted|n
                                 r"suppressed|lost|jammed)\b", re.I)
 
 
+# "an Iskander-M ballistic missile", "a Kh-59 cruise missile": the article before a named
+# missile counts one of it; a bare "a ballistic missile" (often background) does not
+SINGLE_MISSILE_RE = re.compile(r"\ban?(?=\s+(?:[A-Z][\w-]*\s+){1,2}(?:ballistic|cruise|"
+                               r"aeroballistic|hypersonic|guided)\s+missile\b)")
+
+
+def _singles(sent: str, taken: list[_Number]) -> list[_Number]:
+    out = []
+    for m in SINGLE_MISSILE_RE.finditer(sent):
+        n = _phrase(sent, _Number(m.start(), m.end(), 1, single=True))
+        if n.np and not any(o.start <= m.start() < max(o.end, o.np.end() if o.np else 0)
+                            for o in taken):
+            out.append(n)
+    return out
+
+
 def _numbers(sent: str) -> list[_Number]:
     out: list[_Number] = []
     for m in NUMBER_RE.finditer(sent):
@@ -624,6 +641,7 @@ def _numbers(sent: str) -> list[_Number]:
             n.elliptic = True
         if n.np or n.elliptic:
             out.append(n)
+    out = sorted(out + _singles(sent, out), key=lambda n: n.start)
     # "X of Y": Y is not a figure of its own here; it is added as the launched total
     totals = {n.total[1] for n in out if n.total}
     return [n for n in out if n.start not in totals]
@@ -1290,6 +1308,8 @@ def _qualifier(sent: str, n: _Number) -> tuple[str, int, float | None]:
 def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, model,
             ctx: dict) -> Claim:
     qual, start, lo = _qualifier(sent, n)
+    if n.single:
+        qual = "at_least"       # the piece may name one missile of several
     end = n.np.end() if n.np and not n.total else n.end
     if n.total:
         end = n.end
