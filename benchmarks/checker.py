@@ -168,14 +168,14 @@ def main() -> None:
                                                         "blind7", "blind8", "blind9", "blind10",
                                                         "blind11", "blind12", "blind13", "blind14",
                                                         "blind15", "blind16", "blind17",
-                                                        "blind18", "blind19", "all",
+                                                        "blind18", "blind19", "blind20", "all",
                                                         "each"])
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--timing", action="store_true")
     args = ap.parse_args()
     splits = (["tune", "heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
                "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-               "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "all"]
+               "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "all"]
               if args.split == "each"
               else [args.split])
     for split in splits:
