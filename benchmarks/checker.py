@@ -1,7 +1,7 @@
 """How far a fact-checker can trust the claim checker, measured on the labelled corpus.
 
     STRIKESCOPE_DB=/tmp/store.duckdb python benchmarks/checker.py
-        [--split tune|heldout|blind|blind2|...|blind19|all] [--verbose] [--timing]
+        [--split tune|heldout|blind|blind2|...|blind20|all] [--verbose] [--timing]
 
 The corpus is tests/fixtures/articles/corpus/: real articles (paraphrased, figures, dates and
 attributions as published) and copies with one planted error each, every one with a
@@ -28,7 +28,8 @@ after the blind16 mends, then run once: contradicted 0/2, supported 29/32, Air F
 figures 29/41), "blind18" (added and keyed after the blind17 mends, then run once:
 contradicted 0/3, supported 20/21, Air Force figures 24/33), "blind19" (added and keyed
 after the blind18 mends, then run once: contradicted none given, supported 19/20, Air
-Force figures 19/23).
+Force figures 19/23), "blind20" (added and keyed after the blind19 mends, then run once:
+contradicted none given, supported 17/18, Air Force figures 17/19).
 Only the first runs, kept in
 docs/brief-check.md, measure unseen text.
 Printed, per split:
