@@ -76,6 +76,26 @@ def test_an_article_before_a_named_missile_counts_one():
     assert sorted(f.value for f in figs) == [1, 2]
 
 
+def test_officials_of_a_named_place_are_that_place_s_speakers():
+    def who(text):
+        return [f.attribution for f in _figures(text)]
+    assert who("Authorities in Kharkiv said two drones hit the city overnight.") == ["regional"]
+    # the capital's officials may speak for the government; plain "officials" too
+    assert who("Officials in Kyiv said Russia launched 40 drones overnight.") == ["officials"]
+    assert who("Russia launched 40 drones overnight, officials said.") == ["officials"]
+
+
+def test_an_outcome_verb_before_the_figure_outweighs_a_launch_participle_after_it():
+    def measures(text):
+        return [f.measure for f in _figures(text)]
+    assert measures("Air defence shoots down 40 drones sent by Russia overnight.") == [
+        "shot_down"]
+    assert measures("The army destroyed 12 missiles fired from bombers.") == ["shot_down"]
+    # with no outcome verb before it, the participle still counts the launch
+    assert measures("Overnight, 40 drones launched by Russia were seen over Kyiv.") == [
+        "launched"]
+
+
 def test_parse_article_published_and_meta():
     text, published, meta = parse_article("Body.\n\n**META_DESCRIPTION:** Short.\n\n"
                                           "Published: July 06, 2025\n")
