@@ -56,6 +56,46 @@ def test_fits_store_figure_100(value, high, qualifier, ok):
     assert fits(100, c) is ok
 
 
+@pytest.mark.parametrize("store, value, qualifier, ok", [
+    (0, 1, "exact", False), (1, 0, "exact", False),   # none against one is no late count
+    (0, 1, "at_least", False), (0, 2, "up_to", True), (0, 0, "exact", True),
+    (2, 1, "exact", True), (3, 2, "exact", True),     # a count one off still fits
+])
+def test_a_tolerance_of_one_never_joins_none_and_some(store, value, qualifier, ok):
+    c = ct.Claim("figure", 0, 0, 0, value=value, qualifier=qualifier)
+    assert fits(store, c) is ok
+
+
+def test_an_article_before_a_named_missile_counts_one():
+    figs = _figures("Overnight Russia also fired a Kh-59 cruise missile at the Odesa region.")
+    assert [(f.value, f.qualifier, f.model) for f in figs] == [(1, "at_least", "x-59")]
+    # a bare "a ballistic missile" names no missile and is often background
+    assert _figures("Russia has often struck Kharkiv with a ballistic missile.") == []
+    # "one Iskander-M" is a number already; "an" is not counted again beside it
+    figs = _figures("Russia launched two drones and one Iskander-M ballistic missile.")
+    assert sorted(f.value for f in figs) == [1, 2]
+
+
+def test_officials_of_a_named_place_are_that_place_s_speakers():
+    def who(text):
+        return [f.attribution for f in _figures(text)]
+    assert who("Authorities in Kharkiv said two drones hit the city overnight.") == ["regional"]
+    # the capital's officials may speak for the government; plain "officials" too
+    assert who("Officials in Kyiv said Russia launched 40 drones overnight.") == ["officials"]
+    assert who("Russia launched 40 drones overnight, officials said.") == ["officials"]
+
+
+def test_an_outcome_verb_before_the_figure_outweighs_a_launch_participle_after_it():
+    def measures(text):
+        return [f.measure for f in _figures(text)]
+    assert measures("Air defence shoots down 40 drones sent by Russia overnight.") == [
+        "shot_down"]
+    assert measures("The army destroyed 12 missiles fired from bombers.") == ["shot_down"]
+    # with no outcome verb before it, the participle still counts the launch
+    assert measures("Overnight, 40 drones launched by Russia were seen over Kyiv.") == [
+        "launched"]
+
+
 def test_parse_article_published_and_meta():
     text, published, meta = parse_article("Body.\n\n**META_DESCRIPTION:** Short.\n\n"
                                           "Published: July 06, 2025\n")

@@ -399,6 +399,10 @@ def fits(store_value: float, c: ct.Claim) -> bool:
     """Does the store's figure fit the claim's qualifier within the tolerance?"""
     v, q = c.value, c.qualifier
     assert v is not None  # only a claim with a figure is compared with the store
+    # the tolerance of one is for a late count, not for none against some: "one Iskander
+    # destroyed" where the reports have none shot down does not fit
+    if (store_value == 0 < v and q != "up_to") or (v == 0 < store_value and q == "exact"):
+        return False
     tol = max(1.0, EXACT_TOLERANCE * store_value)
     if q == "about":
         tol = max(2.0, ABOUT_TOLERANCE * v)

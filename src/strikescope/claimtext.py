@@ -511,7 +511,7 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
               r"went (?:back )?(?:in)?to)"),
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
     ("shot_down", r"(?:shot down|downed|downs(?!\w)|downing|destroyed|brought down|bringing down|"
-                   r"brings? down|knocked out|shooting down|shoot down|destroy\b)"),
+                   r"brings? down|knocked out|shooting down|shoots? down|destroy\b)"),
     ("intercepted", r"(?:intercepted|intercepts|intercept\b|repelled|stopped|"
                     r"countered|taken down|eliminated|"
                     # base forms count too: "managed to neutralise six missiles"
@@ -551,6 +551,7 @@ class _Number:
     elliptic: bool = False
     part: bool = False                          # "11 of them cruise missiles"
     end_override: int | None = None             # end of "two ballistic" in a shared phrase
+    single: bool = False                        # "an Iskander-M ballistic missile"
 
 
 def number_value(raw: str) -> int | None:
@@ -598,6 +599,22 @@ BARE_PARTICIPLE_RE = re.compile(r"\s+(?:shot down|downed|destroyed|intercepted|n
                                 r"suppressed|lost|jammed)\b", re.I)
 
 
+# "an Iskander-M ballistic missile", "a Kh-59 cruise missile": the article before a named
+# missile counts one of it; a bare "a ballistic missile" (often background) does not
+SINGLE_MISSILE_RE = re.compile(r"\ban?(?=\s+(?:[A-Z][\w-]*\s+){1,2}(?:ballistic|cruise|"
+                               r"aeroballistic|hypersonic|guided)\s+missile\b)")
+
+
+def _singles(sent: str, taken: list[_Number]) -> list[_Number]:
+    out = []
+    for m in SINGLE_MISSILE_RE.finditer(sent):
+        n = _phrase(sent, _Number(m.start(), m.end(), 1, single=True))
+        if n.np and not any(o.start <= m.start() < max(o.end, o.np.end() if o.np else 0)
+                            for o in taken):
+            out.append(n)
+    return out
+
+
 def _numbers(sent: str) -> list[_Number]:
     out: list[_Number] = []
     for m in NUMBER_RE.finditer(sent):
@@ -624,6 +641,7 @@ def _numbers(sent: str) -> list[_Number]:
             n.elliptic = True
         if n.np or n.elliptic:
             out.append(n)
+    out = sorted(out + _singles(sent, out), key=lambda n: n.start)
     # "X of Y": Y is not a figure of its own here; it is added as the launched total
     totals = {n.total[1] for n in out if n.total}
     return [n for n in out if n.start not in totals]
@@ -735,6 +753,7 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
                              for n, f, b in zip(
         numbers, forward, backward, strict=True)]
     _participles(sent, numbers, ends, forward, backward, out)
+    _governed(sent, numbers, ends, backward, out)
     _total_participles(sent, numbers, ends, out)
     _hits(sent, numbers, ends, out)
     firm = [m is not None for m in out]
@@ -761,6 +780,24 @@ def _measures(sent: str, numbers: list[_Number]) -> list[tuple[str, bool]]:
             out[i] = "launched"       # "the six missiles Russia fired"
         result.append(out[i] or _last_cue(sent[:n.start]) or "launched")
     return list(zip(result, firm, strict=True))
+
+
+# "shoots down 63 drones launched by Russia": an outcome verb right before the figure
+# governs it; "launched by", "fired from" after the noun only says whose the weapons were
+GOVERNING_OUTCOME_RE = re.compile(r"\b(?:shot|shoots?|shooting)\s+down\s+(?:\w+\s+){0,2}$|"
+                                  r"\b(?:downed|destroyed|intercepted|neutrali[sz]ed)\s+"
+                                  r"(?:\w+\s+){0,2}$", re.I)
+MODIFYING_LAUNCH_RE = re.compile(r"\s*(?:launched|fired|sent)\s+(?:by|from|at|against|"
+                                 r"towards?)\b", re.I)
+
+
+def _governed(sent: str, numbers: list, ends: list, backward: list, out: list) -> None:
+    for i, n in enumerate(numbers):
+        lo = ends[i - 1] if i else 0
+        if out[i] == "launched" and not n.total and backward[i] not in (None, "launched") \
+                and GOVERNING_OUTCOME_RE.search(sent[lo:n.start]) \
+                and MODIFYING_LAUNCH_RE.match(sent, ends[i]):
+            out[i] = backward[i]
 
 
 # "struck infrastructure in the south with 38 Shahed drones": the figure after "with"
@@ -840,7 +877,11 @@ ENTITIES = [
                  r"city officials|city authorities|regional authorities|local authorities|"
                  r"regional officials|city'?s (?:mayor|military|officials|authorities)|"
                  r"klitschko|tkachenko|polishchuk|head of the (?:\w+ )?(?:region|oblast)\b|"
-                 r"regional council|region'?s (?:head|chief)"),
+                 r"regional council|region'?s (?:head|chief)|"
+                 # "officials in Lviv", "authorities of Odesa": a place's own, but "officials
+                 # in Kyiv" may be the government's
+                 r"(?:officials|authorities) (?:in|of) (?!(?:Kyiv|Kiev|Ukraine)\b)"
+                 r"(?-i:[A-Z])\w+"),
     ("president", r"zelensk\w*|president volodymyr|ukraine'?s president|ukrainian president|"
                   r"yermak"),
     ("other", r"trump|kellogg|envoy|analysts?|oko hora|institute for the study of war|"
@@ -1290,6 +1331,8 @@ def _qualifier(sent: str, n: _Number) -> tuple[str, int, float | None]:
 def _figure(sent: str, offset: int, i: int, n: _Number, measure: str, subject, model,
             ctx: dict) -> Claim:
     qual, start, lo = _qualifier(sent, n)
+    if n.single:
+        qual = "at_least"       # the piece may name one missile of several
     end = n.np.end() if n.np and not n.total else n.end
     if n.total:
         end = n.end
