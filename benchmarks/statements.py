@@ -23,24 +23,9 @@ import pandas as pd
 from strikescope.sources.statement import parse_statement
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reports"
-BLIND2 = CORPUS / "blind2"
-BLIND3 = CORPUS / "blind3"
-BLIND4 = CORPUS / "blind4"
-BLIND5 = CORPUS / "blind5"
-BLIND6 = CORPUS / "blind6"
-BLIND7 = CORPUS / "blind7"
-BLIND8 = CORPUS / "blind8"
-BLIND9 = CORPUS / "blind9"
-BLIND10 = CORPUS / "blind10"
-BLIND11 = CORPUS / "blind11"
-BLIND12 = CORPUS / "blind12"
-BLIND13 = CORPUS / "blind13"
-BLIND14 = CORPUS / "blind14"
-BLIND = {"blind2": BLIND2, "blind3": BLIND3, "blind4": BLIND4, "blind5": BLIND5,
-         "blind6": BLIND6, "blind7": BLIND7, "blind8": BLIND8,
-         "blind9": BLIND9, "blind10": BLIND10, "blind11": BLIND11,
-         "blind12": BLIND12, "blind13": BLIND13,
-         "blind14": BLIND14}
+# the blind folders in the order they were added (blind2, blind3, ...)
+BLIND = {p.name: p for p in sorted(CORPUS.glob("blind*"), key=lambda p: int(p.name[5:]))
+         if p.is_dir()}
 TARGETS = {"launched": 0.95, "destroyed": 0.90, "night": 1.0}
 
 
