@@ -1556,7 +1556,7 @@ def _article_night(art: Article) -> None:
 def _resolve_nights(art: Article) -> None:
     _article_night(art)
     for c in art.claims:
-        own = art.anchors[c.sentence]
+        own = [x for x in art.anchors[c.sentence] if not _dates_comparison_only(art, c, x)]
         if own:
             best = min(STRENGTH[x.strength] for x in own)
             x = min((x for x in own if STRENGTH[x.strength] == best),
@@ -1575,6 +1575,19 @@ def _resolve_nights(art: Article) -> None:
             c.night, c.confidence, c.basis = art.night, art.confidence, (
                 art.basis or "no date phrase")
             _stale_night(c, art)
+
+
+COMPARISON_CUE_RE = re.compile(r"\b(?:previous|prior|earlier|last|since)\b", re.I)
+
+
+def _dates_comparison_only(art: Article, c: Claim, x: Anchor) -> bool:
+    """A date phrase of a comparison ("beating its previous record, set on May 26", "the
+    most since 4 July") dates the earlier night, not a figure that comes before the words
+    that open the comparison: "472 drones, beating its previous record, set on May 26"
+    is the attack's own figure."""
+    if x.role == "attack" or c.end > x.start:
+        return False
+    return bool(COMPARISON_CUE_RE.search(art.body[c.end:x.start]))
 
 
 STALE_DAYS = 2   # a night ending this many days before the piece is not its latest
