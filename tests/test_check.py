@@ -1560,3 +1560,21 @@ def test_a_date_of_an_earlier_record_does_not_date_the_figure_before_it():
                      "2025-06-01")
     [c] = [c for c in art.claims if c.kind == "figure" and c.value == 355]
     assert c.night == dt.date(2025, 5, 26)
+
+
+@pytest.mark.parametrize("text", [
+    # the quote's first paragraph ends open and the next goes on without a mark ...
+    '"The enemy fired more than 60 missiles.\n\nMost were shot down," Zelensky said.',
+    # ... or opens again with a mark of its own
+    '"The enemy fired more than 60 missiles.\n\n"Most were shot down," Zelensky said.',
+])
+def test_a_quote_left_open_at_its_paragraph_end_runs_into_the_next(text):
+    [f] = [f for f in _figures(text) if f.value == 60]
+    assert f.attribution == "president"
+
+
+def test_a_closed_quote_ends_with_its_paragraph():
+    text = ('"The enemy fired 60 missiles," the air force said.\n\n'
+            'Later 20 drones came, "in waves", Zelensky said.')
+    [f] = [f for f in _figures(text) if f.value == 60]
+    assert f.attribution == "air_force"
