@@ -1519,3 +1519,62 @@ def test_a_figure_over_twice_any_night_is_never_contradicted(real_db):
     r = check("On 22 February Russia launched 200 missiles at Ukraine, the Air Force said.",
               published="2024-02-22", db=real_db)
     assert _claim(r, "count", "200 missiles").label == "contradicted"
+
+
+def test_one_of_two_national_statements_of_a_night_is_no_contradiction(release, tmp_path):
+    # the store's night ending 2025-05-11 holds an overnight statement (80 drones) and a
+    # daytime one (30): the press quoting the morning's 80 is not contradicted by the 110
+    db = tmp_path / "two.duckdb"
+    strikescope.ingest([release([
+        {"time_start": "2025-05-10 19:00", "time_end": "2025-05-11 08:00",
+         "model": "Shahed-136/131", "launched": "80", "destroyed": "60",
+         "source": "kpszsu/posts/a1"},
+        {"time_start": "2025-05-11 08:00", "time_end": "2025-05-11 16:00",
+         "model": "Shahed-136/131", "launched": "30", "destroyed": "25",
+         "source": "kpszsu/posts/a2"}])], db=db)
+    r = check("Overnight Russia launched 80 drones at Ukraine, the Air Force said. It also "
+              "launched 200 drones, the Air Force said.", published="2025-05-11", db=db)
+    ok = _claim(r, "count", "80 drones")
+    assert ok.label == "unverifiable"
+    assert "national statement for 2025-05-10 19:00" in ok.evidence
+    assert _claim(r, "count", "200 drones").label == "contradicted"
+
+
+@pytest.mark.parametrize("sentence, span", [
+    ("Over the week Russia used about 1,000 attack drones.", "Over the week"),
+    ("During the whole week the army faced 900 drones.", "During the whole week"),
+    ("For the month the air force counted 4,000 drones.", "For the month"),
+])
+def test_over_the_week_is_a_span_longer_than_a_night(sentence, span):
+    assert f"({span!r})" in _span_doubt(sentence)
+
+
+def test_a_date_of_an_earlier_record_does_not_date_the_figure_before_it():
+    # "472 ..., beating its previous record, set on May 26": May 26 is the old record's night
+    art = ct.extract("Overnight Russia attacked Ukraine with 472 drones, beating its previous "
+                     "record, set on May 26, the Air Force said.", "2025-06-01")
+    [c] = [c for c in art.claims if c.kind == "figure" and c.value == 472]
+    assert c.night == dt.date(2025, 6, 1)
+    # a figure after the comparison words keeps the date: it may be the old record's count
+    art = ct.extract("The attack beat the previous record of 355 drones set on May 26.",
+                     "2025-06-01")
+    [c] = [c for c in art.claims if c.kind == "figure" and c.value == 355]
+    assert c.night == dt.date(2025, 5, 26)
+
+
+@pytest.mark.parametrize("text", [
+    # the quote's first paragraph ends open and the next goes on without a mark ...
+    '"The enemy fired more than 60 missiles.\n\nMost were shot down," Zelensky said.',
+    # ... or opens again with a mark of its own
+    '"The enemy fired more than 60 missiles.\n\n"Most were shot down," Zelensky said.',
+])
+def test_a_quote_left_open_at_its_paragraph_end_runs_into_the_next(text):
+    [f] = [f for f in _figures(text) if f.value == 60]
+    assert f.attribution == "president"
+
+
+def test_a_closed_quote_ends_with_its_paragraph():
+    text = ('"The enemy fired 60 missiles," the air force said.\n\n'
+            'Later 20 drones came, "in waves", Zelensky said.')
+    [f] = [f for f in _figures(text) if f.value == 60]
+    assert f.attribution == "air_force"

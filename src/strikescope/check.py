@@ -700,6 +700,8 @@ SPAN_RE = re.compile(
     rf"\bfrom\s+(?:{_WEEKDAYS}|\d{{1,2}}\s+(?:{_MONTHS})|(?:{_MONTHS})\s+\d{{1,2}})\s+"
     rf"(?:to|until|till|through)\b|\bthis\s+(?:week|month|year)\b|\b(?:weekly|monthly)\b|"
     rf"\b(?:in|during|throughout)\s+(?:{_MONTHS})\b(?!\s+\d)|\b\d+\s+(?:days|weeks|nights)\b|"
+    rf"\b(?:over|during|throughout|for)\s+(?:the|this|a)\s+(?:whole\s+|entire\s+)?"
+    rf"(?:week|month)\b|"
     rf"\b(?:48|72)\s+hours\b|\b(?:since|so\s+far\s+(?:this|in))\s+(?:the\s+)?(?:start|beginning)"
     rf"\s+of\s+(?:the\s+)?(?:week|month|year)\b", re.I)
 
@@ -909,6 +911,24 @@ def _any_type_readings(c: ct.Claim, store: _Store, night: dt.date):
         value = {"launched": launched, "shot_down": destroyed,
                  "suppressed": destroyed + lost}[c.measure]
         yield float(value), f"{c.subject} of every type {where} for the night ending {night}"
+    yield from _statement_readings(c, national, night)
+
+
+def _statement_readings(c: ct.Claim, national: pd.DataFrame, night: dt.date):
+    """One national statement of a night that has several (the overnight statement and a
+    daytime one the store adds to the same night): a piece quoting the morning statement
+    gives its figures alone ("120 of 150 drones", where the night holds 203 with the 53 of
+    the day)."""
+    if len(national) < 2 or "time_start_local" not in national:
+        return
+    for window, part in national.groupby(["time_start_local", "time_end_local"], sort=True):
+        launched = pd.to_numeric(part.launched, errors="coerce").fillna(0).sum()
+        destroyed = pd.to_numeric(part.destroyed, errors="coerce").fillna(0).sum()
+        lost = pd.to_numeric(part.not_reach_goal, errors="coerce").fillna(0).sum()
+        value = {"launched": launched, "shot_down": destroyed,
+                 "suppressed": destroyed + lost}[c.measure]
+        yield float(value), (f"{c.subject} in the national statement for {window[0]} to "
+                             f"{window[1]} alone (night ending {night})")
 
 
 def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:

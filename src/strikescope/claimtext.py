@@ -962,18 +962,26 @@ def attribution(sent: str, pos: int, previous: str | None, article_default: str,
 
 
 def quote_tags(body: str, spans: list[tuple[int, int]]) -> dict[int, tuple[int, str]]:
-    """Sentences inside a quote that runs over several sentences of one paragraph: index ->
-    (index of the sentence where the quote opened, the words after its closing mark)."""
+    """Sentences inside a quote that runs over several sentences: index -> (index of the
+    sentence where the quote opened, the words after its closing mark). A quote ends with
+    its paragraph unless the paragraph ends with the quote still open: then it goes on in
+    the next one (which may open again with a mark of its own), as quotes of several
+    paragraphs do ('"... More than 70 missiles ... / According to preliminary data ...,"
+    Zelensky said.')."""
     out: dict[int, tuple[int, str]] = {}
     inside, opened, last_end = False, None, 0
     for i, (a, b) in enumerate(spans):
+        start = a
         if "\n\n" in body[last_end:a]:
-            inside, opened = False, None          # a quote does not run past its paragraph
+            if not inside:
+                opened = None
+            elif m := QUOTE_OPEN_RE.match(body[a:b]):
+                start = a + m.end()               # the next paragraph reopens the quote
         last_end = b
         was, close = inside, None
-        for m in re.finditer(r"[\"“”]", body[a:b]):
+        for m in re.finditer(r"[\"“”]", body[start:b]):
             inside = m[0] == "“" or (m[0] == '"' and not inside)
-            close = None if inside else m.end()
+            close = None if inside else m.end() + start - a
         if inside and not was:
             opened = i
         elif opened is not None and not inside and close is not None:
@@ -1556,7 +1564,7 @@ def _article_night(art: Article) -> None:
 def _resolve_nights(art: Article) -> None:
     _article_night(art)
     for c in art.claims:
-        own = art.anchors[c.sentence]
+        own = [x for x in art.anchors[c.sentence] if not _dates_comparison_only(art, c, x)]
         if own:
             best = min(STRENGTH[x.strength] for x in own)
             x = min((x for x in own if STRENGTH[x.strength] == best),
@@ -1575,6 +1583,19 @@ def _resolve_nights(art: Article) -> None:
             c.night, c.confidence, c.basis = art.night, art.confidence, (
                 art.basis or "no date phrase")
             _stale_night(c, art)
+
+
+COMPARISON_CUE_RE = re.compile(r"\b(?:previous|prior|earlier|last|since)\b", re.I)
+
+
+def _dates_comparison_only(art: Article, c: Claim, x: Anchor) -> bool:
+    """A date phrase of a comparison ("beating its previous record, set on May 26", "the
+    most since 4 July") dates the earlier night, not a figure that comes before the words
+    that open the comparison: "472 drones, beating its previous record, set on May 26"
+    is the attack's own figure."""
+    if x.role == "attack" or c.end > x.start:
+        return False
+    return bool(COMPARISON_CUE_RE.search(art.body[c.end:x.start]))
 
 
 STALE_DAYS = 2   # a night ending this many days before the piece is not its latest
