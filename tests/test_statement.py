@@ -405,7 +405,7 @@ BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1, 15), ("blind3", {"uk", "en"}, 5, 15
                          ids=[f[0] for f in BLIND_FOLDERS])
 def test_blind_folder_is_scored_apart_from_the_earlier_ones(folder, languages, in_2026, size):
     bench = _benchmark()
-    cases = bench.load_corpus(getattr(bench, folder.upper()))
+    cases = bench.load_corpus(bench.BLIND[folder])
     assert len(cases) >= size and {c["language"] for _, c in cases} == languages
     assert sum(date.fromisoformat(c["night"]).year == 2026 for _, c in cases) >= in_2026
     earlier = corpus() + [case for f in BLIND[:BLIND.index(folder)] for case in _folder(f)]
