@@ -297,6 +297,11 @@ def _check_records(text: str, nights: pd.DataFrame, night) -> int:
         between = nights[(nights.night > since) & (nights.night < night)]
         if m[2] == "long-range weapons":
             assert (between.total_launched < value).all()
+        assert (night - since).days >= 7  # a few nights back is not said
+        seen += 1
+    for m in re.finditer(rf"{NUM} ([a-zA-Z() -]+?), no record \(that is {NUM}, on the night "
+                         rf"ending [^)]+\)(?! but the most since)", text):
+        assert _int(m[1]) <= _int(m[3])
         seen += 1
     return seen
 
