@@ -285,8 +285,21 @@ def campaign(request: Request, svc: Service,
     return _analysis_page(
         request, "campaign.html", "Campaign",
         lambda: campaign_result(svc, "massive_strikes", start, end),
-        key=("campaign", start, end),
-        params=params, start=start.isoformat(), end=end.isoformat())
+        key=("campaign", start, end), params=params, start=start.isoformat(),
+        end=end.isoformat(), saturation_note=_saturation_note(svc, start, end))
+
+
+def _saturation_note(svc, start: dt.date, end: dt.date) -> str:
+    """Why the range has no saturation chart (too few nights for its fit), or "": the page
+    says so itself instead of asking for a chart the API answers with a 422."""
+    try:
+        count = svc.cached(("saturation-nights", start, end), lambda: feature(
+            "analysis.campaign", "saturation_nights")(start, end, db=svc.db))
+    except MissingExtraError:  # the chart's own request says which package is missing
+        return ""
+    if count >= feature("analysis.campaign", "MIN_SATURATION_NIGHTS"):
+        return ""
+    return feature("analysis.campaign", "too_few_for_saturation")("strike_drone", count)
 
 
 @router.get("/forecast", response_class=HTMLResponse)
