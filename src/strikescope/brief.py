@@ -597,7 +597,7 @@ def _charts(fig: Figures) -> list:
     timeline = go.Figure(go.Bar(x=window.night, y=window.total_launched,
                                 marker_color=["#c0392b" if i else "#95a5a6" for i in inside]))
     _chart_style(timeline, "Long-range weapons launched per night<br>(the brief's period in red)",
-                 "night (18:00 to 18:00 Kyiv time, dated by its end)", "launched per night",
+                 "night (ending 18:00 Kyiv time)", "launched per night",
                  height=360, left=56)
     timeline.update_xaxes(tickformat="%d %b", hoverformat="%d %b %Y")
     classes = fig.detail.classes.sort_values("launched")
