@@ -611,9 +611,11 @@ def _chart_style(chart, title: str, x: str, y: str, height: int, left: int) -> N
     """A brief chart's title in lines short enough for a phone (plotly does not wrap
     them), the source line under it and axis titles with their units."""
     chart.update_layout(
-        height=height, margin={"t": 96, "b": 50, "l": left, "r": 10},
+        height=height, margin={"t": 116, "b": 50, "l": left, "r": 10},
+        # the pad makes room for the title's first line: anchored to its top, the title
+        # rises by about a line when a subtitle goes under it
         title={"text": title, "x": 0, "xanchor": "left", "xref": "container", "y": 1,
-               "yanchor": "top", "yref": "container", "pad": {"t": 10, "l": 8},
+               "yanchor": "top", "yref": "container", "pad": {"t": 30, "l": 8},
                "font": {"size": 16},
                "subtitle": {"text": SOURCE.replace(" via", "<br>via", 1),
                             "font": {"size": 10, "color": "#555"}}})
