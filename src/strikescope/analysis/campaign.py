@@ -263,8 +263,8 @@ def saturation_nights(start=None, end=None, weapon_class: str = "strike_drone",
 
 
 def too_few_for_saturation(weapon_class: str, nights: int) -> str:
-    return (f"{weapon_class}: only {nights} nights with a reported outcome; the saturation "
-            f"fit needs at least {MIN_SATURATION_NIGHTS} (choose a longer range)")
+    return (f"{weapon_class.replace('_', ' ')}: only {nights} nights with a reported outcome; "
+            f"the saturation fit needs at least {MIN_SATURATION_NIGHTS} (choose a longer range)")
 
 
 def _salvo_bins(d: pd.DataFrame) -> pd.DataFrame:
