@@ -242,3 +242,22 @@ def test_brief_past_the_timeline_says_where_it_ends(release, tmp_path):
 def test_brief_inside_the_timeline_says_nothing_of_its_end(tiny_db):
     md = brief(night="2025-03-02", db=tiny_db, published="2025-03-03").markdown
     assert "The timeline ends on" not in md
+
+
+# A phone's 390 px hold about 40 characters of a 16 px title (plotly does not wrap).
+PHONE_TITLE_CHARS = 40
+
+
+def test_brief_charts_name_their_axes_and_source_and_fit_a_phone(tiny_db):
+    from strikescope.render.palette import SOURCE
+
+    charts = brief(night="2025-03-02", db=tiny_db, published="2025-03-03").charts
+    assert len(charts) == 2
+    for chart in charts:
+        layout = chart.layout
+        assert layout.xaxis.title.text and layout.yaxis.title.text
+        assert layout.title.subtitle.text.replace("<br>", " ") == SOURCE
+        lines = layout.title.text.split("<br>")
+        assert max(len(line) for line in lines) <= PHONE_TITLE_CHARS, lines
+    assert "night" in charts[0].layout.xaxis.title.text
+    assert "launched" in charts[1].layout.xaxis.title.text

@@ -119,6 +119,19 @@ def test_saturation_needs_nights():
         campaign.saturation_fit(saturation_frame(lambda s: s * 0 + 0.5).head(3))
 
 
+def test_saturation_nights_counts_what_the_fit_would_fit(real_db):
+    # a week: too few nights, and the count is the one the fit's refusal names
+    week = ("2025-12-20", "2025-12-26")
+    nights = campaign.saturation_nights(*week, db=real_db)
+    assert 0 < nights < campaign.MIN_SATURATION_NIGHTS
+    with pytest.raises(ValueError, match=f"only {nights} nights"):
+        campaign.saturation(start=week[0], end=week[1], db=real_db)
+    # nights with launches but no outcome reported are not counted
+    frame = campaign.night_classes(*week, "strike_drone", real_db)
+    assert nights == int((frame["launched_with_outcome"].fillna(0) > 0).sum())
+    assert campaign.saturation_nights("2020-01-01", "2020-01-31", db=real_db) == 0
+
+
 def test_weapon_mix_shares_by_hand():
     frame = classes_frame([("2025-01-06", "cruise", 3, 3, 3, 0, None, 0),
                            ("2025-01-07", "strike_drone", 9, 9, 6, 0, None, 3),

@@ -19,6 +19,8 @@ PAGES = {
     "night-national": "/night/2025-06-03?policy=national",
     "defense": "/defense",
     "campaign": "/campaign?from=2025-01-01&to=2025-12-31",
+    # too short for the saturation fit: said on the page, with no request failing
+    "campaign-week": "/campaign?from=2025-12-20&to=2025-12-26",
     "forecast": "/forecast",
     "data": "/data",
     "check": "/check",
@@ -198,6 +200,51 @@ def test_charts_refit_when_the_window_narrows(server, browser):  # noqa: F811
                 break
             page.wait_for_timeout(100)
         assert "<br>" in page.evaluate(title)  # the title wraps to the phone's width
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
+@browser_only
+def test_tile_map_puts_its_colour_bar_under_the_map_on_a_phone(server, browser):  # noqa: F811
+    bars = {}
+    for width, (w, h) in WIDTHS.items():
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        try:
+            page.goto(server + PAGES["campaign"], wait_until="load")
+            page.locator("#regions-chart[data-rendered]").wait_for(timeout=60_000)
+            bars[width] = page.evaluate("""() => {
+              const el = document.querySelector('#regions-chart');
+              const heat = el._fullData.filter((t) => t.type === 'heatmap' && t.showscale);
+              const map = el.querySelector('.nsewdrag').getBoundingClientRect();
+              return {orientation: heat[0].colorbar.orientation, font: heat[0].textfont.size,
+                      share: map.width / el.getBoundingClientRect().width};
+            }""")
+        finally:
+            context.close()
+    assert bars["desktop"]["orientation"] == "v"  # the desktop map as it was
+    assert bars["phone"]["orientation"] == "h"
+    # plotly sizes tile labels to the tile on a desktop ("auto"); on a phone that spilled
+    assert bars["desktop"]["font"] == "auto" and bars["phone"]["font"] <= 9
+    assert bars["phone"]["share"] > 0.85  # the map takes the width the bar had
+
+
+@browser_only
+def test_brief_charts_fit_a_phone_whole(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(server + "/brief/2025-07-04/document", wait_until="load")
+        page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
+        for chart in page.evaluate(CHART_FACTS):
+            assert chart["title"] and chart["untitled"] == [], chart
+            assert SOURCE in chart["source"].replace("<br>", " "), chart
+        # every title and the plot inside the screen, none cut at its edge
+        boxes = page.evaluate("""() => [...document.querySelectorAll(
+            '.js-plotly-plot .gtitle, .js-plotly-plot .main-svg')].map((e) => {
+              const r = e.getBoundingClientRect(); return [r.left, r.right]; })""")
+        assert boxes and all(left >= 0 and right <= 390 for left, right in boxes), boxes
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()

@@ -203,3 +203,32 @@ def test_a_range_outside_the_data_is_said_not_drawn_as_empty_axes(real_db, tmp_p
         # a range that overlaps the data draws as before
         html = client.get(path, params={"from": "2025-12-01", "to": "2026-01-31"}).text
         assert "data-figure" in html and span not in html, path
+
+
+def test_campaign_says_a_range_too_short_for_the_saturation_fit(real_db, tmp_path):
+    from strikescope.analysis.campaign import MIN_SATURATION_NIGHTS, night_classes
+
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    week = {"from": "2025-12-20", "to": "2025-12-26"}
+    frame = night_classes(week["from"], week["to"], "strike_drone", real_db)
+    nights = int((frame["launched_with_outcome"].fillna(0) > 0).sum())
+    assert 0 < nights < MIN_SATURATION_NIGHTS
+    html = client.get("/campaign", params=week).text
+    assert 'id="saturation-note"' in html and f"only {nights} nights" in html
+    assert "figures/campaign/saturation" not in html  # no request that must fail
+    assert client.get("/api/v1/figures/campaign/saturation", params=week).status_code == 422
+    html = client.get("/campaign", params={"from": "2025-09-01", "to": "2025-12-31"}).text
+    assert "figures/campaign/saturation" in html and 'id="saturation-note"' not in html
+
+
+def test_campaign_weekly_chart_marks_the_partial_last_week(real_db, tmp_path):
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    fig = client.get("/api/v1/figures/campaign/mix",
+                     params={"from": "2025-12-01", "to": "2025-12-31"}).json()
+    assert "partial week (hatched): 29 Dec 2025, 3 of 7 nights" in (
+        fig["layout"]["xaxis"]["title"]["text"])
+    assert fig["layout"]["xaxis"]["tickformat"] == "%d %b %Y"
+    month = client.get("/api/v1/figures/campaign/decoys",
+                       params={"from": "2025-11-01", "to": "2025-11-30"}).json()
+    assert month["layout"]["xaxis"]["tickformat"] == "%b %Y"
+    assert "partial" not in month["layout"]["xaxis"]["title"]["text"]

@@ -21,6 +21,7 @@ import strikescope.api as api
 from strikescope.analysis.rates import night_rates, outcome_rows, pct, rate_sentence, records
 from strikescope.errors import DataDirError, InputError, MissingExtraError, StrikescopeError
 from strikescope.extras import optional
+from strikescope.render.palette import SOURCE
 from strikescope.rules.nights import NightDetail, as_day
 from strikescope.sources.attacks import source_url
 from strikescope.wording import fmt as _fmt
@@ -595,13 +596,31 @@ def _charts(fig: Figures) -> list:
     inside = (window.night >= fig.period.start) & (window.night <= fig.period.end)
     timeline = go.Figure(go.Bar(x=window.night, y=window.total_launched,
                                 marker_color=["#c0392b" if i else "#95a5a6" for i in inside]))
-    timeline.update_layout(title="Long-range weapons launched per night (brief period in red)",
-                           height=320, margin={"t": 40, "b": 30, "l": 40, "r": 10})
+    _chart_style(timeline, "Long-range weapons launched per night<br>(the brief's period in red)",
+                 "night (ending 18:00 Kyiv time)", "launched per night",
+                 height=360, left=56)
+    timeline.update_xaxes(tickformat="%d %b", hoverformat="%d %b %Y")
     classes = fig.detail.classes.sort_values("launched")
     bars = go.Figure(go.Bar(x=classes.launched, y=classes.weapon_class, orientation="h"))
-    bars.update_layout(title=f"By weapon class, night ending {fig.focus:%Y-%m-%d}",
-                       height=280, margin={"t": 40, "b": 30, "l": 110, "r": 10})
+    _chart_style(bars, f"By weapon class,<br>night ending {fig.focus:%Y-%m-%d}",
+                 "launched that night (count)", "weapon class", height=320, left=110)
     return [timeline, bars]
+
+
+def _chart_style(chart, title: str, x: str, y: str, height: int, left: int) -> None:
+    """A brief chart's title in lines short enough for a phone (plotly does not wrap
+    them), the source line under it and axis titles with their units."""
+    chart.update_layout(
+        height=height, margin={"t": 116, "b": 50, "l": left, "r": 10},
+        # the pad makes room for the title's first line: anchored to its top, the title
+        # rises by about a line when a subtitle goes under it
+        title={"text": title, "x": 0, "xanchor": "left", "xref": "container", "y": 1,
+               "yanchor": "top", "yref": "container", "pad": {"t": 30, "l": 8},
+               "font": {"size": 16},
+               "subtitle": {"text": SOURCE.replace(" via", "<br>via", 1),
+                            "font": {"size": 10, "color": "#555"}}})
+    chart.update_xaxes(title_text=x, automargin=True)
+    chart.update_yaxes(title_text=y, automargin=True)
 
 
 def _provisional_note(fig: Figures) -> str:

@@ -35,6 +35,8 @@ PathLike = str | os.PathLike
 PERIODS = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 ALPHA = 0.05
 SALVO_BINS = (1, 10, 25, 50, 100, 200, 400, 800, np.inf)
+# The saturation fit needs at least this many nights with a reported outcome.
+MIN_SATURATION_NIGHTS = 10
 
 
 # --- shared pieces -------------------------------------------------------------------
@@ -247,6 +249,24 @@ def saturation(weapon_class: str = "strike_drone", start=None, end=None,
     return saturation_fit(night_classes(start, end, weapon_class, db), weapon_class, drop)
 
 
+def saturation_nights(start=None, end=None, weapon_class: str = "strike_drone",
+                      db: PathLike | None = None) -> int:
+    """The nights `saturation_fit` would fit over the range (those of the class with a
+    reported outcome), counted in the store without reading them: a page tells a range
+    too short for the fit before it asks for the chart."""
+    where, params = _bounds(start, end)
+    with api.reading(db) as store:
+        row = store.con.execute(
+            "SELECT count(*) FROM night_classes WHERE weapon_class = ? "
+            f"AND launched_with_outcome > 0 AND {where}", [weapon_class, *params]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def too_few_for_saturation(weapon_class: str, nights: int) -> str:
+    return (f"{weapon_class.replace('_', ' ')}: only {nights} nights with a reported outcome; "
+            f"the saturation fit needs at least {MIN_SATURATION_NIGHTS} (choose a longer range)")
+
+
 def _salvo_bins(d: pd.DataFrame) -> pd.DataFrame:
     edges = list(SALVO_BINS)
     labels = [f"{int(a)}-{int(b) - 1}" if np.isfinite(b) else f"{int(a)}+"
@@ -280,8 +300,8 @@ def saturation_fit(frame: pd.DataFrame, weapon_class: str = "strike_drone",
                       "salvo": d["launched_with_outcome"].to_numpy(dtype=float),
                       "destroyed": d["destroyed"].fillna(0).clip(lower=0).to_numpy(float)})
     d["destroyed"] = np.minimum(d["destroyed"], d["salvo"])
-    if len(d) < 10:
-        raise InputError(f"{weapon_class}: only {len(d)} nights with a reported outcome")
+    if len(d) < MIN_SATURATION_NIGHTS:
+        raise InputError(too_few_for_saturation(weapon_class, len(d)))
     d["missed"] = d["salvo"] - d["destroyed"]
     d["t"] = _time_index(d["night"])
     formula = f"destroyed + missed ~ np.log(salvo) + {_trend_terms(len(d))}"

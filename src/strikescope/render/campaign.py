@@ -45,6 +45,54 @@ def defense_chart(df: pd.DataFrame, rate: str = "stopped_rate") -> go.Figure:
     return fig
 
 
+def partial_periods(first, last, by: str) -> list[tuple[pd.Timestamp, int, int]]:
+    """The periods at the ends of the nights `first`..`last` that hold only some of their
+    nights: (period start, nights in the range, nights in the period). A bar of 3 nights
+    beside bars of 7 reads as a fall in launches; these are marked as partial."""
+    from strikescope.analysis.campaign import PERIODS
+
+    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    out = []
+    for period in dict.fromkeys((first.to_period(PERIODS[by]), last.to_period(PERIODS[by]))):
+        lo, hi = period.start_time.normalize(), period.end_time.normalize()
+        inside = (min(hi, last) - max(lo, first)).days + 1
+        if inside < (hi - lo).days + 1:
+            out.append((lo, inside, (hi - lo).days + 1))
+    return out
+
+
+def mark_partial(fig: go.Figure, first, last, by: str) -> go.Figure:
+    """Draw the bars of a partial first or last period (see `partial_periods`) hatched and
+    lighter, and say so under the axis ("partial week (hatched): 29 Dec 2025, 3 of 7
+    nights"): a note there wraps on a phone where one over the bar would be cut off."""
+    partial = partial_periods(first, last, by)
+    starts = [start for start, _, _ in partial]
+    for trace in fig.data:
+        if trace.type != "bar" or trace.x is None:
+            continue
+        hit = pd.to_datetime(pd.Series(trace.x)).dt.normalize().isin(starts).to_numpy()
+        if hit.any():
+            trace.marker.opacity = np.where(hit, 0.45, 1.0).tolist()
+            trace.marker.pattern = {"shape": ["/" if h else "" for h in hit], "solidity": 0.3}
+    notes = [f"{start:%d %b %Y}, {inside} of {total} nights" for start, inside, total in partial]
+    if notes:
+        axis = fig.layout.xaxis.title.text
+        note = f"partial {by} (hatched): " + "; ".join(notes)
+        fig.update_xaxes(title_text=f"{axis}; {note}" if axis else note)
+    return fig
+
+
+def period_axis(fig: go.Figure, by: str, periods: int) -> go.Figure:
+    """Label a bar per week or month by its date alone: on a short range plotly's own
+    ticks fall between days and read "00:00:00". One tick per period when they are few."""
+    label = {"week": "%d %b %Y", "month": "%b %Y"}.get(by, "%d %b %Y")
+    fig.update_xaxes(type="date", tickformat=label, hoverformat=label)
+    if periods <= 12:
+        fig.update_xaxes(dtick="M1" if by == "month" else 7 * 86_400_000,
+                         tick0="2000-01-03" if by == "week" else "2000-01-01")
+    return fig
+
+
 def saturation_chart(result: SaturationResult) -> go.Figure:
     import plotly.graph_objects as go
 

@@ -500,9 +500,28 @@ def campaign_figure(svc: Service, name: str, start: From = None, end: To = None)
 
     def make():
         result = campaign_result(svc, compute, start, end)
-        return _figure(figures.finish(feature("render.campaign", chart)(result),
-                                      *CAMPAIGN_TITLES[name]))
+        fig = figures.finish(feature("render.campaign", chart)(result), *CAMPAIGN_TITLES[name])
+        if name in CAMPAIGN_PERIODS:
+            fig = _periods_shown(svc, fig, result, CAMPAIGN_PERIODS[name], start, end)
+        return _figure(fig)
     return _analysis(lambda: svc.cached(("campaign-figure", name, start, end), make))
+
+
+# The period of each campaign chart drawn a bar per period (the analyses' defaults).
+CAMPAIGN_PERIODS = {"mix": "week", "decoys": "month"}
+
+
+def _periods_shown(svc: StoreService, fig, result, by: str, start, end):
+    """Dates as dates on the axis, and a first or last period that the range (or the data)
+    covers only in part marked as such."""
+    nights = svc.all_nights()["night"]
+    if nights.empty or result.empty:
+        return fig
+    first = max(pd.Timestamp(start), nights.min()) if start else nights.min()
+    last = min(pd.Timestamp(end), nights.max()) if end else nights.max()
+    render = "render.campaign"
+    feature(render, "period_axis")(fig, by, int(result["period"].nunique()))
+    return feature(render, "mark_partial")(fig, first, last, by)
 
 
 def campaign_result(svc: StoreService, compute: str, start, end):

@@ -106,12 +106,25 @@ function addDownloads(el, title) {
   el.after(tools);
 }
 
+function fitData(el, data) {
+  // A tile map on a narrow screen: the colour bar goes under the map, which keeps the
+  // width, and the tile labels shrink to stay inside their tiles.
+  const width = el.clientWidth || window.innerWidth;
+  if (width >= NARROW) return data;
+  return data.map((trace) => trace.type !== "heatmap" ? trace : Object.assign({}, trace, {
+    textfont: Object.assign({}, trace.textfont || {}, { size: 8 }),
+    colorbar: Object.assign({}, trace.colorbar || {}, {
+      orientation: "h", x: 0, xanchor: "left", y: -0.02, yanchor: "top", len: 1,
+      thickness: 12, title: Object.assign({}, (trace.colorbar || {}).title || {},
+                                          { side: "top" }) }) }));
+}
+
 async function draw(el, figure) {
   // A server-drawn image may stand in until plotly.js is ready: the chart takes its place.
   el.querySelectorAll(".first-paint").forEach((img) => img.remove());
   el.sourceLayout = figure.layout || {};
   const layout = fitLayout(el, el.sourceLayout);
-  await Plotly.newPlot(el, figure.data, layout, CONFIG);
+  await Plotly.newPlot(el, fitData(el, figure.data), layout, CONFIG);
   addDownloads(el, (figure.layout.title || {}).text || layout.title.text);
   el.dataset.rendered = "true";
 }
