@@ -290,11 +290,16 @@ def test_a_dashboard_page_names_the_extra_of_a_package_missing_at_first_use(tiny
                                                                             monkeypatch):
     from fastapi.testclient import TestClient
 
-    from strikescope.web import create_app, routes_api
+    from strikescope.web import create_app, routes_api, routes_pages
 
     def massive_strikes(*args, **kwargs):
         raise ModuleNotFoundError("No module named 'statsmodels'", name="statsmodels")
-    monkeypatch.setattr(routes_api, "feature", lambda module, name: massive_strikes)
+    real = routes_pages.feature
+
+    def feature(module, name):
+        return massive_strikes if name == "massive_strikes" else real(module, name)
+    for module in (routes_api, routes_pages):  # the page reads its table ahead, too
+        monkeypatch.setattr(module, "feature", feature)
     page = TestClient(create_app(db=tiny_db)).get("/campaign")
     assert page.status_code == 200
     assert "The campaign page needs the optional package statsmodels" in page.text

@@ -304,7 +304,7 @@ def _read_campaign_once(svc, start: dt.date, end: dt.date) -> None:
                 start=start, end=end, db=store))
             svc.cached(keys[1], lambda: feature("analysis.campaign", "saturation_nights")(
                 start, end, db=store))
-    except SHOWN:
+    except (*SHOWN, ModuleNotFoundError):  # a package missing at first use: the page says so
         return
 
 
