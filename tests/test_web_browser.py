@@ -299,10 +299,10 @@ def test_api_never_answers_with_a_server_error(api_operations, label):
 
 @browser_only
 def test_a_chart_that_cannot_be_drawn_says_why_in_words(server, page):
-    # a week is too short for the saturation fit: the server says so, the page shows it
-    # as a sentence in the chart's place, not a quoted JSON string
+    # a week is too short for the saturation fit: the page says so in the chart's place,
+    # as a sentence (it no longer asks for a chart the API would refuse)
     page.goto(server + "/campaign?from=2025-12-25&to=2025-12-31", wait_until="load")
-    notice = page.locator("#saturation-chart .notice")
+    notice = page.locator("#saturation-note")
     notice.wait_for(timeout=60_000)
     text = notice.inner_text()
     assert "nights" in text and not text.startswith('"') and "{" not in text
