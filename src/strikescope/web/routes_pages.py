@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from strikescope import api
 from strikescope import events as timeline
 from strikescope.errors import InputError, MissingExtraError, NotFoundError, StoreMissingError
 from strikescope.extras import as_missing_extra
@@ -283,29 +282,11 @@ def campaign(request: Request, svc: Service,
     if empty := outside_data(svc.all_nights(), start, end):
         return page(request, "campaign.html", title="Campaign", error=empty,
                     start=start.isoformat(), end=end.isoformat())
-    _read_campaign_once(svc, start, end)
     return _analysis_page(
         request, "campaign.html", "Campaign",
         lambda: campaign_result(svc, "massive_strikes", start, end),
         key=("campaign", start, end), params=params, start=start.isoformat(),
         end=end.isoformat(), saturation_note=_saturation_note(svc, start, end))
-
-
-def _read_campaign_once(svc, start: dt.date, end: dt.date) -> None:
-    """Cache the page's table and its count of saturation nights from one opening of the
-    store when neither is cached: a second opening cost an uncached page about 40 ms. An
-    error is left to the page's own reads, which show it where it belongs."""
-    keys = (("campaign", "massive_strikes", start, end), ("saturation-nights", start, end))
-    if all(svc.peek(key) is not None for key in keys):
-        return
-    try:
-        with api.reading(svc.db) as store:
-            svc.cached(keys[0], lambda: feature("analysis.campaign", "massive_strikes")(
-                start=start, end=end, db=store))
-            svc.cached(keys[1], lambda: feature("analysis.campaign", "saturation_nights")(
-                start, end, db=store))
-    except (*SHOWN, ModuleNotFoundError):  # a package missing at first use: the page says so
-        return
 
 
 def _saturation_note(svc, start: dt.date, end: dt.date) -> str:
