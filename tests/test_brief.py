@@ -102,6 +102,8 @@ def test_first_nights_of_a_store_are_compared_with_what_it_holds(tiny_db):
     first = brief(night="2025-02-28", db=tiny_db, published="2025-03-03").sections[0][1]
     assert "nan" not in first and "preceding" not in first
     assert "No earlier night in the store to compare it with" in first
+    assert "Against the earlier nights" not in first  # there are none
+    assert "The night ending 28 February 2025, the first in the store, had 40" in first
     # The third has two nights before it (40 and 0, mean 20): a mean of "the 2 preceding
     # nights", not of 7 or 28 the store does not hold; 105 / 20 = 5.2 times
     third = brief(night="2025-03-02", db=tiny_db, published="2025-03-03").sections[0][1]

@@ -331,6 +331,7 @@ def _comparison(fig: Figures, notes: Footnotes) -> str:
     said += [_record_sentence(r) for m, r in recs.items()
              if m not in MAIN_MEASURES and r["record"]]
     head = ""
+    before = int((fig.nights.night < fig.focus).sum())
     if said:  # the focus night had launches, so some night did: `first` is a date
         first = fig.nights.loc[fig.nights.total_launched > 0, "night"].min()
         ref = notes.method(
@@ -338,12 +339,13 @@ def _comparison(fig: Figures, notes: Footnotes) -> str:
             f"ending {first:%Y-%m-%d}: a record must be strictly above every earlier night; "
             f"\"the most since\" names the last earlier night with at least as many; a "
             f"surge is at least {SURGE_RATIO} times the mean of the 28 preceding nights")
-        head = (f"Against the earlier nights, {_night_name(fig.focus)} had "
-                + "; ".join(said) + f"{ref}.")
-    b = baseline(fig.nights, fig.focus)
-    before = int((fig.nights.night < fig.focus).sum())
+        lead = (f"Against the earlier nights, {_night_name(fig.focus)} had " if before else
+                f"{_night_name(fig.focus)[0].upper()}{_night_name(fig.focus)[1:]}, the "
+                "first in the store, had ")
+        head = lead + "; ".join(said) + f"{ref}."
     if not before:  # the store's first night: no mean, no ratio (they would print "nan")
         return f"{head} No earlier night in the store to compare it with.".strip()
+    b = baseline(fig.nights, fig.focus)
     word = "a surge" if b["surge"] else "not a surge by this rule"
     against = _against(b["mean28"], b["ratio28"], 28, before)
     if before > 7:  # else the 7 nights are the 28: one mean, said once
