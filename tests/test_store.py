@@ -35,6 +35,26 @@ def test_newer_release_reports_added_changed_removed(release, tmp_path):
     assert t.loc["2025-07-04", "missiles_launched"] == 0
 
 
+def test_rows_repeated_by_a_newer_release_cite_its_records(tmp_path):
+    # The same file downloaded again, newest rows first: the two rows of the first download
+    # (records 1 and 2) are records 2 and 3 of the second, which a reader now has.
+    from tests.conftest import write_release
+
+    db = tmp_path / "s.duckdb"
+    other = {**ROW, "model": "Kalibr", "launched": "3", "source": "kpszsu/p/2"}
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    strikescope.ingest([write_release(tmp_path / "a/attacks.csv", [ROW, other])], db=db)
+    new = {**ROW, "time_start": "2025-07-04 18:00", "time_end": "2025-07-05 06:00",
+           "source": "kpszsu/p/3"}
+    second = write_release(tmp_path / "b/attacks.csv", [new, ROW, other])
+    report = strikescope.ingest([second], db=db)[0]
+    assert (report.added, report.changed, report.removed) == (1, 0, 0)
+    rows = strikescope.table("reports", db=db).sort_values("rec")
+    assert rows.rec.tolist() == [1, 2, 3]
+    assert rows.file.tolist() == [str(second)] * 3
+    assert rows.source.tolist() == ["kpszsu/p/3", "kpszsu/p/1", "kpszsu/p/2"]
+
+
 def test_older_release_after_newer_is_not_applied(release, tmp_path):
     db = tmp_path / "s.duckdb"
     new = {**ROW, "time_start": "2025-07-04 18:00", "time_end": "2025-07-05 06:00",

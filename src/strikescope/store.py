@@ -432,6 +432,7 @@ class Store:
             "count(*) FILTER (WHERE change = 'changed'), "
             "count(*) FILTER (WHERE change = 'removed') FROM diff"
         ).fetchall()[0]
+        self._cite_newest(rid)
         going = "row_id IN (SELECT row_id FROM diff WHERE change IN ('changed', 'removed'))"
         if changed or removed:
             self._mark_stale(going)
@@ -448,6 +449,18 @@ class Store:
             self._mark_stale(f"row_id > {int(base)}")
         run(con, "DROP VIEW incoming; DROP TABLE diff")
         return added, changed, removed
+
+    def _cite_newest(self, rid: int) -> None:
+        """Rows the release `rid` repeats unchanged are cited by their record in it from now
+        on: a release is most often the same file downloaded again (newest rows first, so
+        every older record moves down), and a citation of the earlier download's record
+        would point a reader of the current file at another row."""
+        run(self.con, """
+            UPDATE report_rows SET release_id = $1, rec = i.rec, warnings = i.warnings,
+                   time_start_text = i.time_start_text, time_end_text = i.time_end_text
+            FROM (SELECT d.row_id, i.* FROM diff d JOIN incoming i USING (rec)
+                  WHERE d.change IS NULL) i
+            WHERE report_rows.row_id = i.row_id""", [rid])
 
     def has_stale_rows(self) -> bool:
         """Rows marked by an ingest whose nights were not rebuilt after it."""
