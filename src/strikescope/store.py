@@ -29,6 +29,7 @@ from strikescope.digest import BackgroundDigest
 from strikescope.errors import NoSuchFileError, StoreLayoutError, StoreMissingError
 from strikescope.nightrule import end_night_sql
 from strikescope.sources import attacks as attack_source
+from strikescope.sources.archives import named_as, unpacked
 from strikescope.sources.weapons import (
     REFERENCE_COLUMNS,
     is_weapon_reference,
@@ -187,31 +188,37 @@ class Store:
         nights (`strikescope.rules.nights.after_ingest`)."""
         given = [Path(p) for p in paths]
         named = {p for p in given if not p.is_dir()}
-        files = order_files(expand_paths(given))
-        reports = []
-        for i, path in enumerate(files):
-            if progress:
-                progress(f"ingesting {path.name}", i / max(len(files), 1))
-            reports.append(self.ingest_file(path))
-            if reports[-1].kind == "other" and path in named:  # skipped only in a folder
-                raise attack_source.UnreadableFileError(path, attack_source.not_a_release(path))
+        with unpacked(expand_paths(given)) as pairs, named_as(pairs):
+            shown = dict(pairs)
+            files = order_files(list(shown))
+            reports = []
+            for i, path in enumerate(files):
+                if progress:
+                    progress(f"ingesting {shown[path].name}", i / max(len(files), 1))
+                reports.append(self.ingest_file(path, shown[path]))
+                if reports[-1].kind == "other" and path in named:  # skipped only in a folder
+                    raise attack_source.UnreadableFileError(
+                        path, attack_source.not_a_release(path))
         return reports
 
-    def ingest_file(self, path: Path) -> IngestReport:
+    def ingest_file(self, path: Path, shown: Path | None = None) -> IngestReport:
+        """Ingest one file; `shown` is the name it goes by (an archive's member is read from
+        a temporary copy, see `sources.archives`)."""
         start = time.perf_counter()
+        shown = shown or path
         header = attack_source.read_header(path)
         if is_weapon_reference(header):
-            report = self._ingest_weapon_reference(path)
+            report = self._ingest_weapon_reference(path, shown)
         elif is_attack_release(header):
-            report = self._ingest_attacks(path)
+            report = self._ingest_attacks(path, shown)
         else:
             report = IngestReport(
-                str(path), "other", "skipped: not an attack release or weapon reference"
+                str(shown), "other", "skipped: not an attack release or weapon reference"
             )
         report.seconds = round(time.perf_counter() - start, 3)
         return report
 
-    def _ingest_attacks(self, path: Path) -> IngestReport:
+    def _ingest_attacks(self, path: Path, shown: Path) -> IngestReport:
         # The file is hashed while it is parsed, unless it may be a release already
         # ingested: only one of the same size can be, and then the hash comes first.
         with BackgroundDigest(path) as digest:
@@ -220,13 +227,13 @@ class Store:
                     "SELECT n_read, n_loaded, n_quarantined, n_warnings FROM releases "
                     "WHERE sha256 = ?", [digest.hexdigest()]).fetchall()
                 if known:
-                    return IngestReport(str(path), "attacks", "already ingested", *known[0])
+                    return IngestReport(str(shown), "attacks", "already ingested", *known[0])
             # Into a store without rows, the parsed rows are written to the store file at
             # once and kept as they are (`_adopt_rows`).
             first = not self.has_table("report_rows")
             try:
                 raw = attack_source.read_release(self.con, path, persistent=first)
-                return self._apply_release(path, digest, raw)
+                return self._apply_release(shown, digest, raw)
             finally:  # a rejected file leaves no parsed rows behind in the store file
                 run(self.con,
                     "DROP TABLE IF EXISTS raw_parsed; DROP TABLE IF EXISTS raw_rejects")
@@ -527,22 +534,23 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         run(self.con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
-    def _ingest_weapon_reference(self, path: Path) -> IngestReport:
+    def _ingest_weapon_reference(self, path: Path, shown: Path) -> IngestReport:
         ref = read_weapon_reference(path)
         sha = file_sha256(path)
         if self.meta("weapon_reference_sha256") == sha:
-            return IngestReport(str(path), "weapons", "already ingested", len(ref), len(ref), 0)
+            return IngestReport(str(shown), "weapons", "already ingested", len(ref), len(ref),
+                                0)
         self.set_meta("weapon_reference_sha256", sha)
         run(self.con, "DELETE FROM weapon_reference")
         rows_table(self.con, "ref_df", [(c, "VARCHAR") for c in (*REFERENCE_COLUMNS, "file")],
-                   [(*r, str(path)) for r in ref])
+                   [(*r, str(shown)) for r in ref])
         run(
             self.con,
             "INSERT INTO weapon_reference SELECT model, category, national_origin,"
             " type, launch_platform, name, name_nato, file FROM ref_df; DROP TABLE ref_df",
         )
         self._ensure_weapons()
-        return IngestReport(str(path), "weapons", "reference loaded", len(ref), len(ref), 0)
+        return IngestReport(str(shown), "weapons", "reference loaded", len(ref), len(ref), 0)
 
     def _ensure_weapons(self) -> None:
         """`weapons`: the taxonomy of every model seen, enriched by the reference file."""

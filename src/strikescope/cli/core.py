@@ -38,8 +38,9 @@ PolicyOption = typer.Option(
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(None, help="Files or directories (default: attacks/ "
-                                       "of $STRIKESCOPE_DATA or the configured data_dir)."),
+    paths: list[Path] = typer.Argument(None, help="Files (CSV, or a zip or gzip file of CSV files) "
+                                       "or directories (default: attacks/ of "
+                                       "$STRIKESCOPE_DATA or the configured data_dir)."),
     report: str = typer.Option(
         None, "--report", help="Instead: an Air Force statement's text (a file, or - for "
         "standard input), added as a provisional release (see `ingest-report`)."),
