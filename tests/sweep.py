@@ -385,7 +385,7 @@ def _check_headline(b, period_nights: pd.DataFrame, detail, where: str,
 
 
 def _check_weapons_table(text: str, detail, where: str) -> list[Violation]:
-    from strikescope.brief import CLASS_NAMES
+    from strikescope.analysis.rates import CLASS_NAMES
 
     names = {v: k for k, v in CLASS_NAMES.items()}
     c = detail.classes

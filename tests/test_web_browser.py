@@ -250,6 +250,26 @@ def test_row_facets_stay_inside_a_phone(server, browser):
         context.close()
 
 
+@browser_only
+def test_the_tile_map_on_a_phone_is_as_tall_as_its_square_tiles_need(server, browser):
+    # 390 px wide: the map's 9 columns of square tiles need about 220 px for its 5 rows;
+    # the fixed 520 px of a wide screen left bands of white above and below them
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    try:
+        p.goto(server + "/night/2025-07-04", wait_until="load")
+        p.locator("#regions-chart[data-rendered]").wait_for(timeout=60_000)
+        box = p.evaluate("""() => {
+            const el = document.querySelector('#regions-chart');
+            const plot = el._fullLayout;
+            return {height: plot.height, plotH: plot._size.h, plotW: plot._size.w};
+        }""")
+        assert box["plotH"] <= box["plotW"] * 5 / 9 + 4  # a few px of rounding
+        assert box["height"] < 480
+    finally:
+        context.close()
+
+
 # --- schemathesis -------------------------------------------------------------------------
 
 

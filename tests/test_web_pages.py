@@ -94,6 +94,15 @@ def test_a_national_night_page_draws_and_downloads_the_national_count(real_db, t
     assert 'href="/night/2025-06-02?policy=national"' in html
 
 
+def test_the_night_page_names_its_record_measures_in_words(real_db, tmp_path):
+    # 2025-07-04: 539 long-range drones, then the record; the CSV keeps the column names
+    client = TestClient(create_app(db=real_db, events_file=tmp_path / "e.csv"))
+    html = client.get("/night/2025-07-04").text
+    assert "<li>Long-range drones launched: 539 —" in html
+    assert "<code>drones_launched</code>" not in html
+    assert "Strike drones (Shahed type) launched: 539" in html
+
+
 def test_the_defense_chart_names_the_rate_it_draws(real_db, tmp_path):
     import base64
 

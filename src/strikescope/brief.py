@@ -18,7 +18,15 @@ import pandas as pd
 from markupsafe import Markup
 
 import strikescope.api as api
-from strikescope.analysis.rates import night_rates, outcome_rows, pct, rate_sentence, records
+from strikescope.analysis.rates import (
+    CLASS_NAMES,
+    measure_noun,
+    night_rates,
+    outcome_rows,
+    pct,
+    rate_sentence,
+    records,
+)
 from strikescope.errors import DataDirError, InputError, MissingExtraError, StrikescopeError
 from strikescope.extras import optional
 from strikescope.render.palette import SOURCE
@@ -31,12 +39,6 @@ SURGE_RATIO = 1.5
 CONTEXT_DAYS = 7
 META_MAX = 160
 TEMPLATES = Path(__file__).parent / "templates"
-CLASS_NAMES = {
-    "strike_drone": "strike drones (Shahed type)", "tactical_uav": "tactical drones",
-    "cruise": "cruise missiles", "ballistic": "ballistic missiles",
-    "aeroballistic": "aeroballistic missiles (Kinzhal)", "antiship": "anti-ship missiles",
-    "guided_bomb": "guided bombs", "unknown": "unidentified drones", "mixed": "mixed groups",
-}
 
 
 # --- footnotes --------------------------------------------------------------------------
@@ -286,17 +288,6 @@ def _focus_rows(fig: Figures) -> pd.DataFrame:
 MAIN_MEASURES = ("total_launched", "drones_launched", "missiles_launched")
 
 
-def _measure_noun(measure: str) -> str:
-    if measure == "total_launched":
-        return "long-range weapons"
-    if measure == "drones_launched":
-        return "long-range drones"
-    if measure == "missiles_launched":
-        return "missiles"
-    cls = measure.removesuffix("_launched")
-    return CLASS_NAMES.get(cls, cls.replace("_", " "))
-
-
 def _night_name(night) -> str:
     return f"the night ending {pd.Timestamp(night):%d %B %Y}"
 
@@ -306,7 +297,7 @@ MOST_SINCE_NIGHTS = 7
 
 
 def _record_sentence(r) -> str:
-    noun = _measure_noun(r["measure"])
+    noun = measure_noun(r["measure"])
     if r["record"] and not r["previous_record"]:  # no earlier night had any
         return (f"{_fmt(r['value'])} {noun}, the first night in the data with any (none "
                 f"on the {_n(r['earlier_nights'], 'earlier night')})")

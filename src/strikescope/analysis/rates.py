@@ -212,6 +212,26 @@ def record_context(series: pd.DataFrame, night, column: str) -> dict:
     return out
 
 
+CLASS_NAMES = {
+    "strike_drone": "strike drones (Shahed type)", "tactical_uav": "tactical drones",
+    "cruise": "cruise missiles", "ballistic": "ballistic missiles",
+    "aeroballistic": "aeroballistic missiles (Kinzhal)", "antiship": "anti-ship missiles",
+    "guided_bomb": "guided bombs", "unknown": "unidentified drones", "mixed": "mixed groups",
+}
+
+
+def measure_noun(measure: str) -> str:
+    """What a `*_launched` measure counts, in words ("long-range drones")."""
+    if measure == "total_launched":
+        return "long-range weapons"
+    if measure == "drones_launched":
+        return "long-range drones"
+    if measure == "missiles_launched":
+        return "missiles"
+    cls = measure.removesuffix("_launched")
+    return CLASS_NAMES.get(cls, cls.replace("_", " "))
+
+
 def record_measures(series: pd.DataFrame) -> list[str]:
     """The measures records are kept for: total, drones, missiles and each weapon class."""
     base = ["total_launched", "drones_launched", "missiles_launched"]

@@ -137,12 +137,14 @@ def night(request: Request, svc: Service, date: dt.date,
         view = svc.night(date, policy.value)
     except NotFoundError as exc:
         return page(request, "message.html", 404, title="No such night", message=str(exc))
-    from strikescope.analysis.rates import night_rates, rate_sentence
+    from strikescope.analysis.rates import measure_noun, night_rates, rate_sentence
 
     def shown() -> dict:  # the tables and sentences: rendered once per night and version
         return dict(
             defenses=[t for t in map(rate_sentence, night_rates(view.rows).values()) if t],
-            records=[] if view.records is None else view.records.to_dict("records"),
+            records=[] if view.records is None else [
+                {**r, "label": measure_noun(r["measure"])}
+                for r in view.records.to_dict("records")],
             context=[] if view.context is None else view.context.to_dict("records"),
             classes=table_html(view.classes), regions=table_html(view.regions),
             shelter=None if view.shelter is None else table_html(view.shelter),

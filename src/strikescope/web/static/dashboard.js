@@ -119,11 +119,35 @@ function fitData(el, data) {
                                           { side: "top" }) }) }));
 }
 
+function gridRows(z) {
+  // rows of a heatmap's z: a list of rows, or a typed array with its shape ("5, 9")
+  if (Array.isArray(z)) return z.length;
+  return z && z.shape ? parseInt(String(z.shape).split(",")[0], 10) : NaN;
+}
+
+function fitTileHeight(el, layout, data) {
+  // A tile map keeps its tiles square, so on a narrow screen a fixed height leaves bands of
+  // white above and below it: its height follows its width there.
+  const width = el.clientWidth || window.innerWidth;
+  const heat = (data || []).find((t) => t.type === "heatmap");
+  const range = (layout.xaxis || {}).range;
+  if (width >= NARROW || !heat || !range || (layout.yaxis || {}).scaleanchor !== "x") {
+    return layout;
+  }
+  const rows = gridRows(heat.z);
+  if (!(rows > 0)) return layout;
+  const plot = (width - layout.margin.l - layout.margin.r) * rows / (range[1] - range[0]);
+  const colourBar = 40;  // under the map on a narrow screen (see fitData), in the margin
+  return Object.assign({}, layout, {
+    height: Math.round(layout.margin.t + plot + layout.margin.b + colourBar) });
+}
+
 async function draw(el, figure) {
   // A server-drawn image may stand in until plotly.js is ready: the chart takes its place.
   el.querySelectorAll(".first-paint").forEach((img) => img.remove());
   el.sourceLayout = figure.layout || {};
-  const layout = fitLayout(el, el.sourceLayout);
+  el.sourceData = figure.data;
+  const layout = fitTileHeight(el, fitLayout(el, el.sourceLayout), figure.data);
   await Plotly.newPlot(el, fitData(el, figure.data), layout, CONFIG);
   addDownloads(el, (figure.layout.title || {}).text || layout.title.text);
   el.dataset.rendered = "true";
@@ -134,9 +158,11 @@ function refitCharts() {
   // when they change (a phone turned sideways), so a zoom survives an ordinary resize.
   document.querySelectorAll("[data-rendered]").forEach((el) => {
     if (!el.sourceLayout) return;
-    const layout = fitLayout(el, el.sourceLayout);
+    const layout = fitTileHeight(el, fitLayout(el, el.sourceLayout), el.sourceData);
     if (layout.title.text === (el.layout.title || {}).text &&
-        layout.margin.l === (el.layout.margin || {}).l) return;
+        layout.margin.l === (el.layout.margin || {}).l && layout.height === el.layout.height) {
+      return;
+    }
     Plotly.relayout(el, { title: layout.title, margin: layout.margin, legend: layout.legend,
                           height: layout.height });
   });
