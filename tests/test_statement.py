@@ -977,8 +977,12 @@ def test_targets_after_a_verb_are_not_a_total_of_all_weapons():
     p = parse_statement("Ворог атакував 205 БпЛА. За даними військових, 24 ударні безпілотники "
                         "досягли цілей.", "2026-01-01")
     assert figures(p, "Shahed-136/131")["hit"] == 24
+    # "50 повітряних цілей" after the verb is still a total of all weapons, never a stated drone
+    # figure; with the drones the only weapon named it is theirs, derived (blind15's rule)
     p = parse_statement("Ворог атакував 205 БпЛА. Знищено 50 повітряних цілей.", "2026-01-01")
-    assert figures(p, "Shahed-136/131")["destroyed"] is None
+    row = p.rows.set_index("model").loc["Shahed-136/131"]
+    assert "destroyed" not in row["stated"] and row["derived"] == "destroyed"
+    assert row["destroyed"] == 50
 
 
 def test_launched_from_a_time_is_no_launch_place():
@@ -1733,3 +1737,45 @@ def test_a_count_of_the_attack_is_a_launch():
         == (90, 70)
     p = parse_statement("Атака насчитывала 50 дронов, сбито 40.", "2026-01-27")
     assert totals(p, "strike_drone", "launched") == 50
+
+
+# ---------------------------------------------------------------- blind15 mends
+
+def test_to_down_is_a_shot_down_verb_unless_negated():
+    p = parse_statement("Russia fired 41 drones and two ballistic missiles overnight. The air "
+                        "force said it was able to down 30 of the drones but was unable to down "
+                        "the missiles.", "2025-06-02")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")) \
+        == (41, 30)
+    # "unable to down": none said shot down, so the missiles' 0 is derived, not stated
+    missile = p.rows.loc[p.rows["weapon_class"].eq("ballistic")].iloc[0]
+    assert (missile["launched"], missile["destroyed"], missile["derived"]) == (2, 0, "destroyed")
+
+
+def test_a_total_of_targets_is_the_figure_of_the_only_weapon_named():
+    p = parse_statement("У ніч на 3 квітня противник атакував 64 ударними БпЛА. Протиповітряна "
+                        "оборона знешкодила 51 ціль.", "2025-04-03")
+    row = p.rows.iloc[0]
+    assert (row["launched"], row["destroyed"], row["derived"]) == (64, 51, "destroyed")
+    p = parse_statement("Ночью враг запустил 40 дронов. ПВО сбила 33 воздушные цели.",
+                        "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") == 33
+    # a total whose own sentence names a weapon among others is not that weapon's
+    p = parse_statement("Ночью враг запустил 40 дронов. ПВО сбила 38 воздушных целей, среди "
+                        "которых были и дроны.", "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") is None
+    # two weapons: the total is of both, and neither takes it
+    p = parse_statement("Противник атакував 40 ударними БпЛА та 2 ракетами Іскандер-М. Збито "
+                        "35 повітряних цілей.", "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") is None
+    # the weapon's own figure wins over the total
+    p = parse_statement("Противник атакував 60 ударними БпЛА. Знешкоджено 55 цілей. Збито 50 "
+                        "БпЛА.", "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") == 50
+
+
+def test_a_target_not_reached_is_no_total():
+    p = parse_statement("Ворог випустив 12 ракет Х-101. Збито 9 ракет, 3 ракети не досягли "
+                        "цілі.", "2025-04-03")
+    assert by_model(p) == {"X-101": {"launched": 12, "destroyed": 9, "not_reach_goal": 3,
+                                     "hit": None}}
