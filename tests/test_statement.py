@@ -1780,3 +1780,32 @@ def test_a_target_not_reached_is_no_total():
                         "цілі.", "2025-04-03")
     assert by_model(p) == {"X-101": {"launched": 12, "destroyed": 9, "not_reach_goal": 3,
                                      "hit": None}}
+
+
+# ---------------------------------------------------------------- blind16 mends
+
+def test_carriers_of_missiles_are_not_missiles():
+    p = parse_statement("Launches came from eight Tu-95 missile-carrying aircraft and two small "
+                        "missile boats in the Black Sea; Russia fired 40 cruise missiles, 31 were "
+                        "shot down.", "2022-12-06")
+    assert by_model(p) == {"Cruise Missile": {"launched": 40, "destroyed": 31,
+                                              "not_reach_goal": None, "hit": None}}
+    p = parse_statement("З 9 ракетоносців Ту-95МС противник випустив 30 крилатих ракет Х-101, "
+                        "збито 25.", "2022-12-06")
+    assert list(by_model(p)) == ["X-101"]
+
+
+def test_a_missile_attack_is_no_missile():
+    p = parse_statement("Russia launched a massive missile attack overnight with 12 Kalibr "
+                        "missiles; 10 were shot down.", "2022-12-06")
+    assert by_model(p) == {"Kalibr": {"launched": 12, "destroyed": 10, "not_reach_goal": None,
+                                      "hit": None}}
+
+
+def test_a_long_list_of_types_after_one_number_is_one_total():
+    # the type after "and" at the end of a long list is still in the number's phrase, and
+    # "of them" after it is the total, not the last type named
+    p = parse_statement("Russia fired 45 cruise missiles of the Kh-101, Kh-555 types and Kalibr "
+                        "on Tuesday, 40 of them were destroyed.", "2022-12-06")
+    assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (45, 40)
+    assert list(by_model(p)) == ["Cruise Missile"]

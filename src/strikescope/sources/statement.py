@@ -116,6 +116,8 @@ _LOCATION = re.compile(r"локаці|локаци|місц|мест|об'єкт
 _FRAGMENTS = re.compile(r"уламк|падінн|обломк|падени|fragment|debris")
 # "50 повітряних цілей", "133 цілі", "51 ціль", "40 means of air attack", "33 воздушные цели"
 _TOTALS = re.compile(r"засоб|means|цілей|цілі\b|ціль\b|targets|целей|цели\b|цель\b")
+# a weapon word right before one of these names the carrier ("missile boats", "drone carrier")
+_CARRIER = re.compile(r"boats?$|ships?$|carriers?$|cruisers?$|катер|кораб|судн")
 _STOP_NOUNS = re.compile(
     r"област|регіон|region|oblast|напрям|direction|годин|hour|хвил|wave|людин|people|"
     r"район|border|кілометр|km|рок|year|днів|days|груп|group|літак|aircraft|бомбардув|"
@@ -641,14 +643,19 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
     """As `weapon_after`, and whether "and" joined two named types in it."""
     matches: list = []
     joined = False
-    for j in range(start, min(len(tokens), start + 9)):
+    end = min(len(tokens), start + 9)
+    j = start - 1
+    while j + 1 < end:
+        j += 1
         tok = tokens[j]
         low = tok.casefold()
         if low in _CONJ and matches and _another_type(matches, tokens, j + 1):
             joined = True  # "25 крилатих ракет «Калібр» та Х-101/Х-555": one total of both
+            end = min(len(tokens), max(end, j + 3))  # the type after "and" (past a quote)
             continue
         if tok == "," and _class_named(matches) and _another_type(matches, tokens, j + 1):
             joined = True  # "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101": a list
+            end = min(len(tokens), max(end, j + 3))
             continue
         if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
             break
@@ -661,6 +668,8 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
             break
         if not found and not matches and (_STOP_NOUNS.match(low) or _LOCATION.match(low)):
             return [], True, False
+        if found and j + 1 < len(tokens) and _CARRIER.match(tokens[j + 1].casefold()):
+            return [], True, False  # "two small missile boats": the boats, not missiles
         matches += found
     return matches, False, joined
 
@@ -935,6 +944,10 @@ class _Reader:
         if j < 0:
             return None
         start, _ = _clause_bounds(self.tokens, j)
+        while start > 1 and self.tokens[start - 1] == "," and words.weapon_terms(
+                self.tokens[start - 2]):
+            # "70 cruise missiles of the X-101, X-555 types and Kalibr": one list, one clause
+            start, _ = _clause_bounds(self.tokens, start - 2)
         if any(_is_number(self.tokens, k) for k in range(start, j + 1)):
             return None
         k = j
@@ -1080,6 +1093,8 @@ class _Reader:
             lo -= 1
         if lo > 0 and _is_number(self.tokens, lo - 1):
             return 1  # "однією балістичною ракетою": read with its number
+        if i + 1 < len(self.tokens) and _NOT_A_DRONE.match(self.tokens[i + 1].casefold()):
+            return 1  # "a massive missile attack", "ракетну атаку": an attack, not a missile
         if self.tokens[i].casefold() == "missile":
             start = self._article_before(lo)
             if start is None:
