@@ -382,7 +382,7 @@ def test_held_out_sets_are_scored_apart():
 
 
 BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
-         "blind10", "blind11", "blind12", "blind13", "blind14")
+         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16")
 
 
 def _folder(name):
@@ -398,7 +398,9 @@ BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1, 15), ("blind3", {"uk", "en"}, 5, 15
                  ("blind10", {"uk", "en"}, 0, 14), ("blind11", {"uk", "en", "ru"}, 0, 12),
                  ("blind12", {"uk", "en", "ru"}, 0, 12),
                  ("blind13", {"uk", "en", "ru"}, 0, 10),
-                 ("blind14", {"uk", "en", "ru"}, 1, 10)]
+                 ("blind14", {"uk", "en", "ru"}, 1, 10),
+                 ("blind15", {"uk", "en", "ru"}, 4, 13),
+                 ("blind16", {"uk", "en", "ru"}, 2, 12)]
 
 
 @pytest.mark.parametrize("folder, languages, in_2026, size", BLIND_FOLDERS,
@@ -976,8 +978,12 @@ def test_targets_after_a_verb_are_not_a_total_of_all_weapons():
     p = parse_statement("Ворог атакував 205 БпЛА. За даними військових, 24 ударні безпілотники "
                         "досягли цілей.", "2026-01-01")
     assert figures(p, "Shahed-136/131")["hit"] == 24
+    # "50 повітряних цілей" after the verb is still a total of all weapons, never a stated drone
+    # figure; with the drones the only weapon named it is theirs, derived (blind15's rule)
     p = parse_statement("Ворог атакував 205 БпЛА. Знищено 50 повітряних цілей.", "2026-01-01")
-    assert figures(p, "Shahed-136/131")["destroyed"] is None
+    row = p.rows.set_index("model").loc["Shahed-136/131"]
+    assert "destroyed" not in row["stated"] and row["derived"] == "destroyed"
+    assert row["destroyed"] == 50
 
 
 def test_launched_from_a_time_is_no_launch_place():
@@ -1732,3 +1738,74 @@ def test_a_count_of_the_attack_is_a_launch():
         == (90, 70)
     p = parse_statement("Атака насчитывала 50 дронов, сбито 40.", "2026-01-27")
     assert totals(p, "strike_drone", "launched") == 50
+
+
+# ---------------------------------------------------------------- blind15 mends
+
+def test_to_down_is_a_shot_down_verb_unless_negated():
+    p = parse_statement("Russia fired 41 drones and two ballistic missiles overnight. The air "
+                        "force said it was able to down 30 of the drones but was unable to down "
+                        "the missiles.", "2025-06-02")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")) \
+        == (41, 30)
+    # "unable to down": none said shot down, so the missiles' 0 is derived, not stated
+    missile = p.rows.loc[p.rows["weapon_class"].eq("ballistic")].iloc[0]
+    assert (missile["launched"], missile["destroyed"], missile["derived"]) == (2, 0, "destroyed")
+
+
+def test_a_total_of_targets_is_the_figure_of_the_only_weapon_named():
+    p = parse_statement("У ніч на 3 квітня противник атакував 64 ударними БпЛА. Протиповітряна "
+                        "оборона знешкодила 51 ціль.", "2025-04-03")
+    row = p.rows.iloc[0]
+    assert (row["launched"], row["destroyed"], row["derived"]) == (64, 51, "destroyed")
+    p = parse_statement("Ночью враг запустил 40 дронов. ПВО сбила 33 воздушные цели.",
+                        "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") == 33
+    # a total whose own sentence names a weapon among others is not that weapon's
+    p = parse_statement("Ночью враг запустил 40 дронов. ПВО сбила 38 воздушных целей, среди "
+                        "которых были и дроны.", "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") is None
+    # two weapons: the total is of both, and neither takes it
+    p = parse_statement("Противник атакував 40 ударними БпЛА та 2 ракетами Іскандер-М. Збито "
+                        "35 повітряних цілей.", "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") is None
+    # the weapon's own figure wins over the total
+    p = parse_statement("Противник атакував 60 ударними БпЛА. Знешкоджено 55 цілей. Збито 50 "
+                        "БпЛА.", "2025-04-03")
+    assert totals(p, "strike_drone", "destroyed") == 50
+
+
+def test_a_target_not_reached_is_no_total():
+    p = parse_statement("Ворог випустив 12 ракет Х-101. Збито 9 ракет, 3 ракети не досягли "
+                        "цілі.", "2025-04-03")
+    assert by_model(p) == {"X-101": {"launched": 12, "destroyed": 9, "not_reach_goal": 3,
+                                     "hit": None}}
+
+
+# ---------------------------------------------------------------- blind16 mends
+
+def test_carriers_of_missiles_are_not_missiles():
+    p = parse_statement("Launches came from eight Tu-95 missile-carrying aircraft and two small "
+                        "missile boats in the Black Sea; Russia fired 40 cruise missiles, 31 were "
+                        "shot down.", "2022-12-06")
+    assert by_model(p) == {"Cruise Missile": {"launched": 40, "destroyed": 31,
+                                              "not_reach_goal": None, "hit": None}}
+    p = parse_statement("З 9 ракетоносців Ту-95МС противник випустив 30 крилатих ракет Х-101, "
+                        "збито 25.", "2022-12-06")
+    assert list(by_model(p)) == ["X-101"]
+
+
+def test_a_missile_attack_is_no_missile():
+    p = parse_statement("Russia launched a massive missile attack overnight with 12 Kalibr "
+                        "missiles; 10 were shot down.", "2022-12-06")
+    assert by_model(p) == {"Kalibr": {"launched": 12, "destroyed": 10, "not_reach_goal": None,
+                                      "hit": None}}
+
+
+def test_a_long_list_of_types_after_one_number_is_one_total():
+    # the type after "and" at the end of a long list is still in the number's phrase, and
+    # "of them" after it is the total, not the last type named
+    p = parse_statement("Russia fired 45 cruise missiles of the Kh-101, Kh-555 types and Kalibr "
+                        "on Tuesday, 40 of them were destroyed.", "2022-12-06")
+    assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (45, 40)
+    assert list(by_model(p)) == ["Cruise Missile"]

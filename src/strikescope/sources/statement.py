@@ -94,6 +94,9 @@ _ALL_OF = "all of them"  # "all 20 drones shot down": a figure told as all of a 
 _BOTH = {"both", "обидві", "обидва", "обох"}
 _OF = {"з", "із", "зі", "of", "из"}
 _TAKE = {"take", "took", "taken", "taking", "bring", "brought"}  # "take down"
+# "down" is the verb (to shoot down) after "to" or a modal; elsewhere it is "shot down"'s
+# particle or a direction
+_TO_DOWN = {"to", "could", "can", "would", "will", "did"}
 _EXCEPT = {"except", "крім", "окрім", "excluding"}
 # "Окрім цього ... запущено крилату ракету Х-22", "Крім того": besides that, not an exception
 _BESIDES_THAT = {"цього", "того", "этого", "that", "this"}
@@ -111,7 +114,10 @@ _EARLIER_CLASS = "class of the type named earlier: "
 _EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
 _LOCATION = re.compile(r"локаці|локаци|місц|мест|об'єкт|объект|location|site")
 _FRAGMENTS = re.compile(r"уламк|падінн|обломк|падени|fragment|debris")
-_TOTALS = re.compile(r"засоб|means|цілей|targets")
+# "50 повітряних цілей", "133 цілі", "51 ціль", "40 means of air attack", "33 воздушные цели"
+_TOTALS = re.compile(r"засоб|means|цілей|цілі\b|ціль\b|targets|целей|цели\b|цель\b")
+# a weapon word right before one of these names the carrier ("missile boats", "drone carrier")
+_CARRIER = re.compile(r"boats?$|ships?$|carriers?$|cruisers?$|катер|кораб|судн")
 _STOP_NOUNS = re.compile(
     r"област|регіон|region|oblast|напрям|direction|годин|hour|хвил|wave|людин|people|"
     r"район|border|кілометр|km|рок|year|днів|days|груп|group|літак|aircraft|бомбардув|"
@@ -502,6 +508,9 @@ def _phrase_role(tokens: list[str], i: int) -> str | None:
     low = tokens[i].casefold()
     if low in _TAKE and i + 1 < len(tokens) and tokens[i + 1].casefold() == "down":
         return "destroyed"
+    if low == "down" and i and tokens[i - 1].casefold() in _TO_DOWN and not {
+            t.casefold() for t in tokens[max(0, i - 4):i]} & (_NEGATIONS | _FAILED | {"unable"}):
+        return "destroyed"  # "managed to down nine of the drones" ("was not able to down": none)
     if low == "left" and _LEFT_FOR.search(" ".join(tokens[i + 1:i + 7]).casefold()):
         return "left"  # "2 — left the controlled airspace in the direction of Belarus"
     if low == "air" and [t.casefold() for t in tokens[max(0, i - 2):i]] == ["in", "the"]:
@@ -634,14 +643,19 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
     """As `weapon_after`, and whether "and" joined two named types in it."""
     matches: list = []
     joined = False
-    for j in range(start, min(len(tokens), start + 9)):
+    end = min(len(tokens), start + 9)
+    j = start - 1
+    while j + 1 < end:
+        j += 1
         tok = tokens[j]
         low = tok.casefold()
         if low in _CONJ and matches and _another_type(matches, tokens, j + 1):
             joined = True  # "25 крилатих ракет «Калібр» та Х-101/Х-555": one total of both
+            end = min(len(tokens), max(end, j + 3))  # the type after "and" (past a quote)
             continue
         if tok == "," and _class_named(matches) and _another_type(matches, tokens, j + 1):
             joined = True  # "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101": a list
+            end = min(len(tokens), max(end, j + 3))
             continue
         if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
             break
@@ -654,6 +668,8 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
             break
         if not found and not matches and (_STOP_NOUNS.match(low) or _LOCATION.match(low)):
             return [], True, False
+        if found and j + 1 < len(tokens) and _CARRIER.match(tokens[j + 1].casefold()):
+            return [], True, False  # "two small missile boats": the boats, not missiles
         matches += found
     return matches, False, joined
 
@@ -705,6 +721,9 @@ class _State:
     last_mentions: list[Mention] = field(default_factory=list)
     listing: bool = False  # the sentences so far are a list under a header ending in ":"
     recalled: bool = False  # the text is telling of an earlier attack ("two weeks ago")
+    # the first total of all weapons in each role ("ППО збила 133 цілі"), not counted as a
+    # weapon; `_only_weapon_total` gives it to the weapon when only one is named
+    totals: dict[str, int] = field(default_factory=dict)
 
     def remember(self, model: str) -> None:
         self.last[classify(model, warn=False).kind] = model
@@ -767,7 +786,8 @@ def _total_follows(tokens: list[str], after: int) -> bool:
     after a verb are not ("24 ударні безпілотники досягли цілей")."""
     window = []
     for tok in tokens[after:after + 4]:
-        if _role_of(tok):
+        # "до десяти ракет не достигли цели": the target not reached is no total
+        if _role_of(tok) or _REACH.match(tok.casefold()) or tok.casefold() in _NEGATIONS:
             break
         window.append(tok)
     return _TOTALS.search(" ".join(window).casefold()) is not None
@@ -924,6 +944,10 @@ class _Reader:
         if j < 0:
             return None
         start, _ = _clause_bounds(self.tokens, j)
+        while start > 1 and self.tokens[start - 1] == "," and words.weapon_terms(
+                self.tokens[start - 2]):
+            # "70 cruise missiles of the X-101, X-555 types and Kalibr": one list, one clause
+            start, _ = _clause_bounds(self.tokens, start - 2)
         if any(_is_number(self.tokens, k) for k in range(start, j + 1)):
             return None
         k = j
@@ -980,6 +1004,12 @@ class _Reader:
     def _not_weapon(self, i: int, after: int, value: int) -> None:
         if _total_follows(self.tokens, after):
             self.skipped.append(f"total {value} of all weapons not counted")
+            # "107 одиниць повітряних цілей, серед яких були ударні безпілотники": a total
+            # whose sentence names a weapon is of that weapon and others
+            role = role_at(self.tokens, self.roles, i)
+            named = any(words.weapon_terms(t) for t in self.tokens)
+            if role in ("launched", "destroyed") and not named:
+                self.state.totals.setdefault(role, value)
         elif after < len(self.tokens) and _LOCATION.match(self.tokens[after].casefold()):
             lo, hi = _clause_bounds(self.tokens, i)
             if _FRAGMENTS.search(" ".join(self.tokens[lo:hi]).casefold()):
@@ -1063,6 +1093,8 @@ class _Reader:
             lo -= 1
         if lo > 0 and _is_number(self.tokens, lo - 1):
             return 1  # "однією балістичною ракетою": read with its number
+        if i + 1 < len(self.tokens) and _NOT_A_DRONE.match(self.tokens[i + 1].casefold()):
+            return 1  # "a massive missile attack", "ракетну атаку": an attack, not a missile
         if self.tokens[i].casefold() == "missile":
             start = self._article_before(lo)
             if start is None:
@@ -1708,6 +1740,18 @@ def _split_all(table: dict[str, dict[str, Figure]]) -> None:
             f["destroyed"] = Figure(f["launched"].value, "derived", ("all",))
 
 
+def _only_weapon_total(table: dict[str, dict[str, Figure]], totals: dict[str, int]) -> None:
+    """"156 ударних дронів ... Українська ППО збила 133 цілі": a total of all weapons (targets,
+    means of attack), in a sentence that names no weapon, in a text that names one weapon
+    alone is that weapon's figure, when the text gives it none of its own in that role."""
+    if len(table) != 1:
+        return
+    figures = next(iter(table.values()))
+    for role, value in totals.items():
+        if role not in figures:
+            figures[role] = Figure(value, "derived", ("total of all weapons, one weapon named",))
+
+
 def _derive(table: dict[str, dict[str, Figure]]) -> None:
     _split_all(table)
     any_shot = any("destroyed" in f for f in table.values())
@@ -1815,6 +1859,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     table, conflicts = _merge(mentions, sentences, headline_sentences(clean))
     _fold_into_joined(table)
     _type_the_unnamed(table, sentences)
+    _only_weapon_total(table, state.totals)
     _derive(table)
     conflicts += _fold_generic(table)
     rows = _rows(table, state, window, clean, sha)

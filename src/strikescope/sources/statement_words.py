@@ -110,12 +110,15 @@ def vocabulary() -> tuple[Term, ...]:
 
 
 # Words that start like a weapon stem but are not weapons ("ракетні війська": missile troops,
-# "дроновий": of drones); the Russian plural "дронов" itself is drones.
-_NOT_WEAPONS = ("ракетн", "дронов")
+# "дроновий": of drones, "ракетоносець": a missile carrier); the Russian plural "дронов"
+# itself is drones.
+_NOT_WEAPONS = ("ракетн", "дронов", "ракетонос")
+# "missile-carrying aircraft", "drone-carrier": the weapon word names what a carrier carries
+_CARRYING = re.compile(r"-(?:carrying|carriers?|launching)$")
 
 
 def _match_part(part: str) -> tuple[Term, bool] | None:
-    if part.startswith(_NOT_WEAPONS) and part != "дронов":
+    if part.startswith(_NOT_WEAPONS) and part != "дронов" or _CARRYING.search(part):
         return None
     for term in vocabulary():
         if part.startswith(term.stem):
