@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from strikescope.cli import app
 from strikescope.refresh import update
-from strikescope.sources import fetch, remote
+from strikescope.sources import archives, fetch, remote
 from strikescope.sources.fetch import FetchError
 from tests.test_update import ROW, release_zip, server, snapshot, urls  # noqa: F401
 
@@ -61,8 +61,8 @@ def _zip(members: dict[str, bytes]) -> bytes:
 ])
 def test_a_zip_bomb_is_refused_before_unpacking(server, tmp_path, monkeypatch,  # noqa: F811
                                                 members, match):
-    monkeypatch.setattr(fetch, "MAX_UNPACKED_BYTES", 100_000)
-    monkeypatch.setattr(fetch, "MAX_MEMBERS", 10)
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 100_000)
+    monkeypatch.setattr(archives, "MAX_MEMBERS", 10)
     data, db = tmp_path / "data", tmp_path / "s.duckdb"
     update(["attacks"], data_dir=data, db=db, urls=urls(server))
     server.routes["/kaggle.zip"] = (200, _zip(members), {})

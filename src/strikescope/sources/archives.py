@@ -8,16 +8,22 @@ from __future__ import annotations
 import gzip
 import shutil
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from strikescope.errors import FetchError, StrikescopeError, UnreadableFileError
-from strikescope.sources.fetch import MAX_UNPACKED_BYTES, extract_csvs
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a member first, or an empty archive
 GZIP_MAGIC = b"\x1f\x8b"
+
+# What an archive may unpack to: the real release is about 1 MB in 2 CSV files. A zip whose
+# members claim more, or are more than this many, is refused before anything is unpacked
+# (a 4 MB zip held a 4 GiB member).
+MAX_MEMBERS = 1000
+MAX_UNPACKED_BYTES = 1 << 30
 
 
 def archive_kind(path: Path) -> str | None:
@@ -90,4 +96,47 @@ def _gunzip(path: Path, into: Path) -> Path:
         raise UnreadableFileError(path, f"not a readable gzip file ({exc}); it may be "
                                         "truncated") from None
     shutil.copystat(path, target)
+    return target
+
+
+def extract_csvs(archive: Path, into: Path) -> list[Path]:
+    """Every CSV member of a zip, after checking the archive and each member's CRC-32."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = [i for i in zf.infolist()
+                       if i.filename.lower().endswith(".csv") and not i.is_dir()]
+            _check_sizes(archive, zf.infolist(), members)
+            # Each member's CRC-32 is checked as it is read to its end (zipfile raises
+            # BadZipFile on a mismatch); the other members are not unpacked at all.
+            budget = [MAX_UNPACKED_BYTES]
+            return [_extract(zf, info, into, budget) for info in members]
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        raise FetchError(f"{archive.name}: not a readable zip archive ({exc}); the download "
+                         "is corrupt or truncated, nothing was changed") from None
+
+
+def _check_sizes(archive: Path, infos: list, members: list) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise FetchError(f"{archive.name}: {len(infos):,} members, more than the "
+                         f"{MAX_MEMBERS:,} a data set archive may have; nothing was unpacked")
+    claimed = sum(i.file_size for i in members)
+    if claimed > MAX_UNPACKED_BYTES:
+        raise FetchError(f"{archive.name}: its CSV files would unpack to {claimed:,} bytes, "
+                         f"more than {MAX_UNPACKED_BYTES:,}; nothing was unpacked")
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, into: Path,
+             budget: list[int]) -> Path:
+    # Member names come from the network: keep them inside `into`.
+    parts = [p for p in PurePosixPath(info.filename.replace("\\", "/")).parts
+             if p not in ("", ".", "..", "/")]
+    target = into.joinpath(*parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zf.open(info) as src, open(target, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:  # sizes in the directory can lie; the bytes cannot
+                raise FetchError(f"{info.filename}: unpacks to more than "
+                                 f"{MAX_UNPACKED_BYTES:,} bytes; nothing was changed")
+            dst.write(chunk)
     return target
