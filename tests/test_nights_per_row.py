@@ -290,3 +290,12 @@ def test_real_abcs_december_2025_tally(real_db):
                                                                          "combined")
     assert national[0] == combined[0] == 5131
     assert national[1] <= 176 <= combined[1]
+
+
+@pytest.mark.slow
+def test_real_national_policy_reproduces_euronews_first_ten_days_of_july_2025(real_db):
+    # Euronews, 10 July 2025 (fr.euronews.com/2025/07/10/en-dix-jours-la-russie-a-lance-plus-
+    # de-drones-sur-lukraine-que-sur-lensemble-du-mois-de-ju): 2,516 drones in the first ten
+    # days of July, the night to Thursday 10 July (397) the last of them.
+    df = strikescope.nights("2025-07-01", "2025-07-10", db=real_db, policy="national")
+    assert df.drones_launched.sum() == 2516 and df.drones_launched.iloc[-1] == 397
