@@ -3,7 +3,13 @@ import warnings
 import pandas as pd
 import pytest
 
-from strikescope.taxonomy import CLASSES, UnknownModelWarning, classify, reference_rows
+from strikescope.taxonomy import (
+    CLASSES,
+    UnknownModelWarning,
+    classify,
+    normalize_model,
+    reference_rows,
+)
 from tests.conftest import ATTACKS, OLD_RELEASE
 
 
@@ -108,3 +114,25 @@ def test_table_has_no_duplicates_and_valid_classes():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         classify("Kalibr")
+
+
+@pytest.mark.parametrize("model, cls, kind, long_range", [
+    # variants of a known designation by a letter suffix take its class
+    ("Kh-101M", "cruise", "missile", True), ("Х-101М", "cruise", "missile", True),
+    ("X-59M", "cruise", "missile", True), ("C-300V", "ballistic", "missile", True),
+    # designations and names the reference now holds, in the spellings of the reports
+    ("Kh-47M2", "aeroballistic", "missile", True), ("Kh-BD", "cruise", "missile", True),
+    ("RS-26 Rubezh", "ballistic", "missile", True), ("UMPB D-30", "guided_bomb", "missile",
+                                                       False),
+    # drones named by their role: decoys and strike or attack drones are long-range strike
+    # drones; a decoy missile is not a drone, and a drone of no stated role stays unknown
+    ("імітатори", "strike_drone", "drone", True), ("decoy drones", "strike_drone", "drone",
+                                                   True),
+    ("ударні БпЛА", "strike_drone", "drone", True), ("attack drones", "strike_drone",
+                                                     "drone", True),
+    ("decoy missiles", "unknown", "missile", True), ("project UAV", "unknown", "drone", False),
+])
+def test_unseen_model_strings_of_later_reports(model, cls, kind, long_range):
+    c = classify(model, warn=False)
+    assert (c.weapon_class, c.kind, c.long_range) == (cls, kind, long_range)
+    assert c.known == (normalize_model(model) in {r["key"] for r in reference_rows()})

@@ -51,11 +51,20 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": 
 # ("С-300", "Х-101"), never to Cyrillic names such as "Молнія".
 _LOOKALIKES = str.maketrans("асекморхіу", "acekmopxiy")
 _DRONE_WORDS = re.compile(r"uav|drone|бпла|дрон|shahed|geran|герань|шахед", re.IGNORECASE)
-_KH = re.compile(r"\bkh-?(?=\d)")
+_KH = re.compile(r"\bkh(?:-(?=\w)|(?=\d))")  # "kh-101", "kh101", "kh-bd"
 # A model string the reference lacks but that names the Shahed family (a new variant, a
 # jet "Shahed-238", "Geran-3", a decoy): a long-range strike drone, counted as one.
 _SHAHED_FAMILY = re.compile(r"shahed|geran|герань|шахед|gerbera|parod|пародія|гербера",
                             re.IGNORECASE)
+# Drones the reports' prose names by role rather than model: decoys ("імітатори", counted
+# with the Shahed type by the Air Force) and strike drones ("ударні БпЛА"). A decoy
+# *missile* (an old Kh-55 without a warhead) is not one; a jet drone of no named family may
+# be a reconnaissance one.
+_DECOYS = re.compile(r"decoy|imitat|імітатор|имитатор", re.IGNORECASE)
+_STRIKE_DRONE_ROLE = re.compile(r"\b(?:strike|attack|kamikaze)|ударн|камікадзе|камикадзе",
+                                re.IGNORECASE)
+# What may follow a known designation in a variant of it: "Kh-101M", "X-59MK2", "Х-31ПД".
+_VARIANT_SUFFIX = re.compile(r"[a-zа-яіїє]{1,3}\d?")
 _MISSILE_WORDS = re.compile(r"missile|rocket|ракет|cruise|ballistic|балістич|крилат",
                             re.IGNORECASE)
 # The class a missile's own words name, for a model the reference lacks ("ballistic missile
@@ -161,11 +170,12 @@ def _family(name: str) -> tuple[str, str, bool] | None:
     """(class, kind, long_range) of an unknown component that names a known model inside
     it ("X-47M2 Kinzhal", "Kalibr-NK"; two of one kind: `mixed`) or the Shahed family; None
     otherwise. The component stays unknown (warned), but counts where its family does."""
-    if _SHAHED_FAMILY.search(name):
+    if _SHAHED_FAMILY.search(name) or _drone_by_role(name):
         return "strike_drone", "drone", True
     key = normalize_model(name)
     hits = {_lookup()[k][1:] for k in _family_keys()
             if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w])", key)}
+    hits |= _variant_of(key)
     if len({h[0] for h in hits}) == 1:
         return hits.pop()
     if len({h[1] for h in hits}) == 1:  # several families of one kind: a mixed group
@@ -173,12 +183,39 @@ def _family(name: str) -> tuple[str, str, bool] | None:
     return None
 
 
+def _drone_by_role(name: str) -> bool:
+    """A drone named by its role: a decoy, or a strike, attack or jet drone."""
+    if _MISSILE_WORDS.search(name):
+        return False
+    return bool(_DECOYS.search(name) or (_DRONE_WORDS.search(name)
+                                         and _STRIKE_DRONE_ROLE.search(name)))
+
+
+def _variant_of(key: str) -> set[tuple[str, str, bool]]:
+    """(class, kind, long_range) of the known designations that a word of `key` extends by
+    a letter suffix ("x-101m" of "x-101"), the longest designation per word."""
+    hits = set()
+    for word in key.split():
+        found = [k for k in _designation_keys()
+                 if word.startswith(k) and _VARIANT_SUFFIX.fullmatch(word[len(k):])]
+        if found:
+            hits.add(_lookup()[max(found, key=len)][1:])
+    return hits
+
+
+@cache
+def _designation_keys() -> tuple[str, ...]:
+    """Reference designations of one word ending in a digit ("x-101", "kn-23", "c-300")."""
+    return tuple(k for k in _lookup() if " " not in k and "/" not in k and k[-1].isdigit())
+
+
 @cache
 def _family_keys() -> tuple[str, ...]:
     """Reference names of one word that identify a model family ("kinzhal", "kalibr",
-    "zircon"), longest first; short or generic words are left out."""
+    "zircon", "umpk"), longest first; short (three letters: "kab", "kub") or generic words
+    are left out."""
     generic = {"missile", "drone", "uav", "bomb", "aerial", "ballistic", "cruise", "unknown"}
-    keys = [k for k in _lookup() if len(k) >= 5 and " " not in k and "/" not in k
+    keys = [k for k in _lookup() if len(k) >= 4 and " " not in k and "/" not in k
             and k not in generic and not any(ch.isdigit() for ch in k)]
     return tuple(sorted(keys, key=len, reverse=True))
 
