@@ -32,7 +32,9 @@ Force figures 19/23), "blind20" (added and keyed after the blind19 mends, then r
 contradicted none given, supported 17/18, Air Force figures 17/19), "blind21" (added and keyed
 after the blind20 mends, then run once: contradicted 0/3, supported 22/23, Air Force
 figures 19/32), "blind22" (added and keyed after the blind21 mends, then run once:
-contradicted none given, supported 18/23, Air Force figures 19/26).
+contradicted none given, supported 18/23, Air Force figures 19/26), "blind23" (added and keyed
+after the blind22 mends, then run once: contradicted 0/3, supported 38/39, Air Force figures
+39/50).
 Only the first runs, kept in
 docs/brief-check.md, measure unseen text.
 Printed, per split:

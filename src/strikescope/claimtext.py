@@ -305,10 +305,16 @@ HOLIDAY_AHEAD_RE = re.compile(r"\b(?:before|ahead of|pre-|run-up to|in the lead-
                               r"(?:the\s+)?$", re.I)
 
 
+# "over the previous evening and on the night into 7 December", "last night, 7 December":
+# a time of day after the word names the attack's own time, not an earlier record
+TIME_OF_DAY_RE = re.compile(r"\b(?:previous|prior|earlier|last)\s+(?:evening|night|day|morning|"
+                            r"afternoon)\b")
+
+
 def _role(before: str) -> str:
     if re.search(r"\bsince\s+(the\s+)?(\w+\s+)?$", before):
         return "since"
-    if re.search(r"(previous|prior|earlier|last)\b[^.;]{0,60}$", before):
+    if re.search(r"(previous|prior|earlier|last)\b[^.;]{0,60}$", TIME_OF_DAY_RE.sub("", before)):
         return "previous"
     return "attack"
 
@@ -1139,11 +1145,19 @@ def _most_subject(pos: int, figures: list[Claim]) -> str | None:
     return last.subject if ok else None
 
 
+# "its largest drone attack on Moscow": Ukraine's strikes on Russia, which the reports do
+# not count
+RUSSIA_SCOPE_RE = re.compile(r"^[^.;]{0,40}?\b(?:on|against|at|over|toward|towards)\s+(?:the\s+)?"
+                             r"(?:russia\b|russian\b|moscow\b)", re.I)
+
+
 def _record_scope(info: dict, before: str, after: str) -> None:
-    """What a superlative compares: one city, one kind of target, a vague period, or the
-    nights since a date."""
+    """What a superlative compares: one city, one kind of target, Ukraine's strikes on
+    Russia, a vague period, or the nights since a date."""
     if CITY_SCOPE_RE.match(after):
         info["scope"] = "city"
+    elif RUSSIA_SCOPE_RE.match(after):
+        info["scope"] = "russia"
     elif TARGET_SCOPE_RE.match(after):
         info["scope"] = "target"
     since = SINCE_RE.match(after)
@@ -1570,7 +1584,7 @@ def _resolve_nights(art: Article) -> None:
             x = min((x for x in own if STRENGTH[x.strength] == best),
                     key=lambda x: abs(x.start - c.start))
             if x.strength in ("relative", "early") and art.night \
-                    and art.confidence == "high":
+                    and art.confidence == "high" and _near_publication(art, art.night):
                 # a stated date elsewhere beats "overnight" (a next-day piece, say)
                 c.night, c.confidence = art.night, art.confidence
                 c.basis = f"{art.basis}, which beats {x.text!r}"
@@ -1583,6 +1597,34 @@ def _resolve_nights(art: Article) -> None:
             c.night, c.confidence, c.basis = art.night, art.confidence, (
                 art.basis or "no date phrase")
             _stale_night(c, art)
+            _link_line(c, art)
+
+
+def _near_publication(art: Article, night: dt.date) -> bool:
+    """A stated date beats "overnight" in a piece told the day after (the date names the
+    night the piece calls "overnight"); a date weeks before the piece ("On 2 November ...
+    said", in a piece of 7 December) names something else, and "overnight" stands."""
+    day = kyiv_date(art.published)
+    return day is None or (day - night).days <= STALE_DAYS
+
+
+# A paragraph of one line that ends no sentence, past the headline: a subheading or the
+# headline of another story the page links to ("Ukraine downs 22 out of 35 missiles, 20
+# drones used in Russian morning attack, Air Force says" inside a piece on Saturday's night)
+LINK_LINE_RE = re.compile(r"[^\n]*[^.!?:\"'”’)\s]\s*$")
+
+
+def _link_line(c: Claim, art: Article) -> None:
+    """A figure in such a line takes the article's night only as a guess: low confidence,
+    never grounds for "contradicted"."""
+    a, b = art.sentences[c.sentence]
+    para_start = art.body.rfind("\n\n", 0, a) + 2 if art.body.rfind("\n\n", 0, a) >= 0 else 0
+    end = art.body.find("\n\n", b)
+    para = art.body[para_start:len(art.body) if end < 0 else end].strip()
+    if c.night is None or para_start < 2 or "\n" in para or not LINK_LINE_RE.fullmatch(para):
+        return
+    c.confidence = "low"
+    c.basis += "; its line ends no sentence (a subheading or another story's headline)"
 
 
 COMPARISON_CUE_RE = re.compile(r"\b(?:previous|prior|earlier|last|since)\b", re.I)
