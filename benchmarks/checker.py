@@ -34,7 +34,8 @@ after the blind20 mends, then run once: contradicted 0/3, supported 22/23, Air F
 figures 19/32), "blind22" (added and keyed after the blind21 mends, then run once:
 contradicted none given, supported 18/23, Air Force figures 19/26), "blind23" (added and keyed
 after the blind22 mends, then run once: contradicted 0/3, supported 38/39, Air Force figures
-39/50).
+39/50), "blind24" (added and keyed after the blind23 mends, then run once: contradicted none
+given, supported 31/32, Air Force figures 37/40).
 Only the first runs, kept in
 docs/brief-check.md, measure unseen text.
 Printed, per split:

@@ -1631,3 +1631,27 @@ def test_a_lost_count_may_hold_the_part_its_sentence_says_left(readings_db, text
 def test_a_superlative_about_strikes_on_russia_is_no_record_of_the_reports(sentence, scope):
     [r] = [c for c in ct.extract(sentence, "2025-03-01").claims if c.kind == "record"]
     assert r.record.get("scope") == scope
+
+
+@pytest.mark.parametrize("sentence", [
+    "Overnight 30 decoy drones fell in empty fields, the air force said.",
+    "Another 30 drones crashed into uninhabited terrain, the air force said.",
+])
+def test_drones_that_fell_in_open_country_are_lost(sentence):
+    [f] = [f for f in _figures(sentence) if f.value == 30]
+    assert f.measure == "lost"
+
+
+def test_unmanned_aircraft_are_drones():
+    [f] = _figures("Russia launched 25 unmanned aircraft at Ukraine overnight.")
+    assert (f.subject, f.measure) == ("drones", "launched")
+
+
+@pytest.mark.parametrize("second, who", [
+    ('"In all, air defence forces destroyed 12 drones over the city," she said.', "regional"),
+    ("In all, air defence forces destroyed 12 drones over the city.", "air_force"),
+])
+def test_a_pronoun_speaker_after_the_figure_is_the_previous_sentence_s(second, who):
+    text = "The mayor of Dnipro said the drones came in two waves.\n\n" + second
+    [f] = [f for f in _figures(text) if f.value == 12]
+    assert f.attribution == who

@@ -425,7 +425,8 @@ def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
 
 # --- weapons and figures ----------------------------------------------------------------
 
-HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|aerial targets|aerial weapons|"
+HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|unmanned aircraft|aerial targets|"
+        r"aerial weapons|"
         r"air targets|means of (?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|"
         r"missile|rockets|"
         r"projectiles|targets|weapons|Kinzhals|Kinzhal|Iskanders|Kalibrs|Kalibr|Zircon|"
@@ -509,6 +510,9 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
              # drones "electronically disabled or forced down" were suppressed, not shot
              r"electronically (?:disabled|suppressed|neutrali[sz]ed)|forced (?:down|to land)|"
              r"(?:came|come|comes|fell|falls|went|crashed) (?:down )?on (?:their|its) own|"
+             # decoys that "fell in open areas": the Air Force's lost without consequences
+             r"(?:fell|falls|came down|crashed) (?:in|on|into) (?:open|empty|uninhabited|"
+             r"unpopulated|deserted) (?:areas?|fields?|ground|terrain|spaces?)|"
              r"without (?:causing )?(?:harm|"
              r"negative|adverse))"),
     ("other", r"(?:flew (?:on |off |back )?(?:in)?to(?:wards?)?|flew (?:off|back)|"
@@ -953,7 +957,9 @@ def attribution(sent: str, pos: int, previous: str | None, article_default: str,
         return before[-1][1]
     if quote:
         return quote
-    if PRONOUN_SPEAKER.search(sent[:pos]) and previous:
+    # "'... destroyed more than 20 enemy targets,' he said": the pronoun after the figure
+    # is the speaker of the sentence before, as much as one before it
+    if PRONOUN_SPEAKER.search(sent) and previous:
         return previous
     if speakers:
         return speakers[0][1]
