@@ -1655,3 +1655,12 @@ def test_a_pronoun_speaker_after_the_figure_is_the_previous_sentence_s(second, w
     text = "The mayor of Dnipro said the drones came in two waves.\n\n" + second
     [f] = [f for f in _figures(text) if f.value == 12]
     assert f.attribution == who
+
+
+@pytest.mark.parametrize("sentence, value, subject", [
+    ('In all the enemy launched 40 "Shaheds" overnight.', 40, "shahed"),
+    ("Ships fired six «Kalibr» missiles from the Black Sea.", 6, "model"),
+])
+def test_a_weapon_name_in_quote_marks_is_the_figure_s_weapon(sentence, value, subject):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert f.subject == subject

@@ -444,7 +444,8 @@ _STOP = "|".join(sorted(STOP_WORDS | {w for w in NUMBER_WORDS if " " not in w}, 
 NP_RE = re.compile(rf"\s+(?P<mods>(?:(?:cruise|ballistic|aeroballistic|hypersonic|guided|"
                    rf"anti-ship|air-launched),\s+)*"
                    rf"(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
-                   rf"(?P<head>{HEAD})"
+                   # '90 "Shaheds"', '"Kalibr" missiles': a weapon's name in quote marks
+                   rf"[\"“«]?(?P<head>{HEAD})[\"”»]?"
                    # "76 Shaheds, decoy drones and other UAVs": one list of drone kinds
                    rf"(?P<tail>(?:,\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?:drones|UAVs|decoys|"
                    rf"imitators)\b)*,?\s+(?:and|or|(?P<also>as well as))\s+"
