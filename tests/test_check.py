@@ -1664,3 +1664,12 @@ def test_a_pronoun_speaker_after_the_figure_is_the_previous_sentence_s(second, w
 def test_a_weapon_name_in_quote_marks_is_the_figure_s_weapon(sentence, value, subject):
     [f] = [f for f in _figures(sentence) if f.value == value]
     assert f.subject == subject
+
+
+@pytest.mark.parametrize("sentence, value, model", [
+    ("The enemy also fired two Kh-22 at Odesa.", 2, "x-22"),
+    ("It used three Iskander-Ms from Crimea.", 3, "iskander-m"),
+])
+def test_a_missile_model_alone_names_the_figure_s_weapon(sentence, value, model):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert (f.subject, f.model) == ("model", model)

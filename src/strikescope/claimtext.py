@@ -430,6 +430,8 @@ HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|unmanned aircraft|aerial
         r"air targets|means of (?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|"
         r"missile|rockets|"
         r"projectiles|targets|weapons|Kinzhals|Kinzhal|Iskanders|Kalibrs|Kalibr|Zircon|"
+        # a missile's model alone names the weapon ("one Kh-59", "two Iskander-Ms")
+        r"(?:Kh|X)-\d+[A-Za-z]?s?|Iskander-[MK]s?|"
         r"decoys)(?![\w-])")
 STOP_WORDS = {"were", "was", "had", "have", "has", "been", "are", "is", "that", "which", "who",
               "in", "on", "at", "over", "from", "by", "against", "across", "into", "toward",
@@ -699,7 +701,7 @@ def subject_of(text: str) -> tuple[str, str | None]:
     if "ukrainian" in t:
         return "ukrainian", model
     drones = re.search(r"drone|uav|unmanned|shahed|geran|decoy", t)
-    missiles = re.search(r"missile|rocket|kinzhal|iskander|kalibr|zircon", t)
+    missiles = re.search(r"missile|rocket|kinzhal|iskander|kalibr|zircon", t) or model
     if (drones and missiles) or re.search(r"targets|projectiles|weapons|means of", t):
         return "all", None
     if missiles and "ballistic" in t.replace("aeroballistic", "") and "cruise" in t:
