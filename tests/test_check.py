@@ -1578,3 +1578,98 @@ def test_a_closed_quote_ends_with_its_paragraph():
             'Later 20 drones came, "in waves", Zelensky said.')
     [f] = [f for f in _figures(text) if f.value == 60]
     assert f.attribution == "air_force"
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("During the previous day and on the night to 12 March the enemy used 40 drones.",
+     "attack"),
+    ("Last night, 12 March, the enemy used 40 drones.", "attack"),
+    ("It beat the previous record, set on 12 March, the air force said.", "previous"),
+])
+def test_a_time_of_day_after_previous_is_the_attack_s_own_time(sentence, role):
+    [x] = [x for x in ct.sentence_anchors(sentence, 0, D(2025, 3, 14)) if "12 March" in x.text]
+    assert (x.role, x.night) == (role, dt.date(2025, 3, 12))
+
+
+@pytest.mark.parametrize("published, night", [
+    ("2025-06-10", dt.date(2025, 6, 10)),    # 3 May is weeks back: "overnight" stands
+    ("2025-05-04", dt.date(2025, 5, 3)),     # told the day after: 3 May is the night
+])
+def test_a_stated_date_beats_overnight_only_near_the_piece(published, night):
+    text = ("Russia sent 30 drones against Ukraine overnight.\n\n"
+            "On 3 May an official said Russia was changing its strike tactics.")
+    [f] = [f for f in _figures(text, published) if f.value == 30]
+    assert f.night == night
+
+
+def test_a_line_that_ends_no_sentence_takes_the_night_only_as_a_guess():
+    text = ("Russia launched 50 drones overnight on Saturday, the air force said.\n\n"
+            "Kyiv downs 12 of 20 missiles in a morning attack, military says\n\n"
+            "Air defence shot down 41 drones.\n\nThe drones came from Kursk.")
+    figs = {f.value: f for f in _figures(text, "2025-03-01")}
+    assert figs[20].confidence == "low" and "ends no sentence" in figs[20].basis
+    assert figs[50].confidence == figs[41].confidence == "high"
+
+
+@pytest.mark.parametrize("text, label", [
+    # 30 lost in the store and three that left: the statement's 33 holds both
+    ("Overnight 33 decoy drones were lost from tracking, three of them flew off towards "
+     "Belarus, the Air Force said.", "unverifiable"),
+    ("Overnight 33 decoy drones were lost from tracking, the Air Force said.", "contradicted"),
+])
+def test_a_lost_count_may_hold_the_part_its_sentence_says_left(readings_db, text, label):
+    got, evidence = _label(text, "33", readings_db)
+    assert got == label
+    assert ("the 3 that left the airspace" in evidence) == (label == "unverifiable")
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("Ukraine launched its largest drone attack on Moscow, officials said.", "russia"),
+    ("Kyiv sent the biggest wave of drones against Russia in months.", "russia"),
+    ("Russia launched its largest drone attack on Ukraine, officials said.", None),
+])
+def test_a_superlative_about_strikes_on_russia_is_no_record_of_the_reports(sentence, scope):
+    [r] = [c for c in ct.extract(sentence, "2025-03-01").claims if c.kind == "record"]
+    assert r.record.get("scope") == scope
+
+
+@pytest.mark.parametrize("sentence", [
+    "Overnight 30 decoy drones fell in empty fields, the air force said.",
+    "Another 30 drones crashed into uninhabited terrain, the air force said.",
+])
+def test_drones_that_fell_in_open_country_are_lost(sentence):
+    [f] = [f for f in _figures(sentence) if f.value == 30]
+    assert f.measure == "lost"
+
+
+def test_unmanned_aircraft_are_drones():
+    [f] = _figures("Russia launched 25 unmanned aircraft at Ukraine overnight.")
+    assert (f.subject, f.measure) == ("drones", "launched")
+
+
+@pytest.mark.parametrize("second, who", [
+    ('"In all, air defence forces destroyed 12 drones over the city," she said.', "regional"),
+    ("In all, air defence forces destroyed 12 drones over the city.", "air_force"),
+])
+def test_a_pronoun_speaker_after_the_figure_is_the_previous_sentence_s(second, who):
+    text = "The mayor of Dnipro said the drones came in two waves.\n\n" + second
+    [f] = [f for f in _figures(text) if f.value == 12]
+    assert f.attribution == who
+
+
+@pytest.mark.parametrize("sentence, value, subject", [
+    ('In all the enemy launched 40 "Shaheds" overnight.', 40, "shahed"),
+    ("Ships fired six «Kalibr» missiles from the Black Sea.", 6, "model"),
+])
+def test_a_weapon_name_in_quote_marks_is_the_figure_s_weapon(sentence, value, subject):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert f.subject == subject
+
+
+@pytest.mark.parametrize("sentence, value, model", [
+    ("The enemy also fired two Kh-22 at Odesa.", 2, "x-22"),
+    ("It used three Iskander-Ms from Crimea.", 3, "iskander-m"),
+])
+def test_a_missile_model_alone_names_the_figure_s_weapon(sentence, value, model):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert (f.subject, f.model) == ("model", model)

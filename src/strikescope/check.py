@@ -827,6 +827,24 @@ def _readings(c: ct.Claim, store: _Store, sentence: str):
                     yield fig.national, what + " (national statement)"
         yield from _any_type_readings(c, store, d)
     yield from _two_nights(c, store, night)
+    yield from _with_left_part(c, store, night, sentence)
+
+
+# "28 decoy drones were lost ..., two of them flew off towards Russia and Belarus": the
+# statement's lost count holds drones that left the airspace, which the reports keep apart
+LEFT_PART_RE = re.compile(r"\b(?P<n>\w+) of them (?:flew|left|went|headed|returned|veered)\b"
+                          r"[^.;]{0,40}?\b(?:russia|belarus|moldova|romania|airspace)\b", re.I)
+
+
+def _with_left_part(c: ct.Claim, store: _Store, night: dt.date, sentence: str):
+    """The claim's measure plus the part its sentence says left the airspace."""
+    m = LEFT_PART_RE.search(sentence)
+    part = ct.number_value(m["n"]) if m else None
+    if c.measure != "lost" or not part:
+        return
+    fig = store_figure(store, night, c)
+    if fig.value is not None:
+        yield fig.value + part, f"{fig.what} and the {part} that left the airspace"
 
 
 def _two_nights(c: ct.Claim, store: _Store, night: dt.date):
@@ -984,9 +1002,10 @@ def label_record(c: ct.Claim, store: _Store, sentence: str = "") -> tuple[str, s
         who = SOURCE_NAMES.get(c.attribution, c.attribution)
         return "unverifiable", f"Out of scope: a comparison made by {who}.", None
     scope = c.record.get("scope")
-    if scope in ("city", "vague", "target"):
+    if scope in ("city", "vague", "target", "russia"):
         what = {"city": "one city", "vague": "a vague period",
-                "target": "attacks on one kind of target"}[scope]
+                "target": "attacks on one kind of target",
+                "russia": "Ukraine's strikes on Russia"}[scope]
         return "unverifiable", f"Not checked: a comparison about {what}.", None
     if c.night is None or not store.covers(c.night):
         return "unverifiable", f"No night in the store to check against ({c.basis}).", None

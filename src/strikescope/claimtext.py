@@ -305,10 +305,16 @@ HOLIDAY_AHEAD_RE = re.compile(r"\b(?:before|ahead of|pre-|run-up to|in the lead-
                               r"(?:the\s+)?$", re.I)
 
 
+# "over the previous evening and on the night into 7 December", "last night, 7 December":
+# a time of day after the word names the attack's own time, not an earlier record
+TIME_OF_DAY_RE = re.compile(r"\b(?:previous|prior|earlier|last)\s+(?:evening|night|day|morning|"
+                            r"afternoon)\b")
+
+
 def _role(before: str) -> str:
     if re.search(r"\bsince\s+(the\s+)?(\w+\s+)?$", before):
         return "since"
-    if re.search(r"(previous|prior|earlier|last)\b[^.;]{0,60}$", before):
+    if re.search(r"(previous|prior|earlier|last)\b[^.;]{0,60}$", TIME_OF_DAY_RE.sub("", before)):
         return "previous"
     return "attack"
 
@@ -419,10 +425,13 @@ def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
 
 # --- weapons and figures ----------------------------------------------------------------
 
-HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|aerial targets|aerial weapons|"
+HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|unmanned aircraft|aerial targets|"
+        r"aerial weapons|"
         r"air targets|means of (?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|"
         r"missile|rockets|"
         r"projectiles|targets|weapons|Kinzhals|Kinzhal|Iskanders|Kalibrs|Kalibr|Zircon|"
+        # a missile's model alone names the weapon ("one Kh-59", "two Iskander-Ms")
+        r"(?:Kh|X)-\d+[A-Za-z]?s?|Iskander-[MK]s?|"
         r"decoys)(?![\w-])")
 STOP_WORDS = {"were", "was", "had", "have", "has", "been", "are", "is", "that", "which", "who",
               "in", "on", "at", "over", "from", "by", "against", "across", "into", "toward",
@@ -437,7 +446,8 @@ _STOP = "|".join(sorted(STOP_WORDS | {w for w in NUMBER_WORDS if " " not in w}, 
 NP_RE = re.compile(rf"\s+(?P<mods>(?:(?:cruise|ballistic|aeroballistic|hypersonic|guided|"
                    rf"anti-ship|air-launched),\s+)*"
                    rf"(?:(?!(?:{_STOP})\b)(?!\d)[\w'’/().-]+\s+){{0,6}})"
-                   rf"(?P<head>{HEAD})"
+                   # '90 "Shaheds"', '"Kalibr" missiles': a weapon's name in quote marks
+                   rf"[\"“«]?(?P<head>{HEAD})[\"”»]?"
                    # "76 Shaheds, decoy drones and other UAVs": one list of drone kinds
                    rf"(?P<tail>(?:,\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?:drones|UAVs|decoys|"
                    rf"imitators)\b)*,?\s+(?:and|or|(?P<also>as well as))\s+"
@@ -503,6 +513,9 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
              # drones "electronically disabled or forced down" were suppressed, not shot
              r"electronically (?:disabled|suppressed|neutrali[sz]ed)|forced (?:down|to land)|"
              r"(?:came|come|comes|fell|falls|went|crashed) (?:down )?on (?:their|its) own|"
+             # decoys that "fell in open areas": the Air Force's lost without consequences
+             r"(?:fell|falls|came down|crashed) (?:in|on|into) (?:open|empty|uninhabited|"
+             r"unpopulated|deserted) (?:areas?|fields?|ground|terrain|spaces?)|"
              r"without (?:causing )?(?:harm|"
              r"negative|adverse))"),
     ("other", r"(?:flew (?:on |off |back )?(?:in)?to(?:wards?)?|flew (?:off|back)|"
@@ -688,7 +701,7 @@ def subject_of(text: str) -> tuple[str, str | None]:
     if "ukrainian" in t:
         return "ukrainian", model
     drones = re.search(r"drone|uav|unmanned|shahed|geran|decoy", t)
-    missiles = re.search(r"missile|rocket|kinzhal|iskander|kalibr|zircon", t)
+    missiles = re.search(r"missile|rocket|kinzhal|iskander|kalibr|zircon", t) or model
     if (drones and missiles) or re.search(r"targets|projectiles|weapons|means of", t):
         return "all", None
     if missiles and "ballistic" in t.replace("aeroballistic", "") and "cruise" in t:
@@ -947,7 +960,9 @@ def attribution(sent: str, pos: int, previous: str | None, article_default: str,
         return before[-1][1]
     if quote:
         return quote
-    if PRONOUN_SPEAKER.search(sent[:pos]) and previous:
+    # "'... destroyed more than 20 enemy targets,' he said": the pronoun after the figure
+    # is the speaker of the sentence before, as much as one before it
+    if PRONOUN_SPEAKER.search(sent) and previous:
         return previous
     if speakers:
         return speakers[0][1]
@@ -1139,11 +1154,19 @@ def _most_subject(pos: int, figures: list[Claim]) -> str | None:
     return last.subject if ok else None
 
 
+# "its largest drone attack on Moscow": Ukraine's strikes on Russia, which the reports do
+# not count
+RUSSIA_SCOPE_RE = re.compile(r"^[^.;]{0,40}?\b(?:on|against|at|over|toward|towards)\s+(?:the\s+)?"
+                             r"(?:russia\b|russian\b|moscow\b)", re.I)
+
+
 def _record_scope(info: dict, before: str, after: str) -> None:
-    """What a superlative compares: one city, one kind of target, a vague period, or the
-    nights since a date."""
+    """What a superlative compares: one city, one kind of target, Ukraine's strikes on
+    Russia, a vague period, or the nights since a date."""
     if CITY_SCOPE_RE.match(after):
         info["scope"] = "city"
+    elif RUSSIA_SCOPE_RE.match(after):
+        info["scope"] = "russia"
     elif TARGET_SCOPE_RE.match(after):
         info["scope"] = "target"
     since = SINCE_RE.match(after)
@@ -1570,7 +1593,7 @@ def _resolve_nights(art: Article) -> None:
             x = min((x for x in own if STRENGTH[x.strength] == best),
                     key=lambda x: abs(x.start - c.start))
             if x.strength in ("relative", "early") and art.night \
-                    and art.confidence == "high":
+                    and art.confidence == "high" and _near_publication(art, art.night):
                 # a stated date elsewhere beats "overnight" (a next-day piece, say)
                 c.night, c.confidence = art.night, art.confidence
                 c.basis = f"{art.basis}, which beats {x.text!r}"
@@ -1583,6 +1606,34 @@ def _resolve_nights(art: Article) -> None:
             c.night, c.confidence, c.basis = art.night, art.confidence, (
                 art.basis or "no date phrase")
             _stale_night(c, art)
+            _link_line(c, art)
+
+
+def _near_publication(art: Article, night: dt.date) -> bool:
+    """A stated date beats "overnight" in a piece told the day after (the date names the
+    night the piece calls "overnight"); a date weeks before the piece ("On 2 November ...
+    said", in a piece of 7 December) names something else, and "overnight" stands."""
+    day = kyiv_date(art.published)
+    return day is None or (day - night).days <= STALE_DAYS
+
+
+# A paragraph of one line that ends no sentence, past the headline: a subheading or the
+# headline of another story the page links to ("Ukraine downs 22 out of 35 missiles, 20
+# drones used in Russian morning attack, Air Force says" inside a piece on Saturday's night)
+LINK_LINE_RE = re.compile(r"[^\n]*[^.!?:\"'”’)\s]\s*$")
+
+
+def _link_line(c: Claim, art: Article) -> None:
+    """A figure in such a line takes the article's night only as a guess: low confidence,
+    never grounds for "contradicted"."""
+    a, b = art.sentences[c.sentence]
+    para_start = art.body.rfind("\n\n", 0, a) + 2 if art.body.rfind("\n\n", 0, a) >= 0 else 0
+    end = art.body.find("\n\n", b)
+    para = art.body[para_start:len(art.body) if end < 0 else end].strip()
+    if c.night is None or para_start < 2 or "\n" in para or not LINK_LINE_RE.fullmatch(para):
+        return
+    c.confidence = "low"
+    c.basis += "; its line ends no sentence (a subheading or another story's headline)"
 
 
 COMPARISON_CUE_RE = re.compile(r"\b(?:previous|prior|earlier|last|since)\b", re.I)
