@@ -1,5 +1,6 @@
 import json
 
+import pandas as pd
 from typer.testing import CliRunner
 
 from strikescope.cli import app
@@ -54,3 +55,14 @@ def test_short_source():
     assert short_source("https://t.me/kpszsu/22252") == "kpszsu …su/22252"
     assert short_source("kpszsu/posts/a") == "kpszsu/posts/a"  # short ones stay whole
     assert short_source(None) == ""
+
+
+def test_float_columns_print_one_number_of_decimals_per_column():
+    from strikescope.cli.output import _decimals
+
+    # a ratio column: 0.582 needs three places, so 1.0 prints "1.000", not "1"
+    assert _decimals(pd.Series([1.0, 0.582, float("nan")])) == 3
+    assert _decimals(pd.Series([1.5, 0.25])) == 2
+    assert _decimals(pd.Series([3.0, 12.0])) == 0  # whole numbers keep their commas
+    assert _decimals(pd.Series([0.12345])) == 3  # at most three
+    assert _decimals(pd.Series([float("nan")])) == 0

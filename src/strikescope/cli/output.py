@@ -76,9 +76,26 @@ def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return df.assign(**{c: df[c].round(digits) for c in floats})
 
 
+def _decimals(values: pd.Series, most: int = 3) -> int:
+    """The decimals a float column is printed with: as many as its values need, up to
+    `most`, the same for every row ("1.000" under "0.582", not "1")."""
+    shown = values.dropna().round(most)
+    text = shown.map(lambda v: f"{v:.{most}f}".rstrip("0").split(".")[1])
+    return int(text.str.len().max()) if len(text) else 0
+
+
 def print_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
     numeric = [pd.api.types.is_numeric_dtype(df[col]) for col in df.columns]
-    cells = ([_cell(v) for v in row] for row in df.head(max_rows).itertuples(index=False))
+    shown = df.head(max_rows)
+    places = {i: _decimals(shown[c]) for i, c in enumerate(df.columns)
+              if pd.api.types.is_float_dtype(df[c])}
+
+    def cell(i: int, v) -> str:
+        if i in places and isinstance(v, float) and v == v:
+            return f"{v:,.{places[i]}f}"
+        return _cell(v)
+
+    cells = ([cell(i, v) for i, v in enumerate(row)] for row in shown.itertuples(index=False))
     _print_cells([str(c) for c in df.columns], numeric, cells, title, len(df) - max_rows)
 
 
