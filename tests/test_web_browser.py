@@ -52,13 +52,26 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+def _page(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
     p = context.new_page()
     p.errors = []
     p.on("console", lambda m: m.type == "error" and p.errors.append(m.text))
     p.on("pageerror", lambda e: p.errors.append(str(e)))
+    return context, p
+
+
+@pytest.fixture
+def page(browser):
+    context, p = _page(browser, 1400, 900)
+    yield p
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page 390 px wide, as a phone shows it."""
+    context, p = _page(browser, 390, 844)
     yield p
     context.close()
 
@@ -205,69 +218,52 @@ STATEMENT = ("У ніч на 9 липня 2025 року противник ат�
 
 
 @browser_only
-def test_form_results_fit_a_phone_their_tables_scrolling_in_their_own_box(server, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    p = context.new_page()
-    errors = []
-    p.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    try:
-        p.goto(server + "/check", wait_until="load")
-        if "not available" not in p.inner_text("main"):
-            article = next((SHARED / "articles").glob("*.md")).read_text(encoding="utf-8")
-            p.fill("#article", article)
-            p.fill("#published", "2025-07-06")
-            p.click("#check-form button")
-            p.locator("#check-result table").first.wait_for(timeout=60_000)
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            p.screenshot(path=str(SHOTS / "check-phone.png"), full_page=True)
-            assert p.evaluate("document.documentElement.scrollWidth") <= 390
-            # the claims keep readable columns: the table is wider than the phone and
-            # scrolls inside its box
-            box = p.locator("#check-result .table-wrap").first
-            assert box.evaluate("b => b.scrollWidth > b.clientWidth")
-        p.goto(server + "/parse-report", wait_until="load")
-        p.fill("textarea[name=text]", STATEMENT)
-        p.click("form button[type=submit]")
-        p.wait_for_load_state("load")
-        assert "728" in p.inner_text("main")
-        p.screenshot(path=str(SHOTS / "statement-phone.png"), full_page=True)
+def test_form_results_fit_a_phone_their_tables_scrolling_in_their_own_box(server, phone):
+    p = phone
+    p.goto(server + "/check", wait_until="load")
+    if "not available" not in p.inner_text("main"):
+        article = next((SHARED / "articles").glob("*.md")).read_text(encoding="utf-8")
+        p.fill("#article", article)
+        p.fill("#published", "2025-07-06")
+        p.click("#check-form button")
+        p.locator("#check-result table").first.wait_for(timeout=60_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        p.screenshot(path=str(SHOTS / "check-phone.png"), full_page=True)
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
-        assert errors == [], errors
-    finally:
-        context.close()
+        # the claims keep readable columns: the table is wider than the phone and
+        # scrolls inside its box
+        box = p.locator("#check-result .table-wrap").first
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+    p.goto(server + "/parse-report", wait_until="load")
+    p.fill("textarea[name=text]", STATEMENT)
+    p.click("form button[type=submit]")
+    p.wait_for_load_state("load")
+    assert "728" in p.inner_text("main")
+    p.screenshot(path=str(SHOTS / "statement-phone.png"), full_page=True)
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390
+    assert p.errors == [], p.errors
 
 
 @browser_only
-def test_row_facets_stay_inside_a_phone(server, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    p = context.new_page()
-    try:
-        p.goto(server + "/rows", wait_until="load")
-        rights = p.locator(".facets a").evaluate_all(
-            "links => links.map((a) => a.getBoundingClientRect().right)")
-        assert rights and max(rights) <= 390
-    finally:
-        context.close()
+def test_row_facets_stay_inside_a_phone(server, phone):
+    phone.goto(server + "/rows", wait_until="load")
+    rights = phone.locator(".facets a").evaluate_all(
+        "links => links.map((a) => a.getBoundingClientRect().right)")
+    assert rights and max(rights) <= 390
 
 
 @browser_only
-def test_the_tile_map_on_a_phone_is_as_tall_as_its_square_tiles_need(server, browser):
-    # 390 px wide: the map's 9 columns of square tiles need about 220 px for its 5 rows;
-    # the fixed 520 px of a wide screen left bands of white above and below them
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    p = context.new_page()
-    try:
-        p.goto(server + "/night/2025-07-04", wait_until="load")
-        p.locator("#regions-chart[data-rendered]").wait_for(timeout=60_000)
-        box = p.evaluate("""() => {
-            const el = document.querySelector('#regions-chart');
-            const plot = el._fullLayout;
-            return {height: plot.height, plotH: plot._size.h, plotW: plot._size.w};
-        }""")
-        assert box["plotH"] <= box["plotW"] * 5 / 9 + 4  # a few px of rounding
-        assert box["height"] < 480
-    finally:
-        context.close()
+def test_the_tile_map_on_a_phone_is_as_tall_as_its_square_tiles_need(server, phone):
+    # 390 px wide: the map's 9 columns of square tiles need about 180 px for its 5 rows;
+    # the height of a wide screen left bands of white above and below them
+    phone.goto(server + "/night/2025-07-04", wait_until="load")
+    phone.locator("#regions-chart[data-rendered]").wait_for(timeout=60_000)
+    box = phone.evaluate("""() => {
+        const plot = document.querySelector('#regions-chart')._fullLayout;
+        return {height: plot.height, plotH: plot._size.h, plotW: plot._size.w};
+    }""")
+    assert box["plotH"] <= box["plotW"] * 5 / 9 + 4  # a few px of rounding
+    assert box["height"] < 480
 
 
 # --- schemathesis -------------------------------------------------------------------------
