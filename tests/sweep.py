@@ -235,7 +235,9 @@ PCT = r"(under 1 %|over 99 %|n/a|\d+ %)"
 OF_PCT = re.compile(r"([\d,]+) of (?:the )?([\d,]+)(?: [a-z]+)*?[^()\n|.;]*?\(" + PCT + r"\)")
 TABLE_PCT = re.compile(r"\| ([\d,]+) \| ([\d,]+) \(" + PCT + r"\) \|")
 ANY_PCT = re.compile(r"(-?\d+(?:\.\d+)?) ?%")
-TITLE = re.compile(r"launches ([\d,]+) drones? and ([\d,]+) missiles? in the night ending "
+# a kind launched none of is left out of the title ("Russia launches 5 missiles in ...")
+TITLE = re.compile(r"(?:launches (?:([\d,]+) drones?)?(?: and )?(?:([\d,]+) missiles?)?|"
+                   r"No long-range drones or missiles launched) in the night ending "
                    r"(\d{2} \w+ \d{4})", re.IGNORECASE)
 META = re.compile(r"([\d,]+) drones?, ([\d,]+) missiles? on (\d{4}-\d{2}-\d{2})")
 LEAD = re.compile(r"launched ([\d,]+) long-range drones(?:\[\^\d+\])? and ([\d,]+) missiles"
@@ -357,7 +359,7 @@ def _check_headline(b, period_nights: pd.DataFrame, detail, where: str,
     day_long, day_iso = f"{detail.night:%d %B %Y}", f"{detail.night:%Y-%m-%d}"
     out = []
     m = TITLE.search(b.title)
-    if not m or (_num(m[1]), _num(m[2])) != want or m[3] != day_long:
+    if not m or (_num(m[1] or "0"), _num(m[2] or "0")) != want or m[3] != day_long:
         out.append(Violation("title figures differ from the night", where,
                              f"{b.title!r} vs {want} on {day_long}"))
     m = META.search(b.meta_description)

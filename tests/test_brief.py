@@ -81,6 +81,16 @@ def test_a_zero_figure_cites_the_reports_that_list_none(tiny_db):
     assert [post for post, *_ in note["posts"]] == ["kpszsu/posts/p0"]
     assert "none" in note["what"]
     assert all(n["refs"] or n["what"].startswith("Computed") for n in b.footnotes)
+    # the title leaves the kind of none out; the standfirst keeps it, with its source
+    assert b.title == "Russia launches 40 drones in the night ending 28 February 2025"
+
+
+def test_a_title_names_only_the_kinds_launched():
+    from strikescope.brief import _launches
+
+    assert _launches(40, 5) == "Russia launches 40 drones and 5 missiles"
+    assert _launches(0, 1) == "Russia launches 1 missile"
+    assert _launches(0, 0) == "No long-range drones or missiles launched"
 
 
 def test_week_without_long_range_launches_names_no_largest_night(release, tmp_path):

@@ -556,12 +556,20 @@ def _reason(exc: Exception) -> str:
 # --- headline and assembly ----------------------------------------------------------------
 
 
+def _launches(drones: int, missiles: int) -> str:
+    """"Russia launches 40 drones and 5 missiles", leaving out a kind it launched none of
+    ("Russia launches 5 missiles", not "0 drones and 5 missiles")."""
+    said = [_n(v, noun) for v, noun in ((drones, "drone"), (missiles, "missile")) if v]
+    if not said:
+        return "No long-range drones or missiles launched"
+    return "Russia launches " + " and ".join(said)
+
+
 def _headline(fig: Figures) -> tuple[str, str]:
     t = fig.detail.totals
     b = baseline(fig.nights, fig.focus)
     when = f"{fig.focus:%d %B %Y}"
-    title = (f"Russia launches {_n(t.drones_launched, 'drone')} and "
-             f"{_n(t.missiles_launched, 'missile')} in the night ending {when}")
+    title = f"{_launches(t.drones_launched, t.missiles_launched)} in the night ending {when}"
     recs = records(fig.nights, fig.focus)
     # a record over earlier nights of none is a first, not a record (see _record_sentence)
     beaten = pd.to_numeric(recs.previous_record, errors="coerce").fillna(0) > 0
