@@ -238,7 +238,7 @@ ANY_PCT = re.compile(r"(-?\d+(?:\.\d+)?) ?%")
 # a kind launched none of is left out of the title ("Russia launches 5 missiles in ...")
 TITLE = re.compile(r"(?:launches (?:([\d,]+) drones?)?(?: and )?(?:([\d,]+) missiles?)?|"
                    r"No long-range drones or missiles launched) in the night ending "
-                   r"(\d{2} \w+ \d{4})", re.IGNORECASE)
+                   r"(\d{1,2} \w+ \d{4})", re.IGNORECASE)
 META = re.compile(r"([\d,]+) drones?, ([\d,]+) missiles? on (\d{4}-\d{2}-\d{2})")
 LEAD = re.compile(r"launched ([\d,]+) long-range drones(?:\[\^\d+\])? and ([\d,]+) missiles"
                   r"(?:\[\^\d+\])? in .*?, ([\d,]+) in all")
@@ -290,10 +290,10 @@ NOUN_COLUMNS = {"long-range weapons": "total_launched", "long-range drones": "dr
                 "missiles": "missiles_launched"}
 COMPARED = re.compile(r"([\d,]+) (long-range weapons|long-range drones|missiles), "
                       r"(?:a record: .*?the previous record, ([\d,]+), was set on the night "
-                      r"ending (\d{2} \w+ \d{4})|no record \(that is ([\d,]+), on the night "
-                      r"ending (\d{2} \w+ \d{4})\) but the most since the night ending "
-                      r"(\d{2} \w+ \d{4}), which had ([\d,]+))")
-LARGEST = re.compile(r"The largest night ended on (\d{2} \w+) with ([\d,]+) weapons")
+                      r"ending (\d{1,2} \w+ \d{4})|no record \(that is ([\d,]+), on the night "
+                      r"ending (\d{1,2} \w+ \d{4})\) but the most since the night ending "
+                      r"(\d{1,2} \w+ \d{4}), which had ([\d,]+))")
+LARGEST = re.compile(r"The largest night ended on (\d{1,2} \w+) with ([\d,]+) weapons")
 
 
 def _check_comparisons(body: str, series: pd.DataFrame, detail, where: str
@@ -324,7 +324,7 @@ def _check_comparisons(body: str, series: pd.DataFrame, detail, where: str
                                      m[0][:200]))
     for m in LARGEST.finditer(body):
         if _num(m[2]) != _i(detail.totals["total_launched"]) or \
-                m[1] != f"{detail.night:%d %B}":
+                m[1] != f"{detail.night.day} {detail.night:%B}":
             out.append(Violation("largest night differs from the focus night", where, m[0]))
     return out
 
@@ -356,7 +356,7 @@ def _check_headline(b, period_nights: pd.DataFrame, detail, where: str,
                     series: pd.DataFrame) -> list[Violation]:
     t = detail.totals
     want = (_i(t["drones_launched"]), _i(t["missiles_launched"]))
-    day_long, day_iso = f"{detail.night:%d %B %Y}", f"{detail.night:%Y-%m-%d}"
+    day_long, day_iso = f"{detail.night.day} {detail.night:%B %Y}", f"{detail.night:%Y-%m-%d}"
     out = []
     m = TITLE.search(b.title)
     if not m or (_num(m[1] or "0"), _num(m[2] or "0")) != want or m[3] != day_long:

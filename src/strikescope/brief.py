@@ -186,15 +186,15 @@ def _period(night=None, week=None, event=None) -> Period:
         raise InputError("give exactly one of night, week or event")
     if night is not None:
         d = as_day(night)
-        return Period(d, d, f"the night ending {d:%d %B %Y}", f"night-{d:%Y-%m-%d}")
+        return Period(d, d, f"the night ending {_day(d)}", f"night-{d:%Y-%m-%d}")
     if week is not None:
         m = re.fullmatch(r"(\d{4})-W(\d{1,2})", str(week))
         if not m:
             raise InputError(f"week {week!r} is not like 2025-W27")
         monday = pd.Timestamp(dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))
         return Period(monday, monday + pd.Timedelta(days=6),
-                      f"the week {m[1]}-W{int(m[2]):02d} ({monday:%d %B} to "
-                      f"{monday + pd.Timedelta(days=6):%d %B %Y})", f"week-{week}")
+                      f"the week {m[1]}-W{int(m[2]):02d} ({_day(monday, year=False)} to "
+                      f"{_day(monday + pd.Timedelta(days=6))})", f"week-{week}")
     return _event_period(event)
 
 
@@ -270,7 +270,7 @@ def _what_happened(fig: Figures, notes: Footnotes) -> str:
             f"{notes.cite(_long_range_all(rows), 'all long-range weapons', rows)}.")
     # a period without launches has no largest night (its first would be named)
     if fig.period.start != fig.period.end and fig.detail.totals.total_launched > 0:
-        text += (f" The largest night ended on {fig.focus:%d %B} with "
+        text += (f" The largest night ended on {_day(fig.focus, year=False)} with "
                  f"{_fmt(fig.detail.totals.total_launched)} weapons"
                  f"{notes.cite(_focus_rows(fig), 'largest night')}.")
     return text + " " + _comparison(fig, notes)
@@ -288,8 +288,14 @@ def _focus_rows(fig: Figures) -> pd.DataFrame:
 MAIN_MEASURES = ("total_launched", "drones_launched", "missiles_launched")
 
 
+def _day(day, year: bool = True) -> str:
+    """"4 July 2025" (or "4 July"): the day without a leading zero, as news copy writes it."""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day:%B %Y}" if year else f"{day.day} {day:%B}"
+
+
 def _night_name(night) -> str:
-    return f"the night ending {pd.Timestamp(night):%d %B %Y}"
+    return f"the night ending {_day(night)}"
 
 
 # "the most since" a night is said when at least this many nights lie back to it
@@ -362,7 +368,7 @@ def _weapons(fig: Figures, notes: Footnotes) -> str:
     units = outcome_rows(fig.detail.rows)
     single = units[units.has_outcome & units.consistent & (units.classes.map(len) == 1)]
     single = single.assign(cls=single.classes.map(lambda c: c[0]))
-    lines = [f"Night ending {fig.focus:%d %B %Y}, by weapon class (shot down: of the "
+    lines = [f"Night ending {_day(fig.focus)}, by weapon class (shot down: of the "
              "launches whose report gives a shot-down figure for this class alone):", "",
              "| weapon | launched | with a reported outcome | shot down |",
              "|---|---:|---:|---:|"]
@@ -428,7 +434,7 @@ def _event_line(e) -> str:
         when = "on the day the night ended, after the attack"
     else:
         when = f"{_n(e.gap, 'day')} after the attack"
-    return (f"* {e.date:%d %B}: [{e.title}]({e.source_url}) ({when}; "
+    return (f"* {_day(e.date, year=False)}: [{e.title}]({e.source_url}) ({when}; "
             f"confidence {e.confidence})")
 
 
@@ -448,7 +454,7 @@ def _diplomacy(fig: Figures, notes: Footnotes, db=None) -> str:
     ends = None if covered is None else pd.Timestamp(covered[1])
     if ends is not None and ends < fig.focus - pd.Timedelta(days=1):
         # past its last entry, no event listed is no evidence that none happened
-        lines += ["", f"The timeline ends on {ends:%d %B %Y}: later events are not in it."]
+        lines += ["", f"The timeline ends on {_day(ends)}: later events are not in it."]
     if not after.empty:
         lines += ["", f"After the attack (not context for it), within {CONTEXT_DAYS} days:",
                   ""]
@@ -494,7 +500,7 @@ def _shelter_text(night: pd.Timestamp, tags: list[str]) -> str:
         last = alerts[~alerts.permanent].finished_at.max()
         if pd.Timestamp(night).date() > last.date():
             return (f"Shelter hours: not available, the air-raid alert data end on "
-                    f"{last:%d %B %Y}.")
+                    f"{_day(last)}.")
         hours = shelter_hours(alerts, night, night, regions=tags or None)
         total = hours.groupby("region_id").hours_under_alert.sum()
         return "Hours under air-raid alert that night: " + ", ".join(
@@ -530,9 +536,9 @@ def _outlook(fig: Figures, notes: Footnotes, db) -> str:
 
         fc = forecast(fig.period.end, horizon=7, db=db).to_frame()
         top = fc.sort_values("mean", ascending=False).iloc[0]
-        return (f"Of the next 7 nights after {fig.period.end:%d %B %Y}, the forecast "
+        return (f"Of the next 7 nights after {_day(fig.period.end)}, the forecast "
                 f"expects the most weapons on the night ending "
-                f"{pd.Timestamp(top['night']):%d %B}: {top['mean']:.0f} on average, with a "
+                f"{_day(top['night'], year=False)}: {top['mean']:.0f} on average, with a "
                 f"90 % prediction interval from {top['q05']:.0f} to {top['q95']:.0f} "
                 "(one night in ten is expected outside it).")
     except StrikescopeError as exc:  # too little history, or a package missing
@@ -568,7 +574,7 @@ def _launches(drones: int, missiles: int) -> str:
 def _headline(fig: Figures) -> tuple[str, str]:
     t = fig.detail.totals
     b = baseline(fig.nights, fig.focus)
-    when = f"{fig.focus:%d %B %Y}"
+    when = _day(fig.focus)
     title = f"{_launches(t.drones_launched, t.missiles_launched)} in the night ending {when}"
     recs = records(fig.nights, fig.focus)
     # a record over earlier nights of none is a first, not a record (see _record_sentence)
