@@ -19,7 +19,9 @@ What is checked (by the reports alone, never by the product's own arithmetic):
 * regions: no region is credited with more report rows than the night counts, and every
   region of the nightly series is named by a row of that night;
 * briefs: every printed percentage lies in 0..100 % and equals the "A of B" it states; the
-  title, meta description and standfirst give the night's own totals; the weapons table
+  title and meta description give the night's own totals (a week's or an event's: its sums,
+  a record or surge in the title that of its largest night), the standfirst the period's
+  sums; the weapons table
   the night's classes; every footnote names report rows that exist in the store and lie on
   a night of the brief (or is a note on a computation), and every reference has its note.
 """
@@ -240,6 +242,12 @@ TITLE = re.compile(r"(?:launches (?:([\d,]+) drones?)?(?: and )?(?:([\d,]+) miss
                    r"No long-range drones or missiles launched) in the night ending "
                    r"(\d{1,2} \w+ \d{4})", re.IGNORECASE)
 META = re.compile(r"([\d,]+) drones?, ([\d,]+) missiles? on (\d{4}-\d{2}-\d{2})")
+# a week's or an event's brief: the period's sums, its largest night named in the lead-in
+PERIOD_TITLE = re.compile(r"^(?:(?:Record|Surge of) [\d,]+ \w+ on (\d{1,2} \w+): )?"
+                          r"(?:Russia launches (?:([\d,]+) drones?)?(?: and )?"
+                          r"(?:([\d,]+) missiles?)?|No long-range drones or missiles launched) "
+                          r"in the (?:week of|\d+ nights after) ")
+PERIOD_META = re.compile(r"^([\d,]+) drones?, ([\d,]+) missiles? in ")
 LEAD = re.compile(r"launched ([\d,]+) long-range drones(?:\[\^\d+\])? and ([\d,]+) missiles"
                   r"(?:\[\^\d+\])? in .*?, ([\d,]+) in all")
 HEAD_FIGURE = re.compile(r"^(Record|Surge of) ([\d,]+) (weapons|drones|missiles)")
@@ -352,8 +360,24 @@ def _check_percentages(body: str, where: str) -> list[Violation]:
     return out
 
 
-def _check_headline(b, period_nights: pd.DataFrame, detail, where: str,
-                    series: pd.DataFrame) -> list[Violation]:
+def _check_period_headline(b, period_nights: pd.DataFrame, detail,
+                           where: str) -> list[Violation]:
+    want = (int(period_nights["drones_launched"].sum()),
+            int(period_nights["missiles_launched"].sum()))
+    out = []
+    m = PERIOD_TITLE.search(b.title)
+    if (not m or (_num(m[2] or "0"), _num(m[3] or "0")) != want
+            or (m[1] is not None and m[1] != f"{detail.night.day} {detail.night:%B}")):
+        out.append(Violation("title figures differ from the period", where,
+                             f"{b.title!r} vs {want}, largest night {detail.night:%Y-%m-%d}"))
+    m = PERIOD_META.search(b.meta_description)
+    if not m or (_num(m[1]), _num(m[2])) != want:
+        out.append(Violation("meta description differs from the period", where,
+                             f"{b.meta_description!r} vs {want}"))
+    return out
+
+
+def _check_night_headline(b, detail, where: str) -> list[Violation]:
     t = detail.totals
     want = (_i(t["drones_launched"]), _i(t["missiles_launched"]))
     day_long, day_iso = f"{detail.night.day} {detail.night:%B %Y}", f"{detail.night:%Y-%m-%d}"
@@ -366,7 +390,15 @@ def _check_headline(b, period_nights: pd.DataFrame, detail, where: str,
     if not m or (_num(m[1]), _num(m[2])) != want or m[3] != day_iso:
         out.append(Violation("meta description differs from the night", where,
                              f"{b.meta_description!r} vs {want} on {day_iso}"))
-    if (h := HEAD_FIGURE.search(b.title)):
+    return out
+
+
+def _check_headline(b, period_nights: pd.DataFrame, detail, where: str,
+                    series: pd.DataFrame) -> list[Violation]:
+    t = detail.totals
+    out = (_check_night_headline(b, detail, where) if b.slug.startswith("night-")
+           else _check_period_headline(b, period_nights, detail, where))
+    if (h := HEAD_FIGURE.search(b.title)):  # a record or surge: of the (largest) night
         col = {"weapons": "total_launched", "drones": "drones_launched",
                "missiles": "missiles_launched"}[h[3]]
         if _num(h[2]) != _i(t[col]):

@@ -189,6 +189,12 @@ def test_real_week_brief_sums_the_week(real_db):
     week = strikescope.nights("2025-06-30", "2025-07-06", db=real_db)
     assert f"{int(week.drones_launched.sum()):,} long-range drones" in b.markdown
     assert "largest night ended on 4 July" in b.markdown
+    # the title gives the week's sums; a record in it is its largest night's (550 on 4 July,
+    # the 539 drones and 11 missiles of the record night)
+    drones, missiles = int(week.drones_launched.sum()), int(week.missiles_launched.sum())
+    assert b.title == (f"Record 550 weapons on 4 July: Russia launches {drones:,} drones and "
+                       f"{missiles} missiles in the week of 30 June to 6 July 2025")
+    assert b.meta_description.startswith(f"{drones:,} drones, {missiles} missiles in 2025-W27")
 
 
 def test_brief_cli(tiny_db, tmp_path):

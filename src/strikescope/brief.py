@@ -259,8 +259,7 @@ def baseline(nights: pd.DataFrame, night, column: str = "total_launched") -> dic
 
 def _what_happened(fig: Figures, notes: Footnotes) -> str:
     rows = fig.rows
-    inside = fig.nights[(fig.nights.night >= fig.period.start)
-                        & (fig.nights.night <= fig.period.end)]
+    inside = _inside(fig)
     drones, missiles = inside.drones_launched.sum(), inside.missiles_launched.sum()
     text = (f"Russia launched {_fmt(drones)} long-range drones"
             f"{notes.cite(_long_range(rows, 'drone'), 'long-range drones launched', rows)} "
@@ -571,27 +570,47 @@ def _launches(drones: int, missiles: int) -> str:
     return "Russia launches " + " and ".join(said)
 
 
+def _inside(fig: Figures) -> pd.DataFrame:
+    """The nightly totals of the brief's period."""
+    n = fig.nights
+    return n[(n.night >= fig.period.start) & (n.night <= fig.period.end)]
+
+
+def _title_period(period: Period) -> tuple[str, str]:
+    """How a title and a meta description name a period of several nights ("the week of
+    30 June to 6 July 2025", "2025-W27"; an event's nights by the event and by its date)."""
+    if period.event is not None:
+        return period.label, f"the {CONTEXT_DAYS} nights from {period.start:%Y-%m-%d}"
+    week = period.slug.removeprefix("week-")
+    return f"the week of {_day(period.start, year=False)} to {_day(period.end)}", week
+
+
 def _headline(fig: Figures) -> tuple[str, str]:
+    """Title and meta description: a night's own figures; a week's or an event's sums, with
+    its largest night named in the lead-in of a record or a surge."""
     t = fig.detail.totals
-    b = baseline(fig.nights, fig.focus)
-    when = _day(fig.focus)
-    title = f"{_launches(t.drones_launched, t.missiles_launched)} in the night ending {when}"
+    if fig.period.start == fig.period.end:
+        drones, missiles = t.drones_launched, t.missiles_launched
+        span, meta_span, on = f"the night ending {_day(fig.focus)}", f"on {fig.focus:%Y-%m-%d}", ""
+    else:
+        inside = _inside(fig)
+        drones, missiles = inside.drones_launched.sum(), inside.missiles_launched.sum()
+        span, short = _title_period(fig.period)
+        meta_span, on = f"in {short}", f" on {_day(fig.focus, year=False)}"
+    title = f"{_launches(drones, missiles)} in {span}"
     recs = records(fig.nights, fig.focus)
     # a record over earlier nights of none is a first, not a record (see _record_sentence)
     beaten = pd.to_numeric(recs.previous_record, errors="coerce").fillna(0) > 0
     hit = recs[recs.record & recs.measure.isin(MAIN_MEASURES) & beaten]
-    after = f" after the {fig.period.event['title']}" if fig.period.event is not None else ""
     if len(hit):
         r = hit.iloc[0]
         noun = {"total_launched": "weapons", "drones_launched": "drones",
                 "missiles_launched": "missiles"}[r.measure]
-        title = f"Record {_fmt(r.value)} {noun}{after}: " + title
-    elif b["surge"]:
-        title = f"Surge of {_fmt(t.total_launched)} weapons{after}: " + title
-    elif fig.period.event is not None:  # `after` is set
-        title = f"After the {fig.period.event['title']}: " + title[0].lower() + title[1:]
-    meta = (f"{_n(t.drones_launched, 'drone')}, {_n(t.missiles_launched, 'missile')} on "
-            f"{fig.focus:%Y-%m-%d}: weapons, defenses, diplomacy, from Air Force reports.")
+        title = f"Record {_fmt(r.value)} {noun}{on}: " + title
+    elif baseline(fig.nights, fig.focus)["surge"]:
+        title = f"Surge of {_fmt(t.total_launched)} weapons{on}: " + title
+    meta = (f"{_n(drones, 'drone')}, {_n(missiles, 'missile')} {meta_span}: weapons, "
+            "defenses, diplomacy, from Air Force reports.")
     return title, meta[:META_MAX]
 
 
