@@ -1673,3 +1673,89 @@ def test_a_weapon_name_in_quote_marks_is_the_figure_s_weapon(sentence, value, su
 def test_a_missile_model_alone_names_the_figure_s_weapon(sentence, value, model):
     [f] = [f for f in _figures(sentence) if f.value == value]
     assert (f.subject, f.model) == ("model", model)
+
+
+# --- forms that give part of a night's weapons, and who speaks -----------------------------
+
+def _air_force_claim(value, measure="launched", subject="drones", **kw) -> ct.Claim:
+    return ct.Claim("figure", 0, 0, 0, value=value, subject=subject, measure=measure,
+                    attribution="air_force", confidence="high", **kw)
+
+
+@pytest.mark.parametrize("sentence, value, measure, form", [
+    ("Air defences downed every drone except 12 that hit targets in the south.", 12,
+     "shot_down", "remainder"),
+    ("Of the 40 drones, the remaining three reached their targets.", 3, "launched",
+     "remainder"),
+    ("Impacts of 9 drones were recorded in four districts.", 9, "launched", "hits"),
+    ("The army downed 45 missiles, six of them Kalibr missiles downed by a Mirage.", 6,
+     "shot_down", "share"),
+])
+def test_a_remainder_a_hit_count_or_one_type_s_share_is_no_night_count(sentence, value,
+                                                                        measure, form):
+    from strikescope.check import _part_doubt
+
+    assert form in _part_doubt(_air_force_claim(value, measure), sentence)
+
+
+@pytest.mark.parametrize("sentence, value, measure", [
+    ("Russia launched 12 drones, the air force said.", 12, "launched"),
+    # the remainder's own count of those lost is a measure the reports give
+    ("Air defences shot down 60 drones; the remaining 20 were lost.", 20, "lost"),
+    # the figure is the total, not the remainder
+    ("They downed all but 10 of the 90 drones.", 90, "launched"),
+])
+def test_a_figure_that_is_not_the_part_is_still_checked(sentence, value, measure):
+    from strikescope.check import _part_doubt
+
+    assert _part_doubt(_air_force_claim(value, measure), sentence) is None
+
+
+def test_a_regional_official_s_quote_is_not_the_air_force_s_count():
+    from strikescope.check import _source_doubt
+
+    c = _air_force_claim(5, "shot_down")
+    quote = '"Five drones were destroyed by air defence forces tonight," the mayor told reporters.'
+    assert "regional official" in _source_doubt(c, quote)
+    own = "The air force said five drones were destroyed by air defence forces tonight."
+    assert _source_doubt(c, own) is None
+
+
+def test_overnight_in_the_figure_s_sentence_points_to_the_piece_s_night(readings_db):
+    from strikescope.check import _own_night_doubt, _Store
+
+    store = _Store(readings_db)
+    # read as the night ending 2 March from a date elsewhere; the piece of 4 March reports
+    # the night ending 3 March, which holds 80 drones launched
+    c = _air_force_claim(80, night=dt.date(2025, 3, 2), published=dt.date(2025, 3, 4),
+                         basis="explicit date phrase '2 March'")
+    sentence = "Russia sent 80 drones at Ukraine overnight."
+    assert "2025-03-03" in _own_night_doubt(c, store, sentence)
+    # no "overnight" of its own, or a date in its own sentence: the night read stands
+    assert _own_night_doubt(c, store, "Russia sent 80 drones at Ukraine.") is None
+    c.basis = "explicit date phrase '2 March' in its sentence"
+    assert _own_night_doubt(c, store, sentence) is None
+    # 95 fits no night the piece reports (80 or 100 launched)
+    c = _air_force_claim(95, night=dt.date(2025, 3, 2), published=dt.date(2025, 3, 4),
+                         basis="explicit date phrase '2 March'")
+    assert _own_night_doubt(c, store, sentence) is None
+
+
+@pytest.mark.parametrize("sentence, held", [
+    ("Zaporizhzhia, the country's sixth-largest city, was hit, the air force said.", True),
+    ("It was the heaviest attack against the country's power stations, the air force said.",
+     True),
+    ("The June barrage, previously the heaviest of the war, was 500 drones, the air force "
+     "said.", True),
+    ("It was the heaviest attack of the war, the air force said.", False),
+])
+def test_a_record_claim_needs_a_superlative_about_the_attack(sentence, held):
+    from strikescope.check import _record_doubt
+
+    c = ct.Claim("record", 0, 0, 0, subject="all", measure="launched",
+                 attribution="air_force", confidence="high", night=dt.date(2025, 3, 2))
+    why = _record_doubt(c, None, sentence) if held else None
+    assert (why is not None) == held
+    if not held:
+        from strikescope.check import _attack_superlatives
+        assert [w.strip() for w in _attack_superlatives(sentence)] == ["heaviest"]
