@@ -36,7 +36,8 @@ contradicted none given, supported 18/23, Air Force figures 19/26), "blind23" (a
 after the blind22 mends, then run once: contradicted 0/3, supported 38/39, Air Force figures
 39/50), "blind24" (added and keyed after the blind23 mends, then run once: contradicted none
 given, supported 31/32, Air Force figures 37/40), "blind25" (added and keyed after the
-conditions that followed the first-run replay, then run once).
+conditions that followed the first-run replay, then run once: contradicted none given,
+supported 25/28, Air Force figures 25/49).
 Only the first runs, kept in
 docs/brief-check.md, measure unseen text.
 Printed, per split:
