@@ -1759,3 +1759,69 @@ def test_a_record_claim_needs_a_superlative_about_the_attack(sentence, held):
     if not held:
         from strikescope.check import _attack_superlatives
         assert [w.strip() for w in _attack_superlatives(sentence)] == ["heaviest"]
+
+
+# --- blind25 mends ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "In total the enemy launched 52 drones and two missiles, the air force said.",
+    "In all Russia used 52 drones against Ukraine overnight.",
+])
+def test_a_sentence_opening_in_total_without_a_comma_is_still_the_night(sentence):
+    [f] = [f for f in _figures(sentence) if f.value == 52]
+    assert f.scope == "night"
+
+
+def test_in_total_since_the_invasion_is_still_the_war():
+    [f] = _figures("In total, since the invasion, Russia launched 9,000 missiles.")
+    assert f.scope == "war"
+
+
+# 2025-07-06 is a Sunday
+@pytest.mark.parametrize("sentence, night", [
+    ("From 21:00 on Saturday the enemy launched 30 drones, the air force said.", "2025-07-06"),
+    ("Air defence downed 30 drones fired at the country since Saturday evening.", "2025-07-06"),
+    ("On Saturday the enemy launched 30 drones, the air force said.", "2025-07-05"),
+    # a morning clock time keeps the day
+    ("From 06:00 on Saturday the enemy launched 30 drones, the air force said.", "2025-07-05"),
+])
+def test_an_evening_time_before_a_weekday_starts_the_next_night(sentence, night):
+    [f] = _figures(sentence)
+    assert str(f.night) == night
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The raid ended with the loss of 31 enemy drones over the south.", 31),
+    ("Air defence shot down 40 drones, and 12 are still missing, the air force said.", 12),
+])
+def test_a_loss_of_drones_and_missing_drones_are_lost(sentence, value):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert f.measure == "lost"
+
+
+def test_the_speaker_of_a_reporting_clause_speaks_for_its_figures():
+    text = ("The president said the army had done well, with the air force reporting 50 "
+            "drones shot down.")
+    [f] = [f for f in _figures(text) if f.value == 50]
+    assert f.attribution == "air_force"
+
+
+def test_a_launch_site_is_no_place_an_undated_piece_is_about():
+    from strikescope.check import _places
+
+    def regions(text):
+        return [p.data["region"] for p in _places(ct.extract(text, "2025-07-06"))]
+
+    odesa = regions("Drones hit the Odesa region.")
+    assert odesa and regions("Missiles were fired from occupied Crimea at the Odesa "
+                             "region.") == odesa
+    assert regions("Missiles were fired at the Odesa region from Crimea.")[0] == odesa[0]
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("Of the drones, which the enemy sent from the Kursk region, 31 were shot down.", "drones"),
+    ("Out of these cruise missiles, 12 were downed over the capital.", "cruise"),
+])
+def test_a_sentence_opening_on_its_weapon_gives_it_to_a_bare_number(sentence, subject):
+    [f] = _figures(sentence)
+    assert f.subject == subject and not f.subject_firm

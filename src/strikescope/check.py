@@ -176,10 +176,15 @@ def _place_names() -> tuple[re.Pattern | None, dict[str, str]]:
     return rx, names
 
 
+LAUNCH_SITE_RE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
 def _places(art: ct.Article) -> list[ct.Mention]:
     rx, names = _place_names()
     out, seen = [], set()
     for m in rx.finditer(art.body) if rx else []:
+        if LAUNCH_SITE_RE.search(art.body[max(0, m.start() - 40):m.start()]):
+            continue  # "fired from occupied Crimea at the Kharkiv region": Crimea launched
         region = names[m[0].lower()]
         if region not in seen:
             seen.add(region)
