@@ -1673,3 +1673,155 @@ def test_a_weapon_name_in_quote_marks_is_the_figure_s_weapon(sentence, value, su
 def test_a_missile_model_alone_names_the_figure_s_weapon(sentence, value, model):
     [f] = [f for f in _figures(sentence) if f.value == value]
     assert (f.subject, f.model) == ("model", model)
+
+
+# --- forms that give part of a night's weapons, and who speaks -----------------------------
+
+def _air_force_claim(value, measure="launched", subject="drones", **kw) -> ct.Claim:
+    return ct.Claim("figure", 0, 0, 0, value=value, subject=subject, measure=measure,
+                    attribution="air_force", confidence="high", **kw)
+
+
+@pytest.mark.parametrize("sentence, value, measure, form", [
+    ("Air defences downed every drone except 12 that hit targets in the south.", 12,
+     "shot_down", "remainder"),
+    ("Of the 40 drones, the remaining three reached their targets.", 3, "launched",
+     "remainder"),
+    ("Impacts of 9 drones were recorded in four districts.", 9, "launched", "hits"),
+    ("The army downed 45 missiles, six of them Kalibr missiles downed by a Mirage.", 6,
+     "shot_down", "share"),
+])
+def test_a_remainder_a_hit_count_or_one_type_s_share_is_no_night_count(sentence, value,
+                                                                        measure, form):
+    from strikescope.check import _part_doubt
+
+    assert form in _part_doubt(_air_force_claim(value, measure), sentence)
+
+
+@pytest.mark.parametrize("sentence, value, measure", [
+    ("Russia launched 12 drones, the air force said.", 12, "launched"),
+    # the remainder's own count of those lost is a measure the reports give
+    ("Air defences shot down 60 drones; the remaining 20 were lost.", 20, "lost"),
+    # the figure is the total, not the remainder
+    ("They downed all but 10 of the 90 drones.", 90, "launched"),
+])
+def test_a_figure_that_is_not_the_part_is_still_checked(sentence, value, measure):
+    from strikescope.check import _part_doubt
+
+    assert _part_doubt(_air_force_claim(value, measure), sentence) is None
+
+
+def test_a_regional_official_s_quote_is_not_the_air_force_s_count():
+    from strikescope.check import _source_doubt
+
+    c = _air_force_claim(5, "shot_down")
+    quote = '"Five drones were destroyed by air defence forces tonight," the mayor told reporters.'
+    assert "regional official" in _source_doubt(c, quote)
+    own = "The air force said five drones were destroyed by air defence forces tonight."
+    assert _source_doubt(c, own) is None
+
+
+def test_overnight_in_the_figure_s_sentence_points_to_the_piece_s_night(readings_db):
+    from strikescope.check import _own_night_doubt, _Store
+
+    store = _Store(readings_db)
+    # read as the night ending 2 March from a date elsewhere; the piece of 4 March reports
+    # the night ending 3 March, which holds 80 drones launched
+    c = _air_force_claim(80, night=dt.date(2025, 3, 2), published=dt.date(2025, 3, 4),
+                         basis="explicit date phrase '2 March'")
+    sentence = "Russia sent 80 drones at Ukraine overnight."
+    assert "2025-03-03" in _own_night_doubt(c, store, sentence)
+    # no "overnight" of its own, or a date in its own sentence: the night read stands
+    assert _own_night_doubt(c, store, "Russia sent 80 drones at Ukraine.") is None
+    c.basis = "explicit date phrase '2 March' in its sentence"
+    assert _own_night_doubt(c, store, sentence) is None
+    # 95 fits no night the piece reports (80 or 100 launched)
+    c = _air_force_claim(95, night=dt.date(2025, 3, 2), published=dt.date(2025, 3, 4),
+                         basis="explicit date phrase '2 March'")
+    assert _own_night_doubt(c, store, sentence) is None
+
+
+@pytest.mark.parametrize("sentence, held", [
+    ("Zaporizhzhia, the country's sixth-largest city, was hit, the air force said.", True),
+    ("It was the heaviest attack against the country's power stations, the air force said.",
+     True),
+    ("The June barrage, previously the heaviest of the war, was 500 drones, the air force "
+     "said.", True),
+    ("It was the heaviest attack of the war, the air force said.", False),
+])
+def test_a_record_claim_needs_a_superlative_about_the_attack(sentence, held):
+    from strikescope.check import _record_doubt
+
+    c = ct.Claim("record", 0, 0, 0, subject="all", measure="launched",
+                 attribution="air_force", confidence="high", night=dt.date(2025, 3, 2))
+    why = _record_doubt(c, None, sentence) if held else None
+    assert (why is not None) == held
+    if not held:
+        from strikescope.check import _attack_superlatives
+        assert [w.strip() for w in _attack_superlatives(sentence)] == ["heaviest"]
+
+
+# --- blind25 mends ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "In total the enemy launched 52 drones and two missiles, the air force said.",
+    "In all Russia used 52 drones against Ukraine overnight.",
+])
+def test_a_sentence_opening_in_total_without_a_comma_is_still_the_night(sentence):
+    [f] = [f for f in _figures(sentence) if f.value == 52]
+    assert f.scope == "night"
+
+
+def test_in_total_since_the_invasion_is_still_the_war():
+    [f] = _figures("In total, since the invasion, Russia launched 9,000 missiles.")
+    assert f.scope == "war"
+
+
+# 2025-07-06 is a Sunday
+@pytest.mark.parametrize("sentence, night", [
+    ("From 21:00 on Saturday the enemy launched 30 drones, the air force said.", "2025-07-06"),
+    ("Air defence downed 30 drones fired at the country since Saturday evening.", "2025-07-06"),
+    ("On Saturday the enemy launched 30 drones, the air force said.", "2025-07-05"),
+    # a morning clock time keeps the day
+    ("From 06:00 on Saturday the enemy launched 30 drones, the air force said.", "2025-07-05"),
+])
+def test_an_evening_time_before_a_weekday_starts_the_next_night(sentence, night):
+    [f] = _figures(sentence)
+    assert str(f.night) == night
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The raid ended with the loss of 31 enemy drones over the south.", 31),
+    ("Air defence shot down 40 drones, and 12 are still missing, the air force said.", 12),
+])
+def test_a_loss_of_drones_and_missing_drones_are_lost(sentence, value):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert f.measure == "lost"
+
+
+def test_the_speaker_of_a_reporting_clause_speaks_for_its_figures():
+    text = ("The president said the army had done well, with the air force reporting 50 "
+            "drones shot down.")
+    [f] = [f for f in _figures(text) if f.value == 50]
+    assert f.attribution == "air_force"
+
+
+def test_a_launch_site_is_no_place_an_undated_piece_is_about():
+    from strikescope.check import _places
+
+    def regions(text):
+        return [p.data["region"] for p in _places(ct.extract(text, "2025-07-06"))]
+
+    odesa = regions("Drones hit the Odesa region.")
+    assert odesa and regions("Missiles were fired from occupied Crimea at the Odesa "
+                             "region.") == odesa
+    assert regions("Missiles were fired at the Odesa region from Crimea.")[0] == odesa[0]
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("Of the drones, which the enemy sent from the Kursk region, 31 were shot down.", "drones"),
+    ("Out of these cruise missiles, 12 were downed over the capital.", "cruise"),
+])
+def test_a_sentence_opening_on_its_weapon_gives_it_to_a_bare_number(sentence, subject):
+    [f] = _figures(sentence)
+    assert f.subject == subject and not f.subject_firm

@@ -176,10 +176,15 @@ def _place_names() -> tuple[re.Pattern | None, dict[str, str]]:
     return rx, names
 
 
+LAUNCH_SITE_RE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
 def _places(art: ct.Article) -> list[ct.Mention]:
     rx, names = _place_names()
     out, seen = [], set()
     for m in rx.finditer(art.body) if rx else []:
+        if LAUNCH_SITE_RE.search(art.body[max(0, m.start() - 40):m.start()]):
+            continue  # "fired from occupied Crimea at the Kharkiv region": Crimea launched
         region = names[m[0].lower()]
         if region not in seen:
             seen.add(region)
@@ -659,8 +664,9 @@ ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?"
 
 def _doubt(c: ct.Claim, store: _Store, sentence: str, evidence: str) -> tuple[str, str]:
     why = (_source_doubt(c, sentence) or _time_doubt(c) or _span_doubt(sentence)
-           or _place_doubt(sentence) or _typed_total_doubt(c, store)
-           or _scale_doubt(c, store) or _reading_doubt(c, store, sentence))
+           or _place_doubt(sentence) or _part_doubt(c, sentence)
+           or _typed_total_doubt(c, store) or _scale_doubt(c, store)
+           or _own_night_doubt(c, store, sentence) or _reading_doubt(c, store, sentence))
     if why is None:
         return "contradicted", evidence
     return "unverifiable", f"{evidence} Not contradicted: {why}."
@@ -746,6 +752,63 @@ def _scale_doubt(c: ct.Claim, store: _Store) -> str | None:
             f"({top:,.0f}), so the figure counts more than one night")
 
 
+# Figures that are no count of the whole night's weapons, whatever verb the sentence has:
+# a remainder the writer worked out ("shot down all but 10 of the drones", "what happened
+# to the other two was not clear"), hits ("hits by 28 drones were recorded"), one weapon's
+# share of a total ("81 missiles, 11 of them cruise missiles brought down by F-16s").
+_N = r"(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)"
+PART_FORMS = (
+    (re.compile(rf"\b(?:all\s+but|except(?:\s+for)?)\s+(?:the\s+)?{_N}\b", re.I),
+     "a remainder (what was not downed)", ("launched", "shot_down", "intercepted",
+                                           "suppressed")),
+    (re.compile(rf"\b(?:the\s+)?(?:other|remaining)\s+{_N}\b", re.I),
+     "a remainder (what was not downed)", ("launched", "shot_down", "intercepted")),
+    (re.compile(rf"\b(?:hits?|strikes|impacts)\s+(?:by|of|from)\s+(?:about\s+|some\s+|"
+                rf"at\s+least\s+)?{_N}\b", re.I), "hits, not launches or downings", None),
+    (re.compile(rf"\b{_N}\s+of\s+them\s+(?:were\s+)?(?:[\w-]+\s+){{0,2}}?(?:cruise|"
+                rf"ballistic|aeroballistic|kalibrs?|iskanders?|kinzhals?|kh-\d+|x-\d+|"
+                rf"shaheds?|decoys?|gerberas?)\b", re.I), "one weapon's share of the total",
+     None),
+)
+
+
+def _part_doubt(c: ct.Claim, sentence: str) -> str | None:
+    """The figure stands in a form that gives part of a night's weapons, not a count of
+    them; the measure it was read with is a guess."""
+    for rx, what, measures in PART_FORMS:
+        if measures is not None and c.measure not in measures:
+            continue
+        for m in rx.finditer(sentence):
+            if ct.number_value(m["n"]) == c.value:
+                return (f"the figure is {what} ({m[0].strip()!r}), which the reports do not "
+                        "give as such")
+    return None
+
+
+# "Russia fired a missile and 14 drones at Ukraine overnight." with the night read from a
+# date elsewhere in the piece (a remark weeks before): the sentence's own "overnight" names
+# the night the piece reports (ending on its publication day or the day before), and a
+# figure that fits that night counts it. Not when a date in the figure's own sentence gave
+# the night: a piece that states a night misreports it as surely as a figure.
+OWN_NIGHT_RE = re.compile(r"\b(?:overnight|tonight|last night|this morning)\b", re.I)
+
+
+def _own_night_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
+    if c.published is None or c.night is None or c.value is None \
+            or c.qualifier not in ("exact", "about") or "in its sentence" in c.basis \
+            or not OWN_NIGHT_RE.search(sentence):
+        return None
+    night = _as_date(c.night)
+    for d in (c.published, c.published - dt.timedelta(days=1)):
+        if d == night or store.row(d) is None:
+            continue
+        fig = store_figure(store, d, c)
+        if fig.value is not None and fig.value > 0 and _fits_figure(fig, c):
+            return (f"it fits the store's {fig.what} for the night ending {d:%Y-%m-%d}, the "
+                    "night the piece reports, so the night read may be another event's date")
+    return None
+
+
 def _span_doubt(sentence: str) -> str | None:
     """A sentence that speaks of a span longer than a night may give that span's count."""
     m = SPAN_RE.search(sentence)
@@ -753,6 +816,15 @@ def _span_doubt(sentence: str) -> str | None:
         return None
     return (f"the sentence speaks of a span longer than a night ({m[0]!r}), so the figure "
             "may count more than one night")
+
+
+# '"Three UAVs were shot down by air defence forces, ...," the head of the region said':
+# the air defence named as the actor does not make a governor's count the Air Force's
+_REGIONAL = dict(ct.ENTITIES)["regional"]
+REGIONAL_SPEAKS = re.compile(
+    rf"\b(?:{_REGIONAL})[^.;,\"”]{{0,25}}?\b(?:said|says|told|wrote|reported|added)\b|"
+    rf"\b(?:said|says|according to|told)\s+(?:the\s+)?(?:[\w'-]+\s+){{0,3}}?(?:{_REGIONAL})",
+    re.I)
 
 
 def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
@@ -765,6 +837,8 @@ def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
     # an Air Force attribution taken from the article does not hold in a sentence that
     # quotes someone else ("Mathernova said Russia launched ..."); "it said" is the speaker
     # of the sentence before, which the attribution already followed
+    if REGIONAL_SPEAKS.search(sentence):
+        return "a regional official speaks in the sentence, so the figure may be a local count"
     if AIR_FORCE_WORDS.search(sentence) or not SPEECH.search(sentence) \
             or ct.PRONOUN_SPEAKER.search(sentence):
         return None
@@ -955,9 +1029,12 @@ def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
     why = _source_doubt(c, sentence) or _time_doubt(c) or _span_doubt(sentence)
     if why:
         return why
-    if re.search(r"\bhad been\b|\bprevious\b|\bearlier record\b|\bformer record\b",
+    if re.search(r"\bhad been\b|\bprevious(?:ly)?\b|\bearlier record\b|\bformer record\b",
                  sentence, re.I):
         return "the sentence is about an earlier record"
+    if ct.RECORD_RE.search(sentence) and not _attack_superlatives(sentence):
+        return ("every superlative of the sentence ranks a place or a kind of target, not "
+                "the night's weapons")
     for subject in ("all", "drones", "missiles"):
         s = _series(store, subject)
         for k in (-1, 0, 1):
@@ -969,6 +1046,14 @@ def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
                 return (f"the night ending {d:%Y-%m-%d} holds that record on "
                         f"{LAUNCHED[subject]}")
     return None
+
+
+def _attack_superlatives(sentence: str) -> list[str]:
+    """The sentence's superlatives that may rank the attack: not "second-largest city",
+    not "the largest on the country's gas extraction sites"."""
+    return [m[0] for m in ct.RECORD_RE.finditer(sentence)
+            if not ct.PLACE_NOUN_RE.match(sentence[m.end():])
+            and not ct.TARGET_SCOPE_RE.match(sentence[m.end():])]
 
 
 def _series(store: _Store, subject: str) -> pd.Series | None:

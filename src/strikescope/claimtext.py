@@ -319,6 +319,23 @@ def _role(before: str) -> str:
     return "attack"
 
 
+# "from 19:30 on Sunday": an evening clock time before a weekday starts the night that ends
+# the next day, as "Sunday evening" does
+EVENING_CLOCK_RE = re.compile(r"\b(?:1[89]|2[0-3])[:.][0-5]\d\s+(?:hours?\s+)?(?:on\s+)?$")
+
+
+def _evening(m: re.Match, before: str) -> tuple[bool, str]:
+    """Does the weekday name the evening that starts the next night, and its role?"""
+    part = (m["part"] or "").strip().lower()
+    role = _role(before)
+    if role == "since" and part in ("night", "evening"):
+        role = "attack"   # "fired since Sunday evening": the attack's own start
+    evening = part in ("night", "evening") or bool(
+        re.search(r"(evening|late)\s+(on\s+|of\s+)?$", before)
+        or EVENING_CLOCK_RE.search(before))
+    return evening, role
+
+
 def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Anchor]:
     out: list[Anchor] = []
     if base is None:
@@ -331,9 +348,8 @@ def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Ancho
         before, after = _context(sent, m.start(), m.end())
         if re.search(r"\blast\s+$", before) and date == base:
             date -= dt.timedelta(days=7)      # "last Monday" said on a Monday
-        part = (m["part"] or "").strip().lower()
-        if part in ("night", "evening") or re.search(r"(evening|late)\s+(on\s+|of\s+)?$",
-                                                     before):
+        evening, role = _evening(m, before)
+        if evening:
             date += dt.timedelta(days=1)
         elif re.search(r"\b(?:overnight|night)\b[\w ]{0,15}\s(?:on\s+)?$", before) \
                 and date == base - dt.timedelta(days=1):
@@ -345,8 +361,7 @@ def _weekdays(sent: str, offset: int, base: dt.date | None, taken) -> list[Ancho
             continue          # "overnight Monday into Tuesday": the INTO phrase decides
         elif SPAN_TO_NOW_RE.search(before + m[0] + after[:20]):
             continue          # "from Monday to today": a span of days, no one night
-        out.append(Anchor(offset + m.start(), offset + m.end(), m[0], date, "weekday",
-                          _role(before)))
+        out.append(Anchor(offset + m.start(), offset + m.end(), m[0], date, "weekday", role))
     return out
 
 
@@ -517,7 +532,9 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
              r"(?:fell|falls|came down|crashed) (?:in|on|into) (?:open|empty|uninhabited|"
              r"unpopulated|deserted) (?:areas?|fields?|ground|terrain|spaces?)|"
              r"without (?:causing )?(?:harm|"
-             r"negative|adverse))"),
+             r"negative|adverse)|"
+             # "led to the loss of 46 enemy drones", "64 are still missing"
+             r"loss of|(?:still )?missing)"),
     ("other", r"(?:flew (?:on |off |back )?(?:in)?to(?:wards?)?|flew (?:off|back)|"
               r"entered [\w-]+ airspace|"
               r"left (?:ukrainian )?airspace|exited|strayed|returned to|headed (?:back )?to|"
@@ -538,7 +555,8 @@ CUE_RE = re.compile("|".join(f"(?P<{k}>\\b{v})" for k, v in CUES), re.I)
 PASSIVE_RE = re.compile(r"^[^,;:]{0,45}?\b(?:were|was|had been|have been|been|are|is|as were)\b"
                         r"(?:\s+\w+){0,3}?[\s\"'“”‘’]+(?=" + CUE_RE.pattern + ")", re.I)
 IMMEDIATE_RE = re.compile(r"^\s*(?:more\s+|others\s+)?(?:either\s+|all\s+|later\s+|also\s+|"
-                          r"then\s+|reportedly\s+|were\s+|was\s+)?[\"'“”‘’]*"
+                          r"then\s+|reportedly\s+|were\s+|was\s+|are\s+still\s+|are\s+|"
+                          r"remain\s+)?[\"'“”‘’]*"
                           r"(?=" + CUE_RE.pattern + ")", re.I)
 RELATIVE_LAUNCH_RE = re.compile(r"\s*(?:that\s+|which\s+)?(?:russia|moscow|russian forces|it|"
                                 r"they|the enemy)\s+(?:had\s+|has\s+)?(?:launched|fired|sent|"
@@ -603,6 +621,10 @@ OF_WHICH_BARE_RE = re.compile(r"\b(?:missiles|drones|rockets|UAVs|Shaheds),\s+of
 # noun its relative clause hangs on (not firmly: the noun is not the figure's own)
 OF_WHICH_NOUN_RE = re.compile(r"\b(?P<noun>missiles|drones|rockets|UAVs|Shaheds),\s+of which\b"
                               r"[^,;.]{0,40}$", re.I)
+# "Of the drones, which the Russians launched from Crimea, 18 were repelled": a sentence that
+# opens on its weapon gives it to a number that names none
+OF_THE_OPENING_RE = re.compile(r"^\W*(?:out\s+)?of\s+(?:the|these|those|all)\s+(?:[\w-]+\s+){0,2}?"
+                               r"(?P<noun>missiles|drones|rockets|UAVs|Shaheds)\s*,", re.I)
 # "all but 10 of the drones", "all except two": the number is what is left over
 ALL_BUT_RE = re.compile(r"\ball\s+(?:but|except(?:\s+for)?|save)\s+$", re.I)
 BARE_END_RE = re.compile(r"\s*(?:[,;.]|and\b|$)")
@@ -912,7 +934,7 @@ ENTITIES = [
 ENTITY_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v}))" for k, v in ENTITIES), re.I)
 REPORTING = re.compile(r"[^.;]{0,35}?\b(?:said|says|say|reported|reports|wrote|writes|told|"
                        r"added|stated|announced|claimed|confirmed|counted|put|noted|estimated|"
-                       r"statement|posted|tallied)\b", re.I)
+                       r"statement|posted|tallied|reporting)\b", re.I)
 # "by" names a source ("a statement by the air force"), not the actor of an outcome ("three
 # drones were shot down by air defence forces, ..., the head of the region said")
 ACCORDING = re.compile(r"(?:according to|said|cited|citing|(?<!down )(?<!downed )(?<!destroyed )"
@@ -1438,7 +1460,8 @@ NIGHT_ATTACK_RE = re.compile(r"\b(?:a|an|the|last)\s+(?:night|night-time|nightti
                              r"(?:attacks?|raids?|strikes?|assaults?|barrages?)\b", re.I)
 # "In total, air defence forces reported shooting down all 18 missiles and nine drones": the
 # sum of what the sentence lists, not a figure for the whole war
-LEADING_TOTAL_RE = re.compile(r"^\W*in total\s*,", re.I)
+# (with or without its comma: "In total the Russian troops launched 39 drones")
+LEADING_TOTAL_RE = re.compile(r"^\W*in (?:total|all)\b\s*,?", re.I)
 # a figure counted over a Russian region or city is Ukraine's strike on Russia
 RUSSIAN_PLACE_RE = re.compile(r"\b(?:over|on|above|against|toward|towards)\s+(?:the\s+)?"
                               r"(?:russia'?s\s+)?(?:belgorod|kursk|bryansk|oryol|orel|rostov|"
@@ -1454,6 +1477,8 @@ def _sentence_figures(sent: str, offset: int, i: int, ctx: dict) -> list[Claim]:
             subject, model = subject_of(n.np[0])
         elif of_which := OF_WHICH_NOUN_RE.search(sent[:n.start]):
             subject, model = subject_of(of_which["noun"])
+        elif n.elliptic and (opening := OF_THE_OPENING_RE.match(sent[:n.start])):
+            subject, model = subject_of(opening[0])
         elif ctx["last"] is not None:
             subject, model = ctx["last"]
         else:
