@@ -32,6 +32,7 @@ import pandas as pd
 
 import strikescope.api as api
 import strikescope.claimtext as ct
+import strikescope.cyrillic as cyr
 from strikescope.errors import NotFoundError
 from strikescope.sources.attacks import source_url
 
@@ -130,8 +131,21 @@ def parse_article(text: str) -> tuple[str, dt.date | None, str | None]:
 
 def extract_claims(text: str, published=None) -> list[dict]:
     """Every claim in the text: type, text, character span and its structured data."""
-    art = ct.extract(text, _published(published))
+    art = _extract(text, _published(published))
     return [_as_dict(art, c) for c in _all_claims(art)]
+
+
+def _extract(text: str, published) -> ct.Article:
+    """The English reader's claims; in a mostly Cyrillic article, the statement parser's
+    figures too, in place of the English reader's figures on the same words."""
+    art = ct.extract(text, published)
+    if not cyr.is_cyrillic(art.body):
+        return art
+    parsed = cyr.figure_claims(art)
+    kept = [c for c in art.claims if c.kind != "figure" or not any(
+        c.start < p.end and p.start < c.end for p in parsed)]
+    art.claims = sorted([*kept, *parsed], key=lambda c: c.start)
+    return art
 
 
 def _published(value):
@@ -1186,7 +1200,7 @@ def check(text: str, published=None, db=None) -> CheckResult:
     """Extract an article's claims and label each against the store and the timeline.
     `db`: a store's path or an open `Store` (opened once here otherwise, for every night
     the claims need)."""
-    art = ct.extract(text, _published(published))
+    art = _extract(text, _published(published))
     with api.reading(db) as opened:
         return _check(art, _Store(opened))
 

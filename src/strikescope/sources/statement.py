@@ -185,6 +185,9 @@ class ParsedStatement:
     sentences: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # numbers read, not counted
     read: list[int] = field(default_factory=list)  # indexes of the sentences that gave figures
+    # every figure as read from its sentence, after the merge rules retyped them: where each
+    # parsed figure came from (the claim checker places its claims with them)
+    mentions: list[Mention] = field(default_factory=list)
 
     def class_totals(self) -> pd.DataFrame:
         """Launched and shot down per weapon class (a figure no row states stays empty)."""
@@ -1867,7 +1870,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     rows["affected region"] = str(regions) if regions else None
     return ParsedStatement(night, basis, window[0], window[1], rows, unparsed, conflicts,
                            regions, _launch_place(clean), sha, pub.isoformat(), sentences,
-                           skipped, sorted({m.sentence for m in mentions}))
+                           skipped, sorted({m.sentence for m in mentions}), mentions)
 
 
 def _why(sentence: str) -> str:
