@@ -449,6 +449,8 @@ SCOPE_REASONS = {
     "city": "out of scope: a figure for one city or region; the reports are national",
     "part": "not checked: a part of another figure (\"11 of them cruise missiles\")",
     "war": "out of scope: a figure for the whole war, not for one night",
+    "other_figure": ("not checked: the text gives another figure for the same weapons and "
+                     "measure, and the statement parser kept that one"),
     "other": ("out of scope: a stock, a production rate or a forecast, not a report of one "
               "night's attack")}
 MEASURE_REASONS = {

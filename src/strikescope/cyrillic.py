@@ -37,7 +37,9 @@ REGIONAL_RE = re.compile(
     r"губернатор|очільн\w+|начальник\w*|Кличк|Ткаченк|Синєгуб|Синегуб|Федоров|Лисак|"
     r"Терехов|Віталій Кім|Виталий Ким|Прокудін|Прокудин|Садов\w*", re.IGNORECASE)
 PRESIDENT_RE = re.compile(r"Зеленськ|Зеленск|президент", re.IGNORECASE)
-OTHER_SPEAKERS_RE = re.compile(r"Генштаб|Генеральн\w+\s+штаб|Сил\w*\s+оборони|Сил\w*\s+обороны|"
+# "Сили оборони" alone are those who shoot down, not a speaker; "Сили оборони півдня" speak
+OTHER_SPEAKERS_RE = re.compile(r"Генштаб|Генеральн\w+\s+штаб|Сил\w*\s+оборони\s+півдня|"
+                               r"Сил\w*\s+обороны\s+юга|"
                                r"ВМС|Військово-морськ|Военно-морск|ДСНС|ГСЧС|поліці|полиц",
                                re.IGNORECASE)
 # "над Києвом", "у столиці", "в Киеве": a figure for one city
@@ -131,18 +133,20 @@ def _family(model: str) -> str | None:
 def _reading(model: str, role: str, value: int, sums: dict, rows) -> tuple[str, str | None,
                                                                              str]:
     """(subject, model, scope) for one parsed figure: its class's total when it is the
-    whole class, a named model's figure, or part of a figure the text gives elsewhere."""
+    whole class, a named model's figure, part of its class's figure, or a figure the parser
+    did not keep (the text gives another for the same weapons and measure)."""
     subject = _subject(model)
     assert subject is not None
     if sums.get((subject, role)) == value:
         return subject, None, "night"
     if subject != "drones" and sums.get(("missiles", role)) == value:
         return "missiles", None, "night"
-    fam = _family(model)
     own = rows[rows.model == model][role]
-    if fam and len(own) and str(own.iloc[0]) != "<NA>" and int(own.iloc[0]) == value:
-        return "model", fam, "night"
-    return subject, None, "part"
+    kept = int(own.iloc[0]) if len(own) and str(own.iloc[0]) != "<NA>" else None
+    if kept != value:
+        return subject, None, "other_figure"
+    fam = _family(model)
+    return ("model", fam, "night") if fam else (subject, None, "part")
 
 
 def _attribution(sentence: str, article_default: str) -> str:
@@ -161,38 +165,87 @@ def air_force_named(body: str) -> bool:
 
 def figure_claims(art: ct.Article) -> list[ct.Claim]:
     """The parsed figures of a Cyrillic article as claims, placed on the text they came
-    from; figures the parser derived (not stated) are not claims."""
+    from; figures the parser derived (not stated) are not claims. A sentence that states a
+    night of its own ("як повідомлялося, в ніч на 13 вересня ...") is read apart, on it."""
     published = ct.kyiv_date(art.published)
     if published is None:
         return []
     norm, offsets = normalized(art.body)
-    parsed = st.parse_statement(norm, published)
-    stated_night = parsed.night_basis == "stated"
+    readings = _parse(norm, published)
+    parsed = readings[0]
     default = "air_force" if air_force_named(art.body) else "unattributed"
-    sums = _sums(parsed.rows)
-    out, cursor = [], 0
-    for m in parsed.mentions:
+    apart = {n: s for n, s in enumerate(parsed.sentences)
+             if (own := _own_night(s, published)) is not None and own != parsed.night}
+    found = _claims(art, (norm, offsets), readings, default, set(apart))
+    for sentence in apart.values():
+        found += _claims(art, (norm, offsets), _parse(sentence, published), default, set())
+    return sorted(found, key=lambda c: c.start)
+
+
+def _parse(text: str, published) -> tuple[st.ParsedStatement, st.ParsedStatement]:
+    """The statement parser's exact reading (its rows are the figures the text gives) and
+    the rounded figures ("понад 400") it reads only when asked, with that reading's rows."""
+    exact = st.parse_statement(text, published)
+    rounded = st.parse_statement(text, published, approximate=True)
+    return exact, rounded
+
+
+def _own_night(sentence: str, published) -> object | None:
+    m = st._NIGHT_UK.search(sentence) or st._NIGHT_EN.search(sentence)
+    return st._day_month(m.groups(), published) if m else None
+
+
+def _claims(art: ct.Article, text: tuple[str, list[int]],
+            readings: tuple[st.ParsedStatement, st.ParsedStatement], default: str,
+            skip: set[int]) -> list[ct.Claim]:
+    norm, offsets = text
+    parsed, rounded = readings
+    stated_night = parsed.night_basis == "stated"
+    exact_sums, rounded_sums = _sums(parsed.rows), _sums(rounded.rows)
+    out: list[ct.Claim] = []
+    cursor = 0
+    extra = [m for m in rounded.mentions if "approximate" in m.figure.notes]
+    rounded_ids = {id(m) for m in extra}
+    for m in sorted([*parsed.mentions, *extra], key=lambda m: m.sentence):
         subject = _subject(m.model)
+        # a rounded figure is read against the exact figures, unless the text gives none
+        sums, rows = (rounded_sums, rounded.rows) if id(m) in rounded_ids and (
+            subject, m.role) not in exact_sums else (exact_sums, parsed.rows)
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too
                                         else [])
         for role, fig in pairs:
-            if subject is None or role not in ROLE_MEASURES or fig.status != "stated" \
-                    or "reference" in fig.notes:
+            if m.sentence in skip or subject is None or role not in ROLE_MEASURES \
+                    or fig.status != "stated" or "reference" in fig.notes:
                 continue
             sentence = parsed.sentences[m.sentence]
             where = _place(norm, sentence, fig.value, cursor)
-            if where is None:
+            if where is None or any(c.start == offsets[where[1]] for c in out):
                 continue
             cursor = where[0]
-            c = _claim(art, offsets, where, (m.model, role, fig), sums, parsed.rows)
+            c = _claim(art, offsets, where, (m.model, role, fig), sums, rows)
+            c.qualifier = _qualifier(norm[max(0, where[1] - 30):where[1]], c.qualifier)
             c.attribution = _attribution(sentence, default)
             if c.scope == "night" and (st._one_region(sentence) or ONE_CITY_RE.search(sentence)):
                 c.scope = "city"
-            c.night, c.published = parsed.night, published
+            c.night, c.published = parsed.night, ct.kyiv_date(art.published)
             c.confidence = "high" if stated_night and default == "air_force" else "low"
             c.basis = _basis(parsed, stated_night, default)
             out.append(c)
     return out
+
+
+# the word before a rounded figure: "понад 400" is more than 400, "майже 20" about 20
+ROUNDED = [("more_than", r"понад|більше|більш\s+ніж|более|больше|свыше|over|more\s+than"),
+           ("about", r"майже|близько|приблизно|почти|около|примерно|порядка"),
+           ("at_least", r"щонайменше|не\s+менше|не\s+менее|минимум"),
+           ("up_to", r"до")]
+
+
+def _qualifier(before: str, parsed: str) -> str:
+    for name, words_before in ROUNDED:
+        if re.search(rf"(?<!\w)(?:{words_before})\s+$", before, re.IGNORECASE):
+            return name if name != "up_to" or parsed == "up_to" else parsed
+    return parsed
 
 
 def _claim(art: ct.Article, offsets: list[int], where, figure, sums, rows) -> ct.Claim:
@@ -200,8 +253,6 @@ def _claim(art: ct.Article, offsets: list[int], where, figure, sums, rows) -> ct
     start, end = offsets[where[1]], offsets[where[2] - 1] + 1
     subject, fam, scope = _reading(model, role, fig.value, sums, rows)
     qualifier = next((QUALIFIERS[n] for n in fig.notes if n in QUALIFIERS), "exact")
-    if "more" in fig.notes:
-        scope = "part"
     sentence = next((i for i, (a, b) in enumerate(art.sentences) if a <= start < b), 0)
     return ct.Claim("figure", start, end, sentence, value=float(fig.value), qualifier=qualifier,
                     subject=subject, model=fam, measure=ROLE_MEASURES[role], scope=scope)

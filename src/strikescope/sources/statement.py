@@ -123,7 +123,7 @@ _STOP_NOUNS = re.compile(
     r"район|border|кілометр|km|рок|year|днів|days|груп|group|літак|aircraft|бомбардув|"
     r"bomber|корабл|ship|times|раз|человек|час|направлен"
 )
-_INHERIT_NEXT = {"з", "із", "of", "were", "was", "are", "have", "had", "remained", "були",
+_INHERIT_NEXT = {"з", "із", "зі", "из", "of", "were", "was", "are", "have", "had", "remained", "були",
                  "було", "—", "-", "'", '"', "more", "ще",
                  # "збили рекордну кількість дронів — 87 одиниць": a count of what was named
                  "одиниць", "одиниці", "одиниця", "единиц", "единицы", "штук"}
@@ -727,6 +727,9 @@ class _State:
     # the first total of all weapons in each role ("ППО збила 133 цілі"), not counted as a
     # weapon; `_only_weapon_total` gives it to the weapon when only one is named
     totals: dict[str, int] = field(default_factory=dict)
+    # read "понад 400", "майже 20" as figures too (noted "approximate"): a statement's rows
+    # want exact figures, an article's claims are often rounded
+    approximate: bool = False
 
     def remember(self, model: str) -> None:
         self.last[classify(model, warn=False).kind] = model
@@ -906,7 +909,8 @@ class _Reader:
         value, used = number
         qualifier = _qualifier(self.tokens, i)
         after = i + used
-        if qualifier in ("approximate", "reference"):
+        if qualifier == "reference" or (qualifier == "approximate"
+                                         and not self.state.approximate):
             self.skipped.append(f"{qualifier} figure {self.tokens[i]} not counted")
         elif _broken_down(self.tokens, after):
             self.skipped.append(f"total {value} (broken down after the colon) not counted")
@@ -1826,9 +1830,11 @@ def _rows(table, state: _State, window, text, sha) -> pd.DataFrame:
     return df[ROW_COLUMNS]
 
 
-def parse_statement(text: str, published: date | datetime | str) -> ParsedStatement:
+def parse_statement(text: str, published: date | datetime | str,
+                    approximate: bool = False) -> ParsedStatement:
     """Read one Air Force statement. `published` (date or time of publication) places the
-    night: the statement names its day and month, rarely its year, sometimes only a weekday."""
+    night: the statement names its day and month, rarely its year, sometimes only a weekday.
+    `approximate`: read rounded figures ("понад 400") too, noted as such (for an article)."""
     try:
         pub = pd.Timestamp(published).date()
     except (ValueError, TypeError):
@@ -1842,7 +1848,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     night, basis = find_night(clean, pub)
     window = find_window(clean, night, pub)
     sentences = split_sentences(clean)
-    state, mentions, unparsed, skipped = _State(), [], [], []
+    state, mentions, unparsed, skipped = _State(approximate=approximate), [], [], []
     for n, sentence in enumerate(sentences):
         if _recalled(sentence, state) or _other_day(sentence, night, pub):
             unparsed.append((sentence, "an earlier attack recalled"))
