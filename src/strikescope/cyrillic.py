@@ -23,7 +23,6 @@ from strikescope.taxonomy import classify
 
 CYRILLIC_SHARE = 0.5    # a text whose letters are more than half Cyrillic
 ROLE_MEASURES = {"launched": "launched", "destroyed": "shot_down", "not_reach_goal": "lost"}
-QUALIFIERS = {"approximate": "about", "up to": "up_to", "at least": "at_least"}
 SUBJECTS = ("drones", "missiles", "cruise", "ballistic", "aeroballistic", "antiship")
 
 AIR_FORCE_RE = re.compile(
@@ -199,14 +198,45 @@ def _claims(art: ct.Article, text: tuple[str, list[int]],
             readings: tuple[st.ParsedStatement, st.ParsedStatement], default: str,
             skip: set[int]) -> list[ct.Claim]:
     norm, offsets = text
-    parsed, rounded = readings
+    parsed = readings[0]
     stated_night = parsed.night_basis == "stated"
-    exact_sums, rounded_sums = _sums(parsed.rows), _sums(rounded.rows)
     out: list[ct.Claim] = []
     cursor = 0
+    for n, value, (subject, model, scope, measure) in sorted(
+            [*_figures(readings), *_totals(parsed)], key=lambda item: item[0]):
+        sentence = parsed.sentences[n]
+        where = None if n in skip else _place(norm, sentence, value, cursor)
+        if where is None or any(c.start == offsets[where[1]] for c in out):
+            continue
+        cursor = where[0]
+        start, end = offsets[where[1]], offsets[where[2] - 1] + 1
+        if measure == "shot_down" and NEUTRALISED_RE.search(sentence):
+            measure = "intercepted"
+        c = ct.Claim("figure", start, end, _sentence_of(art, start), value=float(value),
+                     qualifier=_qualifier(norm[max(0, where[1] - 30):where[1]]),
+                     subject=subject, model=model, measure=measure, scope=scope)
+        c.attribution = _attribution(sentence, default)
+        if c.scope == "night" and (st._one_region(sentence) or ONE_CITY_RE.search(sentence)):
+            c.scope = "city"
+        c.night, c.published = parsed.night, ct.kyiv_date(art.published)
+        c.confidence = "high" if stated_night and default == "air_force" else "low"
+        c.basis = _basis(parsed, stated_night, default)
+        out.append(c)
+    return out
+
+
+# "знешкоджено", "збито/подавлено", "нейтрализованы": shot down, or shot down and jammed
+NEUTRALISED_RE = re.compile(r"знешкод|подавл|нейтралі|нейтрали|обезвре", re.IGNORECASE)
+
+
+def _figures(readings: tuple[st.ParsedStatement, st.ParsedStatement]) -> list[tuple]:
+    """(sentence, value, (subject, model, scope, measure)) of every stated weapon figure."""
+    parsed, rounded = readings
+    exact_sums, rounded_sums = _sums(parsed.rows), _sums(rounded.rows)
     extra = [m for m in rounded.mentions if "approximate" in m.figure.notes]
     rounded_ids = {id(m) for m in extra}
-    for m in sorted([*parsed.mentions, *extra], key=lambda m: m.sentence):
+    out = []
+    for m in [*parsed.mentions, *extra]:
         subject = _subject(m.model)
         # a rounded figure is read against the exact figures, unless the text gives none
         sums, rows = (rounded_sums, rounded.rows) if id(m) in rounded_ids and (
@@ -214,24 +244,25 @@ def _claims(art: ct.Article, text: tuple[str, list[int]],
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too
                                         else [])
         for role, fig in pairs:
-            if m.sentence in skip or subject is None or role not in ROLE_MEASURES \
-                    or fig.status != "stated" or "reference" in fig.notes:
+            if subject is None or role not in ROLE_MEASURES or fig.status != "stated" \
+                    or "reference" in fig.notes:
                 continue
-            sentence = parsed.sentences[m.sentence]
-            where = _place(norm, sentence, fig.value, cursor)
-            if where is None or any(c.start == offsets[where[1]] for c in out):
-                continue
-            cursor = where[0]
-            c = _claim(art, offsets, where, (m.model, role, fig), sums, rows)
-            c.qualifier = _qualifier(norm[max(0, where[1] - 30):where[1]], c.qualifier)
-            c.attribution = _attribution(sentence, default)
-            if c.scope == "night" and (st._one_region(sentence) or ONE_CITY_RE.search(sentence)):
-                c.scope = "city"
-            c.night, c.published = parsed.night, ct.kyiv_date(art.published)
-            c.confidence = "high" if stated_night and default == "air_force" else "low"
-            c.basis = _basis(parsed, stated_night, default)
-            out.append(c)
+            subject_now, model, scope = _reading(m.model, role, fig.value, sums, rows)
+            out.append((m.sentence, fig.value, (subject_now, model, scope,
+                                                ROLE_MEASURES[role])))
     return out
+
+
+def _totals(parsed: st.ParsedStatement) -> list[tuple]:
+    """Totals of all weapons ("718 засобів повітряного нападу"): launched, or shot down
+    (which the Air Force's "збито/подавлено" counts with those jammed)."""
+    measures = {"launched": "launched", "destroyed": "intercepted"}
+    return [(n, value, ("all", None, "night", measures[role]))
+            for value, role, n in parsed.all_totals if role in measures]
+
+
+def _sentence_of(art: ct.Article, pos: int) -> int:
+    return next((i for i, (a, b) in enumerate(art.sentences) if a <= pos < b), 0)
 
 
 # the word before a rounded figure: "понад 400" is more than 400, "майже 20" about 20
@@ -241,21 +272,11 @@ ROUNDED = [("more_than", r"понад|більше|більш\s+ніж|боле�
            ("up_to", r"до")]
 
 
-def _qualifier(before: str, parsed: str) -> str:
+def _qualifier(before: str) -> str:
     for name, words_before in ROUNDED:
         if re.search(rf"(?<!\w)(?:{words_before})\s+$", before, re.IGNORECASE):
-            return name if name != "up_to" or parsed == "up_to" else parsed
-    return parsed
-
-
-def _claim(art: ct.Article, offsets: list[int], where, figure, sums, rows) -> ct.Claim:
-    model, role, fig = figure
-    start, end = offsets[where[1]], offsets[where[2] - 1] + 1
-    subject, fam, scope = _reading(model, role, fig.value, sums, rows)
-    qualifier = next((QUALIFIERS[n] for n in fig.notes if n in QUALIFIERS), "exact")
-    sentence = next((i for i, (a, b) in enumerate(art.sentences) if a <= start < b), 0)
-    return ct.Claim("figure", start, end, sentence, value=float(fig.value), qualifier=qualifier,
-                    subject=subject, model=fam, measure=ROLE_MEASURES[role], scope=scope)
+            return name
+    return "exact"
 
 
 def _basis(parsed, stated_night: bool, default: str) -> str:
