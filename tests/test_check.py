@@ -1765,3 +1765,30 @@ def test_a_cyrillic_total_of_all_weapons_and_a_total_of_missiles(tiny_db):
     shot = _claim(r, "count", "92 засоби")
     assert (shot.measure, shot.label) == ("intercepted", "supported")
     assert _claim(r, "count", "5 ракетами").subject == "missiles"
+
+
+def test_a_city_count_first_does_not_displace_the_national_one(tiny_db):
+    # the mayor's 20 comes first; read apart, it leaves the Air Force's 90 to the night
+    r = check("Мер Києва заявив, що над містом збито 20 дронів.\n\nУ ніч на 2 березня Росія "
+              "атакувала Україну 100 ударними БпЛА, з них 90 збито, повідомили Повітряні сили.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "20 дронів").attribution == "regional"
+    assert _claim(r, "count", "90 збито").label == "supported"
+
+
+def test_a_cyrillic_shot_down_figure_that_counts_the_jammed_is_not_contradicted(release,
+                                                                               tmp_path):
+    import strikescope
+    from tests.conftest import NIGHT2
+
+    path = release([{**NIGHT2, "model": "Shahed-136/131", "launched": "100",
+                     "destroyed": "60", "not_reach_goal": "35", "source": "kpszsu/posts/p1"}])
+    db = tmp_path / "jammed.duckdb"
+    strikescope.ingest([path], db=db)
+    text = ("У ніч на 2 березня Росія атакувала Україну 100 ударними БпЛА, повідомили "
+            "Повітряні сили. Сили ППО збили {} ударних БпЛА.")
+    # 95 is the 60 shot down and the 35 jammed together: the press's "збили" may mean both
+    c = _claim(check(text.format(95), published="2025-03-02", db=db), "count", "95 ударних")
+    assert c.label == "unverifiable" and "shot down or lost" in c.evidence
+    c = _claim(check(text.format(80), published="2025-03-02", db=db), "count", "80 ударних")
+    assert c.label == "contradicted"

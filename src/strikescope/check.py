@@ -1234,6 +1234,8 @@ def _record(i: int, art: ct.Article, c, ctx: dict) -> dict:
     if isinstance(c, ct.Claim):
         label, evidence, fig = (label_figure if c.kind == "figure" else label_record)(
             c, ctx["store"], sentence)
+        if label == "contradicted" and c.basis.startswith(cyr.BASIS):
+            label, evidence = _loose_outcome(c, ctx["store"], evidence)
         return {**base, "label": label, "evidence": evidence,
                 "sources": fig.sources if fig else [],
                 "night": f"{c.night:%Y-%m-%d}" if c.night else None, "subject": c.subject
@@ -1247,6 +1249,22 @@ def _record(i: int, art: ct.Article, c, ctx: dict) -> dict:
             "night": f"{night:%Y-%m-%d}" if night else None, "subject": None,
             "measure": None, "qualifier": None, "value": None, "store_value": None,
             "attribution": None, "confidence": ctx["confidence"]}
+
+
+def _loose_outcome(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:
+    """"Збили", "сбили" in the Ukrainian and Russian press often count the drones lost to
+    electronic warfare too (the Air Force's own "збито/подавлено" does): a shot-down figure
+    that fits shot down and lost together is not contradicted."""
+    if c.measure != "shot_down" or c.night is None:
+        return "contradicted", evidence
+    both = ct.Claim("figure", 0, 0, 0, value=c.value, high=c.high, qualifier=c.qualifier,
+                    subject=c.subject, model=c.model, measure="suppressed")
+    fig = store_figure(store, c.night, both)
+    if fig.value is None or not _fits_figure(fig, both):
+        return "contradicted", evidence
+    return "unverifiable", (f"{evidence} Not contradicted: the store's {fig.what} are "
+                            f"{fig.value:,.0f}, and the press's shot down often counts the "
+                            f"jammed ones too.")
 
 
 def _annotate(text: str, claims: pd.DataFrame) -> str:

@@ -13,8 +13,8 @@ the article names the Air Force or is written in the Air Force's own form.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
 
 import strikescope.claimtext as ct
 from strikescope.sources import statement as st
@@ -23,6 +23,7 @@ from strikescope.taxonomy import classify
 
 CYRILLIC_SHARE = 0.5    # a text whose letters are more than half Cyrillic
 ROLE_MEASURES = {"launched": "launched", "destroyed": "shot_down", "not_reach_goal": "lost"}
+BASIS = "statement parser"   # how a claim read here says where its night came from
 SUBJECTS = ("drones", "missiles", "cruise", "ballistic", "aeroballistic", "antiship")
 
 AIR_FORCE_RE = re.compile(
@@ -45,14 +46,6 @@ OTHER_SPEAKERS_RE = re.compile(r"Генштаб|Генеральн\w+\s+штаб
 ONE_CITY_RE = re.compile(
     r"\bнад\s+(?!Україн|Украин)[А-ЯІЇЄҐ][\w']+(?:ом|ем|єм|ою|ею)\b|\bнад\s+столиц|"
     r"\b(?:у|в)\s+столиц|\b(?:у|в)\s+Києві\b|\bв\s+Киеве\b")
-
-
-@dataclass
-class Source:
-    """How a parsed figure relates to the text: where it stands, who states it."""
-    start: int
-    end: int
-    sentence: int
 
 
 def is_cyrillic(text: str) -> bool:
@@ -91,7 +84,9 @@ def _place(norm: str, sentence: str, value: int, after: int) -> tuple[int, int, 
     window = norm[at:at + len(sentence) + 40]
     for form in _number_forms(value):
         if m := re.search(form, window, re.IGNORECASE):
-            tail = re.match(r"(?:\s+[^\s,.;:!?()—]+){1,3}", window[m.end():])
+            # the number with its ending ("52-ма") and up to three words, in its line
+            tail = re.match(r"(?:-[^\s,.;:!?()—]+)?(?:[^\S\n]+[^\s,.;:!?()—]+){0,3}",
+                            window[m.end():])
             end = m.end() + (tail.end() if tail else 0)
             return at, at + m.start(), at + end
     return None
@@ -165,20 +160,37 @@ def air_force_named(body: str) -> bool:
 def figure_claims(art: ct.Article) -> list[ct.Claim]:
     """The parsed figures of a Cyrillic article as claims, placed on the text they came
     from; figures the parser derived (not stated) are not claims. A sentence that states a
-    night of its own ("як повідомлялося, в ніч на 13 вересня ...") is read apart, on it."""
-    published = ct.kyiv_date(art.published)
-    if published is None:
-        return []
+    night of its own ("як повідомлялося, в ніч на 13 вересня ..."), gives another speaker's
+    figure or one place's is read apart, so that its figures neither join nor displace the
+    night's national ones."""
+    # with no publication date the statement's day and month are placed before today, and
+    # no night is certain enough for "contradicted"
+    published = ct.kyiv_date(art.published) or dt.datetime.now(ct.KYIV).date()
     norm, offsets = normalized(art.body)
-    readings = _parse(norm, published)
-    parsed = readings[0]
     default = "air_force" if air_force_named(art.body) else "unattributed"
-    apart = {n: s for n, s in enumerate(parsed.sentences)
-             if (own := _own_night(s, published)) is not None and own != parsed.night}
-    found = _claims(art, (norm, offsets), readings, default, set(apart))
-    for sentence in apart.values():
-        found += _claims(art, (norm, offsets), _parse(sentence, published), default, set())
+    night = st.find_night(norm, published)[0]
+    apart = [s for s in st.split_sentences(norm) if _read_apart(s, night, published, default)]
+    found = _claims(art, (norm, offsets), _parse(_blank(norm, apart), published), default)
+    for sentence in apart:
+        found += _claims(art, (norm, offsets), _parse(sentence, published), default)
     return sorted(found, key=lambda c: c.start)
+
+
+def _read_apart(sentence: str, night, published, default: str) -> bool:
+    own = _own_night(sentence, published)
+    return (own is not None and own != night) or _attribution(sentence, default) in (
+        "regional", "president", "military") or bool(
+        st._one_region(sentence) or ONE_CITY_RE.search(sentence))
+
+
+def _blank(text: str, sentences: list[str]) -> str:
+    """The text with those sentences spaced out (its length, so every offset, unchanged)."""
+    for sentence in sentences:
+        at = text.find(sentence[:40])
+        if at >= 0:
+            text = text[:at] + re.sub(r"\S", " ", text[at:at + len(sentence)]) + \
+                text[at + len(sentence):]
+    return text
 
 
 def _parse(text: str, published) -> tuple[st.ParsedStatement, st.ParsedStatement]:
@@ -195,17 +207,17 @@ def _own_night(sentence: str, published) -> object | None:
 
 
 def _claims(art: ct.Article, text: tuple[str, list[int]],
-            readings: tuple[st.ParsedStatement, st.ParsedStatement], default: str,
-            skip: set[int]) -> list[ct.Claim]:
+            readings: tuple[st.ParsedStatement, st.ParsedStatement],
+            default: str) -> list[ct.Claim]:
     norm, offsets = text
     parsed = readings[0]
-    stated_night = parsed.night_basis == "stated"
+    stated_night = parsed.night_basis == "stated" and art.published is not None
     out: list[ct.Claim] = []
     cursor = 0
     for n, value, (subject, model, scope, measure) in sorted(
             [*_figures(readings), *_totals(parsed)], key=lambda item: item[0]):
         sentence = parsed.sentences[n]
-        where = None if n in skip else _place(norm, sentence, value, cursor)
+        where = _place(norm, sentence, value, cursor)
         if where is None or any(c.start == offsets[where[1]] for c in out):
             continue
         cursor = where[0]
@@ -282,7 +294,9 @@ def _qualifier(before: str) -> str:
 def _basis(parsed, stated_night: bool, default: str) -> str:
     how = {"stated": "the night the text states", "weekday": "a weekday named in the text",
            "published": "no night named; the night ending on the day of publication"}
-    basis = f"statement parser: {how.get(parsed.night_basis, parsed.night_basis)}"
-    if stated_night and default != "air_force":
+    basis = f"{BASIS}: {how.get(parsed.night_basis, parsed.night_basis)}"
+    if not stated_night and parsed.night_basis == "stated":
+        basis += "; the article has no publication date to place it"
+    elif stated_night and default != "air_force":
         basis += "; the article does not name the Air Force as its source"
     return basis
