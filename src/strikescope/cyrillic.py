@@ -84,9 +84,10 @@ def _place(norm: str, sentence: str, value: int, after: int) -> tuple[int, int, 
     window = norm[at:at + len(sentence) + 40]
     for form in _number_forms(value):
         if m := re.search(form, window, re.IGNORECASE):
-            # the number with its ending ("52-ма") and up to three words, in its line
-            tail = re.match(r"(?:-[^\s,.;:!?()—]+)?(?:[^\S\n]+[^\s,.;:!?()—]+){0,3}",
-                            window[m.end():])
+            # the number with its ending ("52-ма") and up to three words, in its line, up to
+            # a conjunction or another number ("250 беспилотников", not "... и 7")
+            tail = re.match(r"(?:-[^\s,.;:!?()—]+)?(?:[^\S\n]+(?!(?:і|й|и|та|а|також|также)"
+                            r"\b|\d)[^\s,.;:!?()—]+){0,3}", window[m.end():])
             end = m.end() + (tail.end() if tail else 0)
             return at, at + m.start(), at + end
     return None
