@@ -37,7 +37,10 @@ after the blind22 mends, then run once: contradicted 0/3, supported 38/39, Air F
 39/50), "blind24" (added and keyed after the blind23 mends, then run once: contradicted none
 given, supported 31/32, Air Force figures 37/40), "blind25" (added and keyed after the
 conditions that followed the first-run replay, then run once: contradicted none given,
-supported 25/28, Air Force figures 25/49).
+supported 25/28, Air Force figures 25/49). "cyr1": Ukrainian and Russian articles,
+added and keyed before the checker read Cyrillic text through the statement parser, then run
+once; "all" is the English corpus (every split but the Cyrillic ones), as it was measured
+before they were added.
 Only the first runs, kept in
 docs/brief-check.md, measure unseen text.
 Printed, per split:
@@ -72,7 +75,7 @@ def load(split: str) -> list[tuple[dict, str]]:
     out = []
     for key_path in sorted(CORPUS.glob("*.json")):
         key = json.loads(key_path.read_text(encoding="utf-8"))
-        if split in ("all", key["split"]):
+        if split == key["split"] or (split == "all" and not key["split"].startswith("cyr")):
             out.append((key, key_path.with_suffix(".md").read_text(encoding="utf-8")))
     return out
 
@@ -179,6 +182,7 @@ def main() -> None:
                                                         "blind15", "blind16", "blind17",
                                                         "blind18", "blind19", "blind20", "blind21",
                                                         "blind22", "blind23", "blind24", "blind25",
+                                                        "cyr1",
                                                         "all", "each"])
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--timing", action="store_true")
@@ -186,7 +190,7 @@ def main() -> None:
     splits = (["tune", "heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
                "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
                "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20",
-               "blind21", "blind22", "blind23", "blind24", "blind25", "all"]
+               "blind21", "blind22", "blind23", "blind24", "blind25", "cyr1", "all"]
               if args.split == "each"
               else [args.split])
     for split in splits:

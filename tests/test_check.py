@@ -1825,3 +1825,122 @@ def test_a_launch_site_is_no_place_an_undated_piece_is_about():
 def test_a_sentence_opening_on_its_weapon_gives_it_to_a_bare_number(sentence, subject):
     [f] = _figures(sentence)
     assert f.subject == subject and not f.subject_firm
+
+
+# --- Ukrainian and Russian articles, read with the statement parser --------------------------
+
+
+def test_cyrillic_share_and_the_normalized_offsets():
+    import strikescope.cyrillic as cyr
+
+    assert cyr.is_cyrillic("Збито 90 дронів Shahed")       # 11 Cyrillic letters of 17
+    assert not cyr.is_cyrillic("Air defence shot down 90 Шахедів")   # 7 of 25
+    text, offsets = cyr.normalized("Запущено 1 200 «Шахедів»")
+    assert text == 'Запущено 1200 "Шахедів"'
+    # each kept character points back to its place: "2" is the body's 12th character
+    assert offsets[text.index("200")] == 11 and len(offsets) == len(text)
+
+
+UK_ARTICLE = (
+    "У ніч на 2 березня росіяни атакували Україну 100 ударними БпЛА типу Shahed та 5 "
+    "балістичними ракетами Іскандер-М, повідомили Повітряні сили ЗСУ.\n\n"
+    "Протиповітряною обороною збито 90 ударних БпЛА та 4 балістичні ракети.")
+
+
+def test_a_ukrainian_article_through_the_statement_parser(tiny_db):
+    r = check(UK_ARTICLE, published="2025-03-02", db=tiny_db)
+    counts = r.claims[r.claims.type == "count"]
+    # one claim per figure, none doubled by the English reader's "100 ... Shahed"
+    assert sorted(counts.value) == [4, 5, 90, 100]
+    assert _claim(r, "count", "100 ударними").label == "supported"
+    assert _claim(r, "count", "5 балістичними").subject == "ballistic"
+    assert _claim(r, "count", "90 ударних").measure == "shot_down"
+    # the store has 2 ballistic missiles shot down; the night is stated, the Air Force named
+    bad = _claim(r, "count", "4 балістичні")
+    assert bad.label == "contradicted" and bad.night == "2025-03-02"
+    assert "2 ballistic missiles shot down" in bad.evidence
+
+
+def test_a_cyrillic_miss_without_a_stated_night_or_the_air_force_is_unverifiable(tiny_db):
+    r = check("Уночі росіяни атакували Україну 100 ударними БпЛА, повідомили Повітряні сили. "
+              "Збито 70 ударних БпЛА.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "70 ударних")
+    assert c.label == "unverifiable" and "night is uncertain" in c.evidence
+    assert _claim(r, "count", "100 ударними").label == "supported"
+    r = check("У ніч на 2 березня росіяни атакували Україну 100 ударними БпЛА. Збито 70 "
+              "ударних БпЛА.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "70 ударних")
+    assert c.label == "unverifiable" and "does not name the Air Force" in c.evidence
+
+
+def test_a_russian_article_and_another_speakers_count(tiny_db):
+    r = check("В ночь на 2 марта Россия атаковала Украину 100 ударными беспилотниками, "
+              "сообщили Воздушные силы ВСУ. Силы ПВО сбили 90 из них.\n\n"
+              "По словам главы Киевской ОВА, над областью сбиты 12 беспилотников.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "100 ударными").label == "supported"
+    assert _claim(r, "count", "90 из").label == "supported"
+    other = _claim(r, "count", "12 беспилотников")
+    assert other.label == "unverifiable" and other.attribution == "regional"
+
+
+def test_a_rounded_figure_and_a_recalled_night(tiny_db):
+    r = check("У ніч на 2 березня Росія атакувала Україну понад 95 ударними БпЛА, повідомили "
+              "Повітряні сили. Як повідомлялося, в ніч на 28 лютого ворог запустив 40 "
+              "ударних БпЛА.", published="2025-03-02", db=tiny_db)
+    rounded = _claim(r, "count", "95 ударними")
+    assert rounded.qualifier == "more_than" and rounded.label == "supported"
+    recalled = _claim(r, "count", "40 ударних")
+    assert recalled.night == "2025-02-28" and recalled.label == "supported"
+
+
+def test_an_english_article_never_reaches_the_statement_parser(tiny_db, monkeypatch):
+    import strikescope.cyrillic as cyr
+
+    def unexpected(art):
+        raise AssertionError("an English article was read as Cyrillic")
+
+    monkeypatch.setattr(cyr, "figure_claims", unexpected)
+    r = check("On 2 March Russia launched 100 drones, the Air Force said, and its "
+              "Ukrainian-language post said «збито 90».", published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "100 drones").label == "supported"
+
+
+def test_a_cyrillic_total_of_all_weapons_and_a_total_of_missiles(tiny_db):
+    r = check("У ніч на 2 березня ворог атакував 105 засобами повітряного нападу: 100 ударними "
+              "БпЛА та 5 ракетами, повідомили Повітряні сили. Станом на 09:00 збито/подавлено "
+              "92 засоби повітряного нападу.", published="2025-03-02", db=tiny_db)
+    launched = _claim(r, "count", "105 засобами")
+    assert (launched.subject, launched.measure, launched.label) == ("all", "launched",
+                                                                   "supported")
+    # 90 drones and 2 missiles shot down; "збито/подавлено" may count the jammed ones too
+    shot = _claim(r, "count", "92 засоби")
+    assert (shot.measure, shot.label) == ("intercepted", "supported")
+    assert _claim(r, "count", "5 ракетами").subject == "missiles"
+
+
+def test_a_city_count_first_does_not_displace_the_national_one(tiny_db):
+    # the mayor's 20 comes first; read apart, it leaves the Air Force's 90 to the night
+    r = check("Мер Києва заявив, що над містом збито 20 дронів.\n\nУ ніч на 2 березня Росія "
+              "атакувала Україну 100 ударними БпЛА, з них 90 збито, повідомили Повітряні сили.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "20 дронів").attribution == "regional"
+    assert _claim(r, "count", "90 збито").label == "supported"
+
+
+def test_a_cyrillic_shot_down_figure_that_counts_the_jammed_is_not_contradicted(release,
+                                                                               tmp_path):
+    import strikescope
+    from tests.conftest import NIGHT2
+
+    path = release([{**NIGHT2, "model": "Shahed-136/131", "launched": "100",
+                     "destroyed": "60", "not_reach_goal": "35", "source": "kpszsu/posts/p1"}])
+    db = tmp_path / "jammed.duckdb"
+    strikescope.ingest([path], db=db)
+    text = ("У ніч на 2 березня Росія атакувала Україну 100 ударними БпЛА, повідомили "
+            "Повітряні сили. Сили ППО збили {} ударних БпЛА.")
+    # 95 is the 60 shot down and the 35 jammed together: the press's "збили" may mean both
+    c = _claim(check(text.format(95), published="2025-03-02", db=db), "count", "95 ударних")
+    assert c.label == "unverifiable" and "shot down or lost" in c.evidence
+    c = _claim(check(text.format(80), published="2025-03-02", db=db), "count", "80 ударних")
+    assert c.label == "contradicted"

@@ -26,6 +26,7 @@ LAYERS = {
     "analysis": ("strikescope.analysis",),
     "render": ("strikescope.render",),
     "presenters": ("strikescope.brief", "strikescope.check", "strikescope.claimtext",
+                   "strikescope.cyrillic",
                    "strikescope.cli", "strikescope.web"),
 }
 ORDER = list(LAYERS)

@@ -214,6 +214,18 @@ def test_check_returns_an_embeddable_fragment(client):
     assert selectors and all(s.startswith(".check-result") for s in selectors)
 
 
+def test_check_marks_a_ukrainian_articles_figures(client):
+    text = ("У ніч на 9 липня росіяни атакували Україну 728 ударними БпЛА, повідомили "
+            "Повітряні сили ЗСУ. Збито 296 ударних БпЛА, ще 415 локаційно втрачені.\n\n"
+            "Published: 2025-07-09\n")
+    data = client.post("/api/v1/check", json={"text": text}).json()
+    counts = {row["text"].split()[0]: row for row in data["table"] if row["type"] == "count"}
+    assert set(counts) == {"728", "296", "415"}
+    assert counts["415"]["measure"] == "lost" and counts["728"]["night"] == "2025-07-09"
+    assert {row["label"] for row in counts.values()} == {"supported"}
+    assert 'class="supported"' in data["html"] and "728 ударними" in data["html"]
+
+
 # --- writes, headers, schema -------------------------------------------------------------
 
 

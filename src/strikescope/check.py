@@ -32,6 +32,7 @@ import pandas as pd
 
 import strikescope.api as api
 import strikescope.claimtext as ct
+import strikescope.cyrillic as cyr
 from strikescope.errors import NotFoundError
 from strikescope.sources.attacks import source_url
 
@@ -130,8 +131,21 @@ def parse_article(text: str) -> tuple[str, dt.date | None, str | None]:
 
 def extract_claims(text: str, published=None) -> list[dict]:
     """Every claim in the text: type, text, character span and its structured data."""
-    art = ct.extract(text, _published(published))
+    art = _extract(text, _published(published))
     return [_as_dict(art, c) for c in _all_claims(art)]
+
+
+def _extract(text: str, published) -> ct.Article:
+    """The English reader's claims; in a mostly Cyrillic article, the statement parser's
+    figures too, in place of the English reader's figures on the same words."""
+    art = ct.extract(text, published)
+    if not cyr.is_cyrillic(art.body):
+        return art
+    parsed = cyr.figure_claims(art)
+    kept = [c for c in art.claims if c.kind != "figure" or not any(
+        c.start < p.end and p.start < c.end for p in parsed)]
+    art.claims = sorted([*kept, *parsed], key=lambda c: c.start)
+    return art
 
 
 def _published(value):
@@ -440,6 +454,8 @@ SCOPE_REASONS = {
     "city": "out of scope: a figure for one city or region; the reports are national",
     "part": "not checked: a part of another figure (\"11 of them cruise missiles\")",
     "war": "out of scope: a figure for the whole war, not for one night",
+    "other_figure": ("not checked: the text gives another figure for the same weapons and "
+                     "measure, and the statement parser kept that one"),
     "other": ("out of scope: a stock, a production rate or a forecast, not a report of one "
               "night's attack")}
 MEASURE_REASONS = {
@@ -1271,7 +1287,7 @@ def check(text: str, published=None, db=None) -> CheckResult:
     """Extract an article's claims and label each against the store and the timeline.
     `db`: a store's path or an open `Store` (opened once here otherwise, for every night
     the claims need)."""
-    art = ct.extract(text, _published(published))
+    art = _extract(text, _published(published))
     with api.reading(db) as opened:
         return _check(art, _Store(opened))
 
@@ -1303,6 +1319,8 @@ def _record(i: int, art: ct.Article, c, ctx: dict) -> dict:
     if isinstance(c, ct.Claim):
         label, evidence, fig = (label_figure if c.kind == "figure" else label_record)(
             c, ctx["store"], sentence)
+        if label == "contradicted" and c.basis.startswith(cyr.BASIS):
+            label, evidence = _loose_outcome(c, ctx["store"], evidence)
         return {**base, "label": label, "evidence": evidence,
                 "sources": fig.sources if fig else [],
                 "night": f"{c.night:%Y-%m-%d}" if c.night else None, "subject": c.subject
@@ -1316,6 +1334,22 @@ def _record(i: int, art: ct.Article, c, ctx: dict) -> dict:
             "night": f"{night:%Y-%m-%d}" if night else None, "subject": None,
             "measure": None, "qualifier": None, "value": None, "store_value": None,
             "attribution": None, "confidence": ctx["confidence"]}
+
+
+def _loose_outcome(c: ct.Claim, store: _Store, evidence: str) -> tuple[str, str]:
+    """"Збили", "сбили" in the Ukrainian and Russian press often count the drones lost to
+    electronic warfare too (the Air Force's own "збито/подавлено" does): a shot-down figure
+    that fits shot down and lost together is not contradicted."""
+    if c.measure != "shot_down" or c.night is None:
+        return "contradicted", evidence
+    both = ct.Claim("figure", 0, 0, 0, value=c.value, high=c.high, qualifier=c.qualifier,
+                    subject=c.subject, model=c.model, measure="suppressed")
+    fig = store_figure(store, c.night, both)
+    if fig.value is None or not _fits_figure(fig, both):
+        return "contradicted", evidence
+    return "unverifiable", (f"{evidence} Not contradicted: the store's {fig.what} are "
+                            f"{fig.value:,.0f}, and the press's shot down often counts the "
+                            f"jammed ones too.")
 
 
 def _annotate(text: str, claims: pd.DataFrame) -> str:

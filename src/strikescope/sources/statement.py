@@ -123,8 +123,8 @@ _STOP_NOUNS = re.compile(
     r"район|border|кілометр|km|рок|year|днів|days|груп|group|літак|aircraft|бомбардув|"
     r"bomber|корабл|ship|times|раз|человек|час|направлен"
 )
-_INHERIT_NEXT = {"з", "із", "of", "were", "was", "are", "have", "had", "remained", "були",
-                 "було", "—", "-", "'", '"', "more", "ще",
+_INHERIT_NEXT = {"з", "із", "зі", "из", "of", "were", "was", "are", "have", "had", "remained",
+                 "були", "було", "—", "-", "'", '"', "more", "ще",
                  # "збили рекордну кількість дронів — 87 одиниць": a count of what was named
                  "одиниць", "одиниці", "одиниця", "единиц", "единицы", "штук"}
 _PUNCT = {",", ";", ":", "(", ")", "—", ".", "!", "?"}
@@ -185,6 +185,11 @@ class ParsedStatement:
     sentences: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # numbers read, not counted
     read: list[int] = field(default_factory=list)  # indexes of the sentences that gave figures
+    # every figure as read from its sentence (after the merge rules retyped them, and with
+    # those they set aside), and every total of all weapons (value, role, sentence): where
+    # each parsed figure came from (the claim checker places its claims with them)
+    mentions: list[Mention] = field(default_factory=list)
+    all_totals: list[tuple[int, str | None, int]] = field(default_factory=list)
 
     def class_totals(self) -> pd.DataFrame:
         """Launched and shot down per weapon class (a figure no row states stays empty)."""
@@ -724,6 +729,11 @@ class _State:
     # the first total of all weapons in each role ("ППО збила 133 цілі"), not counted as a
     # weapon; `_only_weapon_total` gives it to the weapon when only one is named
     totals: dict[str, int] = field(default_factory=dict)
+    # read "понад 400", "майже 20" as figures too (noted "approximate"): a statement's rows
+    # want exact figures, an article's claims are often rounded
+    approximate: bool = False
+    # every total of all weapons read (value, role, sentence), counted or not
+    all_totals: list[tuple[int, str | None, int]] = field(default_factory=list)
 
     def remember(self, model: str) -> None:
         self.last[classify(model, warn=False).kind] = model
@@ -903,7 +913,8 @@ class _Reader:
         value, used = number
         qualifier = _qualifier(self.tokens, i)
         after = i + used
-        if qualifier in ("approximate", "reference"):
+        if qualifier == "reference" or (qualifier == "approximate"
+                                         and not self.state.approximate):
             self.skipped.append(f"{qualifier} figure {self.tokens[i]} not counted")
         elif _broken_down(self.tokens, after):
             self.skipped.append(f"total {value} (broken down after the colon) not counted")
@@ -1007,6 +1018,7 @@ class _Reader:
             # "107 одиниць повітряних цілей, серед яких були ударні безпілотники": a total
             # whose sentence names a weapon is of that weapon and others
             role = role_at(self.tokens, self.roles, i)
+            self.state.all_totals.append((value, role, self.n))
             named = any(words.weapon_terms(t) for t in self.tokens)
             if role in ("launched", "destroyed") and not named:
                 self.state.totals.setdefault(role, value)
@@ -1823,9 +1835,11 @@ def _rows(table, state: _State, window, text, sha) -> pd.DataFrame:
     return df[ROW_COLUMNS]
 
 
-def parse_statement(text: str, published: date | datetime | str) -> ParsedStatement:
+def parse_statement(text: str, published: date | datetime | str,
+                    approximate: bool = False) -> ParsedStatement:
     """Read one Air Force statement. `published` (date or time of publication) places the
-    night: the statement names its day and month, rarely its year, sometimes only a weekday."""
+    night: the statement names its day and month, rarely its year, sometimes only a weekday.
+    `approximate`: read rounded figures ("понад 400") too, noted as such (for an article)."""
     try:
         pub = pd.Timestamp(published).date()
     except (ValueError, TypeError):
@@ -1839,7 +1853,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     night, basis = find_night(clean, pub)
     window = find_window(clean, night, pub)
     sentences = split_sentences(clean)
-    state, mentions, unparsed, skipped = _State(), [], [], []
+    state, mentions, unparsed, skipped = _State(approximate=approximate), [], [], []
     for n, sentence in enumerate(sentences):
         if _recalled(sentence, state) or _other_day(sentence, night, pub):
             unparsed.append((sentence, "an earlier attack recalled"))
@@ -1856,6 +1870,7 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
             unparsed.append((sentence, "; ".join(notes) or _why(sentence)))
         else:
             skipped += [(sentence, note) for note in notes]
+    heard = list(mentions)  # the merge removes totals and parts it takes apart
     table, conflicts = _merge(mentions, sentences, headline_sentences(clean))
     _fold_into_joined(table)
     _type_the_unnamed(table, sentences)
@@ -1867,7 +1882,8 @@ def parse_statement(text: str, published: date | datetime | str) -> ParsedStatem
     rows["affected region"] = str(regions) if regions else None
     return ParsedStatement(night, basis, window[0], window[1], rows, unparsed, conflicts,
                            regions, _launch_place(clean), sha, pub.isoformat(), sentences,
-                           skipped, sorted({m.sentence for m in mentions}))
+                           skipped, sorted({m.sentence for m in mentions}), heard,
+                           state.all_totals)
 
 
 def _why(sentence: str) -> str:

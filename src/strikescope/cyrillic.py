@@ -1,0 +1,303 @@
+"""Claims from a Ukrainian or Russian article, read with the Air Force statement parser.
+
+The English claim reader finds almost nothing in Cyrillic text, while the statement parser
+(`strikescope.sources.statement`) already reads Ukrainian and Russian statements into
+(night, weapon, launched, shot down, lost). Here each figure the parser read from the text
+becomes a `claimtext.Claim` of the same shape as the English reader's, placed on the words
+it came from, so `strikescope.check` labels it like any other.
+
+Conservative by design: the night is "high" confidence only when the text states it ("У ніч
+на 9 липня", "в ночь на 9 июля", a dated start), and a figure may be contradicted only when
+the article names the Air Force or is written in the Air Force's own form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import strikescope.claimtext as ct
+from strikescope.sources import statement as st
+from strikescope.sources import statement_words as words
+from strikescope.taxonomy import classify
+
+CYRILLIC_SHARE = 0.5    # a text whose letters are more than half Cyrillic
+ROLE_MEASURES = {"launched": "launched", "destroyed": "shot_down", "not_reach_goal": "lost"}
+BASIS = "statement parser"   # how a claim read here says where its night came from
+SUBJECTS = ("drones", "missiles", "cruise", "ballistic", "aeroballistic", "antiship")
+
+AIR_FORCE_RE = re.compile(
+    r"Повітрян\w*\s+сил|Воздушн\w*\s+сил|\bПС\s+ЗСУ\b|\bВС\s+ВСУ\b|\bкомандуван\w+\s+ПС\b|"
+    r"Ігнат|Игнат|Олещук|kpszsu", re.IGNORECASE)
+# the statement's own form: "Станом на 08:30 ... збито/подавлено", "(з 18:00 8 липня)"
+OWN_FORM_RE = re.compile(r"збито\s*/\s*подавлено|сбито\s*/\s*подавлено|"
+                         r"^\s*(?:Попередньо,\s*)?станом на \d", re.IGNORECASE | re.MULTILINE)
+REGIONAL_RE = re.compile(
+    r"\b(?:ОВА|ОДА|МВА|КМВА|КМДА|ОГА|ГВА)\b|міськ\w*\s+голов|городск\w+\s+голов|\bмер\w?\b|"
+    r"губернатор|очільн\w+|начальник\w*|Кличк|Ткаченк|Синєгуб|Синегуб|Федоров|Лисак|"
+    r"Терехов|Віталій Кім|Виталий Ким|Прокудін|Прокудин|Садов\w*", re.IGNORECASE)
+PRESIDENT_RE = re.compile(r"Зеленськ|Зеленск|президент", re.IGNORECASE)
+# "Сили оборони" alone are those who shoot down, not a speaker; "Сили оборони півдня" speak
+OTHER_SPEAKERS_RE = re.compile(r"Генштаб|Генеральн\w+\s+штаб|Сил\w*\s+оборони\s+півдня|"
+                               r"Сил\w*\s+обороны\s+юга|"
+                               r"ВМС|Військово-морськ|Военно-морск|ДСНС|ГСЧС|поліці|полиц",
+                               re.IGNORECASE)
+# "над Києвом", "у столиці", "в Киеве": a figure for one city
+ONE_CITY_RE = re.compile(
+    r"\bнад\s+(?!Україн|Украин)[А-ЯІЇЄҐ][\w']+(?:ом|ем|єм|ою|ею)\b|\bнад\s+столиц|"
+    r"\b(?:у|в)\s+столиц|\b(?:у|в)\s+Києві\b|\bв\s+Киеве\b")
+
+
+def is_cyrillic(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    cyr = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
+    return bool(letters) and cyr > CYRILLIC_SHARE * len(letters)
+
+
+def normalized(body: str) -> tuple[str, list[int]]:
+    """The body as the statement parser normalizes it, with each character's offset in the
+    body; only one-for-one replacements and dropped digit-group spaces, so the map is exact."""
+    text = body.translate(words._QUOTES).translate(words._DASHES)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    keep = [True] * len(text)
+    for m in words._GROUPED.finditer(text):
+        keep[m.start()] = False
+    out = "".join(ch for ch, k in zip(text, keep, strict=True) if k)
+    return out, [i for i, k in enumerate(keep) if k]
+
+
+def _number_forms(value: int) -> list[str]:
+    forms = [rf"(?<![\d.,:]){value}(?![\d:])"]
+    forms += [rf"(?<![\w]){re.escape(w)}(?!\w)" for w, v in words.NUMBER_WORDS.items()
+              if v == value and not w.isascii()]
+    return forms
+
+
+def _place(norm: str, sentence: str, value: int, after: int) -> tuple[int, int, int] | None:
+    """(sentence start, figure start, figure end) in the normalized body."""
+    head = sentence[:40]
+    at = norm.find(head, after)
+    if at < 0:
+        at = norm.find(head)
+    if at < 0:
+        return None
+    window = norm[at:at + len(sentence) + 40]
+    for form in _number_forms(value):
+        if m := re.search(form, window, re.IGNORECASE):
+            # the number with its ending ("52-ма") and up to three words, in its line, up to
+            # a conjunction or another number ("250 беспилотников", not "... и 7")
+            tail = re.match(r"(?:-[^\s,.;:!?()—]+)?(?:[^\S\n]+(?!(?:і|й|и|та|а|також|также)"
+                            r"\b|\d)[^\s,.;:!?()—]+){0,3}", window[m.end():])
+            end = m.end() + (tail.end() if tail else 0)
+            return at, at + m.start(), at + end
+    return None
+
+
+def _subject(model: str) -> str | None:
+    cls = classify(model, warn=False)
+    if cls.kind == "drone":
+        return "drones" if cls.long_range or model == "Unknown UAV" else None
+    if cls.kind != "missile":
+        return None
+    return cls.weapon_class if cls.weapon_class in SUBJECTS else "missiles"
+
+
+def _sums(rows) -> dict[tuple[str, str], int]:
+    """(subject, role) -> the parsed total, with "missiles" the sum over every class."""
+    out: dict[tuple[str, str], int] = {}
+    for r in rows.itertuples():
+        subject = _subject(r.model)
+        if subject is None:
+            continue
+        for role in ROLE_MEASURES:
+            value = getattr(r, role)
+            if value is None or str(value) == "<NA>":
+                continue
+            keys = {subject, "missiles"} if subject != "drones" else {"drones"}
+            for s in keys:
+                out[s, role] = out.get((s, role), 0) + int(value)
+    return out
+
+
+def _family(model: str) -> str | None:
+    name = model.lower().replace("kh-", "x-")
+    return next((fam for fam, names in ct.MODEL_FAMILIES.items()
+                 if any(n in name for n in names)), None)
+
+
+def _reading(model: str, role: str, value: int, sums: dict, rows) -> tuple[str, str | None,
+                                                                             str]:
+    """(subject, model, scope) for one parsed figure: its class's total when it is the
+    whole class, a named model's figure, part of its class's figure, or a figure the parser
+    did not keep (the text gives another for the same weapons and measure)."""
+    subject = _subject(model)
+    assert subject is not None
+    if sums.get((subject, role)) == value:
+        return subject, None, "night"
+    if subject != "drones" and sums.get(("missiles", role)) == value:
+        return "missiles", None, "night"
+    own = rows[rows.model == model][role]
+    kept = int(own.iloc[0]) if len(own) and str(own.iloc[0]) != "<NA>" else None
+    if kept != value:
+        return subject, None, "other_figure"
+    fam = _family(model)
+    return ("model", fam, "night") if fam else (subject, None, "part")
+
+
+def _attribution(sentence: str, article_default: str) -> str:
+    if REGIONAL_RE.search(sentence):
+        return "regional"
+    if PRESIDENT_RE.search(sentence) and not AIR_FORCE_RE.search(sentence):
+        return "president"
+    if OTHER_SPEAKERS_RE.search(sentence) and not AIR_FORCE_RE.search(sentence):
+        return "military"
+    return article_default
+
+
+def air_force_named(body: str) -> bool:
+    return bool(AIR_FORCE_RE.search(body) or OWN_FORM_RE.search(body))
+
+
+def figure_claims(art: ct.Article) -> list[ct.Claim]:
+    """The parsed figures of a Cyrillic article as claims, placed on the text they came
+    from; figures the parser derived (not stated) are not claims. A sentence that states a
+    night of its own ("як повідомлялося, в ніч на 13 вересня ..."), gives another speaker's
+    figure or one place's is read apart, so that its figures neither join nor displace the
+    night's national ones."""
+    # with no publication date the statement's day and month are placed before today, and
+    # no night is certain enough for "contradicted"
+    published = ct.kyiv_date(art.published) or dt.datetime.now(ct.KYIV).date()
+    norm, offsets = normalized(art.body)
+    default = "air_force" if air_force_named(art.body) else "unattributed"
+    night = st.find_night(norm, published)[0]
+    apart = [s for s in st.split_sentences(norm) if _read_apart(s, night, published, default)]
+    found = _claims(art, (norm, offsets), _parse(_blank(norm, apart), published), default)
+    for sentence in apart:
+        found += _claims(art, (norm, offsets), _parse(sentence, published), default)
+    return sorted(found, key=lambda c: c.start)
+
+
+def _read_apart(sentence: str, night, published, default: str) -> bool:
+    own = _own_night(sentence, published)
+    return (own is not None and own != night) or _attribution(sentence, default) in (
+        "regional", "president", "military") or bool(
+        st._one_region(sentence) or ONE_CITY_RE.search(sentence))
+
+
+def _blank(text: str, sentences: list[str]) -> str:
+    """The text with those sentences spaced out (its length, so every offset, unchanged)."""
+    for sentence in sentences:
+        at = text.find(sentence[:40])
+        if at >= 0:
+            text = text[:at] + re.sub(r"\S", " ", text[at:at + len(sentence)]) + \
+                text[at + len(sentence):]
+    return text
+
+
+def _parse(text: str, published) -> tuple[st.ParsedStatement, st.ParsedStatement]:
+    """The statement parser's exact reading (its rows are the figures the text gives) and
+    the rounded figures ("понад 400") it reads only when asked, with that reading's rows."""
+    exact = st.parse_statement(text, published)
+    rounded = st.parse_statement(text, published, approximate=True)
+    return exact, rounded
+
+
+def _own_night(sentence: str, published) -> object | None:
+    m = st._NIGHT_UK.search(sentence) or st._NIGHT_EN.search(sentence)
+    return st._day_month(m.groups(), published) if m else None
+
+
+def _claims(art: ct.Article, text: tuple[str, list[int]],
+            readings: tuple[st.ParsedStatement, st.ParsedStatement],
+            default: str) -> list[ct.Claim]:
+    norm, offsets = text
+    parsed = readings[0]
+    stated_night = parsed.night_basis == "stated" and art.published is not None
+    out: list[ct.Claim] = []
+    cursor = 0
+    for n, value, (subject, model, scope, measure) in sorted(
+            [*_figures(readings), *_totals(parsed)], key=lambda item: item[0]):
+        sentence = parsed.sentences[n]
+        where = _place(norm, sentence, value, cursor)
+        if where is None or any(c.start == offsets[where[1]] for c in out):
+            continue
+        cursor = where[0]
+        start, end = offsets[where[1]], offsets[where[2] - 1] + 1
+        if measure == "shot_down" and NEUTRALISED_RE.search(sentence):
+            measure = "intercepted"
+        c = ct.Claim("figure", start, end, _sentence_of(art, start), value=float(value),
+                     qualifier=_qualifier(norm[max(0, where[1] - 30):where[1]]),
+                     subject=subject, model=model, measure=measure, scope=scope)
+        c.attribution = _attribution(sentence, default)
+        if c.scope == "night" and (st._one_region(sentence) or ONE_CITY_RE.search(sentence)):
+            c.scope = "city"
+        c.night, c.published = parsed.night, ct.kyiv_date(art.published)
+        c.confidence = "high" if stated_night and default == "air_force" else "low"
+        c.basis = _basis(parsed, stated_night, default)
+        out.append(c)
+    return out
+
+
+# "знешкоджено", "збито/подавлено", "нейтрализованы": shot down, or shot down and jammed
+NEUTRALISED_RE = re.compile(r"знешкод|подавл|нейтралі|нейтрали|обезвре", re.IGNORECASE)
+
+
+def _figures(readings: tuple[st.ParsedStatement, st.ParsedStatement]) -> list[tuple]:
+    """(sentence, value, (subject, model, scope, measure)) of every stated weapon figure."""
+    parsed, rounded = readings
+    exact_sums, rounded_sums = _sums(parsed.rows), _sums(rounded.rows)
+    extra = [m for m in rounded.mentions if "approximate" in m.figure.notes]
+    rounded_ids = {id(m) for m in extra}
+    out = []
+    for m in [*parsed.mentions, *extra]:
+        subject = _subject(m.model)
+        # a rounded figure is read against the exact figures, unless the text gives none
+        sums, rows = (rounded_sums, rounded.rows) if id(m) in rounded_ids and (
+            subject, m.role) not in exact_sums else (exact_sums, parsed.rows)
+        pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too
+                                        else [])
+        for role, fig in pairs:
+            if subject is None or role not in ROLE_MEASURES or fig.status != "stated" \
+                    or "reference" in fig.notes:
+                continue
+            subject_now, model, scope = _reading(m.model, role, fig.value, sums, rows)
+            out.append((m.sentence, fig.value, (subject_now, model, scope,
+                                                ROLE_MEASURES[role])))
+    return out
+
+
+def _totals(parsed: st.ParsedStatement) -> list[tuple]:
+    """Totals of all weapons ("718 засобів повітряного нападу"): launched, or shot down
+    (which the Air Force's "збито/подавлено" counts with those jammed)."""
+    measures = {"launched": "launched", "destroyed": "intercepted"}
+    return [(n, value, ("all", None, "night", measures[role]))
+            for value, role, n in parsed.all_totals if role in measures]
+
+
+def _sentence_of(art: ct.Article, pos: int) -> int:
+    return next((i for i, (a, b) in enumerate(art.sentences) if a <= pos < b), 0)
+
+
+# the word before a rounded figure: "понад 400" is more than 400, "майже 20" about 20
+ROUNDED = [("more_than", r"понад|більше|більш\s+ніж|более|больше|свыше|over|more\s+than"),
+           ("about", r"майже|близько|приблизно|почти|около|примерно|порядка"),
+           ("at_least", r"щонайменше|не\s+менше|не\s+менее|минимум"),
+           ("up_to", r"до")]
+
+
+def _qualifier(before: str) -> str:
+    for name, words_before in ROUNDED:
+        if re.search(rf"(?<!\w)(?:{words_before})\s+$", before, re.IGNORECASE):
+            return name
+    return "exact"
+
+
+def _basis(parsed, stated_night: bool, default: str) -> str:
+    how = {"stated": "the night the text states", "weekday": "a weekday named in the text",
+           "published": "no night named; the night ending on the day of publication"}
+    basis = f"{BASIS}: {how.get(parsed.night_basis, parsed.night_basis)}"
+    if not stated_night and parsed.night_basis == "stated":
+        basis += "; the article has no publication date to place it"
+    elif stated_night and default != "air_force":
+        basis += "; the article does not name the Air Force as its source"
+    return basis
