@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,27 +77,34 @@ def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return df.assign(**{c: df[c].round(digits) for c in floats})
 
 
-def _decimals(values: pd.Series, most: int = 3) -> int:
+def _decimals(values, most: int = 3) -> int:
     """The decimals a float column is printed with: as many as its values need, up to
     `most`, the same for every row ("1.000" under "0.582", not "1")."""
-    shown = values.dropna().round(most)
-    text = shown.map(lambda v: f"{v:.{most}f}".rstrip("0").split(".")[1])
-    return int(text.str.len().max()) if len(text) else 0
+    need = [len(f"{float(v):.{most}f}".rstrip("0").split(".")[1]) for v in values
+            if v is not None and v == v]
+    return max(need, default=0)
+
+
+def _float_cells(rows: list, floats: list[bool], other: Callable[[object], str]
+                 ) -> Iterator[list[str]]:
+    """The cells of `rows`, each float column (`floats`) with one number of decimals, the
+    rest drawn by `other`."""
+    places = {i: _decimals([r[i] for r in rows]) for i, f in enumerate(floats) if f}
+
+    def cell(i: int, v) -> str:
+        if i in places and isinstance(v, float):
+            return f"{v:,.{places[i]}f}" if v == v else ""
+        return other(v)
+
+    return ([cell(i, v) for i, v in enumerate(row)] for row in rows)
 
 
 def print_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> None:
     numeric = [pd.api.types.is_numeric_dtype(df[col]) for col in df.columns]
-    shown = df.head(max_rows)
-    places = {i: _decimals(shown[c]) for i, c in enumerate(df.columns)
-              if pd.api.types.is_float_dtype(df[c])}
-
-    def cell(i: int, v) -> str:
-        if i in places and isinstance(v, float) and v == v:
-            return f"{v:,.{places[i]}f}"
-        return _cell(v)
-
-    cells = ([cell(i, v) for i, v in enumerate(row)] for row in shown.itertuples(index=False))
-    _print_cells([str(c) for c in df.columns], numeric, cells, title, len(df) - max_rows)
+    floats = [pd.api.types.is_float_dtype(df[col]) for col in df.columns]
+    rows = list(df.head(max_rows).itertuples(index=False))
+    _print_cells([str(c) for c in df.columns], numeric, _float_cells(rows, floats, _cell),
+                 title, len(df) - max_rows)
 
 
 # DuckDB types that pandas reads as numbers (its booleans included): right-aligned
@@ -108,8 +116,9 @@ def print_records(columns: list[str], types: list[str], rows: list[tuple],
                   title: str | None = None, max_rows: int = 200) -> None:
     """`print_table` for rows as DuckDB fetches them, without pandas: the same table."""
     numeric = [t.split("(")[0] in _NUMERIC_TYPES for t in types]
-    cells = ([_plain_cell(v) for v in row] for row in rows[:max_rows])
-    _print_cells(columns, numeric, cells, title, len(rows) - max_rows)
+    floats = [t.split("(")[0] in ("FLOAT", "DOUBLE") for t in types]
+    _print_cells(columns, numeric, _float_cells(rows[:max_rows], floats, _plain_cell), title,
+                 len(rows) - max_rows)
 
 
 def _plain_cell(value) -> str:
