@@ -182,7 +182,7 @@ def main() -> None:
                                                         "blind15", "blind16", "blind17",
                                                         "blind18", "blind19", "blind20", "blind21",
                                                         "blind22", "blind23", "blind24", "blind25",
-                                                        "cyr1",
+                                                        "cyr1", "cyr2",
                                                         "all", "each"])
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--timing", action="store_true")
@@ -190,7 +190,7 @@ def main() -> None:
     splits = (["tune", "heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
                "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
                "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20",
-               "blind21", "blind22", "blind23", "blind24", "blind25", "cyr1", "all"]
+               "blind21", "blind22", "blind23", "blind24", "blind25", "cyr1", "cyr2", "all"]
               if args.split == "each"
               else [args.split])
     for split in splits:
