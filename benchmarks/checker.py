@@ -40,8 +40,8 @@ conditions that followed the first-run replay, then run once: contradicted none 
 supported 25/28, Air Force figures 25/49). "cyr1": Ukrainian and Russian articles,
 added and keyed before the checker read Cyrillic text through the statement parser, then run
 once; "cyr2" (added and keyed after the cyr1 mends, then run once: contradicted none given
-of 3 keyed, supported 12/13, Air Force figures 23/35); "all" is the English corpus (every split but the Cyrillic ones), as it was measured
-before they were added.
+of 3 keyed, supported 12/13, Air Force figures 23/35); "all" is the English corpus (every
+split but the Cyrillic ones), as it was measured before they were added.
 Only the first runs, kept in
 docs/brief-check.md, measure unseen text.
 Printed, per split:
