@@ -1944,3 +1944,59 @@ def test_a_cyrillic_shot_down_figure_that_counts_the_jammed_is_not_contradicted(
     assert c.label == "unverifiable" and "shot down or lost" in c.evidence
     c = _claim(check(text.format(80), published="2025-03-02", db=db), "count", "80 ударних")
     assert c.label == "contradicted"
+
+
+def test_a_cyrillic_figure_is_not_the_day_of_the_month_of_the_same_value(tiny_db):
+    r = check("В ночь на 2 марта ПВО сбила 2 баллистические ракеты из 5, сообщили Воздушные "
+              "силы ВСУ.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "2 баллистические")
+    assert c.label == "supported" and c.subject == "ballistic"
+
+
+@pytest.mark.parametrize("figure, label", [(40, "supported"), (48, "contradicted")])
+def test_a_recalled_day_named_by_its_date_dates_its_figures(tiny_db, figure, label):
+    r = check("У ніч на 2 березня Росія атакувала Україну 100 ударними БпЛА, повідомили "
+              f"Повітряні сили. Нагадаємо, 28 лютого ворог запустив {figure} ударних БпЛА.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", f"{figure} ударних")
+    assert (str(c.night), c.label) == ("2025-02-28", label)
+    assert _claim(r, "count", "100 ударними").label == "supported"
+
+
+@pytest.mark.parametrize("speaker, attribution", [
+    ("Про це повідомив президент Володимир Зеленський.", "president"),
+    ("Об этом сообщил глава ОВА.", "regional"),
+    ("Про це повідомили Повітряні сили.", "unattributed"),
+])
+def test_a_following_about_this_sentence_names_the_speaker(tiny_db, speaker, attribution):
+    r = check("У ніч на 2 березня Росія запустила по Україні 100 ударних дронів. Під ударом "
+              f"були кілька областей. {speaker}", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "100 ударних")
+    # the Air Force named anywhere makes it the article's source
+    assert c.attribution == (attribution if attribution != "unattributed" else "air_force")
+    assert c.label == ("supported" if attribution == "unattributed" else "unverifiable")
+
+
+def test_a_class_figure_over_its_named_models_is_the_class_total(tiny_db):
+    r = check("Повітряні сили: у ніч на 2 березня ворог випустив 5 балістичних ракет, "
+              "збито 2. Першою хвилею летіли 3 ракети Іскандер-М.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "5 балістичних")
+    assert (c.subject, c.label) == ("ballistic", "supported")
+
+
+def test_a_total_beside_its_waves_is_checked(tiny_db):
+    text = ("Повітряні сили: у ніч на 2 березня в першій хвилі збито 50 ударних БпЛА, у "
+            "другій ще 30. Загалом за ніч збили {} ударних БпЛА.")
+    c = _claim(check(text.format(90), published="2025-03-02", db=tiny_db), "count",
+               "90 ударних")
+    assert c.label == "supported"
+    c = _claim(check(text.format(70), published="2025-03-02", db=tiny_db), "count",
+               "70 ударних")
+    assert c.label == "contradicted"
+
+
+def test_an_exact_figure_in_a_rounded_sentence_is_read(tiny_db):
+    r = check("У ніч на 2 березня Росія випустила понад 95 ударних БпЛА, 90 із них збили "
+              "сили ППО, повідомили Повітряні сили.", published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "90 із").label == "supported"

@@ -66,8 +66,12 @@ def normalized(body: str) -> tuple[str, list[int]]:
     return out, [i for i, k in enumerate(keep) if k]
 
 
+# "16 листопада": a day of the month, never the figure of the same value
+_NOT_DATE = rf"(?!\s+(?:{'|'.join(words.MONTHS_UK + words.MONTHS_RU)})\b)"
+
+
 def _number_forms(value: int) -> list[str]:
-    forms = [rf"(?<![\d.,:]){value}(?![\d:])"]
+    forms = [rf"(?<![\d.,:]){value}(?![\d:]){_NOT_DATE}"]
     forms += [rf"(?<![\w]){re.escape(w)}(?!\w)" for w, v in words.NUMBER_WORDS.items()
               if v == value and not w.isascii()]
     return forms
@@ -125,8 +129,8 @@ def _family(model: str) -> str | None:
                  if any(n in name for n in names)), None)
 
 
-def _reading(model: str, role: str, value: int, sums: dict, rows) -> tuple[str, str | None,
-                                                                             str]:
+def _reading(model: str, role: str, value: int, sums: dict, rows,
+             total: bool = False) -> tuple[str, str | None, str]:
     """(subject, model, scope) for one parsed figure: its class's total when it is the
     whole class, a named model's figure, part of its class's figure, or a figure the parser
     did not keep (the text gives another for the same weapons and measure)."""
@@ -139,9 +143,24 @@ def _reading(model: str, role: str, value: int, sums: dict, rows) -> tuple[str, 
     own = rows[rows.model == model][role]
     kept = int(own.iloc[0]) if len(own) and str(own.iloc[0]) != "<NA>" else None
     if kept != value:
-        return subject, None, "other_figure"
+        # "загалом ... збили 18 ракет": the speaker's own total, beside the waves it sums
+        return subject, None, "night" if total else "other_figure"
     fam = _family(model)
-    return ("model", fam, "night") if fam else (subject, None, "part")
+    if fam:
+        return "model", fam, "night"
+    return (subject, None, "night") if _over_parts(model, role, value, rows) else \
+        (subject, None, "part")
+
+
+def _over_parts(model: str, role: str, value: int, rows) -> bool:
+    """A class's figure with no model named ("23 із 25 крилатих ракет") beside figures of
+    named models of that class ("вісім ... "Калібр"") that it covers is the class's total
+    for the night, not a part of another figure."""
+    subject = _subject(model)
+    named = [int(getattr(r, role)) for r in rows.itertuples()
+             if r.model != model and _subject(r.model) == subject and _family(r.model)
+             and str(getattr(r, role)) != "<NA>"]
+    return bool(named) and sum(named) <= value
 
 
 def _attribution(sentence: str, article_default: str) -> str:
@@ -152,6 +171,19 @@ def _attribution(sentence: str, article_default: str) -> str:
     if OTHER_SPEAKERS_RE.search(sentence) and not AIR_FORCE_RE.search(sentence):
         return "military"
     return article_default
+
+
+# "Про це повідомив президент ...", "Об этом сообщил ...": the speaker of what came before
+ABOUT_RE = re.compile(r"^\W*(?:Про\s+це|Об\s+этом)\b", re.IGNORECASE)
+
+
+def _speaker_after(rest: str, default: str) -> str:
+    """The speaker a "Про це повідомив ..." sentence among the next two of the text names,
+    when the figure's own sentence names none (that sentence may be read apart)."""
+    for sentence in st.split_sentences(rest)[:2]:
+        if ABOUT_RE.search(sentence):
+            return _attribution(sentence, default)
+    return default
 
 
 def air_force_named(body: str) -> bool:
@@ -173,8 +205,32 @@ def figure_claims(art: ct.Article) -> list[ct.Claim]:
     apart = [s for s in st.split_sentences(norm) if _read_apart(s, night, published, default)]
     found = _claims(art, (norm, offsets), _parse(_blank(norm, apart), published), default)
     for sentence in apart:
-        found += _claims(art, (norm, offsets), _parse(sentence, published), default)
+        day = _recalled_day(sentence, published)
+        # read as of the day it recalls: the parser passes over a day long before publication
+        own = _claims(art, (norm, offsets), _parse(sentence, day or published), default)
+        found += _recalled(own, day, art.published is not None, default)
     return sorted(found, key=lambda c: c.start)
+
+
+def _recalled_day(sentence: str, published) -> dt.date | None:
+    """The day a recalling sentence names without "ніч" ("Нагадаємо, 10 жовтня ...")."""
+    m = RECALL_RE.search(sentence)
+    if m is None or st._NIGHT_UK.search(sentence) or st._NIGHT_EN.search(sentence):
+        return None
+    return st._day_month(m.groups(), published)
+
+
+def _recalled(claims: list[ct.Claim], day: dt.date | None, dated: bool,
+              default: str) -> list[ct.Claim]:
+    """A recalled day's figures carry the date the sentence names, which the statement
+    parser (reading "ніч на ..." only) would leave to the day of publication."""
+    if day is None:
+        return claims
+    for c in claims:
+        c.night = day
+        c.confidence = "high" if dated and default == "air_force" else "low"
+        c.basis = f"{BASIS}: the day a recalled report names"
+    return claims
 
 
 def _read_apart(sentence: str, night, published, default: str) -> bool:
@@ -202,8 +258,16 @@ def _parse(text: str, published) -> tuple[st.ParsedStatement, st.ParsedStatement
     return exact, rounded
 
 
+# "Нагадаємо, 10 жовтня РФ запустила ...": a sentence recalling an earlier report dates its
+# figures by the day it names, with or without "ніч"
+RECALL_RE = re.compile(
+    rf"^\W*(?:Нагадаємо|Нагадуємо|Напомним|Напоминаем|Як\s+повідомлял\w+|"
+    rf"Как\s+сообщал\w+|Раніше|Ранее)\b[^.!?]*?\b{st._DAY_MONTH}", re.IGNORECASE)
+
+
 def _own_night(sentence: str, published) -> object | None:
-    m = st._NIGHT_UK.search(sentence) or st._NIGHT_EN.search(sentence)
+    m = st._NIGHT_UK.search(sentence) or st._NIGHT_EN.search(sentence) or \
+        RECALL_RE.search(sentence)
     return st._day_month(m.groups(), published) if m else None
 
 
@@ -229,6 +293,8 @@ def _claims(art: ct.Article, text: tuple[str, list[int]],
                      qualifier=_qualifier(norm[max(0, where[1] - 30):where[1]]),
                      subject=subject, model=model, measure=measure, scope=scope)
         c.attribution = _attribution(sentence, default)
+        if c.attribution == default:
+            c.attribution = _speaker_after(norm[where[0] + len(sentence):], default)
         if c.scope == "night" and (st._one_region(sentence) or ONE_CITY_RE.search(sentence)):
             c.scope = "city"
         c.night, c.published = parsed.night, ct.kyiv_date(art.published)
@@ -246,7 +312,11 @@ def _figures(readings: tuple[st.ParsedStatement, st.ParsedStatement]) -> list[tu
     """(sentence, value, (subject, model, scope, measure)) of every stated weapon figure."""
     parsed, rounded = readings
     exact_sums, rounded_sums = _sums(parsed.rows), _sums(rounded.rows)
-    extra = [m for m in rounded.mentions if "approximate" in m.figure.notes]
+    # the rounded reading's figures, and its exact ones in a sentence the exact reading
+    # skipped for its rounding ("понад 20 крилатих ракет, 12 із них знищила ППО")
+    read = {m.sentence for m in parsed.mentions}
+    extra = [m for m in rounded.mentions
+             if "approximate" in m.figure.notes or m.sentence not in read]
     rounded_ids = {id(m) for m in extra}
     out = []
     for m in [*parsed.mentions, *extra]:
@@ -260,10 +330,21 @@ def _figures(readings: tuple[st.ParsedStatement, st.ParsedStatement]) -> list[tu
             if subject is None or role not in ROLE_MEASURES or fig.status != "stated" \
                     or "reference" in fig.notes:
                 continue
-            subject_now, model, scope = _reading(m.model, role, fig.value, sums, rows)
+            subject_now, model, scope = _reading(m.model, role, fig.value, sums, rows,
+                                                 _in_total(parsed.sentences[m.sentence],
+                                                           fig.value))
             out.append((m.sentence, fig.value, (subject_now, model, scope,
                                                 ROLE_MEASURES[role])))
     return out
+
+
+TOTAL_RE = r"(?<!\w)(?:загалом|усього|всього|всего|в\s+общей\s+сложности|в\s+цілому)(?!\w)"
+
+
+def _in_total(sentence: str, value: int) -> bool:
+    """Is the figure introduced as a total ("загалом 11 жовтня збили 18 ракет")?"""
+    return bool(re.search(rf"{TOTAL_RE}[^.;:]*?(?<![\d.,]){value}(?!\d)", sentence,
+                          re.IGNORECASE))
 
 
 def _totals(parsed: st.ParsedStatement) -> list[tuple]:
