@@ -452,7 +452,8 @@ def _said(c: ct.Claim) -> str:
 SCOPE_REASONS = {
     "period": "out of scope: a figure for a period, not for one night",
     "city": "out of scope: a figure for one city or region; the reports are national",
-    "part": "not checked: a part of another figure (\"11 of them cruise missiles\")",
+    "part": "not checked: read as a part of another figure (as in \"11 of them cruise "
+            "missiles\")",
     "war": "out of scope: a figure for the whole war, not for one night",
     "other_figure": ("not checked: the text gives another figure for the same weapons and "
                      "measure, and the statement parser kept that one"),
