@@ -542,7 +542,7 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
     ("shot_down", r"(?:shot down|downed|downs(?!\w)|downing|destroyed|brought down|bringing down|"
                    r"brings? down|knocked out|shooting down|shoots? down|destroy\b)"),
-    ("intercepted", r"(?:intercepted|intercepts|intercept\b|repelled|stopped|"
+    ("intercepted", r"(?:intercepted|intercepts|intercepting|intercept\b|repelled|stopped|"
                     r"countered|taken down|eliminated|"
                     # base forms count too: "managed to neutralise six missiles"
                     r"neutrali[sz]ed|neutrali[sz]e\b|defeated)"),
