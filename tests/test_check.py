@@ -1874,6 +1874,18 @@ def test_an_overnight_figure_that_fits_the_night_the_piece_dates_is_not_contradi
     assert _claim(r, "count", "40 Shahed").night == "2024-11-02"
 
 
+# --- blind27 mends ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The military shot down 63 drones, while 46 others were disabled by electronic jamming.",
+     46),
+    ("Air defence downed 30 drones, and 12 others were grounded by electronic warfare.", 12),
+])
+def test_others_taken_by_electronic_means_are_lost(sentence, value):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert (f.subject, f.measure) == ("drones", "lost")
+
+
 # --- Ukrainian and Russian articles, read with the statement parser --------------------------
 
 
