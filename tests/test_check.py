@@ -1827,6 +1827,65 @@ def test_a_sentence_opening_on_its_weapon_gives_it_to_a_bare_number(sentence, su
     assert f.subject == subject and not f.subject_firm
 
 
+# --- blind26 mends ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "The air force reported intercepting 38 drones over the south.",
+    "Air defences went on intercepting 38 drones until dawn, the air force said.",
+])
+def test_intercepting_is_intercepted(sentence):
+    [f] = _figures(sentence)
+    assert f.measure == "intercepted"
+
+
+@pytest.fixture
+def dated_db(release, tmp_path):
+    """Night ending 2025-03-02: 100 drones, 90 shot down; night ending 2024-11-02: 40
+    drones, all shot down."""
+    import strikescope
+    from tests.conftest import NIGHT2
+
+    path = release([
+        {**NIGHT2, "model": "Shahed-136/131", "launched": "100", "destroyed": "90",
+         "source": "kpszsu/posts/p1"},
+        {"time_start": "2024-11-01 18:00", "time_end": "2024-11-02 06:00",
+         "model": "Shahed-136/131", "launched": "40", "destroyed": "40",
+         "source": "kpszsu/posts/p0"},
+    ])
+    db = tmp_path / "dated.duckdb"
+    strikescope.ingest([path], db=db)
+    return db
+
+
+@pytest.mark.parametrize("headline, label", [
+    # 40 is the night the text names (ending 2 November), not the publication night (90)
+    ("Air Force says 40 drones shot down overnight", "unverifiable"),
+    # 70 fits neither night: the publication night stands, and the figure misses it
+    ("Air Force says 70 drones shot down overnight", "contradicted"),
+])
+def test_an_overnight_figure_that_fits_the_night_the_piece_dates_is_not_contradicted(
+        dated_db, headline, label):
+    # a piece republished months later: its headline's "overnight" reads as the page's date
+    text = (f"{headline}\n\nRussia launched 40 Shahed drones at Ukraine overnight on "
+            "November 2, the Air Force said.")
+    r = check(text, published="2025-03-02", db=dated_db)
+    c = _claim(r, "count", headline.split()[3])
+    assert (str(c.night), c.label) == ("2025-03-02", label)
+    assert _claim(r, "count", "40 Shahed").night == "2024-11-02"
+
+
+# --- blind27 mends ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The military shot down 63 drones, while 46 others were disabled by electronic jamming.",
+     46),
+    ("Air defence downed 30 drones, and 12 others were grounded by electronic warfare.", 12),
+])
+def test_others_taken_by_electronic_means_are_lost(sentence, value):
+    [f] = [f for f in _figures(sentence) if f.value == value]
+    assert (f.subject, f.measure) == ("drones", "lost")
+
+
 # --- Ukrainian and Russian articles, read with the statement parser --------------------------
 
 

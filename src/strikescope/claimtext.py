@@ -482,7 +482,8 @@ OF_THEM_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:them|these|those|the drones|the 
 WERE_NP_RE = re.compile(rf"\s+(?:were|was)\s+(?:(?!\d)[\w-]+\s+){{0,2}}?(?P<head>{HEAD})", re.I)
 OTHERS_RE = re.compile(r"\s+others?\s+(?:\w+\s+){0,2}?(?=" + "|".join(
     rf"\b{v}" for _k, v in [("lost", r"(?:lost|disappeared|vanished|jammed|did not reach|"
-                                      r"failed to reach|crashed before)"),
+                                      # "46 others were disabled by electronic jamming"
+                                      r"failed to reach|crashed before|by electronic)"),
                              ("down", r"(?:shot down|downed|destroyed|intercepted)"),
                              ("other", r"(?:flew|headed|went back)")]) + ")",
                        re.I)
@@ -542,7 +543,7 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
     ("hit", r"(?:struck|hit|reached (?:their |its )?targets?|impacted|landed|got through)"),
     ("shot_down", r"(?:shot down|downed|downs(?!\w)|downing|destroyed|brought down|bringing down|"
                    r"brings? down|knocked out|shooting down|shoots? down|destroy\b)"),
-    ("intercepted", r"(?:intercepted|intercepts|intercept\b|repelled|stopped|"
+    ("intercepted", r"(?:intercepted|intercepts|intercepting|intercept\b|repelled|stopped|"
                     r"countered|taken down|eliminated|"
                     # base forms count too: "managed to neutralise six missiles"
                     r"neutrali[sz]ed|neutrali[sz]e\b|defeated)"),
