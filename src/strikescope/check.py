@@ -18,7 +18,6 @@ sentence. The rules are documented in docs/brief-check.md.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import html as html_lib
 import json
@@ -202,14 +201,11 @@ def _places(art: ct.Article) -> list[ct.Mention]:
         region = names[m[0].lower()]
         if region not in seen:
             seen.add(region)
-            out.append(ct.Mention("place", m.start(), m.end(), _sentence_at(art, m.start()),
+            out.append(ct.Mention("place", m.start(), m.end(), ct.sentence_at(art, m.start()),
                                   {"region": region}))
     return out
 
 
-def _sentence_at(art: ct.Article, pos: int) -> int:
-    ends = [b for _a, b in art.sentences]
-    return min(bisect.bisect_right(ends, pos), max(len(ends) - 1, 0))
 
 
 # --- the store ---------------------------------------------------------------------------
@@ -815,14 +811,24 @@ def _own_night_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:
             or c.qualifier not in ("exact", "about") or "in its sentence" in c.basis \
             or not OWN_NIGHT_RE.search(sentence):
         return None
+    hit = _fitting_night(c, store, (c.published, c.published - dt.timedelta(days=1)))
+    if hit is None:
+        return None
+    d, fig = hit
+    return (f"it fits the store's {fig.what} for the night ending {d:%Y-%m-%d}, the night "
+            "the piece reports, so the night read may be another event's date")
+
+
+def _fitting_night(c: ct.Claim, store: _Store, days) -> tuple[dt.date, Figure] | None:
+    """The first of `days`, other than the claim's own night, whose store figure (not a
+    zero) the claim fits, with that figure."""
     night = _as_date(c.night)
-    for d in (c.published, c.published - dt.timedelta(days=1)):
+    for d in days:
         if d == night or store.row(d) is None:
             continue
         fig = store_figure(store, d, c)
         if fig.value is not None and fig.value > 0 and _fits_figure(fig, c):
-            return (f"it fits the store's {fig.what} for the night ending {d:%Y-%m-%d}, the "
-                    "night the piece reports, so the night read may be another event's date")
+            return d, fig
     return None
 
 
@@ -835,15 +841,12 @@ def _dated_night_doubt(c: ct.Claim, store: _Store, dated: list[dt.date]) -> str 
     if c.night is None or c.value is None \
             or not (c.basis or "").startswith(("relative date phrase", "assumed")):
         return None
-    for d in dated:
-        if d == _as_date(c.night) or store.row(d) is None:
-            continue
-        fig = store_figure(store, d, c)
-        if fig.value is not None and fig.value > 0 and _fits_figure(fig, c):
-            return (f"it fits the store's {fig.what} for the night ending {d:%Y-%m-%d}, a "
-                    "night the piece names by its date, so the publication date may not be "
-                    "the night's")
-    return None
+    hit = _fitting_night(c, store, dated)
+    if hit is None:
+        return None
+    d, fig = hit
+    return (f"it fits the store's {fig.what} for the night ending {d:%Y-%m-%d}, a night the "
+            "piece names by its date, so the publication date may not be the night's")
 
 
 def _dated_nights(art: ct.Article) -> list[dt.date]:
@@ -1041,13 +1044,20 @@ def _any_type_readings(c: ct.Claim, store: _Store, night: dt.date):
     sel = rows[rows.kind.isin(kinds[c.subject])]
     national = sel[sel.source.fillna("").str.startswith("kpszsu")]
     for part, where in ((national, "in the national statement"), (sel, "in all reports")):
-        launched = pd.to_numeric(part.launched, errors="coerce").fillna(0).sum()
-        destroyed = pd.to_numeric(part.destroyed, errors="coerce").fillna(0).sum()
-        lost = pd.to_numeric(part.not_reach_goal, errors="coerce").fillna(0).sum()
-        value = {"launched": launched, "shot_down": destroyed,
-                 "suppressed": destroyed + lost}[c.measure]
-        yield float(value), f"{c.subject} of every type {where} for the night ending {night}"
+        yield (_measure_sum(part, c.measure),
+               f"{c.subject} of every type {where} for the night ending {night}")
     yield from _statement_readings(c, national, night)
+
+
+def _measure_sum(rows: pd.DataFrame, measure: str) -> float:
+    """Launched, shot down, or shot down and lost together ("suppressed"), summed over
+    report rows (a missing count is none)."""
+    def total(col: str) -> float:
+        return float(pd.to_numeric(rows[col], errors="coerce").fillna(0).sum())
+
+    if measure == "launched":
+        return total("launched")
+    return total("destroyed") + (total("not_reach_goal") if measure == "suppressed" else 0)
 
 
 def _statement_readings(c: ct.Claim, national: pd.DataFrame, night: dt.date):
@@ -1058,13 +1068,9 @@ def _statement_readings(c: ct.Claim, national: pd.DataFrame, night: dt.date):
     if len(national) < 2 or "time_start_local" not in national:
         return
     for window, part in national.groupby(["time_start_local", "time_end_local"], sort=True):
-        launched = pd.to_numeric(part.launched, errors="coerce").fillna(0).sum()
-        destroyed = pd.to_numeric(part.destroyed, errors="coerce").fillna(0).sum()
-        lost = pd.to_numeric(part.not_reach_goal, errors="coerce").fillna(0).sum()
-        value = {"launched": launched, "shot_down": destroyed,
-                 "suppressed": destroyed + lost}[c.measure]
-        yield float(value), (f"{c.subject} in the national statement for {window[0]} to "
-                             f"{window[1]} alone (night ending {night})")
+        yield _measure_sum(part, c.measure), (
+            f"{c.subject} in the national statement for {window[0]} to {window[1]} alone "
+            f"(night ending {night})")
 
 
 def _record_doubt(c: ct.Claim, store: _Store, sentence: str) -> str | None:

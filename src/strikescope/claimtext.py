@@ -9,6 +9,7 @@ labels what is found here against the store.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
@@ -138,6 +139,12 @@ class Article:
     def sentence_text(self, i: int) -> str:
         a, b = self.sentences[i]
         return self.body[a:b]
+
+
+def sentence_at(art: Article, pos: int) -> int:
+    """The index of the sentence of `art` that holds the character `pos`."""
+    ends = [b for _a, b in art.sentences]
+    return min(bisect.bisect_right(ends, pos), max(len(ends) - 1, 0))
 
 
 # --- article metadata -------------------------------------------------------------------

@@ -115,7 +115,7 @@ def _sums(rows) -> dict[tuple[str, str], int]:
             continue
         for role in ROLE_MEASURES:
             value = getattr(r, role)
-            if value is None or str(value) == "<NA>":
+            if not _given(value):
                 continue
             keys = {subject, "missiles"} if subject != "drones" else {"drones"}
             for s in keys:
@@ -123,10 +123,14 @@ def _sums(rows) -> dict[tuple[str, str], int]:
     return out
 
 
+def _given(value) -> bool:
+    """A count the parser gave (not None, not pandas' missing value)."""
+    return value is not None and str(value) != "<NA>"
+
+
 def _family(model: str) -> str | None:
-    name = model.lower().replace("kh-", "x-")
-    return next((fam for fam, names in ct.MODEL_FAMILIES.items()
-                 if any(n in name for n in names)), None)
+    m = ct.MODEL_RE.search(model.lower().replace("kh-", "x-"))
+    return ct.MODEL_BY_NAME[m["name"]] if m else None
 
 
 def _reading(model: str, role: str, value: int, sums: dict, rows,
@@ -141,7 +145,7 @@ def _reading(model: str, role: str, value: int, sums: dict, rows,
     if subject != "drones" and sums.get(("missiles", role)) == value:
         return "missiles", None, "night"
     own = rows[rows.model == model][role]
-    kept = int(own.iloc[0]) if len(own) and str(own.iloc[0]) != "<NA>" else None
+    kept = int(own.iloc[0]) if len(own) and _given(own.iloc[0]) else None
     if kept != value:
         # "загалом ... збили 18 ракет": the speaker's own total, beside the waves it sums
         return subject, None, "night" if total else "other_figure"
@@ -159,7 +163,7 @@ def _over_parts(model: str, role: str, value: int, rows) -> bool:
     subject = _subject(model)
     named = [int(getattr(r, role)) for r in rows.itertuples()
              if r.model != model and _subject(r.model) == subject and _family(r.model)
-             and str(getattr(r, role)) != "<NA>"]
+             and _given(getattr(r, role))]
     return bool(named) and sum(named) <= value
 
 
@@ -289,7 +293,7 @@ def _claims(art: ct.Article, text: tuple[str, list[int]],
         start, end = offsets[where[1]], offsets[where[2] - 1] + 1
         if measure == "shot_down" and NEUTRALISED_RE.search(sentence):
             measure = "intercepted"
-        c = ct.Claim("figure", start, end, _sentence_of(art, start), value=float(value),
+        c = ct.Claim("figure", start, end, ct.sentence_at(art, start), value=float(value),
                      qualifier=_qualifier(norm[max(0, where[1] - 30):where[1]]),
                      subject=subject, model=model, measure=measure, scope=scope)
         c.attribution = _attribution(sentence, default)
@@ -353,10 +357,6 @@ def _totals(parsed: st.ParsedStatement) -> list[tuple]:
     measures = {"launched": "launched", "destroyed": "intercepted"}
     return [(n, value, ("all", None, "night", measures[role]))
             for value, role, n in parsed.all_totals if role in measures]
-
-
-def _sentence_of(art: ct.Article, pos: int) -> int:
-    return next((i for i, (a, b) in enumerate(art.sentences) if a <= pos < b), 0)
 
 
 # the word before a rounded figure: "понад 400" is more than 400, "майже 20" about 20
