@@ -74,9 +74,9 @@ def named_as(pairs: list[tuple[Path, Path]]) -> Iterator[None]:
 
 def _zip_members(archive: Path, into: Path) -> list[tuple[Path, Path]]:
     try:
-        members = extract_csvs(archive, into)
-    except FetchError as exc:  # its wording is a download's
-        raise UnreadableFileError(archive, str(exc).split(": ", 1)[-1].split(";")[0]) from None
+        members = _unpack_zip(archive, into)
+    except ArchiveProblem as exc:
+        raise UnreadableFileError(archive, exc.problem) from None
     return [(m, archive / m.relative_to(into)) for m in members]
 
 
@@ -85,13 +85,9 @@ def _gunzip(path: Path, into: Path) -> Path:
     target = into / name
     try:
         with gzip.open(path, "rb") as src, open(target, "wb") as dst:
-            left = MAX_UNPACKED_BYTES
-            while chunk := src.read(1 << 20):
-                left -= len(chunk)
-                if left < 0:
-                    raise UnreadableFileError(
-                        path, f"unpacks to more than {MAX_UNPACKED_BYTES:,} bytes")
-                dst.write(chunk)
+            _copy_capped(src, dst, [MAX_UNPACKED_BYTES], path.name)
+    except ArchiveProblem as exc:
+        raise UnreadableFileError(path, exc.problem) from None
     except (OSError, EOFError, zlib.error) as exc:
         raise UnreadableFileError(path, f"not a readable gzip file ({exc}); it may be "
                                         "truncated") from None
@@ -99,8 +95,25 @@ def _gunzip(path: Path, into: Path) -> Path:
     return target
 
 
+class ArchiveProblem(Exception):
+    """An archive that may not be unpacked: `problem` says why, `name` names the archive or
+    member, `after` what a download adds ("nothing was changed")."""
+
+    def __init__(self, name: str, problem: str, after: str):
+        super().__init__(f"{name}: {problem}; {after}")
+        self.name, self.problem, self.after = name, problem, after
+
+
 def extract_csvs(archive: Path, into: Path) -> list[Path]:
-    """Every CSV member of a zip, after checking the archive and each member's CRC-32."""
+    """Every CSV member of a downloaded zip, after checking the archive and each member's
+    CRC-32; a FetchError says what is wrong with the download."""
+    try:
+        return _unpack_zip(archive, into)
+    except ArchiveProblem as exc:
+        raise FetchError(str(exc)) from None
+
+
+def _unpack_zip(archive: Path, into: Path) -> list[Path]:
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [i for i in zf.infolist()
@@ -111,18 +124,20 @@ def extract_csvs(archive: Path, into: Path) -> list[Path]:
             budget = [MAX_UNPACKED_BYTES]
             return [_extract(zf, info, into, budget) for info in members]
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
-        raise FetchError(f"{archive.name}: not a readable zip archive ({exc}); the download "
-                         "is corrupt or truncated, nothing was changed") from None
+        raise ArchiveProblem(archive.name, f"not a readable zip archive ({exc})",
+                             "the download is corrupt or truncated, nothing was changed"
+                             ) from None
 
 
 def _check_sizes(archive: Path, infos: list, members: list) -> None:
     if len(infos) > MAX_MEMBERS:
-        raise FetchError(f"{archive.name}: {len(infos):,} members, more than the "
-                         f"{MAX_MEMBERS:,} a data set archive may have; nothing was unpacked")
+        raise ArchiveProblem(archive.name, f"{len(infos):,} members, more than the "
+                             f"{MAX_MEMBERS:,} a data set archive may have",
+                             "nothing was unpacked")
     claimed = sum(i.file_size for i in members)
     if claimed > MAX_UNPACKED_BYTES:
-        raise FetchError(f"{archive.name}: its CSV files would unpack to {claimed:,} bytes, "
-                         f"more than {MAX_UNPACKED_BYTES:,}; nothing was unpacked")
+        raise ArchiveProblem(archive.name, f"its CSV files would unpack to {claimed:,} "
+                             f"bytes, more than {MAX_UNPACKED_BYTES:,}", "nothing was unpacked")
 
 
 def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, into: Path,
@@ -133,10 +148,16 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, into: Path,
     target = into.joinpath(*parts)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zf.open(info) as src, open(target, "wb") as dst:
-        while chunk := src.read(1 << 20):
-            budget[0] -= len(chunk)
-            if budget[0] < 0:  # sizes in the directory can lie; the bytes cannot
-                raise FetchError(f"{info.filename}: unpacks to more than "
-                                 f"{MAX_UNPACKED_BYTES:,} bytes; nothing was changed")
-            dst.write(chunk)
+        _copy_capped(src, dst, budget, info.filename)
     return target
+
+
+def _copy_capped(src, dst, budget: list[int], name: str) -> None:
+    """Copy `src` to `dst` while `budget[0]` bytes last: the sizes an archive claims can
+    lie, the bytes cannot."""
+    while chunk := src.read(1 << 20):
+        budget[0] -= len(chunk)
+        if budget[0] < 0:
+            raise ArchiveProblem(name, f"unpacks to more than {MAX_UNPACKED_BYTES:,} bytes",
+                                 "nothing was changed")
+        dst.write(chunk)
