@@ -336,8 +336,7 @@ def _comparison(fig: Figures, notes: Footnotes) -> str:
             f"\"the most since\" names the last earlier night with at least as many; a "
             f"surge is at least {SURGE_RATIO} times the mean of the 28 preceding nights")
         lead = (f"Against the earlier nights, {_night_name(fig.focus)} had " if before else
-                f"{_night_name(fig.focus)[0].upper()}{_night_name(fig.focus)[1:]}, the "
-                "first in the store, had ")
+                f"The night ending {_day(fig.focus)}, the first in the store, had ")
         head = lead + "; ".join(said) + f"{ref}."
     if not before:  # the store's first night: no mean, no ratio (they would print "nan")
         return f"{head} No earlier night in the store to compare it with.".strip()
