@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_web_browser import browser, browser_only, server, web_app  # noqa: F401
+from tests.test_web_browser import (  # noqa: F401
+    browser,
+    browser_only,
+    phone,
+    server,
+    web_app,
+)
 
 pytestmark = [pytest.mark.browser]
 SHOTS = ROOT / "artifacts" / "screenshots" / "layout"
@@ -134,26 +140,22 @@ def test_chart_downloads_carry_title_and_source(server, browser):  # noqa: F811
 
 
 @browser_only
-def test_row_browser_keeps_its_view_in_the_url_and_back_works(server, browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        page.goto(server + "/rows?night=2025-07-04", wait_until="load")
-        page.locator("#facet-class").get_by_role("link", name="ballistic", exact=True).click()
-        page.wait_for_url("**/rows?night=2025-07-04&class=ballistic")
-        assert page.locator("#rows-table tbody tr").count() == 2
-        page.fill("input[name=q]", "kn-23")
-        page.click("#rows-form button[type=submit]")
-        page.wait_for_url("**q=kn-23**")
-        assert "from=" not in page.url  # empty fields stay out of the URL
-        assert page.locator("#rows-table tbody tr").count() == 1
-        assert "Iskander-M/KN-23" in page.inner_text("#rows-table")
-        page.go_back()
-        page.wait_for_url("**/rows?night=2025-07-04&class=ballistic")
-        assert page.locator("#rows-table tbody tr").count() == 2
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    finally:
-        context.close()
+def test_row_browser_keeps_its_view_in_the_url_and_back_works(server, phone):  # noqa: F811
+    page = phone
+    page.goto(server + "/rows?night=2025-07-04", wait_until="load")
+    page.locator("#facet-class").get_by_role("link", name="ballistic", exact=True).click()
+    page.wait_for_url("**/rows?night=2025-07-04&class=ballistic")
+    assert page.locator("#rows-table tbody tr").count() == 2
+    page.fill("input[name=q]", "kn-23")
+    page.click("#rows-form button[type=submit]")
+    page.wait_for_url("**q=kn-23**")
+    assert "from=" not in page.url  # empty fields stay out of the URL
+    assert page.locator("#rows-table tbody tr").count() == 1
+    assert "Iskander-M/KN-23" in page.inner_text("#rows-table")
+    page.go_back()
+    page.wait_for_url("**/rows?night=2025-07-04&class=ballistic")
+    assert page.locator("#rows-table tbody tr").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 @browser_only
@@ -231,20 +233,16 @@ def test_tile_map_puts_its_colour_bar_under_the_map_on_a_phone(server, browser):
 
 
 @browser_only
-def test_brief_charts_fit_a_phone_whole(server, browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
-        page.goto(server + "/brief/2025-07-04/document", wait_until="load")
-        page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
-        for chart in page.evaluate(CHART_FACTS):
-            assert chart["title"] and chart["untitled"] == [], chart
-            assert SOURCE in chart["source"].replace("<br>", " "), chart
-        # every title and the plot inside the screen, none cut at its edge
-        boxes = page.evaluate("""() => [...document.querySelectorAll(
-            '.js-plotly-plot .gtitle, .js-plotly-plot .main-svg')].map((e) => {
-              const r = e.getBoundingClientRect(); return [r.left, r.right]; })""")
-        assert boxes and all(left >= 0 and right <= 390 for left, right in boxes), boxes
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    finally:
-        context.close()
+def test_brief_charts_fit_a_phone_whole(server, phone):  # noqa: F811
+    page = phone
+    page.goto(server + "/brief/2025-07-04/document", wait_until="load")
+    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
+    for chart in page.evaluate(CHART_FACTS):
+        assert chart["title"] and chart["untitled"] == [], chart
+        assert SOURCE in chart["source"].replace("<br>", " "), chart
+    # every title and the plot inside the screen, none cut at its edge
+    boxes = page.evaluate("""() => [...document.querySelectorAll(
+        '.js-plotly-plot .gtitle, .js-plotly-plot .main-svg')].map((e) => {
+          const r = e.getBoundingClientRect(); return [r.left, r.right]; })""")
+    assert boxes and all(left >= 0 and right <= 390 for left, right in boxes), boxes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
