@@ -110,7 +110,7 @@ def main() -> None:
             path = tmp / f"x{k}.csv"
             rows = replicate(args.source, k, path)
             dbs[k] = tmp / f"x{k}.duckdb"
-            strikescope.ingest([path], db=dbs[k])
+            strikescope.ingest([path], db=dbs[k], nights="now")
             tails[k] = tail_release(path)
             path.unlink()
             print(f"x{k:<4} store: {rows:>9,} rows, {dbs[k].stat().st_size / 1e6:6.1f} MB; "

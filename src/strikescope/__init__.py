@@ -13,7 +13,7 @@ _LAZY = {
     "Store": "strikescope.store", "open": "strikescope.api", "reading": "strikescope.api",
     "connect": "strikescope.api", "export": "strikescope.api", "ingest": "strikescope.api",
     "night": "strikescope.api", "nights": "strikescope.api", "quarantine": "strikescope.api",
-    "migrate": "strikescope.api",
+    "migrate": "strikescope.api", "build": "strikescope.api",
     "study": "strikescope.analysis.study", "doctor": "strikescope.analysis.doctor",
     "update": "strikescope.refresh",
     "releases": "strikescope.api", "table": "strikescope.api",
@@ -38,6 +38,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Store",
+    "build",
     "classify",
     "connect",
     "doctor",

@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS stale_rows (night DATE, post VARCHAR);
 
 ProgressFn = Callable[[str, float], None]
 
+# The meta key of nights an ingest left to build: the next reader or `strikescope build`
+# builds them.
+NIGHTS_PENDING = "nights_pending"
+
 # The shape of the store's tables and views. Raised with every change that older stores
 # must be migrated and rebuilt for before this version can read them: readers upgrade a store
 # of an older layout first (`api.upgrade`). Stores from before it was recorded are layout 1.
@@ -579,8 +583,22 @@ class Store:
     def mark_built(self, rules_version: str) -> None:
         """The nights are built from every row, by the rules of `rules_version`."""
         run(self.con, "DELETE FROM stale_rows")
+        run(self.con, "DELETE FROM meta WHERE key = ?", [NIGHTS_PENDING])
         self.set_meta("rules_version", rules_version)
         self.set_meta("layout", str(LAYOUT))
+
+    def mark_pending(self, full: bool) -> None:
+        """The nights were left to build after an ingest (a bulk load): every night when
+        `full` (or when an earlier pending build was full), else those of `stale_rows`."""
+        full = full or self.nights_pending() == "full"
+        self.set_meta(NIGHTS_PENDING, "full" if full else "update")
+
+    def nights_pending(self) -> str | None:
+        """`full` or `update` when an ingest left the nights to build (see `mark_pending`),
+        else None."""
+        if not self.has_table("meta"):
+            return None
+        return self.meta(NIGHTS_PENDING)
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

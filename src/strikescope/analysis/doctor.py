@@ -80,6 +80,9 @@ def doctor(db=None, threshold: float = 0.2, min_difference: int = 5) -> DoctorRe
     # of `strikescope.open`, so that the report describes the file, not a migrated copy
     with nullcontext(db) if isinstance(db, Store) else Store(db, read_only=True) as store:
         con = store.con
+        if store.nights_pending():
+            raise InputError(f"{store.path}: an ingest left the nights to build; run "
+                             "`strikescope build` first")
         if not store.has_table("night_classes"):
             raise InputError(f"{store.path}: the store holds no nights yet; run "
                              "`strikescope ingest` first")

@@ -30,6 +30,12 @@ class Policy(StrEnum):
     national = "national"
 
 
+class NightsMode(StrEnum):
+    auto = "auto"
+    now = "now"
+    later = "later"
+
+
 PolicyOption = typer.Option(
     Policy.combined, "--policy",
     help="combined: national reports plus regional ones for the classes they lack; "
@@ -46,6 +52,11 @@ def ingest(
         "standard input), added as a provisional release (see `ingest-report`)."),
     published: str = typer.Option(None, "--published", "-p", callback=iso_date,
                                   help="With --report: the statement's publication date."),
+    nights: NightsMode = typer.Option(
+        NightsMode.auto, "--nights",
+        help="now: build the nights at once; later: leave them to the first read or "
+             "`strikescope build`; auto: at once, unless a bulk load (a million report "
+             "rows or more) needs every night built."),
     db: Path = DbOption,
 ) -> None:
     """Ingest attack releases (any schema) and the weapon reference; rebuild the nights."""
@@ -57,7 +68,8 @@ def ingest(
         ingest_report_command(report, published, db)
         return
     with progress_bar("ingesting") as update:
-        reports = guard(lambda: api.ingest(paths or None, db=db, progress=update))
+        reports = guard(lambda: api.ingest(paths or None, db=db, progress=update,
+                                           nights=nights.value))
     for r in reports:
         console.print(r.summary())
         for note in r.notes:
@@ -69,6 +81,13 @@ def _print_store_summary(db) -> None:
     t = api.store_totals(db)
     if t is None:
         console.print("The store holds no nights yet.")
+        return
+    if t.get("pending"):
+        console.print(
+            f"Store {t['path']}: {t['rows']:,} report rows ending "
+            f"{t['first']:%Y-%m-%d} .. {t['last']:%Y-%m-%d}; "
+            f"{t['quarantined']} row(s) in quarantine. The nights are not built yet: the "
+            "first read builds them, `strikescope build` builds them now.")
         return
     console.print(
         f"Store {t['path']}: {t['nights']:,} calendar nights "
@@ -158,6 +177,20 @@ def _print_night(night) -> None:
                   for i, v in enumerate(r[j] for j in index)) for r in night.rows]
     types = [night.types[c] if c != "source" else "VARCHAR" for c in shown]
     print_records(shown, types, rows, title="Report rows (full sources with --format csv)")
+
+
+@app.command()
+def build(
+    full: bool = typer.Option(False, "--full", help="Rebuild every night."),
+    db: Path = DbOption,
+) -> None:
+    """Build the nights an ingest left to build (`ingest --nights later`, or a bulk load),
+    all or nothing; with --full, rebuild every night."""
+    with progress_bar("building nights") as update:
+        done = guard(lambda: api.build(db, full))
+        update("done", 1.0)
+    console.print(done)
+    _print_store_summary(db)
 
 
 @app.command()
