@@ -50,6 +50,9 @@ COMMANDS = {
                "Nightly totals: launched, shot down, lost and reached, per kind and class."),
     "night": ("core",
                "One night: per-class table, the report rows behind it, sources and targets."),
+    "build": ("core",
+              "Build the nights an ingest left to build (`ingest --nights later`, or a bulk "
+              "load),\nall or nothing; with --full, rebuild every night."),
     "migrate": ("core",
                "Bring the store up to this version: apply the migrations it has not had and "
                "rebuild\nits nights if they were built by other rules (all or nothing)."),
