@@ -86,14 +86,14 @@ def _print_store_summary(db) -> None:
         console.print(
             f"Store {t['path']}: {t['rows']:,} report rows ending "
             f"{t['first']:%Y-%m-%d} .. {t['last']:%Y-%m-%d}; "
-            f"{t['quarantined']} row(s) in quarantine. The nights are not built yet: the "
+            f"{t['quarantined']:,} row(s) in quarantine. The nights are not built yet: the "
             "first read builds them, `strikescope build` builds them now.")
         return
     console.print(
         f"Store {t['path']}: {t['nights']:,} calendar nights "
         f"{t['first']:%Y-%m-%d} .. {t['last']:%Y-%m-%d}; "
         f"{t['drones']:,} long-range drones and {t['missiles']:,} missiles; "
-        f"{t['quarantined']} row(s) in quarantine.")
+        f"{t['quarantined']:,} row(s) in quarantine.")
 
 
 @app.command()
