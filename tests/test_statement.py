@@ -1811,3 +1811,57 @@ def test_a_long_list_of_types_after_one_number_is_one_total():
                         "on Tuesday, 40 of them were destroyed.", "2022-12-06")
     assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (45, 40)
     assert list(by_model(p)) == ["Cruise Missile"]
+
+
+# ---------------------------------------------------------------- blind17 mends
+
+def test_a_year_after_the_date_is_no_count():
+    p = parse_statement("Air defence shot down 60 drones. On the night of 3 March 2025 (from "
+                        "19:00 on 2 March), the enemy launched 80 Shahed drones.", "2025-03-03")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (80, 60)
+    p = parse_statement("On March 3, 2025, Russia fired 12 Kalibr missiles.", "2025-03-03")
+    assert totals(p, "cruise", "launched") == 12
+
+
+def test_means_of_attack_detected_are_launches_listed_after_the_colon():
+    # the header's "виявлено" with a count of the means of attack gives the list its role;
+    # "зафіксовано влучання" (no such count) is still a hit
+    p = parse_statement("Усього виявлено 60 засобів повітряного нападу:\n"
+                        "50 ударних БпЛА типу Shahed;\n"
+                        "10 крилатих ракет Калібр.\n"
+                        "Збито 45 дронів. Зафіксовано влучання 5 ударних БпЛА на 3 локаціях.",
+                        "2025-05-05")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "cruise", "launched")) == (50, 10)
+    assert figures(p, "Shahed-136/131")["hit"] == 5
+    p = parse_statement("A total of 30 means of air attack were recorded: 28 Shahed drones; "
+                        "2 Iskander-M missiles.", "2025-05-05")
+    assert totals(p, "strike_drone", "launched") == 28
+
+
+def test_a_dash_after_other_words_ends_what_a_number_counts():
+    # "один ... крок" counts steps, not the drones after the dash; "250 - Shahed" still counts
+    p = parse_statement("Це ще один небезпечний крок - шахеди діяли у повітряному просторі "
+                        "Молдови.", "2025-09-10")
+    assert p.rows.empty
+    p = parse_statement("Ворог запустив 300 дронів, з яких 250 - Shahed.", "2025-09-10")
+    assert totals(p, "strike_drone", "launched") == 300
+
+
+def test_there_were_counts_the_nights_weapons():
+    p = parse_statement("Цієї ночі було 120 дронів і 6 балістичних ракет.", "2026-01-20")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "ballistic", "launched")) == (120, 6)
+    # a breakdown after a figure keeps that figure's role
+    p = parse_statement("Збито 20 ракет. Серед них було 5 Кинджалів.", "2026-01-20")
+    row = p.rows.set_index("model").loc["Kinzhal"]
+    assert row["destroyed"] == 5 and "launched" not in row["stated"].split(",")
+
+
+def test_a_total_after_a_launch_verb_that_counted_nothing_is_its_count():
+    p = parse_statement("The enemy attacked with Shahed UAVs from the north. A total of 48 "
+                        "attack drones. 40 were shot down.", "2023-06-01")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (48, 40)
+    # after a verb of another role it is not a launch
+    p = parse_statement("Є влучання на півдні. Загалом 12 шахедів приземлили.", "2023-06-01")
+    assert p.rows.empty

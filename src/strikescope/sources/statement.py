@@ -51,6 +51,9 @@ _ROLE_PATTERNS = {
 # the figure a role ("збито у повітряному просторі Києва" is shot down).
 _AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border|росси|беларус|границ")
 _WEAK_ROLES = re.compile(r"просторі$|пространстве$|airspace$")
+# "зафіксовано", "виявлено", "detected": a launch only with a count of the means of attack
+_DETECTED = re.compile(r"^(?:зафіксован|виявлен|супроводжен|зафиксирован|обнаружен|detected$|"
+                       r"tracked$|recorded$)")
 _LEFT_FOR = re.compile(rf"airspace|{_AWAY.pattern}")
 # "знищено 14 ..., ще одну": one more, in that sentence
 _MORE = {"ще", "another", "more", "еще", "ещё"}
@@ -148,6 +151,7 @@ _DRONE_NOUN = re.compile(r"drones?$|uavs?$")
 # the text leaves out: "та протирадіолокаційну — Х-31П"
 _SINGULAR_ADJECTIVE = re.compile(r"^[а-яіїєґ']{5,}(?:ну|ою)$")
 _DASHES_QUOTES = {"—", "–", "-", '"', "'", "«", "»"}
+_DASHES = {"—", "–", "-"}
 
 
 @dataclass
@@ -376,8 +380,11 @@ def find_window(text: str, night: date, published: date) -> tuple[str, str]:
     return start, end
 
 
+# "28 October 2024", "October 28, 2024": the year after a date is part of it, not a count
+_YEAR_AFTER = r",?\s+(?:19|20)\d{2}\b"
 _STRIP_DATES = re.compile(
-    rf"\b{_DAY_MONTH}(?!\w)|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
+    rf"\b{_DAY_MONTH}(?:{_YEAR_AFTER})?(?!\w)|\b{_MONTH_DAY}\b(?:{_YEAR_AFTER})?|"
+    rf"\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
     r"(?<=,\s)(?:19|20)\d{2}\b|\bin\s+(?:19|20)\d{2}\b|"
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?|\b\d+\s?(?:км|km|%)(?!\w)",
     re.IGNORECASE)
@@ -522,7 +529,17 @@ def _phrase_role(tokens: list[str], i: int) -> str | None:
         return "still_attacking"  # "one remaining drone in the air" (not "Air Force")
     if _role_of(low) == "destroyed" and _OFF_COURSE.match(" ".join(tokens[i + 1:i + 3]).casefold()):
         return "not_reach_goal"  # "ще 51 БПЛА збили з курсу": knocked off course, lost
+    if _DETECTED.match(low) and _counts_means(tokens, i):
+        return "launched"
     return None
+
+
+def _counts_means(tokens: list[str], i: int) -> bool:
+    """"зафіксовано та супроводжено 458 засобів повітряного нападу", "40 means of air attack
+    were recorded": means of attack detected are those launched (the list after the colon
+    counts them by type); "зафіксовано влучання" has no such count."""
+    lo, hi = _clause_bounds(tokens, i)
+    return any(_is_number(tokens, k) and _total_follows(tokens, k + 1) for k in range(lo, hi))
 
 
 def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
@@ -662,7 +679,7 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
             joined = True  # "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101": a list
             end = min(len(tokens), max(end, j + 3))
             continue
-        if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
+        if _ends_phrase(tok, matches, j > start):
             break
         if low in ("or", "або"):  # "Iskander-M or KN-23"
             continue
@@ -677,6 +694,15 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
             return [], True, False  # "two small missile boats": the boats, not missiles
         matches += found
     return matches, False, joined
+
+
+def _ends_phrase(tok: str, matches: list, words_between: bool) -> bool:
+    """Punctuation, "and" after a weapon, or a dash after words that name none: "ще один
+    ескалаційний крок - шахеди діяли ..." counts the words before the dash ("250 - Shahed",
+    the dash right after the number, is a count of the type after it)."""
+    if tok in _PUNCT - {"(", ")"} or (tok.casefold() in _CONJ and matches):
+        return True
+    return tok in _DASHES and not matches and words_between
 
 
 def _class_named(matches: list) -> bool:
@@ -853,8 +879,15 @@ class _Reader:
         self.breakdown = not own and bool(state.last_role) and _breakdown(tokens)
         # "- 39-ма ударними безпілотниками типу Shahed;" under "... атакували Україну:"
         listed = not own and bool(state.last_role) and state.listing and _item(tokens)
-        if (self.breakdown or listed) and state.last_role:
+        # "... attacked with Iranian Shahed UAVs. A total of 35 attack drones.": a total with
+        # no verb after a sentence whose launch verb counted nothing is that verb's count
+        summed = not own and state.last_role == "launched" and not state.last_mentions and \
+            _total_opener(tokens)
+        if (self.breakdown or listed or summed) and state.last_role:
             self.roles = [(0, state.last_role)]
+        elif not own and (there := _there_were(tokens)) is not None:
+            # "за цю ніч було 242 дрони, ... 22 крилаті ракети": the night's count, launched
+            self.roles = [(there, "launched")]
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
         self.excepted, self.except_span = self._excepted()
@@ -1173,6 +1206,23 @@ class _Reader:
         return True
 
 
+def _total_opener(tokens: list[str]) -> bool:
+    """A sentence that opens with "a total of", "in total", "загалом", "всього"."""
+    low = " ".join(t.casefold() for t in tokens[:3])
+    return low.startswith(_TOTAL_OPENERS)
+
+
+def _there_were(tokens: list[str]) -> int | None:
+    """Where "було", "были", "there were" stands right before a number: with no verb in
+    the sentence, a count of what the night brought."""
+    for k, tok in enumerate(tokens[:-1]):
+        low = tok.casefold()
+        if (low in _THERE_WERE or (low == "were" and k and tokens[k - 1].casefold() == "there")) \
+                and _is_number(tokens, k + 1):
+            return k
+    return None
+
+
 def _inherits(tokens: list[str], after: int) -> bool:
     """A number with no weapon after it that stands for the weapon named before: "57 з них",
     "41 were lost", "два — вийшли"."""
@@ -1195,6 +1245,9 @@ def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Men
 
 
 _BULLETS = {"-", "—", "•", "*", "·"}
+_TOTAL_OPENERS = ("a total of", "in total", "загалом", "усього", "всього", "всего", "итого",
+                  "в общей сложности", "в целом")
+_THERE_WERE = {"було", "були", "было", "были"}
 
 
 _ITEM_ENDS = {",", ";", "."}
