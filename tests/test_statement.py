@@ -1865,3 +1865,25 @@ def test_a_total_after_a_launch_verb_that_counted_nothing_is_its_count():
     # after a verb of another role it is not a launch
     p = parse_statement("Є влучання на півдні. Загалом 12 шахедів приземлили.", "2023-06-01")
     assert p.rows.empty
+
+
+def test_one_missile_hit_told_in_the_genitive_singular():
+    p = parse_statement("Ворог атакував 50 дронами та ракетою Іскандер-М. Зафіксовано влучання "
+                        "балістичної ракети та 9 ударних БпЛА на 5 локаціях.", "2026-02-02")
+    assert figures(p, "Iskander-M")["hit"] == 1 and figures(p, "Shahed-136/131")["hit"] == 9
+    # the locations stay with the hits counted in numbers
+    rows = p.rows.set_index("model")
+    assert rows.loc["Shahed-136/131", "num_hit_location"] == 5
+    # outside a hit the singular gives no figure ("уламки крилатої ракети")
+    p = parse_statement("Збито 20 дронів, уламки крилатої ракети впали в полі.", "2026-02-02")
+    assert list(by_model(p)) == ["Shahed-136/131"]
+
+
+def test_a_total_shot_down_goes_past_the_missiles_that_all_hit():
+    text = ("Ночью армия РФ атаковала Украину 80 ударными БПЛА и двумя ракетами Искандер-М. "
+            "60 воздушных целей сбиты, зафиксировано попадание {} и 15 дронов.")
+    p = parse_statement(text.format("двух баллистических ракет"), "2026-02-03")
+    assert (totals(p, "strike_drone", "destroyed"), totals(p, "ballistic", "destroyed")) == (60, 0)
+    # one of the two missiles hit: the total may be of both kinds, so it is no one's
+    p = parse_statement(text.format("баллистической ракеты"), "2026-02-03")
+    assert totals(p, "strike_drone", "destroyed") is None

@@ -139,6 +139,9 @@ _ONE_WEAPON = _SINGULAR_MISSILE | {"ракета", "drone", "uav", "дрон", "
 _UNITS = {"одиниць", "одиниці", "единиц", "единицы", "штук"}
 # "керовану авіаракету Х-59": a compound of "ракета", singular too
 _SINGULAR_COMPOUND = ("авіаракету", "авіаракетою")
+# "балістичної ракети", "баллистической ракеты": genitive singular, one missile
+_MISSILE_GENITIVE = {"ракети", "ракеты"}
+_SINGULAR_GENITIVE = re.compile(r"[а-яіїєґ']{4,}(?:ої|ой)$")
 _ARTICLES = {"a", "an", "one", "the"}
 # "an unmanned device of the Lancet type", "a Lancet drone": one drone of that type
 # "another unidentified attack drone": one more drone of the type, as "a"/"an" is one
@@ -935,6 +938,8 @@ class _Reader:
             return self._every_one(i)
         if low in _SINGULAR_MISSILE or low.endswith(_SINGULAR_COMPOUND):
             return self._singular(i)
+        if low in _MISSILE_GENITIVE and self._one_missile_hit(i):
+            return 1
         if low in _A and not (i and self.tokens[i - 1].casefold() == "of") and self._a_drone(i):
             return 1
         if _SINGULAR_ADJECTIVE.search(low) and self._elided_missile(i):
@@ -1052,7 +1057,9 @@ class _Reader:
             # whose sentence names a weapon is of that weapon and others
             role = role_at(self.tokens, self.roles, i)
             self.state.all_totals.append((value, role, self.n))
-            named = any(words.weapon_terms(t) for t in self.tokens)
+            # (weapons of another role, "... зафіксовано попадание 27 дронов", are not in it)
+            named = any(words.weapon_terms(t) and role_at(self.tokens, self.roles, k) == role
+                        for k, t in enumerate(self.tokens))
             if role in ("launched", "destroyed") and not named:
                 self.state.totals.setdefault(role, value)
         elif after < len(self.tokens) and _LOCATION.match(self.tokens[after].casefold()):
@@ -1130,6 +1137,25 @@ class _Reader:
         """"all the projectiles", "усі цілі", or "all" with an exception: every weapon."""
         nxt = " ".join(t.casefold() for t in self.tokens[i + 1:i + 3])
         return bool(_EVERYTHING.search(nxt)) or bool(self.excepted)
+
+    def _one_missile_hit(self, i: int) -> bool:
+        """"зафіксовано влучання балістичної ракети", "попадание баллистической ракеты": a
+        singular adjective before "ракети" (plural "ракети" takes "-их") names one missile;
+        counted only as a hit, the role where the singular is the usual wording."""
+        if not i or not _SINGULAR_GENITIVE.search(self.tokens[i - 1].casefold()) or (
+                i > 1 and _is_number(self.tokens, i - 2)):
+            return False
+        if role_at(self.tokens, self.roles, i) != "hit":
+            return False
+        matches = [m for t in self.tokens[i - 1:i + 1] for m in words.weapon_terms(t)]
+        matches += [m for m in weapon_after(self.tokens, i + 1)[0] if m[0].role == "type"]
+        model, notes = self._earlier_of_class(*_resolve(matches, self.state.last))
+        # "влучання балістичної ракети та 36 ударних БПЛА на 22 локаціях": the locations
+        # stay with the hits the text counts in numbers
+        hit_model = self.state.hit_model
+        self._add(model, "hit", Figure(1, "stated", notes + ("one",)))
+        self.state.hit_model = hit_model
+        return True
 
     def _singular(self, i: int) -> int:
         """"a cruise missile", "крилатою ракетою «Іскандер-К»", "the missile": one."""
@@ -1809,12 +1835,21 @@ def _only_weapon_total(table: dict[str, dict[str, Figure]], totals: dict[str, in
     """"156 ударних дронів ... Українська ППО збила 133 цілі": a total of all weapons (targets,
     means of attack), in a sentence that names no weapon, in a text that names one weapon
     alone is that weapon's figure, when the text gives it none of its own in that role."""
-    if len(table) != 1:
+    # "121 БПЛА и одна ракета ... 94 воздушных цели сбиты, зафиксировано попадание
+    # баллистической ракеты": a weapon whose every launch hit is not among those shot down
+    left = [f for f in table.values() if not _all_hit(f)] if len(table) > 1 else list(
+        table.values())
+    if len(left) != 1:
         return
-    figures = next(iter(table.values()))
+    figures = left[0]
     for role, value in totals.items():
         if role not in figures:
             figures[role] = Figure(value, "derived", ("total of all weapons, one weapon named",))
+
+
+def _all_hit(figures: dict[str, Figure]) -> bool:
+    launched, hit = figures.get("launched"), figures.get("hit")
+    return bool(launched and hit and hit.value >= launched.value > 0)
 
 
 def _derive(table: dict[str, dict[str, Figure]]) -> None:
