@@ -1888,3 +1888,44 @@ def test_a_total_shot_down_goes_past_the_missiles_that_all_hit():
     # one of the two missiles hit: the total may be of both kinds, so it is no one's
     p = parse_statement(text.format("баллистической ракеты"), "2026-02-03")
     assert totals(p, "strike_drone", "destroyed") is None
+
+
+# ---------------------------------------------------------------- blind18 mends
+
+def test_decoy_targets_are_drones_not_a_total():
+    p = parse_statement("Всего противник применил 120 ударных беспилотников и целей-имитаторов, "
+                        "сбиты 100.", "2025-08-28")
+    assert totals(p, "strike_drone", "launched") == 120
+    p = parse_statement("Ворог запустив 80 ударних БпЛА та цілей-імітаторів.", "2025-08-28")
+    assert totals(p, "strike_drone", "launched") == 80
+    # a count of every target is still a total of all weapons
+    p = parse_statement("Всего зафиксировано 90 воздушных целей.", "2025-08-28")
+    assert p.rows.empty
+
+
+def test_of_a_number_of_weapons_then_a_second_number():
+    p = parse_statement("Із 30 запущених дронів 25 збито силами ППО.", "2024-04-04")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (30, 25)
+    p = parse_statement("Of the 12 Kalibr missiles, 9 were shot down.", "2024-04-04")
+    assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (12, 9)
+
+
+def test_a_relative_clause_past_a_comma_describes_its_weapons():
+    # "що ворог спрямував" describes the six; the night's figures are the "10 із 11"
+    p = parse_statement("Над областю приземлили 6 ударних безпілотників, що ворог спрямував на "
+                        "Дніпро. Загалом знищено 10 із 11 шахедів.", "2023-04-20")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (11, 10)
+
+
+def test_missile_classes_joined_share_one_number():
+    p = parse_statement("Russia launched 40 ballistic and cruise missiles; 30 of them were shot "
+                        "down.", "2024-12-13")
+    assert (totals(p, "unknown", "launched"), totals(p, "unknown", "destroyed")) == (40, 30)
+    assert totals(p, "ballistic", "launched") is None
+    # a number before each class keeps them apart
+    p = parse_statement("Противник применил 20 крылатых, 9 баллистических и 2 аэробаллистические "
+                        "ракеты.", "2025-08-28")
+    assert [totals(p, c, "launched") for c in ("cruise", "ballistic", "aeroballistic")] == [
+        20, 9, 2]

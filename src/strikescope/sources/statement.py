@@ -119,6 +119,8 @@ _LOCATION = re.compile(r"локаці|локаци|місц|мест|об'єкт
 _FRAGMENTS = re.compile(r"уламк|падінн|обломк|падени|fragment|debris")
 # "50 повітряних цілей", "133 цілі", "51 ціль", "40 means of air attack", "33 воздушные цели"
 _TOTALS = re.compile(r"засоб|means|цілей|цілі\b|ціль\b|targets|целей|цели\b|цель\b")
+# "целей-имитаторов", "цілей-імітаторів": decoy drones, not a count of every target
+_DECOY_TARGETS = re.compile(r"[-‑](?:імітатор|имитатор)")
 # a weapon word right before one of these names the carrier ("missile boats", "drone carrier")
 _CARRIER = re.compile(r"boats?$|ships?$|carriers?$|cruisers?$|катер|кораб|судн")
 _STOP_NOUNS = re.compile(
@@ -582,8 +584,9 @@ def _relative(tokens: list[str], i: int) -> bool:
         low = tokens[j].casefold()
         if low in _RELATIVE_ALWAYS:
             return not _counts_after(tokens, j, i)
-        if low in _DESCRIPTIVE and j and words.weapon_terms(tokens[j - 1]):
-            return True
+        if low in _DESCRIPTIVE and j and (words.weapon_terms(tokens[j - 1]) or (
+                tokens[j - 1] == "," and j > 1 and words.weapon_terms(tokens[j - 2]))):
+            return True  # "безпілотників, що ворог спрямував на ...": describes them
     return False
 
 
@@ -674,7 +677,8 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
         j += 1
         tok = tokens[j]
         low = tok.casefold()
-        if low in _CONJ and matches and _another_type(matches, tokens, j + 1):
+        if low in _CONJ and matches and (_another_type(matches, tokens, j + 1)
+                                         or _another_class(matches, tokens, j + 1)):
             joined = True  # "25 крилатих ракет «Калібр» та Х-101/Х-555": one total of both
             end = min(len(tokens), max(end, j + 3))  # the type after "and" (past a quote)
             continue
@@ -722,6 +726,25 @@ def _another_type(matches: list, tokens: list[str], j: int) -> bool:
     named = {t.model for t, _ in matches if t.role == "type"}
     found = {t.model for t, _ in words.weapon_terms(tokens[j]) if t.role == "type"}
     return bool(named and found - named)
+
+
+def _another_class(matches: list, tokens: list[str], j: int) -> bool:
+    """"ballistic and cruise missiles", "крилатих та балістичних ракет": class words alone,
+    joined, before one noun (a number between, "20 крылатых, 9 баллистических", is apart)."""
+    if j >= len(tokens) or any(t.role != "class" for t, _ in matches):
+        return False
+    named = {t.model for t, _ in matches}
+    found = {t.model for t, _ in words.weapon_terms(tokens[j]) if t.role == "class"}
+    return bool(found - named)
+
+
+def _classes_total(matches: list) -> tuple[str, tuple] | None:
+    """A figure of two missile classes joined ("93 ballistic and cruise missiles"): a total
+    of both, of no one class."""
+    classes = list(dict.fromkeys(t.model for t, _ in matches if t.role == "class"))
+    if len(classes) < 2 or any(classify(c, warn=False).kind != "missile" for c in classes):
+        return None
+    return "Unknown Missile", (_TOTAL_OF + " + ".join(classes),)
 
 
 def _types_total(matches: list) -> tuple[str, tuple] | None:
@@ -825,6 +848,8 @@ def _total_follows(tokens: list[str], after: int) -> bool:
     after a verb are not ("24 ударні безпілотники досягли цілей")."""
     window = []
     for tok in tokens[after:after + 4]:
+        if _DECOY_TARGETS.search(tok.casefold()):
+            continue  # "598 ударных беспилотников и целей-имитаторов": decoys, drones
         # "до десяти ракет не достигли цели": the target not reached is no total
         if _role_of(tok) or _REACH.match(tok.casefold()) or tok.casefold() in _NEGATIONS:
             break
@@ -946,11 +971,19 @@ class _Reader:
             return 1
         if not _is_number(self.tokens, i):
             return 1
+        return self._number_at(i)
+
+    def _number_at(self, i: int) -> int:
+        """A number at i: counted, set aside (approximate, a total broken down) or read with
+        a second number; the tokens it takes."""
         number = read_number(self.tokens, i)
         assert number is not None  # _is_number found one here
         value, used = number
         qualifier = _qualifier(self.tokens, i)
         after = i + used
+        if qualifier in (None, "reference") and (
+                taken := self._of_total_first(i, value, after)) is not None:
+            return taken
         if qualifier == "reference" or (qualifier == "approximate"
                                          and not self.state.approximate):
             self.skipped.append(f"{qualifier} figure {self.tokens[i]} not counted")
@@ -962,6 +995,37 @@ class _Reader:
             return used + of_used
         return used
 
+    def _of_total_first(self, i: int, value: int, after: int) -> int | None:
+        """"З 17 дронів 14 знищено", "Of the 17 drones, 14 were shot down": a clause that
+        opens with "of" and a number of weapons, then a second number: the first is how many
+        were launched, the second the figure in the clause's role. The tokens taken, or None."""
+        k = i - 1 - (i > 1 and self.tokens[i - 1].casefold() == "the")
+        if k < 0 or self.tokens[k].casefold() not in _OF or (k and self.tokens[k - 1]
+                                                               not in _CLAUSE_END):
+            return None
+        start = after
+        while start < len(self.tokens) and _PARTICIPLES.match(self.tokens[start].casefold()):
+            start += 1  # "Із 30 запущених дронів"
+        weapon = self._weapon(start)
+        verbs = {k for k, _ in self.roles}
+        j = after
+        while j < min(len(self.tokens), after + _OF_TOTAL_WORDS) and not _is_number(
+                self.tokens, j):
+            if self.tokens[j] in _CLAUSE_END - {","} or j in verbs:
+                return None  # "з 9 ракетоносців ... випустив 30": a verb between, no such pair
+            j += 1
+        if weapon is None or not _is_number(self.tokens, j):
+            return None
+        second = read_number(self.tokens, j)
+        assert second is not None  # _is_number found one here
+        role = role_at(self.tokens, self.roles, j)
+        if role is None:
+            return None
+        model, notes = weapon
+        launched = Figure(value, "stated", notes) if role == "destroyed" else None
+        self._add(model, role, Figure(second[0], "stated", notes), launched)
+        return j + second[1] - i
+
     def _weapon(self, after: int) -> tuple[str, tuple] | None:
         """The model the words after a number name, or the one named before ("з них")."""
         matches, other, joined = weapon_phrase(self.tokens, after)
@@ -969,7 +1033,8 @@ class _Reader:
                 self.tokens, after):
             return None
         if matches:
-            return (joined and _types_total(matches)) or self._earlier_of_class(
+            return (joined and (_types_total(matches) or _classes_total(matches))) or \
+                self._earlier_of_class(
                 *_resolve(matches, self.state.last))
         if not _inherits(self.tokens, after) or _units_of_all(self.tokens, after):
             return None
@@ -1271,6 +1336,7 @@ def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Men
 
 
 _BULLETS = {"-", "—", "•", "*", "·"}
+_OF_TOTAL_WORDS = 8  # "З 17 запущених ударних дронів 14 ...": words between the two numbers
 _TOTAL_OPENERS = ("a total of", "in total", "загалом", "усього", "всього", "всего", "итого",
                   "в общей сложности", "в целом")
 _THERE_WERE = {"було", "були", "было", "были"}
