@@ -382,7 +382,8 @@ def test_held_out_sets_are_scored_apart():
 
 
 BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
-         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16")
+         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
+         "blind17", "blind18")
 
 
 def _folder(name):
@@ -400,7 +401,9 @@ BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1, 15), ("blind3", {"uk", "en"}, 5, 15
                  ("blind13", {"uk", "en", "ru"}, 0, 10),
                  ("blind14", {"uk", "en", "ru"}, 1, 10),
                  ("blind15", {"uk", "en", "ru"}, 4, 13),
-                 ("blind16", {"uk", "en", "ru"}, 2, 12)]
+                 ("blind16", {"uk", "en", "ru"}, 2, 12),
+                 ("blind17", {"uk", "en", "ru"}, 3, 12),
+                 ("blind18", {"uk", "en", "ru"}, 1, 12)]
 
 
 @pytest.mark.parametrize("folder, languages, in_2026, size", BLIND_FOLDERS,
@@ -1809,3 +1812,120 @@ def test_a_long_list_of_types_after_one_number_is_one_total():
                         "on Tuesday, 40 of them were destroyed.", "2022-12-06")
     assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (45, 40)
     assert list(by_model(p)) == ["Cruise Missile"]
+
+
+# ---------------------------------------------------------------- blind17 mends
+
+def test_a_year_after_the_date_is_no_count():
+    p = parse_statement("Air defence shot down 60 drones. On the night of 3 March 2025 (from "
+                        "19:00 on 2 March), the enemy launched 80 Shahed drones.", "2025-03-03")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (80, 60)
+    p = parse_statement("On March 3, 2025, Russia fired 12 Kalibr missiles.", "2025-03-03")
+    assert totals(p, "cruise", "launched") == 12
+
+
+def test_means_of_attack_detected_are_launches_listed_after_the_colon():
+    # the header's "виявлено" with a count of the means of attack gives the list its role;
+    # "зафіксовано влучання" (no such count) is still a hit
+    p = parse_statement("Усього виявлено 60 засобів повітряного нападу:\n"
+                        "50 ударних БпЛА типу Shahed;\n"
+                        "10 крилатих ракет Калібр.\n"
+                        "Збито 45 дронів. Зафіксовано влучання 5 ударних БпЛА на 3 локаціях.",
+                        "2025-05-05")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "cruise", "launched")) == (50, 10)
+    assert figures(p, "Shahed-136/131")["hit"] == 5
+    p = parse_statement("A total of 30 means of air attack were recorded: 28 Shahed drones; "
+                        "2 Iskander-M missiles.", "2025-05-05")
+    assert totals(p, "strike_drone", "launched") == 28
+
+
+def test_a_dash_after_other_words_ends_what_a_number_counts():
+    # "один ... крок" counts steps, not the drones after the dash; "250 - Shahed" still counts
+    p = parse_statement("Це ще один небезпечний крок - шахеди діяли у повітряному просторі "
+                        "Молдови.", "2025-09-10")
+    assert p.rows.empty
+    p = parse_statement("Ворог запустив 300 дронів, з яких 250 - Shahed.", "2025-09-10")
+    assert totals(p, "strike_drone", "launched") == 300
+
+
+def test_there_were_counts_the_nights_weapons():
+    p = parse_statement("Цієї ночі було 120 дронів і 6 балістичних ракет.", "2026-01-20")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "ballistic", "launched")) == (120, 6)
+    # a breakdown after a figure keeps that figure's role
+    p = parse_statement("Збито 20 ракет. Серед них було 5 Кинджалів.", "2026-01-20")
+    row = p.rows.set_index("model").loc["Kinzhal"]
+    assert row["destroyed"] == 5 and "launched" not in row["stated"].split(",")
+
+
+def test_a_total_after_a_launch_verb_that_counted_nothing_is_its_count():
+    p = parse_statement("The enemy attacked with Shahed UAVs from the north. A total of 48 "
+                        "attack drones. 40 were shot down.", "2023-06-01")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (48, 40)
+    # after a verb of another role it is not a launch
+    p = parse_statement("Є влучання на півдні. Загалом 12 шахедів приземлили.", "2023-06-01")
+    assert p.rows.empty
+
+
+def test_one_missile_hit_told_in_the_genitive_singular():
+    p = parse_statement("Ворог атакував 50 дронами та ракетою Іскандер-М. Зафіксовано влучання "
+                        "балістичної ракети та 9 ударних БпЛА на 5 локаціях.", "2026-02-02")
+    assert figures(p, "Iskander-M")["hit"] == 1 and figures(p, "Shahed-136/131")["hit"] == 9
+    # the locations stay with the hits counted in numbers
+    rows = p.rows.set_index("model")
+    assert rows.loc["Shahed-136/131", "num_hit_location"] == 5
+    # outside a hit the singular gives no figure ("уламки крилатої ракети")
+    p = parse_statement("Збито 20 дронів, уламки крилатої ракети впали в полі.", "2026-02-02")
+    assert list(by_model(p)) == ["Shahed-136/131"]
+
+
+def test_a_total_shot_down_goes_past_the_missiles_that_all_hit():
+    text = ("Ночью армия РФ атаковала Украину 80 ударными БПЛА и двумя ракетами Искандер-М. "
+            "60 воздушных целей сбиты, зафиксировано попадание {} и 15 дронов.")
+    p = parse_statement(text.format("двух баллистических ракет"), "2026-02-03")
+    assert (totals(p, "strike_drone", "destroyed"), totals(p, "ballistic", "destroyed")) == (60, 0)
+    # one of the two missiles hit: the total may be of both kinds, so it is no one's
+    p = parse_statement(text.format("баллистической ракеты"), "2026-02-03")
+    assert totals(p, "strike_drone", "destroyed") is None
+
+
+# ---------------------------------------------------------------- blind18 mends
+
+def test_decoy_targets_are_drones_not_a_total():
+    p = parse_statement("Всего противник применил 120 ударных беспилотников и целей-имитаторов, "
+                        "сбиты 100.", "2025-08-28")
+    assert totals(p, "strike_drone", "launched") == 120
+    p = parse_statement("Ворог запустив 80 ударних БпЛА та цілей-імітаторів.", "2025-08-28")
+    assert totals(p, "strike_drone", "launched") == 80
+    # a count of every target is still a total of all weapons
+    p = parse_statement("Всего зафиксировано 90 воздушных целей.", "2025-08-28")
+    assert p.rows.empty
+
+
+def test_of_a_number_of_weapons_then_a_second_number():
+    p = parse_statement("Із 30 запущених дронів 25 збито силами ППО.", "2024-04-04")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (30, 25)
+    p = parse_statement("Of the 12 Kalibr missiles, 9 were shot down.", "2024-04-04")
+    assert (totals(p, "cruise", "launched"), totals(p, "cruise", "destroyed")) == (12, 9)
+
+
+def test_a_relative_clause_past_a_comma_describes_its_weapons():
+    # "що ворог спрямував" describes the six; the night's figures are the "10 із 11"
+    p = parse_statement("Над областю приземлили 6 ударних безпілотників, що ворог спрямував на "
+                        "Дніпро. Загалом знищено 10 із 11 шахедів.", "2023-04-20")
+    drones = totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+    assert drones == (11, 10)
+
+
+def test_missile_classes_joined_share_one_number():
+    p = parse_statement("Russia launched 40 ballistic and cruise missiles; 30 of them were shot "
+                        "down.", "2024-12-13")
+    assert (totals(p, "unknown", "launched"), totals(p, "unknown", "destroyed")) == (40, 30)
+    assert totals(p, "ballistic", "launched") is None
+    # a number before each class keeps them apart
+    p = parse_statement("Противник применил 20 крылатых, 9 баллистических и 2 аэробаллистические "
+                        "ракеты.", "2025-08-28")
+    assert [totals(p, c, "launched") for c in ("cruise", "ballistic", "aeroballistic")] == [
+        20, 9, 2]

@@ -51,6 +51,9 @@ _ROLE_PATTERNS = {
 # the figure a role ("збито у повітряному просторі Києва" is shot down).
 _AWAY = re.compile(r"росі|білорус|russia|belarus|кордон|border|росси|беларус|границ")
 _WEAK_ROLES = re.compile(r"просторі$|пространстве$|airspace$")
+# "зафіксовано", "виявлено", "detected": a launch only with a count of the means of attack
+_DETECTED = re.compile(r"^(?:зафіксован|виявлен|супроводжен|зафиксирован|обнаружен|detected$|"
+                       r"tracked$|recorded$)")
 _LEFT_FOR = re.compile(rf"airspace|{_AWAY.pattern}")
 # "знищено 14 ..., ще одну": one more, in that sentence
 _MORE = {"ще", "another", "more", "еще", "ещё"}
@@ -116,6 +119,8 @@ _LOCATION = re.compile(r"локаці|локаци|місц|мест|об'єкт
 _FRAGMENTS = re.compile(r"уламк|падінн|обломк|падени|fragment|debris")
 # "50 повітряних цілей", "133 цілі", "51 ціль", "40 means of air attack", "33 воздушные цели"
 _TOTALS = re.compile(r"засоб|means|цілей|цілі\b|ціль\b|targets|целей|цели\b|цель\b")
+# "целей-имитаторов", "цілей-імітаторів": decoy drones, not a count of every target
+_DECOY_TARGETS = re.compile(r"[-‑](?:імітатор|имитатор)")
 # a weapon word right before one of these names the carrier ("missile boats", "drone carrier")
 _CARRIER = re.compile(r"boats?$|ships?$|carriers?$|cruisers?$|катер|кораб|судн")
 _STOP_NOUNS = re.compile(
@@ -136,6 +141,9 @@ _ONE_WEAPON = _SINGULAR_MISSILE | {"ракета", "drone", "uav", "дрон", "
 _UNITS = {"одиниць", "одиниці", "единиц", "единицы", "штук"}
 # "керовану авіаракету Х-59": a compound of "ракета", singular too
 _SINGULAR_COMPOUND = ("авіаракету", "авіаракетою")
+# "балістичної ракети", "баллистической ракеты": genitive singular, one missile
+_MISSILE_GENITIVE = {"ракети", "ракеты"}
+_SINGULAR_GENITIVE = re.compile(r"[а-яіїєґ']{4,}(?:ої|ой)$")
 _ARTICLES = {"a", "an", "one", "the"}
 # "an unmanned device of the Lancet type", "a Lancet drone": one drone of that type
 # "another unidentified attack drone": one more drone of the type, as "a"/"an" is one
@@ -148,6 +156,7 @@ _DRONE_NOUN = re.compile(r"drones?$|uavs?$")
 # the text leaves out: "та протирадіолокаційну — Х-31П"
 _SINGULAR_ADJECTIVE = re.compile(r"^[а-яіїєґ']{5,}(?:ну|ою)$")
 _DASHES_QUOTES = {"—", "–", "-", '"', "'", "«", "»"}
+_DASHES = {"—", "–", "-"}
 
 
 @dataclass
@@ -376,8 +385,11 @@ def find_window(text: str, night: date, published: date) -> tuple[str, str]:
     return start, end
 
 
+# "28 October 2024", "October 28, 2024": the year after a date is part of it, not a count
+_YEAR_AFTER = r",?\s+(?:19|20)\d{2}\b"
 _STRIP_DATES = re.compile(
-    rf"\b{_DAY_MONTH}(?!\w)|\b{_MONTH_DAY}\b|\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
+    rf"\b{_DAY_MONTH}(?:{_YEAR_AFTER})?(?!\w)|\b{_MONTH_DAY}\b(?:{_YEAR_AFTER})?|"
+    rf"\b(?:19|20)\d{{2}}(?=\s+(?:року|р\.|рік))|"
     r"(?<=,\s)(?:19|20)\d{2}\b|\bin\s+(?:19|20)\d{2}\b|"
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]\.?m\.?|\b\d+\s?(?:км|km|%)(?!\w)",
     re.IGNORECASE)
@@ -522,7 +534,17 @@ def _phrase_role(tokens: list[str], i: int) -> str | None:
         return "still_attacking"  # "one remaining drone in the air" (not "Air Force")
     if _role_of(low) == "destroyed" and _OFF_COURSE.match(" ".join(tokens[i + 1:i + 3]).casefold()):
         return "not_reach_goal"  # "ще 51 БПЛА збили з курсу": knocked off course, lost
+    if _DETECTED.match(low) and _counts_means(tokens, i):
+        return "launched"
     return None
+
+
+def _counts_means(tokens: list[str], i: int) -> bool:
+    """"зафіксовано та супроводжено 458 засобів повітряного нападу", "40 means of air attack
+    were recorded": means of attack detected are those launched (the list after the colon
+    counts them by type); "зафіксовано влучання" has no such count."""
+    lo, hi = _clause_bounds(tokens, i)
+    return any(_is_number(tokens, k) and _total_follows(tokens, k + 1) for k in range(lo, hi))
 
 
 def _gives_no_role(tokens: list[str], i: int, role: str) -> bool:
@@ -562,8 +584,9 @@ def _relative(tokens: list[str], i: int) -> bool:
         low = tokens[j].casefold()
         if low in _RELATIVE_ALWAYS:
             return not _counts_after(tokens, j, i)
-        if low in _DESCRIPTIVE and j and words.weapon_terms(tokens[j - 1]):
-            return True
+        if low in _DESCRIPTIVE and j and (words.weapon_terms(tokens[j - 1]) or (
+                tokens[j - 1] == "," and j > 1 and words.weapon_terms(tokens[j - 2]))):
+            return True  # "безпілотників, що ворог спрямував на ...": describes them
     return False
 
 
@@ -654,7 +677,8 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
         j += 1
         tok = tokens[j]
         low = tok.casefold()
-        if low in _CONJ and matches and _another_type(matches, tokens, j + 1):
+        if low in _CONJ and matches and (_another_type(matches, tokens, j + 1)
+                                         or _another_class(matches, tokens, j + 1)):
             joined = True  # "25 крилатих ракет «Калібр» та Х-101/Х-555": one total of both
             end = min(len(tokens), max(end, j + 3))  # the type after "and" (past a quote)
             continue
@@ -662,7 +686,7 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
             joined = True  # "34 крилаті ракети «Іскандер-К», «Калібр» та Х-101": a list
             end = min(len(tokens), max(end, j + 3))
             continue
-        if tok in _PUNCT - {"(", ")"} or (low in _CONJ and matches):
+        if _ends_phrase(tok, matches, j > start):
             break
         if low in ("or", "або"):  # "Iskander-M or KN-23"
             continue
@@ -679,6 +703,15 @@ def weapon_phrase(tokens: list[str], start: int) -> tuple[list, bool, bool]:
     return matches, False, joined
 
 
+def _ends_phrase(tok: str, matches: list, words_between: bool) -> bool:
+    """Punctuation, "and" after a weapon, or a dash after words that name none: "ще один
+    ескалаційний крок - шахеди діяли ..." counts the words before the dash ("250 - Shahed",
+    the dash right after the number, is a count of the type after it)."""
+    if tok in _PUNCT - {"(", ")"} or (tok.casefold() in _CONJ and matches):
+        return True
+    return tok in _DASHES and not matches and words_between
+
+
 def _class_named(matches: list) -> bool:
     """Whether a class word ("крилаті ракети", "cruise missiles") came before the types."""
     return any(t.role == "class" for t, _ in matches) and any(t.role == "type" for t, _ in matches)
@@ -693,6 +726,25 @@ def _another_type(matches: list, tokens: list[str], j: int) -> bool:
     named = {t.model for t, _ in matches if t.role == "type"}
     found = {t.model for t, _ in words.weapon_terms(tokens[j]) if t.role == "type"}
     return bool(named and found - named)
+
+
+def _another_class(matches: list, tokens: list[str], j: int) -> bool:
+    """"ballistic and cruise missiles", "крилатих та балістичних ракет": class words alone,
+    joined, before one noun (a number between, "20 крылатых, 9 баллистических", is apart)."""
+    if j >= len(tokens) or any(t.role != "class" for t, _ in matches):
+        return False
+    named = {t.model for t, _ in matches}
+    found = {t.model for t, _ in words.weapon_terms(tokens[j]) if t.role == "class"}
+    return bool(found - named)
+
+
+def _classes_total(matches: list) -> tuple[str, tuple] | None:
+    """A figure of two missile classes joined ("93 ballistic and cruise missiles"): a total
+    of both, of no one class."""
+    classes = list(dict.fromkeys(t.model for t, _ in matches if t.role == "class"))
+    if len(classes) < 2 or any(classify(c, warn=False).kind != "missile" for c in classes):
+        return None
+    return "Unknown Missile", (_TOTAL_OF + " + ".join(classes),)
 
 
 def _types_total(matches: list) -> tuple[str, tuple] | None:
@@ -796,6 +848,8 @@ def _total_follows(tokens: list[str], after: int) -> bool:
     after a verb are not ("24 ударні безпілотники досягли цілей")."""
     window = []
     for tok in tokens[after:after + 4]:
+        if _DECOY_TARGETS.search(tok.casefold()):
+            continue  # "598 ударных беспилотников и целей-имитаторов": decoys, drones
         # "до десяти ракет не достигли цели": the target not reached is no total
         if _role_of(tok) or _REACH.match(tok.casefold()) or tok.casefold() in _NEGATIONS:
             break
@@ -853,8 +907,15 @@ class _Reader:
         self.breakdown = not own and bool(state.last_role) and _breakdown(tokens)
         # "- 39-ма ударними безпілотниками типу Shahed;" under "... атакували Україну:"
         listed = not own and bool(state.last_role) and state.listing and _item(tokens)
-        if (self.breakdown or listed) and state.last_role:
+        # "... attacked with Iranian Shahed UAVs. A total of 35 attack drones.": a total with
+        # no verb after a sentence whose launch verb counted nothing is that verb's count
+        summed = not own and state.last_role == "launched" and not state.last_mentions and \
+            _total_opener(tokens)
+        if (self.breakdown or listed or summed) and state.last_role:
             self.roles = [(0, state.last_role)]
+        elif not own and (there := _there_were(tokens)) is not None:
+            # "за цю ніч було 242 дрони, ... 22 крилаті ракети": the night's count, launched
+            self.roles = [(there, "launched")]
         self.mentions: list[Mention] = []
         self.skipped: list[str] = []
         self.excepted, self.except_span = self._excepted()
@@ -902,17 +963,27 @@ class _Reader:
             return self._every_one(i)
         if low in _SINGULAR_MISSILE or low.endswith(_SINGULAR_COMPOUND):
             return self._singular(i)
+        if low in _MISSILE_GENITIVE and self._one_missile_hit(i):
+            return 1
         if low in _A and not (i and self.tokens[i - 1].casefold() == "of") and self._a_drone(i):
             return 1
         if _SINGULAR_ADJECTIVE.search(low) and self._elided_missile(i):
             return 1
         if not _is_number(self.tokens, i):
             return 1
+        return self._number_at(i)
+
+    def _number_at(self, i: int) -> int:
+        """A number at i: counted, set aside (approximate, a total broken down) or read with
+        a second number; the tokens it takes."""
         number = read_number(self.tokens, i)
         assert number is not None  # _is_number found one here
         value, used = number
         qualifier = _qualifier(self.tokens, i)
         after = i + used
+        if qualifier in (None, "reference") and (
+                taken := self._of_total_first(i, value, after)) is not None:
+            return taken
         if qualifier == "reference" or (qualifier == "approximate"
                                          and not self.state.approximate):
             self.skipped.append(f"{qualifier} figure {self.tokens[i]} not counted")
@@ -924,6 +995,37 @@ class _Reader:
             return used + of_used
         return used
 
+    def _of_total_first(self, i: int, value: int, after: int) -> int | None:
+        """"З 17 дронів 14 знищено", "Of the 17 drones, 14 were shot down": a clause that
+        opens with "of" and a number of weapons, then a second number: the first is how many
+        were launched, the second the figure in the clause's role. The tokens taken, or None."""
+        k = i - 1 - (i > 1 and self.tokens[i - 1].casefold() == "the")
+        if k < 0 or self.tokens[k].casefold() not in _OF or (k and self.tokens[k - 1]
+                                                               not in _CLAUSE_END):
+            return None
+        start = after
+        while start < len(self.tokens) and _PARTICIPLES.match(self.tokens[start].casefold()):
+            start += 1  # "Із 30 запущених дронів"
+        weapon = self._weapon(start)
+        verbs = {k for k, _ in self.roles}
+        j = after
+        while j < min(len(self.tokens), after + _OF_TOTAL_WORDS) and not _is_number(
+                self.tokens, j):
+            if self.tokens[j] in _CLAUSE_END - {","} or j in verbs:
+                return None  # "з 9 ракетоносців ... випустив 30": a verb between, no such pair
+            j += 1
+        if weapon is None or not _is_number(self.tokens, j):
+            return None
+        second = read_number(self.tokens, j)
+        assert second is not None  # _is_number found one here
+        role = role_at(self.tokens, self.roles, j)
+        if role is None:
+            return None
+        model, notes = weapon
+        launched = Figure(value, "stated", notes) if role == "destroyed" else None
+        self._add(model, role, Figure(second[0], "stated", notes), launched)
+        return j + second[1] - i
+
     def _weapon(self, after: int) -> tuple[str, tuple] | None:
         """The model the words after a number name, or the one named before ("з них")."""
         matches, other, joined = weapon_phrase(self.tokens, after)
@@ -931,7 +1033,8 @@ class _Reader:
                 self.tokens, after):
             return None
         if matches:
-            return (joined and _types_total(matches)) or self._earlier_of_class(
+            return (joined and (_types_total(matches) or _classes_total(matches))) or \
+                self._earlier_of_class(
                 *_resolve(matches, self.state.last))
         if not _inherits(self.tokens, after) or _units_of_all(self.tokens, after):
             return None
@@ -1019,7 +1122,9 @@ class _Reader:
             # whose sentence names a weapon is of that weapon and others
             role = role_at(self.tokens, self.roles, i)
             self.state.all_totals.append((value, role, self.n))
-            named = any(words.weapon_terms(t) for t in self.tokens)
+            # (weapons of another role, "... зафіксовано попадание 27 дронов", are not in it)
+            named = any(words.weapon_terms(t) and role_at(self.tokens, self.roles, k) == role
+                        for k, t in enumerate(self.tokens))
             if role in ("launched", "destroyed") and not named:
                 self.state.totals.setdefault(role, value)
         elif after < len(self.tokens) and _LOCATION.match(self.tokens[after].casefold()):
@@ -1098,6 +1203,25 @@ class _Reader:
         nxt = " ".join(t.casefold() for t in self.tokens[i + 1:i + 3])
         return bool(_EVERYTHING.search(nxt)) or bool(self.excepted)
 
+    def _one_missile_hit(self, i: int) -> bool:
+        """"зафіксовано влучання балістичної ракети", "попадание баллистической ракеты": a
+        singular adjective before "ракети" (plural "ракети" takes "-их") names one missile;
+        counted only as a hit, the role where the singular is the usual wording."""
+        if not i or not _SINGULAR_GENITIVE.search(self.tokens[i - 1].casefold()) or (
+                i > 1 and _is_number(self.tokens, i - 2)):
+            return False
+        if role_at(self.tokens, self.roles, i) != "hit":
+            return False
+        matches = [m for t in self.tokens[i - 1:i + 1] for m in words.weapon_terms(t)]
+        matches += [m for m in weapon_after(self.tokens, i + 1)[0] if m[0].role == "type"]
+        model, notes = self._earlier_of_class(*_resolve(matches, self.state.last))
+        # "влучання балістичної ракети та 36 ударних БПЛА на 22 локаціях": the locations
+        # stay with the hits the text counts in numbers
+        hit_model = self.state.hit_model
+        self._add(model, "hit", Figure(1, "stated", notes + ("one",)))
+        self.state.hit_model = hit_model
+        return True
+
     def _singular(self, i: int) -> int:
         """"a cruise missile", "крилатою ракетою «Іскандер-К»", "the missile": one."""
         lo = i
@@ -1173,6 +1297,23 @@ class _Reader:
         return True
 
 
+def _total_opener(tokens: list[str]) -> bool:
+    """A sentence that opens with "a total of", "in total", "загалом", "всього"."""
+    low = " ".join(t.casefold() for t in tokens[:3])
+    return low.startswith(_TOTAL_OPENERS)
+
+
+def _there_were(tokens: list[str]) -> int | None:
+    """Where "було", "были", "there were" stands right before a number: with no verb in
+    the sentence, a count of what the night brought."""
+    for k, tok in enumerate(tokens[:-1]):
+        low = tok.casefold()
+        if (low in _THERE_WERE or (low == "were" and k and tokens[k - 1].casefold() == "there")) \
+                and _is_number(tokens, k + 1):
+            return k
+    return None
+
+
 def _inherits(tokens: list[str], after: int) -> bool:
     """A number with no weapon after it that stands for the weapon named before: "57 з них",
     "41 were lost", "два — вийшли"."""
@@ -1195,6 +1336,10 @@ def sentence_figures(tokens: list[str], n: int, state: _State) -> tuple[list[Men
 
 
 _BULLETS = {"-", "—", "•", "*", "·"}
+_OF_TOTAL_WORDS = 8  # "З 17 запущених ударних дронів 14 ...": words between the two numbers
+_TOTAL_OPENERS = ("a total of", "in total", "загалом", "усього", "всього", "всего", "итого",
+                  "в общей сложности", "в целом")
+_THERE_WERE = {"було", "були", "было", "были"}
 
 
 _ITEM_ENDS = {",", ";", "."}
@@ -1756,12 +1901,21 @@ def _only_weapon_total(table: dict[str, dict[str, Figure]], totals: dict[str, in
     """"156 ударних дронів ... Українська ППО збила 133 цілі": a total of all weapons (targets,
     means of attack), in a sentence that names no weapon, in a text that names one weapon
     alone is that weapon's figure, when the text gives it none of its own in that role."""
-    if len(table) != 1:
+    # "121 БПЛА и одна ракета ... 94 воздушных цели сбиты, зафиксировано попадание
+    # баллистической ракеты": a weapon whose every launch hit is not among those shot down
+    left = [f for f in table.values() if not _all_hit(f)] if len(table) > 1 else list(
+        table.values())
+    if len(left) != 1:
         return
-    figures = next(iter(table.values()))
+    figures = left[0]
     for role, value in totals.items():
         if role not in figures:
             figures[role] = Figure(value, "derived", ("total of all weapons, one weapon named",))
+
+
+def _all_hit(figures: dict[str, Figure]) -> bool:
+    launched, hit = figures.get("launched"), figures.get("hit")
+    return bool(launched and hit and hit.value >= launched.value > 0)
 
 
 def _derive(table: dict[str, dict[str, Figure]]) -> None:
