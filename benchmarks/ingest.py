@@ -17,8 +17,8 @@ plain load of the same file (`CREATE TABLE t AS SELECT * FROM read_csv(FILE)`), 
 process of its own, alternating (A B A B ...), and prints the ratios A/B of wall time, CPU
 time and peak resident memory (medians and ranges). A bulk load leaves the nights to the
 first read (`strikescope ingest --nights auto`), so `strikescope build` is timed after each
-ingest too, and the ratio of the two together printed as well. `--csv PATH` keeps the replicated file
-there and reuses it on the next run (at 1000x it takes a minute to write).
+ingest too, and the ratio of the two together printed as well. `--csv PATH` keeps the
+replicated file there and reuses it on the next run (at 1000x it takes a minute to write).
 """
 
 from __future__ import annotations
