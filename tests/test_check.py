@@ -2116,6 +2116,14 @@ def test_a_regional_head_named_by_surname_keeps_his_paragraph(tiny_db):
     assert _claim(r, "count", "90 ударних").label == "supported"
 
 
+def test_a_sentence_naming_the_air_force_keeps_its_own_speaker(tiny_db):
+    r = check("Голова Київської ОВА Микола Калашник розповів про пошкодження. Повітряні сили "
+              "повідомили, що в ніч на 2 березня збито 90 ударних БпЛА.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "90 ударних")
+    assert (c.attribution, c.label) == ("air_force", "supported")
+
+
 def test_the_air_force_spokesman_is_no_regional_head(tiny_db):
     r = check("Про це розповів начальник управління комунікацій командування Повітряних сил "
               "Юрій Ігнат. Він зазначив, що в ніч на 2 березня ворог запустив 100 ударних "

@@ -247,7 +247,8 @@ def speakers(norm: str, default: str) -> dict[str, str]:
         same_paragraph = at >= 0 and "\n\n" not in norm[cursor:at]
         cursor = at + len(sentence) if at >= 0 else cursor
         own = _attribution(sentence, default, named)
-        if own == default and previous != default and (
+        # a sentence that names the Air Force ("Повітряні сили збили 30") is its own
+        if own == default and previous != default and not AIR_FORCE_RE.search(sentence) and (
                 PRONOUN_SPEAKER_RE.search(sentence)
                 or (same_paragraph and previous == "regional")):
             own = previous
