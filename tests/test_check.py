@@ -2059,3 +2059,119 @@ def test_an_exact_figure_in_a_rounded_sentence_is_read(tiny_db):
     r = check("У ніч на 2 березня Росія випустила понад 95 ударних БпЛА, 90 із них збили "
               "сили ППО, повідомили Повітряні сили.", published="2025-03-02", db=tiny_db)
     assert _claim(r, "count", "90 із").label == "supported"
+
+
+# --- cyr3 mends ---------------------------------------------------------------------------
+
+
+def _parsed(sentence: str) -> list:
+    from strikescope.sources import statement as st
+
+    rows = st.parse_statement(sentence, dt.date(2025, 3, 2)).rows
+    return rows[["launched", "destroyed", "not_reach_goal"]].astype(object).values.tolist()
+
+
+@pytest.mark.parametrize("sentence, row", [
+    # "ударили" beside "вдарили"; the noun "удари" gives no role
+    ("Окупанти ударили по Сумах трьома балістичними ракетами.", [3, None, None]),
+    # "локально втрачені" beside "локаційно втрачені", and the Russian "локально потеряны"
+    ("Сили ППО збили 30 дронів, ще п'ять локально втрачені.", [35, 30, 5]),
+    ("Силы ПВО сбили 30 дронов, еще пять локально потеряны.", [35, 30, 5]),
+    # half of a hundred, not a hundred
+    ("Уночі ворог запустив пів сотні ударних дронів.", [50, None, None]),
+    # the launches recorded, while "зафіксовано влучання" stays a hit
+    ("Загалом зафіксовано 40 ворожих ударних дронів.", [40, None, None]),
+])
+def test_cyr3_statement_words(sentence, row):
+    [got] = _parsed(sentence)
+    assert [None if str(v) == "<NA>" else v for v in got] == row
+
+
+def test_recorded_debris_is_not_a_launch():
+    from strikescope.sources import statement as st
+
+    parsed = st.parse_statement("Зафіксовано падіння уламків 3 дронів у двох громадах.",
+                                dt.date(2025, 3, 2))
+    assert [m.role for m in parsed.mentions if m.figure.value == 3] != ["launched"]
+
+
+@pytest.mark.parametrize("follow", [
+    "Він також нагадав, що в ніч на 2 березня ворог запустив 100 ударних БпЛА.",
+    "За його словами, у ніч на 2 березня ворог запустив 100 ударних БпЛА.",
+])
+def test_a_pronoun_keeps_the_speaker_before_it(tiny_db, follow):
+    r = check("Повітряні сили звітують щоранку.\n\nЦього тижня ворог випустив майже 900 "
+              "дронів, сказав президент.\n\n" + follow, published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "100 ударних")
+    assert (c.attribution, c.label) == ("president", "unverifiable")
+
+
+def test_a_regional_head_named_by_surname_keeps_his_paragraph(tiny_db):
+    r = check("Начальник Полтавської ОВА Петро Гончаренко звернувся до мешканців.\n\n"
+              "За словами Гончаренка, дрони летіли хвилями. Сили ППО знищили 12 дронів.\n\n"
+              "Повітряні сили повідомили, що в ніч на 2 березня збито 90 ударних БпЛА.",
+              published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "12 дронів").attribution == "regional"
+    # read apart, the head's 12 leaves the Air Force's 90 to the night
+    assert _claim(r, "count", "90 ударних").label == "supported"
+
+
+def test_a_sentence_naming_the_air_force_keeps_its_own_speaker(tiny_db):
+    r = check("Голова Київської ОВА Микола Калашник розповів про пошкодження. Повітряні сили "
+              "повідомили, що в ніч на 2 березня збито 90 ударних БпЛА.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "90 ударних")
+    assert (c.attribution, c.label) == ("air_force", "supported")
+
+
+def test_the_air_force_spokesman_is_no_regional_head(tiny_db):
+    r = check("Про це розповів начальник управління комунікацій командування Повітряних сил "
+              "Юрій Ігнат. Він зазначив, що в ніч на 2 березня ворог запустив 100 ударних "
+              "БпЛА.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "100 ударних")
+    assert (c.attribution, c.label) == ("air_force", "supported")
+
+
+def test_a_figure_whose_speaker_the_next_sentence_names_is_read_apart(tiny_db):
+    r = check("Під час атаки 2 березня ППО збила 80 дронів. Про це написав у телеграмі "
+              "президент.\n\nЗа даними Повітряних сил, у ніч на 2 березня збито 90 ударних "
+              "БпЛА.", published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "80 дронів").attribution == "president"
+    # not "not checked" beside the president's 80: the Air Force's own figure is compared
+    assert _claim(r, "count", "90 ударних").label == "supported"
+
+
+def test_a_quotation_of_several_sentences_takes_its_closing_speaker(tiny_db):
+    r = check("Мер Києва написав у телеграмі про нічну атаку.\n\n\"Росія запустила 60 дронів. "
+              "Ми збили 50!\", — додав він.\n\nУ ніч на 2 березня, за даними Повітряних сил, "
+              "збито 90 ударних БпЛА.", published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "60 дронів").attribution == "regional"
+    assert _claim(r, "count", "90 ударних").label == "supported"
+
+
+def test_a_military_administration_spelled_out_is_regional(tiny_db):
+    r = check("У ніч на 2 березня, за даними Повітряних сил, збито 90 ударних БпЛА. "
+              "Представник обласної військової адміністрації повідомив, що тут збили сім "
+              "дронів.", published="2025-03-02", db=tiny_db)
+    assert _claim(r, "count", "сім дронів").attribution == "regional"
+
+
+def test_missiles_over_the_classes_they_list_are_the_missiles_total(release, tmp_path):
+    import strikescope
+    from tests.conftest import NIGHT2
+
+    path = release([
+        {**NIGHT2, "model": "Shahed-136/131", "launched": "100", "destroyed": "90",
+         "source": "kpszsu/posts/p1"},
+        {**NIGHT2, "model": "X-101/X-555", "launched": "6", "destroyed": "6",
+         "source": "kpszsu/posts/p1"},
+        {**NIGHT2, "model": "X-47 Kinzhal", "launched": "2", "destroyed": "1",
+         "source": "kpszsu/posts/p1"},
+    ])
+    db = tmp_path / "classes.duckdb"
+    strikescope.ingest([path], db=db)
+    r = check("Повітряні сили: у ніч на 2 березня ворог застосував 108 засобів повітряного "
+              "нападу, серед них 8 ракет — 6 крилатих і 2 аеробалістичні.",
+              published="2025-03-02", db=db)
+    c = _claim(r, "count", "8 ракет")
+    assert (c.subject, c.label) == ("missiles", "supported")

@@ -34,6 +34,7 @@ OWN_FORM_RE = re.compile(r"збито\s*/\s*подавлено|сбито\s*/\s*
                          r"^\s*(?:Попередньо,\s*)?станом на \d", re.IGNORECASE | re.MULTILINE)
 REGIONAL_RE = re.compile(
     r"\b(?:ОВА|ОДА|МВА|КМВА|КМДА|ОГА|ГВА)\b|міськ\w*\s+голов|городск\w+\s+голов|\bмер\w?\b|"
+    r"військов\w*\s+адміністрац|военн\w*\s+администрац|"
     r"губернатор|очільн\w+|начальник\w*|Кличк|Ткаченк|Синєгуб|Синегуб|Федоров|Лисак|"
     r"Терехов|Віталій Кім|Виталий Ким|Прокудін|Прокудин|Садов\w*", re.IGNORECASE)
 PRESIDENT_RE = re.compile(r"Зеленськ|Зеленск|президент", re.IGNORECASE)
@@ -162,13 +163,26 @@ def _over_parts(model: str, role: str, value: int, rows) -> bool:
     for the night, not a part of another figure."""
     subject = _subject(model)
     named = [int(getattr(r, role)) for r in rows.itertuples()
-             if r.model != model and _subject(r.model) == subject and _family(r.model)
-             and _given(getattr(r, role))]
+             if r.model != model and _given(getattr(r, role)) and (
+                 (_subject(r.model) == subject and _family(r.model))
+                 # "38 ракет — 35 крилатих і 3 аеробалістичні": missiles over their classes
+                 or (subject == "missiles" and _subject(r.model) not in (None, "drones",
+                                                                         "missiles")))]
     return bool(named) and sum(named) <= value
 
 
-def _attribution(sentence: str, article_default: str) -> str:
-    if REGIONAL_RE.search(sentence):
+def _regional(sentence: str, named: re.Pattern | None = None) -> bool:
+    """Does the sentence name a regional head or mayor? "начальник управління комунікацій
+    командування Повітряних сил" is the Air Force's own spokesman, not a regional head."""
+    if named is not None and named.search(sentence):
+        return True
+    return any(not (m.group().lower().startswith("начальник")
+                    and AIR_FORCE_RE.search(sentence[m.end():m.end() + 70]))
+               for m in REGIONAL_RE.finditer(sentence))
+
+
+def _attribution(sentence: str, article_default: str, named: re.Pattern | None = None) -> str:
+    if _regional(sentence, named):
         return "regional"
     if PRESIDENT_RE.search(sentence) and not AIR_FORCE_RE.search(sentence):
         return "president"
@@ -181,13 +195,100 @@ def _attribution(sentence: str, article_default: str) -> str:
 ABOUT_RE = re.compile(r"^\W*(?:Про\s+це|Об\s+этом)\b", re.IGNORECASE)
 
 
-def _speaker_after(rest: str, default: str) -> str:
+def _speaker_after(rest: str, default: str, named: re.Pattern | None = None) -> str:
     """The speaker a "Про це повідомив ..." sentence among the next two of the text names,
     when the figure's own sentence names none (that sentence may be read apart)."""
     for sentence in st.split_sentences(rest)[:2]:
         if ABOUT_RE.search(sentence):
-            return _attribution(sentence, default)
+            return _attribution(sentence, default, named)
     return default
+
+
+# "Він також нагадав, що ...", "За його словами", "По ее словам": the speaker named before
+PRONOUN_SPEAKER_RE = re.compile(
+    r"^\W*(?:(?:Він|Вона|Вони|Он|Она|Они)\s+(?:також\s+|также\s+|ще\s+|еще\s+|ещё\s+)?"
+    r"(?:нагада|дода|зазнач|сказа|наголоси|повідоми|уточни|пояснив|поясни|напомни|добави|"
+    r"отмети|сообщи|подчеркну|заяви)\w*|"
+    r"(?:За|По)\s+(?:його|її|їхніми|их|его|ее|её)\s+(?:словами|слова|словам|даними|данным))",
+    re.IGNORECASE)
+# "очільник Одеської ОВА Олег Кіпер": a regional head's name, so that "За словами Кіпера"
+# later names him too; the words between may not name the Air Force or another speaker
+_NAME_RUN_RE = re.compile(r"(?:[А-ЯІЇЄҐ][а-яіїєґ'’]+\s+){1,3}[А-ЯІЇЄҐ][а-яіїєґ'’]+")
+
+
+def regional_names(norm: str) -> re.Pattern | None:
+    """The surnames the article gives its regional heads and mayors, as a pattern matching
+    any of their case forms ("Кіпер", "Кіпера"), or None."""
+    stems = set()
+    for m in REGIONAL_RE.finditer(norm):
+        window = re.split(r"[.!?\n]", norm[m.end():m.end() + 60])[0]
+        run = _NAME_RUN_RE.search(window)
+        if run is None or AIR_FORCE_RE.search(window[:run.end()]) or \
+                OTHER_SPEAKERS_RE.search(window[:run.end()]) or \
+                PRESIDENT_RE.search(window[:run.end()]):
+            continue
+        surname = run.group().split()[-1]
+        stems.add(surname[:-1] if len(surname) > 4 else surname)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(stems))) + r")\w*") \
+        if stems else None
+
+
+def speakers(norm: str, default: str) -> dict[str, str]:
+    """Each sentence's speaker: its own, or, when it names none, the one before it where it
+    opens with a pronoun ("Він також нагадав"), or a regional head's in the sentence before
+    it in the same paragraph ("За словами Кіпера, ... . Сили ППО знищили 23 ...")."""
+    named = regional_names(norm)
+    sentences = st.split_sentences(norm)
+    out: dict[str, str] = {}
+    resolved: list[str] = []
+    previous, cursor = default, 0
+    for i, sentence in enumerate(sentences):
+        at = norm.find(sentence, cursor)
+        same_paragraph = at >= 0 and "\n\n" not in norm[cursor:at]
+        cursor = at + len(sentence) if at >= 0 else cursor
+        own = _attribution(sentence, default, named)
+        # a sentence that names the Air Force ("Повітряні сили збили 30") is its own
+        if own == default and previous != default and not AIR_FORCE_RE.search(sentence) and (
+                PRONOUN_SPEAKER_RE.search(sentence)
+                or (same_paragraph and previous == "regional")):
+            own = previous
+        if own == default:
+            # "..., збили 70 з понад 90 ракет. Про це повідомляє ... Офісу президента"
+            own = _speaker_after(" ".join(sentences[i + 1:i + 3]), default, named)
+        resolved.append(own)
+        previous = own
+    _quoted(sentences, resolved, default, named)
+    for sentence, own in zip(sentences, resolved, strict=True):
+        out.setdefault(sentence, own)
+    return out
+
+
+# '..., — написав він.', '», — сказал Кипер.': who said the quotation that ends there
+QUOTE_TAIL_RE = re.compile(r'"\s*,?\s*[—–-]\s*(?P<tail>[^"]*)$')
+
+
+def _quoted(sentences: list[str], resolved: list[str], default: str,
+            named: re.Pattern | None) -> None:
+    """The sentences of a quotation of several ('"Ворог випустив ... 90 ракет. Наші ППО
+    збили 70!!! ...", — написав він.') take the speaker its closing words name: a pronoun
+    the one before the quotation, a name or title its own."""
+    start = None
+    for i, sentence in enumerate(sentences):
+        if sentence.count('"') % 2 == 0:
+            continue
+        if start is None:
+            start = i
+            continue
+        tail = QUOTE_TAIL_RE.search(sentence)
+        if tail is not None:
+            who = _attribution(tail["tail"], default, named)
+            if who == default and re.search(r"\b(?:він|вона|он|она)\b", tail["tail"],
+                                            re.IGNORECASE):
+                who = resolved[start - 1] if start else default
+            for j in range(start, i + 1):
+                if resolved[j] == default:
+                    resolved[j] = who
+        start = None
 
 
 def air_force_named(body: str) -> bool:
@@ -206,12 +307,14 @@ def figure_claims(art: ct.Article) -> list[ct.Claim]:
     norm, offsets = normalized(art.body)
     default = "air_force" if air_force_named(art.body) else "unattributed"
     night = st.find_night(norm, published)[0]
-    apart = [s for s in st.split_sentences(norm) if _read_apart(s, night, published, default)]
-    found = _claims(art, (norm, offsets), _parse(_blank(norm, apart), published), default)
+    who = speakers(norm, default)
+    apart = [s for s in st.split_sentences(norm)
+             if _read_apart(s, night, published, who.get(s, default))]
+    found = _claims(art, (norm, offsets), _parse(_blank(norm, apart), published), default, who)
     for sentence in apart:
         day = _recalled_day(sentence, published)
         # read as of the day it recalls: the parser passes over a day long before publication
-        own = _claims(art, (norm, offsets), _parse(sentence, day or published), default)
+        own = _claims(art, (norm, offsets), _parse(sentence, day or published), default, who)
         found += _recalled(own, day, art.published is not None, default)
     return sorted(found, key=lambda c: c.start)
 
@@ -237,9 +340,9 @@ def _recalled(claims: list[ct.Claim], day: dt.date | None, dated: bool,
     return claims
 
 
-def _read_apart(sentence: str, night, published, default: str) -> bool:
+def _read_apart(sentence: str, night, published, speaker: str) -> bool:
     own = _own_night(sentence, published)
-    return (own is not None and own != night) or _attribution(sentence, default) in (
+    return (own is not None and own != night) or speaker in (
         "regional", "president", "military") or bool(
         st._one_region(sentence) or ONE_CITY_RE.search(sentence))
 
@@ -277,7 +380,7 @@ def _own_night(sentence: str, published) -> object | None:
 
 def _claims(art: ct.Article, text: tuple[str, list[int]],
             readings: tuple[st.ParsedStatement, st.ParsedStatement],
-            default: str) -> list[ct.Claim]:
+            default: str, who: dict[str, str]) -> list[ct.Claim]:
     norm, offsets = text
     parsed = readings[0]
     stated_night = parsed.night_basis == "stated" and art.published is not None
@@ -296,7 +399,7 @@ def _claims(art: ct.Article, text: tuple[str, list[int]],
         c = ct.Claim("figure", start, end, ct.sentence_at(art, start), value=float(value),
                      qualifier=_qualifier(norm[max(0, where[1] - 30):where[1]]),
                      subject=subject, model=model, measure=measure, scope=scope)
-        c.attribution = _attribution(sentence, default)
+        c.attribution = who.get(sentence) or _attribution(sentence, default)
         if c.attribution == default:
             c.attribution = _speaker_after(norm[where[0] + len(sentence):], default)
         if c.scope == "night" and (st._one_region(sentence) or ONE_CITY_RE.search(sentence)):

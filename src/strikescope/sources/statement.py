@@ -35,13 +35,15 @@ _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
                 r"направи|скерув|спрямува|летіл|летел|налічув|нараховув|насчитыв|"
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
-                r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс",
+                r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс|"
+                # "ударив", "ударили": the verb beside "вдарив" ("удари" alone is the noun)
+                r"удари[вл]",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|downs$|stop|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
                  r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
     "not_reach_goal": r"локаційн|втрач|втрат|зникл|lost|disappeared|veer|локационн|потерян|"
-                      r"утрач",
+                      r"утрач|локально$",
     "hit": r"влуча|влучи|влучен|досягл|hits?$|hitting|struck|impact|reach|попадан|попал",
     "left": r"вийш|вилеті|поверну|полеті|returned|flew|вернул|улетел",
     "still_attacking": r"повітрі|просторі$|airborne|airspace$|воздухе|пространстве$",
@@ -428,10 +430,11 @@ def read_number(tokens: list[str], i: int) -> tuple[int, int] | None:
     tok = tokens[i].casefold()
     if tok[0].isdecimal():
         return int(tok.split("-")[0]), 1
-    if tok in words.HALF_MORE and i + 1 < len(tokens):
+    if tok in words.HALF_MORE | words.HALF and i + 1 < len(tokens):
         nxt = tokens[i + 1].casefold()
         base = next((v for stem, v in words.HALF_OF.items() if nxt.startswith(stem)), None)
-        return (base * 3 // 2, 2) if base else None
+        share = (3, 2) if tok in words.HALF_MORE else (1, 2)
+        return (base * share[0] // share[1], 2) if base else None
     total, current, j = 0, 0, i
     while j < len(tokens):
         w = tokens[j].casefold()
@@ -519,6 +522,9 @@ def _unsaid(tokens: list[str], i: int, before: set[str]) -> bool:
     return bool(_SAY.match(low)) and bool(before & _NEGATIONS)
 
 
+_RECORDED = re.compile(r"зафіксован|зафиксирован")
+
+
 def _phrase_role(tokens: list[str], i: int) -> str | None:
     """The role of a word that has one only with its neighbours: "take down", "left the
     airspace", "in the air"."""
@@ -536,6 +542,8 @@ def _phrase_role(tokens: list[str], i: int) -> str | None:
         return "not_reach_goal"  # "ще 51 БПЛА збили з курсу": knocked off course, lost
     if _DETECTED.match(low) and _counts_means(tokens, i):
         return "launched"
+    if _RECORDED.match(low) and i + 1 < len(tokens) and _is_number(tokens, i + 1):
+        return "launched"  # "зафіксовано 49 ворожих БпЛА" (not "зафіксовано влучання 7")
     return None
 
 
@@ -799,7 +807,7 @@ def _is_number(tokens: list[str], j: int) -> bool:
         return False
     low = tokens[j].casefold()
     return (tokens[j][0].isdecimal() or low in words.NUMBER_WORDS
-            or (low in words.HALF_MORE and read_number(tokens, j) is not None))
+            or (low in words.HALF_MORE | words.HALF and read_number(tokens, j) is not None))
 
 
 def _qualifier(tokens: list[str], i: int) -> str | None:

@@ -68,6 +68,8 @@ _UNITS_RU = {
 THOUSANDS = {"тисяча", "тисячі", "тисяч", "тисячею", "thousand", "тысяча", "тысячи", "тысяч"}
 # "півтори сотні" (150), "півтора десятка" (15): one and a half of the word after it
 HALF_MORE = {"півтори", "півтора", "полтора", "полторы"}
+# "пів сотні" (50): half of the word after it
+HALF = {"пів", "пол"}
 HALF_OF = {"сот": 100, "десят": 10, "тисяч": 1000, "тысяч": 1000}
 HUNDRED_EN = "hundred"
 NUMBER_WORDS: dict[str, int] = {
