@@ -82,3 +82,23 @@ def test_timeline_marks_provisional_nights():
     assert len(marks) == 1 and list(marks[0].x) == ["2025-03-02"]
     plain = timeline_figure(nights.assign(provisional=False), pd.DataFrame())
     assert not [t for t in plain.data if "provisional" in (t.name or "")]
+
+
+def test_campaign_charts_name_classes_in_words_in_their_class_colours():
+    from strikescope.render import campaign
+
+    mix = pd.DataFrame({"period": pd.to_datetime(["2025-07-01"] * 2),
+                        "weapon_class": ["strike_drone", "tactical_uav"], "launched": [9, 3]})
+    rates = pd.DataFrame({"period": pd.to_datetime(["2025-07-01"]),
+                          "weapon_class": ["strike_drone"], "stopped_rate": [0.9],
+                          "stopped_rate_lo": [0.8], "stopped_rate_hi": [0.95]})
+    areas = pd.DataFrame({"place": ["Primorsko-Akhtarsk"], "nights": [4],
+                          "weapon_class": ["strike_drone"]})
+    for fig in (campaign.weapon_mix_chart(mix), campaign.defense_chart(rates),
+                campaign.launch_areas_chart(areas)):
+        figures.finish(fig)
+        named = {t.name: t.marker.color for t in fig.data if t.name}
+        assert named["strike drone"] == figures.COLORS["strike_drone"]
+        assert not any("_" in name for name in named)
+    assert {t.name for t in campaign.weapon_mix_chart(mix).data} == {"strike drone",
+                                                                      "tactical uav"}

@@ -34,7 +34,7 @@ def defense_chart(df: pd.DataFrame, rate: str = "stopped_rate") -> go.Figure:
     fig = go.Figure()
     for cls, sub in df.groupby("weapon_class"):
         fig.add_trace(go.Scatter(
-            x=sub["period"], y=sub[rate], name=str(cls), mode="lines+markers",
+            x=sub["period"], y=sub[rate], name=_readable(cls), mode="lines+markers",
             error_y={"type": "data", "symmetric": False,
                      "array": sub[f"{rate}_hi"] - sub[rate],
                      "arrayminus": sub[rate] - sub[f"{rate}_lo"]}))
@@ -43,6 +43,16 @@ def defense_chart(df: pd.DataFrame, rate: str = "stopped_rate") -> go.Figure:
     if len(df):
         add_bands(fig, df["period"].min(), df["period"].max(), rate)
     return fig
+
+
+def _readable(cls) -> str:
+    """A class as the charts name it: "strike drone", as the night charts do (and as
+    `palette.class_color` finds its colour), not the data's "strike_drone"."""
+    return str(cls).replace("_", " ")
+
+
+def _readable_classes(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(weapon_class=df["weapon_class"].map(_readable))
 
 
 def partial_periods(first, last, by: str) -> list[tuple[pd.Timestamp, int, int]]:
@@ -107,7 +117,7 @@ def saturation_chart(result: SaturationResult) -> go.Figure:
                             "array": b["shot_down_rate_hi"] - b["shot_down_rate"],
                             "arrayminus": b["shot_down_rate"] - b["shot_down_rate_lo"]}),
     ])
-    fig.update_layout(title=f"Saturation: {result.weapon_class}", xaxis={"type": "log",
+    fig.update_layout(title=f"Saturation: {_readable(result.weapon_class)}", xaxis={"type": "log",
                       "title": "salvo (launched with outcome)"},
                       yaxis={"title": "shot-down rate", "tickformat": ".0%"})
     return fig
@@ -116,7 +126,7 @@ def saturation_chart(result: SaturationResult) -> go.Figure:
 def weapon_mix_chart(df: pd.DataFrame) -> go.Figure:
     import plotly.express as px
 
-    return px.bar(df, x="period", y="launched", color="weapon_class",
+    return px.bar(_readable_classes(df), x="period", y="launched", color="weapon_class",
                   title="Launches per period and class")
 
 
@@ -140,7 +150,8 @@ def launch_areas_chart(df: pd.DataFrame, top: int = 15) -> go.Figure:
     import plotly.express as px
 
     d = df.sort_values("nights", ascending=False).groupby("weapon_class").head(top)
-    return px.bar(d, x="nights", y="place", color="weapon_class", orientation="h",
+    return px.bar(_readable_classes(d), x="nights", y="place", color="weapon_class",
+                  orientation="h",
                   title="Launch areas (nights named)")
 
 
