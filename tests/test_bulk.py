@@ -178,3 +178,16 @@ def test_real_release_left_to_build_equals_built_at_once(tmp_path):
     assert_same_nights(later, now)
     got = api.nights(db=later).set_index("night").loc[pd.Timestamp("2025-07-04")]
     assert (got.drones_launched, got.missiles_launched) == (539, 11)
+
+
+def test_the_dashboard_builds_left_nights_before_it_serves(release, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from strikescope.web import create_app
+
+    db = tmp_path / "s.duckdb"
+    api.ingest([release(ROWS)], db=db, nights="later")
+    app = create_app(db=db, events_file=tmp_path / "events.csv")
+    assert pending(db) is None  # built before the first request
+    night = TestClient(app).get("/api/v1/night/2025-03-02").json()
+    assert (night["totals"]["drones_launched"], night["totals"]["missiles_launched"]) == (100, 5)

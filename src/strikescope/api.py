@@ -89,17 +89,19 @@ UPGRADE_WAIT_S = 120.0
 
 
 def upgrade(db: PathLike | None = None) -> bool:
-    """Migrate and rebuild a store of an older layout (`store.LAYOUT`), all or nothing, on a
-    staged copy; returns whether it did. Waits for a writer that holds the store (it may be
-    another reader upgrading it); a store that cannot be written here is an error, since
-    this version cannot read it as it is."""
+    """Migrate and rebuild a store of an older layout (`store.LAYOUT`), or build the nights
+    an ingest left to build, all or nothing, on a staged copy; returns whether it did.
+    Waits for a writer that holds the store (it may be another reader upgrading it); a
+    store that cannot be written here is an error, since this version cannot read it as it
+    is."""
     path = resolve_db(db)
     if not path.exists():
         return False
     with Store(path, read_only=True) as store:
-        if not store.needs_upgrade():
+        pending = bool(store.nights_pending())
+        if not (pending or store.needs_upgrade()):
             return False
-    _upgrade(path)
+    _upgrade(path, pending)
     return True
 
 
