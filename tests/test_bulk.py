@@ -191,3 +191,13 @@ def test_the_dashboard_builds_left_nights_before_it_serves(release, tmp_path):
     assert pending(db) is None  # built before the first request
     night = TestClient(app).get("/api/v1/night/2025-03-02").json()
     assert (night["totals"]["drones_launched"], night["totals"]["missiles_launched"]) == (100, 5)
+
+
+def test_cli_says_why_a_first_read_waits(release, tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    api.ingest([release(ROWS)], db=db, nights="later")
+    res = CliRunner().invoke(app, ["night", "2025-03-02", "--db", db])
+    assert res.exit_code == 0, res.output
+    assert "building the nights the last ingest left to the first read, once" in res.output
+    again = CliRunner().invoke(app, ["night", "2025-03-02", "--db", db])
+    assert "building" not in again.output

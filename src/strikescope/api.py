@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,9 @@ else:
     pd = lazy_module("pandas")
 
 PathLike = str | os.PathLike
+# Work a read does before it answers (an upgrade, nights left by an ingest): the CLI shows
+# these on standard error, so that a wait of seconds is explained.
+log = logging.getLogger("strikescope.store")
 # Each exported in a stable order (views over joins have none of their own).
 EXPORT_ORDER = {
     "nights": "", "night_classes": "night, weapon_class, kind", "reports": "row_id",
@@ -107,6 +111,8 @@ def upgrade(db: PathLike | None = None) -> bool:
 
 def _upgrade(path: Path, pending: bool = False) -> None:
     """Upgrade the store, or build the nights an ingest left (`pending`)."""
+    log.info("%s: %s, once ...", path, "building the nights the last ingest left to the "
+             "first read" if pending else "upgrading a store of an older version")
     try:
         with staged(path, timeout=UPGRADE_WAIT_S) as stage, Store(stage) as store:
             # either may have been done meanwhile by another reader

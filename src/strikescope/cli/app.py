@@ -201,5 +201,7 @@ def main_options(
 ) -> None:
     """Air Force strike reports as evidence: ingest, nights, studies, forecasts, briefs."""
     from strikescope import csvsafe
+    from strikescope.cli.output import show_store_notices
 
     csvsafe.set_raw_default(raw)
+    show_store_notices()

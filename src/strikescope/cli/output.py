@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import numbers
 import sys
 from collections.abc import Callable, Iterator
@@ -27,6 +28,20 @@ else:
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+class _Notices(logging.Handler):
+    """The API's notices of work done before an answer (`api.log`), on standard error."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(self.format(record), highlight=False)
+
+
+def show_store_notices() -> None:
+    store_log = logging.getLogger("strikescope.store")
+    if not any(isinstance(h, _Notices) for h in store_log.handlers):
+        store_log.addHandler(_Notices())
+        store_log.setLevel(logging.INFO)
 
 DbOption = typer.Option(None, "--db", envvar="STRIKESCOPE_DB",
                         help="Store file (default: the user data directory).")
