@@ -201,3 +201,12 @@ def test_cli_says_why_a_first_read_waits(release, tmp_path):
     assert "building the nights the last ingest left to the first read, once" in res.output
     again = CliRunner().invoke(app, ["night", "2025-03-02", "--db", db])
     assert "building" not in again.output
+
+
+def test_a_weapon_reference_alone_leaves_nothing_to_build(tmp_path):
+    from tests.conftest import REFERENCE
+
+    db = tmp_path / "s.duckdb"
+    api.ingest([REFERENCE], db=db, nights="later")
+    assert pending(db) is None
+    assert api.store_totals(db) is None

@@ -916,6 +916,8 @@ def after_ingest(store: Store, reports: list[IngestReport],
     whether the nights are built."""
     if nights not in NIGHTS_MODES:
         raise InputError(f"nights: {nights!r} is not one of {', '.join(NIGHTS_MODES)}")
+    if not store.has_table("report_rows"):
+        return True  # no rows: no nights to build (a weapon reference loaded alone)
     changed = any(r.status in ("current", "reference loaded") for r in reports)
     full = any(r.status == "reference loaded" for r in reports)
     if not (changed or full or store.has_stale_rows() or store.nights_pending()
@@ -939,7 +941,7 @@ def _bulk_build(store: Store, every: bool) -> bool:
     """Every night is to be built (`every`, or left so), of at least `BULK_ROWS` report
     rows."""
     every = every or store.nights_pending() == "full"
-    return every and store.has_table("report_rows") and store.con.execute(
+    return every and store.con.execute(
         "SELECT count(*) FROM report_rows").fetchall()[0][0] >= BULK_ROWS
 
 
