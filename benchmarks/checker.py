@@ -41,13 +41,12 @@ supported 25/28, Air Force figures 25/49), "blind26" (added and keyed after the 
 mends, then run once: contradicted 0/1, supported 40/41, Air Force figures 33/44),
 "blind27" (added and keyed after the blind26 mends, then run once: contradicted none given,
 supported 21/21, Air Force figures 21/23), "blind28" (added and keyed after the blind27
-mends, then run once: contradicted 0/1, supported 28/29, Air Force figures 26/42). "cyr1": Ukrainian and Russian articles,
-added and keyed before the checker read Cyrillic text through the statement parser, then run
-once; "cyr2" (added and keyed after the cyr1 mends, then run once: contradicted none given
-of 3 keyed, supported 12/13, Air Force figures 23/35); "all" is the English corpus (every
-split but the Cyrillic ones), as it was measured before they were added.
-Only the first runs, kept in
-docs/brief-check.md, measure unseen text.
+mends, then run once: contradicted 0/1, supported 28/29, Air Force figures 26/42). "cyr1":
+Ukrainian and Russian articles, added and keyed before the checker read Cyrillic text through
+the statement parser, then run once; "cyr2" (added and keyed after the cyr1 mends, then run
+once: contradicted none given of 3 keyed, supported 12/13, Air Force figures 23/35); "all" is
+the English corpus (every split but the Cyrillic ones), as it was measured before they were
+added. Only the first runs, kept in docs/brief-check.md, measure unseen text.
 Printed, per split:
 
 * contradicted precision: checker "contradicted" labels that the key says are contradicted,

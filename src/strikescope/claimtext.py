@@ -66,8 +66,10 @@ DATE_PATTERNS = [
 ]
 WEEKDAY_RE = re.compile(rf"\b(?P<wd>{_WEEKDAY})(?:'s)?(?P<part>\s+(?:night|evening|morning))?\b",
                         re.I)
+# "in the early hours of today" (a translated wire) is "early today"
 RELATIVE_RE = re.compile(r"\b(overnight|last night|tonight|this morning|during the night|"
-                         r"in the night|at night|early today|yesterday)\b", re.I)
+                         r"in the night|at night|early today|early hours of today|"
+                         r"yesterday)\b", re.I)
 INTO_RE = re.compile(rf"\b(?:night|overnight|evening)\b[^.;]{{0,25}}?\binto\s+"
                      rf"(?:the\s+)?(?P<what>{_WEEKDAY}|following day|next day)", re.I)
 PERIOD_RE = re.compile(
@@ -449,7 +451,8 @@ def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
 
 HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|unmanned aircraft|aerial targets|"
         r"aerial weapons|"
-        r"air targets|means of (?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|"
+        r"air targets|means of (?:enemy |hostile )?(?:air )?attack|drones|drone|UAVs|UAV|"
+        r"Shaheds|Shahed|missiles|"
         r"missile|rockets|"
         r"projectiles|targets|weapons|Kinzhals|Kinzhal|Iskanders|Kalibrs|Kalibr|Zircon|"
         # a missile's model alone names the weapon ("one Kh-59", "two Iskander-Ms")
@@ -562,8 +565,11 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
 CUE_RE = re.compile("|".join(f"(?P<{k}>\\b{v})" for k, v in CUES), re.I)
 PASSIVE_RE = re.compile(r"^[^,;:]{0,45}?\b(?:were|was|had been|have been|been|are|is|as were)\b"
                         r"(?:\s+\w+){0,3}?[\s\"'“”‘’]+(?=" + CUE_RE.pattern + ")", re.I)
+# a hedge between the figure and its verb hides nothing: "14 others likely crashed before
+# reaching their targets", "ten probably fell in fields"
 IMMEDIATE_RE = re.compile(r"^\s*(?:more\s+|others\s+)?(?:either\s+|all\s+|later\s+|also\s+|"
-                          r"then\s+|reportedly\s+|were\s+|was\s+|are\s+still\s+|are\s+|"
+                          r"then\s+|reportedly\s+|likely\s+|probably\s+|apparently\s+|"
+                          r"presumably\s+|were\s+|was\s+|are\s+still\s+|are\s+|"
                           r"remain\s+)?[\"'“”‘’]*"
                           r"(?=" + CUE_RE.pattern + ")", re.I)
 RELATIVE_LAUNCH_RE = re.compile(r"\s*(?:that\s+|which\s+)?(?:russia|moscow|russian forces|it|"
@@ -1330,10 +1336,13 @@ ONE_PLACE_AFTER_RE = re.compile(
 ONE_PLACE_BEFORE_RE = re.compile(
     r"^\s*(?:in|over|above)\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?"
     + _PLACES + r"(?:\s+(?:region|oblast|province|city|district))?\s*,", re.I)
+# "targeting the capital Kyiv and other cities": the capital is one place of several
+AND_OTHER_PLACES = (r"(?!(?:\s+[\w'-]+)?,?\s+and\s+(?:other|several|many|a number of|"
+                    r"various)\s+(?:\w+\s+)?(?:cities|towns|regions|oblasts|places)\b)")
 CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
     r"\b(?:over|in|on|at|toward|towards|targeting) (?:the |ukraine['’]s |the ukrainian )?"
-    r"(?:city|capital)\b|"
+    r"(?:city|capital)\b" + AND_OTHER_PLACES + r"|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
 # "Russia and Ukraine each launched more than 100 drones" counts Russia's launches too
 UKRAINE_ACTOR_RE = re.compile(r"(?<!russia and )(?<!moscow and )"
@@ -1445,9 +1454,26 @@ def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
     compared = _blank(LEADING_TOTAL_RE, _blank(SUPERLATIVE_SINCE_RE, sent))
     if WAR_RE.search(compared) and not RECORD_RE.search(sent):
         return "war"
-    if c.measure != "previous_record" and PERIOD_RE.search(compared) and not ctx["anchored"]:
+    if c.measure != "previous_record" and (PERIOD_RE.search(compared) and not ctx["anchored"]
+                                           or _since_a_month(sent, n)):
         return "period"
     return "night"
+
+
+# "has shot down almost 500 drones since September, the spokesman said on Tuesday": a count
+# from a month until now, whatever day the sentence names (that day dates the remark)
+SINCE_MONTH_AFTER_RE = re.compile(rf"^[^.;,]{{0,40}}?\bsince\s+(?:early |mid-|late )?"
+                                  rf"{_MONTH}(?![a-z])(?!\s+[0-3]?\d\b)", re.I)
+SINCE_MONTH_BEFORE_RE = re.compile(rf"^\W*since\s+(?:early |mid-|late )?{_MONTH}(?![a-z])"
+                                   rf"(?!\s+[0-3]?\d\b)[^.;]*$", re.I)
+
+
+def _since_a_month(sent: str, n: _Number) -> bool:
+    """The figure's own clause counts since a month: "... 500 drones since September" or
+    "Since September, ... 500 drones" (not "the first such attack since September", a
+    comparison in a clause of its own)."""
+    tail = sent[(n.np.end() if n.np else n.end):]
+    return bool(SINCE_MONTH_AFTER_RE.match(tail) or SINCE_MONTH_BEFORE_RE.match(sent[:n.start]))
 
 
 # "sent 113 drones into Ukraine overnight, ... hours after a missile attack killed one person
