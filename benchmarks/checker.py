@@ -41,7 +41,9 @@ supported 25/28, Air Force figures 25/49), "blind26" (added and keyed after the 
 mends, then run once: contradicted 0/1, supported 40/41, Air Force figures 33/44),
 "blind27" (added and keyed after the blind26 mends, then run once: contradicted none given,
 supported 21/21, Air Force figures 21/23), "blind28" (added and keyed after the blind27
-mends, then run once: contradicted 0/1, supported 28/29, Air Force figures 26/42). "cyr1":
+mends, then run once: contradicted 0/1, supported 28/29, Air Force figures 26/42), "blind29"
+(added and keyed after the blind28 mends, then run once: contradicted 0/1, supported 17/17,
+Air Force figures 24/34). "cyr1":
 Ukrainian and Russian articles, added and keyed before the checker read Cyrillic text through
 the statement parser, then run once; "cyr2" (added and keyed after the cyr1 mends, then run
 once: contradicted none given of 3 keyed, supported 12/13, Air Force figures 23/35); "all" is
