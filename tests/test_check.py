@@ -1943,6 +1943,40 @@ def test_means_of_enemy_air_attack_count_every_weapon():
     assert (f.subject, f.measure) == ("all", "launched")
 
 
+# --- blind29 mends ------------------------------------------------------------------------
+
+def test_a_sentence_naming_the_president_raises_a_source_doubt():
+    from strikescope.check import _source_doubt
+
+    claim = ct.Claim("figure", 0, 0, 0, value=300, subject="drones", measure="launched",
+                     attribution="unattributed")
+    told = "Homes burned as Russia fired 300 drones overnight"
+    assert _source_doubt(claim, told + ", in what President Zelenskyy termed terror.")
+    # the Air Force named beside him keeps the figure the Air Force's
+    assert _source_doubt(claim, told + ", the air force said as Zelensky flew to Paris.") is None
+    assert _source_doubt(claim, told + ".") is None
+
+
+@pytest.mark.parametrize("sentence, lost", [
+    ("Air defence downed 40 drones, and 12 drones were diverted off course, the air force "
+     "said.", True),
+    ("Air defence downed 40 drones, and 12 drones deviated off course without damage.", True),
+    # drones that left the country flew off; they are not the lost ones
+    ("Air defence downed 40 drones, and 12 drones went off course and flew into Belarus.",
+     False),
+])
+def test_drones_off_course_are_lost_unless_they_left(sentence, lost):
+    [f] = [f for f in _figures(sentence) if f.value == 12]
+    assert (f.measure == "lost") is lost
+
+
+def test_a_hedged_figure_without_a_noun_takes_its_verb():
+    figs = _figures("Russia sent 80 drones, of which 50 were shot down and 22 apparently "
+                    "failed mid-flight.")
+    assert [(f.value, f.measure) for f in figs] == [(80, "launched"), (50, "shot_down"),
+                                                    (22, "lost")]
+
+
 # --- Ukrainian and Russian articles, read with the statement parser --------------------------
 
 

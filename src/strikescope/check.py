@@ -875,6 +875,10 @@ REGIONAL_SPEAKS = re.compile(
     re.I)
 
 
+PRESIDENT_NAMED = re.compile(r"\bzelensk\w*|\b(?:ukraine'?s|ukrainian) president\b|"
+                             r"\bpresident volodymyr\b", re.I)
+
+
 def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
     """Only the Air Force's figures are checked against its own reports. "Officials" may be
     anyone in Kyiv, and an unattributed figure in a sentence that quotes someone the rules
@@ -887,6 +891,10 @@ def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
     # of the sentence before, which the attribution already followed
     if REGIONAL_SPEAKS.search(sentence):
         return "a regional official speaks in the sentence, so the figure may be a local count"
+    # "... launched over 470 drones overnight in what Zelensky called a 'shameless attack'":
+    # the president named beside the figure, with no verb of saying, may be its source
+    if PRESIDENT_NAMED.search(sentence) and not AIR_FORCE_WORDS.search(sentence):
+        return "the sentence names the president, so the figure may be his count"
     if AIR_FORCE_WORDS.search(sentence) or not SPEECH.search(sentence) \
             or ct.PRONOUN_SPEAKER.search(sentence):
         return None

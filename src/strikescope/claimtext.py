@@ -501,7 +501,9 @@ DISTRIBUTIVE_RE = re.compile(r"\s+(?P<cls>ballistic|cruise|guided|hypersonic|aer
                              r"anti-aircraft)\s+(?:and|or)\s+(?:\d+|" + _NUM_WORDS + r")\s+"
                              r"(?=(?:[\w-]+\s+)?(?:missiles?|rockets?))", re.I)
 CLASS_NP_RE = re.compile(r"\s+(?P<mods>)(?P<head>.+)")
-ELLIPTIC_RE = re.compile(r"\s+(?:more|others? more|further|were|was|had|have|either|"
+# "37 reportedly failed in flight": a hedge before the verb, as in IMMEDIATE_RE
+ELLIPTIC_RE = re.compile(r"\s+(?:(?:reportedly|likely|probably|apparently|presumably)\s+)?"
+                         r"(?:more|others? more|further|were|was|had|have|either|"
                          r"disappeared|vanished|went|flew|failed|did|are)\b", re.I)
 MODEL_FAMILIES = {
     "kinzhal": ("kinzhal", "x-47"), "iskander-m": ("iskander-m", "kn-23"),
@@ -536,6 +538,11 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
                    r"(?:were )?jammed)"),
     ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
              r"locationally|failed to reach|did not reach|crashed before (?:reaching|hitting)|"
+             # "25 drones went off course", "37 failed in flight" (not "veered off course
+             # and left Ukrainian airspace": those flew off)
+             r"(?:went|were diverted|diverted|deviated) off course(?![^.;]{0,30}\b(?:left|"
+             r"flew|headed|entered|airspace|moldova|belarus|russia)\b)|"
+             r"failed (?:in|mid-?)\s*flight|"
              # drones "electronically disabled or forced down" were suppressed, not shot
              r"electronically (?:disabled|suppressed|neutrali[sz]ed)|forced (?:down|to land)|"
              r"(?:came|come|comes|fell|falls|went|crashed) (?:down )?on (?:their|its) own|"
