@@ -1977,6 +1977,15 @@ def test_a_hedged_figure_without_a_noun_takes_its_verb():
                                                     (22, "lost")]
 
 
+@pytest.mark.parametrize("window, subject", [
+    (" assault with Shahed drones on the capital", "drones"),
+    (" strike by cruise missiles in weeks", "missiles"),
+    (" attack of the war", "all"),
+])
+def test_a_record_attack_takes_the_weapon_it_was_made_with(window, subject):
+    assert ct.record_subject(window) == subject
+
+
 # --- Ukrainian and Russian articles, read with the statement parser --------------------------
 
 

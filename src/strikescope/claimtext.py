@@ -1147,12 +1147,20 @@ def record_subject(window: str) -> str:
     if re.search(r"combined|drone and missile|missile and drone", t) or (
             re.search(r"drone|shahed|uav", t) and re.search(r"missile", t)):
         return "all"
-    m = re.search(r"drone|shahed|uav|missile|attack|assault|bombardment|barrage|strike|"
-                  r"projectiles|targets|weapons|raid", t)
+    # "a record attack with drones": the weapon the attack was made with
+    with_ = ATTACK_WITH_RE.match(t)
+    m = with_ or re.search(r"drone|shahed|uav|missile|attack|assault|bombardment|barrage|"
+                           r"strike|projectiles|targets|weapons|raid", t)
     if not m:
         return "all"
+    word = m["weapon"] if with_ else m[0]
     return {"drone": "drones", "shahed": "drones", "uav": "drones",
-            "missile": "missiles"}.get(m[0], "all")
+            "missile": "missiles"}.get(word, "all")
+
+
+ATTACK_WITH_RE = re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:attack|assault|barrage|strike|raid)s?\s+"
+                            r"(?:with|by|using)\s+(?:[\w-]+\s+){0,2}?"
+                            r"(?P<weapon>drone|shahed|uav|missile)")
 
 
 def _record_subject(sent: str, offset: int, m: re.Match, figures: list[Claim],
