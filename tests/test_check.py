@@ -1986,6 +1986,19 @@ def test_a_record_attack_takes_the_weapon_it_was_made_with(window, subject):
     assert ct.record_subject(window) == subject
 
 
+@pytest.mark.parametrize("sentence, model", [
+    ("Besides the drones, Russia fired a Kh-22 anti-ship missile at the port.", "x-22"),
+    ("Air defence also destroyed an X-69 air-launched cruise missile.", "x-69"),
+])
+def test_a_missile_named_by_its_code_counts_at_least_one(sentence, model):
+    [f] = _figures(sentence)
+    assert (f.value, f.qualifier, f.model) == (1, "at_least", model)
+
+
+def test_a_bare_missile_is_no_figure():
+    assert _figures("A Russian missile hit a warehouse in the city.") == []
+
+
 # --- Ukrainian and Russian articles, read with the statement parser --------------------------
 
 

@@ -658,7 +658,11 @@ BARE_PARTICIPLE_RE = re.compile(r"\s+(?:shot down|downed|destroyed|intercepted|n
 # "an Iskander-M ballistic missile", "a Kh-59 cruise missile": the article before a named
 # missile counts one of it; a bare "a ballistic missile" (often background) does not
 SINGLE_MISSILE_RE = re.compile(r"\ban?(?=\s+(?:[A-Z][\w-]*\s+){1,2}(?:ballistic|cruise|"
-                               r"aeroballistic|hypersonic|guided)\s+missile\b)")
+                               r"aeroballistic|hypersonic|guided)\s+missile\b"
+                               # "a Kh-59 guided air missile", "a Kh-31P anti-radar missile":
+                               # a model named by its code, whatever words come before
+                               # "missile"
+                               r"|\s+(?:Kh|X)-\d+\w*\s+(?:[\w-]+\s+){0,2}?missile\b)")
 
 
 def _singles(sent: str, taken: list[_Number]) -> list[_Number]:
