@@ -670,7 +670,8 @@ OUTCOME_CUES = re.compile(r"\b(?:shot|shoot\w*|down\w*|destroy\w*|intercept\w*|n
 # used by the press for shot down and jammed alike
 LOOSE_OUTCOME = re.compile(r"\b(?:downed|destroy\w*|intercept\w*|neutrali\w+|repel\w*|"
                            r"eliminat\w+|dealt with|took out|shot down or)\b", re.I)
-ONE_PLACE = re.compile(r"^\W*There,|\b(?:the capital|the city|over (?:the )?"
+ONE_PLACE = re.compile(r"^\W*There,|\b(?:(?:the capital|the city)" + ct.AND_OTHER_PLACES
+                       + r"|over (?:the )?"
                        r"(?!Ukrain|Russia|Belarus|Black Sea)[A-Z][\w'-]+|"
                        r"(?:in|on|at|towards?) (?:the )?[A-Z][\w'-]+ (?:region|oblast|province)\b)")
 
@@ -874,6 +875,10 @@ REGIONAL_SPEAKS = re.compile(
     re.I)
 
 
+PRESIDENT_NAMED = re.compile(r"\bzelensk\w*|\b(?:ukraine'?s|ukrainian) president\b|"
+                             r"\bpresident volodymyr\b", re.I)
+
+
 def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
     """Only the Air Force's figures are checked against its own reports. "Officials" may be
     anyone in Kyiv, and an unattributed figure in a sentence that quotes someone the rules
@@ -886,6 +891,10 @@ def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
     # of the sentence before, which the attribution already followed
     if REGIONAL_SPEAKS.search(sentence):
         return "a regional official speaks in the sentence, so the figure may be a local count"
+    # "... launched over 470 drones overnight in what Zelensky called a 'shameless attack'":
+    # the president named beside the figure, with no verb of saying, may be its source
+    if PRESIDENT_NAMED.search(sentence) and not AIR_FORCE_WORDS.search(sentence):
+        return "the sentence names the president, so the figure may be his count"
     if AIR_FORCE_WORDS.search(sentence) or not SPEECH.search(sentence) \
             or ct.PRONOUN_SPEAKER.search(sentence):
         return None
@@ -893,11 +902,20 @@ def _source_doubt(c: ct.Claim, sentence: str) -> str | None:
             "another count")
 
 
+# "over 14 Ukrainian regions, the capital Kyiv among them", "in 10 regions, including Kyiv":
+# places named as examples of the regions the figure covers, not the figure's one place
+REGION_EXAMPLES_RE = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|"
+    r"multiple)\s+(?:[\w'-]+\s+)?(?:regions|oblasts|provinces)\b,?\s*(?:(?:including|such as|"
+    r"notably)\b[^.;]*|[^.;,]{0,60}?\bamong (?:them|others)\b)", re.I)
+
+
 def _place_doubt(sentence: str) -> str | None:
     """A sentence about one city or region ("over Kyiv", "in the Odesa region") may give
     that place's figure, not the national one. What the source did not say ("although it
     did not say how many had been aimed at the capital") names no place."""
     sentence = ct.UNTOLD_RE.sub(lambda m: " " * len(m[0]), sentence)
+    sentence = REGION_EXAMPLES_RE.sub(lambda m: " " * len(m[0]), sentence)
     rx, _names = _place_names()
     places = {m[0].lower() for m in rx.finditer(sentence) if not _not_a_target(sentence, m)} \
         if rx else set()

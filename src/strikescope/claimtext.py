@@ -66,8 +66,10 @@ DATE_PATTERNS = [
 ]
 WEEKDAY_RE = re.compile(rf"\b(?P<wd>{_WEEKDAY})(?:'s)?(?P<part>\s+(?:night|evening|morning))?\b",
                         re.I)
+# "in the early hours of today" (a translated wire) is "early today"
 RELATIVE_RE = re.compile(r"\b(overnight|last night|tonight|this morning|during the night|"
-                         r"in the night|at night|early today|yesterday)\b", re.I)
+                         r"in the night|at night|early today|early hours of today|"
+                         r"yesterday)\b", re.I)
 INTO_RE = re.compile(rf"\b(?:night|overnight|evening)\b[^.;]{{0,25}}?\binto\s+"
                      rf"(?:the\s+)?(?P<what>{_WEEKDAY}|following day|next day)", re.I)
 PERIOD_RE = re.compile(
@@ -449,7 +451,8 @@ def _zoned_times(sent: str, offset: int, anchors: list[Anchor]) -> list[Anchor]:
 
 HEAD = (r"(?:unmanned aerial vehicles|unmanned vehicles|unmanned aircraft|aerial targets|"
         r"aerial weapons|"
-        r"air targets|means of (?:air )?attack|drones|drone|UAVs|UAV|Shaheds|Shahed|missiles|"
+        r"air targets|means of (?:enemy |hostile )?(?:air )?attack|drones|drone|UAVs|UAV|"
+        r"Shaheds|Shahed|missiles|"
         r"missile|rockets|"
         r"projectiles|targets|weapons|Kinzhals|Kinzhal|Iskanders|Kalibrs|Kalibr|Zircon|"
         # a missile's model alone names the weapon ("one Kh-59", "two Iskander-Ms")
@@ -498,7 +501,9 @@ DISTRIBUTIVE_RE = re.compile(r"\s+(?P<cls>ballistic|cruise|guided|hypersonic|aer
                              r"anti-aircraft)\s+(?:and|or)\s+(?:\d+|" + _NUM_WORDS + r")\s+"
                              r"(?=(?:[\w-]+\s+)?(?:missiles?|rockets?))", re.I)
 CLASS_NP_RE = re.compile(r"\s+(?P<mods>)(?P<head>.+)")
-ELLIPTIC_RE = re.compile(r"\s+(?:more|others? more|further|were|was|had|have|either|"
+# "37 reportedly failed in flight": a hedge before the verb, as in IMMEDIATE_RE
+ELLIPTIC_RE = re.compile(r"\s+(?:(?:reportedly|likely|probably|apparently|presumably)\s+)?"
+                         r"(?:more|others? more|further|were|was|had|have|either|"
                          r"disappeared|vanished|went|flew|failed|did|are)\b", re.I)
 MODEL_FAMILIES = {
     "kinzhal": ("kinzhal", "x-47"), "iskander-m": ("iskander-m", "kn-23"),
@@ -533,6 +538,11 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
                    r"(?:were )?jammed)"),
     ("lost", r"(?:lost|disappeared|vanished|jammed|by electronic|electronic warfare|radar|"
              r"locationally|failed to reach|did not reach|crashed before (?:reaching|hitting)|"
+             # "25 drones went off course", "37 failed in flight" (not "veered off course
+             # and left Ukrainian airspace": those flew off)
+             r"(?:went|were diverted|diverted|deviated) off course(?![^.;]{0,30}\b(?:left|"
+             r"flew|headed|entered|airspace|moldova|belarus|russia)\b)|"
+             r"failed (?:in|mid-?)\s*flight|"
              # drones "electronically disabled or forced down" were suppressed, not shot
              r"electronically (?:disabled|suppressed|neutrali[sz]ed)|forced (?:down|to land)|"
              r"(?:came|come|comes|fell|falls|went|crashed) (?:down )?on (?:their|its) own|"
@@ -562,8 +572,11 @@ CUES = [  # measure, pattern; earlier entries win when several match the same wo
 CUE_RE = re.compile("|".join(f"(?P<{k}>\\b{v})" for k, v in CUES), re.I)
 PASSIVE_RE = re.compile(r"^[^,;:]{0,45}?\b(?:were|was|had been|have been|been|are|is|as were)\b"
                         r"(?:\s+\w+){0,3}?[\s\"'“”‘’]+(?=" + CUE_RE.pattern + ")", re.I)
+# a hedge between the figure and its verb hides nothing: "14 others likely crashed before
+# reaching their targets", "ten probably fell in fields"
 IMMEDIATE_RE = re.compile(r"^\s*(?:more\s+|others\s+)?(?:either\s+|all\s+|later\s+|also\s+|"
-                          r"then\s+|reportedly\s+|were\s+|was\s+|are\s+still\s+|are\s+|"
+                          r"then\s+|reportedly\s+|likely\s+|probably\s+|apparently\s+|"
+                          r"presumably\s+|were\s+|was\s+|are\s+still\s+|are\s+|"
                           r"remain\s+)?[\"'“”‘’]*"
                           r"(?=" + CUE_RE.pattern + ")", re.I)
 RELATIVE_LAUNCH_RE = re.compile(r"\s*(?:that\s+|which\s+)?(?:russia|moscow|russian forces|it|"
@@ -645,7 +658,11 @@ BARE_PARTICIPLE_RE = re.compile(r"\s+(?:shot down|downed|destroyed|intercepted|n
 # "an Iskander-M ballistic missile", "a Kh-59 cruise missile": the article before a named
 # missile counts one of it; a bare "a ballistic missile" (often background) does not
 SINGLE_MISSILE_RE = re.compile(r"\ban?(?=\s+(?:[A-Z][\w-]*\s+){1,2}(?:ballistic|cruise|"
-                               r"aeroballistic|hypersonic|guided)\s+missile\b)")
+                               r"aeroballistic|hypersonic|guided)\s+missile\b"
+                               # "a Kh-59 guided air missile", "a Kh-31P anti-radar missile":
+                               # a model named by its code, whatever words come before
+                               # "missile"
+                               r"|\s+(?:Kh|X)-\d+\w*\s+(?:[\w-]+\s+){0,2}?missile\b)")
 
 
 def _singles(sent: str, taken: list[_Number]) -> list[_Number]:
@@ -1134,12 +1151,20 @@ def record_subject(window: str) -> str:
     if re.search(r"combined|drone and missile|missile and drone", t) or (
             re.search(r"drone|shahed|uav", t) and re.search(r"missile", t)):
         return "all"
-    m = re.search(r"drone|shahed|uav|missile|attack|assault|bombardment|barrage|strike|"
-                  r"projectiles|targets|weapons|raid", t)
+    # "a record attack with drones": the weapon the attack was made with
+    with_ = ATTACK_WITH_RE.match(t)
+    m = with_ or re.search(r"drone|shahed|uav|missile|attack|assault|bombardment|barrage|"
+                           r"strike|projectiles|targets|weapons|raid", t)
     if not m:
         return "all"
+    word = m["weapon"] if with_ else m[0]
     return {"drone": "drones", "shahed": "drones", "uav": "drones",
-            "missile": "missiles"}.get(m[0], "all")
+            "missile": "missiles"}.get(word, "all")
+
+
+ATTACK_WITH_RE = re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:attack|assault|barrage|strike|raid)s?\s+"
+                            r"(?:with|by|using)\s+(?:[\w-]+\s+){0,2}?"
+                            r"(?P<weapon>drone|shahed|uav|missile)")
 
 
 def _record_subject(sent: str, offset: int, m: re.Match, figures: list[Claim],
@@ -1330,10 +1355,13 @@ ONE_PLACE_AFTER_RE = re.compile(
 ONE_PLACE_BEFORE_RE = re.compile(
     r"^\s*(?:in|over|above)\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?"
     + _PLACES + r"(?:\s+(?:region|oblast|province|city|district))?\s*,", re.I)
+# "targeting the capital Kyiv and other cities": the capital is one place of several
+AND_OTHER_PLACES = (r"(?!(?:\s+[\w'-]+)?,?\s+and\s+(?:other|several|many|a number of|"
+                    r"various)\s+(?:\w+\s+)?(?:cities|towns|regions|oblasts|places)\b)")
 CITY_FIGURE_RE = re.compile(
     r"(?<!mainly )(?<!mostly )(?<!primarily )(?<!largely )(?<!chiefly )"
     r"\b(?:over|in|on|at|toward|towards|targeting) (?:the |ukraine['’]s |the ukrainian )?"
-    r"(?:city|capital)\b|"
+    r"(?:city|capital)\b" + AND_OTHER_PLACES + r"|"
     r"\b(?:the capital|the city|kyiv)\b[^.;]{0,25}\b(?:faced|saw|came under)\b", re.I)
 # "Russia and Ukraine each launched more than 100 drones" counts Russia's launches too
 UKRAINE_ACTOR_RE = re.compile(r"(?<!russia and )(?<!moscow and )"
@@ -1445,9 +1473,26 @@ def _scope(sent: str, window: str, n: _Number, c: Claim, ctx: dict) -> str:
     compared = _blank(LEADING_TOTAL_RE, _blank(SUPERLATIVE_SINCE_RE, sent))
     if WAR_RE.search(compared) and not RECORD_RE.search(sent):
         return "war"
-    if c.measure != "previous_record" and PERIOD_RE.search(compared) and not ctx["anchored"]:
+    if c.measure != "previous_record" and (PERIOD_RE.search(compared) and not ctx["anchored"]
+                                           or _since_a_month(sent, n)):
         return "period"
     return "night"
+
+
+# "has shot down almost 500 drones since September, the spokesman said on Tuesday": a count
+# from a month until now, whatever day the sentence names (that day dates the remark)
+SINCE_MONTH_AFTER_RE = re.compile(rf"^[^.;,]{{0,40}}?\bsince\s+(?:early |mid-|late )?"
+                                  rf"{_MONTH}(?![a-z])(?!\s+[0-3]?\d\b)", re.I)
+SINCE_MONTH_BEFORE_RE = re.compile(rf"^\W*since\s+(?:early |mid-|late )?{_MONTH}(?![a-z])"
+                                   rf"(?!\s+[0-3]?\d\b)[^.;]*$", re.I)
+
+
+def _since_a_month(sent: str, n: _Number) -> bool:
+    """The figure's own clause counts since a month: "... 500 drones since September" or
+    "Since September, ... 500 drones" (not "the first such attack since September", a
+    comparison in a clause of its own)."""
+    tail = sent[(n.np.end() if n.np else n.end):]
+    return bool(SINCE_MONTH_AFTER_RE.match(tail) or SINCE_MONTH_BEFORE_RE.match(sent[:n.start]))
 
 
 # "sent 113 drones into Ukraine overnight, ... hours after a missile attack killed one person
