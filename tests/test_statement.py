@@ -1930,3 +1930,48 @@ def test_missile_classes_joined_share_one_number():
                         "ракеты.", "2025-08-28")
     assert [totals(p, c, "launched") for c in ("cruise", "ballistic", "aeroballistic")] == [
         20, 9, 2]
+
+
+# ---------------------------------------------------------------- blind19 mends
+
+def test_a_neutralised_total_split_in_the_next_sentence_or_into_lost():
+    p = parse_statement("Протиповітряна оборона знешкодила 120 ворожих БпЛА. З них 80 збито "
+                        "вогневими засобами, а 40 — локаційно втрачені.", "2025-05-23")
+    assert (totals(p, "strike_drone", "destroyed"), totals(p, "strike_drone", "not_reach_goal")
+            ) == (80, 40)
+    p = parse_statement("Air defence neutralised 50 drones overnight. Of them, 45 were downed by "
+                        "fire weapons and 5 were lost.", "2025-06-03")
+    assert (totals(p, "strike_drone", "destroyed"), totals(p, "strike_drone", "not_reach_goal")
+            ) == (45, 5)
+    # parts of another sum leave the total
+    p = parse_statement("Знешкоджено 120 БпЛА. З них 70 збито вогневими засобами, а 40 — "
+                        "локаційно втрачені.", "2025-05-23")
+    assert totals(p, "strike_drone", "destroyed") == 120
+
+
+def test_a_night_told_by_both_its_days_with_to():
+    assert parse_statement("On the night of May 4 to 5, Russia attacked with 24 drones.",
+                           "2024-05-05").night == date(2024, 5, 5)
+    assert parse_statement("On the night of 8 to 9 June, 10 drones were shot down.",
+                           "2024-06-10").night == date(2024, 6, 9)
+    # "to" before a time is the end of a window, not a day
+    p = parse_statement("From 18:00 on March 3 to 09:00 on March 4, 30 drones were launched.",
+                        "2024-03-04")
+    assert p.night == date(2024, 3, 4)
+
+
+def test_russian_numbers_in_the_instrumental_and_an_attack_carried_out_with_them():
+    p = parse_statement("Атака была осуществлена 90 дронами, а также шестью баллистическими "
+                        "ракетами Искандер-М. Сбиты 70 дронов.", "2025-05-07")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "ballistic", "launched")) == (90, 6)
+
+
+def test_missiles_of_no_type_told_again_are_the_named_ones():
+    text = ("Ночью противник выпустил четыре ракеты Х-59 по области. Сбиты две из них. "
+            "Глава ОВА сообщил, что враг атаковал {} четырьмя ракетами. Две попали в склад.")
+    p = parse_statement(text.format("область"), "2024-05-01")
+    assert list(p.class_totals()["weapon_class"]) == ["cruise"]
+    assert totals(p, "cruise", "launched") == 4
+    # called of another type, they are other missiles
+    p = parse_statement(text.format("неустановленными"), "2024-05-01")
+    assert "unknown" in set(p.class_totals()["weapon_class"])

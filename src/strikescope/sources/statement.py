@@ -36,6 +36,8 @@ _ROLE_PATTERNS = {
                 r"направи|скерув|спрямува|летіл|летел|налічув|нараховув|насчитыв|"
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
                 r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс|"
+                # "атака была осуществлена 187 дронами": the attack carried out with them
+                r"осуществл|"
                 # "ударив", "ударили": the verb beside "вдарив" ("удари" alone is the noun)
                 r"удари[вл]",
     "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
@@ -246,8 +248,11 @@ class ParsedStatement:
 
 _MONTH = "|".join(words.MONTHS_UK + words.MONTHS_RU + words.MONTHS_EN
                   + [m[:3] for m in words.MONTHS_EN])
-_DAY_MONTH = rf"(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?\s+({_MONTH})\.?"
-_MONTH_DAY = rf"({_MONTH})\.?\s+(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?"
+# "4-5 May", "May 4 to 5": a night told by both its days is named by the second (not "to
+# 09:00", a time)
+_TO_DAY = r"(?:\s*[-—]\s*|\s+to\s+)(\d{1,2})(?![:.]?\d)"
+_DAY_MONTH = rf"(\d{{1,2}})(?:{_TO_DAY})?\s+({_MONTH})\.?"
+_MONTH_DAY = rf"({_MONTH})\.?\s+(\d{{1,2}})(?:{_TO_DAY})?"
 _NIGHT_UK = re.compile(
     rf"(?:ніч\w*|уночі|вночі|ночь\w*)\s+(?:(?:на|проти|з|із|с)\s+)?(?:\d{{1,2}}\s+на\s+)?"
     rf"(?:[\w']+,\s+)?{_DAY_MONTH}", re.IGNORECASE)
@@ -1479,6 +1484,7 @@ def _merge(mentions: list[Mention], sentences: list[str],
     _type_the_untyped_drones(mentions)
     _total_of_listed_missiles(mentions)
     _untyped_missiles_told_by_type(mentions)
+    _untyped_launch_told_again(mentions, sentences)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -1555,25 +1561,31 @@ _JAMMED = re.compile(r"(\d+)[^\d,;:.]*?(?:РЕБ|РЭБ|радіоелектро
 
 
 def _fire_and_jamming(mentions: list[Mention], sentences: list[str]) -> None:
-    """A neutralised total split in its sentence into a part shot down by fire and a part
-    jammed by electronic warfare (the parts adding up to it): the fire part is the
-    shot-down figure and the jammed part is lost, as the reports count them; the total
-    goes."""
+    """A neutralised total split into a part shot down by fire and a part jammed by
+    electronic warfare or lost (the parts adding up to it), in its sentence or in the next
+    ("знищила 150 БпЛА. З них 91 ... вогневих засобів, а 59 - втрачені"; "neutralized 75
+    UAVs. 60 were shot down by fire weapons, 15 were lost"): the fire part is the shot-down
+    figure and the other part is lost, as the reports count them; the total goes wherever
+    it is told again as shot down."""
     for n, sentence in enumerate(sentences):
-        jammed = [int(v) for v in _JAMMED.findall(sentence)]
-        if not jammed or not _BY_FIRE.search(sentence):
+        if not _BY_FIRE.search(sentence):
             continue
+        jammed = [int(v) for v in _JAMMED.findall(sentence)]
         here = [m for m in mentions if m.sentence == n and m.role in ("destroyed",
                                                                        "not_reach_goal")]
-        for total in [m for m in here if m.role == "destroyed"]:
+        before = [m for m in mentions if m.sentence == n - 1 and m.role == "destroyed"]
+        for total in [m for m in here if m.role == "destroyed"] + before[::-1]:
             parts = [m for m in here if m is not total and m.model == total.model
-                     and here.index(m) > here.index(total)]
-            ew = next((m for m in parts if m.figure.value in jammed), None)
+                     and (total not in here or here.index(m) > here.index(total))]
+            ew = next((m for m in parts if m.figure.value in jammed), None) or next(
+                (m for m in parts if m.role == "not_reach_goal"), None)
             fire = next((m for m in parts if m is not ew and m.role == "destroyed"), None)
             if ew is None or fire is None or (
                     fire.figure.value + ew.figure.value != total.figure.value):
                 continue
-            mentions.remove(total)
+            for m in [m for m in mentions if m.model == total.model and m.role == "destroyed"
+                      and m.figure.value == total.figure.value]:
+                mentions.remove(m)
             ew.role = "not_reach_goal"
             break
 
@@ -1717,6 +1729,31 @@ def _untyped_missiles_told_by_type(mentions: list[Mention]) -> None:
                 and o.figure.value == m.figure.value and o.figure.status == "stated"}
         if len(told) == 1 and same == told:
             mentions.remove(m)
+
+
+# "ракети невстановленого типу", "missiles of an unidentified type": other missiles
+_OTHER_TYPE = re.compile(r"невстановлен|неустановлен|невідом|неизвестн|unidentified|unknown",
+                         re.IGNORECASE)
+
+
+def _untyped_launch_told_again(mentions: list[Mention], sentences: list[str]) -> None:
+    """"выпустили пять ракет «Калибр»", then "атаку ... пятью ракетами. Три попали": missiles
+    of no type launched in a later sentence, as many as the one missile type launched before,
+    are those missiles told again (with what follows of them), unless the text calls them
+    of another type."""
+    untyped = [m for m in mentions if m.model == "Unknown Missile" and m.role == "launched"
+               and m.figure.status == "stated"]
+    for m in untyped[:1]:
+        named = {o.model: o for o in mentions if o.role == "launched" and o.sentence < m.sentence
+                 and o.model != m.model and classify(o.model, warn=False).kind == "missile"}
+        if len(named) != 1 or _OTHER_TYPE.search(sentences[m.sentence]):
+            return
+        model, first = next(iter(named.items()))
+        if first.figure.value != m.figure.value or len(untyped) > 1:
+            return
+        for o in mentions:
+            if o.model == "Unknown Missile" and o.sentence >= m.sentence:
+                o.model = model
 
 
 def _type_the_untyped_drones(mentions: list[Mention]) -> None:
