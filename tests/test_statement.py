@@ -1975,3 +1975,24 @@ def test_missiles_of_no_type_told_again_are_the_named_ones():
     # called of another type, they are other missiles
     p = parse_statement(text.format("неустановленными"), "2024-05-01")
     assert "unknown" in set(p.class_totals()["weapon_class"])
+
+
+def test_of_a_second_number_past_the_weapon():
+    p = parse_statement("Военным удалось сбить 40 вражеских дронов из 65.", "2024-12-02")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (65, 40)
+    p = parse_statement("Air defence downed 12 enemy drones out of 15.", "2024-12-02")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (15, 12)
+    # "з" before a place or a time is where or when from, not of how many
+    p = parse_statement("Збито 20 дронів з Курська, запущених з 18:00.", "2024-12-02")
+    assert totals(p, "strike_drone", "destroyed") == 20
+
+
+def test_of_a_number_inside_a_quotation_and_weapons_that_participated():
+    p = parse_statement('Речник сказав: "З восьми ракет п\'ять знищила ППО, а три влучили".',
+                        "2023-06-04")
+    assert (totals(p, "unknown", "launched"), totals(p, "unknown", "destroyed")) == (8, 5)
+    p = parse_statement('The Air Force said "30 drones and four Kh-59 missiles participated in '
+                        'the attack," confirming the downing of 25 drones.', "2023-11-29")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "cruise", "launched")) == (30, 4)

@@ -35,6 +35,8 @@ _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
                 r"направи|скерув|спрямува|летіл|летел|налічув|нараховув|насчитыв|"
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
+                # "21 drones and three Kh-59 missiles participated in the strikes"
+                r"participated$|"
                 r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс|"
                 # "атака была осуществлена 187 дронами": the attack carried out with them
                 r"осуществл|"
@@ -832,6 +834,10 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
     return None
 
 
+# "52 вражеских дрона из 110": the words of the weapon between the two numbers
+_OF_WEAPON_WORDS = 4
+
+
 def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
     """"17 із 22", "one of four", "eight of the ten": the second number and the tokens it
     takes."""
@@ -1004,9 +1010,32 @@ class _Reader:
             self.skipped.append(f"total {value} (broken down after the colon) not counted")
         else:
             of_value, of_used = _of_number(self.tokens, after)
+            if not of_used and (past := self._of_after_weapon(after)):
+                of_value, taken = past  # "сбить 52 вражеских дрона из 110"
+                self._number(i, after, value, of_value, qualifier)
+                return taken - i
             self._number(i, after + of_used, value, of_value, qualifier)
             return used + of_used
         return used
+
+    def _of_after_weapon(self, after: int) -> tuple[int, int] | None:
+        """"52 вражеских дрона из 110", "23 Shahed drones out of 24": "of" and a second number
+        right past the weapon the first number counts. The second number and the index past
+        it, or None."""
+        j = after
+        while j < min(len(self.tokens), after + _OF_WEAPON_WORDS):
+            low = self.tokens[j].casefold()
+            if low in _OF or low == "out":
+                break
+            if _is_number(self.tokens, j) or self.tokens[j] in _CLAUSE_END:
+                return None
+            j += 1
+        if not any(words.weapon_terms(t) for t in self.tokens[after:j]):
+            return None
+        value, used = _of_number(self.tokens, j)
+        if value is None:
+            return None
+        return value, j + used
 
     def _of_total_first(self, i: int, value: int, after: int) -> int | None:
         """"З 17 дронів 14 знищено", "Of the 17 drones, 14 were shot down": a clause that
@@ -1014,7 +1043,8 @@ class _Reader:
         were launched, the second the figure in the clause's role. The tokens taken, or None."""
         k = i - 1 - (i > 1 and self.tokens[i - 1].casefold() == "the")
         if k < 0 or self.tokens[k].casefold() not in _OF or (k and self.tokens[k - 1]
-                                                               not in _CLAUSE_END):
+                                                               not in _CLAUSE_END | {'"'}):
+            # (a quotation opens a clause too: '"З шести ракет чотири знищила ППО')
             return None
         start = after
         while start < len(self.tokens) and _PARTICIPLES.match(self.tokens[start].casefold()):
