@@ -383,7 +383,7 @@ def test_held_out_sets_are_scored_apart():
 
 BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
          "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
-         "blind17", "blind18", "blind19")
+         "blind17", "blind18", "blind19", "blind20")
 
 
 def _folder(name):
@@ -404,7 +404,8 @@ BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1, 15), ("blind3", {"uk", "en"}, 5, 15
                  ("blind16", {"uk", "en", "ru"}, 2, 12),
                  ("blind17", {"uk", "en", "ru"}, 3, 12),
                  ("blind18", {"uk", "en", "ru"}, 1, 12),
-                 ("blind19", {"uk", "en", "ru"}, 0, 15)]
+                 ("blind19", {"uk", "en", "ru"}, 0, 15),
+                 ("blind20", {"uk", "en"}, 4, 11)]
 
 
 @pytest.mark.parametrize("folder, languages, in_2026, size", BLIND_FOLDERS,
