@@ -1997,3 +1997,45 @@ def test_of_a_number_inside_a_quotation_and_weapons_that_participated():
     p = parse_statement('The Air Force said "30 drones and four Kh-59 missiles participated in '
                         'the attack," confirming the downing of 25 drones.', "2023-11-29")
     assert (totals(p, "strike_drone", "launched"), totals(p, "cruise", "launched")) == (30, 4)
+
+
+# ---------------------------------------------------------------- blind20 mends
+
+def test_a_gerund_of_shooting_down_and_an_age_are_read_as_such():
+    p = parse_statement("Сили оборони відбили атаку, збивши 30 безпілотників. Ворог запустив "
+                        "45 дронів.", "2025-01-24")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (45, 30)
+    p = parse_statement("Russia launched 50 drones; a 12-year-old boy was hurt. 40 drones were "
+                        "shot down.", "2025-03-22")
+    assert totals(p, "strike_drone", "launched") == 50
+
+
+def test_an_addition_told_first_gives_way_to_the_total_after_it():
+    p = parse_statement("Air defence shot down 9 more drones this afternoon. In total, 50 out "
+                        "of 80 drones were shot down overnight.", "2024-10-16")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (80, 50)
+    # "more than" is a bound, not an addition
+    p = parse_statement("Air defence shot down 9 drones. 50 more than last week were launched.",
+                        "2024-10-16")
+    assert totals(p, "strike_drone", "destroyed") == 9
+
+
+def test_a_shahed_number_after_a_space_and_unmanned_aircraft():
+    p = parse_statement("Загалом знищено 9 ударних БпЛА «Шахед 136/131».", "2023-12-12")
+    assert totals(p, "strike_drone", "destroyed") == 9
+    p = parse_statement("Russia launched 90 drones; air defenses intercepted 80 unmanned "
+                        "aircraft.", "2026-03-01")
+    assert totals(p, "strike_drone", "destroyed") == 80
+
+
+def test_a_wave_of_drones_is_launched_and_a_city_count_is_part_of_the_night():
+    p = parse_statement("A wave of 120 attack drones struck five regions overnight. Air "
+                        "defence shot down 90.", "2025-03-22")
+    assert totals(p, "strike_drone", "launched") == 120
+    p = parse_statement("Odesa came under attack by three ballistic missiles and 10 drones, the "
+                        "city's mayor said. The Air Force said Russia launched 80 drones and 12 "
+                        "missiles; 70 drones and 8 missiles were intercepted.", "2025-07-26")
+    assert totals(p, "strike_drone", "launched") == 80
+    assert "ballistic" not in set(p.class_totals()["weapon_class"])

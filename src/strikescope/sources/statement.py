@@ -42,7 +42,7 @@ _ROLE_PATTERNS = {
                 r"осуществл|"
                 # "ударив", "ударили": the verb beside "вдарив" ("удари" alone is the noun)
                 r"удари[вл]",
-    "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
+    "destroyed": r"збит|збил|збиття|збив|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|downs$|stop|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
                  r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
@@ -809,10 +809,16 @@ class _State:
             self.models.append(model)
 
 
+# "a 14-year-old girl", "14-річна", "14-летняя": an age, not a count
+_AGE = re.compile(r"\d+-(?:year|річ|рiч|літ|лет)")
+
+
 def _is_number(tokens: list[str], j: int) -> bool:
     if j >= len(tokens):
         return False
     low = tokens[j].casefold()
+    if _AGE.match(low):
+        return False
     return (tokens[j][0].isdecimal() or low in words.NUMBER_WORDS
             or (low in words.HALF_MORE | words.HALF and read_number(tokens, j) is not None))
 
@@ -836,6 +842,19 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
 
 # "52 вражеских дрона из 110": the words of the weapon between the two numbers
 _OF_WEAPON_WORDS = 4
+
+
+# "a wave of 179 drones", "хвиля з 50 дронів", "волна из 40 дронов": the attack, launched
+_WAVE = re.compile(r"\b(?:wave|хвил|волн)", re.IGNORECASE)
+# "17 more" told after the number: an addition, not summed with a figure of its sentence
+# ("42 drones while 21 more decoy UAVs caused no damage")
+_ADDED = "an addition"
+
+
+def _more_after(tokens: list[str], i: int) -> bool:
+    """"shoots down 17 more Russian drones": a number told as an addition (not "more than")."""
+    return i + 1 < len(tokens) and tokens[i + 1].casefold() == "more" and not (
+        i + 2 < len(tokens) and tokens[i + 2].casefold() == "than")
 
 
 def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
@@ -1134,6 +1153,8 @@ class _Reader:
         if role is None:
             self.skipped.append(f"{value} {model}: no verb gives it a role")
             return
+        if role == "hit" and _WAVE.search(" ".join(self.tokens[max(0, i - 4):i])):
+            role = "launched"  # "a wave of at least 179 ... drones ... struck four regions"
         if role == "launched" and _EARLIER_MISSILE in notes:
             # "13 missiles" launched is a new figure, not the missile named before it.
             model, notes = "Unknown Missile", tuple(n for n in notes if n != _EARLIER_MISSILE)
@@ -1144,6 +1165,8 @@ class _Reader:
         notes = notes + ((qualifier,) if qualifier else ())
         if i and self.tokens[i - 1].casefold() in _MORE:
             notes = (*notes, "more")
+        elif _more_after(self.tokens, i):
+            notes = (*notes, _ADDED)
         launched = Figure(of_value, "stated", notes) if of_value and role == "destroyed" else None
         self._add(model, role, Figure(value, "stated", notes), launched)
         if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF or _among_which(
@@ -1515,6 +1538,7 @@ def _merge(mentions: list[Mention], sentences: list[str],
     _total_of_listed_missiles(mentions)
     _untyped_missiles_told_by_type(mentions)
     _untyped_launch_told_again(mentions, sentences)
+    _regional_missiles_in_national_total(mentions, sentences)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -1565,6 +1589,11 @@ def _told_again(a: _Again, sentences: list[str], headline: int,
     if "more" in fig.notes and a.first == m.sentence and both and \
             old.status == fig.status == "stated":
         return Figure(old.value + fig.value, "stated", (*old.notes, "more")), False, None
+    if {"more", _ADDED} & set(old.notes) and a.first != m.sentence and both and \
+            fig.status == "stated" and fig.value > old.value:
+        # "17 more ... shot down" since the morning, then "in total ... 68 out of 136": the
+        # addition was told first, the night's total after it
+        return fig, True, None
     if a.first < headline <= m.sentence and not _one_region(here):
         # "downs 36 out of 42" in the headline, "36 out of 43" in the quoted post
         if old.value != fig.value and both:
@@ -1627,7 +1656,9 @@ _ONE_REGION = re.compile(
     # "На Хмельниччині збили 8 шахедів": a region in the locative, not one of a list
     r"\b(?:на|в|у)\s+[\w']+(?:щині|чині)\b(?!\s*(?:,|та\b|і\b|й\b))|"
     r"обласн\w*\s+військов\w*\s+адміністрац|областн\w*\s+военн\w*\s+администрац|"
-    r"\bОВА\b|губернатор|regional military administration|governor", re.IGNORECASE)
+    r"\bОВА\b|губернатор|regional military administration|governor|"
+    # a city's count ("the city's mayor said", "міський голова")
+    r"\bmayor\b|\bмер\b|міськ\w*\s+голов|городск\w*\s+голов", re.IGNORECASE)
 _ONE_REGION_EN = re.compile(r"\bover\s+(?:the\s+)?[A-Z][\w'-]+\s+(?:region|oblast)\b")
 
 
@@ -1784,6 +1815,20 @@ def _untyped_launch_told_again(mentions: list[Mention], sentences: list[str]) ->
         for o in mentions:
             if o.model == "Unknown Missile" and o.sentence >= m.sentence:
                 o.model = model
+
+
+def _regional_missiles_in_national_total(mentions: list[Mention], sentences: list[str]) -> None:
+    """"Kharkiv endured ... two ballistic missiles, and 15 drones, the city's mayor said",
+    then "Russia launched 208 drones and 27 missiles": missiles launched at one city or
+    region, told before a launch of missiles of no type that counts no single region, are
+    part of it, not a figure of the night."""
+    for m in [m for m in mentions if m.role == "launched" and _one_region(sentences[m.sentence])
+              and classify(m.model, warn=False).kind == "missile"
+              and m.model != "Unknown Missile"]:
+        if any(o.model == "Unknown Missile" and o.role == "launched" and o.sentence > m.sentence
+               and not _one_region(sentences[o.sentence]) and o.figure.value >= m.figure.value
+               for o in mentions):
+            mentions.remove(m)
 
 
 def _type_the_untyped_drones(mentions: list[Mention]) -> None:

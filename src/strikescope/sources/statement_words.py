@@ -90,8 +90,19 @@ _DASHES = str.maketrans({"‑": "-", "‐": "-", "−": "-", "–": "—"})
 _GROUPED = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))|(?<=\d),(?=\d{3}(?![\d,]))")
 
 
+# "«Шахед 136/131»", "Shahed 131/136": the model's number after a space is its name, not a count
+_SHAHED_NUMBER = re.compile(r"\b(shahed|шахед)\s+(13[16](?:/13[16])?|238)\b", re.IGNORECASE)
+
+
+# "intercepted 110 unmanned aircraft": drones (the word alone is not a weapon: "unmanned
+# aerial vehicles" names them by its last word)
+_UNMANNED_AIRCRAFT = re.compile(r"\bunmanned\s+aircraft\b", re.IGNORECASE)
+
+
 def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", str(text)).translate(_QUOTES).translate(_DASHES)
+    text = _SHAHED_NUMBER.sub(r"\1-\2", text)
+    text = _UNMANNED_AIRCRAFT.sub("UAVs", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     while _GROUPED.search(text):
         text = _GROUPED.sub("", text)
