@@ -1,14 +1,14 @@
 """How well the statement parser reads the corpus of real Air Force statements.
 
     PYTHONPATH=src python benchmarks/statements.py
-        [--corpus reports|blind2|...|blind18|all] [--verbose]
+        [--corpus reports|blind2|...|blind20|all] [--verbose]
 
 Prints, over tests/fixtures/reports/*.toml: the share of (night, class) pairs whose
 launched figure is exact, the share whose shot-down figure is exact, the share of
 statements whose night is right, and the pairs the parser adds that no key has.
-`--corpus blind2` (or `blind3` ... `blind18`) scores tests/fixtures/reports/blind2/ (blind3/
-... blind18/), statements keyed before the parser read them, alone; `--corpus all` prints
-each blind folder apart and then the whole of the eighteen folders.
+`--corpus blind2` (or `blind3` ... `blind20`) scores tests/fixtures/reports/blind2/ (blind3/
+... blind20/), statements keyed before the parser read them, alone; `--corpus all` prints
+each blind folder apart and then the whole of the twenty folders.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verbose", action="store_true", help="List every miss.")
     ap.add_argument("--corpus", choices=["reports", *BLIND, "all"], default="reports",
-                    help="The main corpus (default), one blind folder alone, or all eighteen.")
+                    help="The main corpus (default), one blind folder alone, or all twenty.")
     args = ap.parse_args(argv)
     corpus = load_corpus() if args.corpus in ("reports", "all") else []
     for number, held in held_out(corpus).items():

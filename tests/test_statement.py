@@ -383,7 +383,7 @@ def test_held_out_sets_are_scored_apart():
 
 BLIND = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
          "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
-         "blind17", "blind18")
+         "blind17", "blind18", "blind19", "blind20")
 
 
 def _folder(name):
@@ -403,7 +403,9 @@ BLIND_FOLDERS = [("blind2", {"uk", "en"}, 1, 15), ("blind3", {"uk", "en"}, 5, 15
                  ("blind15", {"uk", "en", "ru"}, 4, 13),
                  ("blind16", {"uk", "en", "ru"}, 2, 12),
                  ("blind17", {"uk", "en", "ru"}, 3, 12),
-                 ("blind18", {"uk", "en", "ru"}, 1, 12)]
+                 ("blind18", {"uk", "en", "ru"}, 1, 12),
+                 ("blind19", {"uk", "en", "ru"}, 0, 15),
+                 ("blind20", {"uk", "en"}, 4, 11)]
 
 
 @pytest.mark.parametrize("folder, languages, in_2026, size", BLIND_FOLDERS,
@@ -1929,3 +1931,111 @@ def test_missile_classes_joined_share_one_number():
                         "ракеты.", "2025-08-28")
     assert [totals(p, c, "launched") for c in ("cruise", "ballistic", "aeroballistic")] == [
         20, 9, 2]
+
+
+# ---------------------------------------------------------------- blind19 mends
+
+def test_a_neutralised_total_split_in_the_next_sentence_or_into_lost():
+    p = parse_statement("Протиповітряна оборона знешкодила 120 ворожих БпЛА. З них 80 збито "
+                        "вогневими засобами, а 40 — локаційно втрачені.", "2025-05-23")
+    assert (totals(p, "strike_drone", "destroyed"), totals(p, "strike_drone", "not_reach_goal")
+            ) == (80, 40)
+    p = parse_statement("Air defence neutralised 50 drones overnight. Of them, 45 were downed by "
+                        "fire weapons and 5 were lost.", "2025-06-03")
+    assert (totals(p, "strike_drone", "destroyed"), totals(p, "strike_drone", "not_reach_goal")
+            ) == (45, 5)
+    # parts of another sum leave the total
+    p = parse_statement("Знешкоджено 120 БпЛА. З них 70 збито вогневими засобами, а 40 — "
+                        "локаційно втрачені.", "2025-05-23")
+    assert totals(p, "strike_drone", "destroyed") == 120
+
+
+def test_a_night_told_by_both_its_days_with_to():
+    assert parse_statement("On the night of May 4 to 5, Russia attacked with 24 drones.",
+                           "2024-05-05").night == date(2024, 5, 5)
+    assert parse_statement("On the night of 8 to 9 June, 10 drones were shot down.",
+                           "2024-06-10").night == date(2024, 6, 9)
+    # "to" before a time is the end of a window, not a day
+    p = parse_statement("From 18:00 on March 3 to 09:00 on March 4, 30 drones were launched.",
+                        "2024-03-04")
+    assert p.night == date(2024, 3, 4)
+
+
+def test_russian_numbers_in_the_instrumental_and_an_attack_carried_out_with_them():
+    p = parse_statement("Атака была осуществлена 90 дронами, а также шестью баллистическими "
+                        "ракетами Искандер-М. Сбиты 70 дронов.", "2025-05-07")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "ballistic", "launched")) == (90, 6)
+
+
+def test_missiles_of_no_type_told_again_are_the_named_ones():
+    text = ("Ночью противник выпустил четыре ракеты Х-59 по области. Сбиты две из них. "
+            "Глава ОВА сообщил, что враг атаковал {} четырьмя ракетами. Две попали в склад.")
+    p = parse_statement(text.format("область"), "2024-05-01")
+    assert list(p.class_totals()["weapon_class"]) == ["cruise"]
+    assert totals(p, "cruise", "launched") == 4
+    # called of another type, they are other missiles
+    p = parse_statement(text.format("неустановленными"), "2024-05-01")
+    assert "unknown" in set(p.class_totals()["weapon_class"])
+
+
+def test_of_a_second_number_past_the_weapon():
+    p = parse_statement("Военным удалось сбить 40 вражеских дронов из 65.", "2024-12-02")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (65, 40)
+    p = parse_statement("Air defence downed 12 enemy drones out of 15.", "2024-12-02")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (15, 12)
+    # "з" before a place or a time is where or when from, not of how many
+    p = parse_statement("Збито 20 дронів з Курська, запущених з 18:00.", "2024-12-02")
+    assert totals(p, "strike_drone", "destroyed") == 20
+
+
+def test_of_a_number_inside_a_quotation_and_weapons_that_participated():
+    p = parse_statement('Речник сказав: "З восьми ракет п\'ять знищила ППО, а три влучили".',
+                        "2023-06-04")
+    assert (totals(p, "unknown", "launched"), totals(p, "unknown", "destroyed")) == (8, 5)
+    p = parse_statement('The Air Force said "30 drones and four Kh-59 missiles participated in '
+                        'the attack," confirming the downing of 25 drones.', "2023-11-29")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "cruise", "launched")) == (30, 4)
+
+
+# ---------------------------------------------------------------- blind20 mends
+
+def test_a_gerund_of_shooting_down_and_an_age_are_read_as_such():
+    p = parse_statement("Сили оборони відбили атаку, збивши 30 безпілотників. Ворог запустив "
+                        "45 дронів.", "2025-01-24")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (45, 30)
+    p = parse_statement("Russia launched 50 drones; a 12-year-old boy was hurt. 40 drones were "
+                        "shot down.", "2025-03-22")
+    assert totals(p, "strike_drone", "launched") == 50
+
+
+def test_an_addition_told_first_gives_way_to_the_total_after_it():
+    p = parse_statement("Air defence shot down 9 more drones this afternoon. In total, 50 out "
+                        "of 80 drones were shot down overnight.", "2024-10-16")
+    assert (totals(p, "strike_drone", "launched"), totals(p, "strike_drone", "destroyed")
+            ) == (80, 50)
+    # "more than" is a bound, not an addition
+    p = parse_statement("Air defence shot down 9 drones. 50 more than last week were launched.",
+                        "2024-10-16")
+    assert totals(p, "strike_drone", "destroyed") == 9
+
+
+def test_a_shahed_number_after_a_space_and_unmanned_aircraft():
+    p = parse_statement("Загалом знищено 9 ударних БпЛА «Шахед 136/131».", "2023-12-12")
+    assert totals(p, "strike_drone", "destroyed") == 9
+    p = parse_statement("Russia launched 90 drones; air defenses intercepted 80 unmanned "
+                        "aircraft.", "2026-03-01")
+    assert totals(p, "strike_drone", "destroyed") == 80
+
+
+def test_a_wave_of_drones_is_launched_and_a_city_count_is_part_of_the_night():
+    p = parse_statement("A wave of 120 attack drones struck five regions overnight. Air "
+                        "defence shot down 90.", "2025-03-22")
+    assert totals(p, "strike_drone", "launched") == 120
+    p = parse_statement("Odesa came under attack by three ballistic missiles and 10 drones, the "
+                        "city's mayor said. The Air Force said Russia launched 80 drones and 12 "
+                        "missiles; 70 drones and 8 missiles were intercepted.", "2025-07-26")
+    assert totals(p, "strike_drone", "launched") == 80
+    assert "ballistic" not in set(p.class_totals()["weapon_class"])

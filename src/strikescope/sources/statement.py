@@ -35,10 +35,14 @@ _ROLE_PATTERNS = {
     "launched": r"атаку|запуст|запуск|запущ|випуст|випущ|застосув|пуск|завда|вдари|використ|"
                 r"направи|скерув|спрямува|летіл|летел|налічув|нараховув|насчитыв|"
                 r"attacked|launch|targeted|fired|involv|includ|used$|sent$|"
+                # "21 drones and three Kh-59 missiles participated in the strikes"
+                r"participated$|"
                 r"выпуст|выпущ|атаков|примен|использ|нанес|нанёс|"
+                # "атака была осуществлена 187 дронами": the attack carried out with them
+                r"осуществл|"
                 # "ударив", "ударили": the verb beside "вдарив" ("удари" alone is the noun)
                 r"удари[вл]",
-    "destroyed": r"збит|збил|збиття|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
+    "destroyed": r"збит|збил|збиття|збив|знищ|ліквід|знешкод|подав|перехоп|ураз|ураж|враз|shot|"
                  r"shoot|downed|downs$|stop|"
                  r"downing|destroy|destruct|intercept|neutrali|suppress|"
                  r"сбит|сбил|сбив|уничтож|ликвид|обезвред|перехва",
@@ -246,8 +250,11 @@ class ParsedStatement:
 
 _MONTH = "|".join(words.MONTHS_UK + words.MONTHS_RU + words.MONTHS_EN
                   + [m[:3] for m in words.MONTHS_EN])
-_DAY_MONTH = rf"(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?\s+({_MONTH})\.?"
-_MONTH_DAY = rf"({_MONTH})\.?\s+(\d{{1,2}})(?:\s*[-—]\s*(\d{{1,2}}))?"
+# "4-5 May", "May 4 to 5": a night told by both its days is named by the second (not "to
+# 09:00", a time)
+_TO_DAY = r"(?:\s*[-—]\s*|\s+to\s+)(\d{1,2})(?![:.]?\d)"
+_DAY_MONTH = rf"(\d{{1,2}})(?:{_TO_DAY})?\s+({_MONTH})\.?"
+_MONTH_DAY = rf"({_MONTH})\.?\s+(\d{{1,2}})(?:{_TO_DAY})?"
 _NIGHT_UK = re.compile(
     rf"(?:ніч\w*|уночі|вночі|ночь\w*)\s+(?:(?:на|проти|з|із|с)\s+)?(?:\d{{1,2}}\s+на\s+)?"
     rf"(?:[\w']+,\s+)?{_DAY_MONTH}", re.IGNORECASE)
@@ -802,10 +809,16 @@ class _State:
             self.models.append(model)
 
 
+# "a 14-year-old girl", "14-річна", "14-летняя": an age, not a count
+_AGE = re.compile(r"\d+-(?:year|річ|рiч|літ|лет)")
+
+
 def _is_number(tokens: list[str], j: int) -> bool:
     if j >= len(tokens):
         return False
     low = tokens[j].casefold()
+    if _AGE.match(low):
+        return False
     return (tokens[j][0].isdecimal() or low in words.NUMBER_WORDS
             or (low in words.HALF_MORE | words.HALF and read_number(tokens, j) is not None))
 
@@ -825,6 +838,23 @@ def _qualifier(tokens: list[str], i: int) -> str | None:
     if prev == "щонайменше" or prev2 == "at least":
         return "at least"
     return None
+
+
+# "52 вражеских дрона из 110": the words of the weapon between the two numbers
+_OF_WEAPON_WORDS = 4
+
+
+# "a wave of 179 drones", "хвиля з 50 дронів", "волна из 40 дронов": the attack, launched
+_WAVE = re.compile(r"\b(?:wave|хвил|волн)", re.IGNORECASE)
+# "17 more" told after the number: an addition, not summed with a figure of its sentence
+# ("42 drones while 21 more decoy UAVs caused no damage")
+_ADDED = "an addition"
+
+
+def _more_after(tokens: list[str], i: int) -> bool:
+    """"shoots down 17 more Russian drones": a number told as an addition (not "more than")."""
+    return i + 1 < len(tokens) and tokens[i + 1].casefold() == "more" and not (
+        i + 2 < len(tokens) and tokens[i + 2].casefold() == "than")
 
 
 def _of_number(tokens: list[str], after: int) -> tuple[int | None, int]:
@@ -999,9 +1029,32 @@ class _Reader:
             self.skipped.append(f"total {value} (broken down after the colon) not counted")
         else:
             of_value, of_used = _of_number(self.tokens, after)
+            if not of_used and (past := self._of_after_weapon(after)):
+                of_value, taken = past  # "сбить 52 вражеских дрона из 110"
+                self._number(i, after, value, of_value, qualifier)
+                return taken - i
             self._number(i, after + of_used, value, of_value, qualifier)
             return used + of_used
         return used
+
+    def _of_after_weapon(self, after: int) -> tuple[int, int] | None:
+        """"52 вражеских дрона из 110", "23 Shahed drones out of 24": "of" and a second number
+        right past the weapon the first number counts. The second number and the index past
+        it, or None."""
+        j = after
+        while j < min(len(self.tokens), after + _OF_WEAPON_WORDS):
+            low = self.tokens[j].casefold()
+            if low in _OF or low == "out":
+                break
+            if _is_number(self.tokens, j) or self.tokens[j] in _CLAUSE_END:
+                return None
+            j += 1
+        if not any(words.weapon_terms(t) for t in self.tokens[after:j]):
+            return None
+        value, used = _of_number(self.tokens, j)
+        if value is None:
+            return None
+        return value, j + used
 
     def _of_total_first(self, i: int, value: int, after: int) -> int | None:
         """"З 17 дронів 14 знищено", "Of the 17 drones, 14 were shot down": a clause that
@@ -1009,7 +1062,8 @@ class _Reader:
         were launched, the second the figure in the clause's role. The tokens taken, or None."""
         k = i - 1 - (i > 1 and self.tokens[i - 1].casefold() == "the")
         if k < 0 or self.tokens[k].casefold() not in _OF or (k and self.tokens[k - 1]
-                                                               not in _CLAUSE_END):
+                                                               not in _CLAUSE_END | {'"'}):
+            # (a quotation opens a clause too: '"З шести ракет чотири знищила ППО')
             return None
         start = after
         while start < len(self.tokens) and _PARTICIPLES.match(self.tokens[start].casefold()):
@@ -1099,6 +1153,8 @@ class _Reader:
         if role is None:
             self.skipped.append(f"{value} {model}: no verb gives it a role")
             return
+        if role == "hit" and _WAVE.search(" ".join(self.tokens[max(0, i - 4):i])):
+            role = "launched"  # "a wave of at least 179 ... drones ... struck four regions"
         if role == "launched" and _EARLIER_MISSILE in notes:
             # "13 missiles" launched is a new figure, not the missile named before it.
             model, notes = "Unknown Missile", tuple(n for n in notes if n != _EARLIER_MISSILE)
@@ -1109,6 +1165,8 @@ class _Reader:
         notes = notes + ((qualifier,) if qualifier else ())
         if i and self.tokens[i - 1].casefold() in _MORE:
             notes = (*notes, "more")
+        elif _more_after(self.tokens, i):
+            notes = (*notes, _ADDED)
         launched = Figure(of_value, "stated", notes) if of_value and role == "destroyed" else None
         self._add(model, role, Figure(value, "stated", notes), launched)
         if {t.casefold() for t in self.tokens[max(0, i - 2):i]} & _PART_OF or _among_which(
@@ -1479,6 +1537,8 @@ def _merge(mentions: list[Mention], sentences: list[str],
     _type_the_untyped_drones(mentions)
     _total_of_listed_missiles(mentions)
     _untyped_missiles_told_by_type(mentions)
+    _untyped_launch_told_again(mentions, sentences)
+    _regional_missiles_in_national_total(mentions, sentences)
     for m in mentions:
         figures = table.setdefault(m.model, {})
         pairs = [(m.role, m.figure)] + ([("launched", m.launched_too)] if m.launched_too else [])
@@ -1529,6 +1589,11 @@ def _told_again(a: _Again, sentences: list[str], headline: int,
     if "more" in fig.notes and a.first == m.sentence and both and \
             old.status == fig.status == "stated":
         return Figure(old.value + fig.value, "stated", (*old.notes, "more")), False, None
+    if {"more", _ADDED} & set(old.notes) and a.first != m.sentence and both and \
+            fig.status == "stated" and fig.value > old.value:
+        # "17 more ... shot down" since the morning, then "in total ... 68 out of 136": the
+        # addition was told first, the night's total after it
+        return fig, True, None
     if a.first < headline <= m.sentence and not _one_region(here):
         # "downs 36 out of 42" in the headline, "36 out of 43" in the quoted post
         if old.value != fig.value and both:
@@ -1555,25 +1620,31 @@ _JAMMED = re.compile(r"(\d+)[^\d,;:.]*?(?:РЕБ|РЭБ|радіоелектро
 
 
 def _fire_and_jamming(mentions: list[Mention], sentences: list[str]) -> None:
-    """A neutralised total split in its sentence into a part shot down by fire and a part
-    jammed by electronic warfare (the parts adding up to it): the fire part is the
-    shot-down figure and the jammed part is lost, as the reports count them; the total
-    goes."""
+    """A neutralised total split into a part shot down by fire and a part jammed by
+    electronic warfare or lost (the parts adding up to it), in its sentence or in the next
+    ("знищила 150 БпЛА. З них 91 ... вогневих засобів, а 59 - втрачені"; "neutralized 75
+    UAVs. 60 were shot down by fire weapons, 15 were lost"): the fire part is the shot-down
+    figure and the other part is lost, as the reports count them; the total goes wherever
+    it is told again as shot down."""
     for n, sentence in enumerate(sentences):
-        jammed = [int(v) for v in _JAMMED.findall(sentence)]
-        if not jammed or not _BY_FIRE.search(sentence):
+        if not _BY_FIRE.search(sentence):
             continue
+        jammed = [int(v) for v in _JAMMED.findall(sentence)]
         here = [m for m in mentions if m.sentence == n and m.role in ("destroyed",
                                                                        "not_reach_goal")]
-        for total in [m for m in here if m.role == "destroyed"]:
+        before = [m for m in mentions if m.sentence == n - 1 and m.role == "destroyed"]
+        for total in [m for m in here if m.role == "destroyed"] + before[::-1]:
             parts = [m for m in here if m is not total and m.model == total.model
-                     and here.index(m) > here.index(total)]
-            ew = next((m for m in parts if m.figure.value in jammed), None)
+                     and (total not in here or here.index(m) > here.index(total))]
+            ew = next((m for m in parts if m.figure.value in jammed), None) or next(
+                (m for m in parts if m.role == "not_reach_goal"), None)
             fire = next((m for m in parts if m is not ew and m.role == "destroyed"), None)
             if ew is None or fire is None or (
                     fire.figure.value + ew.figure.value != total.figure.value):
                 continue
-            mentions.remove(total)
+            for m in [m for m in mentions if m.model == total.model and m.role == "destroyed"
+                      and m.figure.value == total.figure.value]:
+                mentions.remove(m)
             ew.role = "not_reach_goal"
             break
 
@@ -1585,7 +1656,9 @@ _ONE_REGION = re.compile(
     # "На Хмельниччині збили 8 шахедів": a region in the locative, not one of a list
     r"\b(?:на|в|у)\s+[\w']+(?:щині|чині)\b(?!\s*(?:,|та\b|і\b|й\b))|"
     r"обласн\w*\s+військов\w*\s+адміністрац|областн\w*\s+военн\w*\s+администрац|"
-    r"\bОВА\b|губернатор|regional military administration|governor", re.IGNORECASE)
+    r"\bОВА\b|губернатор|regional military administration|governor|"
+    # a city's count ("the city's mayor said", "міський голова")
+    r"\bmayor\b|\bмер\b|міськ\w*\s+голов|городск\w*\s+голов", re.IGNORECASE)
 _ONE_REGION_EN = re.compile(r"\bover\s+(?:the\s+)?[A-Z][\w'-]+\s+(?:region|oblast)\b")
 
 
@@ -1716,6 +1789,45 @@ def _untyped_missiles_told_by_type(mentions: list[Mention]) -> None:
         same = {o.model for o in mentions if o.model in told and o.role == m.role
                 and o.figure.value == m.figure.value and o.figure.status == "stated"}
         if len(told) == 1 and same == told:
+            mentions.remove(m)
+
+
+# "ракети невстановленого типу", "missiles of an unidentified type": other missiles
+_OTHER_TYPE = re.compile(r"невстановлен|неустановлен|невідом|неизвестн|unidentified|unknown",
+                         re.IGNORECASE)
+
+
+def _untyped_launch_told_again(mentions: list[Mention], sentences: list[str]) -> None:
+    """"выпустили пять ракет «Калибр»", then "атаку ... пятью ракетами. Три попали": missiles
+    of no type launched in a later sentence, as many as the one missile type launched before,
+    are those missiles told again (with what follows of them), unless the text calls them
+    of another type."""
+    untyped = [m for m in mentions if m.model == "Unknown Missile" and m.role == "launched"
+               and m.figure.status == "stated"]
+    for m in untyped[:1]:
+        named = {o.model: o for o in mentions if o.role == "launched" and o.sentence < m.sentence
+                 and o.model != m.model and classify(o.model, warn=False).kind == "missile"}
+        if len(named) != 1 or _OTHER_TYPE.search(sentences[m.sentence]):
+            return
+        model, first = next(iter(named.items()))
+        if first.figure.value != m.figure.value or len(untyped) > 1:
+            return
+        for o in mentions:
+            if o.model == "Unknown Missile" and o.sentence >= m.sentence:
+                o.model = model
+
+
+def _regional_missiles_in_national_total(mentions: list[Mention], sentences: list[str]) -> None:
+    """"Kharkiv endured ... two ballistic missiles, and 15 drones, the city's mayor said",
+    then "Russia launched 208 drones and 27 missiles": missiles launched at one city or
+    region, told before a launch of missiles of no type that counts no single region, are
+    part of it, not a figure of the night."""
+    for m in [m for m in mentions if m.role == "launched" and _one_region(sentences[m.sentence])
+              and classify(m.model, warn=False).kind == "missile"
+              and m.model != "Unknown Missile"]:
+        if any(o.model == "Unknown Missile" and o.role == "launched" and o.sentence > m.sentence
+               and not _one_region(sentences[o.sentence]) and o.figure.value >= m.figure.value
+               for o in mentions):
             mentions.remove(m)
 
 
