@@ -2288,3 +2288,65 @@ def test_missiles_over_the_classes_they_list_are_the_missiles_total(release, tmp
               published="2025-03-02", db=db)
     c = _claim(r, "count", "8 ракет")
     assert (c.subject, c.label) == ("missiles", "supported")
+
+
+# --- cyr4 mends ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, row", [
+    # "of N weapons, managed to shoot down M": N launched, M shot down (not N shot down)
+    ("Із 30 ворожих дронів захисникам вдалося знищити 25.", [30, 25, None]),
+    ("Из 30 дронов удалось сбить 25.", [30, 25, None]),
+    # a launch verb between is no such pair: the carriers are not the weapons
+    ("Із 9 ракетоносців Ту-95 ворог випустив 30 ракет.", [30, None, None]),
+    # the weapons an air force "detected" are those launched
+    ("Повітряні сили виявили 40 ворожих ударних дронів.", [40, None, None]),
+    ("ВВС обнаружили 40 вражеских ударных дронов.", [40, None, None]),
+])
+def test_cyr4_statement_words(sentence, row):
+    [got] = _parsed(sentence)
+    assert [None if str(v) == "<NA>" else v for v in got] == row
+
+
+def test_a_means_of_attack_in_the_singular_is_a_total():
+    from strikescope.sources import statement as st
+
+    # "151 засіб" (a numeral ending in 1 takes the singular) like "108 засобів"
+    parsed = st.parse_statement("Загалом ворог застосував 121 засіб повітряного нападу.",
+                                dt.date(2025, 3, 2))
+    assert [(v, role) for v, role, _ in parsed.all_totals] == [(121, "launched")]
+
+
+def test_a_night_recalled_at_the_end_is_not_the_articles(tiny_db):
+    # the only "ніч на" names an earlier night, recalled: the figures before it are the
+    # night ending on the day of publication
+    r = check("Цієї ночі ворог атакував Україну 100 ударними БпЛА, повідомили Повітряні сили. "
+              "А також нагадаємо, що в ніч на 28 лютого ворог запустив 40 ударних БпЛА.",
+              published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "100 ударними")
+    assert (c.night, c.label) == ("2025-03-02", "supported")
+    assert _claim(r, "count", "40 ударних").night == "2025-02-28"
+
+
+@pytest.mark.parametrize("headline, label", [
+    ("Понад 95 дронів атакували Україну", "supported"),    # rounds the text's 100
+    ("Майже пів сотні дронів атакували Україну", None),    # 50 rounds no 100: set aside
+    ("Понад 90 дронів атакували Україну", "supported"),    # over 90: 100 is
+    ("До 90 дронів атакували Україну", None),              # up to 90 does not round 100
+])
+def test_a_rounded_headline_of_the_exact_figure_is_checked(tiny_db, headline, label):
+    r = check(f"{headline}\n\nУ ніч на 2 березня ворог атакував Україну 100 ударними БпЛА, "
+              "повідомили Повітряні сили.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", headline.split()[1])
+    if label:
+        assert c.label == label and c.qualifier == "more_than"
+        assert c.night == "2025-03-02"
+    else:
+        assert c.label == "unverifiable" and "Not checked" in c.evidence
+
+
+def test_half_a_hundred_is_placed_on_its_words(tiny_db):
+    r = check("У ніч на 28 лютого ворог запустив майже пів сотні ударних БпЛА, повідомили "
+              "Повітряні сили. З них 40 збито.", published="2025-02-28", db=tiny_db)
+    c = _claim(r, "count", "пів сотні")
+    assert c.value == 50 and c.qualifier == "about"

@@ -75,6 +75,11 @@ def _number_forms(value: int) -> list[str]:
     forms = [rf"(?<![\d.,:]){value}(?![\d:]){_NOT_DATE}"]
     forms += [rf"(?<![\w]){re.escape(w)}(?!\w)" for w, v in words.NUMBER_WORDS.items()
               if v == value and not w.isascii()]
+    # "пів сотні" (50), "півтори тисячі" (1500): the parser reads them as the share of a base
+    forms += [rf"(?<!\w)(?:{'|'.join(sorted(halves))})\s*{stem}\w*"
+              for stem, base in words.HALF_OF.items()
+              for halves, share in ((words.HALF, (1, 2)), (words.HALF_MORE, (3, 2)))
+              if base * share[0] // share[1] == value]
     return forms
 
 
@@ -306,7 +311,8 @@ def figure_claims(art: ct.Article) -> list[ct.Claim]:
     published = ct.kyiv_date(art.published) or dt.datetime.now(ct.KYIV).date()
     norm, offsets = normalized(art.body)
     default = "air_force" if air_force_named(art.body) else "unattributed"
-    night = st.find_night(norm, published)[0]
+    night = st.find_night(_blank(norm, _recalled_nights(st.split_sentences(norm))),
+                          published)[0]
     who = speakers(norm, default)
     apart = [s for s in st.split_sentences(norm)
              if _read_apart(s, night, published, who.get(s, default))]
@@ -367,9 +373,17 @@ def _parse(text: str, published) -> tuple[st.ParsedStatement, st.ParsedStatement
 
 # "Нагадаємо, 10 жовтня РФ запустила ...": a sentence recalling an earlier report dates its
 # figures by the day it names, with or without "ніч"
-RECALL_RE = re.compile(
-    rf"^\W*(?:Нагадаємо|Нагадуємо|Напомним|Напоминаем|Як\s+повідомлял\w+|"
-    rf"Как\s+сообщал\w+|Раніше|Ранее)\b[^.!?]*?\b{st._DAY_MONTH}", re.IGNORECASE)
+RECALL_OPEN = (r"^\W*(?:(?:Також|Также|А\s+також|А\s+также|І|И)\s+)?(?:Нагадаємо|Нагадуємо|"
+               r"Напомним|Напоминаем|Як\s+повідомлял\w+|Как\s+сообщал\w+|Раніше|Ранее)\b")
+RECALL_RE = re.compile(rf"{RECALL_OPEN}[^.!?]*?\b{st._DAY_MONTH}", re.IGNORECASE)
+RECALL_OPEN_RE = re.compile(RECALL_OPEN, re.IGNORECASE)
+
+
+def _recalled_nights(sentences: list[str]) -> list[str]:
+    """Sentences recalling an earlier night ("Також нагадаємо, що в ніч на 29 листопада
+    ..."): not where the article's own night is told, however few nights it names."""
+    return [s for s in sentences if RECALL_OPEN_RE.search(s)
+            and (st._NIGHT_UK.search(s) or st._NIGHT_EN.search(s))]
 
 
 def _own_night(sentence: str, published) -> object | None:
@@ -440,9 +454,31 @@ def _figures(readings: tuple[st.ParsedStatement, st.ParsedStatement]) -> list[tu
             subject_now, model, scope = _reading(m.model, role, fig.value, sums, rows,
                                                  _in_total(parsed.sentences[m.sentence],
                                                            fig.value))
+            if scope == "other_figure" and id(m) in rounded_ids and _rounds(
+                    fig.value, exact_sums.get((subject, role)), parsed.sentences[m.sentence]):
+                # "Более 50 беспилотников" above "55 ударными БпЛА": the same count rounded,
+                # checked on its own terms rather than set aside for the exact one
+                subject_now, model, scope = subject, None, "night"
             out.append((m.sentence, fig.value, (subject_now, model, scope,
                                                 ROLE_MEASURES[role])))
     return out
+
+
+ROUNDING = 0.25   # "понад 40" rounds 42, "более 50" rounds 55; "понад 100" does not round 142
+OF_THEM_RE = r"\s+(?:із|з|зі|из)\s+(?:них|їх)\b"
+
+
+def _rounds(value: int, exact: int | None, sentence: str) -> bool:
+    """Is a rounded figure ("понад 40", "Более 50") the text's rounding of the exact figure
+    it gives for the same weapons and measure? Not a share of them ("понад 100 із них")."""
+    at = next((m for f in _number_forms(value)
+               if (m := re.search(f, sentence, re.IGNORECASE))), None)
+    if exact is None or at is None or abs(exact - value) > ROUNDING * value or re.match(
+            OF_THEM_RE, sentence[at.end():], re.IGNORECASE):
+        return False
+    # "более 50" does not round an exact 50, nor "до 40" an exact 42
+    return {"more_than": exact > value, "at_least": exact >= value,
+            "up_to": exact <= value}.get(_qualifier(sentence[:at.start()]), True)
 
 
 TOTAL_RE = r"(?<!\w)(?:загалом|усього|всього|всего|в\s+общей\s+сложности|в\s+цілому)(?!\w)"

@@ -120,11 +120,11 @@ _NO_TYPE = "drones of no named type"
 _NAMED_EARLIER = "weapon named earlier"
 _TOTAL_OF = "total of "
 _EARLIER_CLASS = "class of the type named earlier: "
-_EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|об'єкт")
+_EVERYTHING = re.compile(r"projectile|target|weapon|цілі|засоб|засіб|об'єкт")
 _LOCATION = re.compile(r"локаці|локаци|місц|мест|об'єкт|объект|location|site")
 _FRAGMENTS = re.compile(r"уламк|падінн|обломк|падени|fragment|debris")
 # "50 повітряних цілей", "133 цілі", "51 ціль", "40 means of air attack", "33 воздушные цели"
-_TOTALS = re.compile(r"засоб|means|цілей|цілі\b|ціль\b|targets|целей|цели\b|цель\b")
+_TOTALS = re.compile(r"засоб|засіб|means|цілей|цілі\b|ціль\b|targets|целей|цели\b|цель\b")
 # "целей-имитаторов", "цілей-імітаторів": decoy drones, not a count of every target
 _DECOY_TARGETS = re.compile(r"[-‑](?:імітатор|имитатор)")
 # a weapon word right before one of these names the carrier ("missile boats", "drone carrier")
@@ -529,7 +529,9 @@ def _unsaid(tokens: list[str], i: int, before: set[str]) -> bool:
     return bool(_SAY.match(low)) and bool(before & _NEGATIONS)
 
 
-_RECORDED = re.compile(r"зафіксован|зафиксирован")
+# "зафіксовано 49 ...", "Повітряні сили виявили 127 ворожих ракет": a count of those detected
+_RECORDED = re.compile(r"зафіксован|зафиксирован|виявил|виявлен|выявил|выявлен|обнаружил|"
+                       r"обнаружен")
 
 
 def _phrase_role(tokens: list[str], i: int) -> str | None:
@@ -1069,12 +1071,15 @@ class _Reader:
         while start < len(self.tokens) and _PARTICIPLES.match(self.tokens[start].casefold()):
             start += 1  # "Із 30 запущених дронів"
         weapon = self._weapon(start)
-        verbs = {k for k, _ in self.roles}
+        verbs = dict(self.roles)
         j = after
         while j < min(len(self.tokens), after + _OF_TOTAL_WORDS) and not _is_number(
                 self.tokens, j):
-            if self.tokens[j] in _CLAUSE_END - {","} or j in verbs:
-                return None  # "з 9 ракетоносців ... випустив 30": a verb between, no such pair
+            # "из 43 ракет удалось сбить 36": a shooting-down verb right before the second
+            # number is that number's; "з 9 ракетоносців ... випустив 30": no such pair
+            if self.tokens[j] in _CLAUSE_END - {","} or (j in verbs and not (
+                    verbs[j] == "destroyed" and _is_number(self.tokens, j + 1))):
+                return None
             j += 1
         if weapon is None or not _is_number(self.tokens, j):
             return None
