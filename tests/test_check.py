@@ -2350,3 +2350,20 @@ def test_half_a_hundred_is_placed_on_its_words(tiny_db):
               "Повітряні сили. З них 40 збито.", published="2025-02-28", db=tiny_db)
     c = _claim(r, "count", "пів сотні")
     assert c.value == 50 and c.qualifier == "about"
+
+
+# --- cyr5 mends ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("place, one_city, label", [
+    # the sea the bombers fire from is no target: the night's national figure
+    ("з літаків над Каспієм", False, "supported"),
+    ("с самолетов над Каспием", False, "supported"),
+    # a city named after "над" is still one city's figure
+    ("над Харковом", True, "unverifiable"),
+])
+def test_a_launch_area_over_a_sea_is_not_a_city(tiny_db, place, one_city, label):
+    r = check(f"У ніч на 2 березня ворог атакував Україну 100 ударними БпЛА {place}, "
+              "повідомили Повітряні сили.", published="2025-03-02", db=tiny_db)
+    c = _claim(r, "count", "100 ударними")
+    assert c.label == label and ("one city or region" in c.evidence) == one_city
