@@ -2350,3 +2350,21 @@ def test_half_a_hundred_is_placed_on_its_words(tiny_db):
               "Повітряні сили. З них 40 збито.", published="2025-02-28", db=tiny_db)
     c = _claim(r, "count", "пів сотні")
     assert c.value == 50 and c.qualifier == "about"
+
+
+# --- blind30 mends ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, values", [
+    ("Air defence destroyed 40 Shahed 131 and 136 drones overnight.", [40]),
+    ("Air defence destroyed 40 Shahed 136 drones overnight.", [40]),
+    # a count after the word stays a count
+    ("Russia launched more Shaheds: 70 drones overnight.", [70]),
+])
+def test_a_drones_model_number_is_no_count(sentence, values):
+    assert [f.value for f in _figures(sentence)] == values
+
+
+def test_a_figure_takes_the_date_of_its_own_clause():
+    figs = _figures("On 10-11 June Russia launched 300 drones at Ukraine; on 7-8 June, 250 "
+                    "drones.", "2025-06-12")
+    assert [(f.value, f.night) for f in figs] == [(300, D(2025, 6, 11)), (250, D(2025, 6, 8))]
