@@ -44,7 +44,9 @@ supported 21/21, Air Force figures 21/23), "blind28" (added and keyed after the 
 mends, then run once: contradicted 0/1, supported 28/29, Air Force figures 26/42), "blind29"
 (added and keyed after the blind28 mends, then run once: contradicted 0/1, supported 17/17,
 Air Force figures 24/34), "blind30" (added and keyed after the blind29 mends, then run once:
-contradicted 0/2, supported 27/27, Air Force figures 28/37). "cyr1":
+contradicted 0/2, supported 27/27, Air Force figures 28/37), "blind31" (added and keyed
+after the blind30 mends, then run once: contradicted none given, supported 23/23, Air Force
+figures 26/26). "cyr1":
 Ukrainian and Russian articles, added and keyed before the checker read Cyrillic text through
 the statement parser, then run once; "cyr2" (added and keyed after the cyr1 mends, then run
 once: contradicted none given of 3 keyed, supported 12/13, Air Force figures 23/35); "cyr3"

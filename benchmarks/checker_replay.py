@@ -49,7 +49,7 @@ FIRST_RUNS = {"blind": "fe3aaee", "blind2": "4c74d9e", "blind3": "b6799ab",
               "blind22": "59737d4", "blind23": "18f7c39", "blind24": "c95681e",
               "blind25": "239e60f", "blind26": "938f267", "blind27": "0870e22",
               "blind28": "d70442c", "blind29": "ef2385a",
-              "blind30": "430511a"}
+              "blind30": "430511a", "blind31": "af06399"}
 
 DUMP = r'''
 import json, sys
