@@ -48,7 +48,8 @@ FIRST_RUNS = {"blind": "fe3aaee", "blind2": "4c74d9e", "blind3": "b6799ab",
               "blind19": "e020a61", "blind20": "57c08b5", "blind21": "5c45551",
               "blind22": "59737d4", "blind23": "18f7c39", "blind24": "c95681e",
               "blind25": "239e60f", "blind26": "938f267", "blind27": "0870e22",
-              "blind28": "d70442c", "blind29": "ef2385a"}
+              "blind28": "d70442c", "blind29": "ef2385a",
+              "blind30": "430511a", "blind31": "af06399"}
 
 DUMP = r'''
 import json, sys

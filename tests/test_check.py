@@ -2367,3 +2367,21 @@ def test_a_launch_area_over_a_sea_is_not_a_city(tiny_db, place, one_city, label)
               "повідомили Повітряні сили.", published="2025-03-02", db=tiny_db)
     c = _claim(r, "count", "100 ударними")
     assert c.label == label and ("one city or region" in c.evidence) == one_city
+
+
+# --- blind30 mends ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, values", [
+    ("Air defence destroyed 40 Shahed 131 and 136 drones overnight.", [40]),
+    ("Air defence destroyed 40 Shahed 136 drones overnight.", [40]),
+    # a count after the word stays a count
+    ("Russia launched more Shaheds: 70 drones overnight.", [70]),
+])
+def test_a_drones_model_number_is_no_count(sentence, values):
+    assert [f.value for f in _figures(sentence)] == values
+
+
+def test_a_figure_takes_the_date_of_its_own_clause():
+    figs = _figures("On 10-11 June Russia launched 300 drones at Ukraine; on 7-8 June, 250 "
+                    "drones.", "2025-06-12")
+    assert [(f.value, f.night) for f in figs] == [(300, D(2025, 6, 11)), (250, D(2025, 6, 8))]

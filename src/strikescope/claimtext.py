@@ -686,6 +686,8 @@ def _numbers(sent: str) -> list[_Number]:
             continue          # "every one of the 18 missiles" counts the 18
         if ALL_BUT_RE.search(sent[:m.start()]):
             continue          # "shot down all but 10 of the drones" counts the rest
+        if _model_number(sent[:m.start()], value):
+            continue          # "Shahed 131 and 136 drones" names two models, not 136
         n = _phrase(sent, _Number(m.start(), m.end(), value))
         before = sent[:m.start()]
         outcome = BARE_OUTCOME_RE.search(before)
@@ -705,6 +707,15 @@ def _numbers(sent: str) -> list[_Number]:
     # "X of Y": Y is not a figure of its own here; it is added as the launched total
     totals = {n.total[1] for n in out if n.total}
     return [n for n in out if n.start not in totals]
+
+
+# A Shahed's model number written with a space ("Shahed 136", "Shahed 131 and 136") is no
+# count: the hyphened forms never reach NUMBER_RE
+MODEL_NUMBER_RE = re.compile(r"\bShahed\s+(?:1\d\d\s*(?:and|or|&|,)\s*)?$", re.I)
+
+
+def _model_number(before: str, value: int) -> bool:
+    return 100 <= value <= 199 and MODEL_NUMBER_RE.search(before) is not None
 
 
 def _phrase(sent: str, n: _Number) -> _Number:
@@ -1665,7 +1676,8 @@ def _article_night(art: Article) -> None:
 def _resolve_nights(art: Article) -> None:
     _article_night(art)
     for c in art.claims:
-        own = [x for x in art.anchors[c.sentence] if not _dates_comparison_only(art, c, x)]
+        own = _own_clause(art, c, [x for x in art.anchors[c.sentence]
+                                   if not _dates_comparison_only(art, c, x)])
         if own:
             best = min(STRENGTH[x.strength] for x in own)
             x = min((x for x in own if STRENGTH[x.strength] == best),
@@ -1685,6 +1697,15 @@ def _resolve_nights(art: Article) -> None:
                 art.basis or "no date phrase")
             _stale_night(c, art)
             _link_line(c, art)
+
+
+def _own_clause(art: Article, c: Claim, anchors: list[Anchor]) -> list[Anchor]:
+    """A sentence that tells several nights clause by clause ("on 2-3 September Russia
+    launched 502 drones; on 29-30 August, 537") dates a figure by the date phrases of its
+    own clause, not by a nearer one across a semicolon."""
+    same = [x for x in anchors
+            if ";" not in art.body[min(x.end, c.start):max(x.start, c.end)]]
+    return same or anchors
 
 
 def _near_publication(art: Article, night: dt.date) -> bool:
