@@ -115,10 +115,9 @@ def _upgrade(path: Path, pending: bool = False) -> None:
              "first read" if pending else "upgrading a store of an older version")
     try:
         with staged(path, timeout=UPGRADE_WAIT_S) as stage, Store(stage) as store:
-            # either may have been done meanwhile by another reader
-            if store.needs_upgrade():
-                night_rules.rebuild_store(store)
-            elif store.nights_pending():
+            # either may have been done meanwhile by another reader; `build_nights`
+            # rebuilds every night of a store of another layout
+            if store.needs_upgrade() or store.nights_pending():
                 night_rules.build_nights(store)
     except (OSError, duckdb.IOException) as exc:
         what = ("holds nights not built yet (a bulk ingest leaves them to the first read) "
@@ -184,7 +183,7 @@ def build(db: PathLike | None = None, full: bool = False) -> str:
         pending = store.nights_pending()
         if not (full or pending or store.needs_upgrade()):
             return "The nights are up to date."
-        night_rules.build_nights(store, full or store.needs_upgrade())
+        night_rules.build_nights(store, full)
     return "Rebuilt every night." if full or pending == "full" else "Built the nights."
 
 
@@ -207,29 +206,36 @@ def store_totals(db: PathLike | None = None) -> dict | None:
     missiles launched (combined policy), rows in quarantine. None for a store without
     nights. Nights an ingest left to build are not built here: then `pending` says so,
     with the report rows and the first and last day they end on, instead of the totals."""
+    # opened without `connect`, which would build pending nights; once in the common case
     with Store(db, read_only=True) as store:
-        if store.nights_pending():
-            return _pending_totals(store)
+        if pending := store.nights_pending():
+            return _pending_totals(store, pending)
+        if not store.needs_upgrade():
+            return _built_totals(store)
     with connect(db, read_only=True) as store:
-        if not store.has_table("night_class_rows"):
-            return None
-        first, last, drones, missiles = store.con.execute("""
-            SELECT min(night), max(night),
-                   coalesce(sum(launched) FILTER (WHERE kind = 'drone' AND long_range), 0),
-                   coalesce(sum(launched) FILTER (WHERE kind = 'missile' AND long_range), 0)
-            FROM night_class_rows JOIN class_keys USING (ck)""").fetchall()[0]
-        if first is None:
-            return None
-        return {"path": store.path, "first": first, "last": last,
-                "nights": (last - first).days + 1, "drones": int(drones),
-                "missiles": int(missiles), "quarantined": _quarantined(store)}
+        return _built_totals(store)
 
 
-def _pending_totals(store: Store) -> dict:
+def _built_totals(store: Store) -> dict | None:
+    if not store.has_table("night_class_rows"):
+        return None
+    first, last, drones, missiles = store.con.execute("""
+        SELECT min(night), max(night),
+               coalesce(sum(launched) FILTER (WHERE kind = 'drone' AND long_range), 0),
+               coalesce(sum(launched) FILTER (WHERE kind = 'missile' AND long_range), 0)
+        FROM night_class_rows JOIN class_keys USING (ck)""").fetchall()[0]
+    if first is None:
+        return None
+    return {"path": store.path, "first": first, "last": last,
+            "nights": (last - first).days + 1, "drones": int(drones),
+            "missiles": int(missiles), "quarantined": _quarantined(store)}
+
+
+def _pending_totals(store: Store, pending: str) -> dict:
     rows, first, last = store.con.execute(
         "SELECT count(*), min(time_end_local)::DATE, max(time_end_local)::DATE "
         "FROM report_rows").fetchall()[0]
-    return {"path": store.path, "pending": store.nights_pending(), "rows": rows,
+    return {"path": store.path, "pending": pending, "rows": rows,
             "first": first, "last": last, "quarantined": _quarantined(store)}
 
 

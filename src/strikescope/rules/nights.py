@@ -920,10 +920,10 @@ def after_ingest(store: Store, reports: list[IngestReport],
         return True  # no rows: no nights to build (a weapon reference loaded alone)
     changed = any(r.status in ("current", "reference loaded") for r in reports)
     full = any(r.status == "reference loaded" for r in reports)
-    if not (changed or full or store.has_stale_rows() or store.nights_pending()
-            or _rules_changed(store)):
+    rules = _rules_changed(store)
+    if not (changed or full or rules or store.has_stale_rows() or store.nights_pending()):
         return True
-    every = full or _rules_changed(store) or not store.has_table("night_class_rows")
+    every = full or rules or not store.has_table("night_class_rows")
     if nights == "later" or (nights == "auto" and _bulk_build(store, every)):
         store.mark_pending(every)
         return False
